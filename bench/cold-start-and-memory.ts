@@ -1,0 +1,93 @@
+// Cold start to the first /healthz answer, and the server's resident memory after start and after
+// 1,000 authenticated API requests. Prints JSON; asserts nothing.
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const CLI = fileURLToPath(new URL("../server/cli.ts", import.meta.url));
+const REQUESTS = 1_000;
+const CONCURRENCY = 10;
+const RUNS = 5;
+
+function hearth(args: string[], stdin = ""): string {
+  return execFileSync(process.execPath, [CLI, ...args], { input: stdin, encoding: "utf8" });
+}
+
+function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+  return Math.round((kib / 1024) * 10) / 10;
+}
+
+async function untilHealthy(url: string, deadline: number): Promise<void> {
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    if (performance.now() > deadline) throw new Error("Hearth did not answer /healthz within 30 s.");
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+async function measureOnce(dataDir: string, port: number, token: string) {
+  const started = performance.now();
+  const child = spawn(process.execPath, [CLI, "serve", "--data-dir", dataDir, "--port", String(port), "--log-level", "warning"], {
+    stdio: "ignore",
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await untilHealthy(url, started + 30_000);
+  const coldStartMs = Math.round(performance.now() - started);
+  const rssAfterStartMiB = rssMiB(child.pid!);
+
+  let sent = 0;
+  const requestsStarted = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (sent < REQUESTS) {
+        sent += 1;
+        const response = await fetch(`${url}/api/v1/accounts/verify_credentials`, { headers: { Authorization: `Bearer ${token}` } });
+        if (!response.ok) throw new Error(`verify_credentials answered ${response.status}`);
+        await response.arrayBuffer();
+      }
+    }),
+  );
+  const requestsPerSecond = Math.round(REQUESTS / ((performance.now() - requestsStarted) / 1000));
+  const rssAfterRequestsMiB = rssMiB(child.pid!);
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
+  return { coldStartMs, rssAfterStartMiB, rssAfterRequestsMiB, requestsPerSecond };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), "hearth-bench-"));
+try {
+  hearth(["setup", "--data-dir", dataDir, "--username", "bench", "--password-stdin"], "a bench password\n");
+  const token = hearth(["token", "--data-dir", dataDir, "--scopes", "read"]).trim();
+  const port = 18_330 + Math.floor(Math.random() * 1000);
+  const runs = [];
+  for (let run = 0; run < RUNS; run += 1) runs.push(await measureOnce(dataDir, port, token));
+  const figures = {
+    benchmark: "cold-start-and-memory",
+    node: process.versions.node,
+    runs: RUNS,
+    requests: REQUESTS,
+    concurrency: CONCURRENCY,
+    coldStartToHealthzMs: median(runs.map((r) => r.coldStartMs)),
+    rssAfterStartMiB: median(runs.map((r) => r.rssAfterStartMiB)),
+    rssAfter1000RequestsMiB: median(runs.map((r) => r.rssAfterRequestsMiB)),
+    verifyCredentialsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
+    each: runs,
+  };
+  console.log(JSON.stringify(figures, null, 2));
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
+}

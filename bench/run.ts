@@ -1,0 +1,2 @@
+// `npm run bench`: every benchmark in turn, each printing its figures as JSON.
+await import("./cold-start-and-memory.ts");

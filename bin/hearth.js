@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// The `hearth` command. Hearth needs Node 22.18 or newer (Fedify 2, better-sqlite3 13, TypeScript run
+// natively); on an older Node this re-runs itself with the Node pinned in the project's dependencies,
+// rather than loading better-sqlite3 where it would crash.
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const [major, minor] = process.versions.node.split(".").map(Number);
+const cli = fileURLToPath(new URL("../server/cli.ts", import.meta.url));
+
+if (major > 22 || (major === 22 && minor >= 18)) {
+  const { runCli } = await import(cli);
+  process.exitCode = await runCli(process.argv.slice(2));
+} else {
+  const binary = process.platform === "win32" ? "node.exe" : "node";
+  const candidates = [
+    new URL(`../node_modules/node/bin/${binary}`, import.meta.url),
+    new URL(`../node_modules/.bin/${process.platform === "win32" ? "node.cmd" : "node"}`, import.meta.url),
+  ].map((url) => fileURLToPath(url));
+  const pinned = candidates.find((path) => existsSync(path));
+  if (!pinned) {
+    process.stderr.write(
+      `hearth: this Node is ${process.versions.node}, and Hearth needs 22.18 or newer; run \`npm install\` in the Hearth folder (it brings its own Node) or install a newer Node.\n`,
+    );
+    process.exit(1);
+  }
+  const child = spawn(pinned, [cli, ...process.argv.slice(2)], { stdio: "inherit" });
+  // The child does the graceful shutdown; this process only passes the signals on and waits for it.
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
+  child.on("exit", (code, signal) => {
+    process.exitCode = code ?? (signal ? 128 : 1);
+  });
+}

@@ -1,0 +1,49 @@
+import js from "@eslint/js";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+
+// The layout's arrows (../shared/ARCHITECTURE.md), checked rather than hoped for.
+const NO_ELECTRON = { name: "electron", message: "server/ runs headless too; only main/ may load Electron." };
+
+export default tseslint.config(
+  { ignores: ["node_modules/", "renderer/dist/", "main/dist/", "dist/", "test-results/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": "error",
+    },
+  },
+  {
+    files: ["renderer/src/**/*.{ts,tsx}"],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    files: ["server/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { paths: [NO_ELECTRON] }] },
+  },
+  {
+    files: ["server/core/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [NO_ELECTRON],
+          patterns: [{ group: ["**/api/**", "**/federation/**", "**/http/**"], message: "core/ is the domain: it never reaches out to api, federation or http." }],
+        },
+      ],
+    },
+  },
+  {
+    files: ["server/api/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { paths: [NO_ELECTRON], patterns: [{ group: ["**/federation/**", "**/http/**"], message: "api/ talks to federation through core's ports." }] },
+      ],
+    },
+  },
+);

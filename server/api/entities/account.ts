@@ -1,0 +1,147 @@
+import type { AccountRow, LocalUserRow } from "../../core/accounts.ts";
+import type { AccountStats } from "../../core/account-stats.ts";
+
+/** Mastodon's Field entity. */
+export interface MastodonField {
+  name: string;
+  value: string;
+  verified_at: string | null;
+}
+
+/** Mastodon's Account entity: every field present, null where Mastodon allows it. */
+export interface MastodonAccount {
+  id: string;
+  username: string;
+  acct: string;
+  url: string;
+  uri: string;
+  display_name: string;
+  note: string;
+  avatar: string;
+  avatar_static: string;
+  avatar_description: string;
+  header: string;
+  header_static: string;
+  header_description: string;
+  locked: boolean;
+  fields: MastodonField[];
+  emojis: never[];
+  bot: boolean;
+  group: boolean;
+  discoverable: boolean | null;
+  indexable: boolean;
+  noindex: boolean;
+  hide_collections: boolean | null;
+  memorial: boolean;
+  suspended: boolean;
+  limited: boolean;
+  roles: never[];
+  created_at: string;
+  last_status_at: string | null;
+  statuses_count: number;
+  followers_count: number;
+  following_count: number;
+}
+
+export interface MastodonCredentialAccount extends MastodonAccount {
+  source: {
+    privacy: string;
+    sensitive: boolean;
+    language: string | null;
+    note: string;
+    fields: Array<{ name: string; value: string; verified_at: string | null }>;
+    follow_requests_count: number;
+    hide_collections: boolean;
+    discoverable: boolean;
+    indexable: boolean;
+    attribution_domains: string[];
+  };
+  role: { id: string; name: string; permissions: string; color: string; highlighted: boolean };
+}
+
+export const MISSING_AVATAR_PATH = "/avatars/original/missing.png";
+export const MISSING_HEADER_PATH = "/headers/original/missing.png";
+
+function parseFields(json: string): MastodonField[] {
+  const parsed: unknown = JSON.parse(json);
+  if (!Array.isArray(parsed)) return [];
+  return parsed.map((field: { name?: unknown; value?: unknown; verified_at?: unknown }) => ({
+    name: String(field.name ?? ""),
+    value: String(field.value ?? ""),
+    verified_at: typeof field.verified_at === "string" ? field.verified_at : null,
+  }));
+}
+
+/** Mastodon reports when an account was created as the day, at midnight UTC. */
+function toDay(iso: string): string {
+  return `${iso.slice(0, 10)}T00:00:00.000Z`;
+}
+
+export function toAccount(row: AccountRow, stats: AccountStats, origin: string): MastodonAccount {
+  const isLocal = row.domain === null;
+  const url = row.url ?? `${origin}/@${row.username}`;
+  const avatar = row.avatar_file ? `${origin}/media/${row.avatar_file}` : `${origin}${MISSING_AVATAR_PATH}`;
+  const header = row.header_file ? `${origin}/media/${row.header_file}` : `${origin}${MISSING_HEADER_PATH}`;
+  return {
+    id: row.id,
+    username: row.username,
+    acct: isLocal ? row.username : `${row.username}@${row.domain}`,
+    url,
+    uri: row.uri ?? `${origin}/users/${row.username}`,
+    display_name: row.display_name,
+    note: row.note,
+    avatar,
+    avatar_static: avatar,
+    avatar_description: "",
+    header,
+    header_static: header,
+    header_description: "",
+    locked: row.is_locked === 1,
+    fields: parseFields(row.fields_json),
+    emojis: [],
+    bot: row.is_bot === 1,
+    group: false,
+    discoverable: row.is_discoverable === 1,
+    indexable: row.is_indexable === 1,
+    noindex: row.is_indexable !== 1,
+    hide_collections: false,
+    memorial: false,
+    suspended: false,
+    limited: false,
+    roles: [],
+    created_at: toDay(row.created_at),
+    last_status_at: stats.lastStatusAt ? stats.lastStatusAt.slice(0, 10) : null,
+    statuses_count: stats.statusesCount,
+    followers_count: stats.followersCount,
+    following_count: stats.followingCount,
+  };
+}
+
+export function toCredentialAccount(
+  row: AccountRow,
+  user: LocalUserRow,
+  stats: AccountStats,
+  origin: string,
+): MastodonCredentialAccount {
+  const account = toAccount(row, stats, origin);
+  const isOwner = user.role === "owner";
+  return {
+    ...account,
+    source: {
+      privacy: user.default_visibility,
+      sensitive: user.default_sensitive === 1,
+      language: user.default_language,
+      note: row.note_source,
+      fields: account.fields,
+      follow_requests_count: stats.followRequestsCount,
+      hide_collections: false,
+      discoverable: row.is_discoverable === 1,
+      indexable: row.is_indexable === 1,
+      attribution_domains: [],
+    },
+    // Mastodon's built-in roles: the owner administers the instance, members are plain users.
+    role: isOwner
+      ? { id: "3", name: "Owner", permissions: "1048575", color: "", highlighted: true }
+      : { id: "-99", name: "", permissions: "0", color: "", highlighted: false },
+  };
+}

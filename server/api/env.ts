@@ -1,0 +1,15 @@
+import type { AccountRow } from "../core/accounts.ts";
+import type { AccessTokenRow } from "../core/tokens.ts";
+
+/** What a request carries once authenticated: the token, its scopes and, for user tokens, the account. */
+export interface Authentication {
+  token: AccessTokenRow;
+  scopes: readonly string[];
+  account: AccountRow | null;
+}
+
+export interface ApiEnv {
+  Variables: {
+    auth: Authentication | null;
+  };
+}

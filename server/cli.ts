@@ -1,0 +1,154 @@
+import { pathToFileURL } from "node:url";
+import { getLogger } from "@logtape/logtape";
+import {
+  parseServeOptions,
+  parseSetupOptions,
+  parseTokenOptions,
+  SERVE_USAGE,
+  SETUP_USAGE,
+  TOKEN_USAGE,
+} from "./config.ts";
+import { findLocalAccountByUsername, findOwnerAccount } from "./core/accounts.ts";
+import { systemClock } from "./core/clock.ts";
+import { createCoreContext } from "./core/context.ts";
+import { getInstance, setupInstance } from "./core/instance.ts";
+import { parseScopes } from "./core/scopes.ts";
+import { issueCliToken } from "./core/tokens.ts";
+import { prepareDataDirectory } from "./db/connection.ts";
+import { openDataDirectoryDatabase } from "./db/open.ts";
+import { startInstance } from "./index.ts";
+import { closeLogging, configureLogging } from "./logging.ts";
+import { UserError } from "./user-error.ts";
+
+const USAGE = `Hearth: your own fediverse server.
+
+Usage:
+  ${SERVE_USAGE}
+  ${SETUP_USAGE}
+  ${TOKEN_USAGE}
+
+Environment: HEARTH_DATA_DIR, HEARTH_HOST, HEARTH_PORT, HEARTH_PUBLIC_URL, HEARTH_TUNNEL.`;
+
+export interface CliIo {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+async function readPasswordFromStdin(stdin: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  // The first line is the password: `echo secret |` and files ending in a newline both work.
+  const password = Buffer.concat(chunks).toString("utf8").split(/\r?\n/)[0] ?? "";
+  if (password === "") throw new UserError("No password arrived on standard input; pipe it in, e.g. `printf '%s' \"$PASSWORD\" | hearth setup ...`.");
+  return password;
+}
+
+async function withDatabase<T>(dataDir: string, work: (core: ReturnType<typeof createCoreContext>) => Promise<T>): Promise<T> {
+  const database = await openDataDirectoryDatabase(dataDir);
+  try {
+    return await work(createCoreContext(database.db, systemClock));
+  } finally {
+    await database.close();
+  }
+}
+
+async function setup(args: readonly string[], io: CliIo): Promise<void> {
+  const options = parseSetupOptions(args);
+  const password = await readPasswordFromStdin(io.stdin);
+  const { instance, owner } = await withDatabase(options.dataDir, (core) =>
+    setupInstance(core, {
+      username: options.username,
+      password,
+      displayName: options.displayName,
+      publicOrigin: options.publicUrl,
+    }),
+  );
+  const address = instance.canonical_origin ? `@${owner.username}@${new URL(instance.canonical_origin).host}` : `@${owner.username}`;
+  io.stdout.write(`Hearth is set up in ${options.dataDir}: ${address} is the owner.\n`);
+}
+
+async function token(args: readonly string[], io: CliIo): Promise<void> {
+  const options = parseTokenOptions(args);
+  const scopes = parseScopes(options.scopes);
+  const issued = await withDatabase(options.dataDir, async (core) => {
+    if (!(await getInstance(core))) throw new UserError(`${options.dataDir} is not set up yet; run \`hearth setup\` first.`);
+    const account = options.username
+      ? await findLocalAccountByUsername(core, options.username)
+      : await findOwnerAccount(core);
+    if (!account) throw new UserError(`There is no local account named ${options.username} on this instance.`);
+    return issueCliToken(core, account.id, scopes);
+  });
+  io.stdout.write(`${issued.token}\n`);
+}
+
+export interface CliOptions {
+  /** Set by `npm start` when it could not open the desktop app, so the one line it prints says why. */
+  headlessBecause?: string;
+}
+
+async function serve(args: readonly string[], io: CliIo, cliOptions: CliOptions): Promise<void> {
+  const options = parseServeOptions(args);
+  if (options.tunnel !== "off") {
+    throw new UserError(`This build of Hearth cannot run a ${options.tunnel} tunnel yet; use --tunnel off and --public-url.`);
+  }
+  prepareDataDirectory(options.dataDir);
+  await configureLogging({ dataDir: options.dataDir, level: options.logLevel });
+  const instance = await startInstance(options);
+  const headless = cliOptions.headlessBecause ? `Hearth runs headless (${cliOptions.headlessBecause}) and is ` : "Hearth is ";
+  io.stdout.write(`${headless}serving on ${instance.localUrl} (public address: ${instance.publicUrl}). Stop it with Ctrl+C.\n`);
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        // A second Ctrl+C means "now": the database is safe, since every commit is already durable.
+        io.stderr.write(`Received ${signal} again; exiting without waiting.\n`);
+        process.exit(130);
+      }
+      stopping = true;
+      getLogger(["hearth"]).info("Received {signal}; stopping.", { signal });
+      void instance.close().then(resolve);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+  await closeLogging();
+}
+
+/** Runs one `hearth` command and returns the exit code; never throws. */
+export async function runCli(argv: readonly string[], io: CliIo = process, cliOptions: CliOptions = {}): Promise<number> {
+  const [command, ...args] = argv;
+  try {
+    switch (command) {
+      case "serve":
+        await serve(args, io, cliOptions);
+        return 0;
+      case "setup":
+        await setup(args, io);
+        return 0;
+      case "token":
+        await token(args, io);
+        return 0;
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        io.stdout.write(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        io.stderr.write(`"${command}" is not a hearth command.\n\n${USAGE}\n`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof UserError) {
+      io.stderr.write(`hearth: ${error.message}\n`);
+      return 1;
+    }
+    io.stderr.write(`hearth: stopped on an unexpected error; please report it.\n${(error as Error).stack ?? String(error)}\n`);
+    return 70;
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  process.exitCode = await runCli(process.argv.slice(2));
+}

@@ -1,0 +1,154 @@
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+import { isLogLevel, type LogLevel } from "@logtape/logtape";
+import { UserError } from "./user-error.ts";
+
+/**
+ * The one module that reads flags and the environment. Everything else is handed the typed options
+ * built here.
+ */
+
+export const DEFAULT_HOST = "127.0.0.1";
+export const DEFAULT_PORT = 8330;
+
+export const TUNNEL_MODES = ["off", "quick", "named"] as const;
+export type TunnelMode = (typeof TUNNEL_MODES)[number];
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/** The platform's folder for application data, as desktop apps use it. */
+export function defaultDataDir(env: Environment = process.env, platform: NodeJS.Platform = process.platform): string {
+  const home = env.HOME ?? env.USERPROFILE ?? homedir();
+  if (platform === "win32") return join(env.APPDATA ?? join(home, "AppData", "Roaming"), "Hearth");
+  if (platform === "darwin") return join(home, "Library", "Application Support", "Hearth");
+  return join(env.XDG_DATA_HOME ?? join(home, ".local", "share"), "hearth");
+}
+
+export interface ServeOptions {
+  dataDir: string;
+  host: string;
+  port: number;
+  publicUrl: string | undefined;
+  tunnel: TunnelMode;
+  allowPrivateNetwork: boolean;
+  logLevel: LogLevel;
+}
+
+export interface SetupOptions {
+  dataDir: string;
+  username: string;
+  publicUrl: string | undefined;
+  displayName: string | undefined;
+}
+
+export interface TokenOptions {
+  dataDir: string;
+  username: string | undefined;
+  scopes: string;
+}
+
+function parse(args: readonly string[], options: ParseArgsOptionsConfig, usage: string) {
+  try {
+    return parseArgs({ args: [...args], options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new UserError(`${(error as Error).message.replace(/\.$/, "")}. Usage: ${usage}`);
+  }
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isInteger(port) || port > 65535) {
+    throw new UserError(`"${value}" is not a port number; use a number from 1 to 65535 (or 0 for any free port).`);
+  }
+  return port;
+}
+
+function parseTunnel(value: string): TunnelMode {
+  if (!(TUNNEL_MODES as readonly string[]).includes(value)) {
+    throw new UserError(`"${value}" is not a tunnel mode; use one of: ${TUNNEL_MODES.join(", ")}.`);
+  }
+  return value as TunnelMode;
+}
+
+function parseBoolean(value: string | undefined): boolean {
+  return value !== undefined && ["1", "true", "yes", "on"].includes(value.toLowerCase());
+}
+
+function dataDirFrom(flag: unknown, env: Environment): string {
+  return resolve(text(flag) ?? env.HEARTH_DATA_DIR ?? defaultDataDir(env));
+}
+
+export const SERVE_USAGE =
+  "hearth serve [--data-dir DIR] [--host 127.0.0.1] [--port 8330] [--public-url URL] [--tunnel off|quick|named] [--allow-private-network]";
+export const SETUP_USAGE = "hearth setup --data-dir DIR --username NAME --password-stdin [--public-url URL] [--display-name S]";
+export const TOKEN_USAGE = 'hearth token --data-dir DIR [--username NAME] [--scopes "read write follow push"]';
+
+export function parseServeOptions(args: readonly string[], env: Environment = process.env): ServeOptions {
+  const values = parse(
+    args,
+    {
+      "data-dir": { type: "string" },
+      host: { type: "string" },
+      port: { type: "string" },
+      "public-url": { type: "string" },
+      tunnel: { type: "string" },
+      "allow-private-network": { type: "boolean" },
+      "log-level": { type: "string" },
+    },
+    SERVE_USAGE,
+  );
+  const logLevel = text(values["log-level"]) ?? env.HEARTH_LOG_LEVEL ?? "info";
+  if (!isLogLevel(logLevel)) throw new UserError(`"${logLevel}" is not a log level; use debug, info, warning or error.`);
+  return {
+    dataDir: dataDirFrom(values["data-dir"], env),
+    host: text(values.host) ?? env.HEARTH_HOST ?? DEFAULT_HOST,
+    port: parsePort(text(values.port) ?? env.HEARTH_PORT ?? String(DEFAULT_PORT)),
+    publicUrl: text(values["public-url"]) ?? (env.HEARTH_PUBLIC_URL || undefined),
+    tunnel: parseTunnel(text(values.tunnel) ?? env.HEARTH_TUNNEL ?? "off"),
+    allowPrivateNetwork: values["allow-private-network"] === true || parseBoolean(env.HEARTH_ALLOW_PRIVATE_NETWORK),
+    logLevel,
+  };
+}
+
+export function parseSetupOptions(args: readonly string[], env: Environment = process.env): SetupOptions {
+  const values = parse(
+    args,
+    {
+      "data-dir": { type: "string" },
+      username: { type: "string" },
+      "password-stdin": { type: "boolean" },
+      "public-url": { type: "string" },
+      "display-name": { type: "string" },
+    },
+    SETUP_USAGE,
+  );
+  const username = text(values.username);
+  if (!username) throw new UserError(`setup needs --username. Usage: ${SETUP_USAGE}`);
+  if (values["password-stdin"] !== true) {
+    throw new UserError(`setup reads the password from standard input and needs --password-stdin, so it never shows in the process list. Usage: ${SETUP_USAGE}`);
+  }
+  return {
+    dataDir: dataDirFrom(values["data-dir"], env),
+    username,
+    publicUrl: text(values["public-url"]) ?? (env.HEARTH_PUBLIC_URL || undefined),
+    displayName: text(values["display-name"]),
+  };
+}
+
+export function parseTokenOptions(args: readonly string[], env: Environment = process.env): TokenOptions {
+  const values = parse(
+    args,
+    { "data-dir": { type: "string" }, username: { type: "string" }, scopes: { type: "string" } },
+    TOKEN_USAGE,
+  );
+  return {
+    dataDir: dataDirFrom(values["data-dir"], env),
+    username: text(values.username),
+    scopes: text(values.scopes) ?? "read write follow push",
+  };
+}

@@ -1,0 +1,133 @@
+import { isDeepStrictEqual } from "node:util";
+import type Database from "better-sqlite3";
+import type { KvKey, KvStore, KvStoreListEntry, KvStoreSetOptions } from "@fedify/fedify";
+
+interface KvRow {
+  key: string;
+  value: string;
+  expires_at: number | null;
+}
+
+const LIST_PAGE_SIZE = 200;
+
+/**
+ * A key is stored as its JSON array text. The children of ["a"] then all start with `["a",`, which ["ab"]
+ * (`["ab"]`) does not, and because "," and "-" are neighbours in code order, the children are exactly the keys
+ * in [`["a",`, `["a"-`): a range scan on the primary key.
+ */
+function encodeKey(key: KvKey): string {
+  return JSON.stringify(key);
+}
+
+function prefixRange(prefix: KvKey): { exact: string; from: string; to: string } {
+  const exact = encodeKey(prefix);
+  const stem = exact.slice(0, -1);
+  return { exact, from: `${stem},`, to: `${stem}-` };
+}
+
+function encodeValue(value: unknown): string {
+  const json = JSON.stringify(value);
+  if (json === undefined) throw new TypeError("The key-value store holds JSON values; undefined cannot be stored.");
+  return json;
+}
+
+/** Fedify's key-value store (caches, idempotence marks, public keys) in the fedify_kv table. */
+export class SqliteKvStore implements KvStore {
+  readonly #sqlite: Database.Database;
+  readonly #clock: { now(): number };
+
+  constructor(sqlite: Database.Database, clock: { now(): number } = Date) {
+    this.#sqlite = sqlite;
+    this.#clock = clock;
+  }
+
+  async get<T = unknown>(key: KvKey): Promise<T | undefined> {
+    const row = this.#read(encodeKey(key));
+    return row === undefined ? undefined : (JSON.parse(row.value) as T);
+  }
+
+  async set(key: KvKey, value: unknown, options?: KvStoreSetOptions): Promise<void> {
+    this.#write(encodeKey(key), encodeValue(value), options);
+  }
+
+  async delete(key: KvKey): Promise<void> {
+    this.#sqlite.prepare("DELETE FROM fedify_kv WHERE key = ?").run(encodeKey(key));
+  }
+
+  async cas(key: KvKey, expectedValue: unknown, newValue: unknown, options?: KvStoreSetOptions): Promise<boolean> {
+    const encodedKey = encodeKey(key);
+    const value = encodeValue(newValue);
+    // Compare what a JSON round trip would give back, so { a: 1, b: undefined } matches a stored { a: 1 }.
+    const expected = expectedValue === undefined ? undefined : JSON.parse(encodeValue(expectedValue));
+    // IMMEDIATE takes the write lock before reading, so another connection cannot change the row in between.
+    return this.#sqlite
+      .transaction(() => {
+        const row = this.#read(encodedKey);
+        const current = row === undefined ? undefined : JSON.parse(row.value);
+        if (!isDeepStrictEqual(current, expected)) return false;
+        this.#write(encodedKey, value, options);
+        return true;
+      })
+      .immediate();
+  }
+
+  async *list(prefix?: KvKey): AsyncIterable<KvStoreListEntry> {
+    const range = prefix === undefined || prefix.length === 0 ? undefined : prefixRange(prefix);
+    const inPrefix = range === undefined ? "" : "AND (key = @exact OR (key >= @from AND key < @to))";
+    const page = this.#sqlite.prepare<[Record<string, string | number>], KvRow>(
+      `SELECT key, value, expires_at FROM fedify_kv
+       WHERE key > @after ${inPrefix} AND (expires_at IS NULL OR expires_at > @now)
+       ORDER BY key LIMIT @limit`,
+    );
+    // Pages of keys after the last one seen rather than one open cursor: better-sqlite3 refuses other statements
+    // on a connection while a cursor is open, and the caller may use the store between two steps of the loop.
+    let after = "";
+    for (;;) {
+      const rows = page.all({ ...range, after, now: this.#clock.now(), limit: LIST_PAGE_SIZE });
+      for (const row of rows) yield { key: JSON.parse(row.key) as KvKey, value: JSON.parse(row.value) };
+      const last = rows.at(-1);
+      if (last === undefined || rows.length < LIST_PAGE_SIZE) return;
+      after = last.key;
+    }
+  }
+
+  /** Deletes every expired entry; returns how many. */
+  pruneExpired(): number {
+    return this.#sqlite.prepare("DELETE FROM fedify_kv WHERE expires_at <= ?").run(this.#clock.now()).changes;
+  }
+
+  /**
+   * Deletes the entries under `prefix` last written more than `olderThanMs` ago; returns how many. Fedify caches
+   * remote documents and public keys without a TTL of their own, and this keeps them from growing without end.
+   */
+  pruneByPrefix(prefix: KvKey, olderThanMs: number): number {
+    const { exact, from, to } = prefixRange(prefix);
+    return this.#sqlite
+      .prepare("DELETE FROM fedify_kv WHERE (key = ? OR (key >= ? AND key < ?)) AND written_at < ?")
+      .run(exact, from, to, this.#clock.now() - olderThanMs).changes;
+  }
+
+  /** The live row for a key; an expired one is deleted on the way, as nobody may see it again. */
+  #read(encodedKey: string): KvRow | undefined {
+    const row = this.#sqlite
+      .prepare<[string], KvRow>("SELECT key, value, expires_at FROM fedify_kv WHERE key = ?")
+      .get(encodedKey);
+    if (row === undefined) return undefined;
+    if (row.expires_at !== null && row.expires_at <= this.#clock.now()) {
+      this.#sqlite.prepare("DELETE FROM fedify_kv WHERE key = ? AND expires_at <= ?").run(encodedKey, this.#clock.now());
+      return undefined;
+    }
+    return row;
+  }
+
+  #write(encodedKey: string, value: string, options: KvStoreSetOptions | undefined): void {
+    const now = this.#clock.now();
+    const expiresAt = options?.ttl === undefined ? null : now + options.ttl.total({ unit: "millisecond" });
+    this.#sqlite
+      .prepare(
+        `INSERT INTO fedify_kv (key, value, expires_at, written_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at, written_at = excluded.written_at`,
+      )
+      .run(encodedKey, value, expiresAt, now);
+  }
+}

@@ -1,0 +1,231 @@
+import { randomUUID } from "node:crypto";
+import type Database from "better-sqlite3";
+import type {
+  MessageQueue,
+  MessageQueueDepth,
+  MessageQueueEnqueueOptions,
+  MessageQueueListenOptions,
+} from "@fedify/fedify";
+import { getLogger } from "@logtape/logtape";
+
+const logger = getLogger(["hearth", "queue"]);
+
+/** How long a claimed message stays invisible to other listeners; renewed while its handler runs. */
+const LEASE_MS = 60_000;
+const MAX_ATTEMPTS = 10;
+const MAX_BACKOFF_MS = 3_600_000;
+
+export interface SqliteMessageQueueOptions {
+  /** How often to look for messages another connection wrote or a lease that ran out. 1000 ms by default. */
+  pollIntervalMs?: number;
+  /** How many messages one listener handles at a time. 4 by default. */
+  concurrency?: number;
+  clock?: { now(): number };
+}
+
+interface MessageRow {
+  id: number;
+  message: string;
+  attempts: number;
+}
+
+type Handler = (message: unknown) => Promise<void> | void;
+
+/**
+ * Fedify's message queue in the fedify_messages table: outbound deliveries and inbox work survive a restart.
+ * Delivery is at least once: a row is deleted only after its handler resolves.
+ */
+export class SqliteMessageQueue implements MessageQueue {
+  readonly nativeRetrial = false;
+  readonly #sqlite: Database.Database;
+  readonly #pollIntervalMs: number;
+  readonly #concurrency: number;
+  readonly #clock: { now(): number };
+  /** Wakes this queue's listeners when this process enqueues, so they need not wait for the next poll. */
+  readonly #enqueued = new EventTarget();
+
+  constructor(sqlite: Database.Database, options: SqliteMessageQueueOptions = {}) {
+    this.#sqlite = sqlite;
+    this.#pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.#concurrency = options.concurrency ?? 4;
+    this.#clock = options.clock ?? Date;
+    // Hearth builds one queue per database file, once at start: a lease found now belongs to a process or
+    // connection that went away mid-handler, and its message should not wait for the lease to run out. Were the
+    // holder still alive after all, the message is handled twice, which at-least-once delivery allows.
+    sqlite.prepare("UPDATE fedify_messages SET locked_until = NULL, locked_by = NULL WHERE locked_until IS NOT NULL").run();
+  }
+
+  async enqueue(message: unknown, options?: MessageQueueEnqueueOptions): Promise<void> {
+    await this.enqueueMany([message], options);
+  }
+
+  async enqueueMany(messages: readonly unknown[], options?: MessageQueueEnqueueOptions): Promise<void> {
+    if (messages.length === 0) return;
+    const now = this.#clock.now();
+    const delayMs = Math.max(0, options?.delay?.total({ unit: "millisecond" }) ?? 0);
+    const insert = this.#sqlite.prepare(
+      "INSERT INTO fedify_messages (message, ordering_key, due_at, enqueued_at) VALUES (?, ?, ?, ?)",
+    );
+    this.#sqlite.transaction(() => {
+      for (const message of messages) insert.run(JSON.stringify(message), options?.orderingKey ?? null, now + delayMs, now);
+    })();
+    this.#enqueued.dispatchEvent(new Event("enqueued"));
+  }
+
+  listen(handler: Handler, options: MessageQueueListenOptions = {}): Promise<void> {
+    const { signal } = options;
+    const token = randomUUID();
+    let inFlight = 0;
+    let timer: NodeJS.Timeout | undefined;
+
+    const pump = (): void => {
+      clearTimeout(timer);
+      if (signal?.aborted) return;
+      let waitMs = this.#pollIntervalMs;
+      try {
+        for (const row of this.#claim(token, this.#concurrency - inFlight)) {
+          inFlight++;
+          void this.#handle(row, token, handler).finally(() => {
+            inFlight--;
+            pump();
+          });
+        }
+        // Wake when the next delayed message falls due rather than at the next poll, so delays are kept.
+        const nextDueAt = this.#nextDueAt();
+        if (nextDueAt !== undefined) waitMs = Math.min(waitMs, Math.max(0, nextDueAt - this.#clock.now()));
+      } catch (error) {
+        logger.error("Cannot read the message queue: {error}", { error });
+      }
+      clearTimeout(timer);
+      timer = setTimeout(pump, waitMs);
+    };
+    const renewal = setInterval(() => {
+      if (inFlight > 0) this.#renewLeases(token);
+    }, LEASE_MS / 3);
+
+    return new Promise((resolve) => {
+      const stop = (): void => {
+        clearTimeout(timer);
+        clearInterval(renewal);
+        this.#enqueued.removeEventListener("enqueued", pump);
+        resolve();
+      };
+      if (signal?.aborted) {
+        stop();
+        return;
+      }
+      signal?.addEventListener("abort", stop, { once: true });
+      this.#enqueued.addEventListener("enqueued", pump);
+      pump();
+    });
+  }
+
+  async getDepth(): Promise<MessageQueueDepth> {
+    const row = this.#sqlite
+      .prepare<[number, number], { queued: number; ready: number | null }>(
+        `SELECT count(*) AS queued, sum(due_at <= ?) AS ready FROM fedify_messages
+         WHERE locked_until IS NULL OR locked_until <= ?`,
+      )
+      .get(this.#clock.now(), this.#clock.now());
+    const queued = row?.queued ?? 0;
+    const ready = row?.ready ?? 0;
+    return { queued, ready, delayed: queued - ready };
+  }
+
+  /**
+   * Leases up to `limit` due messages, earliest first, in one write transaction so two listeners (here or on
+   * another connection) never take the same one. A message with an ordering key is taken only when no other
+   * message of that key is leased and none enqueued before it is due: one at a time, in order.
+   */
+  #claim(token: string, limit: number): MessageRow[] {
+    if (limit <= 0) return [];
+    const now = this.#clock.now();
+    const select = this.#sqlite.prepare<[{ now: number; limit: number }], MessageRow>(
+      `SELECT id, message, attempts FROM fedify_messages AS m
+       WHERE due_at <= @now AND (locked_until IS NULL OR locked_until <= @now)
+         AND (ordering_key IS NULL OR NOT EXISTS (
+           SELECT 1 FROM fedify_messages AS o
+           WHERE o.ordering_key = m.ordering_key AND o.id <> m.id
+             AND (o.locked_until > @now OR (o.id < m.id AND o.due_at <= @now))))
+       ORDER BY due_at, id LIMIT @limit`,
+    );
+    const lease = this.#sqlite.prepare("UPDATE fedify_messages SET locked_until = ?, locked_by = ? WHERE id = ?");
+    return this.#sqlite
+      .transaction(() => {
+        const rows = select.all({ now, limit });
+        for (const row of rows) lease.run(now + LEASE_MS, token, row.id);
+        return rows;
+      })
+      .immediate();
+  }
+
+  #nextDueAt(): number | undefined {
+    const row = this.#sqlite
+      .prepare<[number], { due_at: number | null }>("SELECT min(due_at) AS due_at FROM fedify_messages WHERE due_at > ?")
+      .get(this.#clock.now());
+    return row?.due_at ?? undefined;
+  }
+
+  async #handle(row: MessageRow, token: string, handler: Handler): Promise<void> {
+    // Never call the handler from inside the pump: one that enqueues would re-enter the pump while it is starting it.
+    await Promise.resolve();
+    try {
+      await handler(JSON.parse(row.message));
+    } catch (error) {
+      this.#retryLater(row, token, error);
+      return;
+    }
+    this.#write("delete a handled message", () => {
+      this.#sqlite.prepare("DELETE FROM fedify_messages WHERE id = ?").run(row.id);
+    });
+  }
+
+  /**
+   * Fedify retries failed deliveries itself by enqueuing them again, so this backoff only catches handlers that
+   * throw: a few spaced attempts, then the message is dropped rather than retried forever.
+   */
+  #retryLater(row: MessageRow, token: string, error: unknown): void {
+    const attempts = row.attempts + 1;
+    if (attempts >= MAX_ATTEMPTS) {
+      logger.warn("Dropping a queued message after {attempts} failed attempts: {error}", { attempts, error });
+      this.#write("drop a failed message", () => {
+        this.#sqlite.prepare("DELETE FROM fedify_messages WHERE id = ?").run(row.id);
+      });
+      return;
+    }
+    const backoffMs = Math.min(1000 * 2 ** attempts, MAX_BACKOFF_MS);
+    logger.info("A queued message failed (attempt {attempts}); retrying in {seconds} s: {error}", {
+      attempts,
+      seconds: backoffMs / 1000,
+      error,
+    });
+    this.#write("reschedule a failed message", () => {
+      this.#sqlite
+        .prepare(
+          `UPDATE fedify_messages SET attempts = ?, due_at = ?, locked_until = NULL, locked_by = NULL
+           WHERE id = ? AND locked_by = ?`,
+        )
+        .run(attempts, this.#clock.now() + backoffMs, row.id, token);
+    });
+  }
+
+  #renewLeases(token: string): void {
+    this.#write("renew leases", () => {
+      this.#sqlite
+        .prepare("UPDATE fedify_messages SET locked_until = ? WHERE locked_by = ?")
+        .run(this.#clock.now() + LEASE_MS, token);
+    });
+  }
+
+  /**
+   * Writes that follow a handler run after the caller may have closed the connection (shutdown with work in
+   * flight). The lease then runs out or is released at the next start, and the message is delivered again.
+   */
+  #write(what: string, write: () => void): void {
+    try {
+      write();
+    } catch (error) {
+      logger.warn("Cannot {what} in the message queue: {error}", { what, error });
+    }
+  }
+}

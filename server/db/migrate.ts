@@ -1,0 +1,42 @@
+import { sql, type Kysely } from "kysely";
+import { Migrator, type MigrationProvider } from "kysely/migration";
+import { UserError } from "../user-error.ts";
+import { migrations } from "./migrations/index.ts";
+
+const MIGRATION_TABLE = "kysely_migration";
+
+// Kysely's Migrator works on Kysely<any>: migrations see the schema as it was, not as schema.ts says now.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyKysely = Kysely<any>;
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+async function executedMigrationNames(db: AnyKysely): Promise<string[]> {
+  const table = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name = ${MIGRATION_TABLE}`.execute(db);
+  if (table.rows.length === 0) return [];
+  const rows = await sql<{ name: string }>`SELECT name FROM ${sql.table(MIGRATION_TABLE)} ORDER BY name`.execute(db);
+  return rows.rows.map((row) => row.name);
+}
+
+/**
+ * Brings the database to the schema this build knows, each migration in its own transaction. A database
+ * that has migrations this build has never heard of was written by a newer Hearth: running on it could
+ * lose what that version stored, so it is refused before anything is touched.
+ */
+export async function migrateToLatest(db: AnyKysely, databaseFile: string): Promise<string[]> {
+  const known = new Set(Object.keys(migrations));
+  const unknown = (await executedMigrationNames(db)).filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    throw new UserError(
+      `${databaseFile} was written by a newer version of Hearth (it has schema change ${unknown[0]}); install that version or newer to open it.`,
+    );
+  }
+  const migrator = new Migrator({ db, provider, migrationTableName: MIGRATION_TABLE });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((result) => result.status === "Error");
+    const name = failed ? ` ${failed.migrationName}` : "";
+    throw new Error(`Database migration${name} failed: ${(error as Error).message}`, { cause: error });
+  }
+  return (results ?? []).filter((result) => result.status === "Success").map((result) => result.migrationName);
+}

@@ -1,0 +1,12 @@
+import type { Migration } from "kysely/migration";
+import * as instanceAccountsOauth from "./0001-instance-accounts-oauth.ts";
+import * as fedifyStore from "./0002-fedify-store.ts";
+
+/**
+ * Every migration, in order. A static list rather than a directory scan, so a packaged app (where the
+ * folder may sit inside an archive) runs exactly the migrations it was built with.
+ */
+export const migrations: Record<string, Migration> = {
+  "0001-instance-accounts-oauth": instanceAccountsOauth,
+  "0002-fedify-store": fedifyStore,
+};

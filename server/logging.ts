@@ -1,0 +1,49 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { configure, dispose, getStreamSink, getTextFormatter, type LogLevel, type Sink } from "@logtape/logtape";
+import { getRotatingFileSink } from "@logtape/file";
+
+export const LOG_FILE_NAME = "hearth.log";
+const LOG_MAX_BYTES = 5 * 1024 * 1024;
+const LOG_FILES_KEPT = 5;
+
+export interface LoggingOptions {
+  /** Where hearth.log and its rotated siblings go; no file when absent. */
+  dataDir?: string;
+  level: LogLevel;
+}
+
+/**
+ * LogTape's configuration is process-wide, so only a process entry point (the CLI, the desktop main)
+ * calls this; startInstance never does, which lets tests run several instances in one process.
+ */
+export async function configureLogging(options: LoggingOptions): Promise<void> {
+  const formatter = getTextFormatter({ timestamp: "date-time-tz" });
+  const sinks: Record<string, Sink> = {
+    stderr: getStreamSink(Writable.toWeb(process.stderr), { formatter }),
+  };
+  if (options.dataDir) {
+    const directory = join(options.dataDir, "logs");
+    mkdirSync(directory, { recursive: true });
+    sinks.file = getRotatingFileSink(join(directory, LOG_FILE_NAME), {
+      maxSize: LOG_MAX_BYTES,
+      maxFiles: LOG_FILES_KEPT,
+      formatter,
+    });
+  }
+  await configure({
+    reset: true,
+    sinks,
+    loggers: [
+      { category: ["hearth"], lowestLevel: options.level, sinks: Object.keys(sinks) },
+      { category: ["fedify"], lowestLevel: options.level === "debug" || options.level === "trace" ? options.level : "warning", sinks: Object.keys(sinks) },
+      { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["stderr"] },
+    ],
+  });
+}
+
+/** Flushes and closes the sinks, so the last lines before an exit reach the file. */
+export async function closeLogging(): Promise<void> {
+  await dispose();
+}
