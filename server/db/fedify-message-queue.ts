@@ -20,6 +20,8 @@ export interface SqliteMessageQueueOptions {
   pollIntervalMs?: number;
   /** How many messages one listener handles at a time. 4 by default. */
   concurrency?: number;
+  /** How long a stopped listener waits for handlers already running before it resolves; 10 s by default. */
+  drainTimeoutMs?: number;
   clock?: { now(): number };
 }
 
@@ -40,6 +42,7 @@ export class SqliteMessageQueue implements MessageQueue {
   readonly #sqlite: Database.Database;
   readonly #pollIntervalMs: number;
   readonly #concurrency: number;
+  readonly #drainTimeoutMs: number;
   readonly #clock: { now(): number };
   /** Wakes this queue's listeners when this process enqueues, so they need not wait for the next poll. */
   readonly #enqueued = new EventTarget();
@@ -48,6 +51,7 @@ export class SqliteMessageQueue implements MessageQueue {
     this.#sqlite = sqlite;
     this.#pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.#concurrency = options.concurrency ?? 4;
+    this.#drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
     this.#clock = options.clock ?? Date;
     // Hearth builds one queue per database file, once at start: a lease found now belongs to a process or
     // connection that went away mid-handler, and its message should not wait for the lease to run out. Were the
@@ -76,6 +80,7 @@ export class SqliteMessageQueue implements MessageQueue {
     const { signal } = options;
     const token = randomUUID();
     let inFlight = 0;
+    const running = new Set<Promise<void>>();
     let timer: NodeJS.Timeout | undefined;
 
     const pump = (): void => {
@@ -85,10 +90,12 @@ export class SqliteMessageQueue implements MessageQueue {
       try {
         for (const row of this.#claim(token, this.#concurrency - inFlight)) {
           inFlight++;
-          void this.#handle(row, token, handler).finally(() => {
+          const handled: Promise<void> = this.#handle(row, token, handler).finally(() => {
             inFlight--;
+            running.delete(handled);
             pump();
           });
+          running.add(handled);
         }
         // Wake when the next delayed message falls due rather than at the next poll, so delays are kept.
         const nextDueAt = this.#nextDueAt();
@@ -104,11 +111,20 @@ export class SqliteMessageQueue implements MessageQueue {
     }, LEASE_MS / 3);
 
     return new Promise((resolve) => {
+      // A graceful stop: take nothing new, give the handlers already running a while to finish (their
+      // rows are deleted only then), and leave the rest leased for the next start to deliver again.
       const stop = (): void => {
         clearTimeout(timer);
-        clearInterval(renewal);
         this.#enqueued.removeEventListener("enqueued", pump);
-        resolve();
+        let grace: NodeJS.Timeout | undefined;
+        const graceOver = new Promise<void>((done) => {
+          grace = setTimeout(done, this.#drainTimeoutMs);
+        });
+        void Promise.race([Promise.allSettled([...running]), graceOver]).then(() => {
+          clearTimeout(grace);
+          clearInterval(renewal);
+          resolve();
+        });
       };
       if (signal?.aborted) {
         stop();

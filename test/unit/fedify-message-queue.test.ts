@@ -148,7 +148,8 @@ describe("SqliteMessageQueue", () => {
 
   it("delivers a message again after the process died while handling it", async () => {
     const firstConnection = connect();
-    const first = makeQueue({}, firstConnection);
+    // A crash does not wait: the listener gives up on its running handler at once.
+    const first = makeQueue({ drainTimeoutMs: 0 }, firstConnection);
     const stuck = gate();
     const firstController = new AbortController();
     let firstReceived: unknown;
@@ -229,6 +230,29 @@ describe("SqliteMessageQueue", () => {
     expect(await queue.getDepth()).toEqual({ queued: 1, ready: 1, delayed: 0 });
 
     await expect(queue.listen(() => {}, { signal: AbortSignal.abort() })).resolves.toBeUndefined();
+  });
+
+  it("lets a running handler finish on a graceful stop, and removes its message", async () => {
+    const queue = makeQueue();
+    const slow = gate();
+    const controller = new AbortController();
+    let started = false;
+    let finished = false;
+    const listening = queue.listen(
+      async () => {
+        started = true;
+        await slow.opened;
+        finished = true;
+      },
+      { signal: controller.signal },
+    );
+    await queue.enqueue("delivery in flight");
+    await waitFor(() => started, { what: "the handler to start" });
+    controller.abort();
+    slow.open();
+    await listening;
+    expect(finished).toBe(true);
+    expect(await queue.getDepth()).toEqual({ queued: 0, ready: 0, delayed: 0 });
   });
 
   it("passes Fedify's own message queue tests", async () => {
