@@ -96,7 +96,8 @@ async function serve(args: readonly string[], io: CliIo, cliOptions: CliOptions)
   await configureLogging({ dataDir: options.dataDir, level: options.logLevel });
   const instance = await startInstance(options);
   const headless = cliOptions.headlessBecause ? `Hearth runs headless (${cliOptions.headlessBecause}) and is ` : "Hearth is ";
-  io.stdout.write(`${headless}serving on ${instance.localUrl} (public address: ${instance.publicUrl}). Stop it with Ctrl+C.\n`);
+  const reach = instance.publicUrl === instance.localUrl ? "not published: only this computer reaches it" : `public address: ${instance.publicUrl}`;
+  io.stdout.write(`${headless}serving on ${instance.localUrl} (${reach}). Stop it with Ctrl+C.\n`);
   await new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -32,12 +33,22 @@ export async function configureLogging(options: LoggingOptions): Promise<void> {
       formatter,
     });
   }
+  const fedifyLevel = options.level === "debug" || options.level === "trace" ? options.level : "warning";
   await configure({
     reset: true,
+    // Fedify tags its records with the request and activity they belong to through this storage.
+    contextLocalStorage: new AsyncLocalStorage(),
     sinks,
     loggers: [
       { category: ["hearth"], lowestLevel: options.level, sinks: Object.keys(sinks) },
-      { category: ["fedify"], lowestLevel: options.level === "debug" || options.level === "trace" ? options.level : "warning", sinks: Object.keys(sinks) },
+      { category: ["fedify"], lowestLevel: fedifyLevel, sinks: Object.keys(sinks) },
+      // Fedify logs every request it does not route (the UI, the API) as a 404 warning: noise at our mount.
+      {
+        category: ["fedify", "federation", "http"],
+        lowestLevel: fedifyLevel === "warning" ? "error" : fedifyLevel,
+        sinks: Object.keys(sinks),
+        parentSinks: "override",
+      },
       { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["stderr"] },
     ],
   });

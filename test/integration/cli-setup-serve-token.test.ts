@@ -146,6 +146,15 @@ describe("the hearth command: setup, serve, token", () => {
     expect(readFileSync(path, "utf8")).toBe("my tax return, not a database");
   });
 
+  it("refuses a data directory that cannot be created", async () => {
+    const file = join(dataDir.path, "a-file");
+    writeFileSync(file, "");
+    const result = await runHearth(["serve", "--data-dir", join(file, "hearth"), "--port", "0"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^hearth: Cannot create the data directory .*a-file\/hearth: /);
+  });
+
+  // Root may write anywhere, so this one only means something for an ordinary user.
   it.skipIf(process.getuid?.() === 0)("refuses a data directory it cannot write", async () => {
     chmodSync(dataDir.path, 0o500);
     const result = await runHearth(["serve", "--data-dir", dataDir.path, "--port", "0"]);
