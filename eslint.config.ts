@@ -38,6 +38,15 @@ export default tseslint.config(
     },
   },
   {
+    files: ["server/federation/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { paths: [NO_ELECTRON], patterns: [{ group: ["**/api/**", "**/http/**"], message: "federation/ talks to the client API only through core." }] },
+      ],
+    },
+  },
+  {
     files: ["server/api/**/*.ts"],
     rules: {
       "no-restricted-imports": [

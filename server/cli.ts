@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { getLogger } from "@logtape/logtape";
 import {
@@ -14,9 +15,10 @@ import { createCoreContext } from "./core/context.ts";
 import { getInstance, setupInstance } from "./core/instance.ts";
 import { parseScopes } from "./core/scopes.ts";
 import { issueCliToken } from "./core/tokens.ts";
-import { prepareDataDirectory } from "./db/connection.ts";
+import { databasePath, prepareDataDirectory } from "./db/connection.ts";
 import { openDataDirectoryDatabase } from "./db/open.ts";
 import { startInstance } from "./index.ts";
+import { describeTunnelStatus } from "./tunnel/describe.ts";
 import { closeLogging, configureLogging } from "./logging.ts";
 import { UserError } from "./user-error.ts";
 
@@ -27,7 +29,8 @@ Usage:
   ${SETUP_USAGE}
   ${TOKEN_USAGE}
 
-Environment: HEARTH_DATA_DIR, HEARTH_HOST, HEARTH_PORT, HEARTH_PUBLIC_URL, HEARTH_TUNNEL.`;
+Environment: HEARTH_DATA_DIR, HEARTH_HOST, HEARTH_PORT, HEARTH_PUBLIC_URL, HEARTH_TUNNEL, HEARTH_TUNNEL_HOSTNAME,
+HEARTH_TUNNEL_TOKEN (a named tunnel's token: only ever from the environment), CLOUDFLARED_BIN.`;
 
 export interface CliIo {
   stdin: NodeJS.ReadableStream;
@@ -71,6 +74,8 @@ async function setup(args: readonly string[], io: CliIo): Promise<void> {
 async function token(args: readonly string[], io: CliIo): Promise<void> {
   const options = parseTokenOptions(args);
   const scopes = parseScopes(options.scopes);
+  // Checked before opening, which would create an empty database in a directory that was never set up.
+  if (!existsSync(databasePath(options.dataDir))) throw new UserError(`${options.dataDir} is not set up yet; run \`hearth setup\` first.`);
   const issued = await withDatabase(options.dataDir, async (core) => {
     if (!(await getInstance(core))) throw new UserError(`${options.dataDir} is not set up yet; run \`hearth setup\` first.`);
     const account = options.username
@@ -89,12 +94,21 @@ export interface CliOptions {
 
 async function serve(args: readonly string[], io: CliIo, cliOptions: CliOptions): Promise<void> {
   const options = parseServeOptions(args);
-  if (options.tunnel !== "off") {
-    throw new UserError(`This build of Hearth cannot run a ${options.tunnel} tunnel yet; use --tunnel off and --public-url.`);
-  }
   prepareDataDirectory(options.dataDir);
   await configureLogging({ dataDir: options.dataDir, level: options.logLevel });
-  const instance = await startInstance(options);
+  const instance = await startInstance({
+    ...options,
+    tunnel: { mode: options.tunnel, hostname: options.tunnelHostname, token: options.tunnelToken, cloudflaredBin: options.cloudflaredBin },
+  });
+  // Every change of state (and of address: a restarted quick tunnel gets a new one) gets a line.
+  let lastTunnelLine = "";
+  instance.tunnel.onStatus((status) => {
+    if (status.state === "off") return;
+    const line = describeTunnelStatus({ ...status, downloadedBytes: null, connections: status.state === "connected" ? status.connections : 0 });
+    if (line === lastTunnelLine) return;
+    lastTunnelLine = line;
+    io.stdout.write(`${line}\n`);
+  });
   const headless = cliOptions.headlessBecause ? `Hearth runs headless (${cliOptions.headlessBecause}) and is ` : "Hearth is ";
   const reach = instance.publicUrl === instance.localUrl ? "not published: only this computer reaches it" : `public address: ${instance.publicUrl}`;
   io.stdout.write(`${headless}serving on ${instance.localUrl} (${reach}). Stop it with Ctrl+C.\n`);

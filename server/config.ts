@@ -30,7 +30,14 @@ export interface ServeOptions {
   host: string;
   port: number;
   publicUrl: string | undefined;
-  tunnel: TunnelMode;
+  /** Undefined: the mode stored in the database (off until one is chosen). A given mode is stored. */
+  tunnel: TunnelMode | undefined;
+  /** The public hostname routed to a named tunnel. */
+  tunnelHostname: string | undefined;
+  /** A named tunnel's token: from the environment only, since flags show in the process list. */
+  tunnelToken: string | undefined;
+  /** A cloudflared the user installed (the cloudflared package's own variable). */
+  cloudflaredBin: string | undefined;
   allowPrivateNetwork: boolean;
   logLevel: LogLevel;
 }
@@ -84,7 +91,7 @@ function dataDirFrom(flag: unknown, env: Environment): string {
 }
 
 export const SERVE_USAGE =
-  "hearth serve [--data-dir DIR] [--host 127.0.0.1] [--port 8330] [--public-url URL] [--tunnel off|quick|named] [--allow-private-network]";
+  "hearth serve [--data-dir DIR] [--host 127.0.0.1] [--port 8330] [--public-url URL] [--tunnel off|quick|named] [--tunnel-hostname NAME] [--allow-private-network]";
 export const SETUP_USAGE = "hearth setup --data-dir DIR --username NAME --password-stdin [--public-url URL] [--display-name S]";
 export const TOKEN_USAGE = 'hearth token --data-dir DIR [--username NAME] [--scopes "read write follow push"]';
 
@@ -97,6 +104,7 @@ export function parseServeOptions(args: readonly string[], env: Environment = pr
       port: { type: "string" },
       "public-url": { type: "string" },
       tunnel: { type: "string" },
+      "tunnel-hostname": { type: "string" },
       "allow-private-network": { type: "boolean" },
       "log-level": { type: "string" },
     },
@@ -104,12 +112,16 @@ export function parseServeOptions(args: readonly string[], env: Environment = pr
   );
   const logLevel = text(values["log-level"]) ?? env.HEARTH_LOG_LEVEL ?? "info";
   if (!isLogLevel(logLevel)) throw new UserError(`"${logLevel}" is not a log level; use debug, info, warning or error.`);
+  const tunnel = text(values.tunnel) ?? (env.HEARTH_TUNNEL || undefined);
   return {
     dataDir: dataDirFrom(values["data-dir"], env),
     host: text(values.host) ?? env.HEARTH_HOST ?? DEFAULT_HOST,
     port: parsePort(text(values.port) ?? env.HEARTH_PORT ?? String(DEFAULT_PORT)),
     publicUrl: text(values["public-url"]) ?? (env.HEARTH_PUBLIC_URL || undefined),
-    tunnel: parseTunnel(text(values.tunnel) ?? env.HEARTH_TUNNEL ?? "off"),
+    tunnel: tunnel === undefined ? undefined : parseTunnel(tunnel),
+    tunnelHostname: text(values["tunnel-hostname"]) ?? (env.HEARTH_TUNNEL_HOSTNAME || undefined),
+    tunnelToken: env.HEARTH_TUNNEL_TOKEN || undefined,
+    cloudflaredBin: env.CLOUDFLARED_BIN || undefined,
     allowPrivateNetwork: values["allow-private-network"] === true || parseBoolean(env.HEARTH_ALLOW_PRIVATE_NETWORK),
     logLevel,
   };

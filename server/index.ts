@@ -3,15 +3,21 @@ import { fileURLToPath } from "node:url";
 import { createAdaptorServer } from "@hono/node-server";
 import { getLogger } from "@logtape/logtape";
 import { systemClock, type Clock } from "./core/clock.ts";
-import { createCoreContext } from "./core/context.ts";
+import { createCoreContext, type CoreContext } from "./core/context.ts";
 import { fixCanonicalOrigin, getInstance, normaliseOrigin } from "./core/instance.ts";
+import { getTunnelSettings, saveTunnelSettings, tunnelSettingsView, type TunnelMode } from "./core/tunnel-settings.ts";
+import { lateBoundPorts } from "./core/ports.ts";
 import { openSqlite } from "./db/connection.ts";
 import { lockDataDirectory } from "./db/data-dir-lock.ts";
 import { SqliteKvStore } from "./db/fedify-kv-store.ts";
 import { SqliteMessageQueue } from "./db/fedify-message-queue.ts";
 import { openDataDirectoryDatabase } from "./db/open.ts";
 import { createHearthFederation } from "./federation/federation.ts";
+import { createOutboundPort } from "./federation/outbound.ts";
+import { createRemoteLookup } from "./federation/remote-actors.ts";
 import { createApp } from "./http/app.ts";
+import { createTunnelManager, type TunnelTiming } from "./tunnel/manager.ts";
+import type { TunnelControl, TunnelWatch } from "./tunnel/status.ts";
 import { UserError } from "./user-error.ts";
 
 const logger = getLogger(["hearth"]);
@@ -27,6 +33,19 @@ export interface InstanceOptions {
   allowPrivateNetwork?: boolean;
   rendererDir?: string;
   clock?: Clock;
+  tunnel?: TunnelOptions;
+}
+
+/** The tunnel as `hearth serve` (or the desktop app) asks for it. What is given is stored; the rest is as stored. */
+export interface TunnelOptions {
+  mode?: TunnelMode;
+  hostname?: string;
+  token?: string;
+  /** CLOUDFLARED_BIN: use this cloudflared rather than the one Hearth keeps in the data directory. */
+  cloudflaredBin?: string;
+  /** Replaces the download of cloudflared from GitHub (tests). */
+  install?: (to: string) => Promise<string>;
+  timing?: Partial<TunnelTiming>;
 }
 
 export interface RunningInstance {
@@ -34,6 +53,10 @@ export interface RunningInstance {
   readonly localUrl: string;
   /** The address the fediverse knows: the canonical origin once published, else the local URL. */
   readonly publicUrl: string;
+  /** The instance's core, for callers in the same process (tests, the desktop shell). */
+  readonly core: CoreContext;
+  /** The tunnel's status and its changes, for the tray and the CLI. */
+  readonly tunnel: TunnelWatch;
   close(): Promise<void>;
 }
 
@@ -82,10 +105,20 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
   try {
     const lock = lockDataDirectory(options.dataDir);
     cleanups.push(() => lock.release());
-    const core = createCoreContext(database.db, clock);
+    // Core's ports need the federation, whose dispatchers need core: the ports are bound once it exists.
+    const ports = lateBoundPorts();
+    const core = createCoreContext(database.db, clock, ports.ports);
 
     let instance = await getInstance(core);
     if (instance && requestedOrigin) instance = await fixCanonicalOrigin(core, requestedOrigin);
+    const tunnelOptions = options.tunnel ?? {};
+    if (tunnelOptions.mode !== undefined || tunnelOptions.hostname !== undefined || tunnelOptions.token !== undefined) {
+      // Stored under the same rules as a change through the API: a named tunnel fixes the canonical origin.
+      const hostname = tunnelOptions.hostname ?? (tunnelOptions.mode === "named" && requestedOrigin ? new URL(requestedOrigin).host : undefined);
+      await saveTunnelSettings(core, { mode: tunnelOptions.mode, hostname, token: tunnelOptions.token });
+      instance = await getInstance(core);
+    }
+    let tunnelSettings = await getTunnelSettings(core);
 
     // Fedify's own connection: its writes never nest inside one of our transactions.
     const fedifySqlite = openSqlite(database.path);
@@ -97,15 +130,40 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
     const server = createAdaptorServer({ fetch: (request: Request) => handle(request) });
     const address = await listen(server, host, port);
     const localUrl = urlFor(host, address.port);
-    const origin = () => instance?.canonical_origin ?? requestedOrigin ?? localUrl;
+    // cloudflared reaches the server on loopback even when it listens on every interface.
+    const tunnelTarget = urlFor(host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host, address.port);
+    const tunnel = createTunnelManager({
+      dataDir: options.dataDir,
+      localUrl: tunnelTarget,
+      loadSettings: async () => (tunnelSettings = await getTunnelSettings(core)),
+      cloudflaredBin: tunnelOptions.cloudflaredBin,
+      install: tunnelOptions.install,
+      timing: tunnelOptions.timing,
+    });
+    // A quick tunnel's address is known only once cloudflared prints it, and changes whenever cloudflared is
+    // restarted; until then (and whenever it is down) the instance answers as its local URL.
+    const origin = () => {
+      if (tunnelSettings.mode === "quick") return tunnel.status().publicUrl ?? localUrl;
+      const named = tunnelSettings.mode === "named" && tunnelSettings.hostname ? `https://${tunnelSettings.hostname}` : undefined;
+      return instance?.canonical_origin ?? requestedOrigin ?? named ?? localUrl;
+    };
+    // Fedify gets a fixed origin only when the address is fixed; otherwise it reads it from each request, which
+    // the federation mount rewrites to origin(). That lets a quick tunnel (or a first named tunnel set up while
+    // running) change the address without rebuilding the federation.
     const federation = createHearthFederation({
       kv,
       queue,
-      origin: origin(),
+      origin: instance?.canonical_origin ?? requestedOrigin,
       allowPrivateNetwork: options.allowPrivateNetwork ?? false,
     });
+    const allowPrivateNetwork = options.allowPrivateNetwork ?? false;
+    ports.bind({
+      outbound: createOutboundPort({ federation, core, origin }),
+      remote: createRemoteLookup({ federation, core, origin, allowPrivateNetwork }),
+    });
     const queueStop = new AbortController();
-    const queueRunning = federation.startQueue(undefined, { signal: queueStop.signal });
+    // Queued work (deliveries, inbox activities) runs with core as its context data, as requests do.
+    const queueRunning = federation.startQueue(core, { signal: queueStop.signal });
     cleanups.push(async () => {
       queueStop.abort();
       await queueRunning;
@@ -119,23 +177,41 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
         }),
     );
 
+    cleanups.push(() => tunnel.stop());
+    const tunnelControl: TunnelControl = {
+      status: () => tunnel.status(),
+      onStatus: (listener) => tunnel.onStatus(listener),
+      settings: async () => tunnelSettingsView(await getTunnelSettings(core)),
+      async configure(change) {
+        tunnelSettings = await saveTunnelSettings(core, change);
+        instance = await getInstance(core);
+        // Not awaited: the request asking for the change may itself have come through the tunnel.
+        void tunnel.restart();
+      },
+      localServiceUrl: tunnelTarget,
+    };
+
     const app = createApp({
       core,
       federation,
-      federationContextData: () => undefined,
+      federationContextData: () => core,
       origin,
+      tunnel: tunnelControl,
       rendererDir: options.rendererDir ?? DEFAULT_RENDERER_DIR,
       isSetUp: async () => (instance ??= await getInstance(core)) !== undefined,
     });
     handle = (request) => app.fetch(request);
     logger.info("Hearth is serving {localUrl} as {origin}", { localUrl, origin: origin() });
+    tunnel.start();
 
     let closing: Promise<void> | undefined;
     return {
       localUrl,
+      core,
       get publicUrl() {
         return origin();
       },
+      tunnel: { status: () => tunnel.status(), onStatus: (listener) => tunnel.onStatus(listener) },
       close: () => (closing ??= cleanUp().then(() => logger.info("Hearth stopped; the database is closed."))),
     };
   } catch (error) {

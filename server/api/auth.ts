@@ -2,7 +2,7 @@ import { createMiddleware } from "hono/factory";
 import type { CoreContext } from "../core/context.ts";
 import { getAccount } from "../core/accounts.ts";
 import { scopesAllow } from "../core/scopes.ts";
-import { findAccessToken } from "../core/tokens.ts";
+import { findAccessToken, noteAccessTokenUse } from "../core/tokens.ts";
 import type { ApiEnv } from "./env.ts";
 import { mastodonError } from "./mastodon-error.ts";
 
@@ -23,6 +23,7 @@ export function authenticate(core: CoreContext) {
     if (!token) return mastodonError(c, 401, INVALID_TOKEN);
     const account = token.account_id === null ? null : ((await getAccount(core, token.account_id)) ?? null);
     if (token.account_id !== null && account === null) return mastodonError(c, 401, INVALID_TOKEN);
+    await noteAccessTokenUse(core, token);
     c.set("auth", { token, scopes: token.scopes.split(" "), account });
     return next();
   });

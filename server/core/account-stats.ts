@@ -1,4 +1,5 @@
 import type { CoreContext } from "./context.ts";
+import { countFollows } from "./follows.ts";
 
 export interface AccountStats {
   statusesCount: number;
@@ -9,9 +10,14 @@ export interface AccountStats {
 }
 
 /**
- * The numbers shown on a profile. The schema has no statuses or follows yet (they arrive with
- * federation), so every account truly has none; this is where those counts will be read.
+ * The numbers shown on a profile, as this instance knows them. Statuses arrive later with their own
+ * table; until then every account has none.
  */
-export async function getAccountStats(_ctx: CoreContext, _accountId: string): Promise<AccountStats> {
-  return { statusesCount: 0, followersCount: 0, followingCount: 0, followRequestsCount: 0, lastStatusAt: null };
+export async function getAccountStats(ctx: CoreContext, accountId: string): Promise<AccountStats> {
+  const [followersCount, followingCount, followRequestsCount] = await Promise.all([
+    countFollows(ctx, accountId, "followers"),
+    countFollows(ctx, accountId, "following"),
+    countFollows(ctx, accountId, "requests"),
+  ]);
+  return { statusesCount: 0, followersCount, followingCount, followRequestsCount, lastStatusAt: null };
 }

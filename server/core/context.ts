@@ -2,14 +2,21 @@ import type { Kysely } from "kysely";
 import type { DatabaseSchema } from "../db/schema.ts";
 import type { Clock } from "./clock.ts";
 import { createIdGenerator, type IdGenerator } from "./ids.ts";
+import { offlinePorts, type CorePorts } from "./ports.ts";
 
-/** What every core function receives: the database, the time and the id source. Ports join as they appear. */
+/** What every core function receives: the database, the time, the id source and the ports out. */
 export interface CoreContext {
   readonly db: Kysely<DatabaseSchema>;
   readonly clock: Clock;
   readonly ids: IdGenerator;
+  readonly ports: CorePorts;
 }
 
-export function createCoreContext(db: Kysely<DatabaseSchema>, clock: Clock): CoreContext {
-  return { db, clock, ids: createIdGenerator(clock) };
+/** Without ports, the context is for commands that never federate (setup, token). */
+export function createCoreContext(
+  db: Kysely<DatabaseSchema>,
+  clock: Clock,
+  ports: CorePorts = offlinePorts,
+): CoreContext {
+  return { db, clock, ids: createIdGenerator(clock), ports };
 }

@@ -93,3 +93,15 @@ export async function fixCanonicalOrigin(ctx: CoreContext, requestedOrigin: stri
     .returningAll()
     .executeTakeFirstOrThrow();
 }
+
+/** The other servers this instance knows accounts from (Mastodon's peers and domain_count). */
+export async function listKnownDomains(ctx: CoreContext): Promise<string[]> {
+  const rows = await ctx.db
+    .selectFrom("accounts")
+    .select("domain")
+    .distinct()
+    .where("domain", "is not", null)
+    .orderBy("domain")
+    .execute();
+  return rows.map((row) => row.domain).filter((domain): domain is string => domain !== null);
+}

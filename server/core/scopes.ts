@@ -16,6 +16,8 @@ for (const [parent, children] of Object.entries(GRANULAR)) for (const child of c
 
 export const DEFAULT_SCOPES = "read";
 
+export const KNOWN_SCOPES: readonly string[] = [...KNOWN];
+
 /** Splits a space-separated scope string, refusing unknown scopes with a sentence that names them. */
 export function parseScopes(input: string): string[] {
   const scopes = [...new Set(input.split(/[\s+]+/).filter(Boolean))];
@@ -32,4 +34,13 @@ export function scopesAllow(granted: readonly string[], required: string): boole
   if (separator > 0 && granted.includes(required.slice(0, separator))) return true;
   if (granted.includes("follow") && FOLLOW_GRANTS.includes(required)) return true;
   return false;
+}
+
+/**
+ * Scopes as an app asks for them at registration or authorization. Mastodon drops what it does not know
+ * rather than failing the request, and apps written for newer servers rely on that; "read" if none remain.
+ */
+export function tolerantScopes(input: string | undefined): string[] {
+  const scopes = [...new Set((input ?? "").split(/[\s+]+/).filter((scope) => KNOWN.has(scope)))];
+  return scopes.length > 0 ? scopes : [DEFAULT_SCOPES];
 }

@@ -1,50 +1,16 @@
-import { createHash, randomBytes } from "node:crypto";
 import type { Selectable } from "kysely";
-import type { OAuthAccessTokensTable, OAuthApplicationsTable } from "../db/schema.ts";
+import type { OAuthAccessTokensTable } from "../db/schema.ts";
+import { createApplication, type ApplicationRow } from "./applications.ts";
 import type { CoreContext } from "./context.ts";
+import { hashSecret, newSecret } from "./secrets.ts";
 
-export type ApplicationRow = Selectable<OAuthApplicationsTable>;
 export type AccessTokenRow = Selectable<OAuthAccessTokensTable>;
 
 /** The application that tokens printed by `hearth token` belong to. */
 export const CLI_APPLICATION_NAME = "Hearth command line";
 const CLI_CLIENT_ID = "hearth-cli";
-const NO_REDIRECT = "urn:ietf:wg:oauth:2.0:oob";
+export const NO_REDIRECT = "urn:ietf:wg:oauth:2.0:oob";
 
-export function hashSecret(secret: string): string {
-  return createHash("sha256").update(secret).digest("hex");
-}
-
-function newSecret(): string {
-  return randomBytes(32).toString("base64url");
-}
-
-export interface NewApplication {
-  name: string;
-  website?: string | null;
-  redirectUris: readonly string[];
-  scopes: readonly string[];
-  clientId?: string;
-}
-
-export async function createApplication(ctx: CoreContext, input: NewApplication): Promise<{ application: ApplicationRow; clientSecret: string }> {
-  const clientSecret = newSecret();
-  const application = await ctx.db
-    .insertInto("oauth_applications")
-    .values({
-      id: ctx.ids.next(),
-      name: input.name,
-      website: input.website ?? null,
-      redirect_uris: input.redirectUris.join("\n"),
-      scopes: input.scopes.join(" "),
-      client_id: input.clientId ?? newSecret(),
-      client_secret_hash: hashSecret(clientSecret),
-      created_at: ctx.clock.now().toISOString(),
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return { application, clientSecret };
-}
 
 async function cliApplication(ctx: CoreContext): Promise<ApplicationRow> {
   const existing = await ctx.db.selectFrom("oauth_applications").selectAll().where("client_id", "=", CLI_CLIENT_ID).executeTakeFirst();
@@ -92,6 +58,28 @@ export async function issueCliToken(ctx: CoreContext, accountId: string, scopes:
     const application = await cliApplication(inner);
     return issueAccessToken(inner, { applicationId: application.id, accountId, scopes });
   });
+}
+
+/** Revokes a token; only the application it was issued to may do so. */
+export async function revokeAccessToken(ctx: CoreContext, token: string, applicationId: string): Promise<void> {
+  await ctx.db
+    .updateTable("oauth_access_tokens")
+    .set({ revoked_at: ctx.clock.now().toISOString() })
+    .where("token_hash", "=", hashSecret(token))
+    .where("application_id", "=", applicationId)
+    .where("revoked_at", "is", null)
+    .execute();
+}
+
+// last_used_at answers "is this person active?" (NodeInfo, the instance's usage); to the hour is enough,
+// and it spares a durable write on every request.
+const LAST_USED_RESOLUTION_MS = 60 * 60 * 1000;
+
+/** Notes that a token was used, at most once an hour. */
+export async function noteAccessTokenUse(ctx: CoreContext, token: AccessTokenRow): Promise<void> {
+  const now = ctx.clock.now();
+  if (token.last_used_at !== null && now.getTime() - new Date(token.last_used_at).getTime() < LAST_USED_RESOLUTION_MS) return;
+  await ctx.db.updateTable("oauth_access_tokens").set({ last_used_at: now.toISOString() }).where("id", "=", token.id).execute();
 }
 
 /** The live (not revoked) token with this value, or undefined. */

@@ -37,6 +37,42 @@ export interface AccountsTable {
   url: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  // The rest is for remote actors (0004); null for local accounts.
+  /** Person, Service, Group, Application or Organization. */
+  actor_type: ColumnType<string | null, string | null | undefined, string | null>;
+  inbox_url: ColumnType<string | null, string | null | undefined, string | null>;
+  shared_inbox_url: ColumnType<string | null, string | null | undefined, string | null>;
+  outbox_url: ColumnType<string | null, string | null | undefined, string | null>;
+  followers_url: ColumnType<string | null, string | null | undefined, string | null>;
+  following_url: ColumnType<string | null, string | null | undefined, string | null>;
+  featured_url: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The id of the actor's RSA key, which signs its HTTP requests. */
+  public_key_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Remote media stays at its origin until the media cache fetches it. */
+  avatar_remote_url: ColumnType<string | null, string | null | undefined, string | null>;
+  header_remote_url: ColumnType<string | null, string | null | undefined, string | null>;
+  moved_to_uri: ColumnType<string | null, string | null | undefined, string | null>;
+  also_known_as_json: ColumnType<string, string | undefined, string>;
+  /** When the actor document was last fetched (or received in an Update). */
+  fetched_at: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
+}
+
+export type FollowState = "pending" | "accepted";
+
+/** Follows and follow requests both ways: pending until the followed side accepts. */
+export interface FollowsTable {
+  id: string;
+  /** The follower. */
+  account_id: string;
+  /** The account followed. */
+  target_account_id: string;
+  state: FollowState;
+  /** The Follow activity's id: ours for outgoing follows, the peer's for incoming ones. */
+  uri: string;
+  show_reblogs: Flag;
+  notify: Flag;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export type LocalUserRole = "owner" | "member";
@@ -81,12 +117,43 @@ export interface OAuthAccessTokensTable {
   revoked_at: Timestamp | null;
 }
 
+export type TunnelModeSetting = "off" | "quick" | "named";
+
+/** One row (id 1) once anything about the tunnel has been chosen; absent means off. */
+export interface TunnelSettingsTable {
+  id: ColumnType<1, 1, never>;
+  mode: TunnelModeSetting;
+  hostname: string | null;
+  /** A secret: read only to hand it to cloudflared's environment, never serialised. */
+  token: string | null;
+  updated_at: Timestamp;
+}
+
+export interface OAuthAuthorizationCodesTable {
+  id: string;
+  /** SHA-256 of the code, like tokens: a copied database cannot be used to mint tokens. */
+  code_hash: string;
+  application_id: string;
+  account_id: string;
+  redirect_uri: string;
+  scopes: string;
+  /** PKCE (RFC 7636): the client proves at /oauth/token that it started this authorization. */
+  code_challenge: string | null;
+  code_challenge_method: "S256" | "plain" | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
 export interface DatabaseSchema {
   instance: InstanceTable;
   accounts: AccountsTable;
   local_users: LocalUsersTable;
   oauth_applications: OAuthApplicationsTable;
   oauth_access_tokens: OAuthAccessTokensTable;
+  oauth_authorization_codes: OAuthAuthorizationCodesTable;
+  follows: FollowsTable;
+  tunnel_settings: TunnelSettingsTable;
 }
 
 export type { Generated };

@@ -1,27 +1,47 @@
 import { createFederation, type Federation, type KvStore, type MessageQueue } from "@fedify/fedify";
+import type { CoreContext } from "../core/context.ts";
+import { registerActors } from "./actors.ts";
+import { registerCollections } from "./collections.ts";
+import { registerInbox } from "./inbox/index.ts";
+import { HEARTH_VERSION } from "../version.ts";
+import { registerNodeInfo } from "./nodeinfo.ts";
 
 export interface FederationDependencies {
   kv: KvStore;
   queue: MessageQueue;
-  /** The canonical origin: ids are the same whether a request came through the tunnel or on loopback. */
-  origin: string;
+  /**
+   * The canonical origin: ids are the same whether a request came through the tunnel or on loopback.
+   * Undefined while the instance has no fixed address (a quick tunnel's changes on every start): Fedify then
+   * takes it from the request URL, which http/canonical-url.ts has already rewritten to the current address.
+   */
+  origin: string | undefined;
   allowPrivateNetwork: boolean;
 }
 
-/** Context data handed to Fedify's dispatchers and listeners; it grows as federation does. */
-export type FederationContextData = void;
+/**
+ * Context data handed to Fedify's dispatchers and listeners: core, which they read and write through.
+ * Requests get it from the HTTP mount, queued work from startQueue.
+ */
+export type FederationContextData = CoreContext;
 
 export function createHearthFederation(deps: FederationDependencies): Federation<FederationContextData> {
-  return createFederation<FederationContextData>({
+  const federation = createFederation<FederationContextData>({
     kv: deps.kv,
     queue: deps.queue,
     origin: deps.origin,
+    // Also makes Fedify's document loader (cached in the KvStore) refuse private and loopback addresses
+    // unless the instance runs with --allow-private-network.
     allowPrivateAddress: deps.allowPrivateNetwork,
     // The queue is started by startInstance with an abort signal, so close() can stop it cleanly.
     manuallyStartQueue: true,
     // Some peers (snac2, GoToSocial) answer 202 to an RFC 9421 signature they cannot verify and then drop
     // the activity, so Fedify would never fall back; draft-cavage first is what every peer accepts.
     firstKnock: "draft-cavage-http-signatures-12",
-    userAgent: { software: "Hearth/0.1.0" },
+    userAgent: { software: `Hearth/${HEARTH_VERSION}` },
   });
+  registerActors(federation);
+  registerCollections(federation);
+  registerNodeInfo(federation);
+  registerInbox(federation);
+  return federation;
 }

@@ -6,12 +6,23 @@ import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { authenticate } from "../api/auth.ts";
 import type { ApiEnv } from "../api/env.ts";
-import { MISSING_AVATAR_PATH, MISSING_HEADER_PATH } from "../api/entities/account.ts";
 import { mastodonError } from "../api/mastodon-error.ts";
+import { authorizeRoutes } from "../api/oauth/authorize.ts";
+import { authorizationServerMetadata } from "../api/oauth/metadata.ts";
+import { tokenRoutes } from "../api/oauth/token.ts";
 import { accountRoutes } from "../api/v1/accounts.ts";
+import { appRoutes } from "../api/v1/apps.ts";
+import { tunnelRoutes } from "../api/hearth/tunnel.ts";
+import { instanceRoutes } from "../api/v1/instance.ts";
+import { MISSING_AVATAR_PATH, MISSING_HEADER_PATH } from "../core/account-images.ts";
 import type { CoreContext } from "../core/context.ts";
+import type { TunnelControl } from "../tunnel/status.ts";
 import { UserError } from "../user-error.ts";
+import { requestLog } from "./client-address.ts";
 import { federationMount } from "./federation-mount.ts";
+import { federationNotFoundRoutes } from "./federation-not-found.ts";
+import { hostMetaRoutes } from "./host-meta.ts";
+import { INBOX_PATHS, inboxBodyLimit } from "./inbox-body-limit.ts";
 import { rendererRoutes } from "./renderer.ts";
 
 const logger = getLogger(["hearth", "http"]);
@@ -24,6 +35,8 @@ export interface AppDependencies<TContextData> {
   rendererDir: string;
   /** Whether an owner exists yet; the first-run wizard is shown until one does. */
   isSetUp(): Promise<boolean>;
+  /** The tunnel, for /api/hearth/tunnel; absent where no instance runs one (some tests). */
+  tunnel?: TunnelControl;
 }
 
 function pngAsset(name: string): Uint8Array<ArrayBuffer> {
@@ -42,12 +55,17 @@ export function createApp<TContextData>(deps: AppDependencies<TContextData>): Ho
     return mastodonError(c, 500, "Something went wrong on this server; the details are in its log.");
   });
 
+  app.use(requestLog());
+
   app.get("/healthz", async (c) => {
     c.header("Cache-Control", "no-store");
     return c.json({ status: "ok", setUp: await deps.isSetUp() });
   });
 
-  app.use(federationMount(deps.federation, deps.federationContextData));
+  for (const path of INBOX_PATHS) app.post(path, inboxBodyLimit());
+  app.use(federationMount(deps.federation, deps.federationContextData, deps.origin));
+  app.route("/", hostMetaRoutes(deps.origin));
+  app.route("/", federationNotFoundRoutes());
 
   // Browser clients (Elk, Phanpy) call the API from other origins and page with the Link header.
   app.use(
@@ -55,8 +73,20 @@ export function createApp<TContextData>(deps: AppDependencies<TContextData>): Ho
     cors({ origin: "*", exposeHeaders: ["Link", "X-RateLimit-Remaining", "X-RateLimit-Reset"], maxAge: 86400 }),
   );
   app.use("/api/*", authenticate(deps.core));
+  app.route("/api/v1/apps", appRoutes(deps.core));
+  const instance = instanceRoutes({ core: deps.core, origin: deps.origin });
+  app.route("/api/v1/instance", instance.v1);
+  app.route("/api/v2/instance", instance.v2);
   app.route("/api/v1/accounts", accountRoutes({ core: deps.core, origin: deps.origin }));
+  if (deps.tunnel) app.route("/api/hearth/tunnel", tunnelRoutes({ core: deps.core, tunnel: deps.tunnel }));
   app.all("/api/*", (c) => mastodonError(c, 404, "Record not found"));
+
+  // OAuth: token and revoke are called from browser apps too, so they answer CORS; the consent page not.
+  app.use("/oauth/token", cors({ origin: "*" }));
+  app.use("/oauth/revoke", cors({ origin: "*" }));
+  app.route("/oauth/authorize", authorizeRoutes(deps.core));
+  app.route("/oauth", tokenRoutes(deps.core));
+  app.get("/.well-known/oauth-authorization-server", (c) => c.json(authorizationServerMetadata(deps.origin())));
 
   const png = (body: Uint8Array<ArrayBuffer>) => () =>
     new Response(body, { headers: { "Content-Type": "image/png", "Cache-Control": "public, max-age=86400" } });

@@ -1,23 +1,31 @@
 import type { Federation } from "@fedify/fedify";
 import { createMiddleware } from "hono/factory";
+import { withFederationCaching } from "./cache-control.ts";
+import { canonicalRequest } from "./canonical-url.ts";
 
 /**
- * Hands every request to Fedify first; what Fedify does not route (or cannot answer in the requested
- * format, such as a browser asking for HTML) falls through to the rest of the app.
+ * Hands every request to Fedify first, addressed to the canonical origin (see canonical-url.ts); what Fedify
+ * does not route (or cannot answer in the requested format, such as a browser asking for HTML) falls through
+ * to the rest of the app with the request as it arrived.
  */
-export function federationMount<TContextData>(federation: Federation<TContextData>, contextData: () => TContextData) {
+export function federationMount<TContextData>(
+  federation: Federation<TContextData>,
+  contextData: () => TContextData,
+  origin: () => string,
+) {
   return createMiddleware(async (c, next) => {
     let fallThrough = false;
     const passOn = () => {
       fallThrough = true;
       return new Response(null, { status: 404 });
     };
-    const response = await federation.fetch(c.req.raw, {
+    const request = canonicalRequest(c.req.raw, origin());
+    const response = await federation.fetch(request, {
       contextData: contextData(),
       onNotFound: passOn,
       onNotAcceptable: passOn,
     });
     if (fallThrough) return next();
-    return response;
+    return withFederationCaching(request, response);
   });
 }

@@ -36,8 +36,11 @@ export interface ServingHearth {
 }
 
 /** Starts `hearth serve` on a free port and resolves once it says where it listens. */
-export async function serveHearth(args: readonly string[]): Promise<ServingHearth> {
-  const child = spawn(process.execPath, [CLI, "serve", "--port", "0", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+export async function serveHearth(args: readonly string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<ServingHearth> {
+  const child = spawn(process.execPath, [CLI, "serve", "--port", "0", ...args], {
+    env: { ...process.env, ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

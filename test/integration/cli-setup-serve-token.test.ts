@@ -130,6 +130,10 @@ describe("the hearth command: setup, serve, token", () => {
       expect(result.stderr, args.join(" ")).toMatch(message);
       expect(result.stderr, args.join(" ")).not.toMatch(/\n\s+at /);
     }
+    const never = join(dataDir.path, "never-set-up");
+    expect((await runHearth(["token", "--data-dir", never])).stderr).toMatch(/is not set up yet/);
+    expect(existsSync(never)).toBe(false);
+
     await setUp("bob");
     const token = await runHearth(["token", "--data-dir", dataDir.path, "--username", "nobody"]);
     expect(token.stderr).toBe("hearth: There is no local account named nobody on this instance.\n");

@@ -1,3 +1,4 @@
+import { avatarUrl, headerUrl } from "../../core/account-images.ts";
 import type { AccountRow, LocalUserRow } from "../../core/accounts.ts";
 import type { AccountStats } from "../../core/account-stats.ts";
 
@@ -59,8 +60,6 @@ export interface MastodonCredentialAccount extends MastodonAccount {
   role: { id: string; name: string; permissions: string; color: string; highlighted: boolean };
 }
 
-export const MISSING_AVATAR_PATH = "/avatars/original/missing.png";
-export const MISSING_HEADER_PATH = "/headers/original/missing.png";
 
 function parseFields(json: string): MastodonField[] {
   const parsed: unknown = JSON.parse(json);
@@ -80,8 +79,9 @@ function toDay(iso: string): string {
 export function toAccount(row: AccountRow, stats: AccountStats, origin: string): MastodonAccount {
   const isLocal = row.domain === null;
   const url = row.url ?? `${origin}/@${row.username}`;
-  const avatar = row.avatar_file ? `${origin}/media/${row.avatar_file}` : `${origin}${MISSING_AVATAR_PATH}`;
-  const header = row.header_file ? `${origin}/media/${row.header_file}` : `${origin}${MISSING_HEADER_PATH}`;
+  // Remote images are linked where they live until the media cache keeps copies.
+  const avatar = avatarUrl(row, origin);
+  const header = headerUrl(row, origin);
   return {
     id: row.id,
     username: row.username,

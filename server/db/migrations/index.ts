@@ -1,6 +1,9 @@
 import type { Migration } from "kysely/migration";
 import * as instanceAccountsOauth from "./0001-instance-accounts-oauth.ts";
 import * as fedifyStore from "./0002-fedify-store.ts";
+import * as tunnelSettings from "./0003-tunnel-settings.ts";
+import * as remoteActorsAndFollows from "./0004-remote-actors-and-follows.ts";
+import * as oauthAuthorizationCodes from "./0005-oauth-authorization-codes.ts";
 
 /**
  * Every migration, in order. A static list rather than a directory scan, so a packaged app (where the
@@ -9,4 +12,7 @@ import * as fedifyStore from "./0002-fedify-store.ts";
 export const migrations: Record<string, Migration> = {
   "0001-instance-accounts-oauth": instanceAccountsOauth,
   "0002-fedify-store": fedifyStore,
+  "0003-tunnel-settings": tunnelSettings,
+  "0004-remote-actors-and-follows": remoteActorsAndFollows,
+  "0005-oauth-authorization-codes": oauthAuthorizationCodes,
 };

@@ -1,0 +1,90 @@
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { getLocalUser } from "../../core/accounts.ts";
+import type { CoreContext } from "../../core/context.ts";
+import type { TunnelMode, TunnelSettingsChange } from "../../core/tunnel-settings.ts";
+import type { TunnelControl } from "../../tunnel/status.ts";
+import { requireUser } from "../auth.ts";
+import type { ApiEnv } from "../env.ts";
+import { mastodonError } from "../mastodon-error.ts";
+import { readParams } from "../params.ts";
+
+const TRY_OUT_WARNING =
+  "This is a try-out address: it changes every time Hearth starts, and followers made through it are lost. Set up a named tunnel for a lasting address.";
+const MODES: readonly TunnelMode[] = ["off", "quick", "named"];
+
+export interface TunnelRoutesDependencies {
+  core: CoreContext;
+  tunnel: TunnelControl;
+}
+
+/** The tunnel's status and settings as the UI shows them. The token never leaves: only whether there is one. */
+async function tunnelEntity(tunnel: TunnelControl) {
+  const status = tunnel.status();
+  const settings = await tunnel.settings();
+  return {
+    mode: settings.mode,
+    state: status.state,
+    public_url: status.publicUrl,
+    is_try_out: settings.mode === "quick",
+    warning: settings.mode === "quick" ? TRY_OUT_WARNING : null,
+    connections: status.connections,
+    reason: status.reason,
+    retry_at: status.retryAt,
+    restarts: status.restarts,
+    since: status.since,
+    downloaded_bytes: status.downloadedBytes,
+    cloudflared_version: status.cloudflaredVersion,
+    hostname: settings.hostname,
+    has_token: settings.hasToken,
+    tunnel_id: settings.tunnelId,
+    local_service_url: tunnel.localServiceUrl,
+  };
+}
+
+function optionalText(value: unknown, name: string): string | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || value === "") return null;
+  if (typeof value !== "string") throw new TypeError(name);
+  return value;
+}
+
+export function tunnelRoutes({ core, tunnel }: TunnelRoutesDependencies): Hono<ApiEnv> {
+  const routes = new Hono<ApiEnv>();
+
+  // The tunnel decides how the whole instance is reached: the owner's business alone.
+  const requireOwner = async (c: Context<ApiEnv>) => {
+    const account = c.get("auth")?.account;
+    const user = account ? await getLocalUser(core, account.id) : undefined;
+    return user?.role === "owner";
+  };
+
+  routes.get("/", requireUser("read"), async (c) => {
+    if (!(await requireOwner(c))) return mastodonError(c, 403, "Only the owner of this instance can see its tunnel.");
+    c.header("Cache-Control", "no-store");
+    return c.json(await tunnelEntity(tunnel));
+  });
+
+  routes.put("/", requireUser("write"), async (c) => {
+    if (!(await requireOwner(c))) return mastodonError(c, 403, "Only the owner of this instance can change its tunnel.");
+    const params = await readParams(c);
+    const change: TunnelSettingsChange = {};
+    if (params.mode !== undefined) {
+      if (typeof params.mode !== "string" || !MODES.includes(params.mode as TunnelMode)) {
+        return mastodonError(c, 422, `mode must be one of: ${MODES.join(", ")}.`);
+      }
+      change.mode = params.mode as TunnelMode;
+    }
+    try {
+      change.hostname = optionalText(params.hostname, "hostname");
+      change.token = optionalText(params.token, "token");
+    } catch (error) {
+      return mastodonError(c, 422, `${(error as Error).message} must be text.`);
+    }
+    await tunnel.configure(change);
+    c.header("Cache-Control", "no-store");
+    return c.json(await tunnelEntity(tunnel));
+  });
+
+  return routes;
+}

@@ -1,0 +1,80 @@
+import { Hono, type Context } from "hono";
+import { createAuthorizationCode } from "../../core/authorization-codes.ts";
+import type { CoreContext } from "../../core/context.ts";
+import { signIn } from "../../core/sign-in.ts";
+import { NO_REDIRECT } from "../../core/tokens.ts";
+import type { ApiEnv } from "../env.ts";
+import { readParams, textParam, type Params } from "../params.ts";
+import { checkAuthorizationRequest, redirectWith, type AuthorizationRequest, type AuthorizationRequestError } from "./authorization-request.ts";
+import { consentPageCsp, renderCodePage, renderConsentPage, renderErrorPage } from "./authorize-page.ts";
+
+/** The request's own parameters, carried through the form so the POST sees what the GET saw. */
+const CARRIED = ["response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method"];
+
+function carried(params: Params): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of CARRIED) {
+    const value = textParam(params, name);
+    if (value !== undefined) kept[name] = value;
+  }
+  return kept;
+}
+
+function noStore(c: Context, csp: string): void {
+  c.header("Cache-Control", "no-store");
+  c.header("Content-Security-Policy", csp);
+  c.header("X-Frame-Options", "DENY");
+}
+
+function answerError(c: Context, error: AuthorizationRequestError): Response {
+  if (error.kind === "page") {
+    noStore(c, "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+    return c.html(renderErrorPage(error.message), 400);
+  }
+  return c.redirect(redirectWith(error.redirectUri, { error: error.error, error_description: error.description, state: error.state }), 302);
+}
+
+function showConsent(c: Context, request: AuthorizationRequest, params: Params, options: { error?: string; username?: string }, status: 200 | 401) {
+  noStore(c, consentPageCsp(request.redirectUri));
+  return c.html(renderConsentPage(request, carried(params), options), status);
+}
+
+export function authorizeRoutes(core: CoreContext): Hono<ApiEnv> {
+  const routes = new Hono<ApiEnv>();
+
+  routes.get("/", async (c) => {
+    const params = await readParams(c);
+    const checked = await checkAuthorizationRequest(core, params);
+    if ("error" in checked) return answerError(c, checked.error);
+    return showConsent(c, checked.request, params, {}, 200);
+  });
+
+  routes.post("/", async (c) => {
+    const params = await readParams(c);
+    const checked = await checkAuthorizationRequest(core, params);
+    if ("error" in checked) return answerError(c, checked.error);
+    const { request } = checked;
+    if (textParam(params, "decision") === "deny") {
+      return c.redirect(redirectWith(request.redirectUri, { error: "access_denied", error_description: "The user denied the request.", state: request.state }), 302);
+    }
+    const username = textParam(params, "username") ?? "";
+    const account = await signIn(core, username, textParam(params, "password") ?? "");
+    if (!account) return showConsent(c, request, params, { error: "Wrong username or password.", username }, 401);
+    const code = await createAuthorizationCode(core, {
+      applicationId: request.application.id,
+      accountId: account.id,
+      redirectUri: request.redirectUri,
+      scopes: request.scopes,
+      codeChallenge: request.codeChallenge,
+      codeChallengeMethod: request.codeChallenge === null ? null : "S256",
+    });
+    if (request.redirectUri === NO_REDIRECT) {
+      noStore(c, "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+      return c.html(renderCodePage(request.application.name, code));
+    }
+    c.header("Cache-Control", "no-store");
+    return c.redirect(redirectWith(request.redirectUri, { code, state: request.state }), 302);
+  });
+
+  return routes;
+}

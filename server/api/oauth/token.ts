@@ -1,0 +1,84 @@
+import { Hono, type Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { authenticateClient, type ApplicationRow } from "../../core/applications.ts";
+import { exchangeAuthorizationCode, InvalidGrant } from "../../core/authorization-codes.ts";
+import type { CoreContext } from "../../core/context.ts";
+import { scopesAllow, tolerantScopes } from "../../core/scopes.ts";
+import { issueAccessToken, revokeAccessToken, type IssuedToken } from "../../core/tokens.ts";
+import type { ApiEnv } from "../env.ts";
+import { readParams, textParam, type Params } from "../params.ts";
+
+/** OAuth's own error body (RFC 6749 §5.2), which OAuth libraries in apps parse. */
+function oauthError(c: Context, status: ContentfulStatusCode, error: string, description: string): Response {
+  c.header("Cache-Control", "no-store");
+  return c.json({ error, error_description: description }, status);
+}
+
+/** Client credentials from the body or from HTTP Basic (RFC 6749 §2.3.1); both are in use. */
+function clientCredentials(c: Context, params: Params): { clientId?: string; clientSecret?: string } {
+  const basic = /^Basic\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+  if (basic) {
+    const [id, secret] = Buffer.from(basic, "base64").toString("utf8").split(":");
+    return { clientId: id ? decodeURIComponent(id) : undefined, clientSecret: secret ? decodeURIComponent(secret) : undefined };
+  }
+  return { clientId: textParam(params, "client_id"), clientSecret: textParam(params, "client_secret") };
+}
+
+function tokenResponse(c: Context, issued: IssuedToken): Response {
+  c.header("Cache-Control", "no-store");
+  return c.json({
+    access_token: issued.token,
+    token_type: "Bearer",
+    scope: issued.row.scopes,
+    created_at: Math.floor(new Date(issued.row.created_at).getTime() / 1000),
+  });
+}
+
+export function tokenRoutes(core: CoreContext): Hono<ApiEnv> {
+  const routes = new Hono<ApiEnv>();
+
+  routes.post("/token", async (c) => {
+    const params = await readParams(c);
+    const grantType = textParam(params, "grant_type");
+    const { clientId, clientSecret } = clientCredentials(c, params);
+    let application: ApplicationRow | undefined;
+    if (clientId !== undefined && clientSecret !== undefined) application = await authenticateClient(core, clientId, clientSecret);
+    if (!application) return oauthError(c, 401, "invalid_client", "Client authentication failed: unknown client_id or wrong client_secret.");
+
+    if (grantType === "authorization_code") {
+      const code = textParam(params, "code");
+      const redirectUri = textParam(params, "redirect_uri");
+      if (!code || !redirectUri) return oauthError(c, 400, "invalid_request", "The code and redirect_uri parameters are required.");
+      try {
+        const issued = await exchangeAuthorizationCode(core, application, { code, redirectUri, codeVerifier: textParam(params, "code_verifier") });
+        return tokenResponse(c, issued);
+      } catch (error) {
+        if (error instanceof InvalidGrant) return oauthError(c, 400, "invalid_grant", error.message);
+        throw error;
+      }
+    }
+    if (grantType === "client_credentials") {
+      // An app-only token: it acts for the app (verify its registration, read public data), never a user.
+      const scopes = tolerantScopes(textParam(params, "scope"));
+      const appScopes = application.scopes.split(" ");
+      const beyond = scopes.filter((scope) => !scopesAllow(appScopes, scope));
+      if (beyond.length > 0) return oauthError(c, 400, "invalid_scope", `The app did not register the scopes ${beyond.join(", ")}.`);
+      return tokenResponse(c, await issueAccessToken(core, { applicationId: application.id, accountId: null, scopes }));
+    }
+    return oauthError(c, 400, "unsupported_grant_type", "Use grant_type authorization_code or client_credentials.");
+  });
+
+  routes.post("/revoke", async (c) => {
+    const params = await readParams(c);
+    const { clientId, clientSecret } = clientCredentials(c, params);
+    const application = clientId !== undefined && clientSecret !== undefined ? await authenticateClient(core, clientId, clientSecret) : undefined;
+    if (!application) return oauthError(c, 403, "unauthorized_client", "You are not authorized to revoke this token.");
+    const token = textParam(params, "token");
+    if (!token) return oauthError(c, 400, "invalid_request", "The token parameter is required.");
+    // RFC 7009 §2.2: answer 200 whether or not the token existed.
+    await revokeAccessToken(core, token, application.id);
+    return c.json({});
+  });
+
+  return routes;
+}

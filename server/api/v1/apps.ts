@@ -1,0 +1,51 @@
+import { Hono } from "hono";
+import { createApplication, getApplication } from "../../core/applications.ts";
+import type { CoreContext } from "../../core/context.ts";
+import { validateRedirectUri } from "../../core/redirect-uris.ts";
+import { tolerantScopes } from "../../core/scopes.ts";
+import { UserError } from "../../user-error.ts";
+import type { ApiEnv } from "../env.ts";
+import { toApplication, toCredentialApplication } from "../entities/application.ts";
+import { mastodonError } from "../mastodon-error.ts";
+import { readParams, textListParam, textParam } from "../params.ts";
+
+const NAME_MAX = 60;
+
+/** The VAPID key apps read from their registration; Web Push is not offered yet, so there is none. */
+const NO_VAPID_KEY = "";
+
+export function appRoutes(core: CoreContext): Hono<ApiEnv> {
+  const routes = new Hono<ApiEnv>();
+
+  routes.post("/", async (c) => {
+    const params = await readParams(c);
+    const name = textParam(params, "client_name")?.trim();
+    if (!name) throw new UserError("Validation failed: Application name can't be blank");
+    if (name.length > NAME_MAX) throw new UserError(`Validation failed: Application name is too long (maximum is ${NAME_MAX} characters)`);
+    // Some apps send several URIs in one newline-separated string, others as an array.
+    const redirectUris = (textListParam(params, "redirect_uris") ?? [])
+      .flatMap((value) => value.split(/\r?\n/))
+      .map((value) => value.trim())
+      .filter(Boolean);
+    if (redirectUris.length === 0) throw new UserError("Validation failed: Redirect URI can't be blank");
+    redirectUris.forEach(validateRedirectUri);
+    const website = textParam(params, "website") ?? null;
+    const { application, clientSecret } = await createApplication(core, {
+      name,
+      website,
+      redirectUris,
+      scopes: tolerantScopes(textParam(params, "scopes")),
+    });
+    return c.json(toCredentialApplication(application, clientSecret, NO_VAPID_KEY));
+  });
+
+  routes.get("/verify_credentials", async (c) => {
+    const auth = c.get("auth");
+    if (!auth) return mastodonError(c, 401, "The access token is invalid");
+    const application = await getApplication(core, auth.token.application_id);
+    if (!application) return mastodonError(c, 401, "The access token is invalid");
+    return c.json(toApplication(application, NO_VAPID_KEY));
+  });
+
+  return routes;
+}

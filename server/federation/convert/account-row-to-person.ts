@@ -1,0 +1,53 @@
+import type { ActorKeyPair, Context } from "@fedify/fedify";
+import { Endpoints, Image, Person, PropertyValue } from "@fedify/vocab";
+import { avatarUrl, headerUrl } from "../../core/account-images.ts";
+import type { AccountRow } from "../../core/accounts.ts";
+import { isoToInstant } from "../temporal.ts";
+
+function parseJsonArray(json: string): unknown[] {
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return Array.isArray(parsed) ? parsed : [];
+  } catch {
+    return [];
+  }
+}
+
+function profileFields(fieldsJson: string): PropertyValue[] {
+  return parseJsonArray(fieldsJson).flatMap((field) => {
+    if (typeof field !== "object" || field === null) return [];
+    const { name, value } = field as { name?: unknown; value?: unknown };
+    if (typeof name !== "string" || typeof value !== "string") return [];
+    return [new PropertyValue({ name, value })];
+  });
+}
+
+/** A local account as the Person every peer reads: Mastodon's shape, with our collections and keys. */
+export function accountRowToPerson<TContextData>(ctx: Context<TContextData>, account: AccountRow, keys: readonly ActorKeyPair[]): Person {
+  const username = account.username;
+  return new Person({
+    id: ctx.getActorUri(username),
+    preferredUsername: username,
+    name: account.display_name,
+    summary: account.note,
+    url: new URL(`/@${username}`, ctx.canonicalOrigin),
+    published: isoToInstant(account.created_at),
+    manuallyApprovesFollowers: account.is_locked === 1,
+    discoverable: account.is_discoverable === 1,
+    indexable: account.is_indexable === 1,
+    icon: new Image({ url: new URL(avatarUrl(account, ctx.canonicalOrigin)) }),
+    image: new Image({ url: new URL(headerUrl(account, ctx.canonicalOrigin)) }),
+    attachments: profileFields(account.fields_json),
+    aliases: parseJsonArray(account.also_known_as_json).flatMap((alias) => (typeof alias === "string" && URL.canParse(alias) ? [new URL(alias)] : [])),
+    inbox: ctx.getInboxUri(username),
+    outbox: ctx.getOutboxUri(username),
+    followers: ctx.getFollowersUri(username),
+    following: ctx.getFollowingUri(username),
+    liked: ctx.getLikedUri(username),
+    featured: ctx.getFeaturedUri(username),
+    endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+    // The RSA key signs our HTTP requests (draft-cavage); every key is also a Multikey for FEP-521a proofs.
+    publicKey: keys[0]?.cryptographicKey ?? null,
+    assertionMethods: keys.map((key) => key.multikey),
+  });
+}
