@@ -9,6 +9,7 @@ import { getTunnelSettings, saveTunnelSettings, tunnelSettingsView, type TunnelM
 import { lateBoundPorts } from "./core/ports.ts";
 import { openSqlite } from "./db/connection.ts";
 import { lockDataDirectory } from "./db/data-dir-lock.ts";
+import { schedulePruning } from "./db/fedify-cache-pruning.ts";
 import { SqliteKvStore } from "./db/fedify-kv-store.ts";
 import { SqliteMessageQueue } from "./db/fedify-message-queue.ts";
 import { openDataDirectoryDatabase } from "./db/open.ts";
@@ -125,6 +126,8 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
     cleanups.push(() => fedifySqlite.close());
     const kv = new SqliteKvStore(fedifySqlite);
     const queue = new SqliteMessageQueue(fedifySqlite);
+    const pruning = schedulePruning(kv);
+    cleanups.push(() => pruning.stop());
 
     let handle: RequestHandler = () => new Response("Hearth is starting", { status: 503 });
     const server = createAdaptorServer({ fetch: (request: Request) => handle(request) });
