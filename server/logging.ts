@@ -5,7 +5,7 @@ import { Writable } from "node:stream";
 import { configure, dispose, getStreamSink, getTextFormatter, type LogLevel, type Sink } from "@logtape/logtape";
 import { getRotatingFileSink } from "@logtape/file";
 
-export const LOG_FILE_NAME = "hearth.log";
+const LOG_FILE_NAME = "hearth.log";
 const LOG_MAX_BYTES = 5 * 1024 * 1024;
 const LOG_FILES_KEPT = 5;
 

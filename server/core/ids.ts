@@ -41,7 +41,3 @@ export function idToDate(id: string): Date | null {
   if (!/^\d{18}$/.test(id)) return null;
   return new Date(Number(id.slice(0, 13)));
 }
-
-export function isId(value: string): boolean {
-  return /^\d{18}$/.test(value);
-}

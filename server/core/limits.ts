@@ -14,5 +14,5 @@ export const LIMITS = {
     videoMatrixLimit: 8_294_400,
   },
   polls: { maxOptions: 4, maxCharactersPerOption: 50, minExpiration: 300, maxExpiration: 2_629_746 },
-  accounts: { maxFeaturedTags: 10, maxPinnedStatuses: 5, maxProfileFields: 4 },
+  accounts: { maxFeaturedTags: 10, maxPinnedStatuses: 5 },
 } as const;

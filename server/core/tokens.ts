@@ -7,7 +7,7 @@ import { hashSecret, newSecret } from "./secrets.ts";
 export type AccessTokenRow = Selectable<OAuthAccessTokensTable>;
 
 /** The application that tokens printed by `hearth token` belong to. */
-export const CLI_APPLICATION_NAME = "Hearth command line";
+const CLI_APPLICATION_NAME = "Hearth command line";
 const CLI_CLIENT_ID = "hearth-cli";
 export const NO_REDIRECT = "urn:ietf:wg:oauth:2.0:oob";
 

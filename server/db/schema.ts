@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from "kysely";
+import type { ColumnType } from "kysely";
 
 /** ISO-8601 timestamps with milliseconds, as text: they sort and compare as times do. */
 type Timestamp = string;
@@ -155,5 +155,3 @@ export interface DatabaseSchema {
   follows: FollowsTable;
   tunnel_settings: TunnelSettingsTable;
 }
-
-export type { Generated };

@@ -3,6 +3,8 @@ import { createMiddleware } from "hono/factory";
 import { withFederationCaching } from "./cache-control.ts";
 import { canonicalRequest } from "./canonical-url.ts";
 
+const CLIENT_PATHS = /^\/(api|oauth)\//;
+
 /**
  * Hands every request to Fedify first, addressed to the canonical origin (see canonical-url.ts); what Fedify
  * does not route (or cannot answer in the requested format, such as a browser asking for HTML) falls through
@@ -14,6 +16,8 @@ export function federationMount<TContextData>(
   origin: () => string,
 ) {
   return createMiddleware(async (c, next) => {
+    // The client API and OAuth are never Fedify's: spare their every request a rewritten copy and a routing pass.
+    if (CLIENT_PATHS.test(c.req.path)) return next();
     let fallThrough = false;
     const passOn = () => {
       fallThrough = true;
