@@ -145,6 +145,381 @@ export interface OAuthAuthorizationCodesTable {
   used_at: Timestamp | null;
 }
 
+// 0006: the social model. Nullable columns a row may omit on insert use Optional.
+type Optional<T> = ColumnType<T | null, T | null | undefined, T | null>;
+type Defaulted<T> = ColumnType<T, T | undefined, T>;
+
+export interface ConversationsTable {
+  id: string;
+  uri: Optional<string>;
+  created_at: Timestamp;
+}
+
+export type Visibility = "public" | "unlisted" | "private" | "direct";
+
+/** Statuses and boosts, local and remote. A boost is a row whose reblog_of_id names the boosted status. */
+export interface StatusesTable {
+  id: string;
+  account_id: string;
+  /** ActivityPub id of remote statuses; null for local ones, whose id derives from the canonical origin. */
+  uri: Optional<string>;
+  url: Optional<string>;
+  local: number;
+  in_reply_to_id: Optional<string>;
+  /** The parent's ActivityPub id, kept even while the parent is not stored. */
+  in_reply_to_uri: Optional<string>;
+  in_reply_to_account_id: Optional<string>;
+  reblog_of_id: Optional<string>;
+  quote_of_id: Optional<string>;
+  quote_uri: Optional<string>;
+  conversation_id: Optional<string>;
+  visibility: Visibility;
+  /** Sanitised HTML. */
+  content: Defaulted<string>;
+  /** What a local author typed; null for remote statuses. */
+  text: Optional<string>;
+  spoiler_text: Defaulted<string>;
+  sensitive: Flag;
+  language: Optional<string>;
+  application_id: Optional<string>;
+  created_at: Timestamp;
+  edited_at: Optional<Timestamp>;
+  updated_at: Timestamp;
+  fetched_at: Optional<Timestamp>;
+}
+
+/** Earlier versions of an edited status. */
+export interface StatusEditsTable {
+  id: string;
+  status_id: string;
+  content: string;
+  spoiler_text: string;
+  sensitive: number;
+  media_ids_json: Defaulted<string>;
+  poll_options_json: Optional<string>;
+  created_at: Timestamp;
+}
+
+export type MediaType = "image" | "gifv" | "video" | "audio" | "unknown";
+
+export interface MediaAttachmentsTable {
+  id: string;
+  account_id: string;
+  /** Null until a status takes the upload. */
+  status_id: Optional<string>;
+  position: Defaulted<number>;
+  type: MediaType;
+  content_type: Optional<string>;
+  /** Relative to the data directory's media/ folder. */
+  file: Optional<string>;
+  thumbnail_file: Optional<string>;
+  remote_url: Optional<string>;
+  description: Optional<string>;
+  blurhash: Optional<string>;
+  focus_x: Optional<number>;
+  focus_y: Optional<number>;
+  meta_json: Defaulted<string>;
+  processing: Defaulted<"pending" | "done" | "failed">;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface MentionsTable {
+  status_id: string;
+  account_id: string;
+  silent: Flag;
+}
+
+export interface TagsTable {
+  id: string;
+  /** Lower-cased. */
+  name: string;
+  display_name: string;
+  created_at: Timestamp;
+}
+
+export interface StatusTagsTable {
+  status_id: string;
+  tag_id: string;
+}
+
+export interface TagFollowsTable {
+  id: string;
+  account_id: string;
+  tag_id: string;
+  created_at: Timestamp;
+}
+
+export interface CustomEmojisTable {
+  id: string;
+  shortcode: string;
+  /** Null for our own emoji. */
+  domain: Optional<string>;
+  uri: Optional<string>;
+  image_url: string;
+  file: Optional<string>;
+  visible_in_picker: Flag;
+  category: Optional<string>;
+  updated_at: Timestamp;
+}
+
+export interface FavouritesTable {
+  id: string;
+  account_id: string;
+  status_id: string;
+  /** The Like activity's id. */
+  uri: Optional<string>;
+  created_at: Timestamp;
+}
+
+export interface BookmarksTable {
+  id: string;
+  account_id: string;
+  status_id: string;
+  created_at: Timestamp;
+}
+
+export interface StatusPinsTable {
+  id: string;
+  account_id: string;
+  status_id: string;
+  created_at: Timestamp;
+}
+
+export interface ReactionsTable {
+  id: string;
+  account_id: string;
+  status_id: string;
+  /** A unicode emoji, or a custom one's shortcode without colons. */
+  name: string;
+  custom_emoji_id: Optional<string>;
+  uri: Optional<string>;
+  created_at: Timestamp;
+}
+
+export interface ConversationMutesTable {
+  account_id: string;
+  conversation_id: string;
+}
+
+export interface PollsTable {
+  id: string;
+  status_id: string;
+  /** The option titles, in order. */
+  options_json: string;
+  /** Remote polls: the vote counts per option their server last sent. Null for local polls. */
+  cached_tallies_json: Optional<string>;
+  voters_count: Optional<number>;
+  multiple: Flag;
+  hide_totals: Flag;
+  expires_at: Optional<Timestamp>;
+  closed_at: Optional<Timestamp>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PollVotesTable {
+  id: string;
+  poll_id: string;
+  account_id: string;
+  choice: number;
+  uri: Optional<string>;
+  created_at: Timestamp;
+}
+
+export type NotificationType =
+  | "mention"
+  | "status"
+  | "reblog"
+  | "follow"
+  | "follow_request"
+  | "favourite"
+  | "poll"
+  | "update"
+  | "reaction"
+  | "admin.report"
+  | "moved";
+
+export interface NotificationsTable {
+  id: string;
+  /** The local account notified. */
+  account_id: string;
+  type: NotificationType;
+  from_account_id: string;
+  status_id: Optional<string>;
+  report_id: Optional<string>;
+  /** Grouped notifications (v2): same key, same group. */
+  group_key: string;
+  created_at: Timestamp;
+}
+
+export interface HomeFeedTable {
+  account_id: string;
+  status_id: string;
+}
+
+export interface BlocksTable {
+  id: string;
+  account_id: string;
+  target_account_id: string;
+  uri: Optional<string>;
+  created_at: Timestamp;
+}
+
+export interface MutesTable {
+  id: string;
+  account_id: string;
+  target_account_id: string;
+  hide_notifications: Flag;
+  expires_at: Optional<Timestamp>;
+  created_at: Timestamp;
+}
+
+export interface AccountDomainBlocksTable {
+  id: string;
+  account_id: string;
+  domain: string;
+  created_at: Timestamp;
+}
+
+export interface InstanceDomainBlocksTable {
+  id: string;
+  domain: string;
+  reason: Optional<string>;
+  created_at: Timestamp;
+}
+
+export interface ReportsTable {
+  id: string;
+  account_id: string;
+  target_account_id: string;
+  status_ids_json: Defaulted<string>;
+  comment: Defaulted<string>;
+  category: Defaulted<string>;
+  forward: Flag;
+  uri: Optional<string>;
+  action_taken_at: Optional<Timestamp>;
+  created_at: Timestamp;
+}
+
+export interface ListsTable {
+  id: string;
+  account_id: string;
+  title: string;
+  replies_policy: Defaulted<"followed" | "list" | "none">;
+  exclusive: Flag;
+  created_at: Timestamp;
+}
+
+export interface ListAccountsTable {
+  list_id: string;
+  account_id: string;
+}
+
+export interface FiltersTable {
+  id: string;
+  account_id: string;
+  title: string;
+  /** JSON array of home, notifications, public, thread, account. */
+  context_json: string;
+  action: Defaulted<"warn" | "hide" | "blur">;
+  expires_at: Optional<Timestamp>;
+  created_at: Timestamp;
+}
+
+export interface FilterKeywordsTable {
+  id: string;
+  filter_id: string;
+  keyword: string;
+  whole_word: Flag;
+}
+
+export interface FilterStatusesTable {
+  id: string;
+  filter_id: string;
+  status_id: string;
+}
+
+export interface MarkersTable {
+  account_id: string;
+  timeline: "home" | "notifications";
+  last_read_id: string;
+  version: Defaulted<number>;
+  updated_at: Timestamp;
+}
+
+export interface IdempotencyKeysTable {
+  account_id: string;
+  key: string;
+  status_id: string;
+  created_at: Timestamp;
+}
+
+export interface ScheduledStatusesTable {
+  id: string;
+  account_id: string;
+  scheduled_at: Timestamp;
+  params_json: string;
+  application_id: Optional<string>;
+  created_at: Timestamp;
+}
+
+export interface AccountConversationsTable {
+  id: string;
+  account_id: string;
+  conversation_id: string;
+  last_status_id: Optional<string>;
+  participant_account_ids_json: Defaulted<string>;
+  unread: Flag;
+  updated_at: Timestamp;
+}
+
+export interface PreviewCardsTable {
+  id: string;
+  url: string;
+  /** The Mastodon PreviewCard entity as fetched. */
+  card_json: string;
+  fetched_at: Timestamp;
+}
+
+export interface StatusPreviewCardsTable {
+  status_id: string;
+  preview_card_id: string;
+}
+
+export interface PushSubscriptionsTable {
+  id: string;
+  access_token_id: string;
+  account_id: string;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  alerts_json: string;
+  policy: Defaulted<"all" | "followed" | "follower" | "none">;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface InstanceSettingsTable {
+  key: string;
+  value: string;
+  updated_at: Timestamp;
+}
+
+export interface PeerHostsTable {
+  host: string;
+  last_success_at: Optional<Timestamp>;
+  last_failure_at: Optional<Timestamp>;
+  failing_since: Optional<Timestamp>;
+  consecutive_failures: Defaulted<number>;
+}
+
+/** FTS5 over statuses' visible text (spoiler, content as text, media descriptions). */
+export interface StatusSearchTable {
+  status_id: string;
+  body: string;
+}
+
 export interface DatabaseSchema {
   instance: InstanceTable;
   accounts: AccountsTable;
@@ -154,4 +529,42 @@ export interface DatabaseSchema {
   oauth_authorization_codes: OAuthAuthorizationCodesTable;
   follows: FollowsTable;
   tunnel_settings: TunnelSettingsTable;
+  conversations: ConversationsTable;
+  statuses: StatusesTable;
+  status_edits: StatusEditsTable;
+  media_attachments: MediaAttachmentsTable;
+  mentions: MentionsTable;
+  tags: TagsTable;
+  status_tags: StatusTagsTable;
+  tag_follows: TagFollowsTable;
+  custom_emojis: CustomEmojisTable;
+  favourites: FavouritesTable;
+  bookmarks: BookmarksTable;
+  status_pins: StatusPinsTable;
+  reactions: ReactionsTable;
+  conversation_mutes: ConversationMutesTable;
+  polls: PollsTable;
+  poll_votes: PollVotesTable;
+  notifications: NotificationsTable;
+  home_feed: HomeFeedTable;
+  blocks: BlocksTable;
+  mutes: MutesTable;
+  account_domain_blocks: AccountDomainBlocksTable;
+  instance_domain_blocks: InstanceDomainBlocksTable;
+  reports: ReportsTable;
+  lists: ListsTable;
+  list_accounts: ListAccountsTable;
+  filters: FiltersTable;
+  filter_keywords: FilterKeywordsTable;
+  filter_statuses: FilterStatusesTable;
+  markers: MarkersTable;
+  idempotency_keys: IdempotencyKeysTable;
+  scheduled_statuses: ScheduledStatusesTable;
+  account_conversations: AccountConversationsTable;
+  preview_cards: PreviewCardsTable;
+  status_preview_cards: StatusPreviewCardsTable;
+  push_subscriptions: PushSubscriptionsTable;
+  instance_settings: InstanceSettingsTable;
+  peer_hosts: PeerHostsTable;
+  status_search: StatusSearchTable;
 }
