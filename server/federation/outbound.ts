@@ -4,6 +4,9 @@ import type { AccountRow } from "../core/accounts.ts";
 import type { CoreContext } from "../core/context.ts";
 import type { FollowRow } from "../core/follows.ts";
 import type { OutboundPort } from "../core/ports.ts";
+import { getLogger } from "@logtape/logtape";
+
+const logger = getLogger(["hearth", "federation", "outbound"]);
 
 export interface OutboundDependencies {
   federation: Federation<CoreContext>;
@@ -61,5 +64,9 @@ export function createOutboundPort({ federation, core, origin }: OutboundDepende
     },
     acceptFollow: (follow, follower, target) => answer("accepts", follow, follower, target),
     rejectFollow: (follow, follower, target) => answer("rejects", follow, follower, target),
+    // TODO(#3, statuses federation): every OutboundActivity becomes its Fedify activity here.
+    async publish(activity) {
+      logger.warn("Not federated yet: {type}", { type: activity.type });
+    },
   };
 }
