@@ -158,6 +158,7 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
       queue,
       origin: instance?.canonical_origin ?? requestedOrigin,
       allowPrivateNetwork: options.allowPrivateNetwork ?? false,
+      core,
     });
     const allowPrivateNetwork = options.allowPrivateNetwork ?? false;
     ports.bind({

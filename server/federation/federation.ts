@@ -2,6 +2,7 @@ import { createFederation, type Federation, type KvStore, type MessageQueue } fr
 import type { CoreContext } from "../core/context.ts";
 import { registerActors } from "./actors.ts";
 import { registerCollections } from "./collections.ts";
+import { deliveryCircuitBreaker, deliveryRetryPolicy, registerPermanentFailureHandler } from "./delivery-policy.ts";
 import { registerInbox } from "./inbox/index.ts";
 import { HEARTH_VERSION } from "../version.ts";
 import { registerNodeInfo } from "./nodeinfo.ts";
@@ -16,6 +17,8 @@ export interface FederationDependencies {
    */
   origin: string | undefined;
   allowPrivateNetwork: boolean;
+  /** For the delivery policy's bookkeeping (peer health, followers gone for good). */
+  core: CoreContext;
 }
 
 /**
@@ -38,7 +41,10 @@ export function createHearthFederation(deps: FederationDependencies): Federation
     // the activity, so Fedify would never fall back; draft-cavage first is what every peer accepts.
     firstKnock: "draft-cavage-http-signatures-12",
     userAgent: { software: `Hearth/${HEARTH_VERSION}` },
+    outboxRetryPolicy: deliveryRetryPolicy(),
+    circuitBreaker: deliveryCircuitBreaker(deps.core),
   });
+  registerPermanentFailureHandler(federation);
   registerActors(federation);
   registerCollections(federation);
   registerNodeInfo(federation);
