@@ -1,0 +1,184 @@
+// The client API under load: 1,000,000 statuses and 10,000 remote accounts seeded, then the home timeline
+// (limit 40) and notifications (limit 40) under autocannon at 50 concurrent connections. Prints p50/p99
+// latency as JSON; asserts nothing. The seed writes rows straight into SQLite: going through core would
+// take an hour and measure the writes instead of the reads.
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import Database from "better-sqlite3";
+
+const CLI = fileURLToPath(new URL("../server/cli.ts", import.meta.url));
+const STATUSES = Number(process.env.BENCH_STATUSES ?? 1_000_000);
+const REMOTE_ACCOUNTS = 10_000;
+const DOMAINS = 1_000;
+const FOLLOWED = 1_000;
+const NOTIFICATIONS = 100_000;
+const CONNECTIONS = 50;
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
+
+function hearth(args: string[], stdin = ""): string {
+  return execFileSync(process.execPath, [CLI, ...args], { input: stdin, encoding: "utf8" });
+}
+
+/** Ids as core makes them: 13 digits of milliseconds, 5 of sequence. */
+function idAt(ms: number, sequence: number): string {
+  return `${String(ms).padStart(13, "0")}${String(sequence % 100_000).padStart(5, "0")}`;
+}
+
+function seed(databaseFile: string, ownerId: string): { seedSeconds: number } {
+  const started = performance.now();
+  const db = new Database(databaseFile);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = OFF");
+  const now = Date.now();
+  const yearMs = 365 * 24 * 3600 * 1000;
+  const iso = (ms: number) => new Date(ms).toISOString();
+
+  const insertAccount = db.prepare(
+    `INSERT INTO accounts (id, username, domain, display_name, note, note_source, fields_json, is_locked, is_bot, is_discoverable,
+       is_indexable, uri, url, created_at, updated_at, actor_type, inbox_url, shared_inbox_url, also_known_as_json)
+     VALUES (?, ?, ?, ?, '', '', '[]', 0, 0, 1, 1, ?, ?, ?, ?, 'Person', ?, ?, '[]')`,
+  );
+  const insertFollow = db.prepare(
+    `INSERT INTO follows (id, account_id, target_account_id, state, uri, created_at, updated_at) VALUES (?, ?, ?, 'accepted', ?, ?, ?)`,
+  );
+  const insertStatus = db.prepare(
+    `INSERT INTO statuses (id, account_id, uri, url, local, visibility, content, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertHome = db.prepare(`INSERT INTO home_feed (account_id, status_id) VALUES (?, ?)`);
+  const insertFavourite = db.prepare(`INSERT OR IGNORE INTO favourites (id, account_id, status_id, created_at) VALUES (?, ?, ?, ?)`);
+  const insertNotification = db.prepare(
+    `INSERT OR IGNORE INTO notifications (id, account_id, type, from_account_id, status_id, group_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+
+  const accountIds: string[] = [];
+  db.transaction(() => {
+    for (let i = 0; i < REMOTE_ACCOUNTS; i++) {
+      const domain = `peer${i % DOMAINS}.example`;
+      const id = idAt(now - yearMs - REMOTE_ACCOUNTS + i, i);
+      const uri = `https://${domain}/users/u${i}`;
+      insertAccount.run(id, `u${i}`, domain, `User ${i}`, uri, uri, iso(now - yearMs), iso(now), `${uri}/inbox`, `https://${domain}/inbox`);
+      accountIds.push(id);
+      if (i < FOLLOWED) insertFollow.run(idAt(now - yearMs + i, i), ownerId, id, `https://bench.example/follows/${i}`, iso(now), iso(now));
+    }
+  })();
+
+  const ownStatusIds: string[] = [];
+  const batch = 50_000;
+  for (let start = 0; start < STATUSES; start += batch) {
+    db.transaction(() => {
+      for (let n = start; n < Math.min(start + batch, STATUSES); n++) {
+        // Spread over the past year, oldest first, so ids grow with n.
+        const ms = now - yearMs + Math.floor((n / STATUSES) * yearMs);
+        const id = idAt(ms, n);
+        const isOwn = n % 100 === 0;
+        const authorIndex = (n * 7919) % REMOTE_ACCOUNTS;
+        const accountId = isOwn ? ownerId : accountIds[authorIndex]!;
+        const uri = isOwn ? null : `https://peer${authorIndex % DOMAINS}.example/users/u${authorIndex}/statuses/${n}`;
+        const visibility = n % 10 === 0 ? "unlisted" : "public";
+        insertStatus.run(id, accountId, uri, uri, isOwn ? 1 : 0, visibility, `<p>Status number ${n}, with a few words in it.</p>`, iso(ms), iso(ms));
+        if (isOwn) ownStatusIds.push(id);
+        if (isOwn || authorIndex < FOLLOWED) insertHome.run(ownerId, id);
+        if (n % 5 === 0) insertFavourite.run(idAt(ms + 1, n), accountIds[(n * 31) % REMOTE_ACCOUNTS]!, id, iso(ms));
+      }
+    })();
+  }
+
+  db.transaction(() => {
+    const types = ["favourite", "reblog", "mention", "follow"] as const;
+    for (let n = 0; n < NOTIFICATIONS; n++) {
+      const type = types[n % types.length]!;
+      const statusId = type === "follow" ? null : ownStatusIds[n % ownStatusIds.length]!;
+      const ms = now - yearMs + Math.floor((n / NOTIFICATIONS) * yearMs);
+      const from = accountIds[(n * 13) % REMOTE_ACCOUNTS]!;
+      insertNotification.run(idAt(ms, n), ownerId, type, from, statusId, `${type}-${statusId ?? from}`, iso(ms));
+    }
+  })();
+  db.pragma("wal_checkpoint(TRUNCATE)");
+  db.exec("ANALYZE");
+  db.close();
+  return { seedSeconds: Math.round((performance.now() - started) / 100) / 10 };
+}
+
+async function untilHealthy(url: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) throw new Error("Hearth did not answer /healthz within 60 s.");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function load(url: string, token: string) {
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  return {
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+  };
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), "hearth-bench-timelines-"));
+try {
+  hearth(["setup", "--data-dir", dataDir, "--username", "bench", "--password-stdin"], "a bench password\n");
+  const token = hearth(["token", "--data-dir", dataDir, "--scopes", "read"]).trim();
+  const probe = new Database(join(dataDir, "hearth.db"), { readonly: true });
+  const owner = probe.prepare("SELECT id FROM accounts WHERE username = 'bench' AND domain IS NULL").get() as { id: string };
+  probe.close();
+  const { seedSeconds } = seed(join(dataDir, "hearth.db"), owner.id);
+
+  const port = 19_330 + Math.floor(Math.random() * 1000);
+  const child = spawn(process.execPath, [CLI, "serve", "--data-dir", dataDir, "--port", String(port), "--log-level", "warning"], {
+    stdio: "ignore",
+  });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await untilHealthy(base);
+    const check = await fetch(`${base}/api/v1/timelines/home?limit=40`, { headers: { Authorization: `Bearer ${token}` } });
+    const firstPage = (await check.json()) as unknown[];
+    if (!check.ok || firstPage.length !== 40) throw new Error(`The home timeline answered ${check.status} with ${firstPage.length} statuses.`);
+    const home = await load(`${base}/api/v1/timelines/home?limit=40`, token);
+    const notifications = await load(`${base}/api/v1/notifications?limit=40`, token);
+    console.log(
+      JSON.stringify(
+        {
+          benchmark: "timeline-latency",
+          node: process.versions.node,
+          statuses: STATUSES,
+          remoteAccounts: REMOTE_ACCOUNTS,
+          followed: FOLLOWED,
+          notifications: NOTIFICATIONS,
+          connections: CONNECTIONS,
+          durationSeconds: DURATION_S,
+          seedSeconds,
+          homeTimelineLimit40: home,
+          notificationsLimit40: notifications,
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
+  }
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
+}
