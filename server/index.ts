@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { createAdaptorServer } from "@hono/node-server";
+import { createAdaptorServer, type HttpBindings } from "@hono/node-server";
 import { getLogger } from "@logtape/logtape";
 import { systemClock, type Clock } from "./core/clock.ts";
 import { createCoreContext, type CoreContext } from "./core/context.ts";
@@ -16,7 +16,14 @@ import { openDataDirectoryDatabase } from "./db/open.ts";
 import { createHearthFederation } from "./federation/federation.ts";
 import { createOutboundPort } from "./federation/outbound.ts";
 import { createRemoteLookup } from "./federation/remote-actors.ts";
+import { isPrivateHost } from "./federation/private-hosts.ts";
+import { startPushDelivery } from "./api/push/delivery.ts";
 import { createApp } from "./http/app.ts";
+import { startMediaCleanup } from "./media/cleanup.ts";
+import { PUBLISHED_SIZE_LIMITS, type MediaSizeLimits } from "./media/media-types.ts";
+import { createMediaStorage, mediaRootOf } from "./media/storage.ts";
+import { createMediaUploads } from "./media/uploads.ts";
+import type { RateLimits } from "./http/rate-limit.ts";
 import { createTunnelManager, type TunnelTiming } from "./tunnel/manager.ts";
 import type { TunnelControl, TunnelWatch } from "./tunnel/status.ts";
 import { UserError } from "./user-error.ts";
@@ -35,6 +42,10 @@ export interface InstanceOptions {
   rendererDir?: string;
   clock?: Clock;
   tunnel?: TunnelOptions;
+  /** Smaller upload limits (tests); the published ones otherwise. */
+  mediaLimits?: Partial<MediaSizeLimits>;
+  /** Overrides of Mastodon's API rate limits (tests use small numbers). */
+  rateLimits?: Partial<RateLimits>;
 }
 
 /** The tunnel as `hearth serve` (or the desktop app) asks for it. What is given is stored; the rest is as stored. */
@@ -61,7 +72,8 @@ export interface RunningInstance {
   close(): Promise<void>;
 }
 
-type RequestHandler = (request: Request) => Response | Promise<Response>;
+/** env carries the Node request (HttpBindings): clientAddress reads the peer's address from it. */
+type RequestHandler = (request: Request, env: HttpBindings) => Response | Promise<Response>;
 
 function listen(server: ReturnType<typeof createAdaptorServer>, host: string, port: number): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
@@ -128,9 +140,16 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
     const queue = new SqliteMessageQueue(fedifySqlite);
     const pruning = schedulePruning(kv);
     cleanups.push(() => pruning.stop());
+    const mediaStorage = createMediaStorage(mediaRootOf(options.dataDir));
+    const mediaLimits = { ...PUBLISHED_SIZE_LIMITS, ...options.mediaLimits };
+    const mediaUploads = createMediaUploads({ core, storage: mediaStorage, limits: mediaLimits });
+    // Uploads still being processed finish (and write their rows) before the database closes.
+    cleanups.push(() => mediaUploads.settled());
+    const mediaCleanup = await startMediaCleanup(core, mediaStorage);
+    cleanups.push(() => mediaCleanup.stop());
 
     let handle: RequestHandler = () => new Response("Hearth is starting", { status: 503 });
-    const server = createAdaptorServer({ fetch: (request: Request) => handle(request) });
+    const server = createAdaptorServer({ fetch: (request: Request, env) => handle(request, env as HttpBindings) });
     const address = await listen(server, host, port);
     const localUrl = urlFor(host, address.port);
     // cloudflared reaches the server on loopback even when it listens on every interface.
@@ -165,6 +184,9 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
       outbound: createOutboundPort({ federation, core, origin }),
       remote: createRemoteLookup({ federation, core, origin, allowPrivateNetwork }),
     });
+    // Web Push: new notifications go to the phones that subscribed (stopped before the database closes).
+    const pushDelivery = startPushDelivery({ core, origin, allowPrivateNetwork, isPrivateHost });
+    cleanups.push(() => pushDelivery.stop());
     const queueStop = new AbortController();
     // Queued work (deliveries, inbox activities) runs with core as its context data, as requests do.
     const queueRunning = federation.startQueue(core, { signal: queueStop.signal });
@@ -202,9 +224,12 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
       origin,
       tunnel: tunnelControl,
       rendererDir: options.rendererDir ?? DEFAULT_RENDERER_DIR,
+      dataDir: options.dataDir,
+      rateLimits: options.rateLimits,
       isSetUp: async () => (instance ??= await getInstance(core)) !== undefined,
+      media: { storage: mediaStorage, uploads: mediaUploads, limits: mediaLimits },
     });
-    handle = (request) => app.fetch(request);
+    handle = (request, env) => app.fetch(request, env);
     logger.info("Hearth is serving {localUrl} as {origin}", { localUrl, origin: origin() });
     tunnel.start();
 

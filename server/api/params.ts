@@ -55,3 +55,15 @@ export function textListParam(params: Params, name: string): string[] | undefine
   const list = Array.isArray(value) ? value : [value];
   return list.filter((item): item is string => typeof item === "string" && item !== "");
 }
+
+/**
+ * An uploaded file (multipart). Undefined when absent; a 422 when the parameter came as text, which is a
+ * client sending a file name or a URL where the file belongs.
+ */
+export function fileParam(params: Params, name: string): File | undefined {
+  const value = params[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  if (first === undefined || first === "") return undefined;
+  if (first instanceof File) return first;
+  throw new HTTPException(422, { message: `${name} must be sent as a file (multipart/form-data).` });
+}

@@ -1,11 +1,13 @@
 import type { AccountRow } from "./accounts.ts";
+import { mediaFileUrl } from "./media.ts";
 
 /** Where the stand-in pictures are served, at Mastodon's own paths, for accounts that have none. */
 export const MISSING_AVATAR_PATH = "/avatars/original/missing.png";
 export const MISSING_HEADER_PATH = "/headers/original/missing.png";
 
+/** A stored file (storeProfileImage's path, relative to the media folder) is served under /media/. */
 function imageUrl(origin: string, file: string | null, remoteUrl: string | null, missingPath: string): string {
-  if (file) return new URL(`/media/${file}`, origin).href;
+  if (file) return mediaFileUrl(origin, file);
   return remoteUrl ?? new URL(missingPath, origin).href;
 }
 

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from "kysely";
 import { UserError } from "../user-error.ts";
 import type { DatabaseSchema, FollowsTable } from "../db/schema.ts";
+import { isBlockedEitherWay, isDomainBlockedBy } from "./account-barriers.ts";
 import type { AccountRow } from "./accounts.ts";
 import type { CoreContext } from "./context.ts";
 
@@ -40,6 +41,20 @@ async function findFollow(db: Kysely<DatabaseSchema>, accountId: string, targetA
     .executeTakeFirst();
 }
 
+/**
+ * Removes a follow (or request). The follower's lists and endorsements lose the account too, as Mastodon's
+ * hang off the follow: a list (or a featured account) is always one its owner follows.
+ */
+export async function deleteFollow(trx: Kysely<DatabaseSchema>, follow: FollowRow): Promise<void> {
+  await trx.deleteFrom("follows").where("id", "=", follow.id).execute();
+  await trx.deleteFrom("account_endorsements").where("account_id", "=", follow.account_id).where("target_account_id", "=", follow.target_account_id).execute();
+  await trx
+    .deleteFrom("list_accounts")
+    .where("account_id", "=", follow.target_account_id)
+    .where("list_id", "in", (eb) => eb.selectFrom("lists").select("lists.id").where("lists.account_id", "=", follow.account_id))
+    .execute();
+}
+
 export async function getFollow(ctx: CoreContext, accountId: string, targetAccountId: string): Promise<FollowRow | undefined> {
   return findFollow(ctx.db, accountId, targetAccountId);
 }
@@ -52,19 +67,45 @@ function followUri(origin: string, followId: string): string {
 export interface FollowOptions {
   /** The instance's canonical origin, which our Follow activity ids live under. */
   origin: string;
+  /** Whether the follower's home shows this account's boosts (Mastodon's `reblogs`); unchanged when absent. */
+  showReblogs?: boolean;
+  /** Whether the follower is notified of each new post (Mastodon's `notify`); unchanged when absent. */
+  notify?: boolean;
+  /** The languages wanted from this account (ISO 639-1), null for all; unchanged when absent. */
+  languages?: readonly string[] | null;
+}
+
+/** The columns FollowOptions sets; on a new follow Mastodon's defaults (boosts shown, no notify, all languages). */
+function followOptionColumns(options: FollowOptions) {
+  return {
+    ...(options.showReblogs === undefined ? {} : { show_reblogs: options.showReblogs ? 1 : 0 }),
+    ...(options.notify === undefined ? {} : { notify: options.notify ? 1 : 0 }),
+    ...(options.languages === undefined ? {} : { languages_json: options.languages === null ? null : JSON.stringify(options.languages) }),
+  };
 }
 
 /**
  * A local account follows another. A remote target (or a locked local one) has to accept first, so the
- * follow waits as pending; an unlocked local account is followed at once. Following again is a no-op.
+ * follow waits as pending; an unlocked local account is followed at once. Following again only updates the
+ * options (boosts, notify, languages), as on Mastodon.
  */
 export async function followAccount(ctx: CoreContext, accountId: string, targetAccountId: string, options: FollowOptions): Promise<FollowRow> {
   if (accountId === targetAccountId) throw new UserError("An account cannot follow itself.");
   const result = await ctx.db.transaction().execute(async (trx) => {
     const follower = await loadLocalAccount(trx, accountId);
     const target = await loadAccount(trx, targetAccountId, "account to follow");
+    if ((await isBlockedEitherWay(trx, accountId, targetAccountId)) || (await isDomainBlockedBy(trx, accountId, target.domain))) {
+      throw new UserError("You cannot follow an account you block, or one that blocks you.");
+    }
     const existing = await findFollow(trx, accountId, targetAccountId);
-    if (existing) return { follow: existing, parties: { follower, target }, isNew: false };
+    if (existing) {
+      const columns = followOptionColumns(options);
+      const follow =
+        Object.keys(columns).length === 0
+          ? existing
+          : await trx.updateTable("follows").set(columns).where("id", "=", existing.id).returningAll().executeTakeFirstOrThrow();
+      return { follow, parties: { follower, target }, isNew: false };
+    }
     const now = ctx.clock.now();
     const id = ctx.ids.next(now);
     const state = isRemote(target) || target.is_locked === 1 ? "pending" : "accepted";
@@ -76,6 +117,7 @@ export async function followAccount(ctx: CoreContext, accountId: string, targetA
         target_account_id: targetAccountId,
         state,
         uri: followUri(options.origin, id),
+        ...followOptionColumns(options),
         created_at: now.toISOString(),
         updated_at: now.toISOString(),
       })
@@ -96,7 +138,7 @@ export async function unfollowAccount(ctx: CoreContext, accountId: string, targe
     const target = await loadAccount(trx, targetAccountId, "account to unfollow");
     const follow = await findFollow(trx, accountId, targetAccountId);
     if (!follow) return undefined;
-    await trx.deleteFrom("follows").where("id", "=", follow.id).execute();
+    await deleteFollow(trx, follow);
     return { follow, follower, target };
   });
   if (removed && isRemote(removed.target)) await ctx.ports.outbound.undoFollow(removed.follow, removed.follower, removed.target);
@@ -111,7 +153,7 @@ async function takeFollowRequest(ctx: CoreContext, accountId: string, requesterI
       throw new UserError(`There is no follow request from ${follower.username} to answer.`);
     }
     if (mode === "reject") {
-      await trx.deleteFrom("follows").where("id", "=", request.id).execute();
+      await deleteFollow(trx, request);
       return { follow: request, parties: { follower, target } satisfies Parties };
     }
     const follow = await trx
@@ -144,7 +186,7 @@ export async function removeFollower(ctx: CoreContext, accountId: string, follow
     const follower = await loadAccount(trx, followerId, "follower");
     const follow = await findFollow(trx, followerId, accountId);
     if (!follow) return undefined;
-    await trx.deleteFrom("follows").where("id", "=", follow.id).execute();
+    await deleteFollow(trx, follow);
     return { follow, follower, target };
   });
   if (removed && isRemote(removed.follower)) await ctx.ports.outbound.rejectFollow(removed.follow, removed.follower, removed.target);
@@ -164,7 +206,8 @@ export interface IncomingFollow {
 /**
  * A remote account asks to follow a local one: accepted at once unless the local account is locked, in
  * which case it waits as a request. A repeated Follow for a follow we already have is accepted again (the
- * peer may have lost our Accept), as Mastodon does. Returns undefined when the target is not local.
+ * peer may have lost our Accept), as Mastodon does. Returns undefined when the target is not local, or when
+ * it blocks the follower (or the follower's server), which is then sent a Reject.
  */
 export async function recordIncomingFollow(ctx: CoreContext, input: IncomingFollow): Promise<FollowRow | undefined> {
   const result = await ctx.db.transaction().execute(async (trx) => {
@@ -172,6 +215,22 @@ export async function recordIncomingFollow(ctx: CoreContext, input: IncomingFoll
     const follower = await trx.selectFrom("accounts").selectAll().where("id", "=", input.followerId).executeTakeFirst();
     if (!target || isRemote(target) || !follower || !isRemote(follower)) return undefined;
     const now = ctx.clock.now().toISOString();
+    // Someone the local account blocks (or whose server it blocks) is turned away, as Mastodon does.
+    if ((await isBlockedEitherWay(trx, target.id, follower.id)) || (await isDomainBlockedBy(trx, target.id, follower.domain))) {
+      const refused: FollowRow = {
+        id: ctx.ids.next(),
+        account_id: follower.id,
+        target_account_id: target.id,
+        state: "pending",
+        uri: input.uri,
+        show_reblogs: 1,
+        notify: 0,
+        languages_json: null,
+        created_at: now,
+        updated_at: now,
+      };
+      return { follow: refused, follower, target, refused: true };
+    }
     const existing = await findFollow(trx, follower.id, target.id);
     if (existing) {
       const follow = await trx
@@ -197,6 +256,10 @@ export async function recordIncomingFollow(ctx: CoreContext, input: IncomingFoll
       .executeTakeFirstOrThrow();
     return { follow, follower, target };
   });
+  if (result && "refused" in result) {
+    await ctx.ports.outbound.rejectFollow(result.follow, result.follower, result.target);
+    return undefined;
+  }
   if (result?.follow.state === "accepted") await ctx.ports.outbound.acceptFollow(result.follow, result.follower, result.target);
   return result?.follow;
 }
@@ -243,7 +306,7 @@ export async function recordFollowAccepted(ctx: CoreContext, answer: FollowAnswe
 export async function recordFollowRejected(ctx: CoreContext, answer: FollowAnswer): Promise<FollowRow | undefined> {
   return ctx.db.transaction().execute(async (trx) => {
     const follow = await findAnsweredFollow(trx, answer);
-    if (follow) await trx.deleteFrom("follows").where("id", "=", follow.id).execute();
+    if (follow) await deleteFollow(trx, follow);
     return follow;
   });
 }
@@ -269,7 +332,7 @@ export async function recordFollowUndone(ctx: CoreContext, undone: UndoneFollow)
         .executeTakeFirst();
     }
     if (!follow && undone.targetAccountId) follow = await findFollow(trx, undone.followerId, undone.targetAccountId);
-    if (follow) await trx.deleteFrom("follows").where("id", "=", follow.id).execute();
+    if (follow) await deleteFollow(trx, follow);
     return follow;
   });
 }
@@ -305,6 +368,7 @@ export async function listFollows(
       "follows.uri as follow_uri",
       "follows.show_reblogs as follow_show_reblogs",
       "follows.notify as follow_notify",
+      "follows.languages_json as follow_languages_json",
       "follows.created_at as follow_created_at",
       "follows.updated_at as follow_updated_at",
     ])
@@ -317,7 +381,7 @@ export async function listFollows(
   const items = rows.slice(0, page.limit).map((row) => {
     const {
       follow_id, follow_account_id, follow_target_account_id, follow_state, follow_uri, follow_show_reblogs, follow_notify,
-      follow_created_at, follow_updated_at, ...account
+      follow_languages_json, follow_created_at, follow_updated_at, ...account
     } = row;
     const follow: FollowRow = {
       id: follow_id,
@@ -327,6 +391,7 @@ export async function listFollows(
       uri: follow_uri,
       show_reblogs: follow_show_reblogs,
       notify: follow_notify,
+      languages_json: follow_languages_json,
       created_at: follow_created_at,
       updated_at: follow_updated_at,
     };

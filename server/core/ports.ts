@@ -57,10 +57,18 @@ export type OutboundActivity =
   /** Flag to the reported account's server, when the reporter chose to forward. */
   | { type: "report.forwarded"; reportId: string };
 
+/** What a URL pasted into search turned out to be, once fetched and stored. */
+export type ResolvedUrl = { kind: "account"; account: AccountRow } | { kind: "status"; statusId: string };
+
 /** Finding accounts elsewhere in the fediverse: WebFinger and actor documents, stored as account rows. */
 export interface RemoteLookupPort {
   /** The account for `name@host`, fetched and stored (or refreshed); null when no such actor answers. */
   resolveHandle(username: string, domain: string): Promise<AccountRow | null>;
+  /**
+   * The object at a remote URL (an actor's id or profile page, a post's id or page), fetched and stored;
+   * null when it is neither an actor nor a post we can store.
+   */
+  resolveUrl(url: string): Promise<ResolvedUrl | null>;
 }
 
 export interface CorePorts {
@@ -97,6 +105,7 @@ export function lateBoundPorts(): LateBoundPorts {
       },
       remote: {
         resolveHandle: (...args) => real().remote.resolveHandle(...args),
+        resolveUrl: (...args) => real().remote.resolveUrl(...args),
       },
     },
   };
@@ -109,5 +118,5 @@ async function refuse(): Promise<never> {
 /** For commands that never federate (setup, token): using them is a bug, so they say so. */
 export const offlinePorts: CorePorts = {
   outbound: { follow: refuse, undoFollow: refuse, acceptFollow: refuse, rejectFollow: refuse, publish: refuse },
-  remote: { resolveHandle: refuse },
+  remote: { resolveHandle: refuse, resolveUrl: refuse },
 };

@@ -71,6 +71,8 @@ export interface FollowsTable {
   uri: string;
   show_reblogs: Flag;
   notify: Flag;
+  /** JSON array of ISO 639-1 codes the follower wants from this account; null for every language (0006). */
+  languages_json: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -214,6 +216,10 @@ export interface MediaAttachmentsTable {
   file: Optional<string>;
   thumbnail_file: Optional<string>;
   remote_url: Optional<string>;
+  /** The peer's own preview image (a video's still frame), shown as preview_remote_url. */
+  thumbnail_remote_url: Optional<string>;
+  /** Set while a scheduled status holds the upload: the cleanup of unattached uploads leaves it alone. */
+  scheduled_status_id: Optional<string>;
   description: Optional<string>;
   blurhash: Optional<string>;
   focus_x: Optional<number>;
@@ -494,6 +500,10 @@ export interface PushSubscriptionsTable {
   endpoint: string;
   p256dh: string;
   auth: string;
+  /** 1: RFC 8291 aes128gcm; 0: the older aesgcm draft that Mastodon apps before 4.4 expect. */
+  standard: Flag;
+  /** The access token in clear: Mastodon's push payload carries it, and apps match accounts by it. */
+  access_token: string;
   alerts_json: string;
   policy: Defaulted<"all" | "followed" | "follower" | "none">;
   created_at: Timestamp;
@@ -518,6 +528,22 @@ export interface PeerHostsTable {
 export interface StatusSearchTable {
   status_id: string;
   body: string;
+}
+
+/** A local account's private note about another account. */
+export interface AccountNotesTable {
+  account_id: string;
+  target_account_id: string;
+  comment: string;
+  updated_at: Timestamp;
+}
+
+/** An account a local account features on its profile. */
+export interface AccountEndorsementsTable {
+  id: string;
+  account_id: string;
+  target_account_id: string;
+  created_at: Timestamp;
 }
 
 export interface DatabaseSchema {
@@ -567,4 +593,6 @@ export interface DatabaseSchema {
   instance_settings: InstanceSettingsTable;
   peer_hosts: PeerHostsTable;
   status_search: StatusSearchTable;
+  account_notes: AccountNotesTable;
+  account_endorsements: AccountEndorsementsTable;
 }

@@ -75,5 +75,17 @@ export function createRemoteLookup(deps: RemoteLookupDependencies): RemoteLookup
       if (actor.preferredUsername?.toString().toLowerCase() !== username.toLowerCase()) return null;
       return storeActor(ctx, actor, domain);
     },
+    async resolveUrl(url) {
+      const ctx = deps.federation.createContext(new URL(deps.origin()), deps.core);
+      // A profile page's URL leads to the actor through content negotiation or its alternate link.
+      const object = await ctx.lookupObject(url, { crossOrigin: "ignore" }).catch(() => null);
+      if (!object || object.id === null) return null;
+      if (isActor(object)) {
+        const account = await storeActor(ctx, object);
+        return account ? { kind: "account", account } : null;
+      }
+      // TODO(H-B): a fetched Note/Question/Article becomes a stored status here once remote statuses are stored.
+      return null;
+    },
   };
 }

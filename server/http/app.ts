@@ -12,10 +12,17 @@ import { authorizationServerMetadata } from "../api/oauth/metadata.ts";
 import { tokenRoutes } from "../api/oauth/token.ts";
 import { accountRoutes } from "../api/v1/accounts.ts";
 import { appRoutes } from "../api/v1/apps.ts";
+import { infoRoutes } from "../api/hearth/info.ts";
+import { setupRoutes } from "../api/hearth/setup.ts";
 import { tunnelRoutes } from "../api/hearth/tunnel.ts";
 import { instanceRoutes } from "../api/v1/instance.ts";
+import { mediaRoutes } from "../api/v1/media.ts";
+import { pushSubscriptionRoutes } from "../api/v1/push-subscription.ts";
 import { MISSING_AVATAR_PATH, MISSING_HEADER_PATH } from "../core/account-images.ts";
 import type { CoreContext } from "../core/context.ts";
+import type { MediaSizeLimits } from "../media/media-types.ts";
+import type { MediaStorage } from "../media/storage.ts";
+import type { MediaUploads } from "../media/uploads.ts";
 import type { TunnelControl } from "../tunnel/status.ts";
 import { UserError } from "../user-error.ts";
 import { requestLog } from "./client-address.ts";
@@ -23,6 +30,8 @@ import { federationMount } from "./federation-mount.ts";
 import { federationNotFoundRoutes } from "./federation-not-found.ts";
 import { hostMetaRoutes } from "./host-meta.ts";
 import { INBOX_PATHS, inboxBodyLimit } from "./inbox-body-limit.ts";
+import { mediaFileRoutes } from "./media-files.ts";
+import { apiRateLimit, MASTODON_RATE_LIMITS, signInRateLimit, type RateLimits } from "./rate-limit.ts";
 import { rendererRoutes } from "./renderer.ts";
 
 const logger = getLogger(["hearth", "http"]);
@@ -33,10 +42,16 @@ export interface AppDependencies<TContextData> {
   federationContextData: () => TContextData;
   origin(): string;
   rendererDir: string;
+  /** The data directory in use, shown to the owner in settings. */
+  dataDir: string;
   /** Whether an owner exists yet; the first-run wizard is shown until one does. */
   isSetUp(): Promise<boolean>;
+  /** The files under <dataDir>/media (uploads, avatars, headers), the uploads that fill it, and their limits. */
+  media: { storage: MediaStorage; uploads: MediaUploads; limits: MediaSizeLimits };
   /** The tunnel, for /api/hearth/tunnel; absent where no instance runs one (some tests). */
   tunnel?: TunnelControl;
+  /** Overrides of Mastodon's rate limits (tests use small numbers). */
+  rateLimits?: Partial<RateLimits>;
 }
 
 function pngAsset(name: string): Uint8Array<ArrayBuffer> {
@@ -63,6 +78,8 @@ export function createApp<TContextData>(deps: AppDependencies<TContextData>): Ho
   });
 
   for (const path of INBOX_PATHS) app.post(path, inboxBodyLimit());
+  // Before the federation mount: a file request never needs Fedify's routing pass.
+  app.route("/media", mediaFileRoutes(deps.media.storage));
   app.use(federationMount(deps.federation, deps.federationContextData, deps.origin));
   app.route("/", hostMetaRoutes(deps.origin));
   app.route("/", federationNotFoundRoutes());
@@ -70,20 +87,29 @@ export function createApp<TContextData>(deps: AppDependencies<TContextData>): Ho
   // Browser clients (Elk, Phanpy) call the API from other origins and page with the Link header.
   app.use(
     "/api/*",
-    cors({ origin: "*", exposeHeaders: ["Link", "X-RateLimit-Remaining", "X-RateLimit-Reset"], maxAge: 86400 }),
+    cors({ origin: "*", exposeHeaders: ["Link", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"], maxAge: 86400 }),
   );
   app.use("/api/*", authenticate(deps.core));
+  const rateLimits = { ...MASTODON_RATE_LIMITS, ...deps.rateLimits };
+  app.use("/api/*", apiRateLimit(rateLimits, deps.core.clock));
   app.route("/api/v1/apps", appRoutes(deps.core));
   const instance = instanceRoutes({ core: deps.core, origin: deps.origin });
   app.route("/api/v1/instance", instance.v1);
   app.route("/api/v2/instance", instance.v2);
   app.route("/api/v1/accounts", accountRoutes({ core: deps.core, origin: deps.origin }));
+  const media = mediaRoutes({ core: deps.core, origin: deps.origin, ...deps.media });
+  app.route("/api/v1/media", media.v1);
+  app.route("/api/v2/media", media.v2);
+  app.route("/api/hearth/setup", setupRoutes({ core: deps.core, origin: deps.origin }));
+  app.route("/api/hearth/info", infoRoutes({ core: deps.core, dataDir: deps.dataDir }));
   if (deps.tunnel) app.route("/api/hearth/tunnel", tunnelRoutes({ core: deps.core, tunnel: deps.tunnel }));
+  app.route("/api/v1/push/subscription", pushSubscriptionRoutes(deps.core));
   app.all("/api/*", (c) => mastodonError(c, 404, "Record not found"));
 
   // OAuth: token and revoke are called from browser apps too, so they answer CORS; the consent page not.
   app.use("/oauth/token", cors({ origin: "*" }));
   app.use("/oauth/revoke", cors({ origin: "*" }));
+  app.use("/oauth/authorize", signInRateLimit(rateLimits, deps.core.clock));
   app.route("/oauth/authorize", authorizeRoutes(deps.core));
   app.route("/oauth", tokenRoutes(deps.core));
   app.get("/.well-known/oauth-authorization-server", (c) => c.json(authorizationServerMetadata(deps.origin())));

@@ -6,7 +6,7 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 
 const logger = getLogger(["hearth", "http", "requests"]);
 
-function isLoopback(address: string): boolean {
+export function isLoopback(address: string): boolean {
   return address === "::1" || address.startsWith("127.") || address.startsWith("::ffff:127.");
 }
 

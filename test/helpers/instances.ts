@@ -4,7 +4,7 @@ import { systemClock } from "../../server/core/clock.ts";
 import { createCoreContext, type CoreContext } from "../../server/core/context.ts";
 import { setupInstance } from "../../server/core/instance.ts";
 import { openDataDirectoryDatabase } from "../../server/db/open.ts";
-import { startInstance, type RunningInstance } from "../../server/index.ts";
+import { startInstance, type InstanceOptions, type RunningInstance } from "../../server/index.ts";
 import { makeTempDir } from "./temp-dir.ts";
 
 export interface InstanceSpec {
@@ -14,6 +14,8 @@ export interface InstanceSpec {
   locked?: boolean;
   /** --allow-private-network; true unless a test proves what happens without it. */
   allowPrivateNetwork?: boolean;
+  /** Anything else startInstance takes (small rate limits, ...). */
+  options?: Partial<Omit<InstanceOptions, "dataDir" | "port">>;
 }
 
 export interface TestInstance {
@@ -45,7 +47,7 @@ async function startOne(spec: InstanceSpec, dataDir: string): Promise<TestInstan
   } finally {
     await database.close();
   }
-  const running = await startInstance({ dataDir, port: 0, allowPrivateNetwork: spec.allowPrivateNetwork ?? true });
+  const running = await startInstance({ ...spec.options, dataDir, port: 0, allowPrivateNetwork: spec.allowPrivateNetwork ?? true });
   const url = running.localUrl;
   const host = new URL(url).host;
   return {

@@ -1,6 +1,7 @@
 import { avatarUrl, headerUrl } from "../../core/account-images.ts";
 import type { AccountRow, LocalUserRow } from "../../core/accounts.ts";
 import type { AccountStats } from "../../core/account-stats.ts";
+import { parseStoredFields } from "../../core/profile.ts";
 
 /** Mastodon's Field entity. */
 export interface MastodonField {
@@ -132,7 +133,8 @@ export function toCredentialAccount(
       sensitive: user.default_sensitive === 1,
       language: user.default_language,
       note: row.note_source,
-      fields: account.fields,
+      // The edit form shows the values as typed, not as the HTML the profile shows.
+      fields: parseStoredFields(row.fields_json).map((field) => ({ name: field.name, value: field.value_source, verified_at: field.verified_at })),
       follow_requests_count: stats.followRequestsCount,
       hide_collections: false,
       discoverable: row.is_discoverable === 1,

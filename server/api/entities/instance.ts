@@ -12,6 +12,8 @@ export interface InstanceFacts {
   usage: InstanceUsage;
   domainCount: number;
   thumbnailUrl: string;
+  /** The VAPID public key apps subscribe to Web Push with. */
+  vapidPublicKey: string;
 }
 
 function streamingUrl(origin: string): string {
@@ -64,7 +66,7 @@ export function toInstanceV2(facts: InstanceFacts) {
     languages: ["en"],
     configuration: {
       urls: { streaming: streamingUrl(origin), status: null, about: `${origin}/about`, privacy_policy: null, terms_of_service: null },
-      vapid: { public_key: "" },
+      vapid: { public_key: facts.vapidPublicKey },
       accounts: { max_featured_tags: LIMITS.accounts.maxFeaturedTags, max_pinned_statuses: LIMITS.accounts.maxPinnedStatuses },
       statuses: statusesConfiguration(),
       media_attachments: mediaConfiguration(),

@@ -3,6 +3,7 @@ import { createApplication, getApplication } from "../../core/applications.ts";
 import type { CoreContext } from "../../core/context.ts";
 import { validateRedirectUri } from "../../core/redirect-uris.ts";
 import { tolerantScopes } from "../../core/scopes.ts";
+import { getVapidKeys } from "../../core/vapid-keys.ts";
 import { UserError } from "../../user-error.ts";
 import type { ApiEnv } from "../env.ts";
 import { toApplication, toCredentialApplication } from "../entities/application.ts";
@@ -10,9 +11,6 @@ import { mastodonError } from "../mastodon-error.ts";
 import { readParams, textListParam, textParam } from "../params.ts";
 
 const NAME_MAX = 60;
-
-/** The VAPID key apps read from their registration; Web Push is not offered yet, so there is none. */
-const NO_VAPID_KEY = "";
 
 export function appRoutes(core: CoreContext): Hono<ApiEnv> {
   const routes = new Hono<ApiEnv>();
@@ -36,7 +34,8 @@ export function appRoutes(core: CoreContext): Hono<ApiEnv> {
       redirectUris,
       scopes: tolerantScopes(textParam(params, "scopes")),
     });
-    return c.json(toCredentialApplication(application, clientSecret, NO_VAPID_KEY));
+    // The VAPID key apps read from their registration, to subscribe to Web Push with.
+    return c.json(toCredentialApplication(application, clientSecret, (await getVapidKeys(core)).publicKey));
   });
 
   routes.get("/verify_credentials", async (c) => {
@@ -44,7 +43,7 @@ export function appRoutes(core: CoreContext): Hono<ApiEnv> {
     if (!auth) return mastodonError(c, 401, "The access token is invalid");
     const application = await getApplication(core, auth.token.application_id);
     if (!application) return mastodonError(c, 401, "The access token is invalid");
-    return c.json(toApplication(application, NO_VAPID_KEY));
+    return c.json(toApplication(application, (await getVapidKeys(core)).publicKey));
   });
 
   return routes;

@@ -4,6 +4,7 @@ import { getAccountStats } from "../../core/account-stats.ts";
 import type { CoreContext } from "../../core/context.ts";
 import { listKnownDomains, getInstance } from "../../core/instance.ts";
 import { getInstanceUsage } from "../../core/instance-usage.ts";
+import { getVapidKeys } from "../../core/vapid-keys.ts";
 import type { ApiEnv } from "../env.ts";
 import { toAccount } from "../entities/account.ts";
 import { toInstanceV1, toInstanceV2, type InstanceFacts } from "../entities/instance.ts";
@@ -14,14 +15,15 @@ export interface InstanceRoutesDependencies {
 }
 
 async function gatherFacts(core: CoreContext, origin: string): Promise<InstanceFacts> {
-  const [instance, ownerRow, usage, domains] = await Promise.all([
+  const [instance, ownerRow, usage, domains, vapidKeys] = await Promise.all([
     getInstance(core),
     findOwnerAccount(core),
     getInstanceUsage(core),
     listKnownDomains(core),
+    getVapidKeys(core),
   ]);
   const owner = ownerRow ? toAccount(ownerRow, await getAccountStats(core, ownerRow.id), origin) : null;
-  return { instance, origin, owner, usage, domainCount: domains.length, thumbnailUrl: owner?.avatar ?? `${origin}/avatars/original/missing.png` };
+  return { instance, origin, owner, usage, domainCount: domains.length, thumbnailUrl: owner?.avatar ?? `${origin}/avatars/original/missing.png`, vapidPublicKey: vapidKeys.publicKey };
 }
 
 /** Public: apps read these before anyone signs in. Peers and apps poll them, so the edge may cache briefly. */

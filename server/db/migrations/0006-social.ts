@@ -85,6 +85,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("file", text)
     .addColumn("thumbnail_file", text)
     .addColumn("remote_url", text)
+    // The peer's own preview (a video's still frame): Mastodon's preview_remote_url.
+    .addColumn("thumbnail_remote_url", text)
+    // Held by a scheduled status until it is posted, so the cleanup of unattached uploads leaves it alone.
+    .addColumn("scheduled_status_id", text, (c) => c.references("scheduled_statuses.id").onDelete("set null"))
     .addColumn("description", text)
     .addColumn("blurhash", text)
     .addColumn("focus_x", "real")
@@ -320,6 +324,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("endpoint", text, (c) => c.notNull())
     .addColumn("p256dh", text, (c) => c.notNull())
     .addColumn("auth", text, (c) => c.notNull())
+    // RFC 8291 (aes128gcm) when the app says it speaks the standard; otherwise the older aesgcm draft, which
+    // apps written for Mastodon before 4.4 decrypt.
+    .addColumn("standard", integer, (c) => c.notNull().defaultTo(0))
+    // The token itself, unlike everywhere else: Mastodon's push payload carries it, and apps (the official
+    // ones, Ice Cubes) find the account a push belongs to by it. Gone with the subscription.
+    .addColumn("access_token", text, (c) => c.notNull())
     .addColumn("alerts_json", text, (c) => c.notNull())
     .addColumn("policy", text, (c) => c.notNull().defaultTo("all").check(sql`policy IN ('all', 'followed', 'follower', 'none')`))
     .addColumn("updated_at", text, (c) => c.notNull())
@@ -345,4 +355,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   // Full-text search over statuses' visible text, kept by core as statuses are stored, edited and deleted.
   await sql`CREATE VIRTUAL TABLE status_search USING fts5(status_id UNINDEXED, body, tokenize = 'unicode61 remove_diacritics 2')`.execute(db);
+
+  // Which languages a follower wants from the account followed (Mastodon's follow `languages`); null for all.
+  await db.schema.alterTable("follows").addColumn("languages_json", text).execute();
+  // A private note a local account keeps about another (shown only to its writer, in the Relationship).
+  await accountColumn(accountColumn(db.schema.createTable("account_notes")), "target_account_id")
+    .addColumn("comment", text, (c) => c.notNull())
+    .addColumn("updated_at", text, (c) => c.notNull())
+    .addPrimaryKeyConstraint("account_notes_pk", ["account_id", "target_account_id"])
+    .execute();
+  // Accounts a local account features on its profile (Mastodon's endorsements, "feature on profile").
+  await createdAt(accountColumn(accountColumn(idColumn(db.schema.createTable("account_endorsements"))), "target_account_id"))
+    .addUniqueConstraint("account_endorsements_account_target", ["account_id", "target_account_id"])
+    .execute();
 }

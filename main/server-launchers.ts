@@ -1,0 +1,101 @@
+// Where the server runs, and why.
+//
+// Not in Electron's main process: a crash there (a native module, memory, an unhandled rejection) would take
+// the window and the tray with it and leave nothing to restart the server; and SQLite queries, thumbnails
+// and signature checks on the main process's event loop would stall every window and menu event.
+//
+// So in a process of its own, running main/server-entry.ts, which runs `hearth serve` as a headless user
+// does. Two ways to start that process:
+// - Packaged app: Electron's utility process (utilityProcess.fork). It is Electron's own Node (Electron 45
+//   embeds a Node 24), needs no second runtime in the download, and keeps working with the RunAsNode fuse
+//   off (ELECTRON_RUN_AS_NODE would turn the app binary into a general Node for anyone). better-sqlite3 13
+//   is an N-API addon (NAPI_VERSION 10) with prebuilds for every platform in its package, so the same
+//   binary loads in Node 24 and in Electron without a rebuild; it is unpacked from the asar, since native
+//   code cannot be loaded from inside one.
+// - Development (`npm start`): a Node child process on the pinned Node 24 of node_modules/node, which runs
+//   the server's TypeScript directly (type stripping), as `npm run serve` does; the packaged app runs the
+//   server compiled to JavaScript (build/compile-server.cjs), not depending on Electron's Node to strip types.
+// Both speak the same messages (server-protocol.ts), so the shell above them is one code path.
+import { spawn } from "node:child_process";
+import type { SpawnedProcess } from "./server-process.ts";
+import type { ShellToServer } from "./server-protocol.ts";
+
+/** Starts one server process with the given environment (the server's flags travel in it, see entryEnvironment). */
+export type ServerLauncher = () => SpawnedProcess;
+
+/** The environment server-entry.ts reads: where the CLI module is, and the serve flags. */
+export function entryEnvironment(base: NodeJS.ProcessEnv, cliModulePath: string, serveArgs: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(base)) if (value !== undefined) env[name] = value;
+  env.HEARTH_SHELL_CLI = cliModulePath;
+  env.HEARTH_SHELL_ARGS = JSON.stringify(serveArgs);
+  // The shell's own Electron settings mean nothing to the server, and NODE_OPTIONS meant for the shell
+  // (a debugger, a loader) must not change how the server runs.
+  delete env.ELECTRON_RUN_AS_NODE;
+  delete env.NODE_OPTIONS;
+  return env;
+}
+
+export function nodeChildLauncher(options: { nodeBinary: string; entryPath: string; env: Record<string, string> }): ServerLauncher {
+  return () => {
+    const child = spawn(options.nodeBinary, [options.entryPath], { stdio: ["ignore", "inherit", "inherit", "ipc"], env: options.env });
+    const exitListeners: Array<(code: number | null, signal: string | null) => void> = [];
+    let exit: { code: number | null; signal: string | null } | undefined;
+    const onExit = (code: number | null, signal: string | null) => {
+      if (exit) return;
+      exit = { code, signal };
+      for (const listener of exitListeners) listener(code, signal);
+    };
+    child.once("exit", onExit);
+    // A spawn failure (no such program) emits "error" and no "exit".
+    child.once("error", () => onExit(null, null));
+    return {
+      post: (message: ShellToServer) => {
+        if (child.connected) child.send(message);
+      },
+      onMessage: (listener) => child.on("message", listener),
+      onExit: (listener) => {
+        if (exit) listener(exit.code, exit.signal);
+        else exitListeners.push(listener);
+      },
+      kill: () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      },
+    };
+  };
+}
+
+/** The parts of Electron's UtilityProcess used here (typed locally so this file loads without Electron). */
+interface UtilityProcessLike {
+  postMessage(message: unknown): void;
+  on(event: "message", listener: (message: unknown) => void): unknown;
+  on(event: "exit", listener: (code: number) => void): unknown;
+  kill(): boolean;
+}
+
+type UtilityFork = (modulePath: string, args: string[], options: { env: Record<string, string>; stdio: "inherit"; serviceName: string }) => UtilityProcessLike;
+
+export function utilityProcessLauncher(options: { fork: UtilityFork; entryPath: string; env: Record<string, string> }): ServerLauncher {
+  return () => {
+    const child = options.fork(options.entryPath, [], { env: options.env, stdio: "inherit", serviceName: "Hearth server" });
+    let exitCode: number | undefined;
+    const exitListeners: Array<(code: number | null, signal: string | null) => void> = [];
+    child.on("exit", (code: number) => {
+      exitCode = code;
+      for (const listener of exitListeners) listener(code, null);
+    });
+    return {
+      post: (message) => {
+        if (exitCode === undefined) child.postMessage(message);
+      },
+      onMessage: (listener) => child.on("message", listener),
+      onExit: (listener) => {
+        if (exitCode !== undefined) listener(exitCode, null);
+        else exitListeners.push(listener);
+      },
+      kill: () => {
+        if (exitCode === undefined) child.kill();
+      },
+    };
+  };
+}

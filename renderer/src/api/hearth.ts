@@ -1,0 +1,55 @@
+import type { Account } from "./entities.ts";
+import type { ApiClient } from "./http.ts";
+
+/** Hearth's own small API, for what Mastodon has no word for. */
+
+export interface ServerHealth {
+  status: "ok";
+  setUp: boolean;
+}
+
+export const getHealth = (api: ApiClient, signal?: AbortSignal) => api.request<ServerHealth>("GET", "/healthz", { signal });
+
+export interface OwnerSetup {
+  username: string;
+  password: string;
+  display_name?: string;
+}
+
+export const setUpOwner = (api: ApiClient, setup: OwnerSetup) =>
+  api.request<{ account: Account }>("POST", "/api/hearth/setup", { json: setup });
+
+export type TunnelMode = "off" | "quick" | "named";
+
+export interface TunnelStatus {
+  mode: TunnelMode;
+  state: string;
+  public_url: string | null;
+  is_try_out: boolean;
+  warning: string | null;
+  connections: number;
+  reason: string | null;
+  retry_at: string | null;
+  restarts: number;
+  since: string | null;
+  hostname: string | null;
+  has_token: boolean;
+  tunnel_id: string | null;
+  local_service_url: string;
+}
+
+export interface TunnelChange {
+  mode?: TunnelMode;
+  hostname?: string | null;
+  token?: string | null;
+}
+
+export const getTunnel = (api: ApiClient) => api.request<TunnelStatus>("GET", "/api/hearth/tunnel");
+export const changeTunnel = (api: ApiClient, change: TunnelChange) => api.request<TunnelStatus>("PUT", "/api/hearth/tunnel", { json: change });
+
+export interface InstallationInfo {
+  data_directory: string;
+  version: string;
+}
+
+export const getInstallationInfo = (api: ApiClient) => api.request<InstallationInfo>("GET", "/api/hearth/info");

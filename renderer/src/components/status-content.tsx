@@ -1,0 +1,62 @@
+import { useMemo, useState, type MouseEvent } from "react";
+import type { Status } from "../api/entities.ts";
+import { navigate } from "../router.ts";
+import { sanitizePostHtml } from "../text/sanitize-html.ts";
+
+/**
+ * A post's words: behind its content warning until the reader opens it; mentions and hashtags open inside
+ * the app, other links in a new tab.
+ */
+export function StatusContent({ status, isExpanded, onToggle }: { status: Status; isExpanded: boolean; onToggle(): void }) {
+  const html = useMemo(() => sanitizePostHtml(status.content), [status.content]);
+  const hasWarning = status.spoiler_text.trim() !== "";
+  const contentId = `content-${status.id}`;
+
+  const followLink = (event: MouseEvent<HTMLDivElement>) => {
+    const link = (event.target as HTMLElement).closest("a");
+    if (!link || event.button !== 0 || event.metaKey || event.ctrlKey) return;
+    const href = link.getAttribute("href") ?? "";
+    const mention = status.mentions.find((item) => item.url === href);
+    if (mention || link.classList.contains("mention")) {
+      const acct = mention?.acct;
+      if (acct) {
+        event.preventDefault();
+        navigate({ name: "profile", acct });
+      }
+      return;
+    }
+    if (link.classList.contains("hashtag")) {
+      const tag = status.tags.find((item) => item.url === href)?.name ?? link.textContent?.replace(/^#/, "");
+      if (tag) {
+        event.preventDefault();
+        navigate({ name: "tag", tag });
+      }
+    }
+  };
+
+  return (
+    <div className="status-body">
+      {hasWarning && (
+        <p className="content-warning">
+          <span className="cw-text">{status.spoiler_text}</span>{" "}
+          <button type="button" className="cw-toggle" aria-expanded={isExpanded} aria-controls={contentId} onClick={onToggle}>
+            {isExpanded ? "Show less" : "Show more"}
+          </button>
+        </p>
+      )}
+      <div
+        id={contentId}
+        className="status-content"
+        lang={status.language ?? undefined}
+        hidden={hasWarning && !isExpanded}
+        onClick={followLink}
+        dangerouslySetInnerHTML={{ __html: html }}
+      />
+    </div>
+  );
+}
+
+export function useContentWarning(status: Status) {
+  const [isExpanded, setExpanded] = useState(false);
+  return { isExpanded, onToggle: () => setExpanded(!isExpanded), hasWarning: status.spoiler_text.trim() !== "" };
+}

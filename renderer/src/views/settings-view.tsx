@@ -1,0 +1,69 @@
+import { useEffect, useState } from "react";
+import { getInstallationInfo, type InstallationInfo } from "../api/hearth.ts";
+import { useApp } from "../app-context.ts";
+import { ProfileForm } from "../components/profile-form.tsx";
+import { TunnelPanel } from "../components/tunnel-panel.tsx";
+
+function ThisComputer() {
+  const { api } = useApp();
+  const [info, setInfo] = useState<InstallationInfo>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    getInstallationInfo(api)
+      .then(setInfo)
+      .catch((caught: unknown) => setError((caught as Error).message));
+  }, [api]);
+  if (error) return <p role="alert">{error}</p>;
+  if (!info) return <span className="spinner" role="progressbar" aria-label="Loading" />;
+  return (
+    <dl className="facts">
+      <div>
+        <dt>Data directory</dt>
+        <dd>
+          <code>{info.data_directory}</code>
+          <span className="hint">Everything Hearth keeps (the database and media) is in this folder: back it up to keep your account safe.</span>
+        </dd>
+      </div>
+      <div>
+        <dt>Hearth version</dt>
+        <dd>{info.version}</dd>
+      </div>
+    </dl>
+  );
+}
+
+export function SettingsView() {
+  const { isOwner, signOut, me } = useApp();
+  return (
+    <section className="column settings" aria-labelledby="settings-title">
+      <header className="column-header">
+        <h1 id="settings-title">Settings</h1>
+      </header>
+      <section className="card" aria-labelledby="profile-settings-title">
+        <h2 id="profile-settings-title">Profile</h2>
+        <ProfileForm key={me.id} />
+      </section>
+      {isOwner && (
+        <section className="card" aria-labelledby="tunnel-settings-title">
+          <h2 id="tunnel-settings-title">Reachability</h2>
+          <TunnelPanel />
+        </section>
+      )}
+      {isOwner && (
+        <section className="card" aria-labelledby="computer-title">
+          <h2 id="computer-title">This computer</h2>
+          <ThisComputer />
+        </section>
+      )}
+      <section className="card" aria-labelledby="account-title">
+        <h2 id="account-title">Account</h2>
+        <p>
+          Signed in as <strong>@{me.acct}</strong>. The look follows your system's light or dark setting.
+        </p>
+        <button type="button" onClick={() => void signOut()}>
+          Sign out
+        </button>
+      </section>
+    </section>
+  );
+}

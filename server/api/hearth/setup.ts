@@ -1,0 +1,52 @@
+import { Hono } from "hono";
+import { getAccountStats } from "../../core/account-stats.ts";
+import type { CoreContext } from "../../core/context.ts";
+import { getInstance, setupInstance } from "../../core/instance.ts";
+import type { ApiEnv } from "../env.ts";
+import { toAccount } from "../entities/account.ts";
+import { mastodonError } from "../mastodon-error.ts";
+import { readParams } from "../params.ts";
+
+// Mastodon's limit for a display name.
+const DISPLAY_NAME_MAX = 30;
+
+export interface SetupRoutesDependencies {
+  core: CoreContext;
+  origin(): string;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+/**
+ * The first-run wizard's one write: the owner account on an empty data directory. There is no account yet
+ * to authenticate, so whoever reaches the server first could claim it; requests through the tunnel (where
+ * Cloudflare adds Cf-Connecting-IP) are therefore refused, and only this computer (or the LAN, when the
+ * owner chose to listen there) can set it up. Afterwards the wizard signs in through OAuth like any app.
+ */
+export function setupRoutes({ core, origin }: SetupRoutesDependencies): Hono<ApiEnv> {
+  const routes = new Hono<ApiEnv>();
+
+  routes.post("/", async (c) => {
+    c.header("Cache-Control", "no-store");
+    if (c.req.header("cf-connecting-ip") !== undefined) {
+      return mastodonError(c, 403, "Hearth is set up from the computer it runs on, not through its public address.");
+    }
+    if (await getInstance(core)) return mastodonError(c, 409, "This Hearth is already set up; sign in instead.");
+    const params = await readParams(c);
+    const username = text(params.username)?.trim();
+    const password = text(params.password);
+    const displayName = text(params.display_name)?.trim();
+    if (!username) return mastodonError(c, 422, "Choose a username.");
+    if (!password) return mastodonError(c, 422, "Choose a password.");
+    if (displayName !== undefined && [...displayName].length > DISPLAY_NAME_MAX) {
+      return mastodonError(c, 422, `The display name is too long: use at most ${DISPLAY_NAME_MAX} characters.`);
+    }
+    // Invalid usernames and passwords, and a setup that raced this one, come back as UserError: 422.
+    const { owner } = await setupInstance(core, { username, password, displayName: displayName || undefined });
+    return c.json({ account: toAccount(owner, await getAccountStats(core, owner.id), origin()) });
+  });
+
+  return routes;
+}

@@ -1,0 +1,127 @@
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import type { CoreContext } from "../../core/context.ts";
+import {
+  deleteUpload,
+  getOwnUnattachedUpload,
+  parseFocus,
+  updateUpload,
+  validateDescription,
+  type MediaAttachmentRow,
+  type UploadChanges,
+} from "../../core/media.ts";
+import type { MediaSizeLimits } from "../../media/media-types.ts";
+import type { MediaStorage } from "../../media/storage.ts";
+import { removeStoredFiles, type MediaUploads, type UploadRequest } from "../../media/uploads.ts";
+import { requireUser } from "../auth.ts";
+import { toMediaAttachment } from "../entities/media-attachment.ts";
+import type { ApiEnv } from "../env.ts";
+import { mastodonError } from "../mastodon-error.ts";
+import { fileParam, readParams, textParam, type Params } from "../params.ts";
+
+export interface MediaRoutesDependencies {
+  core: CoreContext;
+  origin(): string;
+  uploads: MediaUploads;
+  storage: MediaStorage;
+  limits: MediaSizeLimits;
+}
+
+const PROCESSING_FAILED = "Error processing thumbnail for uploaded media";
+
+function accountIdOf(c: Context<ApiEnv>): string {
+  const account = c.get("auth")?.account;
+  // requireUser ran first: a user token always has its account.
+  if (!account) throw new Error("A media endpoint ran without a signed-in account.");
+  return account.id;
+}
+
+/** Alt text as sent: "" is kept (it clears the description on PUT), unlike textParam's reading. */
+function descriptionParam(params: Params): string | undefined {
+  const value = params.description;
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string") return String(value);
+  return value;
+}
+
+function changesOf(params: Params): UploadChanges {
+  const description = descriptionParam(params);
+  const focus = textParam(params, "focus");
+  return {
+    ...(description !== undefined && { description: validateDescription(description) }),
+    ...(focus !== undefined && { focus: parseFocus(focus) }),
+  };
+}
+
+async function uploadRequestOf(c: Context<ApiEnv>): Promise<UploadRequest> {
+  const params = await readParams(c);
+  const file = fileParam(params, "file");
+  if (!file) throw new HTTPException(422, { message: 'No file was uploaded: send it as the multipart field "file".' });
+  const thumbnail = fileParam(params, "thumbnail");
+  const changes = changesOf(params);
+  return {
+    accountId: accountIdOf(c),
+    file: new Uint8Array(await file.arrayBuffer()),
+    thumbnail: thumbnail ? new Uint8Array(await thumbnail.arrayBuffer()) : undefined,
+    description: changes.description ?? null,
+    focus: changes.focus ?? null,
+  };
+}
+
+/** GET and PUT answer 206 while the file is processed, as Mastodon does; clients poll until 200. */
+function statusOf(row: MediaAttachmentRow): 200 | 206 {
+  return row.processing === "pending" ? 206 : 200;
+}
+
+/** POST /api/v1/media (processed before it answers), /api/v2/media (answers 202 at once), and /api/v1/media/:id. */
+export function mediaRoutes({ core, origin, uploads, storage, limits }: MediaRoutesDependencies): { v1: Hono<ApiEnv>; v2: Hono<ApiEnv> } {
+  // Room for the largest file, a thumbnail and the multipart framing; the size checks proper come after.
+  const limitBody = bodyLimit({
+    maxSize: limits.videoSizeLimit + limits.imageSizeLimit + 1024 * 1024,
+    onError: (c) => mastodonError(c, 413, "The upload is larger than this server accepts."),
+  });
+  const entity = (row: MediaAttachmentRow) => toMediaAttachment(row, origin());
+
+  const upload = (background: boolean) => async (c: Context<ApiEnv>) => {
+    const request = await uploadRequestOf(c);
+    if (background) return c.json(entity(await uploads.uploadInBackground(request)), 202);
+    return c.json(entity(await uploads.upload(request)), 200);
+  };
+
+  const v1 = new Hono<ApiEnv>();
+  v1.use("*", requireUser("write:media"));
+  v1.post("/", limitBody, upload(false));
+
+  v1.get("/:id", async (c) => {
+    const row = await getOwnUnattachedUpload(core, accountIdOf(c), c.req.param("id"));
+    if (!row) return mastodonError(c, 404, "Record not found");
+    if (row.processing === "failed") return mastodonError(c, 422, PROCESSING_FAILED);
+    return c.json(entity(row), statusOf(row));
+  });
+
+  v1.put("/:id", async (c) => {
+    const accountId = accountIdOf(c);
+    const existing = await getOwnUnattachedUpload(core, accountId, c.req.param("id"));
+    if (!existing) return mastodonError(c, 404, "Record not found");
+    if (existing.processing === "failed") return mastodonError(c, 422, PROCESSING_FAILED);
+    const row = await updateUpload(core, accountId, existing.id, changesOf(await readParams(c)));
+    if (!row) return mastodonError(c, 404, "Record not found");
+    return c.json(entity(row), statusOf(row));
+  });
+
+  v1.delete("/:id", async (c) => {
+    const result = await deleteUpload(core, accountIdOf(c), c.req.param("id"));
+    if (result === undefined) return mastodonError(c, 404, "Record not found");
+    if (result === "attached") return mastodonError(c, 422, "Media attachment is currently used by a status");
+    await removeStoredFiles(storage, [result.deleted]);
+    return c.json({});
+  });
+
+  const v2 = new Hono<ApiEnv>();
+  v2.use("*", requireUser("write:media"));
+  v2.post("/", limitBody, upload(true));
+
+  return { v1, v2 };
+}

@@ -1,0 +1,161 @@
+import { createECDH } from "node:crypto";
+import { Hono, type Context } from "hono";
+import type { CoreContext } from "../../core/context.ts";
+import {
+  createPushSubscription,
+  deletePushSubscription,
+  findPushSubscription,
+  PUSH_ALERT_TYPES,
+  PUSH_POLICIES,
+  updatePushSubscription,
+  type PushAlerts,
+  type PushPolicy,
+} from "../../core/push-subscriptions.ts";
+import { getVapidKeys } from "../../core/vapid-keys.ts";
+import { UserError } from "../../user-error.ts";
+import { requireUser } from "../auth.ts";
+import type { ApiEnv } from "../env.ts";
+import { toWebPushSubscription } from "../entities/web-push-subscription.ts";
+import { mastodonError } from "../mastodon-error.ts";
+import { readParams, type Params } from "../params.ts";
+
+/**
+ * A nested parameter as JSON sends it ({ data: { alerts: { mention: true } } }) or as a form does
+ * (data[alerts][mention]=true): readParams keeps form keys flat, so both spellings are looked up.
+ */
+function nestedParam(params: Params, path: readonly [string, ...string[]]): unknown {
+  let value: unknown = params;
+  for (const part of path) {
+    if (value === null || typeof value !== "object" || Array.isArray(value) || !(part in value)) {
+      value = undefined;
+      break;
+    }
+    value = (value as Record<string, unknown>)[part];
+  }
+  if (value !== undefined) return value;
+  const [first, ...rest] = path;
+  return params[`${first}${rest.map((part) => `[${part}]`).join("")}`];
+}
+
+function nestedText(params: Params, path: readonly [string, ...string[]]): string | undefined {
+  const value = nestedParam(params, path);
+  const first = Array.isArray(value) ? (value as unknown[])[0] : value;
+  return typeof first === "string" && first !== "" ? first : undefined;
+}
+
+// Rails' boolean cast (ActiveModel::Type::Boolean), which Mastodon applies to data[alerts][...].
+const FALSE_VALUES = new Set(["0", "f", "false", "off", "F", "FALSE", "OFF"]);
+
+function isTruthy(value: unknown): boolean {
+  const first = Array.isArray(value) ? (value as unknown[])[0] : value;
+  if (first === undefined || first === null || first === "" || first === false || first === 0) return false;
+  return !(typeof first === "string" && FALSE_VALUES.has(first));
+}
+
+/** What to push: alerts not named are off, a missing policy is "all" (Mastodon replaces data as a whole). */
+function readPushData(params: Params): { alerts: PushAlerts; policy: PushPolicy } {
+  const alerts: PushAlerts = {};
+  for (const type of PUSH_ALERT_TYPES) alerts[type] = isTruthy(nestedParam(params, ["data", "alerts", type]));
+  const policy = nestedText(params, ["data", "policy"]) ?? nestedText(params, ["policy"]) ?? "all";
+  if (!PUSH_POLICIES.includes(policy as PushPolicy)) {
+    throw new UserError(`Validation failed: Policy must be one of ${PUSH_POLICIES.join(", ")}`);
+  }
+  return { alerts, policy: policy as PushPolicy };
+}
+
+function readEndpoint(params: Params): string {
+  const endpoint = nestedText(params, ["subscription", "endpoint"]);
+  if (!endpoint) throw new UserError("Validation failed: Endpoint can't be blank");
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new UserError("Validation failed: Endpoint is not a valid URL");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new UserError("Validation failed: Endpoint is not a valid URL");
+  return url.href;
+}
+
+function decodeBase64Url(value: string): Buffer {
+  // Apps send either alphabet, with or without padding.
+  return Buffer.from(value.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+}
+
+/** The browser's keys (RFC 8291): an uncompressed P-256 point and a 16-byte secret, or nothing can be encrypted. */
+function readKeys(params: Params): { p256dh: string; auth: string } {
+  const p256dh = nestedText(params, ["subscription", "keys", "p256dh"]);
+  const auth = nestedText(params, ["subscription", "keys", "auth"]);
+  if (!p256dh) throw new UserError("Validation failed: Key p256dh can't be blank");
+  if (!auth) throw new UserError("Validation failed: Key auth can't be blank");
+  const point = decodeBase64Url(p256dh);
+  try {
+    if (point.length !== 65) throw new Error("not an uncompressed point");
+    // computeSecret refuses a point that is not on the curve.
+    const probe = createECDH("prime256v1");
+    probe.generateKeys();
+    probe.computeSecret(point);
+  } catch {
+    throw new UserError("Validation failed: Key p256dh is not a P-256 public key");
+  }
+  if (decodeBase64Url(auth).length !== 16) throw new UserError("Validation failed: Key auth must be 16 bytes");
+  return { p256dh, auth };
+}
+
+/** The signed-in token and account, which requireUser guarantees. */
+function signedIn(c: Context<ApiEnv>) {
+  const auth = c.get("auth");
+  if (!auth?.account) throw new Error("requireUser lets only signed-in users through.");
+  return { token: auth.token, account: auth.account };
+}
+
+/** The bearer token as the client sent it; authenticate() already proved it live. */
+function bearerToken(c: Context<ApiEnv>): string {
+  const token = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("authorization") ?? "")?.[1];
+  if (!token) throw new Error("A push subscription was requested without a bearer token.");
+  return token;
+}
+
+/** /api/v1/push/subscription: one Web Push subscription per access token. */
+export function pushSubscriptionRoutes(core: CoreContext): Hono<ApiEnv> {
+  const routes = new Hono<ApiEnv>();
+  routes.use(requireUser("push"));
+  const serverKey = async () => (await getVapidKeys(core)).publicKey;
+
+  routes.post("/", async (c) => {
+    const { token, account } = signedIn(c);
+    const params = await readParams(c);
+    const endpoint = readEndpoint(params);
+    const keys = readKeys(params);
+    const data = readPushData(params);
+    const row = await createPushSubscription(core, {
+      accessTokenId: token.id,
+      accessToken: bearerToken(c),
+      accountId: account.id,
+      endpoint,
+      ...keys,
+      standard: isTruthy(nestedParam(params, ["subscription", "standard"])),
+      ...data,
+    });
+    return c.json(toWebPushSubscription(row, await serverKey()));
+  });
+
+  routes.get("/", async (c) => {
+    const row = await findPushSubscription(core, signedIn(c).token.id);
+    if (!row) return mastodonError(c, 404, "Record not found");
+    return c.json(toWebPushSubscription(row, await serverKey()));
+  });
+
+  routes.put("/", async (c) => {
+    const data = readPushData(await readParams(c));
+    const row = await updatePushSubscription(core, signedIn(c).token.id, data);
+    if (!row) return mastodonError(c, 404, "Record not found");
+    return c.json(toWebPushSubscription(row, await serverKey()));
+  });
+
+  routes.delete("/", async (c) => {
+    await deletePushSubscription(core, signedIn(c).token.id);
+    return c.json({});
+  });
+
+  return routes;
+}

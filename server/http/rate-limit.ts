@@ -1,0 +1,141 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { ApiEnv } from "../api/env.ts";
+import type { Clock } from "../core/clock.ts";
+import { clientAddress, isLoopback } from "./client-address.ts";
+
+/** At most `limit` requests in each `periodSeconds`-long window. */
+export interface RateLimitRule {
+  limit: number;
+  periodSeconds: number;
+}
+
+/** Every limit the instance enforces; startInstance takes partial overrides so tests can use small numbers. */
+export interface RateLimits {
+  /** Per access token, or per client address for requests without one. */
+  api: RateLimitRule;
+  /** POST /oauth/authorize (the sign-in form), per client address: guessing passwords must be slow. */
+  signIn: RateLimitRule;
+  /** POST /api/v1/media and /api/v2/media, per account: uploads cost disk and CPU. */
+  mediaUploads: RateLimitRule;
+}
+
+/** Mastodon's numbers (config/initializers/rack_attack.rb), which apps are written to live with. */
+export const MASTODON_RATE_LIMITS: RateLimits = {
+  api: { limit: 300, periodSeconds: 5 * 60 },
+  signIn: { limit: 25, periodSeconds: 5 * 60 },
+  mediaUploads: { limit: 30, periodSeconds: 30 * 60 },
+};
+
+export interface RateLimitState {
+  limit: number;
+  remaining: number;
+  resetAt: Date;
+  isLimited: boolean;
+}
+
+/**
+ * Fixed windows aligned to multiples of the period since the epoch, as Rack::Attack counts them, so every
+ * request in a window sees the same reset time. Counts live in memory: a restart forgives everyone.
+ */
+export function createRateCounter(rule: RateLimitRule, clock: Clock) {
+  const periodMs = rule.periodSeconds * 1000;
+  const counts = new Map<string, { windowStart: number; count: number }>();
+  let sweptWindow = 0;
+  return {
+    hit(key: string): RateLimitState {
+      const now = clock.now().getTime();
+      const windowStart = Math.floor(now / periodMs) * periodMs;
+      // Once a window has passed, every count from before it is worthless; drop them so the map stays small.
+      if (windowStart !== sweptWindow) {
+        for (const [stale, entry] of counts) if (entry.windowStart < windowStart) counts.delete(stale);
+        sweptWindow = windowStart;
+      }
+      const entry = counts.get(key);
+      const count = entry && entry.windowStart === windowStart ? entry.count + 1 : 1;
+      counts.set(key, { windowStart, count });
+      return {
+        limit: rule.limit,
+        remaining: Math.max(0, rule.limit - count),
+        resetAt: new Date(windowStart + periodMs),
+        isLimited: count > rule.limit,
+      };
+    },
+  };
+}
+
+/** A rule and what it counts by; a key of undefined means the rule does not apply to this request. */
+export interface RateLimitBucket {
+  rule: RateLimitRule;
+  key(c: Context<ApiEnv>): string | undefined;
+}
+
+function setRateLimitHeaders(c: Context, state: RateLimitState): void {
+  c.header("X-RateLimit-Limit", String(state.limit));
+  c.header("X-RateLimit-Remaining", String(state.remaining));
+  c.header("X-RateLimit-Reset", state.resetAt.toISOString());
+}
+
+export type TooManyRequests = (c: Context, state: RateLimitState) => Response;
+
+/** Mastodon's answer to an API client over its limit. */
+export const tooManyApiRequests: TooManyRequests = (c) => c.json({ error: "Too many requests" }, 429);
+
+/**
+ * Counts the request in every bucket that applies. The headers describe the bucket closest to its limit,
+ * as Mastodon's do; over any limit, the request is answered 429 without running. This computer itself (the
+ * desktop app, scripts, benchmarks) is never limited, as Mastodon safelists localhost; requests through the
+ * tunnel are not local, since clientAddress names them by Cloudflare's Cf-Connecting-IP.
+ */
+export function rateLimit(clock: Clock, buckets: readonly RateLimitBucket[], tooMany: TooManyRequests = tooManyApiRequests): MiddlewareHandler<ApiEnv> {
+  const counted = buckets.map((bucket) => ({ bucket, counter: createRateCounter(bucket.rule, clock) }));
+  return createMiddleware<ApiEnv>(async (c, next) => {
+    if (isLoopback(clientAddress(c))) return next();
+    let tightest: RateLimitState | undefined;
+    for (const { bucket, counter } of counted) {
+      const key = bucket.key(c);
+      if (key === undefined) continue;
+      const state = counter.hit(key);
+      if (!tightest || state.isLimited || (!tightest.isLimited && state.remaining < tightest.remaining)) tightest = state;
+    }
+    if (!tightest) return next();
+    setRateLimitHeaders(c, tightest);
+    if (tightest.isLimited) {
+      c.header("Retry-After", String(Math.max(1, Math.ceil((tightest.resetAt.getTime() - clock.now().getTime()) / 1000))));
+      return tooMany(c, tightest);
+    }
+    return next();
+  });
+}
+
+const MEDIA_UPLOAD_PATH = /^\/api\/v[12]\/media\/?$/;
+
+/** For /api/*, after authentication: per token (or per address without one), and media uploads per account. */
+export function apiRateLimit(limits: RateLimits, clock: Clock): MiddlewareHandler<ApiEnv> {
+  return rateLimit(clock, [
+    {
+      rule: limits.api,
+      key: (c) => {
+        const auth = c.get("auth");
+        return auth ? `token:${auth.token.id}` : `address:${clientAddress(c)}`;
+      },
+    },
+    {
+      rule: limits.mediaUploads,
+      key: (c) => {
+        const account = c.get("auth")?.account;
+        return c.req.method === "POST" && account && MEDIA_UPLOAD_PATH.test(c.req.path) ? `account:${account.id}` : undefined;
+      },
+    },
+  ]);
+}
+
+/** For the sign-in form: a person reads this page, so the answer is a sentence, not JSON. */
+export function signInRateLimit(limits: RateLimits, clock: Clock): MiddlewareHandler<ApiEnv> {
+  const tooManySignIns: TooManyRequests = (c, state) => {
+    const minutes = Math.max(1, Math.ceil((state.resetAt.getTime() - clock.now().getTime()) / 60_000));
+    c.header("Cache-Control", "no-store");
+    return c.text(`Too many sign-in attempts from your address. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`, 429);
+  };
+  return rateLimit(clock, [{ rule: limits.signIn, key: (c) => (c.req.method === "POST" ? `address:${clientAddress(c)}` : undefined) }], tooManySignIns);
+}

@@ -1,0 +1,45 @@
+import { getLogger } from "@logtape/logtape";
+import type { CoreContext } from "../core/context.ts";
+import { failInterruptedUploads, removeStaleUploads, UNATTACHED_UPLOAD_LIFETIME_MS } from "../core/media.ts";
+import type { MediaStorage } from "./storage.ts";
+import { removeStoredFiles } from "./uploads.ts";
+
+const logger = getLogger(["hearth", "media"]);
+
+const HOUR_MS = 60 * 60 * 1000;
+
+/** Removes the rows and files of uploads no status took within a day (and of remote media whose status went). */
+export async function cleanUpUnattachedMedia(core: CoreContext, storage: MediaStorage, lifetimeMs = UNATTACHED_UPLOAD_LIFETIME_MS): Promise<number> {
+  const removed = await removeStaleUploads(core, lifetimeMs);
+  await removeStoredFiles(storage, removed);
+  return removed.length;
+}
+
+/**
+ * Fails the uploads a previous run was processing (their bytes died with it), before any new upload can begin;
+ * then cleans up now and every hour until stopped, as Mastodon's media cleanup does.
+ */
+export async function startMediaCleanup(core: CoreContext, storage: MediaStorage, intervalMs = HOUR_MS): Promise<{ stop(): Promise<void> }> {
+  const failed = await failInterruptedUploads(core);
+  if (failed > 0) logger.info("{failed} uploads were being processed when Hearth stopped; they are marked failed.", { failed });
+  let running: Promise<void> = Promise.resolve();
+  const run = () => {
+    running = running.then(async () => {
+      try {
+        const removed = await cleanUpUnattachedMedia(core, storage);
+        if (removed > 0) logger.debug("Removed {removed} media attachments no status took.", { removed });
+      } catch (error) {
+        logger.warn("Could not clean up unattached media: {error}", { error });
+      }
+    });
+  };
+  run();
+  const timer = setInterval(run, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
