@@ -60,6 +60,8 @@ export interface HearthClient {
   notifications(query: { sinceId?: string; limit: number }): Promise<NotificationView[]>;
   /** The id of the last notification the person has read (Mastodon's notifications marker), if any. */
   notificationsReadUpTo(): Promise<string | null>;
+  /** Moves the notifications marker, as a Mastodon client does once the person has seen them. */
+  markNotificationsRead(lastReadId: string): Promise<void>;
   /** The streaming API's address for the owner's notifications, token included (as Mastodon's clients do). */
   notificationStreamUrl(): string;
 }
@@ -107,6 +109,9 @@ export function createHearthClient(options: { baseUrl: string; token: string | n
     async notificationsReadUpTo() {
       const markers = await request<{ notifications?: { last_read_id?: string } }>("GET", "/api/v1/markers?timeline[]=notifications");
       return markers.notifications?.last_read_id ?? null;
+    },
+    async markNotificationsRead(lastReadId) {
+      await request<unknown>("POST", "/api/v1/markers", { notifications: { last_read_id: lastReadId } });
     },
     notificationStreamUrl() {
       const url = new URL(`${baseUrl}/api/v1/streaming`);

@@ -1,9 +1,11 @@
 // The preload of Hearth's window. It runs sandboxed, where a preload is a plain script: CommonJS (hence
 // .cts), no imports of our own modules, and only `require("electron")`. It hands the page a few functions
 // through contextBridge and never ipcRenderer itself, so the page cannot send on any other channel.
-import type { HearthDesktopApi } from "./desktop-bridge.ts";
+import type * as ElectronModule from "electron";
+import type { DESKTOP_CHANNELS, HearthDesktopApi } from "./desktop-bridge.ts";
 
-const { contextBridge, ipcRenderer } = require("electron") as typeof import("electron");
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- CommonJS, where verbatimModuleSyntax allows no import statement.
+const { contextBridge, ipcRenderer } = require("electron") as typeof ElectronModule;
 
 // Repeated from desktop-bridge.ts (the sandbox cannot load it); `satisfies` fails the build if they differ.
 const CHANNELS = {
@@ -12,7 +14,7 @@ const CHANNELS = {
   notificationsSeen: "hearth:notifications-seen",
   getStartAtLogin: "hearth:get-start-at-login",
   setStartAtLogin: "hearth:set-start-at-login",
-} as const satisfies typeof import("./desktop-bridge.ts").DESKTOP_CHANNELS;
+} as const satisfies typeof DESKTOP_CHANNELS;
 
 const platform = process.platform === "darwin" || process.platform === "win32" || process.platform === "linux" ? process.platform : "other";
 

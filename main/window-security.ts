@@ -72,7 +72,7 @@ export type ResponseHeaders = Record<string, string[]>;
  * A policy the server sent itself is kept: the browser enforces both, so the stricter of the two wins.
  */
 export function withContentSecurityPolicy(
-  response: { url: string; resourceType: string; responseHeaders: ResponseHeaders | undefined },
+  response: { url: string; resourceType: string; responseHeaders?: ResponseHeaders },
   localOrigin: string,
 ): ResponseHeaders | undefined {
   const isDocument = response.resourceType === "mainFrame" || response.resourceType === "subFrame";

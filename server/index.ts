@@ -13,6 +13,8 @@ import { schedulePruning } from "./db/fedify-cache-pruning.ts";
 import { SqliteKvStore } from "./db/fedify-kv-store.ts";
 import { SqliteMessageQueue } from "./db/fedify-message-queue.ts";
 import { openDataDirectoryDatabase } from "./db/open.ts";
+import { startCatchUp, type CatchUp, type CatchUpTiming } from "./federation/catch-up.ts";
+import type { DeliveryTiming } from "./federation/delivery-policy.ts";
 import { createHearthFederation } from "./federation/federation.ts";
 import { createOutboundPort } from "./federation/outbound.ts";
 import { createRemoteLookup } from "./federation/remote-actors.ts";
@@ -22,6 +24,7 @@ import { createApp } from "./http/app.ts";
 import { startMediaCleanup } from "./media/cleanup.ts";
 import { PUBLISHED_SIZE_LIMITS, type MediaSizeLimits } from "./media/media-types.ts";
 import { createMediaStorage, mediaRootOf } from "./media/storage.ts";
+import { createRemoteMediaCache } from "./media/remote-cache.ts";
 import { createMediaUploads } from "./media/uploads.ts";
 import type { RateLimits } from "./http/rate-limit.ts";
 import { createTunnelManager, type TunnelTiming } from "./tunnel/manager.ts";
@@ -46,6 +49,10 @@ export interface InstanceOptions {
   mediaLimits?: Partial<MediaSizeLimits>;
   /** Overrides of Mastodon's API rate limits (tests use small numbers). */
   rateLimits?: Partial<RateLimits>;
+  /** Tests only: shorter delivery retries than the published two days. */
+  deliveryTiming?: DeliveryTiming;
+  /** Tests only: catching up after being away without the waits that are polite to peers. */
+  catchUp?: Partial<CatchUpTiming>;
 }
 
 /** The tunnel as `hearth serve` (or the desktop app) asks for it. What is given is stored; the rest is as stored. */
@@ -69,6 +76,8 @@ export interface RunningInstance {
   readonly core: CoreContext;
   /** The tunnel's status and its changes, for the tray and the CLI. */
   readonly tunnel: TunnelWatch;
+  /** Reading what was missed while away (at start, after sleep, when the tunnel is back). */
+  readonly catchUp: Pick<CatchUp, "whenIdle" | "lastSummary">;
   close(): Promise<void>;
 }
 
@@ -147,6 +156,12 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
     cleanups.push(() => mediaUploads.settled());
     const mediaCleanup = await startMediaCleanup(core, mediaStorage);
     cleanups.push(() => mediaCleanup.stop());
+    const remoteMediaCache = createRemoteMediaCache({
+      core,
+      storage: mediaStorage,
+      allowPrivateNetwork: options.allowPrivateNetwork ?? false,
+      limits: mediaLimits,
+    });
 
     let handle: RequestHandler = () => new Response("Hearth is starting", { status: 503 });
     const server = createAdaptorServer({ fetch: (request: Request, env) => handle(request, env as HttpBindings) });
@@ -178,6 +193,7 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
       origin: instance?.canonical_origin ?? requestedOrigin,
       allowPrivateNetwork: options.allowPrivateNetwork ?? false,
       core,
+      deliveryTiming: options.deliveryTiming,
     });
     const allowPrivateNetwork = options.allowPrivateNetwork ?? false;
     ports.bind({
@@ -204,6 +220,9 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
     );
 
     cleanups.push(() => tunnel.stop());
+    // Catching up after being away: stopped first on close, while the database is still open.
+    const catchUp = startCatchUp({ federation, core, origin, tunnel, timing: options.catchUp });
+    cleanups.push(() => catchUp.stop());
     const tunnelControl: TunnelControl = {
       status: () => tunnel.status(),
       onStatus: (listener) => tunnel.onStatus(listener),
@@ -227,7 +246,7 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
       dataDir: options.dataDir,
       rateLimits: options.rateLimits,
       isSetUp: async () => (instance ??= await getInstance(core)) !== undefined,
-      media: { storage: mediaStorage, uploads: mediaUploads, limits: mediaLimits },
+      media: { storage: mediaStorage, uploads: mediaUploads, remoteCache: remoteMediaCache, limits: mediaLimits },
     });
     handle = (request, env) => app.fetch(request, env);
     logger.info("Hearth is serving {localUrl} as {origin}", { localUrl, origin: origin() });
@@ -241,6 +260,7 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
         return origin();
       },
       tunnel: { status: () => tunnel.status(), onStatus: (listener) => tunnel.onStatus(listener) },
+      catchUp: { whenIdle: () => catchUp.whenIdle(), lastSummary: () => catchUp.lastSummary() },
       close: () => (closing ??= cleanUp().then(() => logger.info("Hearth stopped; the database is closed."))),
     };
   } catch (error) {

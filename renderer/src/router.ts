@@ -103,7 +103,7 @@ export function navigate(to: Route | string, options: { replace?: boolean } = {}
   else history.pushState(null, "", path);
   for (const listener of listeners) listener();
   // A new page starts at its top, as a link to a new document would.
-  if (!options.replace) window.scrollTo({ top: 0 });
+  window.scrollTo({ top: 0 });
 }
 
 export function useRoute(): Route {

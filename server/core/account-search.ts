@@ -133,3 +133,17 @@ async function isExcluded(ctx: CoreContext, account: AccountRow, search: Account
     .executeTakeFirst();
   return follow === undefined;
 }
+
+/**
+ * The account for an acct as Mastodon's lookup takes it: `name` or `name@ourhost` for a local account,
+ * `name@host` for a remote one, looked up with WebFinger only when we have never stored it.
+ */
+export async function lookupAccount(ctx: CoreContext, acct: string, origin: string): Promise<AccountRow | undefined> {
+  const match = HANDLE.exec(acct.trim());
+  if (!match?.[1]) return undefined;
+  const [, username, domain] = match;
+  if (!domain || domain.toLowerCase() === new URL(origin).host.toLowerCase()) return findLocal(ctx, username);
+  const known = await findRemoteAccountByHandle(ctx, username, domain);
+  if (known) return known;
+  return (await ctx.ports.remote.resolveHandle(username, domain.toLowerCase()).catch(() => null)) ?? undefined;
+}

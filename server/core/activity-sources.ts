@@ -26,6 +26,11 @@ export async function loadVotes(ctx: CoreContext, ids: readonly string[]): Promi
   return ctx.db.selectFrom("poll_votes").selectAll().where("id", "in", ids).orderBy("choice").execute();
 }
 
+/** The status a poll belongs to. */
+export async function loadPollStatusId(ctx: CoreContext, pollId: string): Promise<string | undefined> {
+  return (await ctx.db.selectFrom("polls").select("status_id").where("id", "=", pollId).executeTakeFirst())?.status_id;
+}
+
 export async function loadReport(ctx: CoreContext, id: string): Promise<Selectable<ReportsTable> | undefined> {
   return ctx.db.selectFrom("reports").selectAll().where("id", "=", id).executeTakeFirst();
 }

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from "kysely";
 import { UserError } from "../user-error.ts";
-import type { DatabaseSchema, FollowsTable } from "../db/schema.ts";
+import type { DatabaseSchema, FollowState, FollowsTable } from "../db/schema.ts";
 import { isBlockedEitherWay, isDomainBlockedBy } from "./account-barriers.ts";
 import type { AccountRow } from "./accounts.ts";
 import type { CoreContext } from "./context.ts";
@@ -347,13 +347,14 @@ export interface FollowPage {
 
 /**
  * Accepted followers (side "followers") or accounts followed (side "following") of one account, newest
- * first, paged by follow id.
+ * first, paged by follow id; with state "pending", the requests either way.
  */
 export async function listFollows(
   ctx: CoreContext,
   accountId: string,
   side: "followers" | "following",
-  page: { maxId?: string | null; limit: number },
+  page: { maxId?: string | null; sinceId?: string | null; minId?: string | null; limit: number },
+  state: FollowState = "accepted",
 ): Promise<FollowPage> {
   const [own, other] = side === "followers" ? (["target_account_id", "account_id"] as const) : (["account_id", "target_account_id"] as const);
   let query = ctx.db
@@ -373,12 +374,16 @@ export async function listFollows(
       "follows.updated_at as follow_updated_at",
     ])
     .where(`follows.${own}`, "=", accountId)
-    .where("follows.state", "=", "accepted")
-    .orderBy("follows.id", "desc")
+    .where("follows.state", "=", state)
+    // min_id asks for the page just above it: read upwards, then turn it back to newest first.
+    .orderBy("follows.id", page.minId ? "asc" : "desc")
     .limit(page.limit + 1);
   if (page.maxId) query = query.where("follows.id", "<", page.maxId);
+  if (page.sinceId) query = query.where("follows.id", ">", page.sinceId);
+  if (page.minId) query = query.where("follows.id", ">", page.minId);
   const rows = await query.execute();
-  const items = rows.slice(0, page.limit).map((row) => {
+  const pageRows = page.minId ? rows.slice(0, page.limit).reverse() : rows.slice(0, page.limit);
+  const items = pageRows.map((row) => {
     const {
       follow_id, follow_account_id, follow_target_account_id, follow_state, follow_uri, follow_show_reblogs, follow_notify,
       follow_languages_json, follow_created_at, follow_updated_at, ...account

@@ -2,9 +2,11 @@ import type { Kysely, Selectable } from "kysely";
 import type { DatabaseSchema, FavouritesTable, Visibility } from "../db/schema.ts";
 import { UserError } from "../user-error.ts";
 import type { CoreContext } from "./context.ts";
+import type { AccountRow } from "./accounts.ts";
 import { LIMITS } from "./limits.ts";
+import { pageQuery, pageRows, type PageRequest } from "./paging.ts";
 import { announceNotifications, insertNotification } from "./notifications.ts";
-import { canViewStatus } from "./status-visibility.ts";
+import { canViewStatus, loadViewerExclusions } from "./status-visibility.ts";
 import {
   announceRemovedStatus,
   deliverStatus,
@@ -257,4 +259,46 @@ export async function unmuteConversation(ctx: CoreContext, accountId: string, st
   const { status, conversationId } = await conversationOf(ctx.db, accountId, statusId);
   await ctx.db.deleteFrom("conversation_mutes").where("account_id", "=", accountId).where("conversation_id", "=", conversationId).execute();
   return status;
+}
+
+// Who acted.
+
+/**
+ * The accounts that boosted (publicly) or favourited a status, newest first, paged by the boost's or the
+ * favourite's id; accounts blocked either way with the viewer are left out.
+ */
+export async function listStatusActors(
+  ctx: CoreContext,
+  statusId: string,
+  kind: "reblogs" | "favourites",
+  viewerId: string | null,
+  page: PageRequest,
+): Promise<Array<{ pageId: string; account: AccountRow }>> {
+  const { blocked } = await loadViewerExclusions(ctx.db, viewerId, ctx.clock.now().toISOString());
+  const rows =
+    kind === "reblogs"
+      ? await pageQuery(
+          ctx.db
+            .selectFrom("statuses")
+            .innerJoin("accounts", "accounts.id", "statuses.account_id")
+            .selectAll("accounts")
+            .select("statuses.id as page_id")
+            .where("statuses.reblog_of_id", "=", statusId)
+            .where("statuses.visibility", "in", ["public", "unlisted"])
+            .$if(blocked.length > 0, (q) => q.where("accounts.id", "not in", [...blocked])),
+          "statuses.id",
+          page,
+        ).execute()
+      : await pageQuery(
+          ctx.db
+            .selectFrom("favourites")
+            .innerJoin("accounts", "accounts.id", "favourites.account_id")
+            .selectAll("accounts")
+            .select("favourites.id as page_id")
+            .where("favourites.status_id", "=", statusId)
+            .$if(blocked.length > 0, (q) => q.where("accounts.id", "not in", [...blocked])),
+          "favourites.id",
+          page,
+        ).execute();
+  return pageRows(rows, page).map(({ page_id: pageId, ...account }) => ({ pageId, account }));
 }

@@ -259,3 +259,37 @@ export async function loadAttachableUploads(
 export async function discardUpload(ctx: CoreContext, id: string): Promise<void> {
   await ctx.db.deleteFrom("media_attachments").where("id", "=", id).execute();
 }
+
+/** Remote media whose file is now kept here too: the files to serve in place of the peer's. */
+export interface CachedRemoteMedia {
+  file: string;
+  thumbnailFile: string | null;
+  /** Ours, where the peer sent none. */
+  blurhash: string | null;
+  /** Sizes measured here; they win over what the peer said. */
+  meta: Record<string, unknown>;
+}
+
+/**
+ * Records the cached copy of a remote attachment. Undefined when the row is gone or already has a copy (two
+ * fetches raced): the caller then removes the files it wrote.
+ */
+export async function recordCachedRemoteMedia(ctx: CoreContext, id: string, cached: CachedRemoteMedia): Promise<MediaAttachmentRow | undefined> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom("media_attachments").selectAll().where("id", "=", id).executeTakeFirst();
+    if (!row || row.remote_url === null || row.file !== null) return undefined;
+    const meta = { ...(JSON.parse(row.meta_json) as Record<string, unknown>), ...cached.meta };
+    return trx
+      .updateTable("media_attachments")
+      .set({
+        file: cached.file,
+        thumbnail_file: cached.thumbnailFile,
+        blurhash: row.blurhash ?? cached.blurhash,
+        meta_json: JSON.stringify(meta),
+        updated_at: ctx.clock.now().toISOString(),
+      })
+      .where("id", "=", id)
+      .returningAll()
+      .executeTakeFirst();
+  });
+}

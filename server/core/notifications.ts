@@ -249,6 +249,8 @@ export interface NotificationGroup {
 export interface GroupedQuery extends NotificationQuery {
   /** Types grouped by their group key; others stand alone whatever key they were made with. */
   groupedTypes: readonly string[];
+  /** Only this group (GET /api/v2/notifications/:group_key). */
+  groupKey?: string;
 }
 
 const SAMPLE_ACCOUNTS = 8;
@@ -264,6 +266,7 @@ export async function listNotificationGroups(ctx: CoreContext, accountId: string
   let q = filtered(ctx.db, accountId, query)
     .select([key.as("key"), (eb) => eb.fn.max("notifications.id").as("max_id"), (eb) => eb.fn.min("notifications.id").as("min_id")])
     .groupBy("key");
+  if (query.groupKey) q = q.where(key, "=", query.groupKey);
   if (page.maxId) q = q.where("notifications.id", "<", page.maxId);
   if (page.sinceId) q = q.where("notifications.id", ">", page.sinceId);
   if (page.minId) q = q.where("notifications.id", ">", page.minId);

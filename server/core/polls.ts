@@ -25,6 +25,10 @@ export function pollOptions(poll: PollRow): string[] {
   return JSON.parse(poll.options_json) as string[];
 }
 
+export async function getPoll(ctx: CoreContext, id: string): Promise<PollRow | undefined> {
+  return ctx.db.selectFrom("polls").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
 export function isPollExpired(poll: PollRow, now: Date): boolean {
   return poll.closed_at !== null || (poll.expires_at !== null && poll.expires_at <= now.toISOString());
 }

@@ -3,7 +3,7 @@ import type { Visibility } from "../db/schema.ts";
 import type { AccountRow, LocalUserRow } from "./accounts.ts";
 import type { CoreContext } from "./context.ts";
 import { acceptFollowRequest } from "./follows.ts";
-import { plainTextToHtml, plainTextToInlineHtml, storedAccountMentions } from "./profile-text.ts";
+import { formatStatusText, renderStatusText } from "./status-text.ts";
 
 /**
  * A local account edits its profile (Mastodon's update_credentials): the changes are checked, written in
@@ -83,25 +83,26 @@ function checkChanges(changes: ProfileChanges): void {
 
 const flag = (value: boolean | undefined) => (value === undefined ? undefined : value ? 1 : 0);
 
-/** The fields' values rendered; names are plain text in Mastodon's API and are only trimmed. */
-async function storedFields(ctx: CoreContext, fields: readonly ProfileField[], origin: string): Promise<StoredProfileField[]> {
-  const mentions = storedAccountMentions(ctx, origin);
-  const kept = fields.filter((field) => field.name.trim() !== "" || field.value.trim() !== "");
-  return Promise.all(
-    kept.map(async (field) => ({
-      name: field.name.trim(),
-      value: await plainTextToInlineHtml(field.value, origin, mentions),
-      verified_at: null,
-      value_source: field.value.trim(),
-    })),
-  );
+/**
+ * A field value as Mastodon shows it: one line with its links and hashtags, no paragraph around it. Names are
+ * plain text in Mastodon's API and are only trimmed.
+ */
+function fieldValueHtml(value: string, origin: string): string {
+  const html = renderStatusText(value.replace(/\s+/g, " "), { origin, mentions: new Map() });
+  return html.replace(/^<p>/, "").replace(/<\/p>$/, "");
+}
+
+function storedFields(fields: readonly ProfileField[], origin: string): StoredProfileField[] {
+  return fields
+    .filter((field) => field.name.trim() !== "" || field.value.trim() !== "")
+    .map((field) => ({ name: field.name.trim(), value: fieldValueHtml(field.value, origin), verified_at: null, value_source: field.value.trim() }));
 }
 
 export async function updateProfile(ctx: CoreContext, accountId: string, changes: ProfileChanges, options: { origin: string }): Promise<ProfileUpdate> {
   checkChanges(changes);
-  const mentions = storedAccountMentions(ctx, options.origin);
-  const noteHtml = changes.note === undefined ? undefined : await plainTextToHtml(changes.note, options.origin, mentions);
-  const fieldsJson = changes.fields === undefined ? undefined : JSON.stringify(await storedFields(ctx, changes.fields, options.origin));
+  // The bio is formatted as a post is: paragraphs, links, hashtags and mentions of accounts found.
+  const noteHtml = changes.note === undefined ? undefined : (await formatStatusText(ctx, changes.note, { origin: options.origin })).html;
+  const fieldsJson = changes.fields === undefined ? undefined : JSON.stringify(storedFields(changes.fields, options.origin));
   const now = ctx.clock.now().toISOString();
 
   const result = await ctx.db.transaction().execute(async (trx) => {

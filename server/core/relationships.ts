@@ -1,3 +1,4 @@
+import type { AccountRow } from "./accounts.ts";
 import type { CoreContext } from "./context.ts";
 
 /**
@@ -98,4 +99,19 @@ export async function getRelationship(ctx: CoreContext, viewerId: string, accoun
   const [relationship] = await getRelationships(ctx, viewerId, [accountId]);
   if (!relationship) throw new Error(`There is no account ${accountId} to relate to.`);
   return relationship;
+}
+
+/** Accounts the viewer follows that also follow the account (Mastodon's familiar followers), newest follow first. */
+export async function familiarFollowers(ctx: CoreContext, viewerId: string, accountId: string): Promise<AccountRow[]> {
+  return ctx.db
+    .selectFrom("follows as theirs")
+    .innerJoin("follows as mine", (join) => join.onRef("mine.target_account_id", "=", "theirs.account_id"))
+    .innerJoin("accounts", "accounts.id", "theirs.account_id")
+    .selectAll("accounts")
+    .where("theirs.target_account_id", "=", accountId)
+    .where("theirs.state", "=", "accepted")
+    .where("mine.account_id", "=", viewerId)
+    .where("mine.state", "=", "accepted")
+    .orderBy("theirs.id", "desc")
+    .execute();
 }

@@ -18,6 +18,20 @@ function aliasesOf(account: AccountRow): string[] {
   }
 }
 
+/** Usernames of local accounts following an account (accepted or requested), at most `limit`. */
+export async function listLocalFollowerUsernames(ctx: CoreContext, accountId: string, limit: number): Promise<string[]> {
+  const rows = await ctx.db
+    .selectFrom("follows")
+    .innerJoin("accounts", "accounts.id", "follows.account_id")
+    .select("accounts.username")
+    .where("follows.target_account_id", "=", accountId)
+    .where("accounts.domain", "is", null)
+    .orderBy("follows.id")
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.username);
+}
+
 export interface RemoteMove {
   /** The account that moved (remote). */
   accountId: string;

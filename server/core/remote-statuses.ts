@@ -228,3 +228,16 @@ export async function recordRemoteDelete(ctx: CoreContext, accountId: string, ur
   announceRemovedStatus(ctx, removed);
   return true;
 }
+
+/** Whether a local account follows this one: what makes its boosts (and statuses found through them) ours to keep. */
+export async function isFollowedLocally(ctx: CoreContext, accountId: string): Promise<boolean> {
+  const row = await ctx.db
+    .selectFrom("follows")
+    .innerJoin("accounts", "accounts.id", "follows.account_id")
+    .select("follows.id")
+    .where("follows.target_account_id", "=", accountId)
+    .where("follows.state", "=", "accepted")
+    .where("accounts.domain", "is", null)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -7,6 +7,7 @@ import type { CoreContext } from "./context.ts";
 import type { PageRequest } from "./paging.ts";
 import { pageQuery, pageRows } from "./paging.ts";
 import { closeExpiredPolls } from "./polls.ts";
+import type { MediaRow } from "./status-bundle.ts";
 import { postStatus, type NewStatusInput, type StatusOptions } from "./statuses.ts";
 import { loadAttachableMedia, validateContent } from "./status-validation.ts";
 
@@ -74,18 +75,23 @@ export async function scheduleStatus(ctx: CoreContext, input: NewStatusInput, sc
     idempotency: input.idempotencyKey ?? null,
     with_rate_limit: false,
   };
-  return ctx.db
-    .insertInto("scheduled_statuses")
-    .values({
-      id: ctx.ids.next(),
-      account_id: input.accountId,
-      scheduled_at: at,
-      params_json: JSON.stringify(params),
-      application_id: input.applicationId ?? null,
-      created_at: ctx.clock.now().toISOString(),
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return ctx.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto("scheduled_statuses")
+      .values({
+        id: ctx.ids.next(),
+        account_id: input.accountId,
+        scheduled_at: at,
+        params_json: JSON.stringify(params),
+        application_id: input.applicationId ?? null,
+        created_at: ctx.clock.now().toISOString(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    // Held for the scheduled status, so the cleanup of unattached uploads leaves them alone until it posts.
+    if (mediaIds.length > 0) await trx.updateTable("media_attachments").set({ scheduled_status_id: row.id }).where("id", "in", mediaIds).execute();
+    return row;
+  });
 }
 
 export async function listScheduledStatuses(ctx: CoreContext, accountId: string, page: PageRequest): Promise<ScheduledStatusRow[]> {
@@ -183,4 +189,12 @@ export function startStatusScheduler(ctx: CoreContext, options: { origin: () => 
       await running;
     },
   };
+}
+
+/** The uploads scheduled statuses hold, by id, for their entities. */
+export async function loadScheduledMedia(ctx: CoreContext, rows: readonly ScheduledStatusRow[]): Promise<Map<string, MediaRow>> {
+  const ids = [...new Set(rows.flatMap((row) => parseScheduledParams(row).media_ids ?? []))];
+  if (ids.length === 0) return new Map();
+  const media = await ctx.db.selectFrom("media_attachments").selectAll().where("id", "in", ids).execute();
+  return new Map(media.map((row) => [row.id, row]));
 }

@@ -170,7 +170,7 @@ async function writeMedia(
   for (const mediaId of mediaIds) {
     await trx
       .updateTable("media_attachments")
-      .set({ status_id: status.id, position: position++ })
+      .set({ status_id: status.id, position: position++, scheduled_status_id: null })
       .where("id", "=", mediaId)
       .where("account_id", "=", status.account_id)
       .execute();

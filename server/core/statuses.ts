@@ -253,3 +253,12 @@ export async function findVisibleStatus(ctx: CoreContext, statusId: string, view
   if (!status || !(await canViewStatus(ctx.db, status, viewerId))) return undefined;
   return status;
 }
+
+/** Statuses by id that the viewer may see, in the order asked; unknown and hidden ones are left out. */
+export async function findStatusesByIds(ctx: CoreContext, ids: readonly string[], viewerId: string | null): Promise<StatusRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await ctx.db.selectFrom("statuses").selectAll().where("id", "in", ids).execute();
+  const visible: StatusRow[] = [];
+  for (const row of rows) if (await canViewStatus(ctx.db, row, viewerId)) visible.push(row);
+  return visible.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
+}

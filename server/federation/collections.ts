@@ -1,11 +1,16 @@
 import type { Federation, RequestContext } from "@fedify/fedify";
-import type { Recipient } from "@fedify/vocab";
+import type { Activity, Recipient } from "@fedify/vocab";
 import { findLocalAccountByUsername, type AccountRow } from "../core/accounts.ts";
 import type { CoreContext } from "../core/context.ts";
 import { countFollows, listFollows } from "../core/follows.ts";
+import { countOutboxStatuses, listOutboxStatusIds, listPinnedStatusIds } from "../core/status-collections.ts";
+import { loadStatusParts } from "../core/status-parts.ts";
+import { localAddresses } from "./addresses.ts";
+import { announceActivity, createActivity, noteOf } from "./status-activities.ts";
 
-// Mastodon's page size for these collections.
+// Mastodon's page sizes for these collections.
 const PAGE_SIZE = 40;
+const OUTBOX_PAGE_SIZE = 20;
 
 async function ownerOf(ctx: RequestContext<CoreContext> | { data: CoreContext }, identifier: string): Promise<AccountRow | undefined> {
   const account = await findLocalAccountByUsername(ctx.data, identifier);
@@ -13,8 +18,8 @@ async function ownerOf(ctx: RequestContext<CoreContext> | { data: CoreContext },
 }
 
 /**
- * Followers and following with counts and pages (cursor: the follow id to continue below; "" is the first
- * page). Outbox, liked and featured are served empty until statuses exist.
+ * Followers, following and the outbox with counts and pages (cursor: the id to continue below; "" is the
+ * first page); featured (pinned statuses) whole; liked empty, as Mastodon keeps favourites private.
  */
 export function registerCollections(federation: Federation<CoreContext>): void {
   federation
@@ -56,16 +61,44 @@ export function registerCollections(federation: Federation<CoreContext>): void {
     })
     .setFirstCursor(() => "");
 
-  // Statuses come later; until then these are real, empty, ordered collections.
+  // Public and unlisted posts (Create) and boosts (Announce) only, newest first, as Mastodon's outbox.
   federation
-    .setOutboxDispatcher("/users/{identifier}/outbox", async (ctx, identifier) => ((await ownerOf(ctx, identifier)) ? { items: [] } : null))
-    .setCounter(async (ctx, identifier) => ((await ownerOf(ctx, identifier)) ? 0 : null));
+    .setOutboxDispatcher("/users/{identifier}/outbox", async (ctx, identifier, cursor) => {
+      const owner = await ownerOf(ctx, identifier);
+      if (!owner) return null;
+      const page = await listOutboxStatusIds(ctx.data, owner.id, { maxId: cursor || null, limit: OUTBOX_PAGE_SIZE });
+      const addresses = localAddresses(ctx);
+      const items: Activity[] = [];
+      for (const id of page.ids) {
+        const parts = await loadStatusParts(ctx.data, id);
+        const activity = !parts ? null : parts.reblogOf ? announceActivity(addresses, parts) : createActivity(addresses, parts);
+        if (activity) items.push(activity);
+      }
+      return { items, nextCursor: page.nextMaxId };
+    })
+    .setCounter(async (ctx, identifier) => {
+      const owner = await ownerOf(ctx, identifier);
+      return owner ? countOutboxStatuses(ctx.data, owner.id) : null;
+    })
+    .setFirstCursor(() => "");
   federation
     .setLikedDispatcher("/users/{identifier}/liked", async (ctx, identifier) => ((await ownerOf(ctx, identifier)) ? { items: [] } : null))
     .setCounter(async (ctx, identifier) => ((await ownerOf(ctx, identifier)) ? 0 : null));
+  // Pinned statuses, embedded whole as Mastodon's featured collection has them.
   federation
-    .setFeaturedDispatcher("/users/{identifier}/collections/featured", async (ctx, identifier) =>
-      (await ownerOf(ctx, identifier)) ? { items: [] } : null,
-    )
-    .setCounter(async (ctx, identifier) => ((await ownerOf(ctx, identifier)) ? 0 : null));
+    .setFeaturedDispatcher("/users/{identifier}/collections/featured", async (ctx, identifier) => {
+      const owner = await ownerOf(ctx, identifier);
+      if (!owner) return null;
+      const addresses = localAddresses(ctx);
+      const notes = [];
+      for (const id of await listPinnedStatusIds(ctx.data, owner.id)) {
+        const parts = await loadStatusParts(ctx.data, id);
+        if (parts && !parts.reblogOf) notes.push(noteOf(addresses, parts));
+      }
+      return { items: notes };
+    })
+    .setCounter(async (ctx, identifier) => {
+      const owner = await ownerOf(ctx, identifier);
+      return owner ? (await listPinnedStatusIds(ctx.data, owner.id)).length : null;
+    });
 }

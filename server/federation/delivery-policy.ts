@@ -1,4 +1,10 @@
-import { createExponentialBackoffPolicy, type CircuitBreakerOptions, type Federation, type RetryPolicy } from "@fedify/fedify";
+import {
+  createExponentialBackoffPolicy,
+  type CircuitBreakerOptions,
+  type CreateExponentialBackoffPolicyOptions,
+  type Federation,
+  type RetryPolicy,
+} from "@fedify/fedify";
 import { getLogger } from "@logtape/logtape";
 import type { CoreContext } from "../core/context.ts";
 import { dropGoneFollowers, markPeerHostFailing, markPeerHostHealthy } from "../core/peer-hosts.ts";
@@ -12,9 +18,18 @@ const logger = getLogger(["hearth", "federation", "delivery"]);
  */
 export const DELIVERY_RETRY = { initialDelay: { minutes: 1 }, maxDelay: { hours: 8 }, maxAttempts: 15 } as const;
 
+/**
+ * Shorter waits than the published ones, for tests that watch a delivery wait out a peer's restart: the
+ * retries, and how long a host whose circuit opened is left alone before deliveries to it are tried again.
+ */
+export interface DeliveryTiming {
+  retry?: Pick<CreateExponentialBackoffPolicyOptions, "initialDelay" | "maxDelay" | "maxAttempts">;
+  hostRecoveryDelay?: { seconds: number } | { minutes: number };
+}
+
 /** Jitter (on by default) spreads retries so a peer coming back is not hit by every queued delivery at once. */
-export function deliveryRetryPolicy(options: { jitter?: boolean } = {}): RetryPolicy {
-  return createExponentialBackoffPolicy({ ...DELIVERY_RETRY, factor: 2, jitter: options.jitter ?? true });
+export function deliveryRetryPolicy(options: { jitter?: boolean; timing?: DeliveryTiming } = {}): RetryPolicy {
+  return createExponentialBackoffPolicy({ ...DELIVERY_RETRY, ...options.timing?.retry, factor: 2, jitter: options.jitter ?? true });
 }
 
 /**
@@ -22,11 +37,11 @@ export function deliveryRetryPolicy(options: { jitter?: boolean } = {}): RetryPo
  * (not attempted) for a while, so a dead server costs the queue nothing and the others are not slowed;
  * held deliveries are kept for two days, as retries are.
  */
-export function deliveryCircuitBreaker(core: CoreContext): CircuitBreakerOptions {
+export function deliveryCircuitBreaker(core: CoreContext, timing: DeliveryTiming = {}): CircuitBreakerOptions {
   return {
     failureThreshold: 5,
     failureWindow: { minutes: 30 },
-    recoveryDelay: { minutes: 10 },
+    recoveryDelay: timing.hostRecoveryDelay ?? { minutes: 10 },
     heldActivityTtl: { days: 2 },
     async onStateChange(host, previous, next) {
       logger.info("Deliveries to {host}: {previous} -> {next}", { host, previous, next });

@@ -2,10 +2,11 @@ import { createFederation, type Federation, type KvStore, type MessageQueue } fr
 import type { CoreContext } from "../core/context.ts";
 import { registerActors } from "./actors.ts";
 import { registerCollections } from "./collections.ts";
-import { deliveryCircuitBreaker, deliveryRetryPolicy, registerPermanentFailureHandler } from "./delivery-policy.ts";
+import { deliveryCircuitBreaker, deliveryRetryPolicy, registerPermanentFailureHandler, type DeliveryTiming } from "./delivery-policy.ts";
 import { registerInbox } from "./inbox/index.ts";
 import { HEARTH_VERSION } from "../version.ts";
 import { registerNodeInfo } from "./nodeinfo.ts";
+import { registerStatusObjects } from "./objects.ts";
 
 export interface FederationDependencies {
   kv: KvStore;
@@ -19,6 +20,8 @@ export interface FederationDependencies {
   allowPrivateNetwork: boolean;
   /** For the delivery policy's bookkeeping (peer health, followers gone for good). */
   core: CoreContext;
+  /** Tests only: shorter delivery retries than the published two days. */
+  deliveryTiming?: DeliveryTiming;
 }
 
 /**
@@ -41,13 +44,14 @@ export function createHearthFederation(deps: FederationDependencies): Federation
     // the activity, so Fedify would never fall back; draft-cavage first is what every peer accepts.
     firstKnock: "draft-cavage-http-signatures-12",
     userAgent: { software: `Hearth/${HEARTH_VERSION}` },
-    outboxRetryPolicy: deliveryRetryPolicy(),
-    circuitBreaker: deliveryCircuitBreaker(deps.core),
+    outboxRetryPolicy: deliveryRetryPolicy({ timing: deps.deliveryTiming }),
+    circuitBreaker: deliveryCircuitBreaker(deps.core, deps.deliveryTiming),
   });
   registerPermanentFailureHandler(federation);
   registerActors(federation);
   registerCollections(federation);
   registerNodeInfo(federation);
+  registerStatusObjects(federation);
   registerInbox(federation);
   return federation;
 }

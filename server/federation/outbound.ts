@@ -5,6 +5,7 @@ import type { CoreContext } from "../core/context.ts";
 import type { FollowRow } from "../core/follows.ts";
 import type { OutboundPort } from "../core/ports.ts";
 import { getLogger } from "@logtape/logtape";
+import { createPublisher } from "./publish.ts";
 
 const logger = getLogger(["hearth", "federation", "outbound"]);
 
@@ -64,9 +65,13 @@ export function createOutboundPort({ federation, core, origin }: OutboundDepende
     },
     acceptFollow: (follow, follower, target) => answer("accepts", follow, follower, target),
     rejectFollow: (follow, follower, target) => answer("rejects", follow, follower, target),
-    // TODO(#3, statuses federation): every OutboundActivity becomes its Fedify activity here.
     async publish(activity) {
-      logger.warn("Not federated yet: {type}", { type: activity.type });
+      // Core publishes after its commit: a failure here must not undo (or fail) what the user already did.
+      try {
+        await createPublisher(context())(activity);
+      } catch (error) {
+        logger.error("Could not publish {type}: {error}", { type: activity.type, error });
+      }
     },
   };
 }

@@ -10,6 +10,7 @@ import { mastodonError } from "../api/mastodon-error.ts";
 import { authorizeRoutes } from "../api/oauth/authorize.ts";
 import { authorizationServerMetadata } from "../api/oauth/metadata.ts";
 import { tokenRoutes } from "../api/oauth/token.ts";
+import { socialRoutes } from "../api/social-routes.ts";
 import { accountRoutes } from "../api/v1/accounts.ts";
 import { appRoutes } from "../api/v1/apps.ts";
 import { infoRoutes } from "../api/hearth/info.ts";
@@ -21,6 +22,7 @@ import { pushSubscriptionRoutes } from "../api/v1/push-subscription.ts";
 import { MISSING_AVATAR_PATH, MISSING_HEADER_PATH } from "../core/account-images.ts";
 import type { CoreContext } from "../core/context.ts";
 import type { MediaSizeLimits } from "../media/media-types.ts";
+import type { RemoteMediaCache } from "../media/remote-cache.ts";
 import type { MediaStorage } from "../media/storage.ts";
 import type { MediaUploads } from "../media/uploads.ts";
 import type { TunnelControl } from "../tunnel/status.ts";
@@ -31,6 +33,7 @@ import { federationNotFoundRoutes } from "./federation-not-found.ts";
 import { hostMetaRoutes } from "./host-meta.ts";
 import { INBOX_PATHS, inboxBodyLimit } from "./inbox-body-limit.ts";
 import { mediaFileRoutes } from "./media-files.ts";
+import { mediaProxyRoutes } from "./media-proxy.ts";
 import { apiRateLimit, MASTODON_RATE_LIMITS, signInRateLimit, type RateLimits } from "./rate-limit.ts";
 import { rendererRoutes } from "./renderer.ts";
 
@@ -46,8 +49,8 @@ export interface AppDependencies<TContextData> {
   dataDir: string;
   /** Whether an owner exists yet; the first-run wizard is shown until one does. */
   isSetUp(): Promise<boolean>;
-  /** The files under <dataDir>/media (uploads, avatars, headers), the uploads that fill it, and their limits. */
-  media: { storage: MediaStorage; uploads: MediaUploads; limits: MediaSizeLimits };
+  /** The files under <dataDir>/media (uploads, avatars, headers, cached remote media), what fills it, and the limits. */
+  media: { storage: MediaStorage; uploads: MediaUploads; remoteCache: RemoteMediaCache; limits: MediaSizeLimits };
   /** The tunnel, for /api/hearth/tunnel; absent where no instance runs one (some tests). */
   tunnel?: TunnelControl;
   /** Overrides of Mastodon's rate limits (tests use small numbers). */
@@ -80,6 +83,7 @@ export function createApp<TContextData>(deps: AppDependencies<TContextData>): Ho
   for (const path of INBOX_PATHS) app.post(path, inboxBodyLimit());
   // Before the federation mount: a file request never needs Fedify's routing pass.
   app.route("/media", mediaFileRoutes(deps.media.storage));
+  app.route("/media_proxy", mediaProxyRoutes(deps.core, deps.media.remoteCache, deps.origin));
   app.use(federationMount(deps.federation, deps.federationContextData, deps.origin));
   app.route("/", hostMetaRoutes(deps.origin));
   app.route("/", federationNotFoundRoutes());
@@ -96,7 +100,8 @@ export function createApp<TContextData>(deps: AppDependencies<TContextData>): Ho
   const instance = instanceRoutes({ core: deps.core, origin: deps.origin });
   app.route("/api/v1/instance", instance.v1);
   app.route("/api/v2/instance", instance.v2);
-  app.route("/api/v1/accounts", accountRoutes({ core: deps.core, origin: deps.origin }));
+  app.route("/api/v1/accounts", accountRoutes({ core: deps.core, origin: deps.origin, media: deps.media.storage }));
+  app.route("/api", socialRoutes({ core: deps.core, origin: deps.origin, media: deps.media.storage }));
   const media = mediaRoutes({ core: deps.core, origin: deps.origin, ...deps.media });
   app.route("/api/v1/media", media.v1);
   app.route("/api/v2/media", media.v2);

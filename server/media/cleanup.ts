@@ -2,7 +2,7 @@ import { getLogger } from "@logtape/logtape";
 import type { CoreContext } from "../core/context.ts";
 import { failInterruptedUploads, removeStaleUploads, UNATTACHED_UPLOAD_LIFETIME_MS } from "../core/media.ts";
 import type { MediaStorage } from "./storage.ts";
-import { removeStoredFiles } from "./uploads.ts";
+import { removeStoredFiles } from "./attachment-files.ts";
 
 const logger = getLogger(["hearth", "media"]);
 

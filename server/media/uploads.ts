@@ -1,20 +1,11 @@
 import { getLogger } from "@logtape/logtape";
 import type { CoreContext } from "../core/context.ts";
-import {
-  completeUpload,
-  createPendingUpload,
-  discardUpload,
-  failUpload,
-  storedFilesOf,
-  type MediaAttachmentRow,
-  type MediaFocus,
-  type ProcessedUpload,
-} from "../core/media.ts";
+import { completeUpload, createPendingUpload, discardUpload, failUpload, type MediaAttachmentRow, type MediaFocus } from "../core/media.ts";
 import { UserError } from "../user-error.ts";
-import { makePreview, processImage, readImageHeader, tooManyPixels } from "./image-processing.ts";
-import { extensionFor, PUBLISHED_SIZE_LIMITS, sizeLimitFor, sniffMedia, type MediaSizeLimits, type SniffedMedia } from "./media-types.ts";
-import { randomFileToken, type MediaStorage } from "./storage.ts";
-import { readVideoMeta } from "./video-meta.ts";
+import { readImageHeader, tooManyPixels } from "./image-processing.ts";
+import { removeFiles, writeMediaFiles } from "./attachment-files.ts";
+import { PUBLISHED_SIZE_LIMITS, sizeLimitFor, sniffMedia, type MediaSizeLimits, type SniffedMedia } from "./media-types.ts";
+import type { MediaStorage } from "./storage.ts";
 
 const logger = getLogger(["hearth", "media"]);
 
@@ -58,7 +49,7 @@ interface AcceptedUpload {
   sniffed: SniffedMedia;
 }
 
-async function checkSize(bytes: Uint8Array, sniffed: SniffedMedia, limits: MediaSizeLimits, what: string): Promise<void> {
+export async function checkSize(bytes: Uint8Array, sniffed: SniffedMedia, limits: MediaSizeLimits, what: string): Promise<void> {
   const limit = sizeLimitFor(sniffed.kind, limits);
   if (bytes.byteLength > limit) {
     throw new UserError(`The ${what} is ${megabytes(bytes.byteLength)}; ${sniffed.kind} files may be at most ${megabytes(limit)}.`);
@@ -83,84 +74,19 @@ async function accept(request: UploadRequest, limits: MediaSizeLimits): Promise<
   return { request, sniffed };
 }
 
-/**
- * attachments/2026-01/<id>-<random>.<ext>, and "-small" before the extension for the preview: a folder a month
- * keeps folders small; the random part keeps the public URL of a followers-only post's media unguessable.
- */
-function attachmentPaths(row: MediaAttachmentRow) {
-  const base = `attachments/${row.created_at.slice(0, 7)}/${row.id}-${randomFileToken()}`;
-  return { original: (extension: string) => `${base}.${extension}`, small: (extension: string) => `${base}-small.${extension}` };
-}
-
-async function removeFiles(storage: MediaStorage, paths: readonly string[]): Promise<void> {
-  for (const path of paths) {
-    try {
-      await storage.remove(path);
-    } catch (error) {
-      logger.warn("Could not remove {path} from the media folder: {error}", { path, error });
-    }
-  }
-}
-
-/** Removes the files of rows that are gone (deleted uploads, the cleanup's harvest). */
-export async function removeStoredFiles(storage: MediaStorage, rows: readonly Pick<MediaAttachmentRow, "file" | "thumbnail_file">[]): Promise<void> {
-  for (const row of rows) await removeFiles(storage, storedFilesOf(row));
-}
-
 export function createMediaUploads({ core, storage, limits = PUBLISHED_SIZE_LIMITS }: MediaUploadsOptions): MediaUploads {
   const inFlight = new Set<Promise<unknown>>();
   // One upload is processed at a time: decoding a large image takes hundreds of megabytes, and a home
   // computer shares its cores with everything else its owner is doing.
   let queue: Promise<unknown> = Promise.resolve();
 
-  /** Makes and stores the files; returns what the row becomes. Files written are removed again on failure. */
-  async function storeFiles(row: MediaAttachmentRow, accepted: AcceptedUpload, written: string[]): Promise<ProcessedUpload> {
-    const { request, sniffed } = accepted;
-    if (sniffed.kind === "image") {
-      const image = await processImage(request.file, limits.imageMatrixLimit);
-      const paths = attachmentPaths(row);
-      const file = paths.original(extensionFor(image.original.contentType));
-      const thumbnailFile = paths.small(extensionFor(image.small.contentType));
-      await write(file, image.original.bytes, written);
-      await write(thumbnailFile, image.small.bytes, written);
-      return {
-        type: "image",
-        contentType: image.original.contentType,
-        file,
-        thumbnailFile,
-        blurhash: image.blurhash,
-        meta: { original: image.original.dimensions, small: image.small.dimensions },
-      };
-    }
-    // Video and audio are kept as they came: there is no transcoder here (Mastodon's ffmpeg), so the bytes are
-    // only checked for their type. A custom thumbnail becomes the preview.
-    const preview = request.thumbnail ? await makePreview(request.thumbnail, limits.imageMatrixLimit) : undefined;
-    const paths = attachmentPaths(row);
-    const file = paths.original(sniffed.extension);
-    const thumbnailFile = preview ? paths.small(extensionFor(preview.small.contentType)) : null;
-    await write(file, request.file, written);
-    if (preview && thumbnailFile) await write(thumbnailFile, preview.small.bytes, written);
-    const original = readVideoMeta(request.file);
-    return {
-      type: sniffed.kind,
-      contentType: sniffed.contentType,
-      file,
-      thumbnailFile,
-      blurhash: preview?.blurhash ?? null,
-      meta: { ...(original && { original }), ...(preview && { small: preview.small.dimensions }) },
-    };
-  }
-
-  async function write(path: string, bytes: Uint8Array, written: string[]): Promise<void> {
-    written.push(path);
-    await storage.write(path, bytes);
-  }
-
   /** Processes a pending row to done; on failure nothing of it stays on disk. */
   async function processUpload(row: MediaAttachmentRow, accepted: AcceptedUpload): Promise<MediaAttachmentRow | undefined> {
     const written: string[] = [];
     try {
-      const processed = await storeFiles(row, accepted, written);
+      const { request, sniffed } = accepted;
+      const media = { bytes: request.file, sniffed, thumbnail: request.thumbnail };
+      const processed = await writeMediaFiles(storage, "attachments", row, media, limits.imageMatrixLimit, written);
       const done = await completeUpload(core, row.id, processed);
       // Deleted while it was processed: its files have no row to belong to.
       if (!done) await removeFiles(storage, written);

@@ -34,8 +34,21 @@ export interface TestInstance {
   isQueueEmpty(): Promise<boolean>;
 }
 
+/** Where an instance keeps its data and listens, so it can be stopped and started again as the same server. */
+interface InstanceSlot {
+  spec: InstanceSpec;
+  dataDir: string;
+  port: number;
+  /** Null while stopped. */
+  running: RunningInstance | null;
+}
+
+function launch(slot: InstanceSlot): Promise<RunningInstance> {
+  return startInstance({ ...slot.spec.options, dataDir: slot.dataDir, port: slot.port, allowPrivateNetwork: slot.spec.allowPrivateNetwork ?? true });
+}
+
 /** Each spec an instance of its own: a set-up data directory, a free loopback port, private network allowed. */
-async function startOne(spec: InstanceSpec, dataDir: string): Promise<TestInstance> {
+async function startOne(spec: InstanceSpec, dataDir: string, slots: Map<TestInstance, InstanceSlot>): Promise<TestInstance> {
   const database = await openDataDirectoryDatabase(dataDir);
   let owner: AccountRow;
   try {
@@ -47,26 +60,46 @@ async function startOne(spec: InstanceSpec, dataDir: string): Promise<TestInstan
   } finally {
     await database.close();
   }
-  const running = await startInstance({ ...spec.options, dataDir, port: 0, allowPrivateNetwork: spec.allowPrivateNetwork ?? true });
-  const url = running.localUrl;
+  const slot: InstanceSlot = { spec, dataDir, port: 0, running: null };
+  const first = await launch(slot);
+  slot.running = first;
+  const url = first.localUrl;
   const host = new URL(url).host;
-  return {
-    running,
-    core: running.core,
+  slot.port = Number(new URL(url).port);
+  const running = (): RunningInstance => {
+    if (!slot.running) throw new Error(`${spec.username}@${host} is stopped.`);
+    return slot.running;
+  };
+  // running and core follow the instance across restarts; everything else stays the same server.
+  const instance: TestInstance = {
+    get running() {
+      return running();
+    },
+    get core() {
+      return running().core;
+    },
     url,
     host,
     owner,
     handle: `${spec.username}@${host}`,
     actorUri: `${url}/users/${spec.username}`,
     async isQueueEmpty() {
-      const result = await sql<{ count: number }>`SELECT count(*) AS count FROM fedify_messages`.execute(running.core.db);
+      const result = await sql<{ count: number }>`SELECT count(*) AS count FROM fedify_messages`.execute(running().core.db);
       return result.rows[0]?.count === 0;
     },
   };
+  slots.set(instance, slot);
+  return instance;
 }
 
 export interface InstanceGroup {
   readonly instances: TestInstance[];
+  /** Closes the instance as `hearth serve` does on SIGTERM; its data directory and port are kept. */
+  stop(instance: TestInstance): Promise<void>;
+  /** Starts a stopped instance again on the same data directory and port: the same server, back online. */
+  start(instance: TestInstance): Promise<void>;
+  /** stop, then start. */
+  restart(instance: TestInstance): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -74,15 +107,41 @@ export interface InstanceGroup {
 export async function startInstances(specs: readonly InstanceSpec[]): Promise<InstanceGroup> {
   const dataDirs = specs.map((spec) => makeTempDir(`federation-${spec.username}`));
   const started: TestInstance[] = [];
+  const slots = new Map<TestInstance, InstanceSlot>();
+  const slotOf = (instance: TestInstance): InstanceSlot => {
+    const slot = slots.get(instance);
+    if (!slot) throw new Error(`${instance.handle} is not in this group.`);
+    return slot;
+  };
+  const stop = async (instance: TestInstance) => {
+    const slot = slotOf(instance);
+    const running = slot.running;
+    slot.running = null;
+    await running?.close();
+  };
+  const start = async (instance: TestInstance) => {
+    const slot = slotOf(instance);
+    if (slot.running) throw new Error(`${instance.handle} is already running.`);
+    slot.running = await launch(slot);
+  };
   const close = async () => {
-    await Promise.all(started.map((instance) => instance.running.close()));
+    await Promise.all([...slots.values()].map((slot) => slot.running?.close()));
     for (const dataDir of dataDirs) dataDir.remove();
   };
   try {
-    for (const [index, spec] of specs.entries()) started.push(await startOne(spec, dataDirs[index]?.path ?? ""));
+    for (const [index, spec] of specs.entries()) started.push(await startOne(spec, dataDirs[index]?.path ?? "", slots));
   } catch (error) {
     await close();
     throw error;
   }
-  return { instances: started, close };
+  return {
+    instances: started,
+    stop,
+    start,
+    async restart(instance) {
+      await stop(instance);
+      await start(instance);
+    },
+    close,
+  };
 }

@@ -1,4 +1,5 @@
 import type { Account } from "../api/entities.ts";
+import { sameServerUrl } from "../media-url.ts";
 
 /**
  * An account's picture. Beside the name it belongs to, it says nothing the name does not, so its alt is
@@ -8,7 +9,7 @@ export function Avatar({ account, size = 46, label }: { account: Account; size?:
   return (
     <img
       className="avatar"
-      src={account.avatar_static || account.avatar}
+      src={sameServerUrl(account.avatar_static || account.avatar)}
       alt={label ?? ""}
       width={size}
       height={size}

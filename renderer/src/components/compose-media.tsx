@@ -1,4 +1,5 @@
 import type { ComposeMedia } from "./compose-form.tsx";
+import { sameServerUrl } from "../media-url.ts";
 import { Icon } from "./icons.tsx";
 
 /** The images of a post being written: a preview each, the description (alt text) under it, order and removal. */
@@ -21,7 +22,7 @@ export function ComposeMediaList({
       {media.map((item, index) => (
         <li key={item.key} className={item.description.trim() === "" ? "needs-alt" : undefined}>
           <div className="compose-thumb" style={{ aspectRatio: String(item.aspect ?? 4 / 3) }}>
-            {item.previewUrl && <img src={item.previewUrl} alt={item.description || `Image ${index + 1}, no description yet`} />}
+            {item.previewUrl && <img src={sameServerUrl(item.previewUrl)} alt={item.description || `Image ${index + 1}, no description yet`} />}
             {item.state === "uploading" && <span className="uploading" role="progressbar" aria-label={`Uploading image ${index + 1}`} />}
             {item.state === "failed" && (
               <span className="upload-failed" role="alert">

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import type { MediaAttachment } from "../api/entities.ts";
+import { sameServerUrl } from "../media-url.ts";
 import { BlurhashCanvas } from "./blurhash-canvas.tsx";
 import { Modal } from "./modal.tsx";
 
@@ -15,7 +16,7 @@ export function aspectOf(media: MediaAttachment): number {
 function MediaItem({ media, isSingle, onOpen }: { media: MediaAttachment; isSingle: boolean; onOpen(): void }) {
   const [isLoaded, setLoaded] = useState(false);
   const [showAlt, setShowAlt] = useState(false);
-  const source = media.preview_url ?? media.url ?? media.remote_url ?? "";
+  const source = sameServerUrl(media.preview_url ?? media.url ?? media.remote_url);
   // A lone image keeps its shape (within reason); in a grid every cell is cropped to the grid.
   const style = isSingle ? { aspectRatio: String(Math.min(Math.max(aspectOf(media), 0.5), 3)) } : undefined;
   return (
@@ -23,8 +24,8 @@ function MediaItem({ media, isSingle, onOpen }: { media: MediaAttachment; isSing
       {media.blurhash && !isLoaded && <BlurhashCanvas hash={media.blurhash} />}
       {media.type === "video" || media.type === "gifv" ? (
         <video
-          src={media.url ?? undefined}
-          poster={media.preview_url ?? undefined}
+          src={sameServerUrl(media.url) || undefined}
+          poster={sameServerUrl(media.preview_url) || undefined}
           aria-label={media.description || "Video without a description"}
           controls={media.type === "video"}
           autoPlay={false}
@@ -34,7 +35,7 @@ function MediaItem({ media, isSingle, onOpen }: { media: MediaAttachment; isSing
           onLoadedData={() => setLoaded(true)}
         />
       ) : media.type === "audio" ? (
-        <audio src={media.url ?? undefined} controls aria-label={media.description || "Audio without a description"} />
+        <audio src={sameServerUrl(media.url) || undefined} controls aria-label={media.description || "Audio without a description"} />
       ) : (
         <button type="button" className="media-open" onClick={onOpen} aria-label={`Open image: ${media.description || NO_DESCRIPTION}`}>
           <img
@@ -96,7 +97,7 @@ export function MediaGallery({ media, isSensitive }: { media: MediaAttachment[];
       </div>
       {open && (
         <Modal label="Image" onClose={() => setOpen(undefined)} className="lightbox">
-          <img src={open.url ?? open.preview_url ?? ""} alt={open.description || NO_DESCRIPTION} />
+          <img src={sameServerUrl(open.url ?? open.preview_url)} alt={open.description || NO_DESCRIPTION} />
           {open.description && <p className="lightbox-caption">{open.description}</p>}
           <button type="button" className="close" onClick={() => setOpen(undefined)} autoFocus>
             Close

@@ -2,7 +2,7 @@ import type { PreviewCard } from "../api/entities.ts";
 
 /** The card of a link in a post: its page's title, image and site, sized before the image loads. */
 export function PreviewCardView({ card }: { card: PreviewCard }) {
-  let host = "";
+  let host: string;
   try {
     host = new URL(card.url).host;
   } catch {

@@ -47,13 +47,13 @@ export function ProfileForm({ compact = false, onSaved }: { compact?: boolean; o
     <form className="stack" onSubmit={(event) => void save(event)} aria-label="Profile">
       <div className="avatar-field">
         {avatar ? <img className="avatar" src={URL.createObjectURL(avatar)} alt="Your new avatar" width={72} height={72} /> : <Avatar account={me} size={72} label="Your avatar" />}
-        <label>
+        <label className="file-field">
           Avatar
           <input type="file" accept="image/png,image/jpeg,image/gif,image/webp" onChange={(event) => setAvatar(event.target.files?.[0])} />
         </label>
       </div>
       {!compact && (
-        <label>
+        <label className="file-field">
           Header image
           <input type="file" accept="image/png,image/jpeg,image/gif,image/webp" onChange={(event) => setHeader(event.target.files?.[0])} />
         </label>
@@ -99,8 +99,8 @@ export function ProfileForm({ compact = false, onSaved }: { compact?: boolean; o
           {error}
         </p>
       )}
-      <button type="submit" className="primary" disabled={isBusy || !isOnline}>
-        {isBusy ? "Saving…" : "Save profile"}
+      <button type="submit" className={compact ? undefined : "primary"} disabled={isBusy || !isOnline}>
+        {isBusy ? "Saving…" : compact ? "Save picture and name" : "Save profile"}
       </button>
     </form>
   );

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { useApp } from "../app-context.ts";
-import { useRoute, type Route } from "../router.ts";
+import { desktopBridge } from "../desktop.ts";
+import { navigate, useRoute, type Route } from "../router.ts";
 import { NotificationsView } from "../views/notifications-view.tsx";
 import { ProfileView } from "../views/profile-view.tsx";
 import { SearchView } from "../views/search-view.tsx";
@@ -90,8 +91,13 @@ export function Shell() {
     [onStreamEvent],
   );
   useEffect(() => {
-    if (route.name === "notifications") setUnseenNotifications(false);
+    if (route.name !== "notifications") return;
+    setUnseenNotifications(false);
+    desktopBridge()?.notificationsSeen();
   }, [route.name]);
+
+  // In the desktop app, a clicked notification opens its page here rather than reloading the window.
+  useEffect(() => desktopBridge()?.onNavigate((path) => navigate(path)), []);
 
   // "n" writes a new post from anywhere, as in Mastodon's web UI; typing in a field is left alone.
   useEffect(() => {

@@ -114,30 +114,33 @@ export function TunnelPanel({ onSaved }: { onSaved?(status: TunnelStatus): void 
       <form onSubmit={(event) => void save(event)} className="stack">
         <fieldset>
           <legend>How people reach your Hearth</legend>
-          <label className="choice">
-            <input type="radio" name="tunnel-mode" value="off" checked={mode === "off"} onChange={() => choose("off")} />
-            <span>
-              <strong>Only this computer, for now</strong>
-              <span className="hint">Nobody else can reach you, follow you or read your posts yet. You can choose later.</span>
-            </span>
-          </label>
-          <label className="choice">
-            <input type="radio" name="tunnel-mode" value="quick" checked={mode === "quick"} onChange={() => choose("quick")} />
-            <span>
-              <strong>A try-out address</strong>
-              <span className="hint">
-                Cloudflare lends a random address (like https://some-words.trycloudflare.com) with no account needed. It changes every time Hearth
-                starts, and everyone who followed you there loses you. Good for a look around, not for keeps.
+          <div className="choice">
+            <input type="radio" id="tunnel-mode-off" name="tunnel-mode" value="off" checked={mode === "off"} onChange={() => choose("off")} aria-describedby="tunnel-mode-off-hint" />
+            <div>
+              <label htmlFor="tunnel-mode-off">Only this computer, for now</label>
+              <span className="hint" id="tunnel-mode-off-hint">
+                Nobody else can reach you, follow you or read your posts yet. You can choose later.
               </span>
-            </span>
-          </label>
-          <label className="choice">
-            <input type="radio" name="tunnel-mode" value="named" checked={mode === "named"} onChange={() => choose("named")} />
-            <span>
-              <strong>My own address (a named tunnel)</strong>
-              <span className="hint">Your own hostname, like social.example.com, through a free Cloudflare tunnel. This is the lasting choice.</span>
-            </span>
-          </label>
+            </div>
+          </div>
+          <div className="choice">
+            <input type="radio" id="tunnel-mode-quick" name="tunnel-mode" value="quick" checked={mode === "quick"} onChange={() => choose("quick")} aria-describedby="tunnel-mode-quick-hint" />
+            <div>
+              <label htmlFor="tunnel-mode-quick">A try-out address</label>
+              <span className="hint" id="tunnel-mode-quick-hint">
+                Cloudflare lends a random address (like https://some-words.trycloudflare.com) with no account needed. It changes every time Hearth starts, and everyone who followed you there loses you. Good for a look around, not for keeps.
+              </span>
+            </div>
+          </div>
+          <div className="choice">
+            <input type="radio" id="tunnel-mode-named" name="tunnel-mode" value="named" checked={mode === "named"} onChange={() => choose("named")} aria-describedby="tunnel-mode-named-hint" />
+            <div>
+              <label htmlFor="tunnel-mode-named">My own address (a named tunnel)</label>
+              <span className="hint" id="tunnel-mode-named-hint">
+                Your own hostname, like social.example.com, through a free Cloudflare tunnel. This is the lasting choice.
+              </span>
+            </div>
+          </div>
         </fieldset>
         {mode === "named" && (
           <div className="named-tunnel">

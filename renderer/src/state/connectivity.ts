@@ -58,7 +58,7 @@ export class ConnectivityMonitor {
   };
 
   probeNow = async (): Promise<void> => {
-    let reached = false;
+    let reached: boolean;
     try {
       reached = await this.#probe();
     } catch {

@@ -10,6 +10,7 @@ import { Icon } from "../components/icons.tsx";
 import { Link } from "../components/link.tsx";
 import { Menu, type MenuItem } from "../components/menu.tsx";
 import { StatusFeed } from "../components/status-feed.tsx";
+import { sameServerUrl } from "../media-url.ts";
 import { useStatusFeed } from "../state/use-status-feed.ts";
 import { sanitizePostHtml } from "../text/sanitize-html.ts";
 
@@ -90,7 +91,7 @@ export function ProfileView({ acct }: { acct: string }) {
   return (
     <section className="column" aria-labelledby="profile-title">
       <div className="profile">
-        <div className="profile-header-image">{account.header && !account.header.endsWith("/missing.png") && <img src={account.header_static || account.header} alt="" />}</div>
+        <div className="profile-header-image">{account.header && !account.header.endsWith("/missing.png") && <img src={sameServerUrl(account.header_static || account.header)} alt="" />}</div>
         <div className="profile-top">
           <Avatar account={account} size={88} label={`${account.display_name || account.username}'s avatar`} />
           <div className="profile-buttons">

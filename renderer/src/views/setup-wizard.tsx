@@ -2,6 +2,7 @@ import { useState, type FormEvent } from "react";
 import { setUpOwner } from "../api/hearth.ts";
 import { ApiError, createApiClient } from "../api/http.ts";
 import { goToSignIn } from "./sign-in-page.tsx";
+import { Field } from "../components/field.tsx";
 import { WizardSteps } from "../components/wizard-steps.tsx";
 
 const PASSWORD_MIN = 8;
@@ -78,45 +79,29 @@ export function SetupWizard({ onSetUp }: { onSetUp(): void }) {
         <h1 id="wizard-title">Welcome to Hearth</h1>
         <p>Hearth runs your own place in the fediverse from this computer. First, the account that owns it: yours.</p>
         <form onSubmit={(event) => void submit(event)} className="stack">
-          <label>
-            Your name, as people see it
-            <input value={displayName} onChange={(event) => setDisplayName(event.target.value)} maxLength={30} autoComplete="name" autoFocus />
-          </label>
-          <label>
-            Username
-            <span className="hint" id="username-hint">
-              Letters, digits and underscores. It becomes part of your address (@username@your-address) and cannot be changed.
-            </span>
-            <input
-              value={username}
-              onChange={(event) => setUsername(event.target.value)}
-              required
-              maxLength={30}
-              autoComplete="username"
-              autoCapitalize="none"
-              spellCheck={false}
-              aria-describedby="username-hint"
-            />
-          </label>
-          <label>
-            Password
-            <span className="hint" id="password-hint">
-              At least {PASSWORD_MIN} characters. Anyone who reaches your address can try it, so make it a long one.
-            </span>
-            <input
-              type="password"
-              value={password}
-              onChange={(event) => setPassword(event.target.value)}
-              required
-              minLength={PASSWORD_MIN}
-              autoComplete="new-password"
-              aria-describedby="password-hint"
-            />
-          </label>
-          <label>
-            The password again
-            <input type="password" value={confirmation} onChange={(event) => setConfirmation(event.target.value)} required autoComplete="new-password" />
-          </label>
+          <Field label="Your name, as people see it" value={displayName} onChange={(event) => setDisplayName(event.target.value)} maxLength={30} autoComplete="name" autoFocus />
+          <Field
+            label="Username"
+            hint="Letters, digits and underscores. It becomes part of your address (@username@your-address) and cannot be changed."
+            value={username}
+            onChange={(event) => setUsername(event.target.value)}
+            required
+            maxLength={30}
+            autoComplete="username"
+            autoCapitalize="none"
+            spellCheck={false}
+          />
+          <Field
+            label="Password"
+            hint={`At least ${PASSWORD_MIN} characters. Anyone who reaches your address can try it, so make it a long one.`}
+            type="password"
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+            required
+            minLength={PASSWORD_MIN}
+            autoComplete="new-password"
+          />
+          <Field label="The password again" type="password" value={confirmation} onChange={(event) => setConfirmation(event.target.value)} required autoComplete="new-password" />
           {error && (
             <p className="error" role="alert">
               {error}

@@ -13,6 +13,7 @@ import { ConnectivityMonitor, isOnline } from "../state/connectivity.ts";
 import { readJson, writeJson } from "../state/key-value-store.ts";
 import { OfflineCache } from "../state/offline-cache.ts";
 import { Outbox } from "../state/outbox.ts";
+import { setPublicHost } from "../media-url.ts";
 import { navigate, useRoute } from "../router.ts";
 import { WelcomeView } from "./welcome-view.tsx";
 
@@ -36,6 +37,7 @@ export function SignedIn({ session, onSignedOut }: { session: Session; onSignedO
   const online = isOnline(connectivity);
   const [me, setMe] = useState<CredentialAccount | undefined>(() => readJson<CredentialAccount>(localStorage, ME_KEY));
   const [instance, setInstance] = useState<Instance | null>(() => readJson<Instance>(localStorage, INSTANCE_KEY) ?? null);
+  setPublicHost(instance?.domain);
   const [load, setLoad] = useState<Load>({ state: "loading" });
   const [compose, setCompose] = useState<ComposeRequest | undefined>();
   const [announcement, setAnnouncement] = useState("");

@@ -1,28 +1,116 @@
 import { Hono } from "hono";
 import { getLocalUser } from "../../core/accounts.ts";
 import { getAccountStats } from "../../core/account-stats.ts";
+import { lookupAccount, searchAccounts } from "../../core/account-search.ts";
 import type { CoreContext } from "../../core/context.ts";
+import { familiarFollowers, getRelationships } from "../../core/relationships.ts";
+import type { MediaStorage } from "../../media/storage.ts";
 import { requireUser } from "../auth.ts";
 import type { ApiEnv } from "../env.ts";
 import { mastodonError } from "../mastodon-error.ts";
+import { nestedBoolean, nestedText, nestedTextList, readNestedParams } from "../nested-params.ts";
+import { readLimit, readOffset } from "../offset-paging.ts";
+import { accountById, viewerOf } from "../request-accounts.ts";
 import { toCredentialAccount } from "../entities/account.ts";
+import { renderAccount, renderAccounts } from "../entities/account-list.ts";
+import { toRelationship } from "../entities/relationship.ts";
+import { accountCollectionRoutes } from "./accounts-collections.ts";
+import { accountCredentialRoutes } from "./accounts-credentials.ts";
+import { accountRelationshipRoutes } from "./accounts-relationships.ts";
 
 export interface AccountRoutesDependencies {
   core: CoreContext;
   /** The origin entity URLs are built on: the canonical one once the instance is published. */
   origin(): string;
+  /** Where avatars and headers are stored (the data directory's media folder). */
+  media: MediaStorage;
 }
 
-export function accountRoutes({ core, origin }: AccountRoutesDependencies): Hono<ApiEnv> {
+/** Mastodon's account search limits (GET /api/v1/accounts/search). */
+const SEARCH_LIMITS = { default: 40, max: 80 };
+
+/**
+ * /api/v1/accounts: the signed-in account, others by id, handle or search, and how they relate. The
+ * endpoints that act on an account (follow, block, ...) and its collections (followers, ...) are in
+ * accounts-relationships.ts and accounts-collections.ts; update_credentials in accounts-credentials.ts.
+ */
+export function accountRoutes(deps: AccountRoutesDependencies): Hono<ApiEnv> {
+  const { core, origin } = deps;
   const routes = new Hono<ApiEnv>();
 
   // "profile" is Mastodon's narrow scope that allows this endpoint alone.
   routes.get("/verify_credentials", requireUser("read:accounts", "profile"), async (c) => {
-    const account = c.get("auth")?.account;
-    const user = account ? await getLocalUser(core, account.id) : undefined;
-    if (!account || !user) return mastodonError(c, 403, "This method requires a local account");
+    const account = viewerOf(c);
+    const user = await getLocalUser(core, account.id);
+    if (!user) return mastodonError(c, 403, "This method requires a local account");
     const stats = await getAccountStats(core, account.id);
     return c.json(toCredentialAccount(account, user, stats, origin()));
+  });
+
+  routes.route("/", accountCredentialRoutes(deps));
+
+  // Several accounts at once (Mastodon 4.3), public; unknown ids are left out.
+  routes.get("/", async (c) => {
+    const ids = [...new Set(nestedTextList(await readNestedParams(c), "id") ?? [])].slice(0, 40);
+    const rows = (await Promise.all(ids.map((id) => accountById(core, id)))).filter((row) => row !== undefined);
+    return c.json(await renderAccounts(core, rows, origin()));
+  });
+
+  // Public, as on Mastodon: apps look a handle up before anyone signs in.
+  routes.get("/lookup", async (c) => {
+    const params = await readNestedParams(c);
+    const acct = nestedText(params, "acct");
+    if (!acct) return mastodonError(c, 422, "Give the account to look up as acct=name or acct=name@host.");
+    const account = await lookupAccount(core, acct, origin());
+    if (!account) return mastodonError(c, 404, "Record not found");
+    return c.json(await renderAccount(core, account, origin()));
+  });
+
+  routes.get("/search", requireUser("read:accounts"), async (c) => {
+    const params = await readNestedParams(c);
+    const query = nestedText(params, "q")?.trim();
+    if (!query) return mastodonError(c, 422, "Give the words or handle to search for as q.");
+    const accounts = await searchAccounts(core, {
+      query,
+      limit: readLimit(nestedText(params, "limit"), SEARCH_LIMITS),
+      offset: readOffset(nestedText(params, "offset")),
+      resolve: nestedBoolean(params, "resolve") ?? false,
+      followingOnly: nestedBoolean(params, "following") ?? false,
+      viewerId: viewerOf(c).id,
+      origin: origin(),
+    });
+    return c.json(await renderAccounts(core, accounts, origin()));
+  });
+
+  routes.get("/relationships", requireUser("read:follows"), async (c) => {
+    const params = await readNestedParams(c);
+    const ids = (nestedTextList(params, "id") ?? []).filter((id) => /^\d{1,19}$/.test(id)).map((id) => id.padStart(18, "0"));
+    const relationships = await getRelationships(core, viewerOf(c).id, ids);
+    return c.json(relationships.map(toRelationship));
+  });
+
+  routes.get("/familiar_followers", requireUser("read:follows"), async (c) => {
+    const params = await readNestedParams(c);
+    const ids = [...new Set(nestedTextList(params, "id") ?? [])];
+    const viewer = viewerOf(c);
+    const answers = await Promise.all(
+      ids.map(async (id) => {
+        const account = await accountById(core, id);
+        const accounts = account ? await familiarFollowers(core, viewer.id, account.id) : [];
+        return { id, accounts: await renderAccounts(core, accounts, origin()) };
+      }),
+    );
+    return c.json(answers);
+  });
+
+  routes.route("/", accountCollectionRoutes(deps));
+  routes.route("/", accountRelationshipRoutes(deps));
+
+  // Public: any profile can be read, with or without a token, as Mastodon hides none from those it blocks.
+  routes.get("/:id", async (c) => {
+    const account = await accountById(core, c.req.param("id"));
+    if (!account) return mastodonError(c, 404, "Record not found");
+    return c.json(await renderAccount(core, account, origin()));
   });
 
   return routes;

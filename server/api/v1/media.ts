@@ -14,7 +14,8 @@ import {
 } from "../../core/media.ts";
 import type { MediaSizeLimits } from "../../media/media-types.ts";
 import type { MediaStorage } from "../../media/storage.ts";
-import { removeStoredFiles, type MediaUploads, type UploadRequest } from "../../media/uploads.ts";
+import { removeStoredFiles } from "../../media/attachment-files.ts";
+import type { MediaUploads, UploadRequest } from "../../media/uploads.ts";
 import { requireUser } from "../auth.ts";
 import { toMediaAttachment } from "../entities/media-attachment.ts";
 import type { ApiEnv } from "../env.ts";
@@ -41,9 +42,10 @@ function accountIdOf(c: Context<ApiEnv>): string {
 /** Alt text as sent: "" is kept (it clears the description on PUT), unlike textParam's reading. */
 function descriptionParam(params: Params): string | undefined {
   const value = params.description;
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string") return String(value);
-  return value;
+  const first = Array.isArray(value) ? value[0] : value;
+  if (typeof first === "string") return first;
+  if (typeof first === "number" || typeof first === "boolean") return String(first);
+  return undefined;
 }
 
 function changesOf(params: Params): UploadChanges {

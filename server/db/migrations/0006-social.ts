@@ -200,7 +200,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createIndex("notifications_unique")
     .on("notifications")
     .unique()
-    .expression(sql`account_id, type, from_account_id, coalesce(status_id, '')`)
+    // The report too: two reports by one account are two notifications.
+    .expression(sql`account_id, type, from_account_id, coalesce(status_id, ''), coalesce(report_id, '')`)
     .execute();
   await db.schema.createIndex("notifications_account_id").on("notifications").columns(["account_id", "id"]).execute();
 

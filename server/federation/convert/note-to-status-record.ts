@@ -41,7 +41,8 @@ export type NoteConversion =
   | { ok: true; record: RemoteStatusRecord }
   | { ok: false; reason: string };
 
-function plainText(value: unknown): string {
+/** Text without markup, entities decoded: for content warnings and report comments. */
+export function plainText(value: unknown): string {
   if (value === null || value === undefined) return "";
   const stripped = sanitizeHtml(String(value), { allowedTags: [], allowedAttributes: {} });
   // sanitize-html leaves text escaped; clients show a content warning as plain text, so it is stored unescaped.

@@ -1,10 +1,37 @@
-import type { Federation } from "@fedify/fedify";
-import { Accept, Follow, Reject, Undo } from "@fedify/vocab";
+import type { Federation, InboxListener } from "@fedify/fedify";
+import { Accept, Announce, Block, Create, Delete, EmojiReact, Flag, Follow, Like, Move, Reject, Undo, Update, type Activity } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import type { CoreContext } from "../../core/context.ts";
-import { onAccept, onFollow, onReject, onUndoFollow } from "./follow.ts";
+import { isBlockedHost } from "../remote-statuses.ts";
+import { onAnnounce } from "./announce.ts";
+import { onBlock } from "./block.ts";
+import { onCreate } from "./create.ts";
+import { onDelete } from "./delete.ts";
+import { onEmojiReact } from "./emoji-react.ts";
+import { onFlag } from "./flag.ts";
+import { onAccept, onFollow, onReject } from "./follow.ts";
+import { onLike } from "./like.ts";
+import { onMove } from "./move.ts";
+import { onUndo } from "./undo.ts";
+import { onUpdate } from "./update.ts";
 
 const logger = getLogger(["hearth", "federation", "inbox"]);
+
+/**
+ * Nothing from a domain the instance blocks is stored or acted on: the request was answered 202 (a blocked
+ * server learns nothing), and the activity is dropped here, before any listener reads it.
+ */
+function unlessBlocked<TActivity extends Activity>(listener: InboxListener<CoreContext, TActivity>): InboxListener<CoreContext, TActivity> {
+  return async (ctx, activity) => {
+    const actorId = activity.actorId;
+    if (!actorId) return;
+    if (await isBlockedHost(ctx.data, actorId)) {
+      logger.info("Ignored {type} from {actor}: its domain is blocked.", { type: activity.constructor.name, actor: actorId.href });
+      return;
+    }
+    await listener(ctx, activity);
+  };
+}
 
 /**
  * Personal inboxes at /users/{username}/inbox and the shared one at /inbox. Fedify verifies signatures
@@ -14,14 +41,19 @@ const logger = getLogger(["hearth", "federation", "inbox"]);
 export function registerInbox(federation: Federation<CoreContext>): void {
   federation
     .setInboxListeners("/users/{identifier}/inbox", "/inbox")
-    .on(Follow, onFollow)
-    .on(Accept, onAccept)
-    .on(Reject, onReject)
-    .on(Undo, async (ctx, undo) => {
-      // Undo names what it undoes by id; the embedded object (when there is one) says what kind it is.
-      const object = await undo.getObject({ documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader, suppressError: true });
-      if (object instanceof Follow || object === null) await onUndoFollow(ctx, undo, object instanceof Follow ? object : null);
-    })
+    .on(Follow, unlessBlocked(onFollow))
+    .on(Accept, unlessBlocked(onAccept))
+    .on(Reject, unlessBlocked(onReject))
+    .on(Undo, unlessBlocked(onUndo))
+    .on(Create, unlessBlocked(onCreate))
+    .on(Update, unlessBlocked(onUpdate))
+    .on(Delete, unlessBlocked(onDelete))
+    .on(Announce, unlessBlocked(onAnnounce))
+    .on(Like, unlessBlocked(onLike))
+    .on(EmojiReact, unlessBlocked(onEmojiReact))
+    .on(Block, unlessBlocked(onBlock))
+    .on(Move, unlessBlocked(onMove))
+    .on(Flag, unlessBlocked(onFlag))
     .onError((_ctx, error) => {
       logger.error("An inbox listener failed: {error}", { error });
     });

@@ -1,0 +1,32 @@
+import { reportStatusIds, type ReportRow } from "../../core/reports.ts";
+import type { MastodonAccount } from "./account.ts";
+
+/** Mastodon's Report entity, as the reporter sees it. */
+export interface MastodonReport {
+  id: string;
+  action_taken: boolean;
+  action_taken_at: string | null;
+  category: string;
+  comment: string;
+  forwarded: boolean;
+  created_at: string;
+  status_ids: string[] | null;
+  rule_ids: string[] | null;
+  target_account: MastodonAccount;
+}
+
+export function toReport(row: ReportRow, targetAccount: MastodonAccount): MastodonReport {
+  const statusIds = reportStatusIds(row);
+  return {
+    id: row.id,
+    action_taken: row.action_taken_at !== null,
+    action_taken_at: row.action_taken_at,
+    category: row.category,
+    comment: row.comment,
+    forwarded: row.forward === 1,
+    created_at: row.created_at,
+    status_ids: statusIds.length > 0 ? statusIds : null,
+    rule_ids: null,
+    target_account: targetAccount,
+  };
+}

@@ -1,0 +1,25 @@
+import type { ScheduledStatusRow } from "../../core/scheduled-statuses.ts";
+import { parseScheduledParams, type ScheduledStatusParams } from "../../core/scheduled-statuses.ts";
+import type { MediaRow } from "../../core/status-bundle.ts";
+import { toMediaAttachment, type MastodonMediaAttachment } from "./media-attachment.ts";
+
+/** Mastodon's ScheduledStatus entity. */
+export interface MastodonScheduledStatus {
+  id: string;
+  scheduled_at: string;
+  params: ScheduledStatusParams;
+  media_attachments: MastodonMediaAttachment[];
+}
+
+export function toScheduledStatus(row: ScheduledStatusRow, media: ReadonlyMap<string, MediaRow>, origin: string): MastodonScheduledStatus {
+  const params = parseScheduledParams(row);
+  return {
+    id: row.id,
+    scheduled_at: row.scheduled_at,
+    params,
+    media_attachments: (params.media_ids ?? []).flatMap((id) => {
+      const media_ = media.get(id);
+      return media_ ? [toMediaAttachment(media_, origin)] : [];
+    }),
+  };
+}

@@ -1,0 +1,39 @@
+import type { StatusVersion } from "../../core/status-history.ts";
+import type { MediaRow } from "../../core/status-bundle.ts";
+import type { MastodonAccount } from "./account.ts";
+import type { MastodonCustomEmoji } from "./custom-emoji.ts";
+import { toMediaAttachment, type MastodonMediaAttachment } from "./media-attachment.ts";
+
+/** Mastodon's StatusEdit: one version of a status. */
+export interface MastodonStatusEdit {
+  content: string;
+  spoiler_text: string;
+  sensitive: boolean;
+  created_at: string;
+  account: MastodonAccount;
+  poll: { options: Array<{ title: string }> } | null;
+  media_attachments: MastodonMediaAttachment[];
+  emojis: MastodonCustomEmoji[];
+}
+
+export function toStatusEdit(
+  version: StatusVersion,
+  account: MastodonAccount,
+  media: ReadonlyMap<string, MediaRow>,
+  emojis: MastodonCustomEmoji[],
+  origin: string,
+): MastodonStatusEdit {
+  return {
+    content: version.content,
+    spoiler_text: version.spoilerText,
+    sensitive: version.sensitive,
+    created_at: version.createdAt,
+    account,
+    poll: version.pollOptions ? { options: version.pollOptions.map((title) => ({ title })) } : null,
+    media_attachments: version.mediaIds.flatMap((id) => {
+      const row = media.get(id);
+      return row ? [toMediaAttachment(row, origin)] : [];
+    }),
+    emojis,
+  };
+}

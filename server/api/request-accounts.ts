@@ -1,0 +1,29 @@
+import type { Context } from "hono";
+import { getAccount, type AccountRow } from "../core/accounts.ts";
+import type { CoreContext } from "../core/context.ts";
+import type { ApiEnv } from "./env.ts";
+
+/**
+ * The accounts a request is about: who is asking (after requireUser, or possibly nobody on public
+ * endpoints) and the account an `:id` names.
+ */
+
+/** The signed-in account; only for routes behind requireUser, which guarantees it. */
+export function viewerOf(c: Context<ApiEnv>): AccountRow {
+  const account = c.get("auth")?.account;
+  if (!account) throw new Error("viewerOf() used on a route that does not require a signed-in user.");
+  return account;
+}
+
+/** The signed-in account on a public endpoint, or null for anonymous and app-only tokens. */
+export function optionalViewerOf(c: Context<ApiEnv>): AccountRow | null {
+  return c.get("auth")?.account ?? null;
+}
+
+const ACCOUNT_ID = /^\d{1,19}$/;
+
+/** The account an id names, or undefined for ids that are not ours (or not ids at all): the route answers 404. */
+export async function accountById(core: CoreContext, id: string): Promise<AccountRow | undefined> {
+  if (!ACCOUNT_ID.test(id)) return undefined;
+  return getAccount(core, id.padStart(18, "0"));
+}

@@ -1,0 +1,48 @@
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import { HTTPException } from "hono/http-exception";
+import type { CoreContext } from "../core/context.ts";
+import { scopesAllow } from "../core/scopes.ts";
+import type { StatusRow } from "../core/status-store.ts";
+import { findVisibleStatus } from "../core/statuses.ts";
+import type { ApiEnv } from "./env.ts";
+import { mastodonError } from "./mastodon-error.ts";
+import { nestedBoolean, type NestedParams } from "./nested-params.ts";
+
+/**
+ * What the status, timeline and notification endpoints share: public reads that still check a token's
+ * scope when one is sent, statuses named by `:id` that answer 404 unless the viewer may see them, and
+ * Rails-style parameter reading.
+ */
+
+/**
+ * Mastodon's authorize_if_got_token!: anyone may call, but a request that brings a token must bring one with
+ * the scope (a read-only app cannot read more by pretending to be anonymous, nor less by mistake).
+ */
+export function scopeIfToken(...scopes: [string, ...string[]]) {
+  return createMiddleware<ApiEnv>(async (c, next) => {
+    const auth = c.get("auth");
+    if (auth && !scopes.some((scope) => scopesAllow(auth.scopes, scope))) return mastodonError(c, 403, "This action is outside the authorized scopes");
+    return next();
+  });
+}
+
+const ID = /^\d{1,19}$/;
+
+/** An id as a client sends it, in our 18-digit form; undefined when it cannot be one of ours. */
+export function normaliseId(id: string | undefined): string | undefined {
+  return id !== undefined && ID.test(id) ? id.padStart(18, "0") : undefined;
+}
+
+/** The status `:id` names if the viewer may see it; otherwise the request ends with 404, as Mastodon answers. */
+export async function visibleStatusParam(core: CoreContext, c: Context<ApiEnv>, viewerId: string | null): Promise<StatusRow> {
+  const id = normaliseId(c.req.param("id"));
+  const status = id ? await findVisibleStatus(core, id, viewerId) : undefined;
+  if (!status) throw new HTTPException(404, { message: "Record not found" });
+  return status;
+}
+
+/** A boolean parameter with a default. */
+export function flagParam(params: NestedParams, name: string, fallback = false): boolean {
+  return nestedBoolean(params, name) ?? fallback;
+}

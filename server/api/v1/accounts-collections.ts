@@ -1,0 +1,76 @@
+import { Hono } from "hono";
+import type { CoreContext } from "../../core/context.ts";
+import { listEndorsements } from "../../core/endorsements.ts";
+import { listFollows } from "../../core/follows.ts";
+import { listsContaining } from "../../core/lists.ts";
+import { requireUser } from "../auth.ts";
+import { clientUrl } from "../client-url.ts";
+import type { ApiEnv } from "../env.ts";
+import { renderAccounts } from "../entities/account-list.ts";
+import { toList } from "../entities/list.ts";
+import { mastodonError } from "../mastodon-error.ts";
+import { readNestedParams } from "../nested-params.ts";
+import { readPageRequest, setLinkHeader } from "../pagination.ts";
+import { accountById, optionalViewerOf, viewerOf } from "../request-accounts.ts";
+import { isBlockedEitherWay } from "../../core/account-barriers.ts";
+
+export interface CollectionRoutesDependencies {
+  core: CoreContext;
+  origin(): string;
+}
+
+// Mastodon's limits for follower and following pages.
+const FOLLOW_PAGE_LIMITS = { default: 40, max: 80 };
+
+/** What hangs off an account: its followers and following, featured tags, endorsements, and the viewer's lists it is in. */
+export function accountCollectionRoutes({ core, origin }: CollectionRoutesDependencies): Hono<ApiEnv> {
+  const routes = new Hono<ApiEnv>();
+
+  for (const side of ["followers", "following"] as const) {
+    // Public, paged by follow id with Link headers, as on Mastodon.
+    routes.get(`/:id/${side}`, async (c) => {
+      const account = await accountById(core, c.req.param("id"));
+      if (!account) return mastodonError(c, 404, "Record not found");
+      const viewer = optionalViewerOf(c);
+      // Someone an account blocks (or who blocks it) is not shown its connections.
+      if (viewer && viewer.id !== account.id && (await isBlockedEitherWay(core.db, viewer.id, account.id))) return c.json([]);
+      const page = readPageRequest(await readNestedParams(c), FOLLOW_PAGE_LIMITS);
+      const { items } = await listFollows(core, account.id, side, page);
+      setLinkHeader(
+        c,
+        items.map((item) => item.follow.id),
+        clientUrl(c, origin()),
+      );
+      return c.json(await renderAccounts(core, items.map((item) => item.account), origin()));
+    });
+  }
+
+  // Hearth has no featured hashtags yet: every account features none.
+  routes.get("/:id/featured_tags", async (c) => {
+    const account = await accountById(core, c.req.param("id"));
+    if (!account) return mastodonError(c, 404, "Record not found");
+    return c.json([]);
+  });
+
+  routes.get("/:id/endorsements", async (c) => {
+    const account = await accountById(core, c.req.param("id"));
+    if (!account) return mastodonError(c, 404, "Record not found");
+    const page = readPageRequest(await readNestedParams(c), FOLLOW_PAGE_LIMITS);
+    const items = await listEndorsements(core, account.id, page);
+    setLinkHeader(
+      c,
+      items.map((item) => item.endorsement.id),
+      clientUrl(c, origin()),
+    );
+    return c.json(await renderAccounts(core, items.map((item) => item.account), origin()));
+  });
+
+  routes.get("/:id/lists", requireUser("read:lists"), async (c) => {
+    const account = await accountById(core, c.req.param("id"));
+    if (!account) return mastodonError(c, 404, "Record not found");
+    const lists = await listsContaining(core, viewerOf(c).id, account.id);
+    return c.json(lists.map(toList));
+  });
+
+  return routes;
+}

@@ -1,0 +1,86 @@
+import { Hono, type Context } from "hono";
+import { getAccountStats } from "../../core/account-stats.ts";
+import type { CoreContext } from "../../core/context.ts";
+import { updateProfile, type ProfileChanges } from "../../core/profile.ts";
+import { storeProfileImage, type ProfileImageKind } from "../../media/profile-images.ts";
+import type { MediaStorage } from "../../media/storage.ts";
+import { requireUser } from "../auth.ts";
+import type { ApiEnv } from "../env.ts";
+import { toCredentialAccount } from "../entities/account.ts";
+import { nestedBoolean, nestedFile, nestedHash, nestedHashList, nestedText, readNestedParams, type NestedParams } from "../nested-params.ts";
+import { viewerOf } from "../request-accounts.ts";
+
+export interface CredentialRoutesDependencies {
+  core: CoreContext;
+  origin(): string;
+  media: MediaStorage;
+}
+
+/** fields_attributes as Mastodon takes it: an array, or a hash of indexes, of { name, value }. */
+function readFields(params: NestedParams): ProfileChanges["fields"] {
+  const list = nestedHashList(params, "fields_attributes");
+  if (list === undefined) return undefined;
+  return list.map((field) => ({ name: nestedText(field, "name") ?? "", value: nestedText(field, "value") ?? "" }));
+}
+
+function readChanges(params: NestedParams): ProfileChanges {
+  const source = nestedHash(params, "source") ?? {};
+  const language = source.language;
+  return {
+    displayName: nestedText(params, "display_name"),
+    note: nestedText(params, "note"),
+    locked: nestedBoolean(params, "locked"),
+    bot: nestedBoolean(params, "bot"),
+    discoverable: nestedBoolean(params, "discoverable"),
+    indexable: nestedBoolean(params, "indexable"),
+    fields: readFields(params),
+    defaultVisibility: nestedText(source, "privacy"),
+    defaultSensitive: nestedBoolean(source, "sensitive"),
+    // An empty language means none, as Mastodon's settings page sends it.
+    defaultLanguage: language === undefined ? undefined : language === "" || language === null ? null : nestedText(source, "language"),
+  };
+}
+
+/** Writes the changes, removes the pictures they replaced, and answers the CredentialAccount. */
+async function saveProfile(deps: CredentialRoutesDependencies, c: Context<ApiEnv>, changes: ProfileChanges): Promise<Response> {
+  const { core, origin, media } = deps;
+  const { account, user, replacedFiles } = await updateProfile(core, viewerOf(c).id, changes, { origin: origin() });
+  await Promise.all(replacedFiles.map((path) => media.remove(path)));
+  return c.json(toCredentialAccount(account, user, await getAccountStats(core, account.id), origin()));
+}
+
+/**
+ * PATCH /api/v1/accounts/update_credentials. New pictures are stored before the profile is written (and
+ * removed again if writing fails); the pictures they replace are removed after.
+ */
+export function accountCredentialRoutes(deps: CredentialRoutesDependencies): Hono<ApiEnv> {
+  const routes = new Hono<ApiEnv>();
+  routes.patch("/update_credentials", requireUser("write:accounts"), async (c) => {
+    const params = await readNestedParams(c);
+    const changes = readChanges(params);
+    const stored: string[] = [];
+    try {
+      for (const kind of ["avatar", "header"] as const satisfies readonly ProfileImageKind[]) {
+        const file = nestedFile(params, kind);
+        if (!file) continue;
+        const path = await storeProfileImage(deps.media, file, kind);
+        stored.push(path);
+        if (kind === "avatar") changes.avatarFile = path;
+        else changes.headerFile = path;
+      }
+      return await saveProfile(deps, c, changes);
+    } catch (error) {
+      await Promise.all(stored.map((path) => deps.media.remove(path)));
+      throw error;
+    }
+  });
+  return routes;
+}
+
+/** DELETE /api/v1/profile/avatar and /api/v1/profile/header (Mastodon 4.2): back to the stand-in picture. */
+export function profileRoutes(deps: CredentialRoutesDependencies): Hono<ApiEnv> {
+  const routes = new Hono<ApiEnv>();
+  routes.delete("/avatar", requireUser("write:accounts"), (c) => saveProfile(deps, c, { avatarFile: null }));
+  routes.delete("/header", requireUser("write:accounts"), (c) => saveProfile(deps, c, { headerFile: null }));
+  return routes;
+}

@@ -1,0 +1,99 @@
+import { Hono, type Context } from "hono";
+import { isBlockedEitherWay, isDomainBlockedBy } from "../../core/account-barriers.ts";
+import type { AccountRow } from "../../core/accounts.ts";
+import { setAccountNote } from "../../core/account-notes.ts";
+import { blockAccount, unblockAccount } from "../../core/blocks.ts";
+import type { CoreContext } from "../../core/context.ts";
+import { endorseAccount, unendorseAccount } from "../../core/endorsements.ts";
+import { followAccount, removeFollower, unfollowAccount } from "../../core/follows.ts";
+import { muteAccount, unmuteAccount } from "../../core/mutes.ts";
+import { getRelationship } from "../../core/relationships.ts";
+import { requireUser } from "../auth.ts";
+import type { ApiEnv } from "../env.ts";
+import { toRelationship } from "../entities/relationship.ts";
+import { mastodonError } from "../mastodon-error.ts";
+import { nestedBoolean, nestedText, nestedTextList, readNestedParams, type NestedParams } from "../nested-params.ts";
+import { accountById, viewerOf } from "../request-accounts.ts";
+
+export interface RelationshipRoutesDependencies {
+  core: CoreContext;
+  origin(): string;
+}
+
+/** What an action on an account does, given the viewer, the account and the request's parameters. */
+type AccountAction = (viewer: AccountRow, target: AccountRow, params: NestedParams, c: Context<ApiEnv>) => Promise<Response | void>;
+
+/**
+ * The acts of a signed-in account on another: follow, unfollow, block, mute, remove a follower, keep a
+ * private note, feature on the profile. Each answers the Relationship as it now stands.
+ */
+export function accountRelationshipRoutes({ core, origin }: RelationshipRoutesDependencies): Hono<ApiEnv> {
+  const routes = new Hono<ApiEnv>();
+
+  function act(path: string, scope: [string, ...string[]], action: AccountAction) {
+    routes.post(`/:id/${path}`, requireUser(...scope), async (c) => {
+      const target = await accountById(core, c.req.param("id"));
+      if (!target) return mastodonError(c, 404, "Record not found");
+      const viewer = viewerOf(c);
+      const answered = await action(viewer, target, await readNestedParams(c), c);
+      if (answered) return answered;
+      return c.json(toRelationship(await getRelationship(core, viewer.id, target.id)));
+    });
+  }
+
+  act("follow", ["write:follows"], async (viewer, target, params, c) => {
+    if (viewer.id === target.id) return mastodonError(c, 403, "You cannot follow yourself.");
+    if ((await isBlockedEitherWay(core.db, viewer.id, target.id)) || (await isDomainBlockedBy(core.db, viewer.id, target.domain))) {
+      return mastodonError(c, 403, "This action is not allowed");
+    }
+    const languages = nestedTextList(params, "languages");
+    await followAccount(core, viewer.id, target.id, {
+      origin: origin(),
+      showReblogs: nestedBoolean(params, "reblogs"),
+      notify: nestedBoolean(params, "notify"),
+      // An empty list, like none, means every language.
+      languages: languages === undefined ? undefined : languages.length === 0 ? null : languages,
+    });
+  });
+  act("unfollow", ["write:follows"], async (viewer, target) => {
+    await unfollowAccount(core, viewer.id, target.id);
+  });
+  act("remove_from_followers", ["write:follows"], async (viewer, target) => {
+    await removeFollower(core, viewer.id, target.id);
+  });
+
+  act("block", ["write:blocks"], async (viewer, target, _params, c) => {
+    if (viewer.id === target.id) return mastodonError(c, 403, "You cannot block yourself.");
+    await blockAccount(core, viewer.id, target.id, { origin: origin() });
+  });
+  act("unblock", ["write:blocks"], async (viewer, target) => {
+    await unblockAccount(core, viewer.id, target.id);
+  });
+
+  act("mute", ["write:mutes"], async (viewer, target, params, c) => {
+    if (viewer.id === target.id) return mastodonError(c, 403, "You cannot mute yourself.");
+    const duration = nestedText(params, "duration");
+    const seconds = duration === undefined ? 0 : Number(duration);
+    if (!Number.isInteger(seconds) || seconds < 0) return mastodonError(c, 422, "duration must be a whole number of seconds (0 for no end).");
+    await muteAccount(core, viewer.id, target.id, { notifications: nestedBoolean(params, "notifications") ?? true, durationSeconds: seconds });
+  });
+  act("unmute", ["write:mutes"], async (viewer, target) => {
+    await unmuteAccount(core, viewer.id, target.id);
+  });
+
+  act("note", ["write:accounts"], async (viewer, target, params) => {
+    await setAccountNote(core, viewer.id, target.id, nestedText(params, "comment") ?? "");
+  });
+
+  // Mastodon's endorsement endpoints: pin/unpin, and endorse/unendorse since 4.4.
+  for (const [on, off] of [["pin", "unpin"], ["endorse", "unendorse"]] as const) {
+    act(on, ["write:accounts"], async (viewer, target) => {
+      await endorseAccount(core, viewer.id, target.id);
+    });
+    act(off, ["write:accounts"], async (viewer, target) => {
+      await unendorseAccount(core, viewer.id, target.id);
+    });
+  }
+
+  return routes;
+}

@@ -1,0 +1,30 @@
+import { Hono } from "hono";
+import type { CoreContext } from "../../core/context.ts";
+import { markedStatuses } from "../../core/timelines.ts";
+import { requireUser } from "../auth.ts";
+import { clientUrl } from "../client-url.ts";
+import { toStatuses } from "../entities/status.ts";
+import type { ApiEnv } from "../env.ts";
+import { readNestedParams } from "../nested-params.ts";
+import { readPageRequest, setLinkHeader } from "../pagination.ts";
+import { viewerOf } from "../request-accounts.ts";
+
+export interface MarkedStatusRoutesDependencies {
+  core: CoreContext;
+  origin(): string;
+}
+
+/**
+ * GET /api/v1/bookmarks and /api/v1/favourites: the viewer's marked statuses, newest mark first; the Link
+ * header pages by the bookmark's or favourite's id, as Mastodon's does.
+ */
+export function markedStatusRoutes(kind: "bookmarks" | "favourites", { core, origin }: MarkedStatusRoutesDependencies): Hono<ApiEnv> {
+  const routes = new Hono<ApiEnv>();
+  routes.get("/", requireUser(kind === "bookmarks" ? "read:bookmarks" : "read:favourites"), async (c) => {
+    const viewer = viewerOf(c);
+    const page = await markedStatuses(core, viewer.id, kind, readPageRequest(await readNestedParams(c)));
+    setLinkHeader(c, page.pageIds, clientUrl(c, origin()));
+    return c.json(await toStatuses(core, page.statuses, viewer.id, origin()));
+  });
+  return routes;
+}

@@ -1,0 +1,76 @@
+import { Hono } from "hono";
+import { loadAccountStatsMany } from "../../core/account-stats-many.ts";
+import type { CoreContext } from "../../core/context.ts";
+import { listConversations, markConversationRead, removeConversation, type AccountConversationRow } from "../../core/conversations.ts";
+import { getAccountsByIds } from "../../core/status-bundle.ts";
+import { findVisibleStatus } from "../../core/statuses.ts";
+import type { StatusRow } from "../../core/status-store.ts";
+import { requireUser } from "../auth.ts";
+import { clientUrl } from "../client-url.ts";
+import { toAccount } from "../entities/account.ts";
+import { toConversation, type MastodonConversation } from "../entities/conversation.ts";
+import { toStatuses } from "../entities/status.ts";
+import type { ApiEnv } from "../env.ts";
+import { mastodonError } from "../mastodon-error.ts";
+import { readNestedParams } from "../nested-params.ts";
+import { readPageRequest, setLinkHeader } from "../pagination.ts";
+import { viewerOf } from "../request-accounts.ts";
+import { normaliseId } from "../status-requests.ts";
+
+export interface ConversationRoutesDependencies {
+  core: CoreContext;
+  origin(): string;
+}
+
+/** /api/v1/conversations: the viewer's direct conversations, marked read or removed from the list. */
+export function conversationRoutes({ core, origin }: ConversationRoutesDependencies): Hono<ApiEnv> {
+  const routes = new Hono<ApiEnv>();
+
+  async function render(rows: readonly AccountConversationRow[], viewerId: string): Promise<MastodonConversation[]> {
+    const participants = rows.map((row) => JSON.parse(row.participant_account_ids_json) as string[]);
+    const accountIds = [...new Set(participants.flat())];
+    const [accounts, stats] = await Promise.all([getAccountsByIds(core, accountIds), loadAccountStatsMany(core, accountIds)]);
+    const lastStatuses: StatusRow[] = [];
+    for (const row of rows) {
+      const status = row.last_status_id ? await findVisibleStatus(core, row.last_status_id, viewerId) : undefined;
+      if (status) lastStatuses.push(status);
+    }
+    const statuses = new Map((await toStatuses(core, lastStatuses, viewerId, origin())).map((status) => [status.id, status]));
+    return rows.map((row, index) =>
+      toConversation(
+        row,
+        (participants[index] ?? []).flatMap((id) => {
+          const account = accounts.get(id);
+          const accountStats = stats.get(id);
+          return account && accountStats ? [toAccount(account, accountStats, origin())] : [];
+        }),
+        row.last_status_id ? (statuses.get(row.last_status_id) ?? null) : null,
+      ),
+    );
+  }
+
+  routes.get("/", requireUser("read:statuses"), async (c) => {
+    const viewer = viewerOf(c);
+    const rows = await listConversations(core, viewer.id, readPageRequest(await readNestedParams(c)));
+    setLinkHeader(c, rows.map((row) => row.last_status_id ?? row.id), clientUrl(c, origin()));
+    return c.json(await render(rows, viewer.id));
+  });
+
+  routes.post("/:id/read", requireUser("write:conversations"), async (c) => {
+    const viewer = viewerOf(c);
+    const id = normaliseId(c.req.param("id"));
+    const row = id ? await markConversationRead(core, viewer.id, id) : undefined;
+    if (!row) return mastodonError(c, 404, "Record not found");
+    const [entity] = await render([row], viewer.id);
+    return c.json(entity);
+  });
+
+  routes.delete("/:id", requireUser("write:conversations"), async (c) => {
+    const viewer = viewerOf(c);
+    const id = normaliseId(c.req.param("id"));
+    if (!id || !(await removeConversation(core, viewer.id, id))) return mastodonError(c, 404, "Record not found");
+    return c.json({});
+  });
+
+  return routes;
+}

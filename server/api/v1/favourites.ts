@@ -1,0 +1,8 @@
+import type { Hono } from "hono";
+import type { ApiEnv } from "../env.ts";
+import { markedStatusRoutes, type MarkedStatusRoutesDependencies } from "./bookmarks.ts";
+
+/** GET /api/v1/favourites: the same list as bookmarks, of favourites. */
+export function favouriteRoutes(deps: MarkedStatusRoutesDependencies): Hono<ApiEnv> {
+  return markedStatusRoutes("favourites", deps);
+}

@@ -1,0 +1,43 @@
+import { Hono } from "hono";
+import type { CoreContext } from "../../core/context.ts";
+import { acceptFollowRequest, getFollow, listFollows, rejectFollowRequest } from "../../core/follows.ts";
+import { getRelationship } from "../../core/relationships.ts";
+import { requireUser } from "../auth.ts";
+import { clientUrl } from "../client-url.ts";
+import type { ApiEnv } from "../env.ts";
+import { renderAccounts } from "../entities/account-list.ts";
+import { toRelationship } from "../entities/relationship.ts";
+import { mastodonError } from "../mastodon-error.ts";
+import { readNestedParams } from "../nested-params.ts";
+import { readPageRequest, setLinkHeader } from "../pagination.ts";
+import { accountById, viewerOf } from "../request-accounts.ts";
+
+/** /api/v1/follow_requests: who asks to follow a locked account, and its answers. */
+export function followRequestRoutes({ core, origin }: { core: CoreContext; origin(): string }): Hono<ApiEnv> {
+  const routes = new Hono<ApiEnv>();
+
+  routes.get("/", requireUser("read:follows"), async (c) => {
+    const page = readPageRequest(await readNestedParams(c), { default: 40, max: 80 });
+    const { items } = await listFollows(core, viewerOf(c).id, "followers", page, "pending");
+    setLinkHeader(
+      c,
+      items.map((item) => item.follow.id),
+      clientUrl(c, origin()),
+    );
+    return c.json(await renderAccounts(core, items.map((item) => item.account), origin()));
+  });
+
+  for (const answer of ["authorize", "reject"] as const) {
+    routes.post(`/:account_id/${answer}`, requireUser("write:follows"), async (c) => {
+      const viewer = viewerOf(c);
+      const requester = await accountById(core, c.req.param("account_id"));
+      const request = requester && (await getFollow(core, requester.id, viewer.id));
+      if (!requester || request?.state !== "pending") return mastodonError(c, 404, "Record not found");
+      if (answer === "authorize") await acceptFollowRequest(core, viewer.id, requester.id);
+      else await rejectFollowRequest(core, viewer.id, requester.id);
+      return c.json(toRelationship(await getRelationship(core, viewer.id, requester.id)));
+    });
+  }
+
+  return routes;
+}

@@ -1,0 +1,86 @@
+import { Hono, type Context } from "hono";
+import type { CoreContext } from "../../core/context.ts";
+import {
+  addListAccounts,
+  createList,
+  deleteList,
+  getOwnList,
+  listListAccounts,
+  listLists,
+  ListMemberNotFollowed,
+  ListNotFound,
+  removeListAccounts,
+  updateList,
+  type ListInput,
+} from "../../core/lists.ts";
+import { requireUser } from "../auth.ts";
+import { clientUrl } from "../client-url.ts";
+import type { ApiEnv } from "../env.ts";
+import { renderAccounts } from "../entities/account-list.ts";
+import { toList } from "../entities/list.ts";
+import { mastodonError } from "../mastodon-error.ts";
+import { nestedBoolean, nestedText, nestedTextList, readNestedParams, type NestedParams } from "../nested-params.ts";
+import { readPageRequest, setLinkHeader } from "../pagination.ts";
+import { viewerOf } from "../request-accounts.ts";
+
+function readListInput(params: NestedParams): ListInput {
+  return { title: nestedText(params, "title"), repliesPolicy: nestedText(params, "replies_policy"), exclusive: nestedBoolean(params, "exclusive") };
+}
+
+function accountIdsOf(params: NestedParams): string[] {
+  return (nestedTextList(params, "account_ids") ?? []).map((id) => (/^\d{1,19}$/.test(id) ? id.padStart(18, "0") : id));
+}
+
+/** Lists and their members; another account's list, or an account not followed, is "not found". */
+export function listRoutes({ core, origin }: { core: CoreContext; origin(): string }): Hono<ApiEnv> {
+  const routes = new Hono<ApiEnv>();
+  routes.onError((error, c) => {
+    if (error instanceof ListNotFound || error instanceof ListMemberNotFollowed) return mastodonError(c, 404, "Record not found");
+    throw error;
+  });
+
+  routes.get("/", requireUser("read:lists"), async (c) => c.json((await listLists(core, viewerOf(c).id)).map(toList)));
+
+  routes.post("/", requireUser("write:lists"), async (c) => {
+    const list = await createList(core, viewerOf(c).id, readListInput(await readNestedParams(c)));
+    return c.json(toList(list));
+  });
+
+  routes.get("/:id", requireUser("read:lists"), async (c) => c.json(toList(await getOwnList(core, viewerOf(c).id, c.req.param("id")))));
+
+  routes.put("/:id", requireUser("write:lists"), async (c) => {
+    const list = await updateList(core, viewerOf(c).id, c.req.param("id"), readListInput(await readNestedParams(c)));
+    return c.json(toList(list));
+  });
+
+  routes.delete("/:id", requireUser("write:lists"), async (c) => {
+    await deleteList(core, viewerOf(c).id, c.req.param("id"));
+    return c.json({});
+  });
+
+  routes.get("/:id/accounts", requireUser("read:lists"), async (c) => {
+    const params = await readNestedParams(c);
+    // limit=0 asks for every member at once, without paging.
+    const everyone = nestedText(params, "limit") === "0";
+    const page = readPageRequest(everyone ? { ...params, limit: undefined } : params, { default: 40, max: 80 });
+    const accounts = await listListAccounts(core, viewerOf(c).id, c.req.param("id"), { ...page, limit: everyone ? null : page.limit });
+    if (!everyone) {
+      setLinkHeader(
+        c,
+        accounts.map((account) => account.id),
+        clientUrl(c, origin()),
+      );
+    }
+    return c.json(await renderAccounts(core, accounts, origin()));
+  });
+
+  const changeMembers = (change: typeof addListAccounts) => async (c: Context<ApiEnv>) => {
+    const id = c.req.param("id") ?? "";
+    await change(core, viewerOf(c).id, id, accountIdsOf(await readNestedParams(c)));
+    return c.json({});
+  };
+  routes.post("/:id/accounts", requireUser("write:lists"), changeMembers(addListAccounts));
+  routes.delete("/:id/accounts", requireUser("write:lists"), changeMembers(removeListAccounts));
+
+  return routes;
+}

@@ -1,0 +1,28 @@
+import { Hono } from "hono";
+import type { CoreContext } from "../../core/context.ts";
+import { listMutes } from "../../core/mutes.ts";
+import { requireUser } from "../auth.ts";
+import { clientUrl } from "../client-url.ts";
+import type { ApiEnv } from "../env.ts";
+import { renderAccounts } from "../entities/account-list.ts";
+import { readNestedParams } from "../nested-params.ts";
+import { readPageRequest, setLinkHeader } from "../pagination.ts";
+import { viewerOf } from "../request-accounts.ts";
+
+/** GET /api/v1/mutes: the accounts the signed-in account mutes, each with when its mute ends. */
+export function muteRoutes({ core, origin }: { core: CoreContext; origin(): string }): Hono<ApiEnv> {
+  const routes = new Hono<ApiEnv>();
+  routes.get("/", requireUser("read:mutes"), async (c) => {
+    const page = readPageRequest(await readNestedParams(c), { default: 40, max: 80 });
+    const { items } = await listMutes(core, viewerOf(c).id, page);
+    setLinkHeader(
+      c,
+      items.map((item) => item.mute.id),
+      clientUrl(c, origin()),
+    );
+    const accounts = await renderAccounts(core, items.map((item) => item.account), origin());
+    // Mastodon adds mute_expires_at to the accounts of this list only.
+    return c.json(accounts.map((account, index) => ({ ...account, mute_expires_at: items[index]?.mute.expires_at ?? null })));
+  });
+  return routes;
+}

@@ -1,0 +1,83 @@
+import { Hono } from "hono";
+import type { CoreContext } from "../../core/context.ts";
+import {
+  clearNotifications,
+  countUnreadNotifications,
+  dismissNotification,
+  getNotification,
+  listNotifications,
+} from "../../core/notifications.ts";
+import { requireUser } from "../auth.ts";
+import { clientUrl } from "../client-url.ts";
+import { toNotification, toNotifications } from "../entities/notification.ts";
+import type { ApiEnv } from "../env.ts";
+import { mastodonError } from "../mastodon-error.ts";
+import { readNestedParams, nestedText } from "../nested-params.ts";
+import { acceptAllPolicy, notificationQueryOf } from "../notification-params.ts";
+import { readPageRequest, setLinkHeader } from "../pagination.ts";
+import { viewerOf } from "../request-accounts.ts";
+import { normaliseId } from "../status-requests.ts";
+
+export interface NotificationRoutesDependencies {
+  core: CoreContext;
+  origin(): string;
+}
+
+// Mastodon's notification page sizes, and the cap on unread_count.
+const PAGE_LIMITS = { default: 40, max: 80 };
+const UNREAD_LIMITS = { default: 100, max: 1000 };
+
+/**
+ * /api/v1/notifications: list (filtered by types, exclude_types, account_id), one, dismiss, clear, the unread
+ * count, and the notification-requests endpoints, which answer empty since Hearth filters no one into them.
+ */
+export function notificationRoutes({ core, origin }: NotificationRoutesDependencies): Hono<ApiEnv> {
+  const routes = new Hono<ApiEnv>();
+
+  routes.get("/", requireUser("read:notifications"), async (c) => {
+    const viewer = viewerOf(c);
+    const params = await readNestedParams(c);
+    const rows = await listNotifications(core, viewer.id, notificationQueryOf(params), readPageRequest(params, PAGE_LIMITS));
+    setLinkHeader(c, rows.map((row) => row.id), clientUrl(c, origin()));
+    return c.json(await toNotifications(core, rows, viewer.id, origin()));
+  });
+
+  routes.get("/unread_count", requireUser("read:notifications"), async (c) => {
+    const params = await readNestedParams(c);
+    const requested = Number(nestedText(params, "limit") ?? UNREAD_LIMITS.default);
+    const limit = Number.isInteger(requested) ? Math.min(Math.max(requested, 1), UNREAD_LIMITS.max) : UNREAD_LIMITS.default;
+    return c.json({ count: await countUnreadNotifications(core, viewerOf(c).id, notificationQueryOf(params), limit) });
+  });
+
+  routes.post("/clear", requireUser("write:notifications"), async (c) => {
+    await clearNotifications(core, viewerOf(c).id);
+    return c.json({});
+  });
+
+  routes.get("/policy", requireUser("read:notifications"), (c) => c.json(acceptAllPolicy()));
+  routes.put("/policy", requireUser("write:notifications"), (c) => c.json(acceptAllPolicy()));
+  routes.get("/requests", requireUser("read:notifications"), (c) => c.json([]));
+  routes.get("/requests/merged", requireUser("read:notifications"), (c) => c.json({ merged: true }));
+  routes.get("/requests/:id", requireUser("read:notifications"), (c) => mastodonError(c, 404, "Record not found"));
+  for (const path of ["/requests/accept", "/requests/dismiss"]) routes.post(path, requireUser("write:notifications"), (c) => c.json({}));
+  for (const path of ["/requests/:id/accept", "/requests/:id/dismiss"]) {
+    routes.post(path, requireUser("write:notifications"), (c) => mastodonError(c, 404, "Record not found"));
+  }
+
+  routes.get("/:id", requireUser("read:notifications"), async (c) => {
+    const viewer = viewerOf(c);
+    const id = normaliseId(c.req.param("id"));
+    const row = id ? await getNotification(core, viewer.id, id) : undefined;
+    const entity = row ? await toNotification(core, row, viewer.id, origin()) : undefined;
+    if (!entity) return mastodonError(c, 404, "Record not found");
+    return c.json(entity);
+  });
+
+  routes.post("/:id/dismiss", requireUser("write:notifications"), async (c) => {
+    const id = normaliseId(c.req.param("id"));
+    if (!id || !(await dismissNotification(core, viewerOf(c).id, id))) return mastodonError(c, 404, "Record not found");
+    return c.json({});
+  });
+
+  return routes;
+}

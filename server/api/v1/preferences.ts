@@ -1,0 +1,26 @@
+import { Hono } from "hono";
+import { getLocalUser } from "../../core/accounts.ts";
+import type { CoreContext } from "../../core/context.ts";
+import { requireUser } from "../auth.ts";
+import type { ApiEnv } from "../env.ts";
+import { mastodonError } from "../mastodon-error.ts";
+import { viewerOf } from "../request-accounts.ts";
+
+/** GET /api/v1/preferences: the posting defaults set through update_credentials, and Mastodon's reading defaults. */
+export function preferenceRoutes({ core }: { core: CoreContext }): Hono<ApiEnv> {
+  const routes = new Hono<ApiEnv>();
+  routes.get("/", requireUser("read:accounts"), async (c) => {
+    const user = await getLocalUser(core, viewerOf(c).id);
+    if (!user) return mastodonError(c, 403, "This method requires a local account");
+    return c.json({
+      "posting:default:visibility": user.default_visibility,
+      "posting:default:sensitive": user.default_sensitive === 1,
+      "posting:default:language": user.default_language,
+      "posting:default:quote_policy": "public",
+      "reading:expand:media": "default",
+      "reading:expand:spoilers": false,
+      "reading:autoplay:gifs": false,
+    });
+  });
+  return routes;
+}

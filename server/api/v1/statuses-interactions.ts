@@ -1,0 +1,88 @@
+import type { Context } from "hono";
+import { Hono } from "hono";
+import type { CoreContext } from "../../core/context.ts";
+import {
+  bookmarkStatus,
+  favouriteStatus,
+  listStatusActors,
+  muteConversation,
+  pinStatus,
+  reblogStatus,
+  unbookmarkStatus,
+  unfavouriteStatus,
+  unmuteConversation,
+  unpinStatus,
+  unreblogStatus,
+} from "../../core/interactions.ts";
+import type { StatusRow } from "../../core/status-store.ts";
+import { parseVisibility } from "../../core/status-validation.ts";
+import { requireUser } from "../auth.ts";
+import { clientUrl } from "../client-url.ts";
+import { renderAccounts } from "../entities/account-list.ts";
+import { toStatus } from "../entities/status.ts";
+import type { ApiEnv } from "../env.ts";
+import { nestedText, readNestedParams } from "../nested-params.ts";
+import { readPageRequest, setLinkHeader } from "../pagination.ts";
+import { optionalViewerOf, viewerOf } from "../request-accounts.ts";
+import { scopeIfToken, visibleStatusParam } from "../status-requests.ts";
+
+interface Dependencies {
+  core: CoreContext;
+  origin(): string;
+}
+
+const ACCOUNT_PAGE = { default: 40, max: 80 };
+
+type Act = (core: CoreContext, accountId: string, statusId: string) => Promise<StatusRow>;
+
+/** Boosts, favourites, bookmarks, pins and conversation mutes of a status, and who boosted or favourited it. */
+export function statusInteractionRoutes({ core, origin }: Dependencies): Hono<ApiEnv> {
+  const routes = new Hono<ApiEnv>();
+
+  /** The chain every simple act follows: the status must be visible, the act runs, the status is answered. */
+  const act = (scope: string, run: Act) => [
+    requireUser(scope),
+    async (c: Context<ApiEnv>) => {
+      const viewer = viewerOf(c);
+      const status = await visibleStatusParam(core, c, viewer.id);
+      const acted = await run(core, viewer.id, status.id);
+      return c.json(await toStatus(core, acted, viewer.id, origin()));
+    },
+  ] as const;
+
+  routes.post("/:id/reblog", requireUser("write:statuses"), async (c) => {
+    const viewer = viewerOf(c);
+    const status = await visibleStatusParam(core, c, viewer.id);
+    const visibility = nestedText(await readNestedParams(c), "visibility");
+    const boost = await reblogStatus(core, viewer.id, status.id, visibility ? parseVisibility(visibility) : "public");
+    return c.json(await toStatus(core, boost, viewer.id, origin()));
+  });
+  routes.post("/:id/unreblog", requireUser("write:statuses"), async (c) => {
+    const viewer = viewerOf(c);
+    const status = await visibleStatusParam(core, c, viewer.id);
+    const { original } = await unreblogStatus(core, viewer.id, status.id);
+    return c.json(await toStatus(core, original, viewer.id, origin()));
+  });
+  routes.post("/:id/favourite", ...act("write:favourites", (ctx, accountId, statusId) => favouriteStatus(ctx, accountId, statusId, { origin: origin() })));
+  routes.post("/:id/unfavourite", ...act("write:favourites", unfavouriteStatus));
+  routes.post("/:id/bookmark", ...act("write:bookmarks", bookmarkStatus));
+  routes.post("/:id/unbookmark", ...act("write:bookmarks", unbookmarkStatus));
+  routes.post("/:id/pin", ...act("write:accounts", pinStatus));
+  routes.post("/:id/unpin", ...act("write:accounts", unpinStatus));
+  routes.post("/:id/mute", ...act("write:mutes", muteConversation));
+  routes.post("/:id/unmute", ...act("write:mutes", unmuteConversation));
+
+  // Who boosted or favourited a status: public, paged by the boost's or favourite's id, as Mastodon pages them.
+  for (const [path, kind] of [["reblogged_by", "reblogs"], ["favourited_by", "favourites"]] as const) {
+    routes.get(`/:id/${path}`, scopeIfToken("read:accounts"), async (c) => {
+      const viewerId = optionalViewerOf(c)?.id ?? null;
+      const status = await visibleStatusParam(core, c, viewerId);
+      const page = readPageRequest(await readNestedParams(c), ACCOUNT_PAGE);
+      const items = await listStatusActors(core, status.id, kind, viewerId, page);
+      setLinkHeader(c, items.map((item) => item.pageId), clientUrl(c, origin()));
+      return c.json(await renderAccounts(core, items.map((item) => item.account), origin()));
+    });
+  }
+
+  return routes;
+}

@@ -1,0 +1,179 @@
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { CoreContext } from "../../core/context.ts";
+import { loadAccountStatsMany } from "../../core/account-stats-many.ts";
+import { loadScheduledMedia, scheduleStatus } from "../../core/scheduled-statuses.ts";
+import { loadStatusHistory } from "../../core/status-history.ts";
+import { loadStatusBundle } from "../../core/status-bundle.ts";
+import { parseVisibility, type PollInput } from "../../core/status-validation.ts";
+import { deleteStatus, editStatus, findVisibleStatus, findStatusesByIds, postStatus, type StatusDraft } from "../../core/statuses.ts";
+import { ANONYMOUS_THREAD_LIMITS, SIGNED_IN_THREAD_LIMITS, loadThread } from "../../core/thread.ts";
+import { requireUser } from "../auth.ts";
+import { toAccount } from "../entities/account.ts";
+import { toContext } from "../entities/context.ts";
+import { toCustomEmoji } from "../entities/custom-emoji.ts";
+import { toScheduledStatus } from "../entities/scheduled-status.ts";
+import { toStatus, toStatuses } from "../entities/status.ts";
+import { toStatusEdit } from "../entities/status-edit.ts";
+import { toStatusSource } from "../entities/status-source.ts";
+import type { ApiEnv } from "../env.ts";
+import { mastodonError } from "../mastodon-error.ts";
+import { nestedBoolean, nestedHash, nestedText, nestedTextList, readNestedParams, type NestedParams } from "../nested-params.ts";
+import { optionalViewerOf, viewerOf } from "../request-accounts.ts";
+import { normaliseId, scopeIfToken, visibleStatusParam } from "../status-requests.ts";
+import { statusInteractionRoutes } from "./statuses-interactions.ts";
+
+export interface StatusRoutesDependencies {
+  core: CoreContext;
+  origin(): string;
+}
+
+/** Mastodon's limit on GET /api/v1/statuses?id[]=. */
+const MULTIPLE_LIMIT = 20;
+
+function pollParam(params: NestedParams): PollInput | null | undefined {
+  const poll = nestedHash(params, "poll");
+  if (!poll) return params.poll === undefined || params.poll === null || params.poll === "" ? undefined : null;
+  const options = nestedTextList(poll, "options") ?? [];
+  const rawExpiresIn = nestedText(poll, "expires_in");
+  const expiresIn = Number(rawExpiresIn);
+  if (rawExpiresIn === undefined || !Number.isFinite(expiresIn)) throw new HTTPException(422, { message: "A poll needs expires_in: how many seconds it runs." });
+  return { options, expiresIn: Math.trunc(expiresIn), multiple: nestedBoolean(poll, "multiple") ?? false, hideTotals: nestedBoolean(poll, "hide_totals") ?? false };
+}
+
+/** The composable parts of a status as Mastodon's create and edit endpoints read them. */
+function draftOf(params: NestedParams): StatusDraft {
+  return {
+    text: nestedText(params, "status") ?? "",
+    spoilerText: nestedText(params, "spoiler_text") ?? "",
+    sensitive: nestedBoolean(params, "sensitive"),
+    language: nestedText(params, "language") || null,
+    mediaIds: (nestedTextList(params, "media_ids") ?? []).map((id) => normaliseId(id) ?? id),
+    poll: pollParam(params) ?? null,
+  };
+}
+
+function optionalId(params: NestedParams, name: string): string | null {
+  const value = nestedText(params, name);
+  if (value === undefined || value === "") return null;
+  const id = normaliseId(value);
+  if (!id) throw new HTTPException(404, { message: "Record not found" });
+  return id;
+}
+
+/**
+ * /api/v1/statuses: post (now or scheduled), read one or several, edit, delete (answering the source for a
+ * redraft), and a status's context, history, source and card. Interactions are in statuses-interactions.ts.
+ */
+export function statusRoutes({ core, origin }: StatusRoutesDependencies): Hono<ApiEnv> {
+  const routes = new Hono<ApiEnv>();
+
+  routes.post("/", requireUser("write:statuses"), async (c) => {
+    const viewer = viewerOf(c);
+    const params = await readNestedParams(c);
+    const visibilityText = nestedText(params, "visibility");
+    const inReplyToId = optionalId(params, "in_reply_to_id");
+    // The reply target must be one the author can see; otherwise Mastodon answers 404.
+    if (inReplyToId) await visibleStatusParamById(core, inReplyToId, viewer.id);
+    const input = {
+      ...draftOf(params),
+      accountId: viewer.id,
+      visibility: visibilityText ? parseVisibility(visibilityText) : undefined,
+      inReplyToId,
+      quoteId: optionalId(params, "quoted_status_id") ?? optionalId(params, "quote_id"),
+      applicationId: c.get("auth")?.token.application_id ?? null,
+      idempotencyKey: c.req.header("idempotency-key") ?? null,
+    };
+    const scheduledAt = nestedText(params, "scheduled_at");
+    if (scheduledAt) {
+      const scheduled = await scheduleStatus(core, input, scheduledAt);
+      return c.json(toScheduledStatus(scheduled, await loadScheduledMedia(core, [scheduled]), origin()));
+    }
+    const status = await postStatus(core, input, { origin: origin() });
+    return c.json(await toStatus(core, status, viewer.id, origin()));
+  });
+
+  routes.get("/", scopeIfToken("read:statuses"), async (c) => {
+    const viewer = optionalViewerOf(c);
+    const ids = [...new Set((nestedTextList(await readNestedParams(c), "id") ?? []).map(normaliseId).filter((id): id is string => id !== undefined))];
+    if (ids.length > MULTIPLE_LIMIT) return mastodonError(c, 422, `Ask for at most ${MULTIPLE_LIMIT} statuses at once.`);
+    // In the order asked, as Mastodon answers; unknown and hidden ones are left out.
+    const visible = await findStatusesByIds(core, ids, viewer?.id ?? null);
+    return c.json(await toStatuses(core, visible, viewer?.id ?? null, origin()));
+  });
+
+  routes.get("/:id", scopeIfToken("read:statuses"), async (c) => {
+    const viewerId = optionalViewerOf(c)?.id ?? null;
+    const status = await visibleStatusParam(core, c, viewerId);
+    return c.json(await toStatus(core, status, viewerId, origin()));
+  });
+
+  routes.put("/:id", requireUser("write:statuses"), async (c) => {
+    const viewer = viewerOf(c);
+    const status = await visibleStatusParam(core, c, viewer.id);
+    if (status.account_id !== viewer.id) return mastodonError(c, 404, "Record not found");
+    const params = await readNestedParams(c);
+    // Mastodon's edit replaces the whole status: what is not sent (media, poll) is gone afterwards.
+    const edited = await editStatus(core, { ...draftOf(params), accountId: viewer.id, statusId: status.id }, { origin: origin() });
+    return c.json(await toStatus(core, edited, viewer.id, origin()));
+  });
+
+  routes.delete("/:id", requireUser("write:statuses"), async (c) => {
+    const viewer = viewerOf(c);
+    const status = await visibleStatusParam(core, c, viewer.id);
+    if (status.account_id !== viewer.id) return mastodonError(c, 404, "Record not found");
+    // Rendered before it goes: the answer is what a client needs to redraft it (text, media, poll).
+    const entity = await toStatus(core, status, viewer.id, origin(), { withSource: true });
+    await deleteStatus(core, viewer.id, status.id);
+    return c.json(entity);
+  });
+
+  routes.get("/:id/context", scopeIfToken("read:statuses"), async (c) => {
+    const viewerId = optionalViewerOf(c)?.id ?? null;
+    const status = await visibleStatusParam(core, c, viewerId);
+    const thread = await loadThread(core, status, viewerId, viewerId ? SIGNED_IN_THREAD_LIMITS : ANONYMOUS_THREAD_LIMITS);
+    const [ancestors, descendants] = await Promise.all([
+      toStatuses(core, thread.ancestors, viewerId, origin(), { filterContext: "thread" }),
+      toStatuses(core, thread.descendants, viewerId, origin(), { filterContext: "thread" }),
+    ]);
+    return c.json(toContext(ancestors, descendants));
+  });
+
+  routes.get("/:id/history", scopeIfToken("read:statuses"), async (c) => {
+    const viewerId = optionalViewerOf(c)?.id ?? null;
+    const status = await visibleStatusParam(core, c, viewerId);
+    const [history, bundle, stats] = await Promise.all([
+      loadStatusHistory(core, status),
+      loadStatusBundle(core, [status], viewerId),
+      loadAccountStatsMany(core, [status.account_id]),
+    ]);
+    const author = bundle.accounts.get(status.account_id);
+    if (!author) return mastodonError(c, 404, "Record not found");
+    const account = toAccount(author, stats.get(author.id) ?? { statusesCount: 0, followersCount: 0, followingCount: 0, followRequestsCount: 0, lastStatusAt: null }, origin());
+    const emojis = (bundle.emojis.get(status.id) ?? []).map((row) => toCustomEmoji(row, origin()));
+    return c.json(history.versions.map((version) => toStatusEdit(version, account, history.media, emojis, origin())));
+  });
+
+  routes.get("/:id/source", requireUser("read:statuses"), async (c) => {
+    const viewer = viewerOf(c);
+    const status = await visibleStatusParam(core, c, viewer.id);
+    if (status.account_id !== viewer.id) return mastodonError(c, 404, "Record not found");
+    return c.json(toStatusSource(status));
+  });
+
+  // The preview card stored for the status, or null where none was fetched (as Mastodon answers).
+  routes.get("/:id/card", scopeIfToken("read:statuses"), async (c) => {
+    const viewerId = optionalViewerOf(c)?.id ?? null;
+    const status = await visibleStatusParam(core, c, viewerId);
+    const bundle = await loadStatusBundle(core, [status], viewerId);
+    const card = bundle.cards.get(status.id);
+    return c.json(card ? (JSON.parse(card) as unknown) : null);
+  });
+
+  routes.route("/", statusInteractionRoutes({ core, origin }));
+  return routes;
+}
+
+async function visibleStatusParamById(core: CoreContext, id: string, viewerId: string): Promise<void> {
+  if (!(await findVisibleStatus(core, id, viewerId))) throw new HTTPException(404, { message: "Record not found" });
+}

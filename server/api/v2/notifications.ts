@@ -1,0 +1,85 @@
+import { Hono } from "hono";
+import type { CoreContext } from "../../core/context.ts";
+import {
+  countUnreadNotifications,
+  DEFAULT_GROUPED_TYPES,
+  dismissNotificationGroup,
+  listNotificationGroupAccountIds,
+  listNotificationGroups,
+} from "../../core/notifications.ts";
+import { getAccountsByIds } from "../../core/status-bundle.ts";
+import { requireUser } from "../auth.ts";
+import { clientUrl } from "../client-url.ts";
+import { renderAccounts } from "../entities/account-list.ts";
+import { toGroupedNotifications } from "../entities/notification.ts";
+import type { ApiEnv } from "../env.ts";
+import { mastodonError } from "../mastodon-error.ts";
+import { nestedText, nestedTextList, readNestedParams } from "../nested-params.ts";
+import { acceptAllPolicy, notificationQueryOf } from "../notification-params.ts";
+import { readPageRequest, setLinkHeader } from "../pagination.ts";
+import { viewerOf } from "../request-accounts.ts";
+
+export interface GroupedNotificationRoutesDependencies {
+  core: CoreContext;
+  origin(): string;
+}
+
+const PAGE_LIMITS = { default: 40, max: 80 };
+const UNREAD_LIMITS = { default: 100, max: 1000 };
+
+/** /api/v2/notifications: notifications grouped by group key (favourites and boosts of one status, follows). */
+export function groupedNotificationRoutes({ core, origin }: GroupedNotificationRoutesDependencies): Hono<ApiEnv> {
+  const routes = new Hono<ApiEnv>();
+
+  routes.get("/", requireUser("read:notifications"), async (c) => {
+    const viewer = viewerOf(c);
+    const params = await readNestedParams(c);
+    const groupedTypes = nestedTextList(params, "grouped_types") ?? [...DEFAULT_GROUPED_TYPES];
+    const groups = await listNotificationGroups(core, viewer.id, { ...notificationQueryOf(params), groupedTypes }, readPageRequest(params, PAGE_LIMITS));
+    // Pages continue below the oldest notification shown and above the newest, as Mastodon's v2 pages.
+    const first = groups[0];
+    const last = groups.at(-1);
+    if (first && last) setLinkHeader(c, [first.pageMaxId, last.pageMinId], clientUrl(c, origin()));
+    return c.json(await toGroupedNotifications(core, groups, viewer.id, origin()));
+  });
+
+  routes.get("/unread_count", requireUser("read:notifications"), async (c) => {
+    const params = await readNestedParams(c);
+    const requested = Number(nestedText(params, "limit") ?? UNREAD_LIMITS.default);
+    const limit = Number.isInteger(requested) ? Math.min(Math.max(requested, 1), UNREAD_LIMITS.max) : UNREAD_LIMITS.default;
+    return c.json({ count: await countUnreadNotifications(core, viewerOf(c).id, notificationQueryOf(params), limit) });
+  });
+
+  routes.get("/policy", requireUser("read:notifications"), (c) => c.json(acceptAllPolicy()));
+  routes.patch("/policy", requireUser("write:notifications"), (c) => c.json(acceptAllPolicy()));
+
+  routes.get("/:group_key", requireUser("read:notifications"), async (c) => {
+    const viewer = viewerOf(c);
+    const groups = await listNotificationGroups(
+      core,
+      viewer.id,
+      { groupedTypes: [...DEFAULT_GROUPED_TYPES], groupKey: c.req.param("group_key") },
+      { maxId: null, sinceId: null, minId: null, limit: 1 },
+    );
+    if (groups.length === 0) return mastodonError(c, 404, "Record not found");
+    return c.json(await toGroupedNotifications(core, groups, viewer.id, origin()));
+  });
+
+  routes.post("/:group_key/dismiss", requireUser("write:notifications"), async (c) => {
+    if (!(await dismissNotificationGroup(core, viewerOf(c).id, c.req.param("group_key")))) return mastodonError(c, 404, "Record not found");
+    return c.json({});
+  });
+
+  routes.get("/:group_key/accounts", requireUser("read:notifications"), async (c) => {
+    const viewer = viewerOf(c);
+    const rows = await listNotificationGroupAccountIds(core, viewer.id, c.req.param("group_key"), readPageRequest(await readNestedParams(c), PAGE_LIMITS));
+    const accounts = await getAccountsByIds(core, [...new Set(rows.map((row) => row.from_account_id))]);
+    const ordered = [...new Set(rows.map((row) => row.from_account_id))].flatMap((id) => {
+      const account = accounts.get(id);
+      return account ? [account] : [];
+    });
+    return c.json(await renderAccounts(core, ordered, origin()));
+  });
+
+  return routes;
+}

@@ -1,0 +1,219 @@
+import type { Kysely, Selectable } from "kysely";
+import type { DatabaseSchema, MediaAttachmentsTable, OAuthApplicationsTable } from "../db/schema.ts";
+import type { AccountRow } from "./accounts.ts";
+import type { AccountStats } from "./account-stats.ts";
+import { loadAccountStatsMany } from "./account-stats-many.ts";
+import type { CoreContext } from "./context.ts";
+import { loadOwnVotes, loadPollTallies, pollOptions, type PollTally } from "./polls.ts";
+import type { CustomEmojiRow } from "./remote-emojis.ts";
+import type { PollRow, StatusRow } from "./status-store.ts";
+import { canViewStatus } from "./status-visibility.ts";
+
+/**
+ * Everything the Mastodon Status entity shows for a page of statuses, read in a fixed number of queries
+ * whatever the page's size: the boosted and quoted statuses, authors and their numbers, mentions, tags,
+ * emoji, media, polls with tallies and the viewer's votes, applications, counts, preview cards, and what the
+ * viewer has done (favourited, boosted, bookmarked, pinned, muted). api/entities/status.ts shapes it.
+ */
+
+type Db = Kysely<DatabaseSchema>;
+export type MediaRow = Selectable<MediaAttachmentsTable>;
+export type ApplicationSummary = Pick<Selectable<OAuthApplicationsTable>, "id" | "name" | "website">;
+
+export interface StatusCounts {
+  replies: number;
+  reblogs: number;
+  favourites: number;
+}
+
+export interface ViewerState {
+  favourited: ReadonlySet<string>;
+  reblogged: ReadonlySet<string>;
+  bookmarked: ReadonlySet<string>;
+  pinned: ReadonlySet<string>;
+  /** Conversation ids the viewer muted. */
+  mutedConversations: ReadonlySet<string>;
+}
+
+export interface StatusBundle {
+  /** The statuses asked for and the ones they boost or quote. */
+  statuses: ReadonlyMap<string, StatusRow>;
+  accounts: ReadonlyMap<string, AccountRow>;
+  accountStats: ReadonlyMap<string, AccountStats>;
+  /** Mentioned account ids per status, in the order stored. */
+  mentions: ReadonlyMap<string, string[]>;
+  tags: ReadonlyMap<string, Array<{ name: string; display_name: string }>>;
+  /** Custom emoji per status (the author's server's, by :shortcode: in the text and poll options). */
+  emojis: ReadonlyMap<string, CustomEmojiRow[]>;
+  media: ReadonlyMap<string, MediaRow[]>;
+  polls: ReadonlyMap<string, { row: PollRow; options: string[]; tally: PollTally; ownVotes: number[] | null }>;
+  applications: ReadonlyMap<string, ApplicationSummary>;
+  counts: ReadonlyMap<string, StatusCounts>;
+  /** Preview card JSON (Mastodon's PreviewCard) per status, where one was fetched. */
+  cards: ReadonlyMap<string, string>;
+  /** Quoted statuses the viewer may see (others are shown as unavailable). */
+  visibleQuotes: ReadonlySet<string>;
+  viewerId: string | null;
+  viewer: ViewerState;
+  /** When the bundle was read, for whether polls have ended. */
+  now: string;
+}
+
+const EMPTY_VIEWER: ViewerState = {
+  favourited: new Set(),
+  reblogged: new Set(),
+  bookmarked: new Set(),
+  pinned: new Set(),
+  mutedConversations: new Set(),
+};
+
+const SHORTCODE = /:([a-zA-Z0-9_]{2,}):/g;
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) groups.set(key(row), [...(groups.get(key(row)) ?? []), row]);
+  return groups;
+}
+
+async function loadStatuses(db: Db, ids: readonly string[]): Promise<StatusRow[]> {
+  return ids.length === 0 ? [] : db.selectFrom("statuses").selectAll().where("id", "in", ids).execute();
+}
+
+async function loadCounts(db: Db, ids: readonly string[]): Promise<Map<string, StatusCounts>> {
+  const counts = new Map<string, StatusCounts>(ids.map((id) => [id, { replies: 0, reblogs: 0, favourites: 0 }]));
+  if (ids.length === 0) return counts;
+  const [replies, reblogs, favourites] = await Promise.all([
+    db.selectFrom("statuses").select(["in_reply_to_id as id", (eb) => eb.fn.countAll<number>().as("count")]).where("in_reply_to_id", "in", ids).groupBy("in_reply_to_id").execute(),
+    db.selectFrom("statuses").select(["reblog_of_id as id", (eb) => eb.fn.countAll<number>().as("count")]).where("reblog_of_id", "in", ids).groupBy("reblog_of_id").execute(),
+    db.selectFrom("favourites").select(["status_id as id", (eb) => eb.fn.countAll<number>().as("count")]).where("status_id", "in", ids).groupBy("status_id").execute(),
+  ]);
+  for (const row of replies) if (row.id) counts.get(row.id)!.replies = Number(row.count);
+  for (const row of reblogs) if (row.id) counts.get(row.id)!.reblogs = Number(row.count);
+  for (const row of favourites) counts.get(row.id)!.favourites = Number(row.count);
+  return counts;
+}
+
+async function loadViewerState(db: Db, viewerId: string, ids: readonly string[], conversationIds: readonly string[]): Promise<ViewerState> {
+  if (ids.length === 0) return EMPTY_VIEWER;
+  const [favourited, reblogged, bookmarked, pinned, muted] = await Promise.all([
+    db.selectFrom("favourites").select("status_id as id").where("account_id", "=", viewerId).where("status_id", "in", ids).execute(),
+    db.selectFrom("statuses").select("reblog_of_id as id").where("account_id", "=", viewerId).where("reblog_of_id", "in", ids).execute(),
+    db.selectFrom("bookmarks").select("status_id as id").where("account_id", "=", viewerId).where("status_id", "in", ids).execute(),
+    db.selectFrom("status_pins").select("status_id as id").where("account_id", "=", viewerId).where("status_id", "in", ids).execute(),
+    conversationIds.length === 0
+      ? Promise.resolve([])
+      : db.selectFrom("conversation_mutes").select("conversation_id as id").where("account_id", "=", viewerId).where("conversation_id", "in", conversationIds).execute(),
+  ]);
+  const ids_ = (rows: Array<{ id: string | null }>) => new Set(rows.map((row) => row.id).filter((id): id is string => id !== null));
+  return { favourited: ids_(favourited), reblogged: ids_(reblogged), bookmarked: ids_(bookmarked), pinned: ids_(pinned), mutedConversations: ids_(muted) };
+}
+
+async function loadEmojis(db: Db, statuses: readonly StatusRow[], accounts: ReadonlyMap<string, AccountRow>, polls: ReadonlyMap<string, PollRow>): Promise<Map<string, CustomEmojiRow[]>> {
+  const wanted = new Map<string, { domain: string | null; shortcodes: string[] }>();
+  const allShortcodes = new Set<string>();
+  for (const status of statuses) {
+    const poll = polls.get(status.id);
+    const text = [status.content, status.spoiler_text, ...(poll ? pollOptions(poll) : [])].join(" ");
+    const shortcodes = [...new Set([...text.matchAll(SHORTCODE)].map((match) => match[1] ?? ""))].filter((code) => code !== "");
+    if (shortcodes.length === 0) continue;
+    wanted.set(status.id, { domain: accounts.get(status.account_id)?.domain ?? null, shortcodes });
+    for (const code of shortcodes) allShortcodes.add(code);
+  }
+  const result = new Map<string, CustomEmojiRow[]>();
+  if (allShortcodes.size === 0) return result;
+  const rows = await db.selectFrom("custom_emojis").selectAll().where("shortcode", "in", [...allShortcodes]).execute();
+  for (const [statusId, { domain, shortcodes }] of wanted) {
+    const found = rows.filter((row) => row.domain === domain && shortcodes.includes(row.shortcode));
+    if (found.length > 0) result.set(statusId, found);
+  }
+  return result;
+}
+
+/** Loads the bundle for these statuses as `viewerId` (null: anonymous) sees them. */
+export async function loadStatusBundle(ctx: CoreContext, rows: readonly StatusRow[], viewerId: string | null): Promise<StatusBundle> {
+  const db = ctx.db;
+  const statuses = new Map(rows.map((row) => [row.id, row]));
+  // Boosted statuses, then what any of them quote: two hops at most, as the entity nests no deeper.
+  for (const row of await loadStatuses(db, [...new Set(rows.map((row) => row.reblog_of_id).filter((id): id is string => id !== null && !statuses.has(id)))])) {
+    statuses.set(row.id, row);
+  }
+  const quoteIds = [...new Set([...statuses.values()].map((row) => row.quote_of_id).filter((id): id is string => id !== null && !statuses.has(id)))];
+  for (const row of await loadStatuses(db, quoteIds)) statuses.set(row.id, row);
+  const all = [...statuses.values()];
+  const ids = all.map((row) => row.id);
+
+  const [mentionRows, tagRows, mediaRows, pollRows, applicationRows, counts, cardRows] = await Promise.all([
+    db.selectFrom("mentions").select(["status_id", "account_id"]).where("status_id", "in", ids).execute(),
+    db
+      .selectFrom("status_tags")
+      .innerJoin("tags", "tags.id", "status_tags.tag_id")
+      .select(["status_tags.status_id", "tags.name", "tags.display_name"])
+      .where("status_tags.status_id", "in", ids)
+      .execute(),
+    db.selectFrom("media_attachments").selectAll().where("status_id", "in", ids).orderBy("position").execute(),
+    db.selectFrom("polls").selectAll().where("status_id", "in", ids).execute(),
+    (async () => {
+      const appIds = [...new Set(all.map((row) => row.application_id).filter((id): id is string => id !== null))];
+      return appIds.length === 0 ? [] : db.selectFrom("oauth_applications").select(["id", "name", "website"]).where("id", "in", appIds).execute();
+    })(),
+    loadCounts(db, ids),
+    db
+      .selectFrom("status_preview_cards")
+      .innerJoin("preview_cards", "preview_cards.id", "status_preview_cards.preview_card_id")
+      .select(["status_preview_cards.status_id", "preview_cards.card_json"])
+      .where("status_preview_cards.status_id", "in", ids)
+      .execute(),
+  ]);
+
+  const accountIds = [...new Set([...all.map((row) => row.account_id), ...mentionRows.map((row) => row.account_id)])];
+  const accountRows = accountIds.length === 0 ? [] : await db.selectFrom("accounts").selectAll().where("id", "in", accountIds).execute();
+  const accounts = new Map(accountRows.map((row) => [row.id, row]));
+  // Authors are shown with their numbers; mentioned accounts only by name.
+  const accountStats = await loadAccountStatsMany(ctx, [...new Set(all.map((row) => row.account_id))]);
+
+  const pollsByStatus = new Map(pollRows.map((row) => [row.status_id, row]));
+  const [tallies, ownVotes, emojis] = await Promise.all([
+    loadPollTallies(db, pollRows),
+    viewerId ? loadOwnVotes(db, viewerId, pollRows.map((row) => row.id)) : Promise.resolve(new Map<string, number[]>()),
+    loadEmojis(db, all, accounts, pollsByStatus),
+  ]);
+  const polls = new Map(
+    pollRows.map((row) => [
+      row.status_id,
+      { row, options: pollOptions(row), tally: tallies.get(row.id) ?? { votes: [], votersCount: 0 }, ownVotes: viewerId ? (ownVotes.get(row.id) ?? []) : null },
+    ]),
+  );
+  const conversationIds = [...new Set(all.map((row) => row.conversation_id).filter((id): id is string => id !== null))];
+  const viewer = viewerId ? await loadViewerState(db, viewerId, ids, conversationIds) : EMPTY_VIEWER;
+
+  const visibleQuotes = new Set<string>();
+  for (const row of all) {
+    const quoted = row.quote_of_id ? statuses.get(row.quote_of_id) : undefined;
+    if (quoted && (await canViewStatus(db, quoted, viewerId))) visibleQuotes.add(quoted.id);
+  }
+
+  return {
+    statuses,
+    accounts,
+    accountStats,
+    mentions: new Map([...groupBy(mentionRows, (row) => row.status_id)].map(([id, list]) => [id, list.map((row) => row.account_id)])),
+    tags: new Map([...groupBy(tagRows, (row) => row.status_id)].map(([id, list]) => [id, list.map(({ name, display_name }) => ({ name, display_name }))])),
+    emojis,
+    media: groupBy(mediaRows, (row) => row.status_id ?? ""),
+    polls,
+    applications: new Map(applicationRows.map((row) => [row.id, row])),
+    counts,
+    cards: new Map(cardRows.map((row) => [row.status_id, row.card_json])),
+    visibleQuotes,
+    viewerId,
+    viewer,
+    now: ctx.clock.now().toISOString(),
+  };
+}
+
+/** Accounts by id, for entities that name several (conversation participants). */
+export async function getAccountsByIds(ctx: CoreContext, ids: readonly string[]): Promise<Map<string, AccountRow>> {
+  if (ids.length === 0) return new Map();
+  const rows = await ctx.db.selectFrom("accounts").selectAll().where("id", "in", ids).execute();
+  return new Map(rows.map((row) => [row.id, row]));
+}

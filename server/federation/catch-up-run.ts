@@ -1,0 +1,188 @@
+import type { Context } from "@fedify/fedify";
+import { Activity, Collection, CollectionPage, type DocumentLoader, type Link, type Object as ApObject } from "@fedify/vocab";
+import {
+  listFollowedRemoteAccounts,
+  listKnownRemoteRepliesToLocalStatuses,
+  type FollowedRemoteAccount,
+  type KnownRemoteReply,
+} from "../core/catch-up-state.ts";
+import type { CoreContext } from "../core/context.ts";
+import { findStatusByUri } from "../core/status-store.ts";
+import { storeFoundReply, storeOutboxItem, type CatchUpOutcome, type FetchScope } from "./catch-up-store.ts";
+import { createHostPoliteness } from "./host-politeness.ts";
+import { isBlockedHost } from "./remote-statuses.ts";
+
+/** How far and how fast one catch-up reads. */
+export interface CatchUpBounds {
+  /** Posts published this long before we went away are read too: deliveries may have been in flight then. */
+  marginMs: number;
+  /** Never further back than this, however long we were away. */
+  maxAgeMs: number;
+  /** Items read from one outbox at most. */
+  maxItemsPerAccount: number;
+  /** Local statuses this recent have the replies collections of their known remote replies read. */
+  repliesWindowMs: number;
+  maxReplyRoots: number;
+  maxRepliesPerRoot: number;
+  /** Items read from one replies collection at most. */
+  maxItemsPerRepliesCollection: number;
+  /** Outboxes (or replies collections) read at once. */
+  concurrency: number;
+  /** Least time between the end of one request to a host and the start of the next. */
+  perHostIntervalMs: number;
+}
+
+export interface CatchUpSummary {
+  reason: string;
+  /** When we were last reachable: what was published since (less the margin) was read. */
+  since: string;
+  accounts: number;
+  itemsRead: number;
+  postsStored: number;
+  postsKnown: number;
+  repliesStored: number;
+  /** Outboxes and collections that could not be read (a peer down, refusing, or answering nonsense). */
+  failures: number;
+  durationMs: number;
+}
+
+type Tally = Omit<CatchUpSummary, "reason" | "since" | "durationMs">;
+
+async function inPool<T>(items: readonly T[], concurrency: number, signal: AbortSignal, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (!signal.aborted && next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+}
+
+function publishedMs(item: ApObject | Link): number | null {
+  return item instanceof Activity && item.published ? item.published.epochMilliseconds : null;
+}
+
+/**
+ * An outbox, newest first, page by page, until an item older than `cutoffMs` or the bound; then what was
+ * found is stored oldest first, so a thread's parent is stored before its replies.
+ */
+async function catchUpOutbox(scope: FetchScope, followed: FollowedRemoteAccount, cutoffMs: number, bounds: CatchUpBounds, signal: AbortSignal, tally: Tally) {
+  const { account } = followed;
+  if (account.outbox_url === null || account.uri === null) return;
+  const { ctx, documentLoader } = scope;
+  // The instance refuses that server (or a parent domain): its activities are ignored, so are its outboxes.
+  if (await isBlockedHost(ctx.data, new URL(account.uri))) return;
+  const outbox = await ctx.lookupObject(account.outbox_url, { documentLoader, crossOrigin: "ignore" });
+  // An outbox is the actor's own: one elsewhere could only list someone else's activities.
+  if (!(outbox instanceof Collection) || outbox.id?.origin !== new URL(account.uri).origin) {
+    tally.failures++;
+    return;
+  }
+  const found: Array<ApObject | Link> = [];
+  for await (const item of ctx.traverseCollection(outbox, { documentLoader, contextLoader: ctx.contextLoader })) {
+    if (signal.aborted || found.length >= bounds.maxItemsPerAccount) break;
+    const published = publishedMs(item);
+    if (published !== null && published < cutoffMs) break;
+    found.push(item);
+  }
+  tally.itemsRead += found.length;
+  for (const item of found.reverse()) {
+    if (signal.aborted) return;
+    count(tally, await storeOutboxItem(scope, item, account).catch(() => "skipped" as const), "post");
+  }
+}
+
+function count(tally: Tally, outcome: CatchUpOutcome, kind: "post" | "reply"): void {
+  if (outcome === "stored") {
+    if (kind === "post") tally.postsStored++;
+    else tally.repliesStored++;
+  } else if (outcome === "known" && kind === "post") {
+    tally.postsKnown++;
+  }
+}
+
+/** Answers to a reply we know, from its replies collection: the ones sent while we were away. */
+async function catchUpReplies(scope: FetchScope, reply: KnownRemoteReply, bounds: CatchUpBounds, signal: AbortSignal, tally: Tally) {
+  const { ctx, documentLoader } = scope;
+  const options = { documentLoader, contextLoader: ctx.contextLoader };
+  const object = await ctx.lookupObject(reply.uri, { documentLoader, crossOrigin: "ignore" });
+  if (!object || object.id?.href !== reply.uri) {
+    tally.failures++;
+    return;
+  }
+  const replies = await object.getReplies(options);
+  if (!replies) return;
+  // A collection without pages lists its items itself.
+  let page: Collection | null = (await replies.getFirst(options)) ?? replies;
+  let read = 0;
+  // Item ids only: a collection may embed just an id (Hearth's does), and known replies need no fetch.
+  while (page && !signal.aborted && read < bounds.maxItemsPerRepliesCollection) {
+    for (const id of page.itemIds) {
+      if (signal.aborted || read >= bounds.maxItemsPerRepliesCollection) break;
+      read++;
+      if (await findStatusByUri(ctx.data, id.href)) continue;
+      const answer = await ctx.lookupObject(id, { documentLoader, crossOrigin: "ignore" }).catch(() => null);
+      if (!answer || answer.id?.href !== id.href || answer.replyTargetId?.href !== reply.uri) continue;
+      count(tally, await storeFoundReply(scope, answer).catch(() => "skipped" as const), "reply");
+    }
+    page = page instanceof CollectionPage ? await page.getNext(options) : null;
+  }
+  tally.itemsRead += read;
+}
+
+/**
+ * Reads what was published while we were away: the outboxes of the accounts local ones follow, and the
+ * replies collections of the remote replies to our recent statuses. Each fetch is signed as a local
+ * account (so a peer that shows followers-only posts to followers shows them), one at a time per host.
+ */
+export async function runCatchUp(
+  ctx: Context<CoreContext>,
+  input: { reason: string; since: Date; bounds: CatchUpBounds; signal: AbortSignal },
+): Promise<CatchUpSummary> {
+  const { bounds, signal } = input;
+  const started = performance.now();
+  const core = ctx.data;
+  const now = core.clock.now().getTime();
+  const floor = now - bounds.maxAgeMs;
+  const tally: Tally = { accounts: 0, itemsRead: 0, postsStored: 0, postsKnown: 0, repliesStored: 0, failures: 0 };
+  const politeness = createHostPoliteness(bounds.perHostIntervalMs);
+  const loaders = new Map<string, Promise<DocumentLoader>>();
+  const scopeFor = async (username: string): Promise<FetchScope> => {
+    let loader = loaders.get(username);
+    if (!loader) {
+      loader = ctx.getDocumentLoader({ identifier: username }).then((signed) => politeness.wrap(signed));
+      loaders.set(username, loader);
+    }
+    return { ctx, documentLoader: await loader };
+  };
+
+  const followed = await listFollowedRemoteAccounts(core);
+  tally.accounts = followed.length;
+  // Not "newer than the newest post we have from them": a post delivered after we came back (a peer's retry)
+  // would hide the ones before it that its server gave up on. Everything since we went away is read.
+  const cutoff = Math.max(floor, input.since.getTime() - bounds.marginMs);
+  await inPool(followed, bounds.concurrency, signal, async (entry) => {
+    await catchUpOutbox(await scopeFor(entry.followerUsername), entry, cutoff, bounds, signal, tally).catch(() => {
+      tally.failures++;
+    });
+  });
+
+  const repliesSince = new Date(now - bounds.repliesWindowMs);
+  const known = await listKnownRemoteRepliesToLocalStatuses(core, repliesSince, {
+    limitStatuses: bounds.maxReplyRoots,
+    limitPerStatus: bounds.maxRepliesPerRoot,
+  });
+  await inPool(known, bounds.concurrency, signal, async (reply) => {
+    await catchUpReplies(await scopeFor(reply.localUsername), reply, bounds, signal, tally).catch(() => {
+      tally.failures++;
+    });
+  });
+
+  return {
+    reason: input.reason,
+    since: input.since.toISOString(),
+    ...tally,
+    durationMs: Math.round(performance.now() - started),
+  };
+}

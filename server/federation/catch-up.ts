@@ -1,0 +1,177 @@
+import type { Federation } from "@fedify/fedify";
+import { getLogger } from "@logtape/logtape";
+import { readLastReachableAt, recordReachableAt } from "../core/catch-up-state.ts";
+import type { CoreContext } from "../core/context.ts";
+import type { TunnelStatus, TunnelWatch } from "../tunnel/status.ts";
+import { runCatchUp, type CatchUpBounds, type CatchUpSummary } from "./catch-up-run.ts";
+
+const logger = getLogger(["hearth", "federation", "catch-up"]);
+
+/**
+ * Catching up after being away. A home computer sleeps, loses its network, or has its tunnel drop, and
+ * peers give up delivering to it (GoToSocial after minutes, snac2 after about two hours, Mastodon after
+ * days). So when Hearth comes back, at start, when a timer shows that the computer slept, or when the
+ * tunnel is up again, it reads what it missed (catch-up-run.ts) in the background.
+ */
+
+export interface CatchUpTiming extends CatchUpBounds {
+  /** How often the instance notes that it is awake and reachable, and looks for a gap. */
+  heartbeatMs: number;
+  /** A heartbeat this much later than due means the computer slept (or the process was frozen). */
+  sleepGapMs: number;
+  /** Away for less than this, peers' own retries bring what we missed: no catch-up. */
+  minAwayMs: number;
+  /** The first catch-up waits this long after start, so it does not slow starting up. */
+  startDelayMs: number;
+}
+
+export const CATCH_UP_TIMING: CatchUpTiming = {
+  heartbeatMs: 60_000,
+  sleepGapMs: 3 * 60_000,
+  minAwayMs: 2 * 60_000,
+  startDelayMs: 5_000,
+  marginMs: 15 * 60_000,
+  maxAgeMs: 7 * 24 * 3_600_000,
+  maxItemsPerAccount: 200,
+  repliesWindowMs: 3 * 24 * 3_600_000,
+  maxReplyRoots: 20,
+  maxRepliesPerRoot: 20,
+  maxItemsPerRepliesCollection: 40,
+  concurrency: 4,
+  perHostIntervalMs: 1_000,
+};
+
+export interface CatchUpDependencies {
+  federation: Federation<CoreContext>;
+  core: CoreContext;
+  origin(): string;
+  /** Peers reach us only while the tunnel is connected (unless there is none). */
+  tunnel?: TunnelWatch;
+  timing?: Partial<CatchUpTiming>;
+}
+
+export interface CatchUp {
+  /** Resolves once the catch-up at start (and any other asked for meanwhile) has finished. */
+  whenIdle(): Promise<void>;
+  /** The figures of the last catch-up that finished. */
+  lastSummary(): CatchUpSummary | undefined;
+  /** Stops the timers and a catch-up under way, and notes that we were reachable until now. */
+  stop(): Promise<void>;
+}
+
+function isReachableThrough(status: TunnelStatus | undefined): boolean {
+  return status === undefined || status.mode === "off" || status.state === "connected";
+}
+
+export function startCatchUp(deps: CatchUpDependencies): CatchUp {
+  const timing: CatchUpTiming = { ...CATCH_UP_TIMING, ...deps.timing };
+  const { core } = deps;
+  const stopping = new AbortController();
+  let lastSummary: CatchUpSummary | undefined;
+  let running: Promise<void> | undefined;
+  /** A catch-up asked for while one runs: the next run reads back to the earliest time asked. */
+  let pending: { reason: string; since: Date } | undefined;
+  const isReachable = () => isReachableThrough(deps.tunnel?.status());
+
+  async function drain(): Promise<void> {
+    while (pending && !stopping.signal.aborted) {
+      const { reason, since } = pending;
+      pending = undefined;
+      try {
+        const ctx = deps.federation.createContext(new URL(deps.origin()), core);
+        const summary = await runCatchUp(ctx, { reason, since, bounds: timing, signal: stopping.signal });
+        lastSummary = summary;
+        logger.info(
+          "Caught up ({reason}): {itemsRead} items read from {accounts} followed accounts, {postsStored} posts and {repliesStored} replies stored, {failures} unreadable, in {durationMs} ms",
+          { ...summary },
+        );
+      } catch (error) {
+        logger.warn("Catching up ({reason}) failed: {error}", { reason, error });
+      }
+    }
+  }
+
+  function request(reason: string, since: Date): void {
+    if (stopping.signal.aborted) return;
+    const earliest = pending === undefined || since < pending.since ? since : pending.since;
+    pending = { reason: pending ? `${pending.reason}+${reason}` : reason, since: earliest };
+    running ??= drain().finally(() => {
+      running = undefined;
+    });
+  }
+
+  // Read before anything records a new time: this is when we were last reachable before this start.
+  let lastReachableAt: Date | null = null;
+  const starting = readLastReachableAt(core).then(
+    (at) => {
+      lastReachableAt = at;
+    },
+    (error: unknown) => logger.warn("Cannot read when the instance was last reachable: {error}", { error }),
+  );
+  const noteReachable = (at: Date) => {
+    lastReachableAt = at;
+    recordReachableAt(core, at).catch((error: unknown) => logger.warn("Cannot record that the instance is reachable: {error}", { error }));
+  };
+
+  let startDecided: () => void = () => undefined;
+  const atStart = new Promise<void>((resolve) => {
+    startDecided = resolve;
+  });
+  const startTimer = setTimeout(() => {
+    void starting.then(() => {
+      // Never reachable before (a new instance): nothing was missed.
+      const away = lastReachableAt;
+      if (away && core.clock.now().getTime() - away.getTime() >= timing.minAwayMs) request("start", away);
+      if (isReachable()) noteReachable(core.clock.now());
+      startDecided();
+    });
+  }, timing.startDelayMs);
+
+  // Wall-clock time on purpose: the monotonic clock stands still while the computer sleeps.
+  let lastTick = Date.now();
+  const heartbeat = setInterval(() => {
+    const now = Date.now();
+    const late = now - lastTick - timing.heartbeatMs;
+    lastTick = now;
+    if (late >= timing.sleepGapMs) {
+      logger.info("The computer was asleep for about {minutes} minutes; catching up", { minutes: Math.round(late / 60_000) });
+      request("woke", lastReachableAt ?? new Date(now - late));
+    }
+    if (isReachable()) noteReachable(core.clock.now());
+  }, timing.heartbeatMs);
+  heartbeat.unref();
+
+  // The tunnel coming back after a while down: peers could not reach us meanwhile. At start the tunnel
+  // connects for the first time, which the catch-up at start already covers.
+  let wasReachable = true;
+  const stopWatchingTunnel = deps.tunnel?.onStatus((status) => {
+    const reachable = isReachableThrough(status);
+    const now = core.clock.now();
+    if (wasReachable && !reachable) noteReachable(now);
+    if (!wasReachable && reachable) {
+      const since = lastReachableAt;
+      if (since && now.getTime() - since.getTime() >= timing.minAwayMs) request("tunnel", since);
+      noteReachable(now);
+    }
+    wasReachable = reachable;
+  });
+
+  return {
+    async whenIdle() {
+      await atStart;
+      while (running) await running;
+    },
+    lastSummary: () => lastSummary,
+    async stop() {
+      stopping.abort();
+      clearTimeout(startTimer);
+      clearInterval(heartbeat);
+      startDecided();
+      stopWatchingTunnel?.();
+      await running;
+      await starting;
+      // A clean stop: we were reachable until now, so the next start reads back only to here.
+      if (isReachable()) await recordReachableAt(core, core.clock.now()).catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import type { InboxContext } from "@fedify/fedify";
+import { Note, type Create } from "@fedify/vocab";
+import type { CoreContext } from "../../core/context.ts";
+import { recordRemoteVote } from "../../core/polls.ts";
+import { loadStatusParts } from "../../core/status-parts.ts";
+import { isStatusObject } from "../convert/note-to-status-record.ts";
+import { rawObjectWithId } from "../convert/raw-json.ts";
+import { accountOfActivityActor } from "../remote-actors.ts";
+import { localStatusOf, storeRemoteStatusObject } from "../remote-statuses.ts";
+import { activityLoaders } from "./loaders.ts";
+
+/**
+ * A vote on one of our polls arrives as Create(Note) whose name is the option and whose inReplyTo is the
+ * Question (Mastodon's and Misskey's shape). Counted once; our poll's new tallies then go to its audience.
+ */
+async function recordVote(ctx: InboxContext<CoreContext>, create: Create, note: Note): Promise<boolean> {
+  const name = note.name === null ? "" : String(note.name);
+  if (name === "" || !note.id) return false;
+  const question = await localStatusOf(ctx, note.replyTargetId);
+  const parts = question ? await loadStatusParts(ctx.data, question.id) : undefined;
+  if (!parts?.poll) return false;
+  const voter = await accountOfActivityActor(ctx, create);
+  if (!voter || voter.uri === null || !note.attributionIds.some((id) => id.href === voter.uri)) return true;
+  const vote = await recordRemoteVote(ctx.data, { accountId: voter.id, pollId: parts.poll.row.id, choice: parts.poll.options.indexOf(name), uri: note.id.href });
+  if (vote) await ctx.data.ports.outbound.publish({ type: "status.updated", statusId: parts.status.id });
+  return true;
+}
+
+/**
+ * Create of a Note, Question, Article or Page. The object must live on its sender's origin: an embedded
+ * object claiming another origin is fetched from there instead (Fedify's crossOrigin check), and then
+ * refused unless it is the sender's own. Only then is the sender stored and the status with it.
+ */
+export async function onCreate(ctx: InboxContext<CoreContext>, create: Create): Promise<void> {
+  // The raw JSON first: reading the object can replace it with a fetched copy.
+  const raw = await create.toJsonLd();
+  const object = await create.getObject(activityLoaders(ctx));
+  if (!object?.id || !create.actorId || object.id.origin !== create.actorId.origin) return;
+  if (object instanceof Note && object.name !== null && (await recordVote(ctx, create, object))) return;
+  if (!isStatusObject(object)) return;
+  const author = await accountOfActivityActor(ctx, create);
+  if (!author) return;
+  await storeRemoteStatusObject(ctx, object, author, { raw: rawObjectWithId(object.id.href, raw, await object.toJsonLd()) });
+}

@@ -1,0 +1,49 @@
+import type { InboxContext } from "@fedify/fedify";
+import { Activity, Announce, Block, EmojiReact, Follow, Like, type Undo } from "@fedify/vocab";
+import { recordBlockUndone } from "../../core/blocks.ts";
+import type { CoreContext } from "../../core/context.ts";
+import { removeFavourite } from "../../core/interactions.ts";
+import { findAccountByUri } from "../../core/remote-accounts.ts";
+import { recordRemoteUnannounce, recordRemoteUnreact } from "../../core/remote-interactions.ts";
+import { reactionOf } from "../convert/reaction.ts";
+import { localAccountOf, localStatusOf } from "../remote-statuses.ts";
+import { onUndoFollow } from "./follow.ts";
+import { activityLoaders } from "./loaders.ts";
+
+/**
+ * Undo of the sender's own Follow, Like (a favourite or a Misskey reaction), Announce, Block or EmojiReact,
+ * dispatched by the type of the embedded object. When the object is only an id that does not dereference
+ * (Like ids rarely do), whatever of the sender's carries that id is undone.
+ */
+export async function onUndo(ctx: InboxContext<CoreContext>, undo: Undo): Promise<void> {
+  const actorId = undo.actorId;
+  if (!actorId) return;
+  const object = await undo.getObject(activityLoaders(ctx));
+  if (object instanceof Follow || object === null) {
+    await onUndoFollow(ctx, undo, object instanceof Follow ? object : null);
+  }
+  const account = await findAccountByUri(ctx.data, actorId.href);
+  if (!account || account.domain === null) return;
+  const uri = undo.objectId?.href ?? null;
+  if (object === null) {
+    await removeFavourite(ctx.data, { accountId: account.id, uri: uri ?? undefined });
+    await recordRemoteUnannounce(ctx.data, { accountId: account.id, uri });
+    await recordRemoteUnreact(ctx.data, { accountId: account.id, uri });
+    await recordBlockUndone(ctx.data, { accountId: account.id, uri });
+    return;
+  }
+  // Only one's own act can be undone.
+  if (!(object instanceof Activity) || object.actorId?.href !== actorId.href) return;
+  if (object instanceof Like || object instanceof EmojiReact) {
+    const status = await localStatusOf(ctx, object.objectId);
+    const reaction = await reactionOf(object, await object.toJsonLd(), ctx.contextLoader);
+    if (object instanceof Like && !reaction) await removeFavourite(ctx.data, { accountId: account.id, uri: uri ?? undefined, statusId: uri ? undefined : status?.id });
+    else await recordRemoteUnreact(ctx.data, { accountId: account.id, uri, statusId: status?.id ?? null, name: reaction?.name ?? null });
+  } else if (object instanceof Announce) {
+    const status = await localStatusOf(ctx, object.objectId);
+    await recordRemoteUnannounce(ctx.data, { accountId: account.id, uri, statusId: status?.id ?? null });
+  } else if (object instanceof Block) {
+    const target = await localAccountOf(ctx, object.objectId);
+    await recordBlockUndone(ctx.data, { accountId: account.id, uri, targetAccountId: target?.id ?? null });
+  }
+}

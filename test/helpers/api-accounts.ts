@@ -1,0 +1,34 @@
+import { createRestAPIClient, type mastodon } from "masto";
+import { insertLocalAccount, prepareLocalAccount, type AccountRow } from "../../server/core/accounts.ts";
+import type { CoreContext } from "../../server/core/context.ts";
+import { issueCliToken } from "../../server/core/tokens.ts";
+
+/** A person using the client API: their account, a token and a masto client on the instance's URL. */
+export interface ApiUser {
+  account: AccountRow;
+  token: string;
+  client: mastodon.rest.Client;
+  /** A raw request with the token, for what masto does not show (status codes, Link headers). */
+  request(path: string, init?: RequestInit): Promise<Response>;
+}
+
+export async function apiUser(core: CoreContext, url: string, account: AccountRow, scopes: readonly string[] = ["read", "write", "follow"]): Promise<ApiUser> {
+  const { token } = await issueCliToken(core, account.id, scopes);
+  return {
+    account,
+    token,
+    client: createRestAPIClient({ url, accessToken: token }),
+    request: (path, init = {}) => fetch(`${url}${path}`, { ...init, headers: { Authorization: `Bearer ${token}`, ...init.headers } }),
+  };
+}
+
+/** Another person on the same instance (a member, as the owner would invite). */
+export async function addLocalAccount(core: CoreContext, username: string): Promise<AccountRow> {
+  const prepared = await prepareLocalAccount({ username, password: "correct horse battery staple", role: "member" });
+  return core.db.transaction().execute((trx) => insertLocalAccount(core, trx, prepared));
+}
+
+/** A JSON request body with its content type. */
+export function jsonBody(method: string, body: unknown): RequestInit {
+  return { method, headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
+}

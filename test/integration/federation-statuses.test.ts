@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { favouriteStatus, reblogStatus, unfavouriteStatus, unreblogStatus } from "../../server/core/interactions.ts";
+import { voteOnPoll } from "../../server/core/polls.ts";
+import { deleteStatus, editStatus, postStatus } from "../../server/core/statuses.ts";
+import { findStatusByUri, getStatusRow } from "../../server/core/status-store.ts";
+import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
+import { accountOn, arrivedOn, drained, follow, homeFeed, notificationsOf, statusUri } from "../helpers/federation-statuses.ts";
+import { waitFor } from "../helpers/wait-for.ts";
+
+const AP = { Accept: "application/activity+json" };
+
+async function getJson(url: string, headers: Record<string, string> = AP): Promise<Record<string, unknown>> {
+  const response = await fetch(url, { headers });
+  expect(response.status, `GET ${url}`).toBe(200);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+function post(instance: TestInstance, text: string, extra: Partial<Parameters<typeof postStatus>[1]> = {}) {
+  return postStatus(instance.core, { accountId: instance.owner.id, text, ...extra }, { origin: instance.url });
+}
+
+describe("federation on loopback: statuses travel between instances", () => {
+  let group: InstanceGroup;
+  let alice: TestInstance;
+  let bob: TestInstance;
+  let carol: TestInstance;
+
+  beforeAll(async () => {
+    group = await startInstances([{ username: "alice" }, { username: "bob" }, { username: "carol", locked: true }]);
+    [alice, bob, carol] = group.instances as [TestInstance, TestInstance, TestInstance];
+    await follow(alice, bob);
+    // carol is locked: alice's follow waits for her approval, which the helper gives.
+    await follow(alice, carol);
+  });
+  afterAll(() => group?.close());
+
+  it("bob posts and the post reaches alice's home timeline, with its hashtag and mention of her", async () => {
+    const status = await post(bob, `Good morning #garden @alice@${alice.host}`);
+    const arrived = await arrivedOn(alice, statusUri(bob, status), "bob's post");
+    expect(arrived).toMatchObject({ visibility: "public", local: 0, url: `${bob.url}/@bob/${status.id}` });
+    expect(arrived.content).toContain("Good morning");
+    await waitFor(async () => (await homeFeed(alice)).some((row) => row.id === arrived.id), { what: "bob's post in alice's home" });
+    await waitFor(async () => (await notificationsOf(alice)).some((n) => n.type === "mention" && n.statusId === arrived.id), { what: "alice's mention" });
+    const tags = await alice.core.db.selectFrom("status_tags").innerJoin("tags", "tags.id", "status_tags.tag_id").select("tags.name").where("status_id", "=", arrived.id).execute();
+    expect(tags.map((tag) => tag.name)).toEqual(["garden"]);
+    // Public posts are in bob's outbox, as a Create of the Note that also dereferences on its own.
+    const outbox = await getJson(`${bob.actorUri}/outbox?cursor=`);
+    const created = (outbox.orderedItems as Array<{ type: string; object: { id: string } }>).find((item) => item.object.id === statusUri(bob, status));
+    expect(created?.type).toBe("Create");
+    const note = await getJson(statusUri(bob, status));
+    expect(note).toMatchObject({ id: statusUri(bob, status), type: "Note", attributedTo: bob.actorUri, to: ["https://www.w3.org/ns/activitystreams#Public"] });
+  });
+
+  it("alice replies and bob has the reply threaded under his post, and is notified", async () => {
+    const original = await post(bob, "What are you planting?");
+    const originalOnAlice = await arrivedOn(alice, statusUri(bob, original));
+    const reply = await post(alice, `@bob@${bob.host} Leeks, as always`, { inReplyToId: originalOnAlice.id });
+    const replyOnBob = await arrivedOn(bob, statusUri(alice, reply), "alice's reply");
+    expect(replyOnBob.in_reply_to_id).toBe(original.id);
+    expect(replyOnBob.conversation_id).toBe((await getStatusRow(bob.core, original.id))?.conversation_id);
+    await waitFor(async () => (await notificationsOf(bob)).some((n) => n.type === "mention" && n.from === alice.actorUri), { what: "bob's mention" });
+    // The reply is listed in the replies collection of bob's post.
+    const replies = await getJson(`${statusUri(bob, original)}/replies?cursor=`);
+    expect(JSON.stringify(replies)).toContain(statusUri(alice, reply));
+  });
+
+  it("a favourite and a boost arrive as notifications, and taking them back removes them", async () => {
+    const status = await post(bob, "Compost is alive");
+    const onAlice = await arrivedOn(alice, statusUri(bob, status));
+    await favouriteStatus(alice.core, alice.owner.id, onAlice.id, { origin: alice.url });
+    await reblogStatus(alice.core, alice.owner.id, onAlice.id);
+    const kinds = async () => (await notificationsOf(bob)).filter((n) => n.statusId === status.id && n.from === alice.actorUri).map((n) => n.type).sort();
+    await waitFor(async () => (await kinds()).join() === "favourite,reblog", { what: "the favourite and boost notifications" });
+    expect(await bob.core.db.selectFrom("favourites").select("id").where("status_id", "=", status.id).execute()).toHaveLength(1);
+    expect(await bob.core.db.selectFrom("statuses").select("id").where("reblog_of_id", "=", status.id).execute()).toHaveLength(1);
+
+    await unfavouriteStatus(alice.core, alice.owner.id, onAlice.id);
+    await unreblogStatus(alice.core, alice.owner.id, onAlice.id);
+    await waitFor(async () => (await kinds()).length === 0, { what: "the notifications to go" });
+    expect(await bob.core.db.selectFrom("statuses").select("id").where("reblog_of_id", "=", status.id).execute()).toHaveLength(0);
+  });
+
+  it("an edit and a deletion propagate", async () => {
+    const status = await post(bob, "Tomatoes are ripe");
+    const uri = statusUri(bob, status);
+    await arrivedOn(alice, uri);
+    await editStatus(bob.core, { accountId: bob.owner.id, statusId: status.id, text: "Tomatoes are ripe and red", spoilerText: "food" }, { origin: bob.url });
+    const edited = await waitFor(async () => {
+      const row = await findStatusByUri(alice.core, uri);
+      return row?.edited_at ? row : undefined;
+    }, { what: "the edit on alice's side" });
+    expect(edited.content).toContain("ripe and red");
+    expect(edited.spoiler_text).toBe("food");
+    expect(await alice.core.db.selectFrom("status_edits").select("id").where("status_id", "=", edited.id).execute()).toHaveLength(1);
+
+    await deleteStatus(bob.core, bob.owner.id, status.id);
+    await waitFor(async () => (await findStatusByUri(alice.core, uri)) === undefined, { what: "the deletion on alice's side" });
+    const note = await fetch(uri, { headers: AP });
+    expect(note.status).toBe(404);
+  });
+
+  it("a poll is voted on and both sides agree on the counts", async () => {
+    const status = await post(bob, "Which is best?", { poll: { options: ["Leeks", "Beans", "Squash"], expiresIn: 3600 } });
+    const onAlice = await arrivedOn(alice, statusUri(bob, status));
+    const pollOnAlice = await alice.core.db.selectFrom("polls").selectAll().where("status_id", "=", onAlice.id).executeTakeFirstOrThrow();
+    expect(JSON.parse(pollOnAlice.options_json)).toEqual(["Leeks", "Beans", "Squash"]);
+    await voteOnPoll(alice.core, alice.owner.id, pollOnAlice.id, [1], { origin: alice.url });
+
+    const pollOnBob = await bob.core.db.selectFrom("polls").selectAll().where("status_id", "=", status.id).executeTakeFirstOrThrow();
+    await waitFor(async () => (await bob.core.db.selectFrom("poll_votes").select("choice").where("poll_id", "=", pollOnBob.id).execute()).length === 1, {
+      what: "alice's vote on bob's side",
+    });
+    const votes = await bob.core.db.selectFrom("poll_votes").select("choice").where("poll_id", "=", pollOnBob.id).execute();
+    expect(votes).toEqual([{ choice: 1 }]);
+    // bob's Update(Question) carries the tallies back; alice's copy agrees with bob's count.
+    await drained(bob, alice);
+    const tallies = await alice.core.db.selectFrom("polls").select(["cached_tallies_json", "voters_count"]).where("id", "=", pollOnAlice.id).executeTakeFirstOrThrow();
+    expect(JSON.parse(tallies.cached_tallies_json ?? "[]")).toEqual([0, 1, 0]);
+    expect(tallies.voters_count).toBe(1);
+    const question = await getJson(statusUri(bob, status));
+    expect(question).toMatchObject({ type: "Question", votersCount: 1 });
+    expect((question.oneOf as Array<{ name: string; replies: { totalItems: number } }>).map((o) => o.replies.totalItems)).toEqual([0, 1, 0]);
+  });
+
+  it("a locked account's followers-only post reaches its approved follower, and nobody else", async () => {
+    await accountOn(bob, carol);
+    const status = await post(carol, "Just for friends", { visibility: "private" });
+    const onAlice = await arrivedOn(alice, statusUri(carol, status), "carol's followers-only post");
+    expect(onAlice.visibility).toBe("private");
+    await waitFor(async () => (await homeFeed(alice)).some((row) => row.id === onAlice.id), { what: "carol's post in alice's home" });
+    await drained(carol, bob);
+    expect(await findStatusByUri(bob.core, statusUri(carol, status))).toBeUndefined();
+    // Not in the outbox, and not to an anonymous fetch.
+    expect((await fetch(statusUri(carol, status), { headers: AP })).status).toBe(404);
+    const outbox = await getJson(`${carol.actorUri}/outbox?cursor=`);
+    expect(JSON.stringify(outbox)).not.toContain(statusUri(carol, status));
+  });
+
+  it("a direct message reaches whom it mentions, never the author's followers", async () => {
+    const status = await post(bob, `@carol@${carol.host} a secret`, { visibility: "direct" });
+    const onCarol = await arrivedOn(carol, statusUri(bob, status), "bob's direct message");
+    expect(onCarol.visibility).toBe("direct");
+    await drained(bob, alice);
+    expect(await findStatusByUri(alice.core, statusUri(bob, status))).toBeUndefined();
+    await waitFor(async () => (await notificationsOf(carol)).some((n) => n.type === "mention" && n.statusId === onCarol.id), { what: "carol's mention" });
+  });
+});
