@@ -75,9 +75,11 @@ export function createNotificationFeed(options: NotificationFeedOptions): Notifi
 
   async function catchUp(): Promise<void> {
     held ??= [];
+    let isFirstStart = false;
     try {
       if (lastSeenId === null) {
         // The first start: what is already there is old news, and becomes the starting point.
+        isFirstStart = true;
         const [newest] = await options.client.notifications({ limit: 1 });
         if (newest && lastSeenId === null) {
           lastSeenId = newest.id;
@@ -92,8 +94,24 @@ export function createNotificationFeed(options: NotificationFeedOptions): Notifi
     } finally {
       const waiting = held;
       held = undefined;
-      if (isRunning && waiting.length > 0) handOn(waiting, "live");
+      // What came over the stream arrived after it opened: new, even if the first start's question already
+      // counted it among the old news.
+      if (isRunning && waiting.length > 0) {
+        if (isFirstStart) handOnLive(waiting);
+        else handOn(waiting, "live");
+      }
     }
+  }
+
+  function handOnLive(batch: NotificationView[]): void {
+    const fresh = batch.filter((notification, index) => batch.findIndex((other) => other.id === notification.id) === index);
+    if (fresh.length === 0) return;
+    const newest = fresh.reduce((a, b) => (isNewerId(b.id, a.id) ? b : a));
+    if (isNewerId(newest.id, lastSeenId)) {
+      lastSeenId = newest.id;
+      options.onLastSeen(newest.id);
+    }
+    options.onNotifications(fresh, "live");
   }
 
   function connect(): void {

@@ -14,7 +14,7 @@
 //   code cannot be loaded from inside one.
 // - Development (`npm start`): a Node child process on the pinned Node 24 of node_modules/node, which runs
 //   the server's TypeScript directly (type stripping), as `npm run serve` does; the packaged app runs the
-//   server compiled to JavaScript (build/compile-server.cjs), not depending on Electron's Node to strip types.
+//   server compiled to JavaScript (build/compile-server.mjs), not depending on Electron's Node to strip types.
 // Both speak the same messages (server-protocol.ts), so the shell above them is one code path.
 import { spawn } from "node:child_process";
 import type { SpawnedProcess } from "./server-process.ts";
@@ -36,9 +36,36 @@ export function entryEnvironment(base: NodeJS.ProcessEnv, cliModulePath: string,
   return env;
 }
 
+/**
+ * Passes the server's output on to the shell's own, for a person who started Hearth from a terminal. The
+ * server never writes to the shell's terminal directly: if that goes away (a closed terminal, a Windows GUI
+ * app without a console), the writes fail here, harmlessly, instead of failing the server's logging.
+ * The server keeps its own log in the data directory either way.
+ */
+export function forwardOutput(from: NodeJS.ReadableStream | null | undefined, to: NodeJS.WritableStream & { destroyed?: boolean }): void {
+  if (!from) return;
+  // One error listener per target, however many servers (restarts) write to it.
+  if (!brokenTargets.has(to)) {
+    brokenTargets.set(to, false);
+    to.on("error", () => brokenTargets.set(to, true));
+  }
+  from.on("data", (chunk: Buffer | string) => {
+    if (brokenTargets.get(to) || to.destroyed) return;
+    try {
+      to.write(chunk);
+    } catch {
+      brokenTargets.set(to, true);
+    }
+  });
+}
+
+const brokenTargets = new WeakMap<NodeJS.WritableStream, boolean>();
+
 export function nodeChildLauncher(options: { nodeBinary: string; entryPath: string; env: Record<string, string> }): ServerLauncher {
   return () => {
-    const child = spawn(options.nodeBinary, [options.entryPath], { stdio: ["ignore", "inherit", "inherit", "ipc"], env: options.env });
+    const child = spawn(options.nodeBinary, [options.entryPath], { stdio: ["ignore", "pipe", "pipe", "ipc"], env: options.env });
+    forwardOutput(child.stdout, process.stdout);
+    forwardOutput(child.stderr, process.stderr);
     const exitListeners: Array<(code: number | null, signal: string | null) => void> = [];
     let exit: { code: number | null; signal: string | null } | undefined;
     const onExit = (code: number | null, signal: string | null) => {
@@ -67,17 +94,21 @@ export function nodeChildLauncher(options: { nodeBinary: string; entryPath: stri
 
 /** The parts of Electron's UtilityProcess used here (typed locally so this file loads without Electron). */
 interface UtilityProcessLike {
+  readonly stdout: NodeJS.ReadableStream | null;
+  readonly stderr: NodeJS.ReadableStream | null;
   postMessage(message: unknown): void;
   on(event: "message", listener: (message: unknown) => void): unknown;
   on(event: "exit", listener: (code: number) => void): unknown;
   kill(): boolean;
 }
 
-type UtilityFork = (modulePath: string, args: string[], options: { env: Record<string, string>; stdio: "inherit"; serviceName: string }) => UtilityProcessLike;
+type UtilityFork = (modulePath: string, args: string[], options: { env: Record<string, string>; stdio: "pipe"; serviceName: string }) => UtilityProcessLike;
 
 export function utilityProcessLauncher(options: { fork: UtilityFork; entryPath: string; env: Record<string, string> }): ServerLauncher {
   return () => {
-    const child = options.fork(options.entryPath, [], { env: options.env, stdio: "inherit", serviceName: "Hearth server" });
+    const child = options.fork(options.entryPath, [], { env: options.env, stdio: "pipe", serviceName: "Hearth server" });
+    forwardOutput(child.stdout, process.stdout);
+    forwardOutput(child.stderr, process.stderr);
     let exitCode: number | undefined;
     const exitListeners: Array<(code: number | null, signal: string | null) => void> = [];
     child.on("exit", (code: number) => {

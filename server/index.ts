@@ -1,4 +1,6 @@
+import type { IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { createAdaptorServer, type HttpBindings } from "@hono/node-server";
 import { getLogger } from "@logtape/logtape";
@@ -7,6 +9,7 @@ import { createCoreContext, type CoreContext } from "./core/context.ts";
 import { fixCanonicalOrigin, getInstance, normaliseOrigin } from "./core/instance.ts";
 import { getTunnelSettings, saveTunnelSettings, tunnelSettingsView, type TunnelMode } from "./core/tunnel-settings.ts";
 import { lateBoundPorts } from "./core/ports.ts";
+import { startStatusScheduler } from "./core/scheduled-statuses.ts";
 import { openSqlite } from "./db/connection.ts";
 import { lockDataDirectory } from "./db/data-dir-lock.ts";
 import { schedulePruning } from "./db/fedify-cache-pruning.ts";
@@ -20,12 +23,15 @@ import { createOutboundPort } from "./federation/outbound.ts";
 import { createRemoteLookup } from "./federation/remote-actors.ts";
 import { isPrivateHost } from "./federation/private-hosts.ts";
 import { startPushDelivery } from "./api/push/delivery.ts";
+import { createStreamPayloads } from "./api/streaming/payloads.ts";
+import { createStreamingService } from "./api/streaming/service.ts";
 import { createApp } from "./http/app.ts";
 import { startMediaCleanup } from "./media/cleanup.ts";
 import { PUBLISHED_SIZE_LIMITS, type MediaSizeLimits } from "./media/media-types.ts";
 import { createMediaStorage, mediaRootOf } from "./media/storage.ts";
 import { createRemoteMediaCache } from "./media/remote-cache.ts";
 import { createMediaUploads } from "./media/uploads.ts";
+import { startLinkPreviews, type LinkPreviewTiming } from "./link-previews/worker.ts";
 import type { RateLimits } from "./http/rate-limit.ts";
 import { createTunnelManager, type TunnelTiming } from "./tunnel/manager.ts";
 import type { TunnelControl, TunnelWatch } from "./tunnel/status.ts";
@@ -53,6 +59,8 @@ export interface InstanceOptions {
   deliveryTiming?: DeliveryTiming;
   /** Tests only: catching up after being away without the waits that are polite to peers. */
   catchUp?: Partial<CatchUpTiming>;
+  /** Tests only: link previews without the spread of remote statuses' fetches over a minute. */
+  linkPreviews?: Partial<LinkPreviewTiming>;
 }
 
 /** The tunnel as `hearth serve` (or the desktop app) asks for it. What is given is stored; the rest is as stored. */
@@ -165,6 +173,9 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
 
     let handle: RequestHandler = () => new Response("Hearth is starting", { status: 503 });
     const server = createAdaptorServer({ fetch: (request: Request, env) => handle(request, env as HttpBindings) });
+    // The streaming API's WebSocket arrives as an HTTP upgrade, which Hono never sees; bound once the API exists.
+    let handleUpgrade = (_request: IncomingMessage, socket: Duplex, _head: Buffer): void => void socket.destroy();
+    server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => handleUpgrade(request, socket, head));
     const address = await listen(server, host, port);
     const localUrl = urlFor(host, address.port);
     // cloudflared reaches the server on loopback even when it listens on every interface.
@@ -203,6 +214,20 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
     // Web Push: new notifications go to the phones that subscribed (stopped before the database closes).
     const pushDelivery = startPushDelivery({ core, origin, allowPrivateNetwork, isPrivateHost });
     cleanups.push(() => pushDelivery.stop());
+    // Scheduled statuses are posted, and polls ended, when their time comes (stopped before the database closes).
+    const statusScheduler = startStatusScheduler(core, { origin });
+    cleanups.push(() => statusScheduler.stop());
+    // Link preview cards for statuses posted, arrived or edited (stopped before the database closes).
+    const linkPreviews = startLinkPreviews({
+      core,
+      storage: mediaStorage,
+      origin,
+      localUrl,
+      allowPrivateNetwork,
+      matrixLimit: mediaLimits.imageMatrixLimit,
+      timing: options.linkPreviews,
+    });
+    cleanups.push(() => linkPreviews.stop());
     const queueStop = new AbortController();
     // Queued work (deliveries, inbox activities) runs with core as its context data, as requests do.
     const queueRunning = federation.startQueue(core, { signal: queueStop.signal });
@@ -236,6 +261,11 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
       localServiceUrl: tunnelTarget,
     };
 
+    const streaming = createStreamingService({ core, payloads: createStreamPayloads(core, origin) });
+    handleUpgrade = streaming.handleUpgrade;
+    // Runs before the server's close, which would otherwise wait for the open streams.
+    cleanups.push(() => streaming.close());
+
     const app = createApp({
       core,
       federation,
@@ -245,6 +275,7 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
       rendererDir: options.rendererDir ?? DEFAULT_RENDERER_DIR,
       dataDir: options.dataDir,
       rateLimits: options.rateLimits,
+      streaming: streaming.routes,
       isSetUp: async () => (instance ??= await getInstance(core)) !== undefined,
       media: { storage: mediaStorage, uploads: mediaUploads, remoteCache: remoteMediaCache, limits: mediaLimits },
     });

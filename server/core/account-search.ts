@@ -101,13 +101,11 @@ export async function searchAccounts(ctx: CoreContext, search: AccountSearch): P
     if (search.followingOnly && viewerId !== null) {
       builder = builder.where("id", "in", (eb) => eb.selectFrom("follows").select("target_account_id").where("account_id", "=", viewerId).where("state", "=", "accepted"));
     }
-    const followedFirst =
-      viewerId === null
-        ? sql<number>`0`
-        : sql<number>`exists (select 1 from follows where follows.account_id = ${viewerId} and follows.target_account_id = accounts.id)`;
+    builder = builder.orderBy(sql`lower(username) = ${words.toLowerCase()}`, "desc");
+    if (viewerId !== null) {
+      builder = builder.orderBy(sql`exists (select 1 from follows where follows.account_id = ${viewerId} and follows.target_account_id = accounts.id)`, "desc");
+    }
     rows = await builder
-      .orderBy(sql`lower(username) = ${words.toLowerCase()}`, "desc")
-      .orderBy(followedFirst, "desc")
       .orderBy(sql`domain is null`, "desc")
       .orderBy("id", "desc")
       .limit(search.limit + 1)

@@ -69,3 +69,13 @@ export async function listRemoteVoters(ctx: CoreContext, pollId: string): Promis
     .where("accounts.domain", "is not", null)
     .execute();
 }
+
+/** Accounts that block this one or that it blocks: nothing it sends reaches them, nothing of theirs reaches it. */
+export async function listBlockedEitherWay(ctx: CoreContext, accountId: string): Promise<Set<string>> {
+  const rows = await ctx.db
+    .selectFrom("blocks")
+    .select(["account_id", "target_account_id"])
+    .where((eb) => eb.or([eb("account_id", "=", accountId), eb("target_account_id", "=", accountId)]))
+    .execute();
+  return new Set(rows.map((row) => (row.account_id === accountId ? row.target_account_id : row.account_id)));
+}

@@ -1,6 +1,6 @@
 import { UserError } from "../user-error.ts";
 import type { CoreContext } from "./context.ts";
-import { checkKeyword, createFilter, FILTER_CONTEXTS, getFilterKeyword, type FilterKeywordRow, type FilterRow } from "./filters.ts";
+import { checkKeyword, createFilter, keywordColumns, FILTER_CONTEXTS, getFilterKeyword, type FilterKeywordRow, type FilterRow } from "./filters.ts";
 
 /**
  * The v1 filters API over the v2 model, as Mastodon keeps it for older apps: each v1 filter is one keyword
@@ -71,15 +71,9 @@ export async function updateV1Filter(ctx: CoreContext, accountId: string, keywor
       ? {}
       : { expires_at: input.expiresIn === null ? null : new Date(ctx.clock.now().getTime() + Math.round(input.expiresIn) * 1000).toISOString() }),
   };
+  const keywordChanges = keywordColumns({ keyword: input.phrase, wholeWord: input.wholeWord });
   await ctx.db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable("filter_keywords")
-      .set({
-        ...(input.phrase === undefined ? {} : { keyword: checkKeyword(input.phrase) }),
-        ...(input.wholeWord === undefined ? {} : { whole_word: input.wholeWord ? 1 : 0 }),
-      })
-      .where("id", "=", keywordId)
-      .execute();
+    if (Object.keys(keywordChanges).length > 0) await trx.updateTable("filter_keywords").set(keywordChanges).where("id", "=", keywordId).execute();
     const keywordCount = await trx
       .selectFrom("filter_keywords")
       .select((eb) => eb.fn.countAll<number>().as("count"))

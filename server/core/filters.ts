@@ -122,6 +122,14 @@ export async function getFilter(ctx: CoreContext, accountId: string, filterId: s
   return parts;
 }
 
+/** The keyword columns a change sets: only what it names. */
+export function keywordColumns(change: { keyword?: string; wholeWord?: boolean }): { keyword?: string; whole_word?: number } {
+  return {
+    ...(change.keyword === undefined ? {} : { keyword: checkKeyword(change.keyword) }),
+    ...(change.wholeWord === undefined ? {} : { whole_word: change.wholeWord ? 1 : 0 }),
+  };
+}
+
 async function applyKeywordChanges(ctx: CoreContext, trx: Db, filterId: string, changes: readonly KeywordChange[]): Promise<void> {
   for (const change of changes) {
     if (change.id !== undefined) {
@@ -131,14 +139,8 @@ async function applyKeywordChanges(ctx: CoreContext, trx: Db, filterId: string, 
         await trx.deleteFrom("filter_keywords").where("id", "=", existing.id).execute();
         continue;
       }
-      await trx
-        .updateTable("filter_keywords")
-        .set({
-          ...(change.keyword === undefined ? {} : { keyword: checkKeyword(change.keyword) }),
-          ...(change.wholeWord === undefined ? {} : { whole_word: change.wholeWord ? 1 : 0 }),
-        })
-        .where("id", "=", existing.id)
-        .execute();
+      const columns = keywordColumns(change);
+      if (Object.keys(columns).length > 0) await trx.updateTable("filter_keywords").set(columns).where("id", "=", existing.id).execute();
       continue;
     }
     if (change.destroy) continue;
@@ -223,16 +225,10 @@ export async function updateFilterKeyword(
   keywordId: string,
   input: { keyword?: string; wholeWord?: boolean },
 ): Promise<FilterKeywordRow> {
-  await getFilterKeyword(ctx, accountId, keywordId);
-  const row = await ctx.db
-    .updateTable("filter_keywords")
-    .set({
-      ...(input.keyword === undefined ? {} : { keyword: checkKeyword(input.keyword) }),
-      ...(input.wholeWord === undefined ? {} : { whole_word: input.wholeWord ? 1 : 0 }),
-    })
-    .where("id", "=", keywordId)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const { keyword } = await getFilterKeyword(ctx, accountId, keywordId);
+  const columns = keywordColumns(input);
+  if (Object.keys(columns).length === 0) return keyword;
+  const row = await ctx.db.updateTable("filter_keywords").set(columns).where("id", "=", keywordId).returningAll().executeTakeFirstOrThrow();
   changed(ctx, accountId);
   return row;
 }

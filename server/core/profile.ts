@@ -98,7 +98,9 @@ function storedFields(fields: readonly ProfileField[], origin: string): StoredPr
     .map((field) => ({ name: field.name.trim(), value: fieldValueHtml(field.value, origin), verified_at: null, value_source: field.value.trim() }));
 }
 
-export async function updateProfile(ctx: CoreContext, accountId: string, changes: ProfileChanges, options: { origin: string }): Promise<ProfileUpdate> {
+export async function updateProfile(ctx: CoreContext, accountId: string, input: ProfileChanges, options: { origin: string }): Promise<ProfileUpdate> {
+  // Forms send line breaks as CRLF (multipart always does); the bio keeps them as typed, in one form.
+  const changes = input.note === undefined ? input : { ...input, note: input.note.replace(/\r\n?/g, "\n") };
   checkChanges(changes);
   // The bio is formatted as a post is: paragraphs, links, hashtags and mentions of accounts found.
   const noteHtml = changes.note === undefined ? undefined : (await formatStatusText(ctx, changes.note, { origin: options.origin })).html;

@@ -7,7 +7,7 @@ import type { CoreContext } from "./context.ts";
 import { loadOwnVotes, loadPollTallies, pollOptions, type PollTally } from "./polls.ts";
 import type { CustomEmojiRow } from "./remote-emojis.ts";
 import type { PollRow, StatusRow } from "./status-store.ts";
-import { canViewStatus } from "./status-visibility.ts";
+import { filterVisibleStatuses } from "./status-visibility.ts";
 
 /**
  * Everything the Mastodon Status entity shows for a page of statuses, read in a fixed number of queries
@@ -186,11 +186,11 @@ export async function loadStatusBundle(ctx: CoreContext, rows: readonly StatusRo
   const conversationIds = [...new Set(all.map((row) => row.conversation_id).filter((id): id is string => id !== null))];
   const viewer = viewerId ? await loadViewerState(db, viewerId, ids, conversationIds) : EMPTY_VIEWER;
 
-  const visibleQuotes = new Set<string>();
-  for (const row of all) {
-    const quoted = row.quote_of_id ? statuses.get(row.quote_of_id) : undefined;
-    if (quoted && (await canViewStatus(db, quoted, viewerId))) visibleQuotes.add(quoted.id);
-  }
+  const quoted = all.flatMap((row) => {
+    const target = row.quote_of_id ? statuses.get(row.quote_of_id) : undefined;
+    return target ? [target] : [];
+  });
+  const visibleQuotes = new Set((await filterVisibleStatuses(db, quoted, viewerId)).map((row) => row.id));
 
   return {
     statuses,

@@ -3,7 +3,7 @@ import type { DatabaseSchema, Visibility } from "../db/schema.ts";
 import { UserError } from "../user-error.ts";
 import { getLocalUser } from "./accounts.ts";
 import type { CoreContext } from "./context.ts";
-import { canViewStatus } from "./status-visibility.ts";
+import { canViewStatus, filterVisibleStatuses } from "./status-visibility.ts";
 import { formatStatusText } from "./status-text.ts";
 import {
   announceRemovedStatus,
@@ -258,7 +258,6 @@ export async function findVisibleStatus(ctx: CoreContext, statusId: string, view
 export async function findStatusesByIds(ctx: CoreContext, ids: readonly string[], viewerId: string | null): Promise<StatusRow[]> {
   if (ids.length === 0) return [];
   const rows = await ctx.db.selectFrom("statuses").selectAll().where("id", "in", ids).execute();
-  const visible: StatusRow[] = [];
-  for (const row of rows) if (await canViewStatus(ctx.db, row, viewerId)) visible.push(row);
+  const visible = await filterVisibleStatuses(ctx.db, rows, viewerId);
   return visible.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
 }

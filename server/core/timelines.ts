@@ -1,6 +1,5 @@
 import type { Expression, ExpressionBuilder, SqlBool } from "kysely";
 import type { DatabaseSchema } from "../db/schema.ts";
-import { UserError } from "../user-error.ts";
 import type { CoreContext } from "./context.ts";
 import { pageQuery, pageRows, type PageRequest } from "./paging.ts";
 import { normaliseTagName, type StatusRow } from "./status-store.ts";
@@ -205,11 +204,4 @@ export async function markedStatuses(ctx: CoreContext, viewerId: string, kind: "
     statuses: ordered.map(({ mark_id: _markId, ...status }) => status),
     pageIds: ordered.map((row) => row.mark_id),
   };
-}
-
-/** Tags by name for the tag entity (GET /api/v1/tags/:name and timelines' headers). */
-export async function findTag(ctx: CoreContext, name: string): Promise<{ id: string; name: string; display_name: string } | undefined> {
-  const normalised = normaliseTagName(name);
-  if (normalised === "") throw new UserError("A hashtag needs a name.");
-  return ctx.db.selectFrom("tags").select(["id", "name", "display_name"]).where("name", "=", normalised).executeTakeFirst();
 }

@@ -482,8 +482,9 @@ export interface AccountConversationsTable {
 
 export interface PreviewCardsTable {
   id: string;
+  /** The link as statuses have it (before redirects): the key a second status finds the card by. */
   url: string;
-  /** The Mastodon PreviewCard entity as fetched. */
+  /** core/preview-cards.ts's StoredPreviewCard; api/entities/preview-card.ts makes Mastodon's PreviewCard of it. */
   card_json: string;
   fetched_at: Timestamp;
 }

@@ -2,6 +2,7 @@ import type { Context } from "@fedify/fedify";
 import { Block, Create, Flag, Like, Move, Note, Undo, Update, type Activity, type Recipient } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import {
+  listBlockedEitherWay,
   listRemoteFollowers,
   listRemoteVoters,
   loadAccount,
@@ -42,7 +43,8 @@ export function fedifyDeliver(ctx: Context<CoreContext>): Deliver {
 /**
  * Who hears of a status: followers (unless it is direct), every account it mentions or addresses, and the
  * authors of what it answers and quotes (public and unlisted only, as Mastodon's StatusReachFinder), and for
- * a poll's new tallies the remote accounts that voted.
+ * a poll's new tallies the remote accounts that voted. Never an account that blocks the author, or that the
+ * author blocks: a block stops delivery both ways.
  */
 async function statusAudience(core: CoreContext, parts: StatusParts): Promise<Recipient[]> {
   const accounts: Array<AccountRow | undefined> = parts.mentions.map(({ account }) => account);
@@ -51,7 +53,8 @@ async function statusAudience(core: CoreContext, parts: StatusParts): Promise<Re
     accounts.push(parts.inReplyTo?.author, parts.quote?.author);
   }
   if (parts.poll) accounts.push(...(await listRemoteVoters(core, parts.poll.row.id)));
-  return remoteRecipients(accounts);
+  const blocked = await listBlockedEitherWay(core, parts.author.id);
+  return remoteRecipients(accounts.filter((account) => account && !blocked.has(account.id)));
 }
 
 /** Our own statuses only: a remote status is its server's to federate. */

@@ -5,6 +5,9 @@ import type { CoreContext } from "../core/context.ts";
 import type { RemoteLookupPort } from "../core/ports.ts";
 import { findAccountByUri, isStale, upsertRemoteAccount } from "../core/remote-accounts.ts";
 import { actorToAccountRow } from "./convert/actor-to-account-row.ts";
+import { isStatusObject } from "./convert/note-to-status-record.ts";
+// remote-statuses.ts uses storeActor from here too; the two only call each other inside functions.
+import { fetchRemoteStatus } from "./remote-statuses.ts";
 import { isPrivateHost } from "./private-hosts.ts";
 
 const ACTIVITY_PUB_TYPES = new Set([
@@ -84,7 +87,11 @@ export function createRemoteLookup(deps: RemoteLookupDependencies): RemoteLookup
         const account = await storeActor(ctx, object);
         return account ? { kind: "account", account } : null;
       }
-      // TODO(H-B): a fetched Note/Question/Article becomes a stored status here once remote statuses are stored.
+      if (isStatusObject(object)) {
+        // Stored by its id, as a reply's parent would be (the URL may have been the post's page).
+        const status = await fetchRemoteStatus(ctx, object.id);
+        return status ? { kind: "status", statusId: status.id } : null;
+      }
       return null;
     },
   };

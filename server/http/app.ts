@@ -11,6 +11,7 @@ import { authorizeRoutes } from "../api/oauth/authorize.ts";
 import { authorizationServerMetadata } from "../api/oauth/metadata.ts";
 import { tokenRoutes } from "../api/oauth/token.ts";
 import { socialRoutes } from "../api/social-routes.ts";
+import { statusApiRoutes } from "../api/status-routes.ts";
 import { accountRoutes } from "../api/v1/accounts.ts";
 import { appRoutes } from "../api/v1/apps.ts";
 import { infoRoutes } from "../api/hearth/info.ts";
@@ -32,6 +33,7 @@ import { federationMount } from "./federation-mount.ts";
 import { federationNotFoundRoutes } from "./federation-not-found.ts";
 import { hostMetaRoutes } from "./host-meta.ts";
 import { INBOX_PATHS, inboxBodyLimit } from "./inbox-body-limit.ts";
+import { inboxJsonShapeLimit } from "./inbox-json-shape.ts";
 import { mediaFileRoutes } from "./media-files.ts";
 import { mediaProxyRoutes } from "./media-proxy.ts";
 import { apiRateLimit, MASTODON_RATE_LIMITS, signInRateLimit, type RateLimits } from "./rate-limit.ts";
@@ -55,6 +57,8 @@ export interface AppDependencies<TContextData> {
   tunnel?: TunnelControl;
   /** Overrides of Mastodon's rate limits (tests use small numbers). */
   rateLimits?: Partial<RateLimits>;
+  /** The streaming API's HTTP side (health, server-sent events); its WebSocket is on the server's upgrade. */
+  streaming?: Hono<ApiEnv>;
 }
 
 function pngAsset(name: string): Uint8Array<ArrayBuffer> {
@@ -81,6 +85,7 @@ export function createApp<TContextData>(deps: AppDependencies<TContextData>): Ho
   });
 
   for (const path of INBOX_PATHS) app.post(path, inboxBodyLimit());
+  for (const path of INBOX_PATHS) app.post(path, inboxJsonShapeLimit());
   // Before the federation mount: a file request never needs Fedify's routing pass.
   app.route("/media", mediaFileRoutes(deps.media.storage));
   app.route("/media_proxy", mediaProxyRoutes(deps.core, deps.media.remoteCache, deps.origin));
@@ -100,6 +105,8 @@ export function createApp<TContextData>(deps: AppDependencies<TContextData>): Ho
   const instance = instanceRoutes({ core: deps.core, origin: deps.origin });
   app.route("/api/v1/instance", instance.v1);
   app.route("/api/v2/instance", instance.v2);
+  // Before the accounts routes: it answers /api/v1/accounts/:id/statuses.
+  app.route("/api", statusApiRoutes({ core: deps.core, origin: deps.origin }));
   app.route("/api/v1/accounts", accountRoutes({ core: deps.core, origin: deps.origin, media: deps.media.storage }));
   app.route("/api", socialRoutes({ core: deps.core, origin: deps.origin, media: deps.media.storage }));
   const media = mediaRoutes({ core: deps.core, origin: deps.origin, ...deps.media });
@@ -109,6 +116,7 @@ export function createApp<TContextData>(deps: AppDependencies<TContextData>): Ho
   app.route("/api/hearth/info", infoRoutes({ core: deps.core, dataDir: deps.dataDir }));
   if (deps.tunnel) app.route("/api/hearth/tunnel", tunnelRoutes({ core: deps.core, tunnel: deps.tunnel }));
   app.route("/api/v1/push/subscription", pushSubscriptionRoutes(deps.core));
+  if (deps.streaming) app.route("/api/v1/streaming", deps.streaming);
   app.all("/api/*", (c) => mastodonError(c, 404, "Record not found"));
 
   // OAuth: token and revoke are called from browser apps too, so they answer CORS; the consent page not.

@@ -54,7 +54,8 @@ export function isPublicAddress(address: string): boolean {
   return false;
 }
 
-function guardedLookup(allowPrivateNetwork: boolean): LookupFunction {
+/** The `lookup` for http(s).request that refuses private addresses unless allowed (link previews use it too). */
+export function guardedLookup(allowPrivateNetwork: boolean): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, "", 0);

@@ -3,8 +3,11 @@ import { favouriteStatus, reblogStatus, unfavouriteStatus, unreblogStatus } from
 import { voteOnPoll } from "../../server/core/polls.ts";
 import { deleteStatus, editStatus, postStatus } from "../../server/core/statuses.ts";
 import { findStatusByUri, getStatusRow } from "../../server/core/status-store.ts";
+import { blockAccount, findBlock } from "../../server/core/blocks.ts";
+import { getFollow } from "../../server/core/follows.ts";
+import { findAccountByUri } from "../../server/core/remote-accounts.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
-import { accountOn, arrivedOn, drained, follow, homeFeed, notificationsOf, statusUri } from "../helpers/federation-statuses.ts";
+import { accountOn, arrivedOn, drained, follow, homeFeed, knownOn, notificationsOf, statusUri } from "../helpers/federation-statuses.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 
 const AP = { Accept: "application/activity+json" };
@@ -48,7 +51,10 @@ describe("federation on loopback: statuses travel between instances", () => {
     const created = (outbox.orderedItems as Array<{ type: string; object: { id: string } }>).find((item) => item.object.id === statusUri(bob, status));
     expect(created?.type).toBe("Create");
     const note = await getJson(statusUri(bob, status));
-    expect(note).toMatchObject({ id: statusUri(bob, status), type: "Note", attributedTo: bob.actorUri, to: ["https://www.w3.org/ns/activitystreams#Public"] });
+    expect(note).toMatchObject({ id: statusUri(bob, status), type: "Note", attributedTo: bob.actorUri });
+    // Fedify writes the public collection compacted (as:Public) in what it serves; peers read both forms.
+    expect([note.to].flat()).toEqual([expect.stringMatching(/^(as:Public|https:\/\/www\.w3\.org\/ns\/activitystreams#Public)$/)]);
+    expect([note.cc].flat()).toEqual([`${bob.actorUri}/followers`, alice.actorUri]);
   });
 
   it("alice replies and bob has the reply threaded under his post, and is notified", async () => {
@@ -143,5 +149,60 @@ describe("federation on loopback: statuses travel between instances", () => {
     await drained(bob, alice);
     expect(await findStatusByUri(alice.core, statusUri(bob, status))).toBeUndefined();
     await waitFor(async () => (await notificationsOf(carol)).some((n) => n.type === "mention" && n.statusId === onCarol.id), { what: "carol's mention" });
+  });
+});
+
+describe("federation on loopback: blocks and moves", () => {
+  let group: InstanceGroup;
+  let dave: TestInstance;
+  let erin: TestInstance;
+  let frank: TestInstance;
+
+  beforeAll(async () => {
+    group = await startInstances([{ username: "dave" }, { username: "erin" }, { username: "frank" }]);
+    [dave, erin, frank] = group.instances as [TestInstance, TestInstance, TestInstance];
+  });
+  afterAll(() => group?.close());
+
+  it("a Move from erin to frank moves dave's follow: he follows frank, and no longer erin", async () => {
+    await follow(dave, erin);
+    const erinOnDave = await accountOn(dave, erin);
+    // frank's account says it is also erin (alsoKnownAs), which is what makes the move believable.
+    await frank.core.db.updateTable("accounts").set({ also_known_as_json: JSON.stringify([erin.actorUri]) }).where("id", "=", frank.owner.id).execute();
+    await erin.core.ports.outbound.publish({ type: "account.moved", accountId: erin.owner.id, targetUri: frank.actorUri });
+
+    const frankOnDave = await waitFor(() => findAccountByUri(dave.core, frank.actorUri), { what: "dave to fetch frank" });
+    await waitFor(async () => (await getFollow(dave.core, dave.owner.id, frankOnDave.id))?.state === "accepted", { what: "dave to follow frank" });
+    await waitFor(async () => (await getFollow(dave.core, dave.owner.id, erinOnDave.id)) === undefined, { what: "dave to leave erin" });
+    expect((await findAccountByUri(dave.core, erin.actorUri))?.moved_to_uri).toBe(frank.actorUri);
+    const daveOnFrank = await knownOn(frank, dave);
+    expect((await getFollow(frank.core, daveOnFrank.id, frank.owner.id))?.state).toBe("accepted");
+  });
+
+  it("a Move that the new account does not confirm (no alsoKnownAs) moves nothing", async () => {
+    await follow(dave, erin);
+    const erinOnDave = await accountOn(dave, erin);
+    await frank.core.db.updateTable("accounts").set({ also_known_as_json: "[]" }).where("id", "=", frank.owner.id).execute();
+    await erin.core.ports.outbound.publish({ type: "account.moved", accountId: erin.owner.id, targetUri: frank.actorUri });
+    await drained(erin, dave);
+    expect((await getFollow(dave.core, dave.owner.id, erinOnDave.id))?.state).toBe("accepted");
+  });
+
+  it("a block stops delivery both ways", async () => {
+    await follow(frank, dave);
+    const daveOnFrank = await accountOn(frank, dave);
+    const frankOnDave = await accountOn(dave, frank);
+    await blockAccount(frank.core, frank.owner.id, daveOnFrank.id, { origin: frank.url });
+    await waitFor(async () => (await findBlock(dave.core, frankOnDave.id, dave.owner.id)) !== undefined, { what: "dave's side to know of the block" });
+    expect(await getFollow(dave.core, dave.owner.id, frankOnDave.id)).toBeUndefined();
+    await waitFor(async () => (await getFollow(dave.core, frankOnDave.id, dave.owner.id)) === undefined, { what: "frank's follow of dave to end on dave's side" });
+
+    const fromFrank = await post(frank, `@dave@${dave.host} can you hear me?`);
+    const fromDave = await post(dave, `@frank@${frank.host} can you hear me?`);
+    await drained(frank, dave);
+    expect(await findStatusByUri(dave.core, statusUri(frank, fromFrank))).toBeUndefined();
+    expect(await findStatusByUri(frank.core, statusUri(dave, fromDave))).toBeUndefined();
+    // A status that does arrive after all (here: fetched by id) still never reaches the blocker's home.
+    expect((await homeFeed(frank)).map((row) => row.uri)).not.toContain(statusUri(dave, fromDave));
   });
 });

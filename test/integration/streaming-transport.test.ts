@@ -1,3 +1,4 @@
+import { request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
 import { Hono } from "hono";
@@ -56,6 +57,12 @@ describe("Streaming transport: WebSocket and server-sent events", () => {
     core = createCoreContext(database.db, systemClock);
     ({ owner: alice } = await setupInstance(core, { username: "alice", password: "correct horse battery staple" }));
     token = (await issueCliToken(core, alice.id, ["read"])).token;
+    // The statuses the events name exist (the hub checks blocks and mutes against their authors); only their
+    // rendering is stood in for.
+    const now = new Date().toISOString();
+    for (const id of ["101", "201", "202-media", "203", "204", "205", "301", "401", "hidden-1"]) {
+      await core.db.insertInto("statuses").values({ id, account_id: alice.id, local: 1, visibility: "public", created_at: now, updated_at: now }).execute();
+    }
     streaming = createStreamingService({ core, payloads: standInPayloads, pingIntervalMs: 200, heartbeatMs: 200 });
     const app = new Hono<ApiEnv>();
     app.use("/api/*", authenticate(core));
@@ -118,9 +125,21 @@ describe("Streaming transport: WebSocket and server-sent events", () => {
     await expect(openRawStream(`ws://${base}/api/v1/streaming`, "not-a-token")).rejects.toThrow("HTTP 401");
     await expect(openRawStream(`ws://${base}/api/v1/streaming?access_token=nope`)).rejects.toThrow("HTTP 401");
     await expect(openRawStream(`ws://${base}/elsewhere`, token)).rejects.toThrow("HTTP 404");
-    const raw = await fetch(`http://${base}/api/v1/streaming`, { headers: { Connection: "Upgrade", Upgrade: "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==" } });
-    expect(raw.status).toBe(401);
-    expect(await raw.json()).toEqual({ error: "Missing access token" });
+    // What the refusal says, as a client that reads the HTTP answer sees it.
+    const refusal = await new Promise<{ status: number | undefined; body: string }>((resolve, reject) => {
+      const upgrade = request(`http://${base}/api/v1/streaming`, {
+        headers: { Connection: "Upgrade", Upgrade: "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==" },
+      });
+      upgrade.on("response", (response) => {
+        let body = "";
+        response.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        response.on("end", () => resolve({ status: response.statusCode, body }));
+      });
+      upgrade.on("error", reject);
+      upgrade.end();
+    });
+    expect(refusal.status).toBe(401);
+    expect(JSON.parse(refusal.body)).toEqual({ error: "Missing access token" });
   });
 
   it("subscribes and unsubscribes by message, and each stream gets what belongs to it", async () => {

@@ -50,8 +50,8 @@ describe("electron-builder.yml", () => {
     expect(patterns).toEqual(expect.arrayContaining(["package.json", "main/dist/**", "main/assets/**", "renderer/dist/**", "server/http/assets/**"]));
     expect(patterns).toContain("!node_modules/cloudflared/bin/**");
     expect(sets).toContainEqual({ from: "dist/server-build", to: "server", filter: ["**/*.js"] });
-    expect(config.beforePack).toBe("build/compile-server.cjs");
-    expect(existsSync(`${root}/build/compile-server.cjs`)).toBe(true);
+    expect(config.beforePack).toBe("./build/compile-server.mjs");
+    expect(existsSync(`${root}/build/compile-server.mjs`)).toBe(true);
     expect(config.asarUnpack).toContain("node_modules/better-sqlite3/prebuilds/**");
     // N-API prebuilds serve Electron as they are: nothing to rebuild, for every packaged platform.
     expect(config.npmRebuild).toBe(false);

@@ -177,6 +177,36 @@ describe("the notification feed", () => {
   });
 });
 
+describe("the notification feed's races", () => {
+  it("hands on a notification that came over the stream while the first start's question was answered, even if the answer counted it as old", async () => {
+    const live: NotificationView = { id: "500", type: "follow", created_at: "", account: { id: "9", username: "bob", acct: "bob", display_name: "" } };
+    let answer: (list: NotificationView[]) => void = () => {};
+    const client = {
+      ...createHearthClient({ baseUrl: "http://127.0.0.1:1", token: TOKEN }),
+      notifications: () => new Promise<NotificationView[]>((resolve) => (answer = resolve)),
+    };
+    const listeners: Record<string, (event: { data: unknown }) => void> = {};
+    const received: string[] = [];
+    const feed = createNotificationFeed({
+      client,
+      openSocket: () => ({
+        addEventListener: (type: string, listener: (event: { data: unknown }) => void) => void (listeners[type] = listener),
+        close: () => {},
+      }),
+      lastSeenId: null,
+      onNotifications: (batch) => received.push(...batch.map((n) => n.id)),
+      onLastSeen: () => {},
+    });
+    running.push(feed);
+    feed.start();
+    listeners.open?.({ data: undefined });
+    listeners.message?.({ data: JSON.stringify({ event: "notification", payload: JSON.stringify(live) }) });
+    answer([live]);
+    await waitFor(() => received.length === 1, { what: "the held notification" });
+    expect(received).toEqual(["500"]);
+  });
+});
+
 describe("desktop notifications and the badge", () => {
   it("shows a native notification for a live mention, counts it on the badge, and clears it when seen", async () => {
     const read = server.add("favourite");

@@ -279,7 +279,7 @@ export function ComposeForm({ request, onDone }: { request: ComposeRequest; onDo
       {state.hasSpoiler && (
         <input
           className="spoiler-input"
-          aria-label="Content warning"
+          aria-label="Content warning text"
           placeholder="Content warning: what is this post about?"
           value={state.spoilerText}
           onChange={(event) => update({ spoilerText: event.target.value })}

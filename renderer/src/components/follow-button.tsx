@@ -19,6 +19,25 @@ export function FollowButton({ account, onRelationship }: { account: Account; on
       .catch(() => undefined);
   }, [api, account.id, me.id]);
 
+  // A follow of an open account on another server waits for its Accept, which takes a moment: look again.
+  const isAwaitingAccept = relationship?.requested === true && !account.locked;
+  useEffect(() => {
+    if (!isAwaitingAccept) return;
+    let tries = 0;
+    const timer = setInterval(() => {
+      tries += 1;
+      if (tries > 20) clearInterval(timer);
+      getRelationship(api, account.id)
+        .then((answer) => {
+          if (!answer || answer.requested) return;
+          setRelationship(answer);
+          onRelationship?.(answer);
+        })
+        .catch(() => undefined);
+    }, 1_500);
+    return () => clearInterval(timer);
+  }, [isAwaitingAccept, api, account.id]);
+
   if (account.id === me.id) return null;
   const act = async (action: AccountAction, done: string) => {
     setBusy(true);

@@ -14,7 +14,10 @@ export function Modal({ label, onClose, children, className }: { label: string; 
     if (!element) return;
     const opener = document.activeElement as HTMLElement | null;
     element.showModal();
-    const close = () => onCloseRef.current();
+    // The close event is queued: when a remount (StrictMode) has reopened the dialog meanwhile, it is stale.
+    const close = () => {
+      if (!element.open) onCloseRef.current();
+    };
     element.addEventListener("close", close);
     return () => {
       element.removeEventListener("close", close);

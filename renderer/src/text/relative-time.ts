@@ -22,7 +22,8 @@ export function shortAge(iso: string, now: Date, locale?: string): string {
 export function timeLeft(iso: string, now: Date): string {
   const left = new Date(iso).getTime() - now.getTime();
   if (Number.isNaN(left) || left <= 0) return "closed";
-  if (left < HOUR) return `${Math.max(1, Math.round(left / MINUTE))} minutes left`;
-  if (left < DAY) return `${Math.round(left / HOUR)} hours left`;
-  return `${Math.round(left / DAY)} days left`;
+  const count = (amount: number, unit: string) => `${amount} ${unit}${amount === 1 ? "" : "s"} left`;
+  if (left < HOUR) return count(Math.max(1, Math.round(left / MINUTE)), "minute");
+  if (left < DAY) return count(Math.round(left / HOUR), "hour");
+  return count(Math.round(left / DAY), "day");
 }

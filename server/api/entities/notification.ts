@@ -3,8 +3,7 @@ import type { AccountRow } from "../../core/accounts.ts";
 import type { CoreContext } from "../../core/context.ts";
 import type { NotificationGroup, NotificationRow } from "../../core/notifications.ts";
 import type { ReportRow } from "../../core/reports.ts";
-import type { StatusRow } from "../../core/status-store.ts";
-import { canViewStatus } from "../../core/status-visibility.ts";
+import { findStatusesByIds } from "../../core/statuses.ts";
 import type { NotificationType } from "../../db/schema.ts";
 import { toAccount, type MastodonAccount } from "./account.ts";
 import { toReport, type MastodonReport } from "./report.ts";
@@ -53,9 +52,7 @@ async function loadRelated(core: CoreContext, rows: readonly NotificationRow[], 
   const db = core.db;
   const statusIds = [...new Set(rows.map((row) => row.status_id).filter((id): id is string => id !== null))];
   const reportIds = [...new Set(rows.map((row) => row.report_id).filter((id): id is string => id !== null))];
-  const statusRows = statusIds.length === 0 ? [] : await db.selectFrom("statuses").selectAll().where("id", "in", statusIds).execute();
-  const visible: StatusRow[] = [];
-  for (const status of statusRows) if (await canViewStatus(db, status, viewerId)) visible.push(status);
+  const visible = await findStatusesByIds(core, statusIds, viewerId);
   const reportRows: ReportRow[] = reportIds.length === 0 ? [] : await db.selectFrom("reports").selectAll().where("id", "in", reportIds).execute();
   const allAccountIds = [...new Set([...accountIds, ...reportRows.map((report) => report.target_account_id)])];
   const [accountRows, stats, statuses] = await Promise.all([

@@ -10,6 +10,7 @@ import { toCustomEmoji, type MastodonCustomEmoji } from "./custom-emoji.ts";
 import { toFilterResult, type MastodonFilterResult } from "./filter.ts";
 import { toMediaAttachment, type MastodonMediaAttachment } from "./media-attachment.ts";
 import { toPoll, type MastodonPoll } from "./poll.ts";
+import { previewCardFromJson, type MastodonPreviewCard } from "./preview-card.ts";
 
 /** Mastodon's StatusMention. */
 export interface MastodonMention {
@@ -55,7 +56,7 @@ export interface MastodonStatus {
   in_reply_to_account_id: string | null;
   reblog: MastodonStatus | null;
   poll: MastodonPoll | null;
-  card: Record<string, unknown> | null;
+  card: MastodonPreviewCard | null;
   language: string | null;
   /** The text as typed: only in delete-and-redraft answers. */
   text?: string | null;
@@ -81,16 +82,6 @@ interface RenderState {
   origin: string;
   filters: readonly ActiveFilter[];
   withSource: boolean;
-}
-
-function parseCard(json: string | undefined): Record<string, unknown> | null {
-  if (!json) return null;
-  try {
-    const card: unknown = JSON.parse(json);
-    return card !== null && typeof card === "object" ? (card as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
 }
 
 function accountOf(state: RenderState, accountId: string): MastodonAccount {
@@ -152,7 +143,7 @@ function render(state: RenderState, status: StatusRow, depth: number): MastodonS
     in_reply_to_account_id: status.in_reply_to_account_id,
     reblog,
     poll: poll ? toPoll(poll, { emojis: bundle.emojis.get(status.id) ?? [], viewerId: bundle.viewerId, authorId: author.id, now: bundle.now, origin }) : null,
-    card: parseCard(bundle.cards.get(status.id)),
+    card: previewCardFromJson(bundle.cards.get(status.id), origin),
     language: status.language,
   };
   if (state.withSource && depth === 0) entity.text = status.text;

@@ -3,7 +3,7 @@ import type { AccountRow } from "../../core/accounts.ts";
 import type { CoreContext } from "../../core/context.ts";
 import type { CoreEvent } from "../../core/events.ts";
 import { isAuthorInList, isHiddenFromPublicStreams } from "../../core/stream-audience.ts";
-import { mayReadNotifications, type StreamName, type StreamSubscription } from "./streams.ts";
+import { isPublicStream, mayReadNotifications, type StreamName, type StreamSubscription } from "./streams.ts";
 import type { StreamViewer } from "./viewer.ts";
 
 const logger = getLogger(["hearth", "streaming"]);
@@ -33,9 +33,12 @@ export interface RenderedStatus {
   tags: readonly string[];
 }
 
+/** The filter context a status is rendered in: its `filtered` lists the viewer's filters for it. */
+export type StreamFilterContext = "home" | "public";
+
 /** Renders entities for one viewer; undefined when the viewer may not see it, or it is gone. */
 export interface StreamPayloads {
-  status(statusId: string, viewer: AccountRow): Promise<RenderedStatus | undefined>;
+  status(statusId: string, viewer: AccountRow, context: StreamFilterContext): Promise<RenderedStatus | undefined>;
   notification(notificationId: string, viewer: AccountRow): Promise<string | undefined>;
   conversation(accountConversationId: string, viewer: AccountRow): Promise<string | undefined>;
 }
@@ -75,7 +78,7 @@ export function createStreamHub(core: CoreContext, payloads: StreamPayloads): St
       return cache.get(key) as Promise<T>;
     };
     return {
-      status: (id, viewer) => once(`s:${id}:${viewer.id}`, () => payloads.status(id, viewer)),
+      status: (id, viewer, context) => once(`s:${id}:${viewer.id}:${context}`, () => payloads.status(id, viewer, context)),
       notification: (id, viewer) => once(`n:${id}:${viewer.id}`, () => payloads.notification(id, viewer)),
       conversation: (id, viewer) => once(`c:${id}:${viewer.id}`, () => payloads.conversation(id, viewer)),
     };
@@ -98,7 +101,7 @@ export function createStreamHub(core: CoreContext, payloads: StreamPayloads): St
         if (isCreated ? event.listIds.includes(list) : await isAuthorInList(core, list, event.statusId)) wanted.push(subscription);
       } else if (name.startsWith("public") || name.startsWith("hashtag")) {
         if (!event.public) continue;
-        status ??= await render.status(event.statusId, account);
+        status ??= await render.status(event.statusId, account, "public");
         if (!status) return [];
         isHidden ??= await isHiddenFromPublicStreams(core, account.id, event.statusId);
         if (isHidden) continue;
@@ -111,13 +114,15 @@ export function createStreamHub(core: CoreContext, payloads: StreamPayloads): St
         }
       }
     }
-    if (wanted.length === 0) return [];
-    // The home feed and lists were judged at delivery; seeing the status at all is checked again here, so no
-    // stream ever carries what its viewer could not open.
-    status ??= await render.status(event.statusId, account);
-    if (!status) return [];
-    const json = status.json;
-    return wanted.map((subscription) => ({ stream: subscription.label, event: eventName, payload: json }));
+    // The home feed and lists were judged at delivery; seeing the status at all is checked again as it is
+    // rendered, so no stream ever carries what its viewer could not open.
+    const messages: StreamMessage[] = [];
+    for (const subscription of wanted) {
+      const rendered = await render.status(event.statusId, account, isPublicStream(subscription.name) ? "public" : "home");
+      if (!rendered) return [];
+      messages.push({ stream: subscription.label, event: eventName, payload: rendered.json });
+    }
+    return messages;
   }
 
   async function messagesFor(event: CoreEvent, connection: StreamConnection, render: StreamPayloads): Promise<StreamMessage[]> {

@@ -3,8 +3,7 @@ import { loadAccountStatsMany } from "../../core/account-stats-many.ts";
 import type { CoreContext } from "../../core/context.ts";
 import { listConversations, markConversationRead, removeConversation, type AccountConversationRow } from "../../core/conversations.ts";
 import { getAccountsByIds } from "../../core/status-bundle.ts";
-import { findVisibleStatus } from "../../core/statuses.ts";
-import type { StatusRow } from "../../core/status-store.ts";
+import { findStatusesByIds } from "../../core/statuses.ts";
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import { toAccount } from "../entities/account.ts";
@@ -30,11 +29,7 @@ export function conversationRoutes({ core, origin }: ConversationRoutesDependenc
     const participants = rows.map((row) => JSON.parse(row.participant_account_ids_json) as string[]);
     const accountIds = [...new Set(participants.flat())];
     const [accounts, stats] = await Promise.all([getAccountsByIds(core, accountIds), loadAccountStatsMany(core, accountIds)]);
-    const lastStatuses: StatusRow[] = [];
-    for (const row of rows) {
-      const status = row.last_status_id ? await findVisibleStatus(core, row.last_status_id, viewerId) : undefined;
-      if (status) lastStatuses.push(status);
-    }
+    const lastStatuses = await findStatusesByIds(core, rows.flatMap((row) => (row.last_status_id ? [row.last_status_id] : [])), viewerId);
     const statuses = new Map((await toStatuses(core, lastStatuses, viewerId, origin())).map((status) => [status.id, status]));
     return rows.map((row, index) =>
       toConversation(

@@ -17,54 +17,29 @@ import { requireUser } from "../auth.ts";
 import type { ApiEnv } from "../env.ts";
 import { toWebPushSubscription } from "../entities/web-push-subscription.ts";
 import { mastodonError } from "../mastodon-error.ts";
-import { readParams, type Params } from "../params.ts";
-
-/**
- * A nested parameter as JSON sends it ({ data: { alerts: { mention: true } } }) or as a form does
- * (data[alerts][mention]=true): readParams keeps form keys flat, so both spellings are looked up.
- */
-function nestedParam(params: Params, path: readonly [string, ...string[]]): unknown {
-  let value: unknown = params;
-  for (const part of path) {
-    if (value === null || typeof value !== "object" || Array.isArray(value) || !(part in value)) {
-      value = undefined;
-      break;
-    }
-    value = (value as Record<string, unknown>)[part];
-  }
-  if (value !== undefined) return value;
-  const [first, ...rest] = path;
-  return params[`${first}${rest.map((part) => `[${part}]`).join("")}`];
-}
-
-function nestedText(params: Params, path: readonly [string, ...string[]]): string | undefined {
-  const value = nestedParam(params, path);
-  const first = Array.isArray(value) ? (value as unknown[])[0] : value;
-  return typeof first === "string" && first !== "" ? first : undefined;
-}
-
-// Rails' boolean cast (ActiveModel::Type::Boolean), which Mastodon applies to data[alerts][...].
-const FALSE_VALUES = new Set(["0", "f", "false", "off", "F", "FALSE", "OFF"]);
-
-function isTruthy(value: unknown): boolean {
-  const first = Array.isArray(value) ? (value as unknown[])[0] : value;
-  if (first === undefined || first === null || first === "" || first === false || first === 0) return false;
-  return !(typeof first === "string" && FALSE_VALUES.has(first));
-}
+import { nestedBoolean, nestedHash, nestedText, readNestedParams, type NestedParams } from "../nested-params.ts";
 
 /** What to push: alerts not named are off, a missing policy is "all" (Mastodon replaces data as a whole). */
-function readPushData(params: Params): { alerts: PushAlerts; policy: PushPolicy } {
+function readPushData(params: NestedParams): { alerts: PushAlerts; policy: PushPolicy } {
+  const data = nestedHash(params, "data") ?? {};
+  const given = nestedHash(data, "alerts") ?? {};
   const alerts: PushAlerts = {};
-  for (const type of PUSH_ALERT_TYPES) alerts[type] = isTruthy(nestedParam(params, ["data", "alerts", type]));
-  const policy = nestedText(params, ["data", "policy"]) ?? nestedText(params, ["policy"]) ?? "all";
+  for (const type of PUSH_ALERT_TYPES) alerts[type] = nestedBoolean(given, type) ?? false;
+  // masto sends the policy beside data rather than in it.
+  const policy = present(nestedText(data, "policy")) ?? present(nestedText(params, "policy")) ?? "all";
   if (!PUSH_POLICIES.includes(policy as PushPolicy)) {
     throw new UserError(`Validation failed: Policy must be one of ${PUSH_POLICIES.join(", ")}`);
   }
   return { alerts, policy: policy as PushPolicy };
 }
 
-function readEndpoint(params: Params): string {
-  const endpoint = nestedText(params, ["subscription", "endpoint"]);
+/** Rails treats an empty parameter as a missing one. */
+function present(value: string | undefined): string | undefined {
+  return value === "" ? undefined : value;
+}
+
+function readEndpoint(subscription: NestedParams): string {
+  const endpoint = present(nestedText(subscription, "endpoint"));
   if (!endpoint) throw new UserError("Validation failed: Endpoint can't be blank");
   let url: URL;
   try {
@@ -82,9 +57,10 @@ function decodeBase64Url(value: string): Buffer {
 }
 
 /** The browser's keys (RFC 8291): an uncompressed P-256 point and a 16-byte secret, or nothing can be encrypted. */
-function readKeys(params: Params): { p256dh: string; auth: string } {
-  const p256dh = nestedText(params, ["subscription", "keys", "p256dh"]);
-  const auth = nestedText(params, ["subscription", "keys", "auth"]);
+function readKeys(subscription: NestedParams): { p256dh: string; auth: string } {
+  const keys = nestedHash(subscription, "keys") ?? {};
+  const p256dh = present(nestedText(keys, "p256dh"));
+  const auth = present(nestedText(keys, "auth"));
   if (!p256dh) throw new UserError("Validation failed: Key p256dh can't be blank");
   if (!auth) throw new UserError("Validation failed: Key auth can't be blank");
   const point = decodeBase64Url(p256dh);
@@ -97,8 +73,10 @@ function readKeys(params: Params): { p256dh: string; auth: string } {
   } catch {
     throw new UserError("Validation failed: Key p256dh is not a P-256 public key");
   }
-  if (decodeBase64Url(auth).length !== 16) throw new UserError("Validation failed: Key auth must be 16 bytes");
-  return { p256dh, auth };
+  const secret = decodeBase64Url(auth);
+  if (secret.length !== 16) throw new UserError("Validation failed: Key auth must be 16 bytes");
+  // Kept in the URL-safe alphabet web-push expects, whichever the app sent.
+  return { p256dh: point.toString("base64url"), auth: secret.toString("base64url") };
 }
 
 /** The signed-in token and account, which requireUser guarantees. */
@@ -123,9 +101,10 @@ export function pushSubscriptionRoutes(core: CoreContext): Hono<ApiEnv> {
 
   routes.post("/", async (c) => {
     const { token, account } = signedIn(c);
-    const params = await readParams(c);
-    const endpoint = readEndpoint(params);
-    const keys = readKeys(params);
+    const params = await readNestedParams(c);
+    const subscription = nestedHash(params, "subscription") ?? {};
+    const endpoint = readEndpoint(subscription);
+    const keys = readKeys(subscription);
     const data = readPushData(params);
     const row = await createPushSubscription(core, {
       accessTokenId: token.id,
@@ -133,7 +112,7 @@ export function pushSubscriptionRoutes(core: CoreContext): Hono<ApiEnv> {
       accountId: account.id,
       endpoint,
       ...keys,
-      standard: isTruthy(nestedParam(params, ["subscription", "standard"])),
+      standard: nestedBoolean(subscription, "standard") ?? false,
       ...data,
     });
     return c.json(toWebPushSubscription(row, await serverKey()));
@@ -146,7 +125,7 @@ export function pushSubscriptionRoutes(core: CoreContext): Hono<ApiEnv> {
   });
 
   routes.put("/", async (c) => {
-    const data = readPushData(await readParams(c));
+    const data = readPushData(await readNestedParams(c));
     const row = await updatePushSubscription(core, signedIn(c).token.id, data);
     if (!row) return mastodonError(c, 404, "Record not found");
     return c.json(toWebPushSubscription(row, await serverKey()));

@@ -12,6 +12,7 @@ import { requireUser } from "../auth.ts";
 import { toAccount } from "../entities/account.ts";
 import { toContext } from "../entities/context.ts";
 import { toCustomEmoji } from "../entities/custom-emoji.ts";
+import { previewCardFromJson } from "../entities/preview-card.ts";
 import { toScheduledStatus } from "../entities/scheduled-status.ts";
 import { toStatus, toStatuses } from "../entities/status.ts";
 import { toStatusEdit } from "../entities/status-edit.ts";
@@ -161,13 +162,12 @@ export function statusRoutes({ core, origin }: StatusRoutesDependencies): Hono<A
     return c.json(toStatusSource(status));
   });
 
-  // The preview card stored for the status, or null where none was fetched (as Mastodon answers).
+  // The preview card of the status; {} where it has none, as Mastodon answered while it had this endpoint.
   routes.get("/:id/card", scopeIfToken("read:statuses"), async (c) => {
     const viewerId = optionalViewerOf(c)?.id ?? null;
     const status = await visibleStatusParam(core, c, viewerId);
     const bundle = await loadStatusBundle(core, [status], viewerId);
-    const card = bundle.cards.get(status.id);
-    return c.json(card ? (JSON.parse(card) as unknown) : null);
+    return c.json(previewCardFromJson(bundle.cards.get(status.id), origin()) ?? {});
   });
 
   routes.route("/", statusInteractionRoutes({ core, origin }));

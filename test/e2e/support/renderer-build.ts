@@ -23,6 +23,8 @@ function sourceHash(): string {
   const hash = createHash("sha256");
   for (const file of sourceFiles(RENDERER).sort()) hash.update(relative(ROOT, file)).update("\0").update(readFileSync(file)).update("\0");
   hash.update(readFileSync(join(ROOT, "package-lock.json")));
+  // This file is the build's recipe: a change to it is a change to the build.
+  hash.update(readFileSync(fileURLToPath(import.meta.url)));
   return hash.digest("hex").slice(0, 16);
 }
 
@@ -30,6 +32,8 @@ function runVite(outDir: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [VITE, "build", "--config", join(RENDERER, "vite.config.ts"), "--outDir", outDir, "--emptyOutDir", "--logLevel", "warn"], {
       cwd: ROOT,
+      // Vitest runs with NODE_ENV=test, which would give React's development build.
+      env: { ...process.env, NODE_ENV: "production" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";

@@ -8,7 +8,8 @@ import { PASSWORD } from "./hearth.ts";
  * password, Allow), and back into the client with a token.
  */
 export async function signInThroughConsentPage(page: Page, username: string, password = PASSWORD): Promise<void> {
-  await page.waitForURL(/\/oauth\/authorize\?/);
+  // The consent page: /oauth/authorize?… at first, /oauth/authorize itself after a refused password.
+  await page.waitForURL(/\/oauth\/authorize/);
   await page.getByLabel("Username").fill(username);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Allow" }).click();
