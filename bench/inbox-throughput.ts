@@ -4,6 +4,7 @@
 // Hearth runs as `hearth serve` in a child process. Prints JSON; asserts nothing.
 import { generateCryptoKeyPair, signRequest } from "@fedify/fedify";
 import Database from "better-sqlite3";
+import type { webcrypto } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -20,11 +21,11 @@ const PUBLIC = "https://www.w3.org/ns/activitystreams#Public";
 interface Actor {
   uri: string;
   keyId: URL;
-  privateKey: CryptoKey;
+  privateKey: webcrypto.CryptoKey;
   publicKeyPem: string;
 }
 
-async function pem(publicKey: CryptoKey): Promise<string> {
+async function pem(publicKey: webcrypto.CryptoKey): Promise<string> {
   const spki = Buffer.from(await crypto.subtle.exportKey("spki", publicKey)).toString("base64");
   return `-----BEGIN PUBLIC KEY-----\n${spki.replace(/.{64}/g, "$&\n")}\n-----END PUBLIC KEY-----\n`;
 }

@@ -10,7 +10,7 @@ import { fixCanonicalOrigin, getInstance, normaliseOrigin } from "./core/instanc
 import { getTunnelSettings, saveTunnelSettings, tunnelSettingsView, type TunnelMode } from "./core/tunnel-settings.ts";
 import { lateBoundPorts } from "./core/ports.ts";
 import { startStatusScheduler } from "./core/scheduled-statuses.ts";
-import { openSqlite } from "./db/connection.ts";
+import { openFedifySqlite } from "./db/fedify-connection.ts";
 import { lockDataDirectory } from "./db/data-dir-lock.ts";
 import { schedulePruning } from "./db/fedify-cache-pruning.ts";
 import { SqliteKvStore } from "./db/fedify-kv-store.ts";
@@ -151,7 +151,7 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
     let tunnelSettings = await getTunnelSettings(core);
 
     // Fedify's own connection: its writes never nest inside one of our transactions.
-    const fedifySqlite = openSqlite(database.path);
+    const fedifySqlite = openFedifySqlite(database.path);
     cleanups.push(() => fedifySqlite.close());
     const kv = new SqliteKvStore(fedifySqlite);
     const queue = new SqliteMessageQueue(fedifySqlite);

@@ -1,8 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { Writable } from "node:stream";
-import { configure, dispose, getStreamSink, getTextFormatter, type LogLevel, type Sink } from "@logtape/logtape";
+import { configure, dispose, getTextFormatter, type LogLevel, type Sink, type TextFormatter } from "@logtape/logtape";
 import { getRotatingFileSink } from "@logtape/file";
 
 const LOG_FILE_NAME = "hearth.log";
@@ -21,9 +20,7 @@ export interface LoggingOptions {
  */
 export async function configureLogging(options: LoggingOptions): Promise<void> {
   const formatter = getTextFormatter({ timestamp: "date-time-tz" });
-  const sinks: Record<string, Sink> = {
-    stderr: getStreamSink(Writable.toWeb(process.stderr), { formatter }),
-  };
+  const sinks: Record<string, Sink> = { stderr: stderrSink(formatter) };
   if (options.dataDir) {
     const directory = join(options.dataDir, "logs");
     mkdirSync(directory, { recursive: true });
@@ -52,6 +49,26 @@ export async function configureLogging(options: LoggingOptions): Promise<void> {
       { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["stderr"] },
     ],
   });
+}
+
+/**
+ * Lines to stderr that never take the server down: when whoever reads our stderr goes away (a closed
+ * terminal, a parent that stopped reading), writes fail with EPIPE, and a server must keep serving and
+ * stop cleanly all the same; the log file still has every line.
+ */
+function stderrSink(formatter: TextFormatter): Sink {
+  let isBroken = false;
+  process.stderr.on("error", () => {
+    isBroken = true;
+  });
+  return (record) => {
+    if (isBroken) return;
+    try {
+      process.stderr.write(formatter(record));
+    } catch {
+      isBroken = true;
+    }
+  };
 }
 
 /** Flushes and closes the sinks, so the last lines before an exit reach the file. */

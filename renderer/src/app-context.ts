@@ -19,6 +19,8 @@ export interface SignedInContext {
   me: CredentialAccount;
   setMe(me: CredentialAccount): void;
   instance: Instance | null;
+  /** Asks the server again who it is and who we are (after its public address changed, say). */
+  refreshAccount(): Promise<void>;
   isOwner: boolean;
   connectivity: Connectivity;
   isOnline: boolean;

@@ -1,5 +1,6 @@
 import type { AccountStats } from "./account-stats.ts";
 import type { CoreContext } from "./context.ts";
+import { idToDate } from "./ids.ts";
 
 /**
  * The profile numbers of many accounts at once (the authors on a timeline page), in four grouped queries
@@ -16,7 +17,8 @@ export async function loadAccountStatsMany(ctx: CoreContext, accountIds: readonl
   const [statuses, followers, following, requests] = await Promise.all([
     db
       .selectFrom("statuses")
-      .select(["account_id as id", (eb) => eb.fn.countAll<number>().as("count"), (eb) => eb.fn.max("created_at").as("last")])
+      // max(id), not max(created_at): ids are made from the time a status was written, and the index has them.
+      .select(["account_id as id", (eb) => eb.fn.countAll<number>().as("count"), (eb) => eb.fn.max("id").as("last")])
       .where("account_id", "in", ids)
       .where("visibility", "!=", "direct")
       .groupBy("account_id")
@@ -47,7 +49,7 @@ export async function loadAccountStatsMany(ctx: CoreContext, accountIds: readonl
     const entry = stats.get(row.id);
     if (entry) {
       entry.statusesCount = Number(row.count);
-      entry.lastStatusAt = row.last;
+      entry.lastStatusAt = idToDate(row.last)?.toISOString() ?? null;
     }
   }
   for (const row of followers) {

@@ -1,5 +1,5 @@
+import { loadAccountStatsMany } from "./account-stats-many.ts";
 import type { CoreContext } from "./context.ts";
-import { countFollows } from "./follows.ts";
 
 export interface AccountStats {
   statusesCount: number;
@@ -9,15 +9,9 @@ export interface AccountStats {
   lastStatusAt: string | null;
 }
 
-/**
- * The numbers shown on a profile, as this instance knows them. Statuses arrive later with their own
- * table; until then every account has none.
- */
+/** The numbers shown on a profile, as this instance knows them (see loadAccountStatsMany for many at once). */
 export async function getAccountStats(ctx: CoreContext, accountId: string): Promise<AccountStats> {
-  const [followersCount, followingCount, followRequestsCount] = await Promise.all([
-    countFollows(ctx, accountId, "followers"),
-    countFollows(ctx, accountId, "following"),
-    countFollows(ctx, accountId, "requests"),
-  ]);
-  return { statusesCount: 0, followersCount, followingCount, followRequestsCount, lastStatusAt: null };
+  const stats = (await loadAccountStatsMany(ctx, [accountId])).get(accountId);
+  if (!stats) throw new Error(`No numbers were loaded for account ${accountId}.`);
+  return stats;
 }

@@ -4,6 +4,8 @@ import type { DatabaseSchema, FollowState, FollowsTable } from "../db/schema.ts"
 import { isBlockedEitherWay, isDomainBlockedBy } from "./account-barriers.ts";
 import type { AccountRow } from "./accounts.ts";
 import type { CoreContext } from "./context.ts";
+import { mergeIntoHome, unmergeFromHome } from "./home-feed.ts";
+import { createNotification } from "./notifications.ts";
 
 export type FollowRow = Selectable<FollowsTable>;
 
@@ -47,6 +49,7 @@ async function findFollow(db: Kysely<DatabaseSchema>, accountId: string, targetA
  */
 export async function deleteFollow(trx: Kysely<DatabaseSchema>, follow: FollowRow): Promise<void> {
   await trx.deleteFrom("follows").where("id", "=", follow.id).execute();
+  await unmergeFromHome(trx, follow.account_id, follow.target_account_id);
   await trx.deleteFrom("account_endorsements").where("account_id", "=", follow.account_id).where("target_account_id", "=", follow.target_account_id).execute();
   await trx
     .deleteFrom("list_accounts")
@@ -123,12 +126,21 @@ export async function followAccount(ctx: CoreContext, accountId: string, targetA
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    // Following an unlocked local account is immediate: its recent statuses join the home feed now.
+    if (state === "accepted") await mergeIntoHome(trx, accountId, targetAccountId);
     return { follow, parties: { follower, target }, isNew: true };
   });
   if (result.isNew && isRemote(result.parties.target)) {
     await ctx.ports.outbound.follow(result.follow, result.parties.follower, result.parties.target);
   }
+  if (result.isNew && !isRemote(result.parties.target)) await notifyFollowed(ctx, result.follow);
   return result.follow;
+}
+
+/** The local account followed hears of it: a follow, or a request to answer when it is locked. */
+async function notifyFollowed(ctx: CoreContext, follow: FollowRow): Promise<void> {
+  const type = follow.state === "accepted" ? "follow" : "follow_request";
+  await createNotification(ctx, { accountId: follow.target_account_id, type, fromAccountId: follow.account_id });
 }
 
 /** A local account stops following, or withdraws a request it has not had answered. */
@@ -152,6 +164,13 @@ async function takeFollowRequest(ctx: CoreContext, accountId: string, requesterI
     if (!request || request.state !== "pending") {
       throw new UserError(`There is no follow request from ${follower.username} to answer.`);
     }
+    // The request is answered either way: its notification goes, as Mastodon's goes with the request.
+    await trx
+      .deleteFrom("notifications")
+      .where("account_id", "=", accountId)
+      .where("type", "=", "follow_request")
+      .where("from_account_id", "=", requesterId)
+      .execute();
     if (mode === "reject") {
       await deleteFollow(trx, request);
       return { follow: request, parties: { follower, target } satisfies Parties };
@@ -162,6 +181,7 @@ async function takeFollowRequest(ctx: CoreContext, accountId: string, requesterI
       .where("id", "=", request.id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    await mergeIntoHome(trx, follow.account_id, follow.target_account_id);
     return { follow, parties: { follower, target } satisfies Parties };
   });
 }
@@ -254,13 +274,14 @@ export async function recordIncomingFollow(ctx: CoreContext, input: IncomingFoll
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    return { follow, follower, target };
+    return { follow, follower, target, isNew: true };
   });
   if (result && "refused" in result) {
     await ctx.ports.outbound.rejectFollow(result.follow, result.follower, result.target);
     return undefined;
   }
   if (result?.follow.state === "accepted") await ctx.ports.outbound.acceptFollow(result.follow, result.follower, result.target);
+  if (result && "isNew" in result) await notifyFollowed(ctx, result.follow);
   return result?.follow;
 }
 
@@ -293,12 +314,14 @@ export async function recordFollowAccepted(ctx: CoreContext, answer: FollowAnswe
     const follow = await findAnsweredFollow(trx, answer);
     if (!follow) return undefined;
     if (follow.state === "accepted") return follow;
-    return trx
+    const accepted = await trx
       .updateTable("follows")
       .set({ state: "accepted", updated_at: ctx.clock.now().toISOString() })
       .where("id", "=", follow.id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    await mergeIntoHome(trx, accepted.account_id, accepted.target_account_id);
+    return accepted;
   });
 }
 

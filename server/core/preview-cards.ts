@@ -30,6 +30,8 @@ export interface StoredPreviewCard {
   height: number;
   /** The picture kept under media/ (a preview-sized copy), or null. */
   imageFile: string | null;
+  /** Where the page said its picture is: when it could not be kept, the page is read again sooner. */
+  imageRemoteUrl: string | null;
   imageDescription: string;
   embedUrl: string;
   blurhash: string | null;

@@ -9,10 +9,9 @@ import { insertStatus, removeStatus, type StatusRow } from "./status-store.ts";
 
 /**
  * What remote accounts do to statuses: boost (Announce) and react (EmojiReact, Misskey's Like with a
- * reaction), and take each back (Undo). Favourites are interactions.ts's recordFavourite, votes polls.ts's
- * recordRemoteVote.
- * Every record* is idempotent: the unique ids and constraints make a redelivered activity store and notify
- * once.
+ * reaction), and take each back (Undo); favourites are interactions.ts's recordFavourite, votes are
+ * polls.ts's recordRemoteVote. Every record* is idempotent: the unique ids and constraints make a
+ * redelivered activity store and notify once.
  */
 
 type Db = Kysely<DatabaseSchema>;

@@ -1,4 +1,4 @@
-import type { Expression, ExpressionBuilder, SqlBool } from "kysely";
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
 import type { DatabaseSchema } from "../db/schema.ts";
 import type { CoreContext } from "./context.ts";
 import { pageQuery, pageRows, type PageRequest } from "./paging.ts";
@@ -56,14 +56,23 @@ export interface PublicTimelineOptions {
   onlyMedia?: boolean;
 }
 
+/**
+ * Public and not a boost. With local or remote, the (visibility, local, id) index gives the page in order;
+ * for both, the unary + keeps SQLite off that index (it would sort every public status) and walks ids
+ * newest first instead, which stops after one page.
+ */
+function publicOriginals(eb: StatusesEb, bothOrigins: boolean): Expression<SqlBool> {
+  const visibility = bothOrigins ? sql<string>`+${sql.ref("statuses.visibility")}` : eb.ref("statuses.visibility");
+  return eb.and([eb(visibility, "=", "public"), eb("statuses.reblog_of_id", "is", null)]);
+}
+
 /** Public statuses, not boosts and not replies to others, as Mastodon's public timelines. */
 export async function publicTimeline(ctx: CoreContext, viewerId: string | null, options: PublicTimelineOptions, page: PageRequest): Promise<TimelinePage> {
   const exclusions = await exclusionsFor(ctx, viewerId);
   let query = ctx.db
     .selectFrom("statuses")
     .selectAll()
-    .where("statuses.visibility", "=", "public")
-    .where("statuses.reblog_of_id", "is", null)
+    .where((eb) => publicOriginals(eb, !options.local && !options.remote))
     .where((eb) => eb.and([notReplyToOthers(eb), notExcluded(eb, exclusions, true)]));
   if (options.local) query = query.where("statuses.local", "=", 1);
   else if (options.remote) query = query.where("statuses.local", "=", 0);
@@ -91,22 +100,29 @@ function tagged(eb: StatusesEb, names: readonly string[]): Expression<SqlBool> {
   );
 }
 
-/** Public statuses with a hashtag (and the any/all/none of Mastodon's tag timeline). */
+/**
+ * Public statuses with a hashtag (and the any/all/none of Mastodon's tag timeline). Read from the tag's own
+ * index (status_tags by tag, then status id), so a page costs the same whatever else is public.
+ */
 export async function tagTimeline(ctx: CoreContext, viewerId: string | null, tag: string, options: TagTimelineOptions, page: PageRequest): Promise<TimelinePage> {
   const exclusions = await exclusionsFor(ctx, viewerId);
+  const names = [...new Set([tag, ...(options.any ?? [])].map(normaliseTagName))];
+  const tagIds = (await ctx.db.selectFrom("tags").select("id").where("name", "in", names).execute()).map((row) => row.id);
+  if (tagIds.length === 0) return { statuses: [], pageIds: [] };
   let query = ctx.db
-    .selectFrom("statuses")
-    .selectAll()
-    .where("statuses.visibility", "=", "public")
-    .where("statuses.reblog_of_id", "is", null)
-    .where((eb) => eb.and([tagged(eb, [tag, ...(options.any ?? [])]), notExcluded(eb, exclusions, true)]));
+    .selectFrom("status_tags")
+    .innerJoin("statuses", "statuses.id", "status_tags.status_id")
+    .selectAll("statuses")
+    .distinct()
+    .where("status_tags.tag_id", "in", tagIds)
+    .where((eb) => eb.and([publicOriginals(eb, false), notExcluded(eb, exclusions, true)]));
   for (const name of options.all ?? []) query = query.where((eb) => tagged(eb, [name]));
   const none = options.none ?? [];
   if (none.length > 0) query = query.where((eb) => eb.not(tagged(eb, none)));
   if (options.local) query = query.where("statuses.local", "=", 1);
   else if (options.remote) query = query.where("statuses.local", "=", 0);
   if (options.onlyMedia) query = query.where((eb) => hasMedia(eb));
-  return asPage(pageRows(await pageQuery(query, "statuses.id", page).execute(), page));
+  return asPage(pageRows(await pageQuery(query, "status_tags.status_id", page).execute(), page));
 }
 
 /** A list's timeline: its members' statuses (boosts too) that the owner may see, replies as the list's policy says. */

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type Database from "better-sqlite3";
 import type { KvKey, KvStore, KvStoreListEntry, KvStoreSetOptions } from "@fedify/fedify";
+import { isSqliteBusy, writeWhenUnlocked } from "./sqlite-busy.ts";
 
 interface KvRow {
   key: string;
@@ -46,12 +47,16 @@ export class SqliteKvStore implements KvStore {
     return row === undefined ? undefined : (JSON.parse(row.value) as T);
   }
 
+  // Writes wait their turn, without blocking the event loop, while another connection holds the write lock.
   async set(key: KvKey, value: unknown, options?: KvStoreSetOptions): Promise<void> {
-    this.#write(encodeKey(key), encodeValue(value), options);
+    const encodedKey = encodeKey(key);
+    const encodedValue = encodeValue(value);
+    await writeWhenUnlocked(() => this.#write(encodedKey, encodedValue, options));
   }
 
   async delete(key: KvKey): Promise<void> {
-    this.#sqlite.prepare("DELETE FROM fedify_kv WHERE key = ?").run(encodeKey(key));
+    const encodedKey = encodeKey(key);
+    await writeWhenUnlocked(() => this.#sqlite.prepare("DELETE FROM fedify_kv WHERE key = ?").run(encodedKey));
   }
 
   async cas(key: KvKey, expectedValue: unknown, newValue: unknown, options?: KvStoreSetOptions): Promise<boolean> {
@@ -60,15 +65,17 @@ export class SqliteKvStore implements KvStore {
     // Compare what a JSON round trip would give back, so { a: 1, b: undefined } matches a stored { a: 1 }.
     const expected = expectedValue === undefined ? undefined : JSON.parse(encodeValue(expectedValue));
     // IMMEDIATE takes the write lock before reading, so another connection cannot change the row in between.
-    return this.#sqlite
-      .transaction(() => {
-        const row = this.#read(encodedKey);
-        const current = row === undefined ? undefined : JSON.parse(row.value);
-        if (!isDeepStrictEqual(current, expected)) return false;
-        this.#write(encodedKey, value, options);
-        return true;
-      })
-      .immediate();
+    return writeWhenUnlocked(() =>
+      this.#sqlite
+        .transaction(() => {
+          const row = this.#read(encodedKey);
+          const current = row === undefined ? undefined : JSON.parse(row.value);
+          if (!isDeepStrictEqual(current, expected)) return false;
+          this.#write(encodedKey, value, options);
+          return true;
+        })
+        .immediate(),
+    );
   }
 
   async *list(prefix?: KvKey): AsyncIterable<KvStoreListEntry> {
@@ -114,7 +121,12 @@ export class SqliteKvStore implements KvStore {
       .get(encodedKey);
     if (row === undefined) return undefined;
     if (row.expires_at !== null && row.expires_at <= this.#clock.now()) {
-      this.#sqlite.prepare("DELETE FROM fedify_kv WHERE key = ? AND expires_at <= ?").run(encodedKey, this.#clock.now());
+      try {
+        this.#sqlite.prepare("DELETE FROM fedify_kv WHERE key = ? AND expires_at <= ?").run(encodedKey, this.#clock.now());
+      } catch (error) {
+        // Another connection is writing: the expired row is deleted by the next read or the hourly pruning.
+        if (!isSqliteBusy(error)) throw error;
+      }
       return undefined;
     }
     return row;

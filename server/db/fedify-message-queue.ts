@@ -7,6 +7,7 @@ import type {
   MessageQueueListenOptions,
 } from "@fedify/fedify";
 import { getLogger } from "@logtape/logtape";
+import { isSqliteBusy, writeWhenUnlocked } from "./sqlite-busy.ts";
 
 const logger = getLogger(["hearth", "queue"]);
 
@@ -14,6 +15,8 @@ const logger = getLogger(["hearth", "queue"]);
 const LEASE_MS = 60_000;
 const MAX_ATTEMPTS = 10;
 const MAX_BACKOFF_MS = 3_600_000;
+/** How soon a listener looks again when another connection held the write lock. */
+const LOCKED_RETRY_MS = 5;
 
 export interface SqliteMessageQueueOptions {
   /** How often to look for messages another connection wrote or a lease that ran out. 1000 ms by default. */
@@ -33,6 +36,14 @@ interface MessageRow {
 
 type Handler = (message: unknown) => Promise<void> | void;
 
+type MessageValues = [message: string, orderingKey: string | null, dueAt: number, enqueuedAt: number];
+
+/** Messages waiting for the next group commit, with the callers waiting for it. */
+interface PendingEnqueue {
+  rows: MessageValues[];
+  done(error?: unknown): void;
+}
+
 /**
  * Fedify's message queue in the fedify_messages table: outbound deliveries and inbox work survive a restart.
  * Delivery is at least once: a row is deleted only after its handler resolves.
@@ -46,6 +57,8 @@ export class SqliteMessageQueue implements MessageQueue {
   readonly #clock: { now(): number };
   /** Wakes this queue's listeners when this process enqueues, so they need not wait for the next poll. */
   readonly #enqueued = new EventTarget();
+  #pendingEnqueues: PendingEnqueue[] = [];
+  #isCommitting = false;
 
   constructor(sqlite: Database.Database, options: SqliteMessageQueueOptions = {}) {
     this.#sqlite = sqlite;
@@ -63,17 +76,57 @@ export class SqliteMessageQueue implements MessageQueue {
     await this.enqueueMany([message], options);
   }
 
+  /**
+   * Resolves once the messages are durably stored: an inbox answers 202, and a post is reported done, only
+   * then. Enqueues made in the same turn of the event loop share one commit (a group commit), so a burst of
+   * inbox requests costs one fsync rather than one each.
+   */
   async enqueueMany(messages: readonly unknown[], options?: MessageQueueEnqueueOptions): Promise<void> {
     if (messages.length === 0) return;
     const now = this.#clock.now();
     const delayMs = Math.max(0, options?.delay?.total({ unit: "millisecond" }) ?? 0);
-    const insert = this.#sqlite.prepare(
-      "INSERT INTO fedify_messages (message, ordering_key, due_at, enqueued_at) VALUES (?, ?, ?, ?)",
-    );
-    this.#sqlite.transaction(() => {
-      for (const message of messages) insert.run(JSON.stringify(message), options?.orderingKey ?? null, now + delayMs, now);
-    })();
+    const rows = messages.map((message): MessageValues => [JSON.stringify(message), options?.orderingKey ?? null, now + delayMs, now]);
+    await new Promise<void>((resolve, reject) => {
+      this.#pendingEnqueues.push({ rows, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      this.#scheduleCommit();
+    });
     this.#enqueued.dispatchEvent(new Event("enqueued"));
+  }
+
+  #scheduleCommit(): void {
+    if (this.#isCommitting) return;
+    this.#isCommitting = true;
+    setImmediate(() => void this.#commitPending());
+  }
+
+  async #commitPending(): Promise<void> {
+    const batch = this.#pendingEnqueues;
+    this.#pendingEnqueues = [];
+    const insert = this.#sqlite.prepare("INSERT INTO fedify_messages (message, ordering_key, due_at, enqueued_at) VALUES (?, ?, ?, ?)");
+    try {
+      await writeWhenUnlocked(() =>
+        this.#durably(() => {
+          for (const { rows } of batch) for (const row of rows) insert.run(...row);
+        }),
+      );
+      for (const pending of batch) pending.done();
+    } catch (error) {
+      for (const pending of batch) pending.done(error);
+    } finally {
+      this.#isCommitting = false;
+      if (this.#pendingEnqueues.length > 0) this.#scheduleCommit();
+    }
+  }
+
+  /** One transaction committed with synchronous FULL, whatever the connection's own setting. */
+  #durably(write: () => void): void {
+    const previous = this.#sqlite.pragma("synchronous", { simple: true });
+    this.#sqlite.pragma("synchronous = FULL");
+    try {
+      this.#sqlite.transaction(write)();
+    } finally {
+      this.#sqlite.pragma(`synchronous = ${Number(previous)}`);
+    }
   }
 
   listen(handler: Handler, options: MessageQueueListenOptions = {}): Promise<void> {
@@ -101,13 +154,15 @@ export class SqliteMessageQueue implements MessageQueue {
         const nextDueAt = this.#nextDueAt();
         if (nextDueAt !== undefined) waitMs = Math.min(waitMs, Math.max(0, nextDueAt - this.#clock.now()));
       } catch (error) {
-        logger.error("Cannot read the message queue: {error}", { error });
+        // Another connection is writing (a core transaction between its awaits): look again very soon.
+        if (isSqliteBusy(error)) waitMs = LOCKED_RETRY_MS;
+        else logger.error("Cannot read the message queue: {error}", { error });
       }
       clearTimeout(timer);
       timer = setTimeout(pump, waitMs);
     };
     const renewal = setInterval(() => {
-      if (inFlight > 0) this.#renewLeases(token);
+      if (inFlight > 0) void this.#renewLeases(token);
     }, LEASE_MS / 3);
 
     return new Promise((resolve) => {
@@ -188,10 +243,10 @@ export class SqliteMessageQueue implements MessageQueue {
     try {
       await handler(JSON.parse(row.message));
     } catch (error) {
-      this.#retryLater(row, token, error);
+      await this.#retryLater(row, token, error);
       return;
     }
-    this.#write("delete a handled message", () => {
+    await this.#write("delete a handled message", () => {
       this.#sqlite.prepare("DELETE FROM fedify_messages WHERE id = ?").run(row.id);
     });
   }
@@ -200,11 +255,11 @@ export class SqliteMessageQueue implements MessageQueue {
    * Fedify retries failed deliveries itself by enqueuing them again, so this backoff only catches handlers that
    * throw: a few spaced attempts, then the message is dropped rather than retried forever.
    */
-  #retryLater(row: MessageRow, token: string, error: unknown): void {
+  async #retryLater(row: MessageRow, token: string, error: unknown): Promise<void> {
     const attempts = row.attempts + 1;
     if (attempts >= MAX_ATTEMPTS) {
       logger.warn("Dropping a queued message after {attempts} failed attempts: {error}", { attempts, error });
-      this.#write("drop a failed message", () => {
+      await this.#write("drop a failed message", () => {
         this.#sqlite.prepare("DELETE FROM fedify_messages WHERE id = ?").run(row.id);
       });
       return;
@@ -215,7 +270,7 @@ export class SqliteMessageQueue implements MessageQueue {
       seconds: backoffMs / 1000,
       error,
     });
-    this.#write("reschedule a failed message", () => {
+    await this.#write("reschedule a failed message", () => {
       this.#sqlite
         .prepare(
           `UPDATE fedify_messages SET attempts = ?, due_at = ?, locked_until = NULL, locked_by = NULL
@@ -225,8 +280,8 @@ export class SqliteMessageQueue implements MessageQueue {
     });
   }
 
-  #renewLeases(token: string): void {
-    this.#write("renew leases", () => {
+  async #renewLeases(token: string): Promise<void> {
+    await this.#write("renew leases", () => {
       this.#sqlite
         .prepare("UPDATE fedify_messages SET locked_until = ? WHERE locked_by = ?")
         .run(this.#clock.now() + LEASE_MS, token);
@@ -234,12 +289,13 @@ export class SqliteMessageQueue implements MessageQueue {
   }
 
   /**
-   * Writes that follow a handler run after the caller may have closed the connection (shutdown with work in
-   * flight). The lease then runs out or is released at the next start, and the message is delivered again.
+   * Writes that follow a handler wait their turn when another connection holds the write lock, and may run
+   * after the caller closed the connection (shutdown with work in flight). The lease then runs out or is
+   * released at the next start, and the message is delivered again.
    */
-  #write(what: string, write: () => void): void {
+  async #write(what: string, write: () => void): Promise<void> {
     try {
-      write();
+      await writeWhenUnlocked(write);
     } catch (error) {
       logger.warn("Cannot {what} in the message queue: {error}", { what, error });
     }

@@ -1,14 +1,15 @@
 import type { Context } from "@fedify/fedify";
-import { isActor, type Object as ApObject } from "@fedify/vocab";
+import { isActor, Page, type Object as ApObject } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import { findLocalAccountByUsername, type AccountRow } from "../core/accounts.ts";
 import type { CoreContext } from "../core/context.ts";
 import { isInstanceDomainBlocked } from "../core/domain-blocks.ts";
 import { findAccountByUri } from "../core/remote-accounts.ts";
-import { recordRemoteStatus, type RecordedRemoteStatus } from "../core/remote-statuses.ts";
+import { isFollowedLocally, recordRemoteStatus, type RecordedRemoteStatus } from "../core/remote-statuses.ts";
 import { findStatusByUri, getStatusRow, type StatusRow } from "../core/status-store.ts";
 import { parseLocalStatusUri } from "./addresses.ts";
 import { isStatusObject, noteToStatusRecord, type NoteConversion, type StatusObject } from "./convert/note-to-status-record.ts";
+import { readObjectTags } from "./convert/note-tags.ts";
 import { isRecord, type JsonRecord } from "./convert/raw-json.ts";
 import { storeActor } from "./remote-actors.ts";
 
@@ -89,6 +90,29 @@ export function convertStatusObject(ctx: Context<CoreContext>, object: StatusObj
     contextLoader: ctx.contextLoader,
     now: ctx.data.clock.now(),
   });
+}
+
+/**
+ * Whether a status pushed to our inbox concerns anyone here, as Mastodon's related_to_local_activity? asks:
+ * its author is followed from here, or it addresses or mentions one of ours, or it answers or quotes a
+ * status of ours or of someone followed from here. Decided before anything is fetched or stored, so a
+ * stranger cannot fill the database (or make us fetch actors) by posting to the shared inbox.
+ */
+export async function concernsUs(ctx: Context<CoreContext>, object: StatusObject, author: AccountRow | undefined): Promise<boolean> {
+  if (author && (await isFollowedLocally(ctx.data, author.id))) return true;
+  const ourOrigin = new URL(ctx.canonicalOrigin).origin;
+  const addressed = [...object.toIds, ...object.ccIds].slice(0, 200);
+  for (const uri of addressed) if (uri.origin === ourOrigin && (await localAccountOf(ctx, uri))) return true;
+  for (const tag of await mentionHrefs(object, ctx)) if (tag.origin === ourOrigin && (await localAccountOf(ctx, tag))) return true;
+  for (const uri of [object.replyTargetId, object instanceof Page ? null : (object.quoteId ?? object.quoteUrl)]) {
+    const status = await knownStatusOf(ctx, uri ?? null);
+    if (status && (status.local === 1 || (await isFollowedLocally(ctx.data, status.account_id)))) return true;
+  }
+  return false;
+}
+
+async function mentionHrefs(object: StatusObject, ctx: Context<CoreContext>): Promise<URL[]> {
+  return (await readObjectTags(object, ctx.contextLoader)).mentionHrefs;
 }
 
 export interface StoreStatusOptions {

@@ -1,7 +1,6 @@
 import { getLogger } from "@logtape/logtape";
 import type { CoreContext } from "../core/context.ts";
-import { findPreviewCardByUrl, savePreviewCard, type StoredPreviewCard } from "../core/preview-cards.ts";
-import { PublicFetchError } from "../media/public-fetch.ts";
+import { findPreviewCardByUrl, parseStoredPreviewCard, savePreviewCard, type PreviewCardRow, type StoredPreviewCard } from "../core/preview-cards.ts";
 import type { MediaStorage } from "../media/storage.ts";
 import { cardFromPage } from "./card-from-page.ts";
 import { storeCardImage, type CardImage } from "./card-image.ts";
@@ -106,10 +105,14 @@ export function createCardFetcher(options: CardFetcherOptions): CardFetcher {
       accept: "text/html, application/xhtml+xml;q=0.9",
     });
     if (page.mediaType !== "text/html" && page.mediaType !== "application/xhtml+xml") throw new NoCard(`${linkUrl} is ${page.mediaType || "untyped"}, not a page.`);
-    const found = cardFromPage(readPageMeta(decodeHtml(page.body, page.charset)), page.url);
-    if (!found) throw new NoCard(`${linkUrl} has no title to show.`);
-    const { imageUrl, ...card } = found;
-    const picture = await image(imageUrl);
+    const card = cardFromPage(readPageMeta(decodeHtml(page.body, page.charset)), page.url);
+    if (!card) throw new NoCard(`${linkUrl} has no title to show.`);
+    const picture = await image(card.imageRemoteUrl);
+    // Closing: a card whose picture fetch was cut short is not kept as if the picture could not be had.
+    if (options.signal.aborted) {
+      if (picture) await options.storage.remove(picture.file);
+      throw new NoCard(`Stopped while reading ${linkUrl}.`);
+    }
     return {
       ...card,
       imageFile: picture?.file ?? null,
@@ -120,9 +123,21 @@ export function createCardFetcher(options: CardFetcherOptions): CardFetcher {
     };
   }
 
+  /**
+   * Whether a stored card can be shown without reading the page again: younger than two weeks, and with its
+   * picture, or too young to try again for it (Mastodon reads the page again when the picture is missing).
+   */
+  function isFresh(row: PreviewCardRow): boolean {
+    const age = now() - Date.parse(row.fetched_at);
+    if (age >= timing.freshForMs) return false;
+    const card = parseStoredPreviewCard(row.card_json);
+    const isMissingImage = card !== null && card.imageRemoteUrl !== null && card.imageFile === null;
+    return !isMissingImage || age < timing.failureBackoffMs;
+  }
+
   async function resolve(linkUrl: string): Promise<string | undefined> {
     const known = await findPreviewCardByUrl(core, linkUrl);
-    if (known && Date.parse(known.fetched_at) > now() - timing.freshForMs) return known.id;
+    if (known && isFresh(known)) return known.id;
     // An old card is better than none while the page cannot be read again.
     if (hasFailedRecently(linkUrl)) return known?.id;
     let card: StoredPreviewCard;
@@ -131,8 +146,8 @@ export function createCardFetcher(options: CardFetcherOptions): CardFetcher {
     } catch (error) {
       if (options.signal.aborted) return known?.id;
       rememberFailure(linkUrl);
-      const expected = error instanceof NoCard || error instanceof PublicFetchError;
-      logger[expected ? "debug" : "warn"]("No link preview for {linkUrl}: {error}", { linkUrl, error });
+      // Dead links, pages without titles and unreachable sites are everyday events, not faults of ours.
+      logger.debug("No link preview for {linkUrl}: {error}", { linkUrl, error });
       return known?.id;
     }
     try {

@@ -8,8 +8,8 @@ import type { PageMeta } from "./page-meta.ts";
  * becomes HTML: a video card's iframe is built here around the player's address.
  */
 
-/** The card before its picture is fetched: where the picture is, if the page names one. */
-export type PageCard = Omit<StoredPreviewCard, "imageFile" | "blurhash"> & { imageUrl: string | null };
+/** The card before its picture is fetched (imageRemoteUrl says where it is, if the page names one). */
+export type PageCard = Omit<StoredPreviewCard, "imageFile" | "blurhash">;
 
 const MAX_URL_LENGTH = 2048;
 const MAX_TITLE = 300;
@@ -123,7 +123,7 @@ export function cardFromPage(meta: PageMeta, pageUrl: URL): PageCard | undefined
     html: player ? playerIframe(player, width, height) : "",
     width,
     height,
-    imageUrl: url("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")?.href ?? null,
+    imageRemoteUrl: url("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")?.href ?? null,
     imageDescription: cardText(tag("og:image:alt", "twitter:image:alt"), MAX_IMAGE_DESCRIPTION),
     embedUrl: url("twitter:player:stream")?.href ?? "",
     publishedAt: publishedAt(tag("article:published_time", "og:published_time")),

@@ -3,7 +3,7 @@ import sanitizeHtml from "sanitize-html";
 /**
  * Reads HTML as a browser's parser would (entities decoded, tag and attribute names in lower case, bad markup
  * tolerated) without building a tree. sanitize-html is the HTML parser this project already depends on; its
- * parse hooks (onOpenTag, exclusiveFilter) are used and its output is thrown away.
+ * parse hooks (onOpenTag, onCloseTag, exclusiveFilter) are used and its output is thrown away.
  */
 
 export interface HtmlElement {
@@ -16,6 +16,8 @@ export interface HtmlElement {
 export interface HtmlWalk {
   /** Every start tag, in document order, with its attributes decoded; "stop" ends the walk there. */
   onStartTag?(tag: string, attribs: Readonly<Record<string, string>>): void | "stop";
+  /** Every end tag, written or implied; "stop" ends the walk there. */
+  onEndTag?(tag: string): void | "stop";
   /** The tags whose text is wanted: onElement is called as each one ends. */
   textTags?: readonly string[];
   onElement?(element: HtmlElement): void;
@@ -41,6 +43,9 @@ function walkAll(html: string, walk: HtmlWalk, textTags: readonly string[]): voi
     allowedSchemes: ["http", "https"],
     onOpenTag: (tag, attribs) => {
       if (walk.onStartTag?.(tag, { ...attribs }) === "stop") throw STOP;
+    },
+    onCloseTag: (tag) => {
+      if (walk.onEndTag?.(tag) === "stop") throw STOP;
     },
     exclusiveFilter: (frame) => {
       if (textTags.includes(frame.tag)) walk.onElement?.({ tag: frame.tag, attribs: { ...frame.attribs }, text: frame.text });

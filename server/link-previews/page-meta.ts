@@ -4,7 +4,7 @@ import { walkHtml } from "./html-walk.ts";
  * What a page says about itself in its markup: <meta> tags (OpenGraph's property="og:...", Twitter's
  * name="twitter:...", plain name="description"), <title>, <link rel="canonical">, <base href> and <html lang>.
  * Raw strings, the first of each as Mastodon's extractor takes them; card-from-page.ts judges and cleans them.
- * Only the head is read (up to <body>): unlike Mastodon, tags a page puts in its body are not seen.
+ * Only the head is read (up to <body> or </head>): unlike Mastodon, tags a page puts in its body are not seen.
  */
 
 export interface PageMeta {
@@ -41,6 +41,8 @@ export function readPageMeta(html: string): PageMeta {
         lang = attribs.lang;
       }
     },
+    // Pages that leave out <body> still mostly close their head.
+    onEndTag: (tag) => (tag === "head" ? "stop" : undefined),
     // An <svg> may hold <title>s of its own; the document's comes first, in <head>.
     textTags: ["title"],
     onElement(element) {

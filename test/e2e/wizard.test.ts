@@ -2,6 +2,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, newPage, screenshot } from "./support/browser.ts";
 import { PASSWORD, startE2eHearth, type E2eHearth } from "./support/hearth.ts";
+import { testPng } from "./support/images.ts";
 import { imagesWithoutAlt, sessionToken, signInThroughConsentPage } from "./support/ui.ts";
 
 describe("first run: the wizard on an empty data directory", () => {
@@ -59,6 +60,12 @@ describe("first run: the wizard on an empty data directory", () => {
     expect(hearth.running.tunnel.status()).toMatchObject({ state: "connected", publicUrl });
     await screenshot(page, "wizard-4-try-out-connected", { fullPage: true });
 
+    // A face for the profile, uploaded like any avatar.
+    await page.getByLabel("Avatar").setInputFiles(await testPng(96, 96, "#3d7a4a"));
+    await page.getByRole("button", { name: "Save picture and name" }).click();
+    await page.getByRole("status").filter({ hasText: "Your profile was saved." }).waitFor();
+    await screenshot(page, "wizard-4b-avatar-saved");
+
     expect(await imagesWithoutAlt(page)).toEqual([]);
     await page.getByRole("button", { name: "Go to my home timeline" }).click();
     await page.getByRole("heading", { name: "Home", level: 1 }).waitFor();
@@ -67,7 +74,9 @@ describe("first run: the wizard on an empty data directory", () => {
 
     // The web client holds a real token, like any app that signed in.
     const me = await fetch(`${hearth.url}/api/v1/accounts/verify_credentials`, { headers: { Authorization: `Bearer ${await sessionToken(page)}` } });
-    expect(await me.json()).toMatchObject({ username: "alice", display_name: "Alice Liddell" });
+    const account = (await me.json()) as { username: string; display_name: string; avatar: string };
+    expect(account).toMatchObject({ username: "alice", display_name: "Alice Liddell" });
+    expect(account.avatar).not.toMatch(/missing/);
     await context.close();
   });
 

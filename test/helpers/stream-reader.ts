@@ -69,3 +69,14 @@ export function openRawStream(url: string, protocols?: string | string[], header
     );
   });
 }
+
+/** Keeps every event a masto streaming subscription yields, in order, for waitFor to look at. */
+export function collectEvents<T>(subscription: AsyncIterable<T>): T[] {
+  const events: T[] = [];
+  void (async () => {
+    for await (const event of subscription) events.push(event);
+  })().catch(() => {
+    // The client was closed, or the socket failed: the test sees that the events stopped coming.
+  });
+  return events;
+}

@@ -5,7 +5,7 @@ import { postStatus } from "../../server/core/statuses.ts";
 import { findStatusByUri } from "../../server/core/status-store.ts";
 import { drained, statusUri } from "../helpers/federation-statuses.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
-import { signedSender, type SignedSender } from "../helpers/signed-inbox.ts";
+import { signedSender, type SignedSender } from "../helpers/signed-requests.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 
 const PUBLIC = "https://www.w3.org/ns/activitystreams#Public";

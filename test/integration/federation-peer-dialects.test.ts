@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postStatus } from "../../server/core/statuses.ts";
 import { findAccountByUri } from "../../server/core/remote-accounts.ts";
 import { findStatusByUri, type StatusRow } from "../../server/core/status-store.ts";
-import { drained, notificationsOf, statusUri } from "../helpers/federation-statuses.ts";
+import { drained, follow, notificationsOf, statusUri } from "../helpers/federation-statuses.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
-import { signedSender, type SignedSender } from "../helpers/signed-inbox.ts";
+import { signedSender, type SignedSender } from "../helpers/signed-requests.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 
 const PUBLIC = "https://www.w3.org/ns/activitystreams#Public";
@@ -92,10 +92,35 @@ describe("federation on loopback: activities in other servers' dialects", () => 
     expect(await notified("mention")).toHaveLength(1);
   });
 
-  it("a Like, delivered twice, is one favourite and one notification; Undo by the Like's id alone removes it", async () => {
+  it("a Note that concerns nobody here (author not followed, nobody of ours addressed) is not stored", async () => {
+    const note = { id: `${kim.actorUri}/statuses/1002`, type: "Note", attributedTo: kim.actorUri, to: [PUBLIC], content: "<p>to the world</p>" };
+    await accepted({ id: id("creates"), type: "Create", object: note });
+    expect(await findStatusByUri(jo.core, note.id)).toBeUndefined();
+  });
+
+  it("a reply's missing ancestors are fetched from their server, ten levels up and no further", async () => {
+    const chain: StatusRow[] = [];
+    for (let level = 0; level < 12; level++) {
+      chain.push(await postStatus(kim.core, { accountId: kim.owner.id, text: `level ${level}`, inReplyToId: chain.at(-1)?.id ?? null }, { origin: kim.url }));
+    }
+    const newest = chain.at(-1);
+    if (!newest) throw new Error("no chain");
+    // kim's own Note for the newest reply, as her server serves it, addressed to jo too so it concerns her.
+    const note = (await (await fetch(statusUri(kim, newest), { headers: { Accept: "application/activity+json" } })).json()) as Record<string, unknown>;
+    await accepted({ id: id("creates"), type: "Create", object: { ...note, "@context": undefined, cc: [jo.actorUri] } });
+    const stored = await Promise.all(chain.map((status) => findStatusByUri(jo.core, statusUri(kim, status))));
+    // The reply itself and the ten above it; level 0 is the eleventh ancestor.
+    expect(stored.map((row) => row !== undefined)).toEqual([false, ...Array.from({ length: 11 }, () => true)]);
+    expect(stored[11]?.in_reply_to_id).toBe(stored[10]?.id);
+    expect(stored[1]?.in_reply_to_id).toBeNull();
+    expect(stored[1]?.in_reply_to_uri).toBe(statusUri(kim, chain[0] as StatusRow));
+  });
+
+  it("a Like, sent twice, is one favourite and one notification; Undo by the Like's id alone removes it", async () => {
     const like = { id: id("likes"), type: "Like", object: statusUri(jo, joPost) };
     await accepted(like);
-    await accepted({ ...like });
+    // Redelivered under another activity id (Fedify already drops a repeated id): still one favourite.
+    await accepted({ ...like, id: id("likes") });
     expect(await rows.favourites()).toHaveLength(1);
     expect(await notified("favourite")).toHaveLength(1);
     // The object is only an id that does not dereference, as Mastodon's Like ids do not.
@@ -113,19 +138,23 @@ describe("federation on loopback: activities in other servers' dialects", () => 
     expect(await rows.reactions()).toHaveLength(0);
   });
 
-  it("a Misskey Like with a custom emoji reaction is a reaction, not a favourite", async () => {
-    await accepted({
+  it("a Misskey Like with a custom emoji reaction is a reaction, not a favourite; its Undo removes it", async () => {
+    const like = {
       id: id("likes"),
       type: "Like",
       object: statusUri(jo, joPost),
       content: ":blobcat:",
       _misskey_reaction: ":blobcat:",
       tag: [{ type: "Emoji", id: `${kim.url}/emojis/blobcat`, name: ":blobcat:", icon: { type: "Image", url: `${kim.url}/emojis/blobcat.png` } }],
-    });
+    };
+    await accepted(like);
     const [reaction] = await rows.reactions();
     expect(reaction?.name).toBe("blobcat");
     expect(reaction?.custom_emoji_id).not.toBeNull();
     expect(await rows.favourites()).toHaveLength(0);
+    // Misskey embeds the Like it takes back.
+    await accepted({ id: id("undos"), type: "Undo", object: { ...like, actor: kim.actorUri } });
+    expect(await rows.reactions()).toHaveLength(0);
   });
 
   it("an Announce of our status is a boost with a notification; Undo(Announce) removes both", async () => {
@@ -163,7 +192,7 @@ describe("federation on loopback: activities in other servers' dialects", () => 
   });
 
   it("an Update of kim's Note edits it; a Delete removes it; a second Delete does nothing", async () => {
-    const note = { id: `${kim.actorUri}/statuses/2002`, type: "Note", attributedTo: kim.actorUri, to: [PUBLIC], content: "<p>first</p>", published: "2024-10-01T00:00:00Z" };
+    const note = { id: `${kim.actorUri}/statuses/2002`, type: "Note", attributedTo: kim.actorUri, to: [PUBLIC], cc: [jo.actorUri], content: "<p>first</p>", published: "2024-10-01T00:00:00Z" };
     await accepted({ id: id("creates"), type: "Create", object: note });
     await accepted({ id: id("updates"), type: "Update", object: { ...note, content: "<p>second</p>", updated: "2024-10-01T01:00:00Z" } });
     const edited = await findStatusByUri(jo.core, note.id);
@@ -175,5 +204,18 @@ describe("federation on loopback: activities in other servers' dialects", () => 
     expect(await findStatusByUri(jo.core, note.id)).toBeUndefined();
     await accepted({ id: id("deletes"), type: "Delete", object: { id: note.id, type: "Tombstone" } });
     expect(await jo.isQueueEmpty()).toBe(true);
+  });
+
+  it("a followers-only status dereferences only for a follower who signs the request", async () => {
+    const secret = await postStatus(jo.core, { accountId: jo.owner.id, text: "For my followers", visibility: "private" }, { origin: jo.url });
+    const uri = statusUri(jo, secret);
+    expect((await fetch(uri, { headers: { Accept: "application/activity+json" } })).status).toBe(404);
+    expect((await kimSends.get(uri)).status).toBe(404);
+    expect((await kimSends.get(`${uri}/activity`)).status).toBe(404);
+    await follow(kim, jo);
+    const note = await kimSends.get(uri);
+    expect(note.status).toBe(200);
+    expect(await note.json()).toMatchObject({ id: uri, type: "Note", to: `${jo.actorUri}/followers` });
+    expect((await kimSends.get(`${uri}/activity`)).status).toBe(200);
   });
 });

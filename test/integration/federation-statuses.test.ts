@@ -70,6 +70,16 @@ describe("federation on loopback: statuses travel between instances", () => {
     expect(JSON.stringify(replies)).toContain(statusUri(alice, reply));
   });
 
+  it("a reply to a post bob never saw brings its parent along, fetched from its own server", async () => {
+    const parent = await post(carol, "Seed swap on Saturday");
+    const parentOnAlice = await arrivedOn(alice, statusUri(carol, parent));
+    const reply = await post(alice, `@bob@${bob.host} are you coming?`, { inReplyToId: parentOnAlice.id });
+    const replyOnBob = await arrivedOn(bob, statusUri(alice, reply), "alice's reply");
+    const parentOnBob = await arrivedOn(bob, statusUri(carol, parent), "the fetched parent");
+    expect(replyOnBob.in_reply_to_id).toBe(parentOnBob.id);
+    expect(parentOnBob.content).toContain("Seed swap");
+  });
+
   it("a favourite and a boost arrive as notifications, and taking them back removes them", async () => {
     const status = await post(bob, "Compost is alive");
     const onAlice = await arrivedOn(alice, statusUri(bob, status));

@@ -61,7 +61,13 @@ describe("Link previews: a status's first link gets a card, read once from the p
 
   beforeAll(async () => {
     const picture = await twoColours(1200, 630).jpeg().toBuffer();
-    const pages: Record<string, string> = { "/article": articlePage("Leeks"), "/second": articlePage("Garlic"), "/third": articlePage("Onions") };
+    const pages: Record<string, string> = {
+      "/article": articlePage("Leeks"),
+      "/second": articlePage("Garlic"),
+      "/third": articlePage("Onions"),
+      // Its picture is nowhere to be found.
+      "/fennel": articlePage("Fennel").replace("/images/fennel.jpg", "/gone/fennel.jpg"),
+    };
     site = createServer((request, response) => {
       const path = request.url ?? "";
       hits.set(path, (hits.get(path) ?? 0) + 1);
@@ -143,6 +149,13 @@ describe("Link previews: a status's first link gets a card, read once from the p
     expect(card.title).toBe("Leeks");
     expect(hits.get("/article")).toBe(1);
     expect(hits.get("/images/leeks.jpg")).toBe(1);
+  });
+
+  it("a page whose picture cannot be had still gets its card, without a picture", async () => {
+    const status = await aliceApi.client.v1.statuses.create({ status: `${siteUrl}/fennel` });
+    const card = await cardShown(status.id, "the card of the page without its picture");
+    expect(card).toMatchObject({ title: "Fennel", image: null, blurhash: null, width: 0, height: 0 });
+    expect(hits.get("/gone/fennel.jpg")).toBe(1);
   });
 
   it("editing the link changes the card, and editing it away removes it", async () => {

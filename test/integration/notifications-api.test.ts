@@ -125,8 +125,16 @@ describe("notifications, polls, conversations, markers and scheduled statuses be
     expect(await (await alice.request("/api/v1/notifications/requests")).json()).toEqual([]);
   });
 
-  it("notifies followers who asked to hear of every post", async () => {
+  it("notifies of new followers and of follow requests to a locked account", async () => {
     await followAccount(home.core, carol.account.id, alice.account.id, { origin: home.url });
+    expect((await alice.client.v1.notifications.list({ types: ["follow"] })).map((n) => n.account.id)).toEqual([carol.account.id]);
+    await home.core.db.updateTable("accounts").set({ is_locked: 1 }).where("id", "=", bob.account.id).execute();
+    await followAccount(home.core, carol.account.id, bob.account.id, { origin: home.url });
+    expect((await bob.client.v1.notifications.list({ types: ["follow_request"] })).map((n) => n.account.id)).toEqual([carol.account.id]);
+    await home.core.db.updateTable("accounts").set({ is_locked: 0 }).where("id", "=", bob.account.id).execute();
+  });
+
+  it("notifies followers who asked to hear of every post", async () => {
     await home.core.db.updateTable("follows").set({ notify: 1 }).where("account_id", "=", carol.account.id).execute();
     const posted = await alice.client.v1.statuses.create({ status: "News!" });
     const notifications = await carol.client.v1.notifications.list({ types: ["status"] });

@@ -102,6 +102,21 @@ describe("statuses API: posting, reading, acting, editing and deleting through a
     expect(anonymousPublic.map((status) => status.id)).toContain(posted.id);
   });
 
+  it("reads hashtag timelines with any, all and none", async () => {
+    const both = await alice.client.v1.statuses.create({ status: "#cats and #dogs" });
+    const cats = await bob.client.v1.statuses.create({ status: "only #Cats" });
+    const birds = await bob.client.v1.statuses.create({ status: "#birds" });
+    await alice.client.v1.statuses.create({ status: "#cats but followers only", visibility: "private" });
+    const tag = (name: string, params: Record<string, unknown> = {}) =>
+      carol.client.v1.timelines.tag.$select(name).list(params).then((statuses) => statuses.map((status) => status.id));
+    expect(await tag("cats")).toEqual([cats.id, both.id]);
+    expect(await tag("CATS")).toEqual([cats.id, both.id]);
+    expect(await tag("cats", { all: ["dogs"] })).toEqual([both.id]);
+    expect(await tag("cats", { none: ["dogs"] })).toEqual([cats.id]);
+    expect(await tag("cats", { any: ["birds", "dogs"] })).toEqual([birds.id, cats.id, both.id]);
+    expect(await tag("nothing-here")).toEqual([]);
+  });
+
   it("favourites, boosts and bookmarks, with counts, lists of who did it, and undo", async () => {
     const posted = await alice.client.v1.statuses.create({ status: "Boost me" });
     const favourited = await bob.client.v1.statuses.$select(posted.id).favourite();

@@ -184,6 +184,20 @@ describe("Streaming transport: WebSocket and server-sent events", () => {
     client.close();
   });
 
+  it("streams a list only to its owner, with the list's id in the stream", async () => {
+    const now = new Date().toISOString();
+    await core.db.insertInto("lists").values({ id: "list-1", account_id: alice.id, title: "Friends", created_at: now }).execute();
+    const client = await openRawStream(`ws://${base}/api/v1/streaming`, token);
+    client.send({ type: "subscribe", stream: "list", list: "list-1" });
+    await untilReceiving(client, () => ({ type: "status.deleted", statusId: "probe", homeAccountIds: [alice.id], public: false, local: true }), (m) => m.event === "delete");
+    const from = client.messages.length;
+    core.events.emit(statusCreated("206", { listIds: ["list-2"] }));
+    core.events.emit(statusCreated("207", { listIds: ["list-1"] }));
+    const message = await client.next((m) => m.event === "update", { from });
+    expect(message).toEqual({ stream: ["list", "list-1"], event: "update", payload: JSON.stringify({ id: "207", seenBy: "alice" }) });
+    client.close();
+  });
+
   it("never streams a status its viewer may not see, nor another account's notifications", async () => {
     const client = await openRawStream(`ws://${base}/api/v1/streaming?stream=user`, token);
     client.send({ type: "subscribe", stream: "public" });

@@ -2,46 +2,11 @@ import { Object as ApObject } from "@fedify/vocab";
 import { describe, expect, it } from "vitest";
 import type { AccountRow } from "../../server/core/accounts.ts";
 import { noteToStatusRecord, type NoteConversionOptions } from "../../server/federation/convert/note-to-status-record.ts";
-import { activityPubFixture, offlineLoader } from "../helpers/activitypub-fixtures.ts";
+import { accountRow, activityPubFixture, offlineLoader } from "../helpers/activitypub-fixtures.ts";
 
 const NOW = new Date("2024-10-20T00:00:00.000Z");
 
-/** A remote account row as the inbox would have stored it for an object's author. */
-function account(id: string, uri: string, followersUrl: string | null = `${uri}/followers`): AccountRow {
-  const url = new URL(uri);
-  return {
-    id,
-    username: url.pathname.split("/").at(-1) ?? "someone",
-    domain: url.host,
-    display_name: "",
-    note: "",
-    note_source: "",
-    fields_json: "[]",
-    is_locked: 0,
-    is_bot: 0,
-    is_discoverable: 0,
-    is_indexable: 0,
-    avatar_file: null,
-    header_file: null,
-    uri,
-    url: uri,
-    created_at: NOW.toISOString(),
-    updated_at: NOW.toISOString(),
-    actor_type: "Person",
-    inbox_url: `${uri}/inbox`,
-    shared_inbox_url: null,
-    outbox_url: null,
-    followers_url: followersUrl,
-    following_url: null,
-    featured_url: null,
-    public_key_id: null,
-    avatar_remote_url: null,
-    header_remote_url: null,
-    moved_to_uri: null,
-    also_known_as_json: "[]",
-    fetched_at: NOW.toISOString(),
-  };
-}
+const account = (id: string, uri: string, followersUrl?: string | null) => accountRow(id, uri, followersUrl);
 
 const alice = account("1", "https://mastodon.example/users/alice");
 const carol = account("2", "https://misskey.example/users/9kq4xp2b3c");

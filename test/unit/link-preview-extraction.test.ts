@@ -28,7 +28,7 @@ describe("Link preview cards from a page's markup", () => {
       width: 0,
       height: 0,
       // Relative to <base href>.
-      imageUrl: "https://garden.example/articles/images/leeks.jpg",
+      imageRemoteUrl: "https://garden.example/articles/images/leeks.jpg",
       imageDescription: "A row of leeks under frost",
       embedUrl: "",
       publishedAt: "2026-01-12T07:30:00.000Z",
@@ -45,7 +45,7 @@ describe("Link preview cards from a page's markup", () => {
       type: "video",
       width: 640,
       height: 360,
-      imageUrl: "https://video.example/thumbs/garlic.png",
+      imageRemoteUrl: "https://video.example/thumbs/garlic.png",
       embedUrl: "https://video.example/files/garlic.mp4",
       language: null,
     });
@@ -61,7 +61,7 @@ describe("Link preview cards from a page's markup", () => {
       title: "Just a title",
       description: "",
       type: "link",
-      imageUrl: null,
+      imageRemoteUrl: null,
       providerName: "",
       publishedAt: null,
     });
@@ -83,7 +83,7 @@ describe("Link preview cards from a page's markup", () => {
     expect(card?.title).toBe("Tabs and bells and newlines");
     expect([...(card?.description ?? "")]).toHaveLength(1000);
     expect(card?.description.endsWith("…")).toBe(true);
-    expect(card).toMatchObject({ url: "https://garden.example/page", imageUrl: null, publishedAt: null, authorName: "Sam Digger", authorUrl: "", type: "link", html: "" });
+    expect(card).toMatchObject({ url: "https://garden.example/page", imageRemoteUrl: null, publishedAt: null, authorName: "Sam Digger", authorUrl: "", type: "link", html: "" });
   });
 
   it("decodes meta contents a CMS encoded twice, as Mastodon does", () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { AccountRow } from "../../server/core/accounts.ts";
+import { followAccount, unfollowAccount } from "../../server/core/follows.ts";
 import { favouriteStatus, muteConversation, reblogStatus, recordFavourite } from "../../server/core/interactions.ts";
 import { insertNotification, listNotifications } from "../../server/core/notifications.ts";
 import { deliverStatus, insertStatus } from "../../server/core/status-store.ts";
@@ -150,6 +151,16 @@ describe("home feeds: Mastodon's filters as a status fans out", () => {
     const home = await homeOf(reader);
     expect(home).toContain(replyToFollowed.id);
     expect(home).not.toContain(replyToStranger.id);
+  });
+
+  it("brings an account's recent statuses into home on following, and takes them out on unfollowing", async () => {
+    const earlier = await postStatus(db.core, { accountId: author.id, text: "before you came", visibility: "public" }, { origin: ORIGIN });
+    const secret = await postStatus(db.core, { accountId: author.id, text: "followers only", visibility: "private" }, { origin: ORIGIN });
+    await postStatus(db.core, { accountId: author.id, text: "a word in private", visibility: "direct" }, { origin: ORIGIN });
+    await followAccount(db.core, reader.id, author.id, { origin: ORIGIN });
+    expect((await homeOf(reader)).sort()).toEqual([earlier.id, secret.id].sort());
+    await unfollowAccount(db.core, reader.id, author.id);
+    expect(await homeOf(reader)).toEqual([]);
   });
 
   it("stores remote arrivals for local followers without publishing them again", async () => {

@@ -29,6 +29,8 @@ export interface RequestOptions {
   form?: FormData;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** The browser's HTTP cache: "no-cache" asks the server even for an answer it allowed to be kept. */
+  cache?: RequestCache;
 }
 
 export interface Page<T> extends PageLinks {
@@ -92,7 +94,7 @@ export function createApiClient(options: ClientOptions = {}): ApiClient {
     }
     let response: Response;
     try {
-      response = await doFetch(`${base}${path}${buildQuery(request.query)}`, { method, headers, body, signal: request.signal });
+      response = await doFetch(`${base}${path}${buildQuery(request.query)}`, { method, headers, body, signal: request.signal, cache: request.cache });
     } catch (error) {
       if ((error as Error).name === "AbortError") throw error;
       options.onReachability?.(false);

@@ -33,7 +33,8 @@ export function timelinePage(api: ApiClient, timeline: TimelineKind, query: Page
   }
 }
 
-export const getInstance = (api: ApiClient) => api.request<Instance>("GET", "/api/v2/instance");
+// The server lets browsers keep this a minute; the client asks afresh, since the address in it can change (a tunnel).
+export const getInstance = (api: ApiClient) => api.request<Instance>("GET", "/api/v2/instance", { cache: "no-cache" });
 export const verifyCredentials = (api: ApiClient) => api.request<CredentialAccount>("GET", "/api/v1/accounts/verify_credentials");
 
 export interface NewStatus {

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useApp } from "../app-context.ts";
 import { desktopBridge } from "../desktop.ts";
 import { navigate, useRoute, type Route } from "../router.ts";
@@ -82,11 +82,13 @@ export function Shell() {
   const { me, openCompose, onStreamEvent, signOut } = useApp();
   const route = useRoute();
   const [hasUnseenNotifications, setUnseenNotifications] = useState(false);
+  const isOnNotifications = useRef(false);
+  isOnNotifications.current = route.name === "notifications";
 
   useEffect(
     () =>
       onStreamEvent((event) => {
-        if (event.event === "notification") setUnseenNotifications(true);
+        if (event.event === "notification" && !isOnNotifications.current) setUnseenNotifications(true);
       }),
     [onStreamEvent],
   );

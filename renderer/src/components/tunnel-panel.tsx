@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { changeTunnel, getTunnel, type TunnelMode, type TunnelStatus } from "../api/hearth.ts";
 import { NetworkError } from "../api/http.ts";
 import { useApp } from "../app-context.ts";
@@ -36,7 +36,8 @@ export function AddressExplanation() {
  * hostname. The live state comes from /api/hearth/tunnel.
  */
 export function TunnelPanel({ onSaved }: { onSaved?(status: TunnelStatus): void }) {
-  const { api, isOnline } = useApp();
+  const { api, isOnline, refreshAccount } = useApp();
+  const publicUrl = useRef<string | null | undefined>(undefined);
   const [status, setStatus] = useState<TunnelStatus>();
   const [mode, setMode] = useState<TunnelMode>("off");
   const [hostname, setHostname] = useState("");
@@ -49,6 +50,9 @@ export function TunnelPanel({ onSaved }: { onSaved?(status: TunnelStatus): void 
     try {
       const answer = await getTunnel(api);
       setStatus(answer);
+      // A new public address changes every URL the server hands out, our own avatar's among them.
+      if (publicUrl.current !== undefined && publicUrl.current !== answer.public_url) void refreshAccount();
+      publicUrl.current = answer.public_url;
       if (!hasEdited) {
         setMode(answer.mode);
         setHostname(answer.hostname ?? "");
@@ -56,7 +60,7 @@ export function TunnelPanel({ onSaved }: { onSaved?(status: TunnelStatus): void 
     } catch (caught) {
       if (!(caught instanceof NetworkError)) setError((caught as Error).message);
     }
-  }, [api, hasEdited]);
+  }, [api, hasEdited, refreshAccount]);
 
   useEffect(() => {
     void refresh();

@@ -12,7 +12,8 @@ import { Shell } from "../components/shell.tsx";
 import { ConnectivityMonitor, isOnline } from "../state/connectivity.ts";
 import { readJson, writeJson } from "../state/key-value-store.ts";
 import { OfflineCache } from "../state/offline-cache.ts";
-import { Outbox } from "../state/outbox.ts";
+import { emitStatusEvent } from "../state/local-events.ts";
+import { Outbox, type QueuedPost } from "../state/outbox.ts";
 import { setPublicHost } from "../media-url.ts";
 import { navigate, useRoute } from "../router.ts";
 import { WelcomeView } from "./welcome-view.tsx";
@@ -101,7 +102,8 @@ export function SignedIn({ session, onSignedOut }: { session: Session; onSignedO
   // Back online: send what was written meanwhile, and catch up on who we are.
   useEffect(() => {
     if (!online || !outbox) return;
-    void outbox.flush((post) => postStatus(api, post.status, post.key)).then((result) => {
+    const send = async (post: QueuedPost) => emitStatusEvent({ type: "posted", status: await postStatus(api, post.status, post.key) });
+    void outbox.flush(send).then((result) => {
       if (result.sent > 0) setAnnouncement(result.sent === 1 ? "Your post written offline was sent." : `${result.sent} posts written offline were sent.`);
       if (result.refused > 0) setAnnouncement("A post written offline was refused by the server; it waits in your outbox.");
     });
@@ -142,6 +144,7 @@ export function SignedIn({ session, onSignedOut }: { session: Session; onSignedO
               setMe(account);
             },
             instance,
+            refreshAccount: refreshMe,
             isOwner: me.role?.name === "Owner",
             connectivity,
             isOnline: online,
@@ -157,7 +160,7 @@ export function SignedIn({ session, onSignedOut }: { session: Session; onSignedO
             signOut,
           }
         : undefined,
-    [api, me, instance, connectivity, online, cache, outbox, isStreaming, signOut],
+    [api, me, instance, refreshMe, connectivity, online, cache, outbox, isStreaming, signOut],
   );
 
   if (!context) {

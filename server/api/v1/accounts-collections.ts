@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { isBlockedEitherWay } from "../../core/account-barriers.ts";
 import type { CoreContext } from "../../core/context.ts";
 import { listEndorsements } from "../../core/endorsements.ts";
 import { listFollows } from "../../core/follows.ts";
@@ -12,7 +13,6 @@ import { mastodonError } from "../mastodon-error.ts";
 import { readNestedParams } from "../nested-params.ts";
 import { readPageRequest, setLinkHeader } from "../pagination.ts";
 import { accountById, optionalViewerOf, viewerOf } from "../request-accounts.ts";
-import { isBlockedEitherWay } from "../../core/account-barriers.ts";
 
 export interface CollectionRoutesDependencies {
   core: CoreContext;

@@ -48,7 +48,8 @@ function draftOf(params: NestedParams): StatusDraft {
     text: nestedText(params, "status") ?? "",
     spoilerText: nestedText(params, "spoiler_text") ?? "",
     sensitive: nestedBoolean(params, "sensitive"),
-    language: nestedText(params, "language") || null,
+    // Absent: the author's default when posting, the status's own language when editing (as Mastodon keeps it).
+    language: nestedText(params, "language") || undefined,
     mediaIds: (nestedTextList(params, "media_ids") ?? []).map((id) => normaliseId(id) ?? id),
     poll: pollParam(params) ?? null,
   };

@@ -73,6 +73,7 @@ export function groupedNotificationRoutes({ core, origin }: GroupedNotificationR
   routes.get("/:group_key/accounts", requireUser("read:notifications"), async (c) => {
     const viewer = viewerOf(c);
     const rows = await listNotificationGroupAccountIds(core, viewer.id, c.req.param("group_key"), readPageRequest(await readNestedParams(c), PAGE_LIMITS));
+    setLinkHeader(c, rows.map((row) => row.id), clientUrl(c, origin()));
     const accounts = await getAccountsByIds(core, [...new Set(rows.map((row) => row.from_account_id))]);
     const ordered = [...new Set(rows.map((row) => row.from_account_id))].flatMap((id) => {
       const account = accounts.get(id);

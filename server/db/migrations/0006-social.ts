@@ -59,6 +59,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("fetched_at", text)
     .execute();
   await db.schema.createIndex("statuses_account_id").on("statuses").columns(["account_id", "id"]).execute();
+  // Profile numbers (statuses but direct ones, the last one's time) read from the index alone.
+  await db.schema.createIndex("statuses_account_visibility").on("statuses").columns(["account_id", "visibility", "id"]).execute();
   await db.schema.createIndex("statuses_public").on("statuses").columns(["visibility", "local", "id"]).execute();
   await db.schema.createIndex("statuses_in_reply_to_id").on("statuses").columns(["in_reply_to_id", "id"]).execute();
   await db.schema.createIndex("statuses_in_reply_to_uri").on("statuses").column("in_reply_to_uri").execute();

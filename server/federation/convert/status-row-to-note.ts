@@ -116,7 +116,6 @@ export function statusRowToNote(addresses: LocalAddresses, parts: StatusParts, r
     quoteUrl: quoteUri,
     attachments: attachments(addresses, parts),
     tags: tags(addresses, parts),
-    contexts: [],
     replies,
   };
   const poll = parts.poll;

@@ -1,12 +1,13 @@
 import type { InboxContext } from "@fedify/fedify";
 import { Note, type Create } from "@fedify/vocab";
 import type { CoreContext } from "../../core/context.ts";
+import { findAccountByUri } from "../../core/remote-accounts.ts";
 import { recordRemoteVote } from "../../core/polls.ts";
 import { loadStatusParts } from "../../core/status-parts.ts";
 import { isStatusObject } from "../convert/note-to-status-record.ts";
 import { rawObjectWithId } from "../convert/raw-json.ts";
 import { accountOfActivityActor } from "../remote-actors.ts";
-import { localStatusOf, storeRemoteStatusObject } from "../remote-statuses.ts";
+import { concernsUs, localStatusOf, storeRemoteStatusObject } from "../remote-statuses.ts";
 import { activityLoaders } from "./loaders.ts";
 
 /**
@@ -29,7 +30,8 @@ async function recordVote(ctx: InboxContext<CoreContext>, create: Create, note: 
 /**
  * Create of a Note, Question, Article or Page. The object must live on its sender's origin: an embedded
  * object claiming another origin is fetched from there instead (Fedify's crossOrigin check), and then
- * refused unless it is the sender's own. Only then is the sender stored and the status with it.
+ * refused unless it is the sender's own. It must concern someone here (concernsUs). Only then is the
+ * sender stored and the status with it.
  */
 export async function onCreate(ctx: InboxContext<CoreContext>, create: Create): Promise<void> {
   // The raw JSON first: reading the object can replace it with a fetched copy.
@@ -38,6 +40,7 @@ export async function onCreate(ctx: InboxContext<CoreContext>, create: Create): 
   if (!object?.id || !create.actorId || object.id.origin !== create.actorId.origin) return;
   if (object instanceof Note && object.name !== null && (await recordVote(ctx, create, object))) return;
   if (!isStatusObject(object)) return;
+  if (!(await concernsUs(ctx, object, await findAccountByUri(ctx.data, create.actorId.href)))) return;
   const author = await accountOfActivityActor(ctx, create);
   if (!author) return;
   await storeRemoteStatusObject(ctx, object, author, { raw: rawObjectWithId(object.id.href, raw, await object.toJsonLd()) });

@@ -35,10 +35,12 @@ export async function onUndo(ctx: InboxContext<CoreContext>, undo: Undo): Promis
   // Only one's own act can be undone.
   if (!(object instanceof Activity) || object.actorId?.href !== actorId.href) return;
   if (object instanceof Like || object instanceof EmojiReact) {
-    const status = await localStatusOf(ctx, object.objectId);
-    const reaction = await reactionOf(object, await object.toJsonLd(), ctx.contextLoader);
-    if (object instanceof Like && !reaction) await removeFavourite(ctx.data, { accountId: account.id, uri: uri ?? undefined, statusId: uri ? undefined : status?.id });
-    else await recordRemoteUnreact(ctx.data, { accountId: account.id, uri, statusId: status?.id ?? null, name: reaction?.name ?? null });
+    // A Like may have been a favourite or (Misskey) a reaction; the embedded copy has lost the raw JSON
+    // that told which, so whatever of the sender's carries its id goes. Without an id, by the status.
+    const status = uri ? undefined : await localStatusOf(ctx, object.objectId);
+    const reaction = object instanceof EmojiReact ? await reactionOf(object, null, ctx.contextLoader) : null;
+    if (object instanceof Like) await removeFavourite(ctx.data, { accountId: account.id, uri: uri ?? undefined, statusId: status?.id });
+    await recordRemoteUnreact(ctx.data, { accountId: account.id, uri, statusId: status?.id ?? null, name: reaction?.name ?? null });
   } else if (object instanceof Announce) {
     const status = await localStatusOf(ctx, object.objectId);
     await recordRemoteUnannounce(ctx.data, { accountId: account.id, uri, statusId: status?.id ?? null });

@@ -3,9 +3,10 @@ import type { webcrypto } from "node:crypto";
 import { getLocalUser } from "../../server/core/accounts.ts";
 import type { TestInstance } from "./instances.ts";
 
-/** Posts hand-written activities to inboxes, signed (draft-cavage) with a test instance owner's real key. */
+/** Requests signed (draft-cavage) with a test instance owner's real key: hand-written activities, fetches. */
 export interface SignedSender {
   post(url: string, body: unknown): Promise<Response>;
+  get(url: string): Promise<Response>;
 }
 
 export async function signedSender(instance: TestInstance): Promise<SignedSender> {
@@ -20,6 +21,10 @@ export async function signedSender(instance: TestInstance): Promise<SignedSender
         headers: { "Content-Type": "application/activity+json", Accept: "application/activity+json" },
         body: typeof body === "string" ? body : JSON.stringify(body),
       });
+      return fetch(await signRequest(request, privateKey, keyId, { spec: "draft-cavage-http-signatures-12" }));
+    },
+    async get(url) {
+      const request = new Request(url, { headers: { Accept: "application/activity+json" } });
       return fetch(await signRequest(request, privateKey, keyId, { spec: "draft-cavage-http-signatures-12" }));
     },
   };
