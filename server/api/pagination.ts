@@ -29,8 +29,17 @@ export function readPageRequest(params: Params, limits: { default: number; max: 
  * The Link header for a page whose items carry the given pagination ids, newest first. `next` continues
  * below the last item, `prev` above the first; both keep the request's other parameters, on the URL the
  * client used (through the tunnel or on loopback).
+ *
+ * With the page's `limit`, a page of fewer than `limit` items (`itemCount`, the ids unless the caller pages by
+ * something else) offers no `next`, as Mastodon does: clients stop there instead of fetching an empty page.
  */
-export function setLinkHeader(c: Context, ids: readonly string[], publicUrl: (path: string) => string): void {
+export function setLinkHeader(
+  c: Context,
+  ids: readonly string[],
+  publicUrl: (path: string) => string,
+  limit?: number,
+  itemCount: number = ids.length,
+): void {
   const first = ids[0];
   const last = ids.at(-1);
   if (first === undefined || last === undefined) return;
@@ -43,5 +52,7 @@ export function setLinkHeader(c: Context, ids: readonly string[], publicUrl: (pa
     url.searchParams.set(name, value);
     return url.href;
   };
-  c.header("Link", `<${link("max_id", last)}>; rel="next", <${link("min_id", first)}>; rel="prev"`);
+  const prev = `<${link("min_id", first)}>; rel="prev"`;
+  const isLastPage = limit !== undefined && itemCount < limit;
+  c.header("Link", isLastPage ? prev : `<${link("max_id", last)}>; rel="next", ${prev}`);
 }

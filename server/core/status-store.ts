@@ -18,8 +18,11 @@ import type { DeletedStatusSnapshot } from "./ports.ts";
  * core/status-fan-out.ts (deliverStatus, deliverStatusUpdate, announceRemovedStatus).
  */
 
+/** A statuses row (a boost is one whose reblog_of_id is set). */
 export type StatusRow = Selectable<StatusesTable>;
+/** A polls row; its options and tallies are JSON. */
 export type PollRow = Selectable<PollsTable>;
+/** An earlier version of an edited status. */
 export type StatusEditRow = Selectable<StatusEditsTable>;
 type Db = Kysely<DatabaseSchema>;
 
@@ -29,6 +32,7 @@ export interface MentionRecord {
   silent?: boolean;
 }
 
+/** A poll stored with its status: a local one as composed, a remote one with the tallies its server sent. */
 export interface NewPollRecord {
   /** Option titles, in order. */
   options: readonly string[];
@@ -326,6 +330,7 @@ export interface StatusUpdateRecord {
   poll?: NewPollRecord | null;
 }
 
+/** What updateStoredStatus wrote: the status as it now is, and the kept version before it. */
 export interface StoredStatusUpdate {
   status: StatusRow;
   /** The edit row that keeps the version before this one. */
@@ -498,9 +503,10 @@ export async function findStatusByUri(ctx: CoreContext, uri: string): Promise<St
   return ctx.db.selectFrom("statuses").selectAll().where("uri", "=", uri).executeTakeFirst();
 }
 
+/** A status by id, whoever may see it (callers check visibility: status-visibility.ts). */
 export async function getStatusRow(ctx: CoreContext, id: string): Promise<StatusRow | undefined> {
   return ctx.db.selectFrom("statuses").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-// What follows the commit lives beside the writers' callers; re-exported so a writer needs one import.
+// What follows the commit lives in status-fan-out.ts; re-exported so a writer needs one import.
 export { announceRemovedStatus, deliverStatus, deliverStatusUpdate } from "./status-fan-out.ts";

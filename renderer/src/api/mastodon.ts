@@ -80,6 +80,20 @@ export function uploadMedia(api: ApiClient, file: File, description: string): Pr
   return api.request<MediaAttachment>("POST", "/api/v2/media", { form });
 }
 
+/**
+ * Uploads, then waits while the server processes the file (Mastodon answers 202 with no url yet, and a
+ * post that names the media before it is ready is refused).
+ */
+export async function uploadMediaAndWait(api: ApiClient, file: File, description: string, pollMs = 500, timeoutMs = 60_000): Promise<MediaAttachment> {
+  let media = await uploadMedia(api, file, description);
+  const deadline = Date.now() + timeoutMs;
+  while (media.url === null && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    media = await getMedia(api, media.id);
+  }
+  return media;
+}
+
 export const updateMedia = (api: ApiClient, id: string, description: string) =>
   api.request<MediaAttachment>("PUT", `/api/v1/media/${encodeURIComponent(id)}`, { json: { description } });
 export const getMedia = (api: ApiClient, id: string) => api.request<MediaAttachment>("GET", `/api/v1/media/${encodeURIComponent(id)}`);

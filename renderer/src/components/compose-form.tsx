@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type ChangeEvent, type FormEvent, type KeyboardEvent } from "react";
 import type { InstanceConfiguration, Visibility } from "../api/entities.ts";
 import { NetworkError } from "../api/http.ts";
-import { editStatus, getStatusSource, postStatus, updateMedia, uploadMedia, type NewStatus } from "../api/mastodon.ts";
+import { editStatus, getStatusSource, postStatus, updateMedia, uploadMediaAndWait, type NewStatus } from "../api/mastodon.ts";
 import { useApp, type ComposeRequest } from "../app-context.ts";
 import { randomToken } from "../auth/pkce.ts";
 import { discardDraft, draftKey, loadDraft, saveDraft, type Draft } from "../state/drafts.ts";
@@ -133,7 +133,6 @@ export function ComposeForm({ request, onDone }: { request: ComposeRequest; onDo
   const [error, setError] = useState<string>();
   const [isBusy, setBusy] = useState(false);
   const [askAboutAlt, setAskAboutAlt] = useState(false);
-  const textArea = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const formRef = useRef<HTMLFormElement>(null);
   const update = (change: Partial<ComposeState>) => setState((current) => ({ ...current, ...change }));
@@ -146,13 +145,6 @@ export function ComposeForm({ request, onDone }: { request: ComposeRequest; onDo
       .then((source) => update({ text: source.text, spoilerText: source.spoiler_text, hasSpoiler: source.spoiler_text !== "" }))
       .catch(() => undefined);
   }, [api, request.editing, key]);
-
-  useEffect(() => {
-    const element = textArea.current;
-    if (!element) return;
-    element.focus();
-    element.setSelectionRange(element.value.length, element.value.length);
-  }, []);
 
   useEffect(() => {
     const ready = state.media.filter((item) => item.id !== null);
@@ -183,8 +175,12 @@ export function ComposeForm({ request, onDone }: { request: ComposeRequest; onDo
       }));
       const patch = (change: Partial<ComposeMedia>) =>
         setState((current) => ({ ...current, media: current.media.map((item) => (item.key === localKey ? { ...item, ...change } : item)) }));
-      uploadMedia(api, file, "")
-        .then((uploaded) => patch({ id: uploaded.id, state: "ready" }))
+      uploadMediaAndWait(api, file, "")
+        .then((uploaded) =>
+          uploaded.url === null
+            ? patch({ state: "failed", error: "The server is still processing this file; remove it and try again." })
+            : patch({ id: uploaded.id, state: "ready", aspect: uploaded.meta?.original?.aspect ?? aspect }),
+        )
         .catch((caught: unknown) => patch({ state: "failed", error: caught instanceof NetworkError ? "Not uploaded: Hearth cannot be reached." : (caught as Error).message }));
     }
   };
@@ -286,7 +282,7 @@ export function ComposeForm({ request, onDone }: { request: ComposeRequest; onDo
         />
       )}
       <textarea
-        ref={textArea}
+        data-autofocus
         className="compose-text"
         aria-label="What is on your mind?"
         placeholder="What is on your mind?"

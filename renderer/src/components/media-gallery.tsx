@@ -99,7 +99,7 @@ export function MediaGallery({ media, isSensitive }: { media: MediaAttachment[];
         <Modal label="Image" onClose={() => setOpen(undefined)} className="lightbox">
           <img src={sameServerUrl(open.url ?? open.preview_url)} alt={open.description || NO_DESCRIPTION} />
           {open.description && <p className="lightbox-caption">{open.description}</p>}
-          <button type="button" className="close" onClick={() => setOpen(undefined)} autoFocus>
+          <button type="button" className="close" onClick={() => setOpen(undefined)} data-autofocus>
             Close
           </button>
         </Modal>

@@ -14,6 +14,12 @@ export function Modal({ label, onClose, children, className }: { label: string; 
     if (!element) return;
     const opener = document.activeElement as HTMLElement | null;
     element.showModal();
+    // Children mount (and would focus) before the dialog opens: the element they mark gets focus now.
+    const preferred = element.querySelector<HTMLElement>("[data-autofocus]");
+    if (preferred) {
+      preferred.focus();
+      if (preferred instanceof HTMLTextAreaElement) preferred.setSelectionRange(preferred.value.length, preferred.value.length);
+    }
     // The close event is queued: when a remount (StrictMode) has reopened the dialog meanwhile, it is stale.
     const close = () => {
       if (!element.open) onCloseRef.current();
@@ -55,7 +61,7 @@ export function ConfirmDialog({
       <h2>{title}</h2>
       {children}
       <div className="actions">
-        <button type="button" onClick={onCancel} autoFocus>
+        <button type="button" onClick={onCancel} data-autofocus>
           {cancelLabel}
         </button>
         <button type="button" className={isDangerous ? "danger" : "primary"} onClick={onConfirm}>

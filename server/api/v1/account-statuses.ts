@@ -31,8 +31,9 @@ export function accountStatusRoutes({ core, origin }: AccountStatusRoutesDepende
       onlyMedia: flagParam(params, "only_media"),
       tagged: nestedText(params, "tagged") || undefined,
     };
-    const page = await accountStatuses(core, viewerId, account.id, options, readPageRequest(params));
-    setLinkHeader(c, page.pageIds, clientUrl(c, origin()));
+    const request = readPageRequest(params);
+    const page = await accountStatuses(core, viewerId, account.id, options, request);
+    setLinkHeader(c, page.pageIds, clientUrl(c, origin()), request.limit);
     return c.json(await toStatuses(core, page.statuses, viewerId, origin(), { filterContext: "account" }));
   });
 

@@ -40,6 +40,7 @@ export function accountCollectionRoutes({ core, origin }: CollectionRoutesDepend
         c,
         items.map((item) => item.follow.id),
         clientUrl(c, origin()),
+        page.limit,
       );
       return c.json(await renderAccounts(core, items.map((item) => item.account), origin()));
     });
@@ -61,6 +62,7 @@ export function accountCollectionRoutes({ core, origin }: CollectionRoutesDepend
       c,
       items.map((item) => item.endorsement.id),
       clientUrl(c, origin()),
+      page.limit,
     );
     return c.json(await renderAccounts(core, items.map((item) => item.account), origin()));
   });

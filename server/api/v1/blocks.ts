@@ -19,6 +19,7 @@ export function blockRoutes({ core, origin }: { core: CoreContext; origin(): str
       c,
       items.map((item) => item.block.id),
       clientUrl(c, origin()),
+      page.limit,
     );
     return c.json(await renderAccounts(core, items.map((item) => item.account), origin()));
   });

@@ -22,8 +22,9 @@ export function markedStatusRoutes(kind: "bookmarks" | "favourites", { core, ori
   const routes = new Hono<ApiEnv>();
   routes.get("/", requireUser(kind === "bookmarks" ? "read:bookmarks" : "read:favourites"), async (c) => {
     const viewer = viewerOf(c);
-    const page = await markedStatuses(core, viewer.id, kind, readPageRequest(await readNestedParams(c)));
-    setLinkHeader(c, page.pageIds, clientUrl(c, origin()));
+    const request = readPageRequest(await readNestedParams(c));
+    const page = await markedStatuses(core, viewer.id, kind, request);
+    setLinkHeader(c, page.pageIds, clientUrl(c, origin()), request.limit);
     return c.json(await toStatuses(core, page.statuses, viewer.id, origin()));
   });
   return routes;

@@ -46,8 +46,9 @@ export function conversationRoutes({ core, origin }: ConversationRoutesDependenc
 
   routes.get("/", requireUser("read:statuses"), async (c) => {
     const viewer = viewerOf(c);
-    const rows = await listConversations(core, viewer.id, readPageRequest(await readNestedParams(c)));
-    setLinkHeader(c, rows.map((row) => row.last_status_id ?? row.id), clientUrl(c, origin()));
+    const page = readPageRequest(await readNestedParams(c));
+    const rows = await listConversations(core, viewer.id, page);
+    setLinkHeader(c, rows.map((row) => row.last_status_id ?? row.id), clientUrl(c, origin()), page.limit);
     return c.json(await render(rows, viewer.id));
   });
 

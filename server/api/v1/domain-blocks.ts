@@ -20,6 +20,7 @@ export function domainBlockRoutes({ core, origin }: { core: CoreContext; origin(
       c,
       blocks.map((block) => block.id),
       clientUrl(c, origin()),
+      page.limit,
     );
     return c.json(blocks.map((block) => block.domain));
   });

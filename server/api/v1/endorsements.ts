@@ -19,6 +19,7 @@ export function endorsementRoutes({ core, origin }: { core: CoreContext; origin(
       c,
       items.map((item) => item.endorsement.id),
       clientUrl(c, origin()),
+      page.limit,
     );
     return c.json(await renderAccounts(core, items.map((item) => item.account), origin()));
   });

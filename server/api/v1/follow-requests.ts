@@ -23,6 +23,7 @@ export function followRequestRoutes({ core, origin }: { core: CoreContext; origi
       c,
       items.map((item) => item.follow.id),
       clientUrl(c, origin()),
+      page.limit,
     );
     return c.json(await renderAccounts(core, items.map((item) => item.account), origin()));
   });

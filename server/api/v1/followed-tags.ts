@@ -20,6 +20,7 @@ export function followedTagRoutes({ core, origin }: { core: CoreContext; origin(
       c,
       followed.map((item) => item.followId),
       clientUrl(c, origin()),
+      page.limit,
     );
     return c.json(await renderTags(core, followed.map((item) => item.tag), origin(), viewer.id));
   });

@@ -69,6 +69,7 @@ export function listRoutes({ core, origin }: { core: CoreContext; origin(): stri
         c,
         accounts.map((account) => account.id),
         clientUrl(c, origin()),
+        page.limit,
       );
     }
     return c.json(await renderAccounts(core, accounts, origin()));

@@ -19,6 +19,7 @@ export function muteRoutes({ core, origin }: { core: CoreContext; origin(): stri
       c,
       items.map((item) => item.mute.id),
       clientUrl(c, origin()),
+      page.limit,
     );
     const accounts = await renderAccounts(core, items.map((item) => item.account), origin());
     // Mastodon adds mute_expires_at to the accounts of this list only.

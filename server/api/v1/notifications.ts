@@ -37,8 +37,9 @@ export function notificationRoutes({ core, origin }: NotificationRoutesDependenc
   routes.get("/", requireUser("read:notifications"), async (c) => {
     const viewer = viewerOf(c);
     const params = await readNestedParams(c);
-    const rows = await listNotifications(core, viewer.id, notificationQueryOf(params), readPageRequest(params, PAGE_LIMITS));
-    setLinkHeader(c, rows.map((row) => row.id), clientUrl(c, origin()));
+    const page = readPageRequest(params, PAGE_LIMITS);
+    const rows = await listNotifications(core, viewer.id, notificationQueryOf(params), page);
+    setLinkHeader(c, rows.map((row) => row.id), clientUrl(c, origin()), page.limit);
     return c.json(await toNotifications(core, rows, viewer.id, origin()));
   });
 

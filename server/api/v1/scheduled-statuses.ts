@@ -28,8 +28,9 @@ export function scheduledStatusRoutes({ core, origin }: ScheduledStatusRoutesDep
 
   routes.get("/", requireUser("read:statuses"), async (c) => {
     const viewer = viewerOf(c);
-    const rows = await listScheduledStatuses(core, viewer.id, readPageRequest(await readNestedParams(c)));
-    setLinkHeader(c, rows.map((row) => row.id), clientUrl(c, origin()));
+    const page = readPageRequest(await readNestedParams(c));
+    const rows = await listScheduledStatuses(core, viewer.id, page);
+    setLinkHeader(c, rows.map((row) => row.id), clientUrl(c, origin()), page.limit);
     const media = await loadScheduledMedia(core, rows);
     return c.json(rows.map((row) => toScheduledStatus(row, media, origin())));
   });

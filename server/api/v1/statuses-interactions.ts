@@ -79,7 +79,7 @@ export function statusInteractionRoutes({ core, origin }: Dependencies): Hono<Ap
       const status = await visibleStatusParam(core, c, viewerId);
       const page = readPageRequest(await readNestedParams(c), ACCOUNT_PAGE);
       const items = await listStatusActors(core, status.id, kind, viewerId, page);
-      setLinkHeader(c, items.map((item) => item.pageId), clientUrl(c, origin()));
+      setLinkHeader(c, items.map((item) => item.pageId), clientUrl(c, origin()), page.limit);
       return c.json(await renderAccounts(core, items.map((item) => item.account), origin()));
     });
   }

@@ -21,22 +21,23 @@ export interface TimelineRoutesDependencies {
 export function timelineRoutes({ core, origin }: TimelineRoutesDependencies): Hono<ApiEnv> {
   const routes = new Hono<ApiEnv>();
 
-  async function answer(c: Context<ApiEnv>, page: TimelinePage, viewerId: string | null, filterContext: string) {
-    setLinkHeader(c, page.pageIds, clientUrl(c, origin()));
+  async function answer(c: Context<ApiEnv>, page: TimelinePage, limit: number, viewerId: string | null, filterContext: string) {
+    setLinkHeader(c, page.pageIds, clientUrl(c, origin()), limit);
     return c.json(await toStatuses(core, page.statuses, viewerId, origin(), { filterContext }));
   }
 
   routes.get("/home", requireUser("read:statuses"), async (c) => {
     const viewer = viewerOf(c);
     const page = readPageRequest(await readNestedParams(c));
-    return answer(c, await homeTimeline(core, viewer.id, page), viewer.id, "home");
+    return answer(c, await homeTimeline(core, viewer.id, page), page.limit, viewer.id, "home");
   });
 
   routes.get("/public", scopeIfToken("read:statuses"), async (c) => {
     const viewerId = optionalViewerOf(c)?.id ?? null;
     const params = await readNestedParams(c);
     const options = { local: flagParam(params, "local"), remote: flagParam(params, "remote"), onlyMedia: flagParam(params, "only_media") };
-    return answer(c, await publicTimeline(core, viewerId, options, readPageRequest(params)), viewerId, "public");
+    const page = readPageRequest(params);
+    return answer(c, await publicTimeline(core, viewerId, options, page), page.limit, viewerId, "public");
   });
 
   routes.get("/tag/:hashtag", scopeIfToken("read:statuses"), async (c) => {
@@ -50,16 +51,17 @@ export function timelineRoutes({ core, origin }: TimelineRoutesDependencies): Ho
       all: nestedTextList(params, "all"),
       none: nestedTextList(params, "none"),
     };
-    const page = await tagTimeline(core, viewerId, c.req.param("hashtag"), options, readPageRequest(params));
-    return answer(c, page, viewerId, "public");
+    const request = readPageRequest(params);
+    return answer(c, await tagTimeline(core, viewerId, c.req.param("hashtag"), options, request), request.limit, viewerId, "public");
   });
 
   routes.get("/list/:id", requireUser("read:lists"), async (c) => {
     const viewer = viewerOf(c);
     const id = c.req.param("id");
-    const page = /^\d{1,19}$/.test(id) ? await listTimeline(core, viewer.id, id.padStart(18, "0"), readPageRequest(await readNestedParams(c))) : undefined;
+    const request = readPageRequest(await readNestedParams(c));
+    const page = /^\d{1,19}$/.test(id) ? await listTimeline(core, viewer.id, id.padStart(18, "0"), request) : undefined;
     if (!page) return mastodonError(c, 404, "Record not found");
-    return answer(c, page, viewer.id, "home");
+    return answer(c, page, request.limit, viewer.id, "home");
   });
 
   return routes;

@@ -35,11 +35,12 @@ export function groupedNotificationRoutes({ core, origin }: GroupedNotificationR
     const viewer = viewerOf(c);
     const params = await readNestedParams(c);
     const groupedTypes = nestedTextList(params, "grouped_types") ?? [...DEFAULT_GROUPED_TYPES];
-    const groups = await listNotificationGroups(core, viewer.id, { ...notificationQueryOf(params), groupedTypes }, readPageRequest(params, PAGE_LIMITS));
+    const page = readPageRequest(params, PAGE_LIMITS);
+    const groups = await listNotificationGroups(core, viewer.id, { ...notificationQueryOf(params), groupedTypes }, page);
     // Pages continue below the oldest notification shown and above the newest, as Mastodon's v2 pages.
     const first = groups[0];
     const last = groups.at(-1);
-    if (first && last) setLinkHeader(c, [first.pageMaxId, last.pageMinId], clientUrl(c, origin()));
+    if (first && last) setLinkHeader(c, [first.pageMaxId, last.pageMinId], clientUrl(c, origin()), page.limit, groups.length);
     return c.json(await toGroupedNotifications(core, groups, viewer.id, origin()));
   });
 
@@ -72,8 +73,9 @@ export function groupedNotificationRoutes({ core, origin }: GroupedNotificationR
 
   routes.get("/:group_key/accounts", requireUser("read:notifications"), async (c) => {
     const viewer = viewerOf(c);
-    const rows = await listNotificationGroupAccountIds(core, viewer.id, c.req.param("group_key"), readPageRequest(await readNestedParams(c), PAGE_LIMITS));
-    setLinkHeader(c, rows.map((row) => row.id), clientUrl(c, origin()));
+    const page = readPageRequest(await readNestedParams(c), PAGE_LIMITS);
+    const rows = await listNotificationGroupAccountIds(core, viewer.id, c.req.param("group_key"), page);
+    setLinkHeader(c, rows.map((row) => row.id), clientUrl(c, origin()), page.limit);
     const accounts = await getAccountsByIds(core, [...new Set(rows.map((row) => row.from_account_id))]);
     const ordered = [...new Set(rows.map((row) => row.from_account_id))].flatMap((id) => {
       const account = accounts.get(id);
