@@ -175,7 +175,11 @@ describe("the Cloudflare tunnel, with a stand-in cloudflared", () => {
       },
       { timeoutMs: 20_000, what: "cloudflared to be restarted after losing its connections" },
     );
-    expect(states.slice(3)).toEqual(["connected", "reconnecting", "connected"]);
+    // While cloudflared reports its connections going one by one, a loaded machine may see it ready once more
+    // before the restart: the status can flap, but it only ever moves between these two, and ends connected.
+    expect(states.slice(3, 5)).toEqual(["connected", "reconnecting"]);
+    expect(new Set(states.slice(3))).toEqual(new Set(["connected", "reconnecting"]));
+    expect(states.at(-1)).toBe("connected");
     expect(third.restarts).toBe(2);
     await waitFor(() => !isAlive(secondPid), { what: "the disconnected cloudflared to be stopped" });
   });
