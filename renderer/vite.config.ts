@@ -10,7 +10,12 @@ export default defineConfig({
     emptyOutDir: true,
   },
   server: {
-    // In development the page talks to a Hearth served on its default port.
-    proxy: { "/api": "http://127.0.0.1:8330", "/healthz": "http://127.0.0.1:8330", "/oauth": "http://127.0.0.1:8330" },
+    // In development the page talks to a Hearth served on its default port (the streaming API included).
+    proxy: {
+      "/api": { target: "http://127.0.0.1:8330", ws: true },
+      "/healthz": "http://127.0.0.1:8330",
+      "/oauth": "http://127.0.0.1:8330",
+      "/media": "http://127.0.0.1:8330",
+    },
   },
 });

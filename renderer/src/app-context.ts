@@ -11,6 +11,7 @@ export interface ComposeRequest {
   replyTo?: Status;
   editing?: Status;
   redraft?: Status;
+  quote?: Status;
 }
 
 /** Everything a signed-in page needs, handed down once rather than imported as singletons. */

@@ -11,6 +11,8 @@ export type Route =
   | { name: "bookmarks" }
   | { name: "favourites" }
   | { name: "settings" }
+  | { name: "lists" }
+  | { name: "list"; id: string }
   | { name: "profile"; acct: string }
   | { name: "status"; acct: string; id: string }
   | { name: "welcome" }
@@ -26,6 +28,7 @@ const FIXED: Record<string, Route> = {
   "/bookmarks": { name: "bookmarks" },
   "/favourites": { name: "favourites" },
   "/settings": { name: "settings" },
+  "/lists": { name: "lists" },
   "/welcome": { name: "welcome" },
   "/sign-in/callback": { name: "sign-in-callback" },
 };
@@ -48,6 +51,8 @@ export function parseRoute(pathname: string, search = ""): Route {
     const name = decode(tag[1]);
     if (name) return { name: "tag", tag: name };
   }
+  const list = /^\/lists\/([0-9A-Za-z_-]+)$/.exec(path);
+  if (list?.[1]) return { name: "list", id: list[1] };
   // /@alice, /@alice@other.example, /@alice/123 (a status), as Mastodon writes them.
   const profile = /^\/@([^/]+)(?:\/([0-9A-Za-z_-]+))?$/.exec(path);
   if (profile?.[1]) {
@@ -69,6 +74,8 @@ export function pathFor(route: Route): string {
       return `/@${route.acct}`;
     case "status":
       return `/@${route.acct}/${encodeURIComponent(route.id)}`;
+    case "list":
+      return `/lists/${encodeURIComponent(route.id)}`;
     case "sign-in-callback":
       return "/sign-in/callback";
     case "not-found":

@@ -16,10 +16,12 @@ export function authenticate(core: CoreContext) {
   return createMiddleware<ApiEnv>(async (c, next) => {
     c.set("auth", null);
     const header = c.req.header("authorization");
-    if (header === undefined) return next();
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match?.[1]) return mastodonError(c, 401, INVALID_TOKEN);
-    const token = await findAccessToken(core, match[1]);
+    // Without the header, Mastodon (Doorkeeper) takes the token as ?access_token=; some apps and scripts send it so.
+    const queryToken = header === undefined ? c.req.query("access_token") : undefined;
+    if (header === undefined && !queryToken) return next();
+    const presented = queryToken ?? /^Bearer\s+(\S+)\s*$/i.exec(header ?? "")?.[1];
+    if (!presented) return mastodonError(c, 401, INVALID_TOKEN);
+    const token = await findAccessToken(core, presented);
     if (!token) return mastodonError(c, 401, INVALID_TOKEN);
     const account = token.account_id === null ? null : ((await getAccount(core, token.account_id)) ?? null);
     if (token.account_id !== null && account === null) return mastodonError(c, 401, INVALID_TOKEN);

@@ -1,9 +1,10 @@
 import Database from "better-sqlite3";
 import { accessSync, constants, mkdirSync, openSync, readSync, closeSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { Kysely, SqliteDialect } from "kysely";
+import { Kysely } from "kysely";
 import { UserError } from "../user-error.ts";
 import type { DatabaseSchema } from "./schema.ts";
+import { HearthSqliteDialect } from "./sqlite-dialect.ts";
 
 export const DATABASE_FILE_NAME = "hearth.db";
 
@@ -80,6 +81,6 @@ export function openSqlite(path: string): Database.Database {
 
 export function openDatabase(path: string): DatabaseHandles {
   const sqlite = openSqlite(path);
-  const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<DatabaseSchema>({ dialect: new HearthSqliteDialect(sqlite) });
   return { sqlite, db };
 }

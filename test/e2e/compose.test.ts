@@ -153,6 +153,17 @@ describe("writing posts in the web client", () => {
     expect(remaining).not.toContain("drafts");
   });
 
+  it("quotes a post", async () => {
+    await post("Spoilers for the mystery").getByRole("button", { name: "More actions" }).click();
+    await page.getByRole("menuitem", { name: "Quote" }).click();
+    const dialog = page.getByRole("dialog", { name: "Quote" });
+    await dialog.getByLabel("What is on your mind?").fill("Do not read this one before the last chapter.");
+    await dialog.getByRole("button", { name: "Post", exact: true }).click();
+    await dialog.waitFor({ state: "detached" });
+    const card = post("Do not read this one before the last chapter.");
+    await card.getByRole("link", { name: "Quoted post by Alice" }).waitFor();
+  });
+
   it("posts a poll", async () => {
     const dialog = await openCompose(page);
     await dialog.getByLabel("What is on your mind?").fill("Tea or coffee?");

@@ -72,8 +72,35 @@ describe("the web client with a second instance: follow, live posts, replies, li
     await button.waitFor({ timeout: 30_000 });
     await screenshot(page, "federation-2-new-post-indicator");
     await button.click();
-    await home().getByRole("article").filter({ hasText: "Hello Alice, from the other server!" }).waitFor();
+    const card = home().getByRole("article").filter({ hasText: "Hello Alice, from the other server!" });
+    await card.waitFor();
     await screenshot(page, "federation-3-post-arrived");
+
+    // The author's profile, as this server knows it.
+    await card.getByRole("link", { name: /Bob/ }).first().click();
+    await page.getByRole("heading", { name: "Bob", level: 1 }).waitFor();
+    await page.getByRole("button", { name: `Unfollow @${bobHandle}` }).waitFor();
+    await page.getByRole("feed", { name: "Posts by Bob" }).getByRole("article").filter({ hasText: "Hello Alice, from the other server!" }).waitFor();
+    await screenshot(page, "federation-3a-remote-profile");
+    await page.goBack();
+    await page.getByRole("heading", { name: "Home", level: 1 }).waitFor();
+  });
+
+  it("puts the remote account on a list, whose timeline shows his posts", async () => {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Lists" }).click();
+    await page.getByLabel("Name of a new list").fill("Friends elsewhere");
+    await page.getByRole("button", { name: "Create" }).click();
+    await page.getByRole("heading", { name: "Friends elsewhere", level: 1 }).waitFor();
+    await page.getByText("0 people on this list").click();
+    await page.getByRole("searchbox", { name: "Add someone you follow" }).fill("bob");
+    await page.getByRole("button", { name: `Add @${bobHandle} to the list` }).click();
+    await page.getByText("1 person on this list").waitFor();
+    await bob("POST", "/api/v1/statuses", { status: "A post for the list.", visibility: "public" });
+    await page.getByRole("button", { name: "1 new post" }).click({ timeout: 30_000 });
+    await page.getByRole("feed", { name: "Friends elsewhere timeline" }).getByRole("article").filter({ hasText: "A post for the list." }).waitFor();
+    await screenshot(page, "federation-3b-list");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Home" }).click();
+    await page.getByRole("heading", { name: "Home", level: 1 }).waitFor();
   });
 
   it("replies to, likes and boosts the remote post, and the other server hears of each", async () => {

@@ -3,12 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, newPage, screenshot } from "./support/browser.ts";
 import { startE2eHearth, type E2eHearth } from "./support/hearth.ts";
 import { testPng } from "./support/images.ts";
+import type { PageGlobals } from "./support/page-globals.ts";
 import { imagesWithoutAlt, signIn, waitFor } from "./support/ui.ts";
 
 /** What a page shows about the focused element: which post, and whether its focus ring is drawn. */
 function focusState(page: Page) {
   return page.evaluate(() => {
-    const element = document.activeElement as HTMLElement | null;
+    const { document, getComputedStyle } = globalThis as unknown as PageGlobals;
+    const element = document.activeElement;
     const style = element ? getComputedStyle(element) : null;
     return { statusId: element?.dataset.statusId ?? null, tag: element?.tagName ?? null, outline: style ? `${style.outlineStyle} ${style.outlineWidth}` : null };
   });
@@ -55,7 +57,7 @@ describe("keyboard, themes, sensitive media and phone width", () => {
     await feed.getByRole("article").nth(2).waitFor();
 
     await page.keyboard.press("Tab");
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.textContent)).toBe("Skip to content");
     expect((await focusState(page)).outline).toMatch(/^solid [1-9]/);
 
     await feed.getByRole("article").first().focus();
@@ -71,6 +73,10 @@ describe("keyboard, themes, sensitive media and phone width", () => {
     expect(await feed.getByRole("article").first().getAttribute("aria-posinset")).toBe("1");
     await screenshot(page, "quality-1-keyboard-focus");
 
+    // f likes the focused post, as in Mastodon's web UI.
+    await page.keyboard.press("f");
+    await expect.poll(() => feed.getByRole("article").first().getByRole("button", { name: /^Like/ }).getAttribute("aria-pressed")).toBe("true");
+
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { name: "Post by Alice", level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe(`/@alice/${first.statusId}`);
@@ -85,7 +91,10 @@ describe("keyboard, themes, sensitive media and phone width", () => {
     expect(await card.locator("canvas.blurhash").count()).toBe(1);
     expect(await card.getByRole("img", { name: "A purple card with a blue stripe" }).count()).toBe(0);
     // The dark theme follows the system.
-    const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    const background = await page.evaluate(() => {
+      const { document, getComputedStyle } = globalThis as unknown as PageGlobals;
+      return getComputedStyle(document.documentElement).backgroundColor;
+    });
     const [red = 255, green = 255, blue = 255] = (background.match(/\d+/g) ?? []).map(Number);
     expect(red + green + blue).toBeLessThan(150);
     await screenshot(page, "quality-2-sensitive-dark");
@@ -105,7 +114,7 @@ describe("keyboard, themes, sensitive media and phone width", () => {
     const { page, context } = await newPage(browser, { isPhone: true });
     await signIn(page, hearth.url, "alice");
     await page.getByRole("feed", { name: "Home timeline" }).getByRole("article").nth(2).waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await screenshot(page, "quality-4-phone-home");
     await page.getByRole("button", { name: "New post" }).click();
     await page.getByRole("dialog", { name: "New post" }).waitFor();

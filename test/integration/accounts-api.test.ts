@@ -235,8 +235,8 @@ describe("accounts API: profiles, lookup, search, relationships", () => {
     const paginator = alice.client.v1.accounts.$select(cid.account.id).followers.list({ limit: 3 });
     const pages: string[][] = [];
     for await (const page of paginator) pages.push(page.map((account) => account.username));
-    // The Link header always offers a next page, so the paginator ends on an empty one.
-    expect(pages).toEqual([["fay", "eli", "dee"], ["bea"], []]);
+    // A page shorter than its limit offers no next (as on Mastodon), so the paginator stops without an empty page.
+    expect(pages).toEqual([["fay", "eli", "dee"], ["bea"]]);
     expect((await fetch(`${home.url}/api/v1/accounts/${cid.account.id}/following`)).status).toBe(200);
   });
 

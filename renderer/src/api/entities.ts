@@ -138,6 +138,15 @@ export interface Status {
   bookmarked?: boolean;
   muted?: boolean;
   pinned?: boolean;
+  /** Mastodon 4.4's quote: the quoted post, or why it is not shown. */
+  quote?: { state: string; quoted_status: Status | null } | null;
+}
+
+export interface List {
+  id: string;
+  title: string;
+  replies_policy: "followed" | "list" | "none";
+  exclusive?: boolean;
 }
 
 export interface StatusSource {

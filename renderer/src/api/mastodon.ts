@@ -4,6 +4,7 @@ import type {
   Account,
   CredentialAccount,
   Instance,
+  List,
   MediaAttachment,
   Notification,
   Poll,
@@ -17,7 +18,7 @@ import type {
 
 /** The Mastodon client API endpoints the UI calls, one function each, typed by the documented entities. */
 
-export type TimelineKind = { kind: "home" } | { kind: "local" } | { kind: "federated" } | { kind: "tag"; tag: string };
+export type TimelineKind = { kind: "home" } | { kind: "local" } | { kind: "federated" } | { kind: "tag"; tag: string } | { kind: "list"; id: string };
 
 export function timelinePage(api: ApiClient, timeline: TimelineKind, query: PageQuery = {}, signal?: AbortSignal): Promise<Page<Status>> {
   const q: Query = { limit: "20", ...query };
@@ -30,6 +31,8 @@ export function timelinePage(api: ApiClient, timeline: TimelineKind, query: Page
       return api.page<Status>("/api/v1/timelines/public", q, signal);
     case "tag":
       return api.page<Status>(`/api/v1/timelines/tag/${encodeURIComponent(timeline.tag)}`, q, signal);
+    case "list":
+      return api.page<Status>(`/api/v1/timelines/list/${encodeURIComponent(timeline.id)}`, q, signal);
   }
 }
 
@@ -48,6 +51,7 @@ export interface NewStatus {
   /** Alt text changed while editing goes with the edit (Mastodon 4.1+). */
   media_attributes?: Array<{ id: string; description: string }>;
   poll?: { options: string[]; expires_in: number; multiple?: boolean };
+  quoted_status_id?: string;
 }
 
 export function postStatus(api: ApiClient, status: NewStatus, idempotencyKey?: string): Promise<Status> {
@@ -123,6 +127,19 @@ export const answerFollowRequest = (api: ApiClient, accountId: string, answer: "
 /** resolve=true asks the server to look a handle or URL up on other servers (WebFinger). */
 export const search = (api: ApiClient, q: string, signal?: AbortSignal) =>
   api.request<SearchResults>("GET", "/api/v2/search", { query: { q, resolve: "true", limit: "20" }, signal });
+
+export const getLists = (api: ApiClient) => api.request<List[]>("GET", "/api/v1/lists");
+export const getList = (api: ApiClient, id: string) => api.request<List>("GET", `/api/v1/lists/${encodeURIComponent(id)}`);
+export const createList = (api: ApiClient, title: string) => api.request<List>("POST", "/api/v1/lists", { json: { title } });
+export const deleteList = (api: ApiClient, id: string) => api.request("DELETE", `/api/v1/lists/${encodeURIComponent(id)}`);
+export const listAccounts = (api: ApiClient, id: string) => api.page<Account>(`/api/v1/lists/${encodeURIComponent(id)}/accounts`, { limit: "0" });
+export const addToList = (api: ApiClient, id: string, accountId: string) =>
+  api.request("POST", `/api/v1/lists/${encodeURIComponent(id)}/accounts`, { json: { account_ids: [accountId] } });
+export const removeFromList = (api: ApiClient, id: string, accountId: string) =>
+  api.request("DELETE", `/api/v1/lists/${encodeURIComponent(id)}/accounts`, { json: { account_ids: [accountId] } });
+/** People the reader follows whose names match: the candidates for a list. */
+export const searchFollowing = (api: ApiClient, q: string) =>
+  api.request<Account[]>("GET", "/api/v1/accounts/search", { query: { q, following: "true", limit: "8", resolve: "false" } });
 
 export const bookmarksPage = (api: ApiClient, query: PageQuery = {}) => api.page<Status>("/api/v1/bookmarks", { limit: "20", ...query });
 export const favouritesPage = (api: ApiClient, query: PageQuery = {}) => api.page<Status>("/api/v1/favourites", { limit: "20", ...query });

@@ -7,7 +7,7 @@ export type StreamEvent =
   | { event: "delete"; stream: string[]; id: string }
   | { event: "notification"; stream: string[]; notification: Notification };
 
-export type StreamName = "user" | "public" | "public:local" | "hashtag";
+export type StreamName = "user" | "public" | "public:local" | "hashtag" | "list";
 
 interface RawMessage {
   stream?: string[];
@@ -45,6 +45,7 @@ export function parseStreamMessage(data: string): StreamEvent | undefined {
 export interface StreamSubscription {
   stream: StreamName;
   tag?: string;
+  list?: string;
 }
 
 export interface StreamingOptions {
@@ -73,6 +74,7 @@ export function connectStreaming(options: StreamingOptions): { close(): void } {
     url.searchParams.set("access_token", options.token);
     url.searchParams.set("stream", options.subscription.stream);
     if (options.subscription.tag) url.searchParams.set("tag", options.subscription.tag);
+    if (options.subscription.list) url.searchParams.set("list", options.subscription.list);
     socket = new WebSocket(url);
     socket.addEventListener("open", () => {
       delay = 1_000;

@@ -5,7 +5,7 @@ import { Modal } from "./modal.tsx";
 
 /** The compose box over whatever page is open (on a phone, the whole screen). Closing keeps the draft. */
 export function ComposeDialog({ request, onClose }: { request: ComposeRequest; onClose(): void }) {
-  const title = request.editing ? "Edit post" : request.replyTo ? "Reply" : "New post";
+  const title = request.editing ? "Edit post" : request.replyTo ? "Reply" : request.quote ? "Quote" : "New post";
   return (
     <Modal label={title} onClose={onClose} className="compose-dialog">
       <header className="dialog-header">

@@ -124,7 +124,7 @@ function initialState(request: ComposeRequest, me: { id: string; acct: string; s
 export function ComposeForm({ request, onDone }: { request: ComposeRequest; onDone(): void }) {
   const { api, me, instance, outbox, isOnline, announce } = useApp();
   const limits = instance?.configuration ?? DEFAULT_LIMITS;
-  const key = draftKey(me.id, { replyTo: request.replyTo?.id, editing: request.editing?.id });
+  const key = draftKey(me.id, { replyTo: request.replyTo?.id ?? (request.quote ? `quote-${request.quote.id}` : undefined), editing: request.editing?.id });
   const isFresh = !request.editing && !request.redraft;
   const [state, setState] = useState<ComposeState>(() => {
     const saved = isFresh || request.editing ? loadDraft(localStorage, key) : undefined;
@@ -204,6 +204,7 @@ export function ComposeForm({ request, onDone }: { request: ComposeRequest; onDo
     in_reply_to_id: request.replyTo?.id,
     media_ids: state.media.flatMap((item) => (item.id ? [item.id] : [])),
     poll: state.poll ? { options: pollOptions, expires_in: state.poll.expiresIn, multiple: state.poll.multiple } : undefined,
+    quoted_status_id: request.quote?.id,
   });
 
   const finish = (message: string) => {
@@ -266,10 +267,15 @@ export function ComposeForm({ request, onDone }: { request: ComposeRequest; onDo
   const replyName = request.replyTo ? request.replyTo.account.display_name || request.replyTo.account.username : undefined;
 
   return (
-    <form className="compose" onSubmit={submit} onKeyDown={onKeyDown} ref={formRef} aria-label={request.editing ? "Edit post" : request.replyTo ? "Reply" : "New post"}>
+    <form className="compose" onSubmit={submit} onKeyDown={onKeyDown} ref={formRef} aria-label={request.editing ? "Edit post" : request.replyTo ? "Reply" : request.quote ? "Quote" : "New post"}>
       {request.replyTo && (
         <p className="replying-to muted small">
           Replying to <bdi>{replyName}</bdi>: <q>{htmlToText(request.replyTo.content).slice(0, 120)}</q>
+        </p>
+      )}
+      {request.quote && (
+        <p className="replying-to muted small">
+          Quoting <bdi>{request.quote.account.display_name || request.quote.account.username}</bdi>: <q>{htmlToText(request.quote.content).slice(0, 120)}</q>
         </p>
       )}
       {state.hasSpoiler && (

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { useApp } from "../app-context.ts";
 import { desktopBridge } from "../desktop.ts";
 import { navigate, useRoute, type Route } from "../router.ts";
+import { ListsView, ListView } from "../views/lists-view.tsx";
 import { NotificationsView } from "../views/notifications-view.tsx";
 import { ProfileView } from "../views/profile-view.tsx";
 import { SearchView } from "../views/search-view.tsx";
@@ -30,6 +31,7 @@ const NAV: NavItem[] = [
   { route: { name: "search", query: "" }, label: "Search", icon: "search", isPrimary: true },
   { route: { name: "bookmarks" }, label: "Bookmarks", icon: "bookmark" },
   { route: { name: "favourites" }, label: "Favourites", icon: "star" },
+  { route: { name: "lists" }, label: "Lists", icon: "list" },
   { route: { name: "settings" }, label: "Settings", icon: "settings", isPrimary: true },
 ];
 
@@ -55,6 +57,10 @@ function RouteView({ route }: { route: Route }) {
       return <StatusListView key="favourites" kind="favourites" />;
     case "settings":
       return <SettingsView />;
+    case "lists":
+      return <ListsView />;
+    case "list":
+      return <ListView key={route.id} id={route.id} />;
     case "profile":
       return <ProfileView key={route.acct} acct={route.acct} />;
     case "status":
@@ -75,7 +81,7 @@ function RouteView({ route }: { route: Route }) {
 }
 
 function isCurrent(item: NavItem, route: Route): boolean {
-  return item.route.name === route.name;
+  return item.route.name === route.name || (item.route.name === "lists" && route.name === "list");
 }
 
 export function Shell() {

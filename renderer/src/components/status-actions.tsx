@@ -62,6 +62,8 @@ export function StatusActions({ status }: { status: Status }) {
       },
     },
   ];
+  // Mastodon 4.4 lets public and quiet-public posts be quoted.
+  if (status.visibility === "public" || status.visibility === "unlisted") items.push({ label: "Quote", onSelect: () => openCompose({ quote: status }) });
   if (status.url && !isOwn) items.push({ label: "Open original page", onSelect: () => window.open(status.url ?? "", "_blank", "noopener") });
   if (isOwn) {
     items.push(
@@ -73,7 +75,7 @@ export function StatusActions({ status }: { status: Status }) {
 
   return (
     <div className="status-actions" role="group" aria-label="Actions">
-      <button type="button" className="icon-button" onClick={() => openCompose({ replyTo: status })} aria-label={`Reply, ${status.replies_count} replies`}>
+      <button type="button" className="icon-button reply" onClick={() => openCompose({ replyTo: status })} aria-label={`Reply, ${status.replies_count} replies`}>
         <Icon name="reply" />
         <span aria-hidden="true">{status.replies_count || ""}</span>
       </button>

@@ -11,6 +11,7 @@ import { PollView } from "./poll-view.tsx";
 import { PreviewCardView } from "./preview-card.tsx";
 import { StatusActions } from "./status-actions.tsx";
 import { StatusContent, useContentWarning } from "./status-content.tsx";
+import { htmlToText } from "../text/sanitize-html.ts";
 import { TimeAgo } from "./time-ago.tsx";
 
 export const VISIBILITY_WORDS: Record<Visibility, string> = {
@@ -51,11 +52,19 @@ export function StatusCard({
   const warning = useContentWarning(status);
   const open = () => navigate({ name: "status", acct: status.account.acct, id: status.id });
 
+  // Mastodon's web shortcuts on a focused post: Enter or o opens it, r replies, f likes, b boosts.
+  const SHORTCUTS: Record<string, string> = { r: ".reply", f: ".favourite", b: ".boost" };
   const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
-    if (event.target !== event.currentTarget) return;
+    if (event.target !== event.currentTarget || event.metaKey || event.ctrlKey || event.altKey) return;
     if (event.key === "Enter" || event.key === "o") {
       event.preventDefault();
       open();
+      return;
+    }
+    const selector = SHORTCUTS[event.key];
+    if (selector) {
+      event.preventDefault();
+      event.currentTarget.querySelector<HTMLButtonElement>(`.status-actions ${selector}`)?.click();
     }
   };
   const onClick = (event: MouseEvent<HTMLElement>) => {
@@ -116,9 +125,29 @@ export function StatusCard({
           {status.card && status.media_attachments.length === 0 && <PreviewCardView card={status.card} />}
         </>
       )}
+      {status.quote && (!warning.hasWarning || warning.isExpanded) && <QuotedStatus quote={status.quote} />}
       <MediaGallery key={status.media_attachments.map((media) => media.id).join()} media={status.media_attachments} isSensitive={status.sensitive || warning.hasWarning} />
       <StatusActions status={status} />
     </article>
+  );
+}
+
+/** The post a post quotes, small and inside it; or why it cannot be shown. */
+function QuotedStatus({ quote }: { quote: NonNullable<Status["quote"]> }) {
+  const quoted = quote.quoted_status;
+  if (!quoted) {
+    return <p className="quote muted small">{quote.state === "deleted" ? "The quoted post was deleted." : "The quoted post is not available."}</p>;
+  }
+  return (
+    <blockquote className="quote">
+      <Link to={{ name: "status", acct: quoted.account.acct, id: quoted.id }} className="quote-link" aria-label={`Quoted post by ${quoted.account.display_name || quoted.account.username}`}>
+        <span className="quote-author">
+          <Avatar account={quoted.account} size={20} />
+          <DisplayName account={quoted.account} />
+        </span>
+        <span className="quote-text">{quoted.spoiler_text || htmlToText(quoted.content)}</span>
+      </Link>
+    </blockquote>
   );
 }
 

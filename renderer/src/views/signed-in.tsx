@@ -200,10 +200,13 @@ export function SignedIn({ session, onSignedOut }: { session: Session; onSignedO
 }
 
 function Toast({ message, onDone }: { message: string; onDone(): void }) {
+  const done = useRef(onDone);
+  done.current = onDone;
+  // Five seconds per message, however often the app re-renders meanwhile.
   useEffect(() => {
-    const timer = setTimeout(onDone, 5_000);
+    const timer = setTimeout(() => done.current(), 5_000);
     return () => clearTimeout(timer);
-  }, [message, onDone]);
+  }, [message]);
   return (
     <div className="toast" aria-hidden="true">
       {message}

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import type { PageQuery } from "../api/link-header.ts";
 import { timelinePage, type TimelineKind } from "../api/mastodon.ts";
 import { connectStreaming, streamingUrl, type StreamEvent } from "../api/streaming.ts";
@@ -11,7 +11,9 @@ import { useStatusFeed } from "../state/use-status-feed.ts";
 const POLL_MS = 30_000;
 
 function cacheName(timeline: TimelineKind): string {
-  return timeline.kind === "tag" ? `timeline:tag:${timeline.tag.toLowerCase()}` : `timeline:${timeline.kind}`;
+  if (timeline.kind === "tag") return `timeline:tag:${timeline.tag.toLowerCase()}`;
+  if (timeline.kind === "list") return `timeline:list:${timeline.id}`;
+  return `timeline:${timeline.kind}`;
 }
 
 function streamFor(timeline: TimelineKind) {
@@ -24,12 +26,25 @@ function streamFor(timeline: TimelineKind) {
       return { stream: "public" as const };
     case "tag":
       return { stream: "hashtag" as const, tag: timeline.tag };
+    case "list":
+      return { stream: "list" as const, list: timeline.id };
   }
 }
 
-export function TimelineView({ timeline: given, title, description }: { timeline: TimelineKind; title: string; description?: string }) {
+export function TimelineView({
+  timeline: given,
+  title,
+  description,
+  children,
+}: {
+  timeline: TimelineKind;
+  title: string;
+  description?: string;
+  /** More of the header (a list's members, say). */
+  children?: ReactNode;
+}) {
   // The parent builds a new object each render; the timeline is the same as long as its key is.
-  const key = given.kind === "tag" ? `tag:${given.tag}` : given.kind;
+  const key = given.kind === "tag" ? `tag:${given.tag}` : given.kind === "list" ? `list:${given.id}` : given.kind;
   const timeline = useMemo(() => given, [key]);
   const { api, isOnline, isStreaming, onStreamEvent, session } = useTimelineApp();
   const load = useCallback((query: PageQuery, signal?: AbortSignal) => timelinePage(api, timeline, query, signal), [api, timeline]);
@@ -89,6 +104,7 @@ export function TimelineView({ timeline: given, title, description }: { timeline
         </h1>
         {description && <p className="muted">{description}</p>}
         {state.isStale && <p className="muted small">Saved posts; newer ones appear when Hearth can be reached.</p>}
+        {children}
       </header>
       {state.pending.length > 0 && (
         <button type="button" className="new-posts primary" onClick={showPending}>
@@ -110,6 +126,8 @@ function emptyText(timeline: TimelineKind): string {
       return "No public posts from other servers yet. They arrive once you follow people elsewhere.";
     case "tag":
       return `No posts with #${timeline.tag} yet.`;
+    case "list":
+      return "No posts from the people on this list yet.";
   }
 }
 

@@ -1,0 +1,56 @@
+import type Database from "better-sqlite3";
+import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase, type SqliteStatement } from "kysely";
+
+/**
+ * Kysely's SQLite dialect with two changes for a server that writes from many places at once.
+ *
+ * Transactions begin IMMEDIATE. Kysely begins them DEFERRED: a transaction that reads before it writes holds
+ * only a read snapshot until its first write, and if Fedify's connection (its queue, its caches) committed
+ * in between, that write fails with SQLITE_BUSY_SNAPSHOT, which no busy timeout can cure. Taking the write
+ * lock at BEGIN costs nothing here: every transaction in Hearth writes, and all run on one thread.
+ *
+ * Prepared statements are kept. Kysely prepares every query anew, and a status arriving runs some thirty
+ * statements whose text repeats exactly (parameters are bound, not inlined).
+ */
+
+const STATEMENT_CACHE_SIZE = 500;
+
+class ImmediateTransactionsDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+  }
+}
+
+/** The most recently used statements, by their SQL text. */
+function withStatementCache(sqlite: Database.Database): SqliteDatabase {
+  const statements = new Map<string, SqliteStatement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql) {
+      let statement = statements.get(sql);
+      if (statement) {
+        statements.delete(sql);
+      } else {
+        statement = sqlite.prepare(sql);
+        const oldest = statements.keys().next();
+        if (statements.size >= STATEMENT_CACHE_SIZE && !oldest.done) statements.delete(oldest.value);
+      }
+      statements.set(sql, statement);
+      return statement;
+    },
+  };
+}
+
+export class HearthSqliteDialect extends SqliteDialect {
+  readonly #database: SqliteDatabase;
+
+  constructor(sqlite: Database.Database) {
+    const database = withStatementCache(sqlite);
+    super({ database });
+    this.#database = database;
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateTransactionsDriver({ database: this.#database });
+  }
+}
