@@ -36,6 +36,8 @@ function encodeValue(value: unknown): string {
 export class SqliteKvStore implements KvStore {
   readonly #sqlite: Database.Database;
   readonly #clock: { now(): number };
+  /** Statements prepared once: preparing anew costs more than running most of these. */
+  readonly #statements = new Map<string, Database.Statement>();
 
   constructor(sqlite: Database.Database, clock: { now(): number } = Date) {
     this.#sqlite = sqlite;
@@ -56,7 +58,7 @@ export class SqliteKvStore implements KvStore {
 
   async delete(key: KvKey): Promise<void> {
     const encodedKey = encodeKey(key);
-    await writeWhenUnlocked(() => this.#sqlite.prepare("DELETE FROM fedify_kv WHERE key = ?").run(encodedKey));
+    await writeWhenUnlocked(() => this.#prepare("DELETE FROM fedify_kv WHERE key = ?").run(encodedKey));
   }
 
   async cas(key: KvKey, expectedValue: unknown, newValue: unknown, options?: KvStoreSetOptions): Promise<boolean> {
@@ -81,7 +83,7 @@ export class SqliteKvStore implements KvStore {
   async *list(prefix?: KvKey): AsyncIterable<KvStoreListEntry> {
     const range = prefix === undefined || prefix.length === 0 ? undefined : prefixRange(prefix);
     const inPrefix = range === undefined ? "" : "AND (key = @exact OR (key >= @from AND key < @to))";
-    const page = this.#sqlite.prepare<[Record<string, string | number>], KvRow>(
+    const page = this.#prepare<[Record<string, string | number>], KvRow>(
       `SELECT key, value, expires_at FROM fedify_kv
        WHERE key > @after ${inPrefix} AND (expires_at IS NULL OR expires_at > @now)
        ORDER BY key LIMIT @limit`,
@@ -100,7 +102,7 @@ export class SqliteKvStore implements KvStore {
 
   /** Deletes every expired entry; returns how many. */
   pruneExpired(): number {
-    return this.#sqlite.prepare("DELETE FROM fedify_kv WHERE expires_at <= ?").run(this.#clock.now()).changes;
+    return this.#prepare("DELETE FROM fedify_kv WHERE expires_at <= ?").run(this.#clock.now()).changes;
   }
 
   /**
@@ -109,20 +111,18 @@ export class SqliteKvStore implements KvStore {
    */
   pruneByPrefix(prefix: KvKey, olderThanMs: number): number {
     const { exact, from, to } = prefixRange(prefix);
-    return this.#sqlite
-      .prepare("DELETE FROM fedify_kv WHERE (key = ? OR (key >= ? AND key < ?)) AND written_at < ?")
+    return this.#prepare("DELETE FROM fedify_kv WHERE (key = ? OR (key >= ? AND key < ?)) AND written_at < ?")
       .run(exact, from, to, this.#clock.now() - olderThanMs).changes;
   }
 
   /** The live row for a key; an expired one is deleted on the way, as nobody may see it again. */
   #read(encodedKey: string): KvRow | undefined {
-    const row = this.#sqlite
-      .prepare<[string], KvRow>("SELECT key, value, expires_at FROM fedify_kv WHERE key = ?")
+    const row = this.#prepare<[string], KvRow>("SELECT key, value, expires_at FROM fedify_kv WHERE key = ?")
       .get(encodedKey);
     if (row === undefined) return undefined;
     if (row.expires_at !== null && row.expires_at <= this.#clock.now()) {
       try {
-        this.#sqlite.prepare("DELETE FROM fedify_kv WHERE key = ? AND expires_at <= ?").run(encodedKey, this.#clock.now());
+        this.#prepare("DELETE FROM fedify_kv WHERE key = ? AND expires_at <= ?").run(encodedKey, this.#clock.now());
       } catch (error) {
         // Another connection is writing: the expired row is deleted by the next read or the hourly pruning.
         if (!isSqliteBusy(error)) throw error;
@@ -135,11 +135,18 @@ export class SqliteKvStore implements KvStore {
   #write(encodedKey: string, value: string, options: KvStoreSetOptions | undefined): void {
     const now = this.#clock.now();
     const expiresAt = options?.ttl === undefined ? null : now + options.ttl.total({ unit: "millisecond" });
-    this.#sqlite
-      .prepare(
+    this.#prepare(
         `INSERT INTO fedify_kv (key, value, expires_at, written_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at, written_at = excluded.written_at`,
       )
       .run(encodedKey, value, expiresAt, now);
+  }
+  #prepare<Parameters extends unknown[] | object = unknown[], Row = unknown>(sql: string): Database.Statement<Parameters, Row> {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#sqlite.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement as unknown as Database.Statement<Parameters, Row>;
   }
 }

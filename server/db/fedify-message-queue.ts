@@ -58,6 +58,8 @@ export class SqliteMessageQueue implements MessageQueue {
   /** Wakes this queue's listeners when this process enqueues, so they need not wait for the next poll. */
   readonly #enqueued = new EventTarget();
   #pendingEnqueues: PendingEnqueue[] = [];
+  /** Statements prepared once: preparing anew costs more than running most of these. */
+  readonly #statements = new Map<string, Database.Statement>();
   #isCommitting = false;
 
   constructor(sqlite: Database.Database, options: SqliteMessageQueueOptions = {}) {
@@ -102,7 +104,7 @@ export class SqliteMessageQueue implements MessageQueue {
   async #commitPending(): Promise<void> {
     const batch = this.#pendingEnqueues;
     this.#pendingEnqueues = [];
-    const insert = this.#sqlite.prepare("INSERT INTO fedify_messages (message, ordering_key, due_at, enqueued_at) VALUES (?, ?, ?, ?)");
+    const insert = this.#prepare("INSERT INTO fedify_messages (message, ordering_key, due_at, enqueued_at) VALUES (?, ?, ?, ?)");
     try {
       await writeWhenUnlocked(() =>
         this.#durably(() => {
@@ -192,8 +194,7 @@ export class SqliteMessageQueue implements MessageQueue {
   }
 
   async getDepth(): Promise<MessageQueueDepth> {
-    const row = this.#sqlite
-      .prepare<[number, number], { queued: number; ready: number | null }>(
+    const row = this.#prepare<[number, number], { queued: number; ready: number | null }>(
         `SELECT count(*) AS queued, sum(due_at <= ?) AS ready FROM fedify_messages
          WHERE locked_until IS NULL OR locked_until <= ?`,
       )
@@ -211,7 +212,7 @@ export class SqliteMessageQueue implements MessageQueue {
   #claim(token: string, limit: number): MessageRow[] {
     if (limit <= 0) return [];
     const now = this.#clock.now();
-    const select = this.#sqlite.prepare<[{ now: number; limit: number }], MessageRow>(
+    const select = this.#prepare<[{ now: number; limit: number }], MessageRow>(
       `SELECT id, message, attempts FROM fedify_messages AS m
        WHERE due_at <= @now AND (locked_until IS NULL OR locked_until <= @now)
          AND (ordering_key IS NULL OR NOT EXISTS (
@@ -220,7 +221,7 @@ export class SqliteMessageQueue implements MessageQueue {
              AND (o.locked_until > @now OR (o.id < m.id AND o.due_at <= @now))))
        ORDER BY due_at, id LIMIT @limit`,
     );
-    const lease = this.#sqlite.prepare("UPDATE fedify_messages SET locked_until = ?, locked_by = ? WHERE id = ?");
+    const lease = this.#prepare("UPDATE fedify_messages SET locked_until = ?, locked_by = ? WHERE id = ?");
     return this.#sqlite
       .transaction(() => {
         const rows = select.all({ now, limit });
@@ -231,8 +232,7 @@ export class SqliteMessageQueue implements MessageQueue {
   }
 
   #nextDueAt(): number | undefined {
-    const row = this.#sqlite
-      .prepare<[number], { due_at: number | null }>("SELECT min(due_at) AS due_at FROM fedify_messages WHERE due_at > ?")
+    const row = this.#prepare<[number], { due_at: number | null }>("SELECT min(due_at) AS due_at FROM fedify_messages WHERE due_at > ?")
       .get(this.#clock.now());
     return row?.due_at ?? undefined;
   }
@@ -247,7 +247,7 @@ export class SqliteMessageQueue implements MessageQueue {
       return;
     }
     await this.#write("delete a handled message", () => {
-      this.#sqlite.prepare("DELETE FROM fedify_messages WHERE id = ?").run(row.id);
+      this.#prepare("DELETE FROM fedify_messages WHERE id = ?").run(row.id);
     });
   }
 
@@ -260,7 +260,7 @@ export class SqliteMessageQueue implements MessageQueue {
     if (attempts >= MAX_ATTEMPTS) {
       logger.warn("Dropping a queued message after {attempts} failed attempts: {error}", { attempts, error });
       await this.#write("drop a failed message", () => {
-        this.#sqlite.prepare("DELETE FROM fedify_messages WHERE id = ?").run(row.id);
+        this.#prepare("DELETE FROM fedify_messages WHERE id = ?").run(row.id);
       });
       return;
     }
@@ -271,8 +271,7 @@ export class SqliteMessageQueue implements MessageQueue {
       error,
     });
     await this.#write("reschedule a failed message", () => {
-      this.#sqlite
-        .prepare(
+      this.#prepare(
           `UPDATE fedify_messages SET attempts = ?, due_at = ?, locked_until = NULL, locked_by = NULL
            WHERE id = ? AND locked_by = ?`,
         )
@@ -282,8 +281,7 @@ export class SqliteMessageQueue implements MessageQueue {
 
   async #renewLeases(token: string): Promise<void> {
     await this.#write("renew leases", () => {
-      this.#sqlite
-        .prepare("UPDATE fedify_messages SET locked_until = ? WHERE locked_by = ?")
+      this.#prepare("UPDATE fedify_messages SET locked_until = ? WHERE locked_by = ?")
         .run(this.#clock.now() + LEASE_MS, token);
     });
   }
@@ -299,5 +297,13 @@ export class SqliteMessageQueue implements MessageQueue {
     } catch (error) {
       logger.warn("Cannot {what} in the message queue: {error}", { what, error });
     }
+  }
+  #prepare<Parameters extends unknown[] | object = unknown[], Row = unknown>(sql: string): Database.Statement<Parameters, Row> {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#sqlite.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement as unknown as Database.Statement<Parameters, Row>;
   }
 }

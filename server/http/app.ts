@@ -32,6 +32,7 @@ import { requestLog } from "./client-address.ts";
 import { federationMount } from "./federation-mount.ts";
 import { federationNotFoundRoutes } from "./federation-not-found.ts";
 import { hostMetaRoutes } from "./host-meta.ts";
+import { nodeInfoVersionRoutes } from "./nodeinfo-versions.ts";
 import { INBOX_PATHS, inboxBodyLimit } from "./inbox-body-limit.ts";
 import { inboxJsonShapeLimit } from "./inbox-json-shape.ts";
 import { mediaFileRoutes } from "./media-files.ts";
@@ -89,6 +90,7 @@ export function createApp<TContextData>(deps: AppDependencies<TContextData>): Ho
   // Before the federation mount: a file request never needs Fedify's routing pass.
   app.route("/media", mediaFileRoutes(deps.media.storage));
   app.route("/media_proxy", mediaProxyRoutes(deps.core, deps.media.remoteCache, deps.origin));
+  app.route("/", nodeInfoVersionRoutes(deps.core, deps.origin));
   app.use(federationMount(deps.federation, deps.federationContextData, deps.origin));
   app.route("/", hostMetaRoutes(deps.origin));
   app.route("/", federationNotFoundRoutes());

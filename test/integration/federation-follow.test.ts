@@ -96,16 +96,24 @@ describe("federation on loopback: identity, follows and follow requests", () => 
     expect(await getJson(`${bob.actorUri}/outbox`)).toMatchObject({ type: "OrderedCollection", totalItems: 0 });
     expect(await getJson(`${bob.actorUri}/liked`)).toMatchObject({ totalItems: 0 });
 
-    const discovery = await getJson(`${bob.url}/.well-known/nodeinfo`, {});
-    const nodeInfoUrl = (discovery.links as Array<{ rel: string; href: string }>)[0]?.href ?? "";
-    expect(nodeInfoUrl).toBe(`${bob.url}/nodeinfo/2.1`);
-    expect(await getJson(nodeInfoUrl, {})).toMatchObject({
-      version: "2.1",
-      software: { name: "hearth", version: "0.1.0" },
-      protocols: ["activitypub"],
-      openRegistrations: false,
-      usage: { users: { total: 1, activeMonth: 1, activeHalfyear: 1 }, localPosts: 0 },
-    });
+    const discoveryResponse = await fetch(`${bob.url}/.well-known/nodeinfo`);
+    // Browser clients read NodeInfo cross-origin.
+    expect(discoveryResponse.headers.get("access-control-allow-origin")).toBe("*");
+    const discovery = (await discoveryResponse.json()) as { links: Array<{ rel: string; href: string }> };
+    expect(discovery.links).toEqual([
+      { rel: "http://nodeinfo.diaspora.software/ns/schema/2.0", href: `${bob.url}/nodeinfo/2.0` },
+      { rel: "http://nodeinfo.diaspora.software/ns/schema/2.1", href: `${bob.url}/nodeinfo/2.1` },
+    ]);
+    for (const link of discovery.links) {
+      const version = link.href.endsWith("2.0") ? "2.0" : "2.1";
+      expect(await getJson(link.href, {})).toMatchObject({
+        version,
+        software: { name: "hearth", version: "0.1.0" },
+        protocols: ["activitypub"],
+        openRegistrations: false,
+        usage: { users: { total: 1, activeMonth: 1, activeHalfyear: 1 }, localPosts: 0 },
+      });
+    }
 
     const hostMeta = await fetch(`${bob.url}/.well-known/host-meta`);
     expect(hostMeta.headers.get("content-type")).toContain("application/xrd+xml");
