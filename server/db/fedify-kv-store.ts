@@ -111,14 +111,12 @@ export class SqliteKvStore implements KvStore {
    */
   pruneByPrefix(prefix: KvKey, olderThanMs: number): number {
     const { exact, from, to } = prefixRange(prefix);
-    return this.#prepare("DELETE FROM fedify_kv WHERE (key = ? OR (key >= ? AND key < ?)) AND written_at < ?")
-      .run(exact, from, to, this.#clock.now() - olderThanMs).changes;
+    return this.#prepare("DELETE FROM fedify_kv WHERE (key = ? OR (key >= ? AND key < ?)) AND written_at < ?").run(exact, from, to, this.#clock.now() - olderThanMs).changes;
   }
 
   /** The live row for a key; an expired one is deleted on the way, as nobody may see it again. */
   #read(encodedKey: string): KvRow | undefined {
-    const row = this.#prepare<[string], KvRow>("SELECT key, value, expires_at FROM fedify_kv WHERE key = ?")
-      .get(encodedKey);
+    const row = this.#prepare<[string], KvRow>("SELECT key, value, expires_at FROM fedify_kv WHERE key = ?").get(encodedKey);
     if (row === undefined) return undefined;
     if (row.expires_at !== null && row.expires_at <= this.#clock.now()) {
       try {
@@ -141,6 +139,7 @@ export class SqliteKvStore implements KvStore {
       )
       .run(encodedKey, value, expiresAt, now);
   }
+
   #prepare<Parameters extends unknown[] | object = unknown[], Row = unknown>(sql: string): Database.Statement<Parameters, Row> {
     let statement = this.#statements.get(sql);
     if (!statement) {

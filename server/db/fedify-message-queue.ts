@@ -232,8 +232,7 @@ export class SqliteMessageQueue implements MessageQueue {
   }
 
   #nextDueAt(): number | undefined {
-    const row = this.#prepare<[number], { due_at: number | null }>("SELECT min(due_at) AS due_at FROM fedify_messages WHERE due_at > ?")
-      .get(this.#clock.now());
+    const row = this.#prepare<[number], { due_at: number | null }>("SELECT min(due_at) AS due_at FROM fedify_messages WHERE due_at > ?").get(this.#clock.now());
     return row?.due_at ?? undefined;
   }
 
@@ -281,8 +280,7 @@ export class SqliteMessageQueue implements MessageQueue {
 
   async #renewLeases(token: string): Promise<void> {
     await this.#write("renew leases", () => {
-      this.#prepare("UPDATE fedify_messages SET locked_until = ? WHERE locked_by = ?")
-        .run(this.#clock.now() + LEASE_MS, token);
+      this.#prepare("UPDATE fedify_messages SET locked_until = ? WHERE locked_by = ?").run(this.#clock.now() + LEASE_MS, token);
     });
   }
 
@@ -298,6 +296,7 @@ export class SqliteMessageQueue implements MessageQueue {
       logger.warn("Cannot {what} in the message queue: {error}", { what, error });
     }
   }
+
   #prepare<Parameters extends unknown[] | object = unknown[], Row = unknown>(sql: string): Database.Statement<Parameters, Row> {
     let statement = this.#statements.get(sql);
     if (!statement) {
