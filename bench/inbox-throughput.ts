@@ -82,7 +82,8 @@ function seedFollowedActors(databaseFile: string, actors: Actor[], origin: strin
   db.transaction(() => {
     actors.forEach((actor, i) => {
       const id = `${Date.now() - 1_000_000 + i}`.padStart(13, "0") + "00000";
-      insertAccount.run(id, `a${i}`, domain, `Actor ${i}`, actor.uri, actor.uri, now, now, `${actor.uri}/inbox`, `${origin}/inbox`, `${actor.uri}/outbox`, `${actor.uri}/followers`, actor.keyId.href, now);
+      const { uri } = actor;
+      insertAccount.run(id, `a${i}`, domain, `Actor ${i}`, uri, uri, now, now, `${uri}/inbox`, `${origin}/inbox`, `${uri}/outbox`, `${uri}/followers`, actor.keyId.href, now);
       insertFollow.run(`${id.slice(0, 13)}00001`, owner.id, id, `${origin}/follows/${i}`, now, now);
     });
   })();

@@ -1,8 +1,8 @@
-import type { Kysely, Selectable } from "kysely";
+import { sql, type Kysely, type Selectable } from "kysely";
 import type { DatabaseSchema, MediaAttachmentsTable, OAuthApplicationsTable } from "../db/schema.ts";
 import type { AccountRow } from "./accounts.ts";
 import type { AccountStats } from "./account-stats.ts";
-import { loadAccountStatsMany } from "./account-stats-many.ts";
+import { loadAccountsWithStats } from "./account-stats-many.ts";
 import type { CoreContext } from "./context.ts";
 import { loadOwnVotes, loadPollTallies, pollOptions, type PollTally } from "./polls.ts";
 import type { CustomEmojiRow } from "./remote-emojis.ts";
@@ -71,7 +71,11 @@ const SHORTCODE = /:([a-zA-Z0-9_]{2,}):/g;
 
 function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
-  for (const row of rows) groups.set(key(row), [...(groups.get(key(row)) ?? []), row]);
+  for (const row of rows) {
+    const group = groups.get(key(row));
+    if (group) group.push(row);
+    else groups.set(key(row), [row]);
+  }
   return groups;
 }
 
@@ -79,33 +83,68 @@ async function loadStatuses(db: Db, ids: readonly string[]): Promise<StatusRow[]
   return ids.length === 0 ? [] : db.selectFrom("statuses").selectAll().where("id", "in", ids).execute();
 }
 
+// The counts and the viewer's marks are each one compound query: a page would otherwise pay a query's
+// fixed cost (building, compiling, the driver's turn) eight times for a few index probes.
+
 async function loadCounts(db: Db, ids: readonly string[]): Promise<Map<string, StatusCounts>> {
   const counts = new Map<string, StatusCounts>(ids.map((id) => [id, { replies: 0, reblogs: 0, favourites: 0 }]));
   if (ids.length === 0) return counts;
-  const [replies, reblogs, favourites] = await Promise.all([
-    db.selectFrom("statuses").select(["in_reply_to_id as id", (eb) => eb.fn.countAll<number>().as("count")]).where("in_reply_to_id", "in", ids).groupBy("in_reply_to_id").execute(),
-    db.selectFrom("statuses").select(["reblog_of_id as id", (eb) => eb.fn.countAll<number>().as("count")]).where("reblog_of_id", "in", ids).groupBy("reblog_of_id").execute(),
-    db.selectFrom("favourites").select(["status_id as id", (eb) => eb.fn.countAll<number>().as("count")]).where("status_id", "in", ids).groupBy("status_id").execute(),
-  ]);
-  for (const row of replies) if (row.id) counts.get(row.id)!.replies = Number(row.count);
-  for (const row of reblogs) if (row.id) counts.get(row.id)!.reblogs = Number(row.count);
-  for (const row of favourites) counts.get(row.id)!.favourites = Number(row.count);
+  const rows = await db
+    .selectFrom("statuses")
+    .select([sql<keyof StatusCounts>`'replies'`.as("kind"), "in_reply_to_id as id", (eb) => eb.fn.countAll<number>().as("count")])
+    .where("in_reply_to_id", "in", ids)
+    .groupBy("in_reply_to_id")
+    .unionAll((eb) =>
+      eb
+        .selectFrom("statuses")
+        .select([sql<keyof StatusCounts>`'reblogs'`.as("kind"), "reblog_of_id as id", (eb) => eb.fn.countAll<number>().as("count")])
+        .where("reblog_of_id", "in", ids)
+        .groupBy("reblog_of_id"),
+    )
+    .unionAll((eb) =>
+      eb
+        .selectFrom("favourites")
+        .select([sql<keyof StatusCounts>`'favourites'`.as("kind"), "status_id as id", (eb) => eb.fn.countAll<number>().as("count")])
+        .where("status_id", "in", ids)
+        .groupBy("status_id"),
+    )
+    .execute();
+  for (const row of rows) {
+    const entry = row.id === null ? undefined : counts.get(row.id);
+    if (entry) entry[row.kind] = Number(row.count);
+  }
   return counts;
 }
 
 async function loadViewerState(db: Db, viewerId: string, ids: readonly string[], conversationIds: readonly string[]): Promise<ViewerState> {
   if (ids.length === 0) return EMPTY_VIEWER;
-  const [favourited, reblogged, bookmarked, pinned, muted] = await Promise.all([
-    db.selectFrom("favourites").select("status_id as id").where("account_id", "=", viewerId).where("status_id", "in", ids).execute(),
-    db.selectFrom("statuses").select("reblog_of_id as id").where("account_id", "=", viewerId).where("reblog_of_id", "in", ids).execute(),
-    db.selectFrom("bookmarks").select("status_id as id").where("account_id", "=", viewerId).where("status_id", "in", ids).execute(),
-    db.selectFrom("status_pins").select("status_id as id").where("account_id", "=", viewerId).where("status_id", "in", ids).execute(),
-    conversationIds.length === 0
-      ? Promise.resolve([])
-      : db.selectFrom("conversation_mutes").select("conversation_id as id").where("account_id", "=", viewerId).where("conversation_id", "in", conversationIds).execute(),
-  ]);
-  const ids_ = (rows: Array<{ id: string | null }>) => new Set(rows.map((row) => row.id).filter((id): id is string => id !== null));
-  return { favourited: ids_(favourited), reblogged: ids_(reblogged), bookmarked: ids_(bookmarked), pinned: ids_(pinned), mutedConversations: ids_(muted) };
+  type Mark = "favourited" | "reblogged" | "bookmarked" | "pinned" | "muted";
+  let query = db
+    .selectFrom("statuses")
+    .select([sql<Mark>`'reblogged'`.as("mark"), "reblog_of_id as id"])
+    .where("account_id", "=", viewerId)
+    .where("reblog_of_id", "in", ids)
+    .unionAll((eb) =>
+      eb.selectFrom("favourites").select([sql<Mark>`'favourited'`.as("mark"), "status_id as id"]).where("account_id", "=", viewerId).where("status_id", "in", ids),
+    )
+    .unionAll((eb) =>
+      eb.selectFrom("bookmarks").select([sql<Mark>`'bookmarked'`.as("mark"), "status_id as id"]).where("account_id", "=", viewerId).where("status_id", "in", ids),
+    )
+    .unionAll((eb) =>
+      eb.selectFrom("status_pins").select([sql<Mark>`'pinned'`.as("mark"), "status_id as id"]).where("account_id", "=", viewerId).where("status_id", "in", ids),
+    );
+  if (conversationIds.length > 0) {
+    query = query.unionAll((eb) =>
+      eb
+        .selectFrom("conversation_mutes")
+        .select([sql<Mark>`'muted'`.as("mark"), "conversation_id as id"])
+        .where("account_id", "=", viewerId)
+        .where("conversation_id", "in", conversationIds),
+    );
+  }
+  const marks: Record<Mark, Set<string>> = { favourited: new Set(), reblogged: new Set(), bookmarked: new Set(), pinned: new Set(), muted: new Set() };
+  for (const row of await query.execute()) if (row.id !== null) marks[row.mark].add(row.id);
+  return { favourited: marks.favourited, reblogged: marks.reblogged, bookmarked: marks.bookmarked, pinned: marks.pinned, mutedConversations: marks.muted };
 }
 
 async function loadEmojis(db: Db, statuses: readonly StatusRow[], accounts: ReadonlyMap<string, AccountRow>, polls: ReadonlyMap<string, PollRow>): Promise<Map<string, CustomEmojiRow[]>> {
@@ -129,8 +168,18 @@ async function loadEmojis(db: Db, statuses: readonly StatusRow[], accounts: Read
   return result;
 }
 
+export interface StatusBundleOptions {
+  /** More accounts to load (with their numbers) beside the authors and the mentioned: a notification's senders. */
+  alsoAccountIds?: readonly string[];
+}
+
 /** Loads the bundle for these statuses as `viewerId` (null: anonymous) sees them. */
-export async function loadStatusBundle(ctx: CoreContext, rows: readonly StatusRow[], viewerId: string | null): Promise<StatusBundle> {
+export async function loadStatusBundle(
+  ctx: CoreContext,
+  rows: readonly StatusRow[],
+  viewerId: string | null,
+  options: StatusBundleOptions = {},
+): Promise<StatusBundle> {
   const db = ctx.db;
   const statuses = new Map(rows.map((row) => [row.id, row]));
   // Boosted statuses, then what any of them quote: two hops at most, as the entity nests no deeper.
@@ -165,11 +214,10 @@ export async function loadStatusBundle(ctx: CoreContext, rows: readonly StatusRo
       .execute(),
   ]);
 
-  const accountIds = [...new Set([...all.map((row) => row.account_id), ...mentionRows.map((row) => row.account_id)])];
-  const accountRows = accountIds.length === 0 ? [] : await db.selectFrom("accounts").selectAll().where("id", "in", accountIds).execute();
-  const accounts = new Map(accountRows.map((row) => [row.id, row]));
-  // Authors are shown with their numbers; mentioned accounts only by name.
-  const accountStats = await loadAccountStatsMany(ctx, [...new Set(all.map((row) => row.account_id))]);
+  // Authors are shown with their numbers, mentioned accounts only by name; one query reads both.
+  const { accounts, stats: accountStats } = await loadAccountsWithStats(ctx, [
+    ...new Set([...all.map((row) => row.account_id), ...mentionRows.map((row) => row.account_id), ...(options.alsoAccountIds ?? [])]),
+  ]);
 
   const pollsByStatus = new Map(pollRows.map((row) => [row.status_id, row]));
   const [tallies, ownVotes, emojis] = await Promise.all([

@@ -115,7 +115,8 @@ interface HomeJudgement {
 async function judgeHome(trx: Db, thread: Thread, candidates: Set<string>, now: string): Promise<HomeJudgement> {
   const { status, author } = thread;
   const others = [...candidates].filter((id) => id !== author.id);
-  const isAuthorCandidate = candidates.has(author.id);
+  // A boost of something already in the booster's own home is not shown twice there either, as Mastodon keeps it.
+  const isAuthorCandidate = candidates.has(author.id) && !(status.reblog_of_id && (await hasBoostedStatusInHome(trx, author.id, status)));
   if (others.length === 0) return { home: isAuthorCandidate ? [author.id] : [], listEligible: new Set(), followsRepliedTo: new Set() };
   const involved = involvedAccounts(thread);
   const involvedIds = [...new Set(involved.map((account) => account.id))];
@@ -311,6 +312,21 @@ async function updateConversations(ctx: CoreContext, trx: Db, thread: Thread): P
     }
   }
   return rows;
+}
+
+/** Whether an account's home already holds the status a boost boosts, or another boost of it. */
+async function hasBoostedStatusInHome(trx: Db, accountId: string, boost: { id: string; reblog_of_id: string | null }): Promise<boolean> {
+  const original = boost.reblog_of_id;
+  if (!original) return false;
+  const row = await trx
+    .selectFrom("home_feed")
+    .innerJoin("statuses", "statuses.id", "home_feed.status_id")
+    .select("home_feed.status_id")
+    .where("home_feed.account_id", "=", accountId)
+    .where((eb) => eb.or([eb("statuses.id", "=", original), eb("statuses.reblog_of_id", "=", original)]))
+    .where("statuses.id", "!=", boost.id)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 async function insertHomeRows(trx: Db, statusId: string, accountIds: readonly string[]): Promise<void> {

@@ -1,5 +1,5 @@
-import type { Expression, ExpressionBuilder, Kysely, SqlBool } from "kysely";
-import type { DatabaseSchema, Visibility } from "../db/schema.ts";
+import type { Expression, ExpressionBuilder, Kysely, Selectable, SqlBool } from "kysely";
+import type { DatabaseSchema, StatusesTable, Visibility } from "../db/schema.ts";
 
 /**
  * Who may see a status, as Mastodon's StatusPolicy has it: public and unlisted statuses anyone; private
@@ -106,6 +106,26 @@ export async function filterVisibleStatuses<T extends { id: string; reblog_of_id
     .execute();
   const seen = new Set(visible.map((row) => row.id));
   return rows.filter((row) => seen.has(row.id) && (row.reblog_of_id === null || seen.has(row.reblog_of_id)));
+}
+
+/**
+ * The statuses with these ids that `viewerId` may see, in the order of `ids`: findStatusesByIds with the
+ * rule applied as the rows are read, so a page of notifications costs one query rather than two. A boost
+ * also needs the status it boosts to be visible (checked only when there are boosts).
+ */
+export async function findVisibleStatuses(db: Db, ids: readonly string[], viewerId: string | null): Promise<Selectable<StatusesTable>[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom("statuses")
+    .selectAll()
+    .where("statuses.id", "in", [...new Set(ids)])
+    .where((eb) => eb.and([visibleTo(eb, viewerId), notBlockedByAuthor(eb, viewerId)]))
+    .execute();
+  const boosts = rows.filter((row) => row.reblog_of_id !== null);
+  const hidden = new Set(boosts.map((row) => row.id));
+  for (const row of await filterVisibleStatuses(db, boosts, viewerId)) hidden.delete(row.id);
+  const position = new Map(ids.map((id, index) => [id, index] as const).reverse());
+  return rows.filter((row) => !hidden.has(row.id)).sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
 }
 
 /** The author does not block the viewer, nor does the viewer block the author's domain (as canViewStatus has it). */

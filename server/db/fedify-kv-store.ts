@@ -111,7 +111,8 @@ export class SqliteKvStore implements KvStore {
    */
   pruneByPrefix(prefix: KvKey, olderThanMs: number): number {
     const { exact, from, to } = prefixRange(prefix);
-    return this.#prepare("DELETE FROM fedify_kv WHERE (key = ? OR (key >= ? AND key < ?)) AND written_at < ?").run(exact, from, to, this.#clock.now() - olderThanMs).changes;
+    const prune = this.#prepare("DELETE FROM fedify_kv WHERE (key = ? OR (key >= ? AND key < ?)) AND written_at < ?");
+    return prune.run(exact, from, to, this.#clock.now() - olderThanMs).changes;
   }
 
   /** The live row for a key; an expired one is deleted on the way, as nobody may see it again. */

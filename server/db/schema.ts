@@ -547,6 +547,17 @@ export interface AccountEndorsementsTable {
   created_at: Timestamp;
 }
 
+/** A profile's numbers, kept exact by triggers on statuses and follows (0006-account-stats.ts); never written by code. */
+type TriggerKept<T> = ColumnType<T, never, never>;
+export interface AccountStatsTable {
+  account_id: TriggerKept<string>;
+  statuses_count: TriggerKept<number>;
+  last_status_id: TriggerKept<string | null>;
+  followers_count: TriggerKept<number>;
+  following_count: TriggerKept<number>;
+  follow_requests_count: TriggerKept<number>;
+}
+
 export interface DatabaseSchema {
   instance: InstanceTable;
   accounts: AccountsTable;
@@ -596,4 +607,5 @@ export interface DatabaseSchema {
   status_search: StatusSearchTable;
   account_notes: AccountNotesTable;
   account_endorsements: AccountEndorsementsTable;
+  account_stats: AccountStatsTable;
 }

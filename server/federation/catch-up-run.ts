@@ -48,6 +48,26 @@ export interface CatchUpSummary {
 
 type Tally = Omit<CatchUpSummary, "reason" | "since" | "durationMs">;
 
+/**
+ * Accounts in turns by server (one from each, then the next from each), so that the workers, which wait
+ * their turn at each host, are not all held up behind one big server while the others sit idle.
+ */
+function interleaveByServer(followed: readonly FollowedRemoteAccount[]): FollowedRemoteAccount[] {
+  const byServer = new Map<string, FollowedRemoteAccount[]>();
+  for (const entry of followed) {
+    const server = entry.account.domain ?? "";
+    const queue = byServer.get(server);
+    if (queue) queue.push(entry);
+    else byServer.set(server, [entry]);
+  }
+  const queues = [...byServer.values()];
+  const interleaved: FollowedRemoteAccount[] = [];
+  for (let round = 0; interleaved.length < followed.length; round++) {
+    for (const queue of queues) if (round < queue.length) interleaved.push(queue[round] as FollowedRemoteAccount);
+  }
+  return interleaved;
+}
+
 async function inPool<T>(items: readonly T[], concurrency: number, signal: AbortSignal, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
@@ -59,6 +79,26 @@ async function inPool<T>(items: readonly T[], concurrency: number, signal: Abort
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
 }
 
+/** A page holds this many items or more on every server we know of (Mastodon's outbox pages hold 20). */
+const LEAST_ITEMS_PER_PAGE = 10;
+
+interface Loaders {
+  documentLoader: DocumentLoader;
+  contextLoader: DocumentLoader;
+}
+
+/**
+ * The pages of a collection (or the collection itself, when it has none), at most `maxPages`, so that a
+ * peer's endless chain of empty pages cannot keep us reading.
+ */
+async function* pagesOf(collection: Collection, loaders: Loaders, maxPages: number): AsyncIterable<Collection> {
+  let page: Collection | null = (await collection.getFirst(loaders)) ?? collection;
+  for (let read = 0; page && read < maxPages; read++) {
+    yield page;
+    page = page instanceof CollectionPage ? await page.getNext(loaders) : null;
+  }
+}
+
 function publishedMs(item: ApObject | Link): number | null {
   return item instanceof Activity && item.published ? item.published.epochMilliseconds : null;
 }
@@ -67,7 +107,14 @@ function publishedMs(item: ApObject | Link): number | null {
  * An outbox, newest first, page by page, until an item older than `cutoffMs` or the bound; then what was
  * found is stored oldest first, so a thread's parent is stored before its replies.
  */
-async function catchUpOutbox(scope: FetchScope, followed: FollowedRemoteAccount, cutoffMs: number, bounds: CatchUpBounds, signal: AbortSignal, tally: Tally) {
+async function catchUpOutbox(
+  scope: FetchScope,
+  followed: FollowedRemoteAccount,
+  cutoffMs: number,
+  bounds: CatchUpBounds,
+  signal: AbortSignal,
+  tally: Tally,
+) {
   const { account } = followed;
   if (account.outbox_url === null || account.uri === null) return;
   const { ctx, documentLoader } = scope;
@@ -79,12 +126,16 @@ async function catchUpOutbox(scope: FetchScope, followed: FollowedRemoteAccount,
     tally.failures++;
     return;
   }
+  const loaders = { documentLoader, contextLoader: ctx.contextLoader };
+  const maxPages = Math.ceil(bounds.maxItemsPerAccount / LEAST_ITEMS_PER_PAGE);
   const found: Array<ApObject | Link> = [];
-  for await (const item of ctx.traverseCollection(outbox, { documentLoader, contextLoader: ctx.contextLoader })) {
-    if (signal.aborted || found.length >= bounds.maxItemsPerAccount) break;
-    const published = publishedMs(item);
-    if (published !== null && published < cutoffMs) break;
-    found.push(item);
+  reading: for await (const page of pagesOf(outbox, loaders, maxPages)) {
+    // Fedify refetches from its own origin any embedded item whose id is on another host than the page.
+    for await (const item of page.getItems(loaders)) {
+      const published = publishedMs(item);
+      if (signal.aborted || found.length >= bounds.maxItemsPerAccount || (published !== null && published < cutoffMs)) break reading;
+      found.push(item);
+    }
   }
   tally.itemsRead += found.length;
   for (const item of found.reverse()) {
@@ -105,28 +156,26 @@ function count(tally: Tally, outcome: CatchUpOutcome, kind: "post" | "reply"): v
 /** Answers to a reply we know, from its replies collection: the ones sent while we were away. */
 async function catchUpReplies(scope: FetchScope, reply: KnownRemoteReply, bounds: CatchUpBounds, signal: AbortSignal, tally: Tally) {
   const { ctx, documentLoader } = scope;
-  const options = { documentLoader, contextLoader: ctx.contextLoader };
+  const loaders = { documentLoader, contextLoader: ctx.contextLoader };
   const object = await ctx.lookupObject(reply.uri, { documentLoader, crossOrigin: "ignore" });
   if (!object || object.id?.href !== reply.uri) {
     tally.failures++;
     return;
   }
-  const replies = await object.getReplies(options);
+  const replies = await object.getReplies(loaders);
   if (!replies) return;
-  // A collection without pages lists its items itself.
-  let page: Collection | null = (await replies.getFirst(options)) ?? replies;
   let read = 0;
-  // Item ids only: a collection may embed just an id (Hearth's does), and known replies need no fetch.
-  while (page && !signal.aborted && read < bounds.maxItemsPerRepliesCollection) {
+  const maxPages = Math.ceil(bounds.maxItemsPerRepliesCollection / LEAST_ITEMS_PER_PAGE);
+  reading: for await (const page of pagesOf(replies, loaders, maxPages)) {
+    // Item ids only: a collection may embed just an id (Hearth's does), and known replies need no fetch.
     for (const id of page.itemIds) {
-      if (signal.aborted || read >= bounds.maxItemsPerRepliesCollection) break;
+      if (signal.aborted || read >= bounds.maxItemsPerRepliesCollection) break reading;
       read++;
       if (await findStatusByUri(ctx.data, id.href)) continue;
       const answer = await ctx.lookupObject(id, { documentLoader, crossOrigin: "ignore" }).catch(() => null);
       if (!answer || answer.id?.href !== id.href || answer.replyTargetId?.href !== reply.uri) continue;
       count(tally, await storeFoundReply(scope, answer).catch(() => "skipped" as const), "reply");
     }
-    page = page instanceof CollectionPage ? await page.getNext(options) : null;
   }
   tally.itemsRead += read;
 }
@@ -157,7 +206,7 @@ export async function runCatchUp(
     return { ctx, documentLoader: await loader };
   };
 
-  const followed = await listFollowedRemoteAccounts(core);
+  const followed = interleaveByServer(await listFollowedRemoteAccounts(core));
   tally.accounts = followed.length;
   // Not "newer than the newest post we have from them": a post delivered after we came back (a peer's retry)
   // would hide the ones before it that its server gave up on. Everything since we went away is read.

@@ -35,8 +35,8 @@ export const CATCH_UP_TIMING: CatchUpTiming = {
   maxItemsPerAccount: 200,
   repliesWindowMs: 3 * 24 * 3_600_000,
   maxReplyRoots: 20,
-  maxRepliesPerRoot: 20,
-  maxItemsPerRepliesCollection: 40,
+  maxRepliesPerRoot: 5,
+  maxItemsPerRepliesCollection: 20,
   concurrency: 4,
   perHostIntervalMs: 1_000,
 };
@@ -82,7 +82,8 @@ export function startCatchUp(deps: CatchUpDependencies): CatchUp {
         const summary = await runCatchUp(ctx, { reason, since, bounds: timing, signal: stopping.signal });
         lastSummary = summary;
         logger.info(
-          "Caught up ({reason}): {itemsRead} items read from {accounts} followed accounts, {postsStored} posts and {repliesStored} replies stored, {failures} unreadable, in {durationMs} ms",
+          "Caught up ({reason}): {itemsRead} items read from {accounts} followed accounts, " +
+            "{postsStored} posts and {repliesStored} replies stored, {failures} unreadable, in {durationMs} ms",
           { ...summary },
         );
       } catch (error) {

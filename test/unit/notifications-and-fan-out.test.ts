@@ -139,6 +139,15 @@ describe("home feeds: Mastodon's filters as a status fans out", () => {
     expect(await homeOf(author)).toContain(boost.id);
   });
 
+  it("does not show a boost in the booster's own home when the boosted status is already there", async () => {
+    const followed = await insertTestAccount(db.core, "followed-twice");
+    await insertFollow(db.core, author.id, followed.id);
+    const original = await postStatus(db.core, { accountId: followed.id, text: "seen already", visibility: "public" }, { origin: ORIGIN });
+    expect(await homeOf(author)).toContain(original.id);
+    const boost = await reblogStatus(db.core, author.id, original.id);
+    expect(await homeOf(author)).not.toContain(boost.id);
+  });
+
   it("leaves out replies to accounts the reader does not follow", async () => {
     const followed = await insertTestAccount(db.core, "followed");
     const stranger = await insertTestAccount(db.core, "stranger");

@@ -1,5 +1,6 @@
 import type { CoreContext } from "../../core/context.ts";
 import { loadActiveFilters, matchFilters, type ActiveFilter } from "../../core/filter-matching.ts";
+import { loadAccountsWithStats, noAccountStats } from "../../core/account-stats-many.ts";
 import { htmlToPlainText } from "../../core/plain-text.ts";
 import { statusUri, statusUrl } from "../../core/status-addresses.ts";
 import { loadStatusBundle, type StatusBundle } from "../../core/status-bundle.ts";
@@ -82,14 +83,19 @@ interface RenderState {
   origin: string;
   filters: readonly ActiveFilter[];
   withSource: boolean;
+  /** Each account rendered once per page: an author of many statuses is one object, serialised each time. */
+  accounts: Map<string, MastodonAccount>;
 }
 
 function accountOf(state: RenderState, accountId: string): MastodonAccount {
+  const rendered = state.accounts.get(accountId);
+  if (rendered) return rendered;
   const { bundle, origin } = state;
   const row = bundle.accounts.get(accountId);
   if (!row) throw new Error(`Account ${accountId} of a status was not loaded.`);
-  const stats = bundle.accountStats.get(accountId) ?? { statusesCount: 0, followersCount: 0, followingCount: 0, followRequestsCount: 0, lastStatusAt: null };
-  return toAccount(row, stats, origin);
+  const account = toAccount(row, bundle.accountStats.get(accountId) ?? noAccountStats(), origin);
+  state.accounts.set(accountId, account);
+  return account;
 }
 
 function filterText(state: RenderState, status: StatusRow): string {
@@ -153,7 +159,9 @@ function render(state: RenderState, status: StatusRow, depth: number): MastodonS
     entity.muted = actionable.conversation_id !== null && bundle.viewer.mutedConversations.has(actionable.conversation_id);
     entity.bookmarked = bundle.viewer.bookmarked.has(actionable.id);
     if (actionable.account_id === bundle.viewerId) entity.pinned = bundle.viewer.pinned.has(actionable.id);
-    entity.filtered = depth === 0 ? matchFilters(state.filters, { statusId: actionable.id, text: filterText(state, actionable) }).map(toFilterResult) : [];
+    // The text is only worked out when there are filters to test it against.
+    entity.filtered =
+      depth === 0 && state.filters.length > 0 ? matchFilters(state.filters, { statusId: actionable.id, text: filterText(state, actionable) }).map(toFilterResult) : [];
   }
   if (status.quote_of_id !== null || status.quote_uri !== null) entity.quote = quoteOf(state, status, depth);
   return entity;
@@ -177,12 +185,37 @@ export async function toStatuses(
   options: StatusRenderOptions = {},
 ): Promise<MastodonStatus[]> {
   if (rows.length === 0) return [];
+  return (await toStatusesWithAccounts(core, rows, viewerId, origin, options, [])).statuses;
+}
+
+/**
+ * toStatuses, and more accounts read with the statuses' authors in the same queries (a page of
+ * notifications names its senders): the accounts found, as entities, by id.
+ */
+export async function toStatusesWithAccounts(
+  core: CoreContext,
+  rows: readonly StatusRow[],
+  viewerId: string | null,
+  origin: string,
+  options: StatusRenderOptions,
+  accountIds: readonly string[],
+): Promise<{ statuses: MastodonStatus[]; accounts: Map<string, MastodonAccount> }> {
+  if (rows.length === 0) {
+    const { accounts, stats } = await loadAccountsWithStats(core, accountIds);
+    const entities = new Map<string, MastodonAccount>();
+    for (const id of [...accounts.keys()].sort()) entities.set(id, toAccount(accounts.get(id)!, stats.get(id) ?? noAccountStats(), origin));
+    return { statuses: [], accounts: entities };
+  }
   const [bundle, filters] = await Promise.all([
-    loadStatusBundle(core, rows, viewerId),
+    loadStatusBundle(core, rows, viewerId, { alsoAccountIds: accountIds }),
     viewerId && options.filterContext ? loadActiveFilters(core, viewerId, options.filterContext) : Promise.resolve([]),
   ]);
-  const state: RenderState = { bundle, origin, filters, withSource: options.withSource ?? false };
-  return rows.map((row) => render(state, row, 0));
+  const state: RenderState = { bundle, origin, filters, withSource: options.withSource ?? false, accounts: new Map() };
+  const statuses = rows.map((row) => render(state, row, 0));
+  const accounts = new Map<string, MastodonAccount>();
+  // In id order, as a query by ids returns them.
+  for (const id of [...new Set(accountIds)].sort()) if (bundle.accounts.has(id)) accounts.set(id, accountOf(state, id));
+  return { statuses, accounts };
 }
 
 /** One status as Mastodon's Status entity (streaming and Web Push use this too). */

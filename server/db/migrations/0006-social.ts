@@ -1,5 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { CreateTableBuilder } from "kysely";
+import { createAccountStats } from "./0006-account-stats.ts";
 
 /**
  * Everything a social life is made of: statuses and what hangs off them, interactions, notifications, the
@@ -371,4 +372,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await createdAt(accountColumn(accountColumn(idColumn(db.schema.createTable("account_endorsements"))), "target_account_id"))
     .addUniqueConstraint("account_endorsements_account_target", ["account_id", "target_account_id"])
     .execute();
+
+  // Profile numbers kept by triggers (after statuses and follows exist).
+  await createAccountStats(db);
 }
