@@ -29,7 +29,9 @@ import { createApp } from "./http/app.ts";
 import { startMediaCleanup } from "./media/cleanup.ts";
 import { PUBLISHED_SIZE_LIMITS, type MediaSizeLimits } from "./media/media-types.ts";
 import { createMediaStorage, mediaRootOf } from "./media/storage.ts";
+import { createRemoteAccountImageCache } from "./media/remote-account-images.ts";
 import { createRemoteMediaCache } from "./media/remote-cache.ts";
+import { startRemoteMediaPrefetch } from "./media/remote-prefetch.ts";
 import { createMediaUploads } from "./media/uploads.ts";
 import { startLinkPreviews, type LinkPreviewTiming } from "./link-previews/worker.ts";
 import type { RateLimits } from "./http/rate-limit.ts";
@@ -170,6 +172,11 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
       allowPrivateNetwork: options.allowPrivateNetwork ?? false,
       limits: mediaLimits,
     });
+    const remoteAccountImages = createRemoteAccountImageCache({ core, storage: mediaStorage, allowPrivateNetwork: options.allowPrivateNetwork ?? false });
+    // Remote media reaching the owner's home feed or notifications is fetched ahead, for the archive offline
+    // (stopped before the database closes).
+    const remoteMediaPrefetch = startRemoteMediaPrefetch({ core, media: remoteMediaCache, accountImages: remoteAccountImages });
+    cleanups.push(() => remoteMediaPrefetch.stop());
 
     let handle: RequestHandler = () => new Response("Hearth is starting", { status: 503 });
     const server = createAdaptorServer({ fetch: (request: Request, env) => handle(request, env as HttpBindings) });
@@ -277,7 +284,7 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
       rateLimits: options.rateLimits,
       streaming: streaming.routes,
       isSetUp: async () => (instance ??= await getInstance(core)) !== undefined,
-      media: { storage: mediaStorage, uploads: mediaUploads, remoteCache: remoteMediaCache, limits: mediaLimits },
+      media: { storage: mediaStorage, uploads: mediaUploads, remoteCache: remoteMediaCache, remoteAccountImages, limits: mediaLimits },
     });
     handle = (request, env) => app.fetch(request, env);
     logger.info("Hearth is serving {localUrl} as {origin}", { localUrl, origin: origin() });

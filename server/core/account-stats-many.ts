@@ -61,18 +61,20 @@ export async function loadAccountsWithStats(ctx: CoreContext, accountIds: readon
     ])
     .where("accounts.id", "in", [...new Set(accountIds)])
     .execute();
-  for (const { statuses_count, last_status_id, followers_count, following_count, follow_requests_count, ...account } of rows) {
-    accounts.set(account.id, account);
+  for (const row of rows) {
+    // The row keeps the stats columns beside the account's: copying thirty columns out would cost more than
+    // the join saves, and nothing reads an AccountRow by enumerating it.
+    accounts.set(row.id, row);
     stats.set(
-      account.id,
-      statuses_count === null
+      row.id,
+      row.statuses_count === null
         ? noAccountStats()
         : statsOf({
-            statuses_count,
-            last_status_id,
-            followers_count: followers_count ?? 0,
-            following_count: following_count ?? 0,
-            follow_requests_count: follow_requests_count ?? 0,
+            statuses_count: row.statuses_count,
+            last_status_id: row.last_status_id,
+            followers_count: row.followers_count ?? 0,
+            following_count: row.following_count ?? 0,
+            follow_requests_count: row.follow_requests_count ?? 0,
           }),
     );
   }

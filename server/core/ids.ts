@@ -12,20 +12,33 @@ export interface IdGenerator {
   next(at?: Date): string;
 }
 
+// How many distinct milliseconds the generator remembers; ids for times further back than the last this
+// many are rare (a remote post's date) and start at a random sequence, so a repeat is unlikely, not impossible.
+const REMEMBERED_MS = 10_000;
+
 export function createIdGenerator(clock: { now(): Date } = { now: () => new Date() }): IdGenerator {
-  let lastMs = -1;
-  let sequence = 0;
+  // The last sequence handed out per millisecond. One counter would not do: an id for a past time (a remote
+  // post's date) between two ids for now would restart the sequence, and the second id for now would repeat
+  // one already given.
+  const lastSequence = new Map<number, number>();
   return {
     next(at?: Date): string {
       const ms = (at ?? clock.now()).getTime();
-      if (ms === lastMs) {
-        sequence += 1;
-        if (sequence >= SEQUENCE_LIMIT) throw new Error("More than 100,000 ids were asked for in one millisecond.");
-      } else {
+      const last = lastSequence.get(ms);
+      let sequence: number;
+      if (last === undefined) {
         // A random start within the millisecond keeps ids made for the same instant elsewhere (imports,
         // remote posts with equal published times) from colliding with ours as often.
         sequence = at ? randomInt(0, SEQUENCE_LIMIT / 2) : 0;
-        lastMs = ms;
+      } else {
+        sequence = last + 1;
+        if (sequence >= SEQUENCE_LIMIT) throw new Error("More than 100,000 ids were asked for in one millisecond.");
+        lastSequence.delete(ms);
+      }
+      lastSequence.set(ms, sequence);
+      if (lastSequence.size > REMEMBERED_MS) {
+        const oldest = lastSequence.keys().next();
+        if (!oldest.done) lastSequence.delete(oldest.value);
       }
       return formatId(ms, sequence);
     },

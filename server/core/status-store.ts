@@ -301,8 +301,16 @@ export async function insertStatus(ctx: CoreContext, trx: Db, input: NewStatusRe
       .set({ in_reply_to_id: status.id, in_reply_to_account_id: status.account_id })
       .where("in_reply_to_uri", "=", status.uri)
       .where("in_reply_to_id", "is", null)
+      // A status that names itself as its parent (or quote) is no one's reply: never its own ancestor.
+      .where("id", "!=", status.id)
       .execute();
-    await trx.updateTable("statuses").set({ quote_of_id: status.id }).where("quote_uri", "=", status.uri).where("quote_of_id", "is", null).execute();
+    await trx
+      .updateTable("statuses")
+      .set({ quote_of_id: status.id })
+      .where("quote_uri", "=", status.uri)
+      .where("quote_of_id", "is", null)
+      .where("id", "!=", status.id)
+      .execute();
   }
   await writeStatusSearchRow(trx, status.id);
   return status;

@@ -1,5 +1,6 @@
-import type { Expression, ExpressionBuilder, Kysely, Selectable, SqlBool } from "kysely";
-import type { DatabaseSchema, StatusesTable, Visibility } from "../db/schema.ts";
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from "kysely";
+import type { DatabaseSchema, Visibility } from "../db/schema.ts";
+import type { StatusRow } from "./status-store.ts";
 
 /**
  * Who may see a status, as Mastodon's StatusPolicy has it: public and unlisted statuses anyone; private
@@ -113,7 +114,7 @@ export async function filterVisibleStatuses<T extends { id: string; reblog_of_id
  * rule applied as the rows are read, so a page of notifications costs one query rather than two. A boost
  * also needs the status it boosts to be visible (checked only when there are boosts).
  */
-export async function findVisibleStatuses(db: Db, ids: readonly string[], viewerId: string | null): Promise<Selectable<StatusesTable>[]> {
+export async function findVisibleStatuses(db: Db, ids: readonly string[], viewerId: string | null): Promise<StatusRow[]> {
   if (ids.length === 0) return [];
   const rows = await db
     .selectFrom("statuses")
@@ -198,22 +199,24 @@ export const NO_EXCLUSIONS: ViewerExclusions = { blocked: [], muted: [], domains
 
 export async function loadViewerExclusions(db: Db, viewerId: string | null, now: string): Promise<ViewerExclusions> {
   if (viewerId === null) return NO_EXCLUSIONS;
-  const [blocks, blockedBy, mutes, domains] = await Promise.all([
-    db.selectFrom("blocks").select("target_account_id as id").where("account_id", "=", viewerId).execute(),
-    db.selectFrom("blocks").select("account_id as id").where("target_account_id", "=", viewerId).execute(),
-    db
-      .selectFrom("mutes")
-      .select("target_account_id as id")
-      .where("account_id", "=", viewerId)
-      .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", now)]))
-      .execute(),
-    db.selectFrom("account_domain_blocks").select("domain").where("account_id", "=", viewerId).execute(),
-  ]);
-  return {
-    blocked: [...new Set([...blocks, ...blockedBy].map((row) => row.id))],
-    muted: mutes.map((row) => row.id),
-    domains: domains.map((row) => row.domain),
-  };
+  // One compound query: every timeline page asks, and the lists are usually empty.
+  type Kind = "blocked" | "muted" | "domain";
+  const rows = await db
+    .selectFrom("blocks")
+    .select([sql<Kind>`'blocked'`.as("kind"), "target_account_id as value"])
+    .where("account_id", "=", viewerId)
+    .unionAll((eb) => eb.selectFrom("blocks").select([sql<Kind>`'blocked'`.as("kind"), "account_id as value"]).where("target_account_id", "=", viewerId))
+    .unionAll((eb) =>
+      eb
+        .selectFrom("mutes")
+        .select([sql<Kind>`'muted'`.as("kind"), "target_account_id as value"])
+        .where("account_id", "=", viewerId)
+        .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", now)])),
+    )
+    .unionAll((eb) => eb.selectFrom("account_domain_blocks").select([sql<Kind>`'domain'`.as("kind"), "domain as value"]).where("account_id", "=", viewerId))
+    .execute();
+  const of = (kind: Kind) => rows.filter((row) => row.kind === kind).map((row) => row.value);
+  return { blocked: [...new Set(of("blocked"))], muted: of("muted"), domains: of("domain") };
 }
 
 /**

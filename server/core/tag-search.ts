@@ -1,13 +1,15 @@
 import { sql } from "kysely";
 import type { CoreContext } from "./context.ts";
 import { normaliseTagName } from "./status-store.ts";
+import { visibleTo } from "./status-visibility.ts";
 import type { TagRow } from "./tag-follows.ts";
 
 /**
  * Hashtags by the start of their name, for search: the exact tag first, then the shortest names (the
- * closest completions), as a person typing expects.
+ * closest completions), as a person typing expects. Only tags on a status the viewer may see, or that the
+ * viewer follows: a tag written only in someone's followers-only or direct status is that status's content.
  */
-export async function searchTags(ctx: CoreContext, query: string, page: { limit: number; offset: number }): Promise<TagRow[]> {
+export async function searchTags(ctx: CoreContext, query: string, page: { limit: number; offset: number }, viewerId: string | null): Promise<TagRow[]> {
   const name = normaliseTagName(query.trim());
   if (name === "" || /\s/.test(name)) return [];
   const pattern = `${name.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
@@ -15,6 +17,21 @@ export async function searchTags(ctx: CoreContext, query: string, page: { limit:
     .selectFrom("tags")
     .selectAll()
     .where(sql<boolean>`name LIKE ${pattern} ESCAPE '\\'`)
+    .where((eb) =>
+      eb.or([
+        eb.exists(
+          eb
+            .selectFrom("status_tags")
+            .innerJoin("statuses", "statuses.id", "status_tags.status_id")
+            .select("status_tags.status_id")
+            .whereRef("status_tags.tag_id", "=", "tags.id")
+            .where((inner) => visibleTo(inner, viewerId)),
+        ),
+        ...(viewerId === null
+          ? []
+          : [eb.exists(eb.selectFrom("tag_follows").select("tag_follows.tag_id").whereRef("tag_follows.tag_id", "=", "tags.id").where("tag_follows.account_id", "=", viewerId))]),
+      ]),
+    )
     .orderBy(sql`name = ${name}`, "desc")
     .orderBy(sql`length(name)`)
     .orderBy("name")
@@ -32,7 +49,11 @@ export interface TagUse {
 
 const DAY_MS = 86_400_000;
 
-/** How much each tag was used on each of the last seven days (today first), for the Tag entity's history. */
+/**
+ * How much each tag was used on each of the last seven days (today first), for the Tag entity's history.
+ * Public statuses only, as Mastodon's trends count them: anyone can read a tag's history, and a count that
+ * moved with followers-only and direct statuses would tell of posts the reader may not see.
+ */
 export async function tagHistory(ctx: CoreContext, tagIds: readonly string[]): Promise<Map<string, TagUse[]>> {
   const today = Math.floor(ctx.clock.now().getTime() / DAY_MS) * DAY_MS;
   const days = Array.from({ length: 7 }, (_, index) => today - index * DAY_MS);
@@ -49,6 +70,7 @@ export async function tagHistory(ctx: CoreContext, tagIds: readonly string[]): P
       sql<number>`count(distinct statuses.account_id)`.as("accounts"),
     ])
     .where("status_tags.tag_id", "in", [...tagIds])
+    .where("statuses.visibility", "=", "public")
     .where("statuses.created_at", ">=", since)
     .groupBy(["status_tags.tag_id", sql`substr(statuses.created_at, 1, 10)`])
     .execute();

@@ -63,5 +63,7 @@ export function registerStatusObjects(federation: Federation<CoreContext>): void
       const parts = await readableStatus(ctx, values.identifier, values.id);
       return parts ? countPublicReplies(ctx.data, parts.status.id) : null;
     })
-    .setFirstCursor(() => "");
+    // Without a cursor Fedify answers the collection itself from the counter and this alone; null sends it
+    // to the dispatcher, whose 404 keeps a private status's existence from the unauthorised.
+    .setFirstCursor(async (ctx, values) => ((await readableStatus(ctx, values.identifier, values.id)) ? "" : null));
 }

@@ -147,7 +147,9 @@ export async function storeRemoteStatusObject(
   const record = conversion.record;
   const depth = options.depth ?? 0;
   const parent = await statusFor(ctx, record.inReplyToUri, depth);
-  const quoted = await statusFor(ctx, record.quoteUri, depth);
+  // A quote is fetched without its own ancestors and quotes: following both at every level would let a
+  // thread of replies that each quote another fetch 2^MAX_ANCESTOR_DEPTH statuses from one Create.
+  const quoted = await statusFor(ctx, record.quoteUri, Math.max(depth, MAX_ANCESTOR_DEPTH - 1));
   return (
     (await recordRemoteStatus(
       ctx.data,

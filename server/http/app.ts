@@ -23,6 +23,7 @@ import { pushSubscriptionRoutes } from "../api/v1/push-subscription.ts";
 import { MISSING_AVATAR_PATH, MISSING_HEADER_PATH } from "../core/account-images.ts";
 import type { CoreContext } from "../core/context.ts";
 import type { MediaSizeLimits } from "../media/media-types.ts";
+import type { RemoteAccountImageCache } from "../media/remote-account-images.ts";
 import type { RemoteMediaCache } from "../media/remote-cache.ts";
 import type { MediaStorage } from "../media/storage.ts";
 import type { MediaUploads } from "../media/uploads.ts";
@@ -53,7 +54,13 @@ export interface AppDependencies<TContextData> {
   /** Whether an owner exists yet; the first-run wizard is shown until one does. */
   isSetUp(): Promise<boolean>;
   /** The files under <dataDir>/media (uploads, avatars, headers, cached remote media), what fills it, and the limits. */
-  media: { storage: MediaStorage; uploads: MediaUploads; remoteCache: RemoteMediaCache; limits: MediaSizeLimits };
+  media: {
+    storage: MediaStorage;
+    uploads: MediaUploads;
+    remoteCache: RemoteMediaCache;
+    remoteAccountImages: RemoteAccountImageCache;
+    limits: MediaSizeLimits;
+  };
   /** The tunnel, for /api/hearth/tunnel; absent where no instance runs one (some tests). */
   tunnel?: TunnelControl;
   /** Overrides of Mastodon's rate limits (tests use small numbers). */
@@ -89,7 +96,7 @@ export function createApp<TContextData>(deps: AppDependencies<TContextData>): Ho
   for (const path of INBOX_PATHS) app.post(path, inboxJsonShapeLimit());
   // Before the federation mount: a file request never needs Fedify's routing pass.
   app.route("/media", mediaFileRoutes(deps.media.storage));
-  app.route("/media_proxy", mediaProxyRoutes(deps.core, deps.media.remoteCache, deps.origin));
+  app.route("/media_proxy", mediaProxyRoutes(deps.core, deps.media.remoteCache, deps.media.remoteAccountImages, deps.origin));
   app.route("/", nodeInfoVersionRoutes(deps.core, deps.origin));
   app.use(federationMount(deps.federation, deps.federationContextData, deps.origin));
   app.route("/", hostMetaRoutes(deps.origin));

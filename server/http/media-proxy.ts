@@ -1,15 +1,36 @@
 import { Hono } from "hono";
+import { accountImageOf, hasCachedAccountImage } from "../core/account-images.ts";
+import { getAccount } from "../core/accounts.ts";
 import type { CoreContext } from "../core/context.ts";
 import { getMediaAttachment, mediaFileUrl } from "../core/media.ts";
+import type { RemoteAccountImageCache } from "../media/remote-account-images.ts";
 import type { RemoteMediaCache } from "../media/remote-cache.ts";
 
 /**
  * GET /media_proxy/:id/original|small, Mastodon's address for remote media kept here: the file is fetched from
  * the peer on the first request (remote-cache.ts), and every request is sent on to the copy under /media/.
+ * GET /media_proxy/accounts/:id/avatar|header does the same for a remote account's pictures.
  * When the peer's file cannot be had, the client is sent to the peer, as it would have been without a cache.
  */
-export function mediaProxyRoutes(core: CoreContext, cache: RemoteMediaCache, origin: () => string): Hono {
+export function mediaProxyRoutes(core: CoreContext, cache: RemoteMediaCache, accountImages: RemoteAccountImageCache, origin: () => string): Hono {
   const routes = new Hono();
+  routes.get("/accounts/:id/:kind{avatar|header}", async (c) => {
+    const id = c.req.param("id");
+    const kind = c.req.param("kind") === "avatar" ? "avatar" : "header";
+    let account = await getAccount(core, id);
+    if (!account || account.domain === null || accountImageOf(account, kind).remoteUrl === null) return c.notFound();
+    try {
+      account = (await accountImages.ensureCached(id, kind)) ?? account;
+    } catch {
+      // Logged by the cache; the peer's own address is the best answer left.
+    }
+    const { file, remoteUrl } = accountImageOf(account, kind);
+    const local = hasCachedAccountImage(account, kind) ? file : null;
+    const target = local ? mediaFileUrl(origin(), local) : remoteUrl;
+    if (!target) return c.notFound();
+    c.header("Cache-Control", local ? "public, max-age=86400" : "no-store");
+    return c.redirect(target, 302);
+  });
   routes.get("/:id/:variant{original|small}", async (c) => {
     const id = c.req.param("id");
     const isSmall = c.req.param("variant") === "small";
@@ -20,8 +41,11 @@ export function mediaProxyRoutes(core: CoreContext, cache: RemoteMediaCache, ori
     } catch {
       // Logged by the cache; the peer's own address is the best answer left.
     }
-    const local = isSmall ? (row.thumbnail_file ?? row.file) : row.file;
-    const target = local ? mediaFileUrl(origin(), local) : isSmall ? (row.thumbnail_remote_url ?? row.remote_url) : row.remote_url;
+    // A video's or audio's file is no preview: only an image is its own.
+    const smallFile = row.thumbnail_file ?? (row.type === "image" ? row.file : null);
+    const local = isSmall ? smallFile : row.file;
+    const remoteSmall = row.thumbnail_remote_url ?? (row.type === "image" ? row.remote_url : null);
+    const target = local ? mediaFileUrl(origin(), local) : isSmall ? remoteSmall : row.remote_url;
     if (!target) return c.notFound();
     c.header("Cache-Control", local ? "public, max-age=86400" : "no-store");
     return c.redirect(target, 302);

@@ -3,6 +3,7 @@ import type { CoreContext } from "../core/context.ts";
 import { failInterruptedUploads, removeStaleUploads, UNATTACHED_UPLOAD_LIFETIME_MS } from "../core/media.ts";
 import type { MediaStorage } from "./storage.ts";
 import { removeStoredFiles } from "./attachment-files.ts";
+import { pruneRemoteMediaCache } from "./remote-cache-pruning.ts";
 
 const logger = getLogger(["hearth", "media"]);
 
@@ -17,7 +18,8 @@ export async function cleanUpUnattachedMedia(core: CoreContext, storage: MediaSt
 
 /**
  * Fails the uploads a previous run was processing (their bytes died with it), before any new upload can begin;
- * then cleans up now and every hour until stopped, as Mastodon's media cleanup does.
+ * then cleans up now and every hour until stopped, as Mastodon's media cleanup does: unattached uploads, and
+ * the old cached copies of remote media no local account touched (remote-cache-pruning.ts).
  */
 export async function startMediaCleanup(core: CoreContext, storage: MediaStorage, intervalMs = HOUR_MS): Promise<{ stop(): Promise<void> }> {
   const failed = await failInterruptedUploads(core);
@@ -30,6 +32,12 @@ export async function startMediaCleanup(core: CoreContext, storage: MediaStorage
         if (removed > 0) logger.debug("Removed {removed} media attachments no status took.", { removed });
       } catch (error) {
         logger.warn("Could not clean up unattached media: {error}", { error });
+      }
+      try {
+        const pruned = await pruneRemoteMediaCache(core, storage);
+        if (pruned > 0) logger.debug("Removed the cached copies of {pruned} old remote media no local account touched.", { pruned });
+      } catch (error) {
+        logger.warn("Could not prune the remote media cache: {error}", { error });
       }
     });
   };

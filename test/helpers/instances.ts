@@ -30,6 +30,8 @@ export interface TestInstance {
   readonly handle: string;
   /** The owner's actor id. */
   readonly actorUri: string;
+  /** Its data directory (hearth.db, media/). */
+  readonly dataDir: string;
   /** Whether every queued job (deliveries, inbox work) has been handled. */
   isQueueEmpty(): Promise<boolean>;
 }
@@ -83,6 +85,7 @@ async function startOne(spec: InstanceSpec, dataDir: string, slots: Map<TestInst
     owner,
     handle: `${spec.username}@${host}`,
     actorUri: `${url}/users/${spec.username}`,
+    dataDir,
     async isQueueEmpty() {
       const result = await sql<{ count: number }>`SELECT count(*) AS count FROM fedify_messages`.execute(running().core.db);
       return result.rows[0]?.count === 0;

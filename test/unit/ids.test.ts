@@ -24,4 +24,11 @@ describe("time-sortable ids", () => {
     expect(old < current).toBe(true);
     expect(idToDate(old)?.toISOString()).toBe("2019-05-05T05:05:05.005Z");
   });
+
+  it("never repeats an id when ids for a past time come between ids for now", () => {
+    const now = new Date("2026-01-01T00:00:00.000Z");
+    const ids = createIdGenerator({ now: () => now });
+    const made = [ids.next(), ids.next(new Date("2019-05-05T05:05:05.005Z")), ids.next(), ids.next(now), ids.next()];
+    expect(new Set(made).size).toBe(made.length);
+  });
 });

@@ -63,6 +63,8 @@ export interface MastodonCredentialAccount extends MastodonAccount {
 
 
 function parseFields(json: string): MastodonField[] {
+  // Most accounts have no fields: a page of authors then parses nothing.
+  if (json === "[]") return [];
   const parsed: unknown = JSON.parse(json);
   if (!Array.isArray(parsed)) return [];
   return parsed.map((field: { name?: unknown; value?: unknown; verified_at?: unknown }) => ({

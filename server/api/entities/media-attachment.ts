@@ -26,17 +26,31 @@ function parseMeta(json: string): Record<string, unknown> {
   }
 }
 
+/** Where remote media is served from here: fetched from the peer on first request, kept, and served offline. */
+function mediaProxyUrl(origin: string, id: string, variant: "original" | "small"): string {
+  return new URL(`/media_proxy/${id}/${variant}`, origin).href;
+}
+
 /**
- * A media_attachments row as clients see it. Our files are served from `origin`; remote media not cached here
- * points at its own server, and a remote image with no preview of its own is its own preview.
+ * A media_attachments row as clients see it. Our files are served from `origin`. Remote media is served through
+ * our cache (/media_proxy, as Mastodon does), so the archive's pictures keep working offline or when the peer
+ * is gone; remote_url keeps the peer's own address. A remote image is its own preview; a remote video or
+ * audio has a preview only when the peer sent one (or we made one from it).
  */
 export function toMediaAttachment(row: MediaAttachmentRow, origin: string): MastodonMediaAttachment {
   const meta = parseMeta(row.meta_json);
   if (row.focus_x !== null && row.focus_y !== null) meta.focus = { x: row.focus_x, y: row.focus_y };
-  const isProcessed = row.processing === "done";
-  const url = row.file && isProcessed ? mediaFileUrl(origin, row.file) : row.remote_url;
-  const remotePreview = row.thumbnail_remote_url ?? (row.type === "image" ? row.remote_url : null);
-  const previewUrl = row.thumbnail_file && isProcessed ? mediaFileUrl(origin, row.thumbnail_file) : remotePreview;
+  let url: string | null;
+  let previewUrl: string | null;
+  if (row.remote_url !== null) {
+    url = mediaProxyUrl(origin, row.id, "original");
+    const hasPreview = row.type === "image" || row.thumbnail_file !== null || row.thumbnail_remote_url !== null;
+    previewUrl = hasPreview ? mediaProxyUrl(origin, row.id, "small") : null;
+  } else {
+    const isProcessed = row.processing === "done";
+    url = row.file && isProcessed ? mediaFileUrl(origin, row.file) : null;
+    previewUrl = row.thumbnail_file && isProcessed ? mediaFileUrl(origin, row.thumbnail_file) : null;
+  }
   return {
     id: row.id,
     type: row.type,

@@ -1,13 +1,11 @@
-import { loadAccountStatsMany } from "../../core/account-stats-many.ts";
-import type { AccountRow } from "../../core/accounts.ts";
 import type { CoreContext } from "../../core/context.ts";
 import type { NotificationGroup, NotificationRow } from "../../core/notifications.ts";
 import type { ReportRow } from "../../core/reports.ts";
-import { findStatusesByIds } from "../../core/statuses.ts";
+import { findVisibleStatuses } from "../../core/status-visibility.ts";
 import type { NotificationType } from "../../db/schema.ts";
-import { toAccount, type MastodonAccount } from "./account.ts";
+import type { MastodonAccount } from "./account.ts";
 import { toReport, type MastodonReport } from "./report.ts";
-import { toStatuses, type MastodonStatus } from "./status.ts";
+import { toStatusesWithAccounts, type MastodonStatus } from "./status.ts";
 
 /** Mastodon's Notification entity. */
 export interface MastodonNotification {
@@ -47,25 +45,18 @@ interface Related {
   reports: Map<string, MastodonReport>;
 }
 
-/** The accounts, statuses (those the recipient may still see) and reports a set of notifications names, batched. */
+/**
+ * The accounts, statuses (those the recipient may still see) and reports a set of notifications names,
+ * batched: the senders are read with the statuses' authors.
+ */
 async function loadRelated(core: CoreContext, rows: readonly NotificationRow[], accountIds: readonly string[], viewerId: string, origin: string): Promise<Related> {
   const db = core.db;
   const statusIds = [...new Set(rows.map((row) => row.status_id).filter((id): id is string => id !== null))];
   const reportIds = [...new Set(rows.map((row) => row.report_id).filter((id): id is string => id !== null))];
-  const visible = await findStatusesByIds(core, statusIds, viewerId);
+  const visible = await findVisibleStatuses(db, statusIds, viewerId);
   const reportRows: ReportRow[] = reportIds.length === 0 ? [] : await db.selectFrom("reports").selectAll().where("id", "in", reportIds).execute();
   const allAccountIds = [...new Set([...accountIds, ...reportRows.map((report) => report.target_account_id)])];
-  const [accountRows, stats, statuses] = await Promise.all([
-    allAccountIds.length === 0 ? Promise.resolve([] as AccountRow[]) : db.selectFrom("accounts").selectAll().where("id", "in", allAccountIds).execute(),
-    loadAccountStatsMany(core, allAccountIds),
-    toStatuses(core, visible, viewerId, origin, { filterContext: "notifications" }),
-  ]);
-  const accounts = new Map(
-    accountRows.map((row) => [
-      row.id,
-      toAccount(row, stats.get(row.id) ?? { statusesCount: 0, followersCount: 0, followingCount: 0, followRequestsCount: 0, lastStatusAt: null }, origin),
-    ]),
-  );
+  const { statuses, accounts } = await toStatusesWithAccounts(core, visible, viewerId, origin, { filterContext: "notifications" }, allAccountIds);
   const reports = new Map<string, MastodonReport>();
   for (const report of reportRows) {
     const target = accounts.get(report.target_account_id);

@@ -68,7 +68,7 @@ export function searchV2Routes({ core, origin }: { core: CoreContext; origin(): 
           origin: origin(),
         });
       }
-      if (wants("hashtags") && !query.startsWith("@")) found.hashtags = await searchTags(core, query, { limit, offset });
+      if (wants("hashtags") && !query.startsWith("@")) found.hashtags = await searchTags(core, query, { limit, offset }, viewer?.id ?? null);
       if (wants("statuses") && viewer) {
         const accountIdParam = nestedText(params, "account_id");
         const account = accountIdParam ? await accountById(core, accountIdParam) : undefined;

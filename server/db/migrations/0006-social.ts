@@ -65,6 +65,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex("statuses_public").on("statuses").columns(["visibility", "local", "id"]).execute();
   await db.schema.createIndex("statuses_in_reply_to_id").on("statuses").columns(["in_reply_to_id", "id"]).execute();
   await db.schema.createIndex("statuses_in_reply_to_uri").on("statuses").column("in_reply_to_uri").execute();
+  // A quote that arrived before the status it quotes is linked up when that status is stored.
+  await db.schema.createIndex("statuses_quote_uri").on("statuses").column("quote_uri").execute();
   await db.schema.createIndex("statuses_reblog_of_id").on("statuses").columns(["reblog_of_id", "account_id"]).execute();
   await db.schema.createIndex("statuses_conversation_id").on("statuses").columns(["conversation_id", "id"]).execute();
 

@@ -4,6 +4,7 @@ import type { CoreContext } from "../../core/context.ts";
 import { findAccountByUri } from "../../core/remote-accounts.ts";
 import { recordRemoteVote } from "../../core/polls.ts";
 import { loadStatusParts } from "../../core/status-parts.ts";
+import { canViewStatus } from "../../core/status-visibility.ts";
 import { isStatusObject } from "../convert/note-to-status-record.ts";
 import { rawObjectWithId } from "../convert/raw-json.ts";
 import { accountOfActivityActor } from "../remote-actors.ts";
@@ -12,7 +13,9 @@ import { activityLoaders } from "./loaders.ts";
 
 /**
  * A vote on one of our polls arrives as Create(Note) whose name is the option and whose inReplyTo is the
- * Question (Mastodon's and Misskey's shape). Counted once; our poll's new tallies then go to its audience.
+ * Question (Mastodon's and Misskey's shape). Counted once, and only from someone who may see the poll: a
+ * voter joins the audience of the poll's Updates, so a stranger's vote on a followers-only or direct poll
+ * would have its later edits sent to the stranger.
  */
 async function recordVote(ctx: InboxContext<CoreContext>, create: Create, note: Note): Promise<boolean> {
   const name = note.name === null ? "" : String(note.name);
@@ -22,6 +25,7 @@ async function recordVote(ctx: InboxContext<CoreContext>, create: Create, note: 
   if (!parts?.poll) return false;
   const voter = await accountOfActivityActor(ctx, create);
   if (!voter || voter.uri === null || !note.attributionIds.some((id) => id.href === voter.uri)) return true;
+  if (!(await canViewStatus(ctx.data.db, parts.status, voter.id))) return true;
   const vote = await recordRemoteVote(ctx.data, { accountId: voter.id, pollId: parts.poll.row.id, choice: parts.poll.options.indexOf(name), uri: note.id.href });
   if (vote) await ctx.data.ports.outbound.publish({ type: "status.updated", statusId: parts.status.id });
   return true;
