@@ -2,6 +2,7 @@ import type { Selectable } from "kysely";
 import type { PushSubscriptionsTable } from "../db/schema.ts";
 import type { AccountRow } from "./accounts.ts";
 import type { CoreContext } from "./context.ts";
+import { canViewStatus } from "./status-visibility.ts";
 
 export type PushSubscriptionRow = Selectable<PushSubscriptionsTable>;
 export type PushPolicy = PushSubscriptionRow["policy"];
@@ -146,6 +147,10 @@ export interface PushNotificationFacts {
   status: { spoilerText: string; content: string } | null;
 }
 
+/**
+ * Undefined when there is nothing to push: the notification or its sender is gone, or its status is one the
+ * recipient may not see (an edit of a status whose author has since blocked them), as the API leaves it out.
+ */
 export async function loadPushNotificationFacts(ctx: CoreContext, notificationId: string): Promise<PushNotificationFacts | undefined> {
   const notification = await ctx.db.selectFrom("notifications").selectAll().where("id", "=", notificationId).executeTakeFirst();
   if (!notification) return undefined;
@@ -153,9 +158,14 @@ export async function loadPushNotificationFacts(ctx: CoreContext, notificationId
     ctx.db.selectFrom("accounts").selectAll().where("id", "=", notification.from_account_id).executeTakeFirst(),
     notification.status_id === null
       ? undefined
-      : ctx.db.selectFrom("statuses").select(["spoiler_text", "content"]).where("id", "=", notification.status_id).executeTakeFirst(),
+      : ctx.db
+          .selectFrom("statuses")
+          .select(["id", "account_id", "visibility", "reblog_of_id", "spoiler_text", "content"])
+          .where("id", "=", notification.status_id)
+          .executeTakeFirst(),
   ]);
   if (!from) return undefined;
+  if (status && !(await canViewStatus(ctx.db, status, notification.account_id))) return undefined;
   return {
     id: notification.id,
     type: notification.type,

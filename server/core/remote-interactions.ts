@@ -45,6 +45,13 @@ export interface RemoteAnnounce {
   createdAt: string;
 }
 
+const VISIBILITY_WIDTH: Record<Visibility, number> = { direct: 0, private: 1, unlisted: 2, public: 3 };
+
+/** The narrower of two visibilities (who may see both). */
+function narrowerVisibility(a: Visibility, b: Visibility): Visibility {
+  return VISIBILITY_WIDTH[a] <= VISIBILITY_WIDTH[b] ? a : b;
+}
+
 /**
  * A remote account boosted a status. Only public and unlisted statuses can be boosted by others, as on
  * Mastodon; a boost of a boost counts for the status boosted. Undefined when refused.
@@ -63,8 +70,9 @@ export async function recordRemoteAnnounce(ctx: CoreContext, announce: RemoteAnn
       local: false,
       uri: announce.uri,
       reblogOfId: original.id,
-      // A boost is never wider than what it boosts.
-      visibility: announce.visibility === "public" && original.visibility === "unlisted" ? "unlisted" : announce.visibility,
+      // A boost is never wider than what it boosts: timelines judge a boost by its own visibility, so an
+      // author's public Announce of their followers-only post would otherwise show it to everyone.
+      visibility: narrowerVisibility(announce.visibility, original.visibility),
       createdAt: announce.createdAt,
       fetchedAt: ctx.clock.now().toISOString(),
     });

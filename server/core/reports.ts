@@ -3,6 +3,7 @@ import { UserError } from "../user-error.ts";
 import type { ReportsTable } from "../db/schema.ts";
 import type { CoreContext } from "./context.ts";
 import { announceNotifications, insertNotification, type NotificationRow } from "./notifications.ts";
+import { visibleTo } from "./status-visibility.ts";
 
 /**
  * Reports a local account files about another account (POST /api/v1/reports). They are kept for the
@@ -50,7 +51,14 @@ export async function fileReport(ctx: CoreContext, reporterId: string, input: Re
     if (!target) throw new UserError(`There is no account with id ${input.targetAccountId}.`);
     const statusIds = [...new Set(input.statusIds ?? [])];
     if (statusIds.length > 0) {
-      const found = await trx.selectFrom("statuses").select("id").where("id", "in", statusIds).where("account_id", "=", target.id).execute();
+      // Only statuses the reporter may see, as Mastodon has it: a report cannot probe for hidden statuses.
+      const found = await trx
+        .selectFrom("statuses")
+        .select("id")
+        .where("id", "in", statusIds)
+        .where("account_id", "=", target.id)
+        .where((eb) => visibleTo(eb, reporterId))
+        .execute();
       if (found.length !== statusIds.length) throw new ReportedStatusNotFound("Some of the statuses are not the reported account's.");
     }
     const now = ctx.clock.now();

@@ -393,14 +393,9 @@ export async function updateStoredStatus(ctx: CoreContext, trx: Db, input: Statu
   }
   if (input.mediaIds || input.remoteMedia) {
     const keep = input.mediaIds ?? [];
-    // Local uploads let go of the status (they may be attached again); remote rows are only links, so they go.
-    await trx
-      .updateTable("media_attachments")
-      .set({ status_id: null })
-      .where("status_id", "=", current.id)
-      .where("remote_url", "is", null)
-      .execute();
-    await trx.deleteFrom("media_attachments").where("status_id", "=", current.id).where("remote_url", "is not", null).execute();
+    // Local uploads let go of the status (they may be attached again); remote rows let go too, and the hourly
+    // media cleanup removes them with their cached copies (server/media/cleanup.ts).
+    await trx.updateTable("media_attachments").set({ status_id: null }).where("status_id", "=", current.id).execute();
     await writeMedia(ctx, trx, current, keep, input.remoteMedia ?? []);
   }
   if (input.poll !== undefined) await updatePoll(ctx, trx, current.id, input.poll);
@@ -465,8 +460,9 @@ async function removeOne(trx: Db, status: StatusRow): Promise<Omit<RemovedStatus
   const reblogOf = status.reblog_of_id
     ? await trx.selectFrom("statuses").select("account_id").where("id", "=", status.reblog_of_id).executeTakeFirst()
     : undefined;
-  // Remote media rows are links to elsewhere; local uploads stay (unattached) so a redraft can reuse them.
-  await trx.deleteFrom("media_attachments").where("status_id", "=", status.id).where("remote_url", "is not", null).execute();
+  // Local uploads stay (unattached) so a redraft can reuse them; remote rows are let go too, and the hourly media
+  // cleanup removes them with their cached copies (server/media/cleanup.ts), which a delete here would strand.
+  await trx.updateTable("media_attachments").set({ status_id: null }).where("status_id", "=", status.id).where("remote_url", "is not", null).execute();
   await deleteStatusSearchRow(trx, status.id);
   // A boost's notification names the boosted status, so it would outlive the boost otherwise.
   if (status.reblog_of_id) {

@@ -4,6 +4,7 @@ import { registerActors } from "./actors.ts";
 import { registerCollections } from "./collections.ts";
 import { deliveryCircuitBreaker, deliveryRetryPolicy, registerPermanentFailureHandler, type DeliveryTiming } from "./delivery-policy.ts";
 import { registerInbox } from "./inbox/index.ts";
+import { withoutRefusedMarks } from "./inbox/refused-activity-ids.ts";
 import { HEARTH_VERSION } from "../version.ts";
 import { registerNodeInfo } from "./nodeinfo.ts";
 import { registerStatusObjects } from "./objects.ts";
@@ -32,7 +33,7 @@ export type FederationContextData = CoreContext;
 
 export function createHearthFederation(deps: FederationDependencies): Federation<FederationContextData> {
   const federation = createFederation<FederationContextData>({
-    kv: deps.kv,
+    kv: withoutRefusedMarks(deps.kv),
     queue: deps.queue,
     origin: deps.origin,
     // Also makes Fedify's document loader (cached in the KvStore) refuse private and loopback addresses

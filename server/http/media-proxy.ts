@@ -1,6 +1,7 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { accountImageOf, hasCachedAccountImage } from "../core/account-images.ts";
 import { getAccount } from "../core/accounts.ts";
+import { clientUrl } from "../api/client-url.ts";
 import type { CoreContext } from "../core/context.ts";
 import { getMediaAttachment, mediaFileUrl } from "../core/media.ts";
 import type { RemoteAccountImageCache } from "../media/remote-account-images.ts";
@@ -12,6 +13,14 @@ import type { RemoteMediaCache } from "../media/remote-cache.ts";
  * GET /media_proxy/accounts/:id/avatar|header does the same for a remote account's pictures.
  * When the peer's file cannot be had, the client is sent to the peer, as it would have been without a cache.
  */
+/**
+ * Our copy's address on the host the client asked: the desktop app asks on loopback, and must stay there when
+ * the public address (the tunnel) is down, which is exactly when the archive is read offline.
+ */
+function copyUrl(c: Context, origin: string, file: string): string {
+  return mediaFileUrl(clientUrl(c, origin)("/"), file);
+}
+
 export function mediaProxyRoutes(core: CoreContext, cache: RemoteMediaCache, accountImages: RemoteAccountImageCache, origin: () => string): Hono {
   const routes = new Hono();
   routes.get("/accounts/:id/:kind{avatar|header}", async (c) => {
@@ -26,7 +35,7 @@ export function mediaProxyRoutes(core: CoreContext, cache: RemoteMediaCache, acc
     }
     const { file, remoteUrl } = accountImageOf(account, kind);
     const local = hasCachedAccountImage(account, kind) ? file : null;
-    const target = local ? mediaFileUrl(origin(), local) : remoteUrl;
+    const target = local ? copyUrl(c, origin(), local) : remoteUrl;
     if (!target) return c.notFound();
     c.header("Cache-Control", local ? "public, max-age=86400" : "no-store");
     return c.redirect(target, 302);
@@ -35,7 +44,8 @@ export function mediaProxyRoutes(core: CoreContext, cache: RemoteMediaCache, acc
     const id = c.req.param("id");
     const isSmall = c.req.param("variant") === "small";
     let row = await getMediaAttachment(core, id);
-    if (!row || row.remote_url === null) return c.notFound();
+    // Media of a deleted status (let go, until the cleanup takes it) is not served, nor fetched again.
+    if (!row || row.remote_url === null || row.status_id === null) return c.notFound();
     try {
       row = (await cache.ensureCached(id)) ?? row;
     } catch {
@@ -45,7 +55,7 @@ export function mediaProxyRoutes(core: CoreContext, cache: RemoteMediaCache, acc
     const smallFile = row.thumbnail_file ?? (row.type === "image" ? row.file : null);
     const local = isSmall ? smallFile : row.file;
     const remoteSmall = row.thumbnail_remote_url ?? (row.type === "image" ? row.remote_url : null);
-    const target = local ? mediaFileUrl(origin(), local) : isSmall ? remoteSmall : row.remote_url;
+    const target = local ? copyUrl(c, origin(), local) : isSmall ? remoteSmall : row.remote_url;
     if (!target) return c.notFound();
     c.header("Cache-Control", local ? "public, max-age=86400" : "no-store");
     return c.redirect(target, 302);

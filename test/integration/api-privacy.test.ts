@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { followAccount } from "../../server/core/follows.ts";
+import { loadPushNotificationFacts } from "../../server/core/push-subscriptions.ts";
+import { upsertRemoteAccount } from "../../server/core/remote-accounts.ts";
+import { recordRemoteAnnounce } from "../../server/core/remote-interactions.ts";
+import { recordRemoteStatus } from "../../server/core/remote-statuses.ts";
+import { findAccessToken, issueAccessToken, revokeAccessToken } from "../../server/core/tokens.ts";
 import { addLocalAccount, apiUser, jsonBody, type ApiUser } from "../helpers/api-accounts.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
 import { twoColours } from "../helpers/media-fixtures.ts";
@@ -224,6 +229,146 @@ describe("client API privacy between local accounts", () => {
         }
       }
     }
+  });
+
+  it("finds no hashtag, and counts no use of one, that only statuses hidden from the viewer carry", async () => {
+    const search = (user: ApiUser) => jsonOf<{ hashtags: Array<{ name: string; history: Array<{ uses: string }> }> }>(user, "/api/v2/search?q=secretpl&type=hashtags");
+    expect((await search(carol)).hashtags).toEqual([]);
+    const anonymous = (await (await fetch(`${home.url}/api/v2/search?q=secretpl&type=hashtags`)).json()) as { hashtags: unknown[] };
+    expect(anonymous.hashtags).toEqual([]);
+    // Bob sees the statuses, so he finds the tag; its public history (as Mastodon's trends) counts none of them.
+    const [found] = (await search(bob)).hashtags;
+    expect(found?.name).toBe("secretplans");
+    expect(found?.history[0]?.uses).toBe("0");
+    const tag = await jsonOf<{ history: Array<{ uses: string; accounts: string }> }>(carol, "/api/v1/tags/secretplans");
+    expect(tag.history.every((day) => day.uses === "0" && day.accounts === "0")).toBe(true);
+  });
+
+  it("leaves a followers-only reply out of a public thread's context for those who do not follow its author", async () => {
+    const open = await alice.client.v1.statuses.create({ status: "Who is coming on Friday?", visibility: "public" });
+    const reply = await bob.client.v1.statuses.create({ status: "Me, but keep it quiet", visibility: "private", inReplyToId: open.id });
+    const answer = await alice.client.v1.statuses.create({ status: "Great!", visibility: "public", inReplyToId: reply.id });
+    const asCarol = await jsonOf<{ ancestors: Array<{ id: string }>; descendants: Array<{ id: string }> }>(carol, `/api/v1/statuses/${open.id}/context`);
+    expect(asCarol.descendants.map((status) => status.id)).not.toContain(reply.id);
+    const fromBelow = await jsonOf<{ ancestors: Array<{ id: string }> }>(carol, `/api/v1/statuses/${answer.id}/context`);
+    expect(fromBelow.ancestors.map((status) => status.id)).not.toContain(reply.id);
+    const asAlice = await jsonOf<{ descendants: Array<{ id: string }> }>(alice, `/api/v1/statuses/${open.id}/context`);
+    expect(asAlice.descendants.map((status) => status.id)).toContain(reply.id);
+  });
+
+  it("refuses a report that names a status the reporter may not see, as if it did not exist", async () => {
+    const hidden = await carol.request("/api/v1/reports", jsonBody("POST", { account_id: alice.account.id, status_ids: [directId], comment: "?" }));
+    expect(hidden.status).toBe(404);
+    const seen = await bob.request("/api/v1/reports", jsonBody("POST", { account_id: alice.account.id, status_ids: [directId], comment: "rude" }));
+    expect(seen.status).toBe(200);
+  });
+
+  it("answers 403 for a token without the scope, 401 for a revoked one, 422 for an app without a user", async () => {
+    const readOnly = await apiUser(home.core, home.url, carol.account, ["read"]);
+    const accountsOnly = await apiUser(home.core, home.url, carol.account, ["read:accounts"]);
+    expect(await codeOf(readOnly, "/api/v1/statuses", jsonBody("POST", { status: "hi" }))).toBe(403);
+    expect(await codeOf(readOnly, "/api/v1/lists", jsonBody("POST", { title: "x" }))).toBe(403);
+    for (const path of ["/api/v1/timelines/home", `/api/v1/statuses/${privateId}`, "/api/v1/notifications", "/api/v1/conversations", "/api/v1/lists", "/api/v2/filters", "/api/v1/bookmarks", "/api/v1/markers?timeline[]=home", "/api/v2/search?q=x"]) {
+      expect(await codeOf(accountsOnly, path), path).toBe(403);
+    }
+    expect(await codeOf(accountsOnly, "/api/v1/accounts/verify_credentials")).toBe(200);
+    // Who boosted or favourited: read:statuses in Mastodon's documentation, read:accounts in its code.
+    const statusesOnly = await apiUser(home.core, home.url, carol.account, ["read:statuses"]);
+    const open = await alice.client.v1.statuses.create({ status: "Boost me", visibility: "public" });
+    for (const user of [statusesOnly, accountsOnly]) {
+      for (const path of ["reblogged_by", "favourited_by"]) expect(await codeOf(user, `/api/v1/statuses/${open.id}/${path}`), path).toBe(200);
+    }
+    expect(await codeOf(await apiUser(home.core, home.url, carol.account, ["read:lists"]), `/api/v1/statuses/${open.id}/reblogged_by`)).toBe(403);
+    const carolToken = await findAccessToken(home.core, carol.token);
+    const appToken = await issueAccessToken(home.core, { applicationId: carolToken?.application_id ?? "", accountId: null, scopes: ["read", "write"] });
+    const asApp = (path: string) => fetch(`${home.url}${path}`, { headers: { Authorization: `Bearer ${appToken.token}` } });
+    expect((await asApp("/api/v1/timelines/home")).status).toBe(422);
+    // An app token reads as no one: public statuses only.
+    expect((await asApp(`/api/v1/statuses/${privateId}`)).status).toBe(404);
+    const revoked = await apiUser(home.core, home.url, carol.account);
+    const row = await findAccessToken(home.core, revoked.token);
+    await revokeAccessToken(home.core, revoked.token, row?.application_id ?? "");
+    for (const path of ["/api/v1/accounts/verify_credentials", "/api/v1/timelines/public", `/api/v1/statuses/${privateId}`]) {
+      expect(await codeOf(revoked, path), path).toBe(401);
+    }
+  });
+
+  it("hides an author's statuses from an account the author blocks, everywhere", async () => {
+    const dave = await apiUser(home.core, home.url, await addLocalAccount(home.core, "dave"));
+    const erin = await apiUser(home.core, home.url, await addLocalAccount(home.core, "erin"));
+    const open = await dave.client.v1.statuses.create({ status: "Public musings #blockcheck", visibility: "public" });
+    expect(await codeOf(erin, `/api/v1/statuses/${open.id}`)).toBe(200);
+    await dave.client.v1.accounts.$select(erin.account.id).block();
+    for (const path of ["", "/context", "/history", "/card", "/reblogged_by", "/favourited_by"]) {
+      expect(await codeOf(erin, `/api/v1/statuses/${open.id}${path}`), path).toBe(404);
+    }
+    for (const act of ["favourite", "reblog", "bookmark"]) expect(await codeOf(erin, `/api/v1/statuses/${open.id}/${act}`, { method: "POST" }), act).toBe(404);
+    expect(await codeOf(erin, "/api/v1/statuses", jsonBody("POST", { status: "hey", in_reply_to_id: open.id }))).toBe(404);
+    for (const path of [`/api/v1/accounts/${dave.account.id}/statuses`, "/api/v1/timelines/public", "/api/v1/timelines/tag/blockcheck", `/api/v1/statuses?id[]=${open.id}`]) {
+      const ids = (await jsonOf<Array<{ id: string }>>(erin, path)).map((status) => status.id);
+      expect(ids, path).not.toContain(open.id);
+    }
+    const found = await jsonOf<{ statuses: Array<{ id: string }> }>(erin, "/api/v2/search?q=musings&type=statuses");
+    expect(found.statuses).toEqual([]);
+    // Erin mentioning Dave does not reach him.
+    await erin.client.v1.statuses.create({ status: "@dave are you there?" });
+    const notes = await jsonOf<Array<{ account: { id: string } }>>(dave, "/api/v1/notifications");
+    expect(notes.map((note) => note.account.id)).not.toContain(erin.account.id);
+  });
+
+  it("pushes no notification about a status its recipient may no longer see", async () => {
+    const frank = await apiUser(home.core, home.url, await addLocalAccount(home.core, "frank"));
+    const gina = await apiUser(home.core, home.url, await addLocalAccount(home.core, "gina"));
+    const open = await frank.client.v1.statuses.create({ status: "First draft", visibility: "public" });
+    await gina.client.v1.statuses.$select(open.id).reblog();
+    const ginasUpdate = () =>
+      home.core.db.selectFrom("notifications").select("id").where("account_id", "=", gina.account.id).where("type", "=", "update").executeTakeFirst();
+    // An edit notifies whoever boosted it, and the push says what the status now says...
+    await frank.client.v1.statuses.$select(open.id).update({ status: "Second draft" });
+    const before = await ginasUpdate();
+    expect((await loadPushNotificationFacts(home.core, before?.id ?? ""))?.status?.content).toContain("Second draft");
+    // ...but not once the author has blocked her: she may no longer see it, so nothing is pushed.
+    await frank.client.v1.accounts.$select(gina.account.id).block();
+    await frank.client.v1.statuses.$select(open.id).update({ status: "Third draft, not for Gina" });
+    const after = await ginasUpdate();
+    if (after) expect(await loadPushNotificationFacts(home.core, after.id)).toBeUndefined();
+    expect(await jsonOf<unknown[]>(gina, "/api/v1/notifications?types[]=update")).toEqual([]);
+  });
+
+  it("answers 422 with a sentence, not 500, for a filter set to expire past any date", async () => {
+    for (const [path, body] of [
+      ["/api/v2/filters", { title: "Forever", context: ["home"], expires_in: 1e30 }],
+      ["/api/v1/filters", { phrase: "forever", context: ["home"], expires_in: "9".repeat(40) }],
+    ] as const) {
+      const response = await carol.request(path, jsonBody("POST", body));
+      expect(response.status, path).toBe(422);
+      expect(((await response.json()) as { error: string }).error).toMatch(/expires_in can be at most/);
+    }
+  });
+
+  it("keeps a boost no wider than the followers-only status its own author boosted", async () => {
+    // A peer whose author boosts their own followers-only post with a public Announce (a server that
+    // addresses it so, or a hostile one): the boost must not carry the post to those who do not follow.
+    const base = "https://peer.example";
+    const author = await upsertRemoteAccount(home.core, {
+      uri: `${base}/users/hana`, username: "hana", domain: "peer.example", display_name: "Hana", note: "", fields_json: "[]",
+      is_locked: 1, is_bot: 0, is_discoverable: 1, is_indexable: 0, url: `${base}/@hana`, actor_type: "Person",
+      inbox_url: `${base}/users/hana/inbox`, shared_inbox_url: null, outbox_url: null, followers_url: `${base}/users/hana/followers`,
+      following_url: null, featured_url: null, public_key_id: null, avatar_remote_url: null, header_remote_url: null,
+      moved_to_uri: null, also_known_as_json: "[]", published_at: null,
+    });
+    const recorded = await recordRemoteStatus(home.core, {
+      uri: `${base}/users/hana/statuses/1`, url: null, accountId: author.id, visibility: "private", content: "<p>Only my followers may know</p>",
+      spoilerText: "", sensitive: false, language: null, createdAt: new Date().toISOString(), editedAt: null, inReplyToUri: null,
+      quoteUri: null, conversationUri: null, mentionedAccountIds: [], silentMentionAccountIds: [], tagNames: [], emojis: [], media: [], poll: null,
+    });
+    const boost = await recordRemoteAnnounce(home.core, {
+      accountId: author.id, uri: `${base}/users/hana/statuses/1/activity`, statusId: recorded?.status.id ?? "", visibility: "public", createdAt: new Date().toISOString(),
+    });
+    expect(boost).toBeDefined();
+    expect(await codeOf(carol, `/api/v1/statuses/${boost?.id}`)).toBe(404);
+    const text = await (await carol.request(`/api/v1/accounts/${author.id}/statuses`)).text();
+    expect(text).not.toContain("Only my followers may know");
   });
 
   it("keeps private notes, sources and credentials to their owner", async () => {

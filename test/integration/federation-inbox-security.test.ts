@@ -68,6 +68,20 @@ describe("federation on loopback: what another server may and may not do through
     expect(await favouritesOf(post)).toHaveLength(1);
   });
 
+  it("remembers a Delete or Undo that arrives before what it takes back, as Mastodon does", async () => {
+    const noteId = `${hal.actorUri}/statuses/${Date.now()}`;
+    const note = { id: noteId, type: "Note", attributedTo: hal.actorUri, to: [PUBLIC], cc: [gina.actorUri], content: "<p>soon gone</p>", tag: [{ type: "Mention", href: gina.actorUri }] };
+    await accepted(fromHal({ id: `${noteId}#delete`, type: "Delete", object: { id: noteId, type: "Tombstone" } }));
+    await accepted(fromHal({ id: `${noteId}/activity`, type: "Create", object: note }));
+    expect(await findStatusByUri(gina.core, noteId)).toBeUndefined();
+    const post = await postStatus(gina.core, { accountId: gina.owner.id, text: "undo first" }, { origin: gina.url });
+    const like = { id: id(hal, "likes"), type: "Like", object: statusUri(gina, post) };
+    await accepted(fromHal({ id: id(hal, "undo"), type: "Undo", object: { ...like, actor: hal.actorUri } }));
+    await accepted(fromHal(like));
+    expect(await favouritesOf(post)).toEqual([]);
+    expect((await notificationsOf(gina)).filter((n) => n.statusId === post.id)).toEqual([]);
+  });
+
   it("lets no one but its author Update or Delete a status, even one on the sender's own host", async () => {
     await follow(gina, ivan);
     const real = await postStatus(ivan.core, { accountId: ivan.owner.id, text: "ivan's words", visibility: "public" }, { origin: ivan.url });
@@ -82,6 +96,11 @@ describe("federation on loopback: what another server may and may not do through
     expect(after?.content).toBe(stored.content);
     expect(after?.edited_at).toBeNull();
     expect(await findStatusByUri(gina.core, halNote.id)).toBeUndefined();
+    // hal sends first under the id ivan's Delete will have; ivan's Delete must still be taken.
+    const deleteId = `${statusUri(ivan, real)}#delete`;
+    await accepted(fromHal({ id: deleteId, type: "Like", object: statusUri(gina, ginaPost) }));
+    await accepted(fromIvan({ id: deleteId, type: "Delete", object: { id: statusUri(ivan, real), type: "Tombstone" } }));
+    expect(await findStatusByUri(gina.core, statusUri(ivan, real))).toBeUndefined();
   });
 
   it("does not take a remote Announce of a followers-only status of ours as a boost", async () => {
@@ -155,6 +174,35 @@ describe("federation on loopback: what another server may and may not do through
         expect(body).not.toContain("followers only words");
       }
     });
+  });
+
+  it("lets no one Update, Move or Undo for another actor, nor Accept a follow addressed to someone else", async () => {
+    const halOnGina = await knownOn(gina, hal);
+    const ivanOnGina = await knownOn(gina, ivan);
+    const followRow = (accountId: string, targetAccountId: string) =>
+      gina.core.db.selectFrom("follows").selectAll().where("account_id", "=", accountId).where("target_account_id", "=", targetAccountId).executeTakeFirst();
+    // Update(Person) of ivan, signed by hal.
+    await accepted(fromHal({ id: id(hal, "update"), type: "Update", object: { id: ivan.actorUri, type: "Person", preferredUsername: "ivan", name: "Not Ivan", inbox: `${hal.url}/inbox` } }));
+    expect((await knownOn(gina, ivan)).display_name).not.toBe("Not Ivan");
+    // gina follows hal and ivan; hal moves ivan away, then moves itself to ivan, whose alsoKnownAs lacks hal.
+    await follow(gina, hal);
+    await accepted(fromHal({ id: id(hal, "move"), type: "Move", object: ivan.actorUri, target: hal.actorUri }));
+    await accepted(fromHal({ id: id(hal, "move"), type: "Move", object: hal.actorUri, target: ivan.actorUri }));
+    expect((await followRow(gina.owner.id, halOnGina.id))?.state).toBe("accepted");
+    expect((await followRow(gina.owner.id, ivanOnGina.id))?.state).toBe("accepted");
+    expect((await knownOn(gina, hal)).moved_to_uri).toBeNull();
+    // gina's request to ivan is pending; hal accepts it, by its id and by an embedded Follow.
+    const ivanFollow = await followRow(gina.owner.id, ivanOnGina.id);
+    await gina.core.db.updateTable("follows").set({ state: "pending" }).where("id", "=", ivanFollow?.id ?? "").execute();
+    await accepted(fromHal({ id: id(hal, "accept"), type: "Accept", object: ivanFollow?.uri }));
+    await accepted(fromHal({ id: id(hal, "accept"), type: "Accept", object: { type: "Follow", actor: gina.actorUri, object: ivan.actorUri } }));
+    expect((await followRow(gina.owner.id, ivanOnGina.id))?.state).toBe("pending");
+    // ivan follows gina (from "serving our statuses"); hal undoes that Follow.
+    const ivanFollowsGina = await followRow(ivanOnGina.id, gina.owner.id);
+    expect(ivanFollowsGina).toBeDefined();
+    await accepted(fromHal({ id: id(hal, "undo"), type: "Undo", object: ivanFollowsGina?.uri }));
+    await accepted(fromHal({ id: id(hal, "undo"), type: "Undo", object: { id: ivanFollowsGina?.uri, type: "Follow", actor: ivan.actorUri, object: gina.actorUri } }));
+    expect(await followRow(ivanOnGina.id, gina.owner.id)).toBeDefined();
   });
 
   describe("fetching threads", () => {

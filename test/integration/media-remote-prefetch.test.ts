@@ -8,6 +8,7 @@ import { bookmarkStatus } from "../../server/core/interactions.ts";
 import { getMediaAttachment } from "../../server/core/media.ts";
 import { REMOTE_MEDIA_RETENTION_MS } from "../../server/core/remote-media-retention.ts";
 import type { StatusRow } from "../../server/core/status-store.ts";
+import { cleanUpUnattachedMedia } from "../../server/media/cleanup.ts";
 import { PublicFetchError } from "../../server/media/public-fetch.ts";
 import { createRemoteAccountImageCache } from "../../server/media/remote-account-images.ts";
 import { pruneRemoteMediaCache } from "../../server/media/remote-cache-pruning.ts";
@@ -156,6 +157,16 @@ describe("Remote media kept in the archive: fetched ahead, served offline, prune
     expect(proxied.headers.get("location")).toMatch(new RegExp(`^${alice.url}/media/cache/`));
     expect((await getMediaAttachment(alice.core, id))?.file).toMatch(/^cache\//);
   });
+
+  it("removes the cached copy when bob deletes his post, bookmarked or not", async () => {
+    const cached = await remoteMediaOf(kitchen);
+    await bobApi.client.v1.statuses.$select(kitchen.uri!.split("/").at(-1)!).remove();
+    await waitFor(async () => (await getMediaAttachment(alice.core, cached.id))?.status_id === null, { what: "the deleted post's media let go on alice" });
+    expect((await fetch(`${alice.url}/media_proxy/${cached.id}/original`, { redirect: "manual" })).status).toBe(404);
+    expect(await cleanUpUnattachedMedia(alice.core, createMediaStorage(mediaRootOf(alice.dataDir)), 0)).toBeGreaterThanOrEqual(1);
+    expect(await getMediaAttachment(alice.core, cached.id)).toBeUndefined();
+    expect((await fetch(`${alice.url}/media/${cached.file}`)).status).toBe(404);
+  });
 });
 
 describe("Fetching ahead never reaches this machine or the LAN unless private networks are allowed", () => {
@@ -174,7 +185,8 @@ describe("Fetching ahead never reaches this machine or the LAN unless private ne
     });
     await new Promise<void>((resolve) => peer.listen(0, "127.0.0.1", resolve));
     peerUrl = `http://127.0.0.1:${(peer.address() as AddressInfo).port}`;
-    group = await startInstances([{ username: "alice" }]);
+    // Published at a public address (a tunnel that is down here), read on loopback as the desktop app does.
+    group = await startInstances([{ username: "alice", options: { publicUrl: "https://hearth.example" } }]);
     [alice] = group.instances as [TestInstance];
   });
   afterAll(async () => {
@@ -244,5 +256,12 @@ describe("Fetching ahead never reaches this machine or the LAN unless private ne
     const daveNow = await core.db.selectFrom("accounts").selectAll().where("id", "=", accountId).executeTakeFirstOrThrow();
     expect(daveNow.avatar_file).toMatch(/^cache\/avatars\//);
     expect(daveNow.header_file).toMatch(/^cache\/headers\//);
+
+    // The copies are served on the address the client asked (loopback), not the public one that is down.
+    const photo = await fetch(`${alice.url}/media_proxy/${mediaId}/original`, { redirect: "manual" });
+    expect(photo.headers.get("location")).toBe(`${alice.url}/media/${(await getMediaAttachment(core, mediaId))?.file}`);
+    const avatar = await fetch(`${alice.url}/media_proxy/accounts/${accountId}/avatar`, { redirect: "manual" });
+    expect(avatar.headers.get("location")).toBe(`${alice.url}/media/${daveNow.avatar_file}`);
+    expect(hits).toBe(3);
   });
 });

@@ -171,7 +171,8 @@ describe("Web Push: a phone app subscribes and is pushed encrypted notifications
       preferred_locale: "en",
       notification_id: notificationId,
       notification_type: "follow",
-      icon: "https://remote.example/avatars/bob.png",
+      // Remote avatars are served through our cache, as Mastodon serves its cached copy.
+      icon: `${alice.url}/media_proxy/accounts/${bob.id}/avatar`,
       title: "Bob is now following you",
       body: "I like <cats> & dogs",
     });

@@ -73,8 +73,9 @@ export function statusInteractionRoutes({ core, origin }: Dependencies): Hono<Ap
   routes.post("/:id/unmute", ...act("write:mutes", unmuteConversation));
 
   // Who boosted or favourited a status: public, paged by the boost's or favourite's id, as Mastodon pages them.
+  // The documentation names read:statuses, Mastodon's code read:accounts: a token with either may ask.
   for (const [path, kind] of [["reblogged_by", "reblogs"], ["favourited_by", "favourites"]] as const) {
-    routes.get(`/:id/${path}`, scopeIfToken("read:accounts"), async (c) => {
+    routes.get(`/:id/${path}`, scopeIfToken("read:statuses", "read:accounts"), async (c) => {
       const viewerId = optionalViewerOf(c)?.id ?? null;
       const status = await visibleStatusParam(core, c, viewerId);
       const page = readPageRequest(await readNestedParams(c), ACCOUNT_PAGE);

@@ -27,6 +27,9 @@ import { mastodonError } from "../mastodon-error.ts";
 import { nestedBoolean, nestedHashList, nestedText, nestedTextList, readNestedParams, type NestedParams } from "../nested-params.ts";
 import { viewerOf } from "../request-accounts.ts";
 
+// A century: past any real wish, and within what a timestamp holds (a larger number made the date throw).
+const MAX_EXPIRES_IN_SECONDS = 100 * 365 * 24 * 60 * 60;
+
 /** expires_in: seconds from now; empty or null for no end; absent to leave it. */
 export function readExpiresIn(params: NestedParams): number | null | undefined {
   if (!("expires_in" in params)) return undefined;
@@ -34,6 +37,7 @@ export function readExpiresIn(params: NestedParams): number | null | undefined {
   if (raw === null || raw === "") return null;
   const seconds = Number(raw);
   if (!Number.isFinite(seconds) || seconds <= 0) throw new UserError("expires_in must be a positive number of seconds, or empty for no end.");
+  if (seconds > MAX_EXPIRES_IN_SECONDS) throw new UserError(`expires_in can be at most ${MAX_EXPIRES_IN_SECONDS} seconds (a century), or empty for no end.`);
   return seconds;
 }
 

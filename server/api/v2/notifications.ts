@@ -74,7 +74,12 @@ export function groupedNotificationRoutes({ core, origin }: GroupedNotificationR
   routes.get("/:group_key/accounts", requireUser("read:notifications"), async (c) => {
     const viewer = viewerOf(c);
     const page = readPageRequest(await readNestedParams(c), PAGE_LIMITS);
-    const rows = await listNotificationGroupAccountIds(core, viewer.id, c.req.param("group_key"), page);
+    const groupKey = c.req.param("group_key");
+    const rows = await listNotificationGroupAccountIds(core, viewer.id, groupKey, page);
+    // An empty page past the group's end is an answer; a group the viewer does not have is not found.
+    if (rows.length === 0 && (await listNotificationGroupAccountIds(core, viewer.id, groupKey, { maxId: null, sinceId: null, minId: null, limit: 1 })).length === 0) {
+      return mastodonError(c, 404, "Record not found");
+    }
     setLinkHeader(c, rows.map((row) => row.id), clientUrl(c, origin()), page.limit);
     const accounts = await getAccountsByIds(core, [...new Set(rows.map((row) => row.from_account_id))]);
     const ordered = [...new Set(rows.map((row) => row.from_account_id))].flatMap((id) => {

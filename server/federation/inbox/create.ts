@@ -9,6 +9,7 @@ import { isStatusObject } from "../convert/note-to-status-record.ts";
 import { rawObjectWithId } from "../convert/raw-json.ts";
 import { accountOfActivityActor } from "../remote-actors.ts";
 import { concernsUs, localStatusOf, storeRemoteStatusObject } from "../remote-statuses.ts";
+import { wasGoneBeforeArrival } from "./gone-before-arrival.ts";
 import { activityLoaders } from "./loaders.ts";
 
 /**
@@ -42,6 +43,7 @@ export async function onCreate(ctx: InboxContext<CoreContext>, create: Create): 
   const raw = await create.toJsonLd();
   const object = await create.getObject(activityLoaders(ctx));
   if (!object?.id || !create.actorId || object.id.origin !== create.actorId.origin) return;
+  if (wasGoneBeforeArrival(ctx, create.actorId, object.id)) return;
   if (object instanceof Note && object.name !== null && (await recordVote(ctx, create, object))) return;
   if (!isStatusObject(object)) return;
   if (!(await concernsUs(ctx, object, await findAccountByUri(ctx.data, create.actorId.href)))) return;

@@ -3,6 +3,7 @@ import type { Delete } from "@fedify/vocab";
 import type { CoreContext } from "../../core/context.ts";
 import { findAccountByUri } from "../../core/remote-accounts.ts";
 import { recordRemoteDelete } from "../../core/remote-statuses.ts";
+import { rememberGoneBeforeArrival } from "./gone-before-arrival.ts";
 
 /**
  * Delete of a status (its object a Tombstone or just the id). The object is never fetched (it is gone), and
@@ -16,6 +17,7 @@ export async function onDelete(ctx: InboxContext<CoreContext>, activity: Delete)
   // An actor deleting itself: its statuses stay until its server's Deletes of them (or the 410s) arrive.
   if (objectId.href === actorId.href) return;
   const account = await findAccountByUri(ctx.data, actorId.href);
-  if (!account || account.domain === null) return;
-  await recordRemoteDelete(ctx.data, account.id, objectId.href);
+  const deleted = account && account.domain !== null ? await recordRemoteDelete(ctx.data, account.id, objectId.href) : false;
+  // Nothing deleted: the Delete may have overtaken its Create (gone-before-arrival.ts).
+  if (!deleted) rememberGoneBeforeArrival(ctx, actorId, objectId.href);
 }

@@ -6,12 +6,13 @@ import { canViewStatus } from "../../core/status-visibility.ts";
 import { reactionOf } from "../convert/reaction.ts";
 import { accountOfActivityActor } from "../remote-actors.ts";
 import { localStatusOf } from "../remote-statuses.ts";
+import { wasGoneBeforeArrival } from "./gone-before-arrival.ts";
 
 /** EmojiReact (Pleroma, Akkoma, Misskey) on one of our statuses the reacting account may see. */
 export async function onEmojiReact(ctx: InboxContext<CoreContext>, react: EmojiReact): Promise<void> {
   const raw = await react.toJsonLd();
   const status = await localStatusOf(ctx, react.objectId);
-  if (!react.id || !status || status.reblog_of_id !== null) return;
+  if (!react.id || !status || status.reblog_of_id !== null || wasGoneBeforeArrival(ctx, react.actorId, react.id)) return;
   const reaction = await reactionOf(react, raw, ctx.contextLoader);
   if (!reaction) return;
   const account = await accountOfActivityActor(ctx, react);

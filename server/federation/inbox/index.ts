@@ -13,6 +13,7 @@ import { onAccept, onFollow, onReject } from "./follow.ts";
 import { onLike } from "./like.ts";
 import { onMove } from "./move.ts";
 import { onUndo } from "./undo.ts";
+import { refuseToMarkProcessed } from "./refused-activity-ids.ts";
 import { onUpdate } from "./update.ts";
 
 const logger = getLogger(["hearth", "federation", "inbox"]);
@@ -21,7 +22,8 @@ const logger = getLogger(["hearth", "federation", "inbox"]);
  * Nothing from a domain the instance blocks is stored or acted on: the request was answered 202 (a blocked
  * server learns nothing), and the activity is dropped here, before any listener reads it. Nor is an
  * activity whose id lives on another origin than its actor: Fedify checked only who signed it, and the id
- * becomes a stored row's unique uri, so a borrowed id would squat another server's Like, Follow or Flag.
+ * becomes a stored row's unique uri (and Fedify's processed mark, refused-activity-ids.ts), so a borrowed
+ * id would squat another server's Like, Follow, Flag or Delete.
  */
 function unlessBlocked<TActivity extends Activity>(listener: InboxListener<CoreContext, TActivity>): InboxListener<CoreContext, TActivity> {
   return async (ctx, activity) => {
@@ -29,6 +31,7 @@ function unlessBlocked<TActivity extends Activity>(listener: InboxListener<CoreC
     if (!actorId) return;
     if (activity.id && activity.id.origin !== actorId.origin) {
       logger.info("Ignored {type} {id} from {actor}: its id is on another origin.", { type: activity.constructor.name, id: activity.id.href, actor: actorId.href });
+      refuseToMarkProcessed(ctx.origin, activity.id.href);
       return;
     }
     if (await isBlockedHost(ctx.data, actorId)) {
@@ -60,10 +63,6 @@ export function registerInbox(federation: Federation<CoreContext>): void {
     .on(Block, unlessBlocked(onBlock))
     .on(Move, unlessBlocked(onMove))
     .on(Flag, unlessBlocked(onFlag))
-    // Fedify's default key is our origin and the activity's id: a stranger sending first under someone
-    // else's activity id would have that server's real activity skipped as already processed. The actor
-    // (whose signature Fedify verified) is part of the key, so one can only repeat oneself.
-    .withIdempotency((ctx, activity) => (activity.id ? [activity.actorId?.href ?? "", activity.id.href, ctx.recipient ?? "sharedInbox"].join("\n") : null))
     .onError((_ctx, error) => {
       logger.error("An inbox listener failed: {error}", { error });
     });

@@ -8,6 +8,7 @@ import { recordRemoteUnannounce, recordRemoteUnreact } from "../../core/remote-i
 import { reactionOf } from "../convert/reaction.ts";
 import { localAccountOf, localStatusOf } from "../remote-statuses.ts";
 import { onUndoFollow } from "./follow.ts";
+import { rememberGoneBeforeArrival } from "./gone-before-arrival.ts";
 import { activityLoaders } from "./loaders.ts";
 
 /**
@@ -23,29 +24,35 @@ export async function onUndo(ctx: InboxContext<CoreContext>, undo: Undo): Promis
     await onUndoFollow(ctx, undo, object instanceof Follow ? object : null);
   }
   const account = await findAccountByUri(ctx.data, actorId.href);
-  if (!account || account.domain === null) return;
   const uri = undo.objectId?.href ?? null;
-  if (object === null) {
-    await removeFavourite(ctx.data, { accountId: account.id, uri: uri ?? undefined });
-    await recordRemoteUnannounce(ctx.data, { accountId: account.id, uri });
-    await recordRemoteUnreact(ctx.data, { accountId: account.id, uri });
-    await recordBlockUndone(ctx.data, { accountId: account.id, uri });
+  // An Undo of a Like, EmojiReact or Announce (or of an id) that finds nothing may have overtaken it.
+  const mayOvertake = object === null || ((object instanceof Like || object instanceof EmojiReact || object instanceof Announce) && object.actorId?.href === actorId.href);
+  let undone = false;
+  if (!account || account.domain === null) {
+    if (uri && mayOvertake) rememberGoneBeforeArrival(ctx, actorId, uri);
     return;
   }
-  // Only one's own act can be undone.
-  if (!(object instanceof Activity) || object.actorId?.href !== actorId.href) return;
-  if (object instanceof Like || object instanceof EmojiReact) {
+  if (object === null) {
+    undone = (await removeFavourite(ctx.data, { accountId: account.id, uri: uri ?? undefined })) !== undefined;
+    undone = (await recordRemoteUnannounce(ctx.data, { accountId: account.id, uri })) || undone;
+    undone = (await recordRemoteUnreact(ctx.data, { accountId: account.id, uri })) || undone;
+    await recordBlockUndone(ctx.data, { accountId: account.id, uri });
+  } else if (!(object instanceof Activity) || object.actorId?.href !== actorId.href) {
+    // Only one's own act can be undone.
+    return;
+  } else if (object instanceof Like || object instanceof EmojiReact) {
     // A Like may have been a favourite or (Misskey) a reaction; the embedded copy has lost the raw JSON
     // that told which, so whatever of the sender's carries its id goes. Without an id, by the status.
     const status = uri ? undefined : await localStatusOf(ctx, object.objectId);
     const reaction = object instanceof EmojiReact ? await reactionOf(object, null, ctx.contextLoader) : null;
-    if (object instanceof Like) await removeFavourite(ctx.data, { accountId: account.id, uri: uri ?? undefined, statusId: status?.id });
-    await recordRemoteUnreact(ctx.data, { accountId: account.id, uri, statusId: status?.id ?? null, name: reaction?.name ?? null });
+    if (object instanceof Like) undone = (await removeFavourite(ctx.data, { accountId: account.id, uri: uri ?? undefined, statusId: status?.id })) !== undefined;
+    undone = (await recordRemoteUnreact(ctx.data, { accountId: account.id, uri, statusId: status?.id ?? null, name: reaction?.name ?? null })) || undone;
   } else if (object instanceof Announce) {
     const status = await localStatusOf(ctx, object.objectId);
-    await recordRemoteUnannounce(ctx.data, { accountId: account.id, uri, statusId: status?.id ?? null });
+    undone = await recordRemoteUnannounce(ctx.data, { accountId: account.id, uri, statusId: status?.id ?? null });
   } else if (object instanceof Block) {
     const target = await localAccountOf(ctx, object.objectId);
     await recordBlockUndone(ctx.data, { accountId: account.id, uri, targetAccountId: target?.id ?? null });
   }
+  if (!undone && uri && mayOvertake) rememberGoneBeforeArrival(ctx, actorId, uri);
 }
