@@ -2,3 +2,4 @@
 await import("./cold-start-and-memory.ts");
 await import("./inbox-throughput.ts");
 await import("./fan-out.ts");
+await import("./timeline-latency.ts");
