@@ -81,7 +81,7 @@ describe("client API privacy between local accounts", () => {
     }
     expect(await codeOf(carol, `/api/v1/polls/${pollId}`)).toBe(404);
     expect(await codeOf(carol, `/api/v1/polls/${pollId}/votes`, jsonBody("POST", { choices: [0] }))).toBe(404);
-    // Replying to or quoting what one cannot see is refused as if it did not exist.
+    // Replying to what one cannot see is refused as if it did not exist.
     expect(await codeOf(carol, "/api/v1/statuses", jsonBody("POST", { status: "reply", in_reply_to_id: directId }))).toBe(404);
   });
 
@@ -199,8 +199,10 @@ describe("client API privacy between local accounts", () => {
       carolStream.send({ type: "subscribe", stream: "list", list: list.id });
       const refused = await carolStream.next((message) => message.error !== undefined);
       expect(refused.status).toBe(401);
-      bobStream.send({ type: "subscribe", stream: "list", list: list.id });
       bobStream.send({ type: "subscribe", stream: "user" });
+      bobStream.send({ type: "subscribe", stream: "list", list: list.id });
+      bobStream.send({ type: "subscribe", stream: "list", list: "1" });
+      await bobStream.next((message) => message.error !== undefined);
       // Subscriptions are taken in order: the refusal of the last shows the others are in place.
       const hiddenStatus = await alice.client.v1.statuses.create({ status: "Only for followers #streamcheck", visibility: "private" });
       const hiddenDirect = await alice.client.v1.statuses.create({ status: "@bob just you #streamcheck", visibility: "direct" });

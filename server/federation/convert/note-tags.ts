@@ -12,8 +12,9 @@ export interface ObjectTags {
 // Past this many tag entries the rest are not read at all: a post with 10,000 mentions costs what one with 300 does.
 const MAX_TAG_ENTRIES = 300;
 
-// Mastodon's SHORTCODE_RE_FRAGMENT.
-const SHORTCODE = /^:?([a-zA-Z0-9_]{2,}):?$/;
+// Mastodon's SHORTCODE_RE_FRAGMENT, bounded: a shortcode of hundreds of characters names no emoji, it only bloats
+// our tables (reaction.ts bounds it the same way).
+const SHORTCODE = /^:?([a-zA-Z0-9_]{2,100}):?$/;
 // Letters, digits, underscores, the middle dot and ZWNJ, with at least one letter or underscore (Mastodon's HASHTAG_NAME_RE).
 const HASHTAG_NAME = /^(?=.*[\p{L}_])[\p{L}\p{M}\p{N}_\u00b7\u200c]{1,100}$/u;
 

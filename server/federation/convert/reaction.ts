@@ -10,7 +10,7 @@ export interface RemoteReaction {
   emoji: RemoteEmoji | null;
 }
 
-const CUSTOM = /^:([a-zA-Z0-9_]{2,})(?:@[^:\s]*)?:$/;
+const CUSTOM = /^:([a-zA-Z0-9_]{2,100})(?:@[^:\s]*)?:$/;
 // One emoji (with its modifiers and joiners): never free text, which some servers put in content.
 const UNICODE_EMOJI = /^(?:\p{Extended_Pictographic}|\p{Regional_Indicator}|\p{Emoji_Modifier}|\u{FE0F}|\u{200D}|\u{20E3}|[#*0-9]){1,16}$/u;
 // Misskey's default reaction is a heart, sent for what its users think of as a like; it is kept as a favourite.
