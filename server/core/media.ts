@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { Kysely, Selectable } from "kysely";
 import type { DatabaseSchema, MediaAttachmentsTable, MediaType } from "../db/schema.ts";
 import { UserError } from "../user-error.ts";
@@ -18,6 +19,24 @@ export const MEDIA_URL_PREFIX = "/media/";
 /** The public URL of a file stored under the data directory's media folder. */
 export function mediaFileUrl(origin: string, relativePath: string): string {
   return new URL(`${MEDIA_URL_PREFIX}${relativePath}`, origin).href;
+}
+
+/**
+ * The capability in a remote attachment's /media_proxy address (`?k=`). Our ids are time-sortable, so an id
+ * alone can be guessed, and the proxy is public through the tunnel: without the key anyone could read the
+ * media of a followers-only or direct status. The key derives from the peer's own address, which only someone
+ * who could see the status knows, and whoever knows it can fetch the file from the peer anyway.
+ */
+export function remoteMediaKey(remoteUrl: string): string {
+  return createHash("sha256").update(remoteUrl).digest("base64url").slice(0, 16);
+}
+
+/** Whether `given` (the `k` of a proxy request) is the key of `remoteUrl`, compared in constant time. */
+export function isRemoteMediaKey(remoteUrl: string, given: string | undefined): boolean {
+  if (given === undefined) return false;
+  const expected = Buffer.from(remoteMediaKey(remoteUrl));
+  const actual = Buffer.from(given);
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
 /** A focal point, each coordinate in [-1, 1] (Mastodon's guidelines: x right, y up). */

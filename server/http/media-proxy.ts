@@ -3,13 +3,16 @@ import { accountImageOf, hasCachedAccountImage } from "../core/account-images.ts
 import { getAccount } from "../core/accounts.ts";
 import { clientUrl } from "../api/client-url.ts";
 import type { CoreContext } from "../core/context.ts";
-import { getMediaAttachment, mediaFileUrl } from "../core/media.ts";
+import { getMediaAttachment, isRemoteMediaKey, mediaFileUrl } from "../core/media.ts";
 import type { RemoteAccountImageCache } from "../media/remote-account-images.ts";
 import type { RemoteMediaCache } from "../media/remote-cache.ts";
 
 /**
- * GET /media_proxy/:id/original|small, Mastodon's address for remote media kept here: the file is fetched from
- * the peer on the first request (remote-cache.ts), and every request is sent on to the copy under /media/.
+ * GET /media_proxy/:id/original|small?k=<key>, Mastodon's address for remote media kept here: the file is fetched
+ * from the peer on the first request (remote-cache.ts), and every request is sent on to the copy under /media/.
+ * The key (remoteMediaKey, given out only in the MediaAttachment entity) is required: ids can be guessed, and
+ * a followers-only or direct status's media must not reach whoever guesses one. Browsers send no token with
+ * <img>, so the address itself is the capability, as Mastodon's unguessable file paths are.
  * GET /media_proxy/accounts/:id/avatar|header does the same for a remote account's pictures.
  * When the peer's file cannot be had, the client is sent to the peer, as it would have been without a cache.
  */
@@ -46,6 +49,8 @@ export function mediaProxyRoutes(core: CoreContext, cache: RemoteMediaCache, acc
     let row = await getMediaAttachment(core, id);
     // Media of a deleted status (let go, until the cleanup takes it) is not served, nor fetched again.
     if (!row || row.remote_url === null || row.status_id === null) return c.notFound();
+    // Checked before anything is fetched: a guessed id makes us ask the peer for nothing.
+    if (!isRemoteMediaKey(row.remote_url, c.req.query("k"))) return c.notFound();
     try {
       row = (await cache.ensureCached(id)) ?? row;
     } catch {

@@ -4,7 +4,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemClock } from "../../server/core/clock.ts";
 import { createCoreContext } from "../../server/core/context.ts";
-import { getMediaAttachment } from "../../server/core/media.ts";
+import { getMediaAttachment, remoteMediaKey } from "../../server/core/media.ts";
 import { setupInstance } from "../../server/core/instance.ts";
 import { openDataDirectoryDatabase } from "../../server/db/open.ts";
 import { startInstance, type RunningInstance } from "../../server/index.ts";
@@ -97,11 +97,17 @@ describe("Remote media, fetched on demand and kept here", () => {
     return mediaId;
   }
 
+  /** The proxy address the MediaAttachment entity gives out: the id and the key of the peer's address. */
+  async function proxyUrl(id: string, variant: "original" | "small"): Promise<string> {
+    const row = await getMediaAttachment(running.core, id);
+    return `${running.localUrl}/media_proxy/${id}/${variant}?k=${remoteMediaKey(row!.remote_url!)}`;
+  }
+
   it("sends /media_proxy to a processed copy of the peer's file, fetched once", async () => {
     const id = await remoteAttachment("/files/photo.jpg");
     const [original, small] = await Promise.all([
-      fetch(`${running.localUrl}/media_proxy/${id}/original`, { redirect: "manual" }),
-      fetch(`${running.localUrl}/media_proxy/${id}/small`, { redirect: "manual" }),
+      fetch(await proxyUrl(id, "original"), { redirect: "manual" }),
+      fetch(await proxyUrl(id, "small"), { redirect: "manual" }),
     ]);
     expect(original.status).toBe(302);
     const originalUrl = original.headers.get("location")!;
@@ -129,10 +135,28 @@ describe("Remote media, fetched on demand and kept here", () => {
     const lies = await remoteAttachment("/files/lies.png");
     await expect(cache.ensureCached(lies)).rejects.toBeInstanceOf(RemoteMediaRefused);
     expect((await getMediaAttachment(running.core, lies))?.file).toBeNull();
-    const proxied = await fetch(`${running.localUrl}/media_proxy/${lies}/original`, { redirect: "manual" });
+    const proxied = await fetch(await proxyUrl(lies, "original"), { redirect: "manual" });
     expect(proxied.status).toBe(302);
     expect(proxied.headers.get("location")).toBe(`${peerUrl}/files/lies.png`);
     expect((await fetch(`${running.localUrl}/media_proxy/999999999999999999/original`, { redirect: "manual" })).status).toBe(404);
+  });
+
+  it("answers 404 to a proxy address without the key, or with a wrong one, and asks the peer for nothing", async () => {
+    const id = await remoteAttachment("/files/unseen.jpg");
+    const key = remoteMediaKey(`${peerUrl}/files/unseen.jpg`);
+    const otherKey = remoteMediaKey(`${peerUrl}/files/photo.jpg`);
+    for (const query of ["", "?k=", `?k=${otherKey}`, `?k=${key.slice(0, -1)}`, `?k=${key}x`, `?k=${key.toUpperCase()}`]) {
+      for (const variant of ["original", "small"]) {
+        const response = await fetch(`${running.localUrl}/media_proxy/${id}/${variant}${query}`, { redirect: "manual" });
+        expect(response.status, `${variant}${query}`).toBe(404);
+      }
+    }
+    expect(hits.get("/files/unseen.jpg")).toBeUndefined();
+    expect((await getMediaAttachment(running.core, id))?.file).toBeNull();
+    // The right key opens it (the peer has no such file, so the client is sent to the peer's address).
+    const opened = await fetch(`${running.localUrl}/media_proxy/${id}/original?k=${key}`, { redirect: "manual" });
+    expect(opened.status).toBe(302);
+    expect(hits.get("/files/unseen.jpg")).toBe(1);
   });
 
   it("fetches nothing on this machine or the LAN unless private networks are allowed", async () => {

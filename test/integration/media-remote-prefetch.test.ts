@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemClock } from "../../server/core/clock.ts";
 import { createCoreContext } from "../../server/core/context.ts";
 import { bookmarkStatus } from "../../server/core/interactions.ts";
-import { getMediaAttachment } from "../../server/core/media.ts";
+import { getMediaAttachment, remoteMediaKey } from "../../server/core/media.ts";
 import { REMOTE_MEDIA_RETENTION_MS } from "../../server/core/remote-media-retention.ts";
 import type { StatusRow } from "../../server/core/status-store.ts";
 import { cleanUpUnattachedMedia } from "../../server/media/cleanup.ts";
@@ -103,8 +103,10 @@ describe("Remote media kept in the archive: fetched ahead, served offline, prune
     const entity = await statusOnAlice(garden);
     const [media] = entity.media_attachments;
     expect(media).toBeDefined();
-    expect(media?.url).toBe(`${alice.url}/media_proxy/${media?.id}/original`);
-    expect(media?.preview_url).toBe(`${alice.url}/media_proxy/${media?.id}/small`);
+    const key = remoteMediaKey(media!.remote_url);
+    expect(key).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    expect(media?.url).toBe(`${alice.url}/media_proxy/${media?.id}/original?k=${key}`);
+    expect(media?.preview_url).toBe(`${alice.url}/media_proxy/${media?.id}/small?k=${key}`);
     expect(media?.remote_url).toMatch(new RegExp(`^${bob.url}/media/attachments/`));
     expect(entity.account.avatar).toMatch(new RegExp(`^${alice.url}/media/cache/avatars/`));
     expect(entity.account.header).toMatch(new RegExp(`^${alice.url}/media/cache/headers/`));
@@ -143,7 +145,7 @@ describe("Remote media kept in the archive: fetched ahead, served offline, prune
     expect((await fetch(`${alice.url}/media/${gardenBefore.file}`)).status).toBe(404);
     expect((await fetch(`${alice.url}/media/${gardenBefore.thumbnail_file}`)).status).toBe(404);
     // Bob is offline, so the proxy can only send the client to bob's own address, as without a cache.
-    const proxied = await fetch(`${alice.url}/media_proxy/${gardenBefore.id}/original`, { redirect: "manual" });
+    const proxied = await fetch(`${alice.url}/media_proxy/${gardenBefore.id}/original?k=${remoteMediaKey(gardenBefore.remote_url!)}`, { redirect: "manual" });
     expect(proxied.headers.get("location")).toBe(gardenBefore.remote_url);
 
     expect(await remoteMediaOf(kitchen)).toMatchObject({ file: kitchenBefore.file, thumbnail_file: kitchenBefore.thumbnail_file });
@@ -153,7 +155,8 @@ describe("Remote media kept in the archive: fetched ahead, served offline, prune
   it("fetches the pruned photo again on demand once bob is back", async () => {
     await group.start(bob);
     const { id } = await remoteMediaOf(garden);
-    const proxied = await fetch(`${alice.url}/media_proxy/${id}/original`, { redirect: "manual" });
+    const [media] = (await statusOnAlice(garden)).media_attachments;
+    const proxied = await fetch(media!.url, { redirect: "manual" });
     expect(proxied.headers.get("location")).toMatch(new RegExp(`^${alice.url}/media/cache/`));
     expect((await getMediaAttachment(alice.core, id))?.file).toMatch(/^cache\//);
   });
@@ -162,7 +165,7 @@ describe("Remote media kept in the archive: fetched ahead, served offline, prune
     const cached = await remoteMediaOf(kitchen);
     await bobApi.client.v1.statuses.$select(kitchen.uri!.split("/").at(-1)!).remove();
     await waitFor(async () => (await getMediaAttachment(alice.core, cached.id))?.status_id === null, { what: "the deleted post's media let go on alice" });
-    expect((await fetch(`${alice.url}/media_proxy/${cached.id}/original`, { redirect: "manual" })).status).toBe(404);
+    expect((await fetch(`${alice.url}/media_proxy/${cached.id}/original?k=${remoteMediaKey(cached.remote_url!)}`, { redirect: "manual" })).status).toBe(404);
     expect(await cleanUpUnattachedMedia(alice.core, createMediaStorage(mediaRootOf(alice.dataDir)), 0)).toBeGreaterThanOrEqual(1);
     expect(await getMediaAttachment(alice.core, cached.id)).toBeUndefined();
     expect((await fetch(`${alice.url}/media/${cached.file}`)).status).toBe(404);
@@ -258,7 +261,7 @@ describe("Fetching ahead never reaches this machine or the LAN unless private ne
     expect(daveNow.header_file).toMatch(/^cache\/headers\//);
 
     // The copies are served on the address the client asked (loopback), not the public one that is down.
-    const photo = await fetch(`${alice.url}/media_proxy/${mediaId}/original`, { redirect: "manual" });
+    const photo = await fetch(`${alice.url}/media_proxy/${mediaId}/original?k=${remoteMediaKey(`${peerUrl}/photo.png`)}`, { redirect: "manual" });
     expect(photo.headers.get("location")).toBe(`${alice.url}/media/${(await getMediaAttachment(core, mediaId))?.file}`);
     const avatar = await fetch(`${alice.url}/media_proxy/accounts/${accountId}/avatar`, { redirect: "manual" });
     expect(avatar.headers.get("location")).toBe(`${alice.url}/media/${daveNow.avatar_file}`);

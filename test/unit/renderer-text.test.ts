@@ -29,6 +29,8 @@ describe("this server's own media, loaded from where the page is", () => {
     setPublicHost("some-words.trycloudflare.com");
     const local = "http://127.0.0.1:8330";
     expect(sameServerUrl("https://some-words.trycloudflare.com/media/a/b.png?x=1", local)).toBe("http://127.0.0.1:8330/media/a/b.png?x=1");
+    // A remote attachment's proxy address keeps its key: without it the proxy answers 404.
+    expect(sameServerUrl("https://some-words.trycloudflare.com/media_proxy/123/small?k=AbC-_9", local)).toBe("http://127.0.0.1:8330/media_proxy/123/small?k=AbC-_9");
     expect(sameServerUrl("https://mastodon.example/media/a.png", local)).toBe("https://mastodon.example/media/a.png");
     expect(sameServerUrl("https://some-words.trycloudflare.com/x.png", "https://some-words.trycloudflare.com")).toBe("https://some-words.trycloudflare.com/x.png");
     expect(sameServerUrl(null, local)).toBe("");

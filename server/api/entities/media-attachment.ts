@@ -1,4 +1,4 @@
-import { mediaFileUrl, type MediaAttachmentRow } from "../../core/media.ts";
+import { mediaFileUrl, remoteMediaKey, type MediaAttachmentRow } from "../../core/media.ts";
 import type { MediaType } from "../../db/schema.ts";
 
 /** Mastodon's MediaAttachment entity: every field present, null where Mastodon allows it. */
@@ -26,9 +26,14 @@ function parseMeta(json: string): Record<string, unknown> {
   }
 }
 
-/** Where remote media is served from here: fetched from the peer on first request, kept, and served offline. */
-function mediaProxyUrl(origin: string, id: string, variant: "original" | "small"): string {
-  return new URL(`/media_proxy/${id}/${variant}`, origin).href;
+/**
+ * Where remote media is served from here: fetched from the peer on first request, kept, and served offline.
+ * The key makes the address a capability (the proxy answers 404 without it): ids alone can be guessed.
+ */
+function mediaProxyUrl(origin: string, id: string, remoteUrl: string, variant: "original" | "small"): string {
+  const url = new URL(`/media_proxy/${id}/${variant}`, origin);
+  url.searchParams.set("k", remoteMediaKey(remoteUrl));
+  return url.href;
 }
 
 /**
@@ -43,9 +48,9 @@ export function toMediaAttachment(row: MediaAttachmentRow, origin: string): Mast
   let url: string | null;
   let previewUrl: string | null;
   if (row.remote_url !== null) {
-    url = mediaProxyUrl(origin, row.id, "original");
+    url = mediaProxyUrl(origin, row.id, row.remote_url, "original");
     const hasPreview = row.type === "image" || row.thumbnail_file !== null || row.thumbnail_remote_url !== null;
-    previewUrl = hasPreview ? mediaProxyUrl(origin, row.id, "small") : null;
+    previewUrl = hasPreview ? mediaProxyUrl(origin, row.id, row.remote_url, "small") : null;
   } else {
     const isProcessed = row.processing === "done";
     url = row.file && isProcessed ? mediaFileUrl(origin, row.file) : null;
