@@ -203,7 +203,7 @@ export async function toStatusesWithAccounts(
   if (rows.length === 0) {
     const { accounts, stats } = await loadAccountsWithStats(core, accountIds);
     const entities = new Map<string, MastodonAccount>();
-    for (const id of [...accounts.keys()].sort()) entities.set(id, toAccount(accounts.get(id)!, stats.get(id) ?? noAccountStats(), origin));
+    for (const [id, row] of [...accounts].sort(([a], [b]) => (a < b ? -1 : 1))) entities.set(id, toAccount(row, stats.get(id) ?? noAccountStats(), origin));
     return { statuses: [], accounts: entities };
   }
   const [bundle, filters] = await Promise.all([
