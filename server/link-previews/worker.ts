@@ -5,6 +5,7 @@ import { attachPreviewCard, detachPreviewCard, loadPreviewSubject, removeUnusedP
 import type { MediaStorage } from "../media/storage.ts";
 import { HEARTH_VERSION } from "../version.ts";
 import { CARD_FRESH_FOR_MS, createCardFetcher, type CardFetchTiming } from "./card-fetcher.ts";
+import { isReservedExampleHost } from "../media/public-fetch.ts";
 import { previewLinkOf } from "./status-link.ts";
 
 const logger = getLogger(["hearth", "link-previews"]);
@@ -82,7 +83,8 @@ export function startLinkPreviews(options: LinkPreviewOptions): LinkPreviews {
     const link = subject.status.local === 0 && subject.status.spoiler_text !== "" ? undefined : previewLinkOf(subject, isOwnUrl);
     if (link === subject.attachedUrl) return;
     if (subject.attachedUrl !== undefined) await detachPreviewCard(core, statusId);
-    if (link === undefined) return;
+    // A name reserved for examples has no page behind it: no card, and no question to the network about it.
+    if (link === undefined || isReservedExampleHost(new URL(link).hostname)) return;
     const cardId = await fetcher.cardFor(link);
     if (cardId !== undefined && !stopping.signal.aborted) await attachPreviewCard(core, statusId, cardId);
   }

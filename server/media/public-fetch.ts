@@ -54,9 +54,20 @@ export function isPublicAddress(address: string): boolean {
   return false;
 }
 
+/**
+ * Names reserved for examples and tests (RFC 2606, RFC 6761): no page can be behind them, so asking the network
+ * about one is wasted (and tests, which use them, never reach beyond this machine).
+ */
+export function isReservedExampleHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, "");
+  if (["example.com", "example.net", "example.org"].some((name) => host === name || host.endsWith(`.${name}`))) return true;
+  return /(^|\.)(example|test|invalid)$/.test(host);
+}
+
 /** The `lookup` for http(s).request that refuses private addresses unless allowed (link previews use it too). */
 export function guardedLookup(allowPrivateNetwork: boolean): LookupFunction {
   return (hostname, options, callback) => {
+    if (isReservedExampleHost(hostname)) return callback(new PublicFetchError(`${hostname} is a name reserved for examples; it has no address.`), "", 0);
     dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, "", 0);
       const refused = allowPrivateNetwork ? undefined : addresses.find((entry) => !isPublicAddress(entry.address));

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { PreviewSubject } from "../../server/core/preview-cards.ts";
 import type { StatusRow } from "../../server/core/status-store.ts";
 import { previewLinkOf } from "../../server/link-previews/status-link.ts";
+import { isReservedExampleHost } from "../../server/media/public-fetch.ts";
 
 const OWN_ORIGIN = "https://hearth.example";
 const isOwnUrl = (url: URL) => url.origin === OWN_ORIGIN;
@@ -37,5 +38,12 @@ describe("The link a status's preview card is for", () => {
   it("finds nothing in a remote status whose only links are mentions and hashtags", () => {
     const content = '<p><span class="h-card"><a href="https://far.example/@bob" class="u-url mention">@bob</a></span> <a href="https://far.example/tags/x" rel="tag">#x</a></p>';
     expect(previewLinkOf(subject({ local: 0, content }), isOwnUrl)).toBeUndefined();
+  });
+
+  it("knows the names reserved for examples and tests, which never get a card", () => {
+    for (const host of ["example.com", "www.example.org", "news.example", "hearth.test", "nowhere.invalid", "EXAMPLE.NET."]) {
+      expect(isReservedExampleHost(host), host).toBe(true);
+    }
+    for (const host of ["example.social", "examples.com", "127.0.0.1", "garden.net", "test.de"]) expect(isReservedExampleHost(host), host).toBe(false);
   });
 });
