@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable } from "kysely";
 import type { DatabaseSchema, NotificationsTable, NotificationType } from "../db/schema.ts";
 import type { CoreContext } from "./context.ts";
 import { pageQuery, pageRows, type PageRequest } from "./paging.ts";
+import { visibleAndNotBlocked } from "./status-visibility.ts";
 
 /**
  * Notifications of local accounts: created (once per recipient, type, sender and status) when someone
@@ -225,7 +226,23 @@ export async function countUnreadNotifications(ctx: CoreContext, accountId: stri
     .where("account_id", "=", accountId)
     .where("timeline", "=", "notifications")
     .executeTakeFirst();
-  let q = filtered(ctx.db, accountId, query).select("notifications.id").limit(limit);
+  // The list leaves out notifications about statuses the recipient can no longer see (an edited post gone
+  // private, an author who now blocks them); the count must leave out the same ones.
+  let q = filtered(ctx.db, accountId, query)
+    .where((eb) =>
+      eb.or([
+        eb("notifications.status_id", "is", null),
+        eb.exists(
+          eb
+            .selectFrom("statuses")
+            .select("statuses.id")
+            .whereRef("statuses.id", "=", "notifications.status_id")
+            .where((inner) => visibleAndNotBlocked(inner, accountId)),
+        ),
+      ]),
+    )
+    .select("notifications.id")
+    .limit(limit);
   if (marker) q = q.where("notifications.id", ">", marker.last_read_id);
   const rows = await q.execute();
   return rows.length;

@@ -129,6 +129,15 @@ export async function findVisibleStatuses(db: Db, ids: readonly string[], viewer
   return rows.filter((row) => !hidden.has(row.id)).sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
 }
 
+/**
+ * The whole per-row rule findVisibleStatuses applies, as one condition on `statuses` (for queries that only
+ * count, such as unread notifications). Boosts are not re-checked against the status they boost: the
+ * callers' rows (notifications) always name the original status.
+ */
+export function visibleAndNotBlocked(eb: StatusesEb, viewerId: string | null): Expression<SqlBool> {
+  return eb.and([visibleTo(eb, viewerId), notBlockedByAuthor(eb, viewerId)]);
+}
+
 /** The author does not block the viewer, nor does the viewer block the author's domain (as canViewStatus has it). */
 function notBlockedByAuthor(eb: StatusesEb, viewerId: string | null): Expression<SqlBool> {
   if (viewerId === null) return eb.lit(true);

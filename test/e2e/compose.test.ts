@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, newPage, screenshot } from "./support/browser.ts";
 import { startE2eHearth, type E2eHearth } from "./support/hearth.ts";
 import { testPng } from "./support/images.ts";
+import type { PageElement, PageGlobals } from "./support/page-globals.ts";
 import { imagesWithoutAlt, signIn } from "./support/ui.ts";
 
 interface StatusJson {
@@ -177,5 +178,41 @@ describe("writing posts in the web client", () => {
     const [latest] = (await api<StatusJson[]>("/api/v1/timelines/home")).body;
     expect(latest?.poll?.options.map((option) => option.title)).toEqual(["Tea", "Coffee"]);
     await screenshot(page, "compose-4-timeline");
+  });
+
+  it("shows a custom emoji as a picture of the text's size, its shortcode as the alt text", async () => {
+    const core = hearth.running.core;
+    await core.db
+      .insertInto("custom_emojis")
+      .values({
+        id: core.ids.next(),
+        shortcode: "hearth",
+        domain: null,
+        uri: null,
+        image_url: `${hearth.url}/emoji/hearth.png`,
+        file: null,
+        visible_in_picker: 1,
+        category: null,
+        updated_at: new Date().toISOString(),
+      })
+      .execute();
+    const dialog = await openCompose(page);
+    await dialog.getByLabel("What is on your mind?").fill("Warm :hearth: at home :unknown:");
+    await dialog.getByRole("button", { name: "Post", exact: true }).click();
+    await dialog.waitFor({ state: "detached" });
+    const content = post("at home").locator(".status-content");
+    const emoji = content.getByRole("img", { name: ":hearth:" });
+    await emoji.waitFor();
+    expect(await emoji.getAttribute("class")).toBe("emoji");
+    expect(await emoji.getAttribute("src")).toBe(`${hearth.url}/emoji/hearth.png`);
+    // An unknown shortcode stays text; the picture is 1.2em square whether or not it has loaded.
+    expect(await content.textContent()).toBe("Warm  at home :unknown:");
+    const box = await emoji.boundingBox();
+    const fontSize = await content.evaluate((element) => {
+      const { getComputedStyle } = globalThis as unknown as PageGlobals;
+      return parseFloat(getComputedStyle(element as unknown as PageElement).fontSize);
+    });
+    expect(box?.width).toBeCloseTo(fontSize * 1.2, 0);
+    expect(box?.height).toBeCloseTo(fontSize * 1.2, 0);
   });
 });

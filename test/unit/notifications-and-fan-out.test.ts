@@ -2,7 +2,8 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { AccountRow } from "../../server/core/accounts.ts";
 import { followAccount, unfollowAccount } from "../../server/core/follows.ts";
 import { favouriteStatus, muteConversation, reblogStatus, recordFavourite } from "../../server/core/interactions.ts";
-import { insertNotification, listNotifications } from "../../server/core/notifications.ts";
+import { countUnreadNotifications, insertNotification, listNotifications } from "../../server/core/notifications.ts";
+import { findVisibleStatuses } from "../../server/core/status-visibility.ts";
 import { deliverStatus, insertStatus } from "../../server/core/status-store.ts";
 import { editStatus, postStatus } from "../../server/core/statuses.ts";
 import { insertFollow, insertTestAccount, openCoreDatabase, type CoreDatabase } from "../helpers/core-database.ts";
@@ -110,6 +111,29 @@ describe("notifications: each once, never to those who do not want them", () => 
     expect(second).toHaveLength(1);
     expect(second[0]!.id > first[0]!.id).toBe(true);
     expect(db.published.filter((activity) => activity.type === "status.updated")).toHaveLength(2);
+  });
+
+  it("counts as unread only the notifications the list shows: none about statuses the reader cannot see", async () => {
+    const status = await postStatus(db.core, { accountId: alice.id, text: "draft", visibility: "public" }, { origin: ORIGIN });
+    const other = await postStatus(db.core, { accountId: carol.id, text: "still public", visibility: "public" }, { origin: ORIGIN });
+    await reblogStatus(db.core, bob.id, status.id);
+    await reblogStatus(db.core, bob.id, other.id);
+    await editStatus(db.core, { accountId: alice.id, statusId: status.id, text: "draft 2" }, { origin: ORIGIN });
+    await editStatus(db.core, { accountId: carol.id, statusId: other.id, text: "still public, edited" }, { origin: ORIGIN });
+    await db.core.db.transaction().execute((trx) => insertNotification(db.core, trx, { accountId: bob.id, type: "follow", fromAccountId: carol.id, statusId: null }));
+    const unread = () => countUnreadNotifications(db.core, bob.id, {}, 100);
+    expect(await unread()).toBe(3);
+
+    // Alice's status turns followers-only (bob does not follow her): the list drops its update, so must the count.
+    await db.core.db.updateTable("statuses").set({ visibility: "private" }).where("id", "=", status.id).execute();
+    expect(await findVisibleStatuses(db.core.db, [status.id], bob.id)).toEqual([]);
+    expect(await unread()).toBe(2);
+    expect(await countUnreadNotifications(db.core, bob.id, { types: ["update"] }, 100)).toBe(1);
+
+    // Carol blocking bob hides her status from him too; the follow (no status) still counts.
+    const now = db.clock.now().toISOString();
+    await db.core.db.insertInto("blocks").values({ id: db.core.ids.next(), account_id: carol.id, target_account_id: bob.id, created_at: now }).execute();
+    expect(await unread()).toBe(1);
   });
 });
 

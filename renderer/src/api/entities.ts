@@ -80,6 +80,7 @@ export interface Poll {
   votes_count: number;
   voters_count: number | null;
   options: PollOption[];
+  emojis: CustomEmoji[];
   voted?: boolean;
   own_votes?: number[];
 }

@@ -1,5 +1,6 @@
 import type { Account } from "../api/entities.ts";
 import { sameServerUrl } from "../media-url.ts";
+import { EmojiText } from "./emoji-text.tsx";
 
 /**
  * An account's picture. Beside the name it belongs to, it says nothing the name does not, so its alt is
@@ -22,7 +23,7 @@ export function Avatar({ account, size = 46, label }: { account: Account; size?:
 export function DisplayName({ account }: { account: Account }) {
   return (
     <span className="display-name">
-      <bdi className="name">{account.display_name.trim() || account.username}</bdi>
+      <bdi className="name">{account.display_name.trim() ? <EmojiText text={account.display_name} emojis={account.emojis} /> : account.username}</bdi>
       <span className="acct muted">@{account.acct}</span>
     </span>
   );

@@ -3,6 +3,7 @@ import type { Poll } from "../api/entities.ts";
 import { votePoll } from "../api/mastodon.ts";
 import { useApp } from "../app-context.ts";
 import { timeLeft } from "../text/relative-time.ts";
+import { EmojiText } from "./emoji-text.tsx";
 import { useNow } from "./time-ago.tsx";
 
 /** A poll: a form while one may vote, the results once voted, closed, or one's own. */
@@ -62,7 +63,9 @@ export function PollView({ poll: initial, isOwn, onChange }: { poll: Poll; isOwn
                   setChoices(poll.multiple ? (event.target.checked ? [...choices, index] : choices.filter((choice) => choice !== index)) : [index])
                 }
               />
-              <span>{option.title}</span>
+              <span>
+                <EmojiText text={option.title} emojis={poll.emojis} />
+              </span>
             </label>
           ))}
         </fieldset>
@@ -85,7 +88,7 @@ export function PollView({ poll: initial, isOwn, onChange }: { poll: Poll; isOwn
               <span className="poll-bar" style={{ width: `${share}%` }} aria-hidden="true" />
               <span className="poll-share">{share}%</span>
               <span>
-                {option.title}
+                <EmojiText text={option.title} emojis={poll.emojis} />
                 {isMine && <span className="visually-hidden"> (your choice)</span>}
               </span>
             </li>

@@ -7,6 +7,7 @@ import { Avatar, DisplayName } from "./avatar.tsx";
 import { Icon } from "./icons.tsx";
 import { Link } from "./link.tsx";
 import { MediaGallery } from "./media-gallery.tsx";
+import { EmojiText } from "./emoji-text.tsx";
 import { PollView } from "./poll-view.tsx";
 import { PreviewCardView } from "./preview-card.tsx";
 import { StatusActions } from "./status-actions.tsx";
@@ -93,7 +94,7 @@ export function StatusCard({
         <p className="boosted-by muted small">
           <Icon name="boost" size={14} />{" "}
           <Link to={{ name: "profile", acct: outer.account.acct }}>
-            <bdi>{outer.account.display_name || outer.account.username}</bdi>
+            <bdi>{outer.account.display_name ? <EmojiText text={outer.account.display_name} emojis={outer.account.emojis} /> : outer.account.username}</bdi>
           </Link>{" "}
           boosted
         </p>

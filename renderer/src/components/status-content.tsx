@@ -2,13 +2,14 @@ import { useMemo, useState, type MouseEvent } from "react";
 import type { Status } from "../api/entities.ts";
 import { navigate } from "../router.ts";
 import { sanitizePostHtml } from "../text/sanitize-html.ts";
+import { EmojiText } from "./emoji-text.tsx";
 
 /**
  * A post's words: behind its content warning until the reader opens it; mentions and hashtags open inside
  * the app, other links in a new tab.
  */
 export function StatusContent({ status, isExpanded, onToggle }: { status: Status; isExpanded: boolean; onToggle(): void }) {
-  const html = useMemo(() => sanitizePostHtml(status.content), [status.content]);
+  const html = useMemo(() => sanitizePostHtml(status.content, status.emojis), [status.content, status.emojis]);
   const hasWarning = status.spoiler_text.trim() !== "";
   const contentId = `content-${status.id}`;
 
@@ -38,7 +39,9 @@ export function StatusContent({ status, isExpanded, onToggle }: { status: Status
     <div className="status-body">
       {hasWarning && (
         <p className="content-warning">
-          <span className="cw-text">{status.spoiler_text}</span>{" "}
+          <span className="cw-text">
+            <EmojiText text={status.spoiler_text} emojis={status.emojis} />
+          </span>{" "}
           <button type="button" className="cw-toggle" aria-expanded={isExpanded} aria-controls={contentId} onClick={onToggle}>
             {isExpanded ? "Show less" : "Show more"}
           </button>

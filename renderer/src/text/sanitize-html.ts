@@ -3,14 +3,47 @@
  * second lock, with the allow-list of Mastodon's own sanitiser: text formatting, links, and nothing that runs.
  */
 
+import type { CustomEmoji } from "../api/entities.ts";
+import { sameServerUrl } from "../media-url.ts";
+import { emojiImageUrl, prefersReducedMotion, splitCustomEmoji } from "./custom-emoji.ts";
+
 const ALLOWED_TAGS = new Set(["p", "br", "span", "a", "strong", "b", "em", "i", "u", "del", "s", "code", "pre", "blockquote", "ul", "ol", "li"]);
 const ALLOWED_CLASSES = new Set(["mention", "hashtag", "u-url", "h-card", "invisible", "ellipsis", "quote-inline"]);
 const SAFE_SCHEMES = /^(https?|mailto|xmpp|gopher|gemini|web\+ap):/i;
+// Code is shown as written: ":name:" there is not an emoji.
+const LITERAL_TAGS = new Set(["code", "pre"]);
 
-function cleanChildren(from: Node, into: Node, document: Document): void {
+interface EmojiOptions {
+  emojis: readonly CustomEmoji[];
+  prefersReducedMotion: boolean;
+}
+
+/** A text node's words, its custom emoji as pictures; only text is touched, never an attribute. */
+function appendText(text: string, into: Node, document: Document, emoji: EmojiOptions | undefined): void {
+  for (const part of splitCustomEmoji(text, emoji?.emojis)) {
+    if (part.kind === "text") {
+      into.appendChild(document.createTextNode(part.text));
+      continue;
+    }
+    const label = `:${part.emoji.shortcode}:`;
+    const image = document.createElement("img");
+    image.setAttribute("class", "emoji");
+    image.setAttribute("src", sameServerUrl(emojiImageUrl(part.emoji, emoji?.prefersReducedMotion ?? false)));
+    image.setAttribute("alt", label);
+    image.setAttribute("title", label);
+    image.setAttribute("width", "16");
+    image.setAttribute("height", "16");
+    image.setAttribute("loading", "lazy");
+    image.setAttribute("decoding", "async");
+    image.setAttribute("draggable", "false");
+    into.appendChild(image);
+  }
+}
+
+function cleanChildren(from: Node, into: Node, document: Document, emoji?: EmojiOptions): void {
   for (const child of [...from.childNodes]) {
     if (child.nodeType === Node.TEXT_NODE) {
-      into.appendChild(document.createTextNode(child.textContent ?? ""));
+      appendText(child.textContent ?? "", into, document, emoji);
       continue;
     }
     if (child.nodeType !== Node.ELEMENT_NODE) continue;
@@ -18,7 +51,7 @@ function cleanChildren(from: Node, into: Node, document: Document): void {
     const tag = element.tagName.toLowerCase();
     if (!ALLOWED_TAGS.has(tag)) {
       // Unknown wrappers keep their text; script and style keep nothing.
-      if (tag !== "script" && tag !== "style" && tag !== "template") cleanChildren(element, into, document);
+      if (tag !== "script" && tag !== "style" && tag !== "template") cleanChildren(element, into, document, emoji);
       continue;
     }
     const clean = document.createElement(tag);
@@ -32,16 +65,17 @@ function cleanChildren(from: Node, into: Node, document: Document): void {
         clean.setAttribute("rel", "nofollow noopener noreferrer");
       }
     }
-    cleanChildren(element, clean, document);
+    cleanChildren(element, clean, document, LITERAL_TAGS.has(tag) ? undefined : emoji);
     into.appendChild(clean);
   }
 }
 
-export function sanitizePostHtml(html: string): string {
+/** Cleans post HTML; with `emojis` (the status's), their `:shortcode:`s in its text become pictures. */
+export function sanitizePostHtml(html: string, emojis: readonly CustomEmoji[] = []): string {
   const parsed = new DOMParser().parseFromString(`<body>${html}</body>`, "text/html");
   const output = document.implementation.createHTMLDocument("");
   const container = output.createElement("div");
-  cleanChildren(parsed.body, container, output);
+  cleanChildren(parsed.body, container, output, emojis.length > 0 ? { emojis, prefersReducedMotion: prefersReducedMotion() } : undefined);
   return container.innerHTML;
 }
 

@@ -5,6 +5,7 @@ import type { PageQuery } from "../api/link-header.ts";
 import { accountStatusesPage, actOnAccount, lookupAccount, search } from "../api/mastodon.ts";
 import { useApp } from "../app-context.ts";
 import { Avatar } from "../components/avatar.tsx";
+import { EmojiText } from "../components/emoji-text.tsx";
 import { FollowButton } from "../components/follow-button.tsx";
 import { Icon } from "../components/icons.tsx";
 import { Link } from "../components/link.tsx";
@@ -58,7 +59,7 @@ export function ProfileView({ acct }: { acct: string }) {
     };
   }, [api, acct, cache, cacheName]);
 
-  const note = useMemo(() => (account ? sanitizePostHtml(account.note) : ""), [account]);
+  const note = useMemo(() => (account ? sanitizePostHtml(account.note, account.emojis) : ""), [account]);
 
   if (!account) {
     return (
@@ -108,7 +109,7 @@ export function ProfileView({ acct }: { acct: string }) {
           </div>
         </div>
         <h1 id="profile-title">
-          <bdi>{account.display_name || account.username}</bdi>
+          <bdi>{account.display_name ? <EmojiText text={account.display_name} emojis={account.emojis} /> : account.username}</bdi>
           {account.locked && (
             <span title="Approves followers by hand">
               {" "}
@@ -126,8 +127,10 @@ export function ProfileView({ acct }: { acct: string }) {
           <dl className="profile-fields">
             {account.fields.map((field) => (
               <div key={field.name} className={field.verified_at ? "verified" : undefined}>
-                <dt>{field.name}</dt>
-                <dd dangerouslySetInnerHTML={{ __html: sanitizePostHtml(field.value) }} />
+                <dt>
+                  <EmojiText text={field.name} emojis={account.emojis} />
+                </dt>
+                <dd dangerouslySetInnerHTML={{ __html: sanitizePostHtml(field.value, account.emojis) }} />
               </div>
             ))}
           </dl>

@@ -12,5 +12,5 @@ export interface PageElement {
 
 export interface PageGlobals {
   document: { activeElement: PageElement | null; documentElement: PageElement };
-  getComputedStyle(element: PageElement): { outlineStyle: string; outlineWidth: string; backgroundColor: string };
+  getComputedStyle(element: PageElement): { outlineStyle: string; outlineWidth: string; backgroundColor: string; fontSize: string };
 }
