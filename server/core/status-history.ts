@@ -1,6 +1,6 @@
 import type { CoreContext } from "./context.ts";
 import type { MediaRow } from "./status-bundle.ts";
-import type { StatusRow } from "./status-store.ts";
+import { parseVersionMedia, type StatusRow, type VersionMediaRecord } from "./status-store.ts";
 
 /**
  * A status's versions for /api/v1/statuses/:id/history: the earlier ones kept in status_edits, then the
@@ -12,21 +12,22 @@ export interface StatusVersion {
   spoilerText: string;
   sensitive: boolean;
   createdAt: string;
-  mediaIds: string[];
+  /** The media of that version in order, with the alt text and focus they had then. */
+  media: VersionMediaRecord[];
   /** Option titles, or null when that version had no poll. */
   pollOptions: string[] | null;
 }
 
 export interface StatusHistory {
   versions: StatusVersion[];
-  /** The media any version shows (detached uploads included), by id. */
+  /** The media any version shows (detached uploads included), by id, as they are now: a version's own alt text and focus override these. */
   media: Map<string, MediaRow>;
 }
 
 export async function loadStatusHistory(ctx: CoreContext, status: StatusRow): Promise<StatusHistory> {
   const [edits, currentMedia, poll] = await Promise.all([
     ctx.db.selectFrom("status_edits").selectAll().where("status_id", "=", status.id).orderBy("id").execute(),
-    ctx.db.selectFrom("media_attachments").select("id").where("status_id", "=", status.id).orderBy("position").execute(),
+    ctx.db.selectFrom("media_attachments").select(["id", "description", "focus_x", "focus_y"]).where("status_id", "=", status.id).orderBy("position").execute(),
     ctx.db.selectFrom("polls").select("options_json").where("status_id", "=", status.id).executeTakeFirst(),
   ]);
   const versions: StatusVersion[] = edits.map((edit) => ({
@@ -34,7 +35,7 @@ export async function loadStatusHistory(ctx: CoreContext, status: StatusRow): Pr
     spoilerText: edit.spoiler_text,
     sensitive: edit.sensitive === 1,
     createdAt: edit.created_at,
-    mediaIds: JSON.parse(edit.media_ids_json) as string[],
+    media: parseVersionMedia(edit.media_ids_json),
     pollOptions: edit.poll_options_json === null ? null : (JSON.parse(edit.poll_options_json) as string[]),
   }));
   versions.push({
@@ -42,10 +43,10 @@ export async function loadStatusHistory(ctx: CoreContext, status: StatusRow): Pr
     spoilerText: status.spoiler_text,
     sensitive: status.sensitive === 1,
     createdAt: status.edited_at ?? status.created_at,
-    mediaIds: currentMedia.map((row) => row.id),
+    media: currentMedia.map((row) => ({ id: row.id, description: row.description, focusX: row.focus_x, focusY: row.focus_y })),
     pollOptions: poll ? (JSON.parse(poll.options_json) as string[]) : null,
   });
-  const mediaIds = [...new Set(versions.flatMap((version) => version.mediaIds))];
+  const mediaIds = [...new Set(versions.flatMap((version) => version.media.map((medium) => medium.id)))];
   const media = mediaIds.length === 0 ? [] : await ctx.db.selectFrom("media_attachments").selectAll().where("id", "in", mediaIds).execute();
   return { versions, media: new Map(media.map((row) => [row.id, row])) };
 }

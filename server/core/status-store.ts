@@ -329,6 +329,8 @@ export interface StatusUpdateRecord {
   mentions?: readonly MentionRecord[];
   tags?: readonly string[];
   mediaIds?: readonly string[];
+  /** New alt text or focal points for media the status has after the edit (Mastodon's media_attributes). */
+  mediaAttributes?: readonly MediaAttributeChange[];
   /** Remote statuses: their attachments as they now are (the old remote rows are replaced). */
   remoteMedia?: readonly RemoteMediaRecord[];
   /**
@@ -336,6 +338,43 @@ export interface StatusUpdateRecord {
    * Mastodon does; a remote poll with the same options only takes the new tallies.
    */
   poll?: NewPollRecord | null;
+}
+
+/** A change to one attached medium in an edit: absent fields stay, null clears. */
+export interface MediaAttributeChange {
+  id: string;
+  description?: string | null;
+  focus?: { x: number; y: number } | null;
+}
+
+/**
+ * One medium of a kept version in status_edits.media_ids_json, with the alt text and focus it had then (the
+ * row itself may since have changed). Versions written before this shape were plain ids: their alt text and
+ * focus are absent (unknown), not null (none).
+ */
+export interface VersionMediaRecord {
+  id: string;
+  description?: string | null;
+  focusX?: number | null;
+  focusY?: number | null;
+}
+
+/** Reads status_edits.media_ids_json, in either shape. */
+export function parseVersionMedia(json: string): VersionMediaRecord[] {
+  const items = JSON.parse(json) as Array<string | VersionMediaRecord>;
+  return items.map((item) => (typeof item === "string" ? { id: item } : item));
+}
+
+async function applyMediaAttributes(ctx: CoreContext, trx: Db, statusId: string, changes: readonly MediaAttributeChange[]): Promise<void> {
+  for (const change of changes) {
+    const set: { description?: string | null; focus_x?: number | null; focus_y?: number | null; updated_at: string } = { updated_at: ctx.clock.now().toISOString() };
+    if (change.description !== undefined) set.description = change.description;
+    if (change.focus !== undefined) {
+      set.focus_x = change.focus?.x ?? null;
+      set.focus_y = change.focus?.y ?? null;
+    }
+    await trx.updateTable("media_attachments").set(set).where("id", "=", change.id).where("status_id", "=", statusId).execute();
+  }
 }
 
 /** What updateStoredStatus wrote: the status as it now is, and the kept version before it. */
@@ -398,6 +437,8 @@ export async function updateStoredStatus(ctx: CoreContext, trx: Db, input: Statu
     await trx.updateTable("media_attachments").set({ status_id: null }).where("status_id", "=", current.id).execute();
     await writeMedia(ctx, trx, current, keep, input.remoteMedia ?? []);
   }
+  // After the version before is kept, so the history shows the alt text as it was.
+  if (input.mediaAttributes) await applyMediaAttributes(ctx, trx, current.id, input.mediaAttributes);
   if (input.poll !== undefined) await updatePoll(ctx, trx, current.id, input.poll);
   const status = await trx
     .updateTable("statuses")
@@ -421,10 +462,11 @@ export async function updateStoredStatus(ctx: CoreContext, trx: Db, input: Statu
 async function recordVersion(ctx: CoreContext, trx: Db, status: StatusRow, madeAt: string): Promise<StatusEditRow> {
   const media = await trx
     .selectFrom("media_attachments")
-    .select("id")
+    .select(["id", "description", "focus_x", "focus_y"])
     .where("status_id", "=", status.id)
     .orderBy("position")
     .execute();
+  const versionMedia: VersionMediaRecord[] = media.map((row) => ({ id: row.id, description: row.description, focusX: row.focus_x, focusY: row.focus_y }));
   const poll = await trx.selectFrom("polls").select("options_json").where("status_id", "=", status.id).executeTakeFirst();
   return trx
     .insertInto("status_edits")
@@ -434,7 +476,7 @@ async function recordVersion(ctx: CoreContext, trx: Db, status: StatusRow, madeA
       content: status.content,
       spoiler_text: status.spoiler_text,
       sensitive: status.sensitive,
-      media_ids_json: JSON.stringify(media.map((row) => row.id)),
+      media_ids_json: JSON.stringify(versionMedia),
       poll_options_json: poll?.options_json ?? null,
       created_at: madeAt,
     })

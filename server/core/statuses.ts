@@ -12,11 +12,13 @@ import {
   insertStatus,
   removeStatus,
   updateStoredStatus,
+  type MediaAttributeChange,
   type MentionRecord,
   type NewPollRecord,
   type RemovedStatus,
   type StatusRow,
 } from "./status-store.ts";
+import { validateDescription } from "./media.ts";
 import { loadAttachableMedia, validateContent, type PollInput } from "./status-validation.ts";
 
 /**
@@ -174,10 +176,24 @@ async function loadOwnStatus(db: Db, accountId: string, statusId: string, act: s
 export interface EditStatusInput extends StatusDraft {
   accountId: string;
   statusId: string;
+  /** Alt text and focal points for media the status has after the edit (Mastodon's media_attributes[]). */
+  mediaAttributes?: readonly MediaAttributeChange[];
+}
+
+/** The media_attributes of an edit, checked: each names media the edited status will have, once. */
+function checkMediaAttributes(changes: readonly MediaAttributeChange[], mediaIds: readonly string[]): MediaAttributeChange[] {
+  const seen = new Set<string>();
+  return changes.map((change) => {
+    if (!mediaIds.includes(change.id)) throw new UserError(`Media attachment ${change.id} is not one of this status's media; only those can be changed in an edit.`);
+    if (seen.has(change.id)) throw new UserError(`Media attachment ${change.id} is given twice in media_attributes.`);
+    seen.add(change.id);
+    return typeof change.description === "string" ? { ...change, description: validateDescription(change.description) } : change;
+  });
 }
 
 /**
- * Edits a status: a new text, content warning, sensitivity, language, media and poll. The version before
+ * Edits a status: a new text, content warning, sensitivity, language, media (added, removed, reordered, their
+ * alt text and focus changed) and poll. The version before
  * is kept for the history; accounts that boosted it are told; peers get an Update.
  */
 export async function editStatus(ctx: CoreContext, input: EditStatusInput, options: StatusOptions): Promise<StatusRow> {
@@ -190,6 +206,7 @@ export async function editStatus(ctx: CoreContext, input: EditStatusInput, optio
   const existingPoll = await ctx.db.selectFrom("polls").selectAll().where("status_id", "=", current.id).executeTakeFirst();
   validateContent({ text, spoilerText, mediaIds, poll: input.poll ?? null, language });
   if (input.poll === undefined && existingPoll && mediaIds.length > 0) throw new UserError("A status cannot have both media attachments and a poll.");
+  const mediaAttributes = checkMediaAttributes(input.mediaAttributes ?? [], mediaIds);
   const formatted = await formatStatusText(ctx, text, options);
 
   const updated = await ctx.db.transaction().execute(async (trx) => {
@@ -221,6 +238,7 @@ export async function editStatus(ctx: CoreContext, input: EditStatusInput, optio
       mentions,
       tags: formatted.tags,
       mediaIds,
+      mediaAttributes,
       poll,
     });
   });

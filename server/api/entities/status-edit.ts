@@ -30,9 +30,13 @@ export function toStatusEdit(
     created_at: version.createdAt,
     account,
     poll: version.pollOptions ? { options: version.pollOptions.map((title) => ({ title })) } : null,
-    media_attachments: version.mediaIds.flatMap((id) => {
-      const row = media.get(id);
-      return row ? [toMediaAttachment(row, origin)] : [];
+    // Each version shows its media with the alt text and focus they had then, as Mastodon's history does.
+    media_attachments: version.media.flatMap((medium) => {
+      const row = media.get(medium.id);
+      if (!row) return [];
+      // Versions stored before alt text was kept with them have none recorded: they show the row as it is.
+      const then = medium.description === undefined ? row : { ...row, description: medium.description, focus_x: medium.focusX ?? null, focus_y: medium.focusY ?? null };
+      return [toMediaAttachment(then, origin)];
     }),
     emojis,
   };

@@ -2,10 +2,12 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { CoreContext } from "../../core/context.ts";
 import { loadAccountStatsMany } from "../../core/account-stats-many.ts";
+import { parseFocus } from "../../core/media.ts";
 import { loadScheduledMedia, scheduleStatus } from "../../core/scheduled-statuses.ts";
 import { loadStatusHistory } from "../../core/status-history.ts";
 import { loadStatusBundle } from "../../core/status-bundle.ts";
 import { parseVisibility, type PollInput } from "../../core/status-validation.ts";
+import type { MediaAttributeChange } from "../../core/status-store.ts";
 import { deleteStatus, editStatus, findVisibleStatus, findStatusesByIds, postStatus, type StatusDraft } from "../../core/statuses.ts";
 import { ANONYMOUS_THREAD_LIMITS, SIGNED_IN_THREAD_LIMITS, loadThread } from "../../core/thread.ts";
 import { requireUser } from "../auth.ts";
@@ -19,7 +21,7 @@ import { toStatusEdit } from "../entities/status-edit.ts";
 import { toStatusSource } from "../entities/status-source.ts";
 import type { ApiEnv } from "../env.ts";
 import { mastodonError } from "../mastodon-error.ts";
-import { nestedBoolean, nestedHash, nestedText, nestedTextList, readNestedParams, type NestedParams } from "../nested-params.ts";
+import { nestedBoolean, nestedHash, nestedHashList, nestedText, nestedTextList, readNestedParams, type NestedParams } from "../nested-params.ts";
 import { optionalViewerOf, viewerOf } from "../request-accounts.ts";
 import { normaliseId, scopeIfToken, visibleStatusParam } from "../status-requests.ts";
 import { statusInteractionRoutes } from "./statuses-interactions.ts";
@@ -53,6 +55,24 @@ function draftOf(params: NestedParams): StatusDraft {
     mediaIds: (nestedTextList(params, "media_ids") ?? []).map((id) => normaliseId(id) ?? id),
     poll: pollParam(params) ?? null,
   };
+}
+
+/**
+ * media_attributes[] of an edit: {id, description, focus} per medium. An absent part stays as it is; an empty
+ * (or JSON null) one clears it. A custom thumbnail is not taken here (upload one through /api/v1/media first).
+ */
+function mediaAttributesOf(params: NestedParams): MediaAttributeChange[] {
+  return (nestedHashList(params, "media_attributes") ?? []).map((entry) => {
+    const rawId = nestedText(entry, "id");
+    if (rawId === undefined || rawId === "") throw new HTTPException(422, { message: "Each media_attributes entry needs the id of the media it changes." });
+    const change: MediaAttributeChange = { id: normaliseId(rawId) ?? rawId };
+    if ("description" in entry) change.description = nestedText(entry, "description") ?? "";
+    if ("focus" in entry) {
+      const focus = nestedText(entry, "focus");
+      change.focus = focus === undefined || focus === "" ? null : parseFocus(focus);
+    }
+    return change;
+  });
 }
 
 function optionalId(params: NestedParams, name: string): string | null {
@@ -116,7 +136,7 @@ export function statusRoutes({ core, origin }: StatusRoutesDependencies): Hono<A
     if (status.account_id !== viewer.id) return mastodonError(c, 404, "Record not found");
     const params = await readNestedParams(c);
     // Mastodon's edit replaces the whole status: what is not sent (media, poll) is gone afterwards.
-    const edited = await editStatus(core, { ...draftOf(params), accountId: viewer.id, statusId: status.id }, { origin: origin() });
+    const edited = await editStatus(core, { ...draftOf(params), mediaAttributes: mediaAttributesOf(params), accountId: viewer.id, statusId: status.id }, { origin: origin() });
     return c.json(await toStatus(core, edited, viewer.id, origin()));
   });
 
