@@ -3,6 +3,8 @@ import { UserError } from "../user-error.ts";
 import type { DatabaseSchema } from "../db/schema.ts";
 import type { AccountRow } from "./accounts.ts";
 import type { CoreContext } from "./context.ts";
+import { upsertRemoteEmojis } from "./remote-emojis.ts";
+import type { RemoteEmoji } from "./remote-status-record.ts";
 
 /**
  * A remote actor as core stores it: the columns of an accounts row that come from the actor document.
@@ -49,13 +51,17 @@ export async function findRemoteAccountByHandle(ctx: CoreContext, username: stri
     .executeTakeFirst();
 }
 
-/** Inserts a remote actor seen for the first time, or refreshes the row we have for its id. */
-export async function upsertRemoteAccount(ctx: CoreContext, fields: RemoteAccountFields): Promise<AccountRow> {
+/**
+ * Inserts a remote actor seen for the first time, or refreshes the row we have for its id, with the custom
+ * emoji its profile carried (stored under its domain, so its name and note draw them).
+ */
+export async function upsertRemoteAccount(ctx: CoreContext, fields: RemoteAccountFields, emojis: readonly RemoteEmoji[] = []): Promise<AccountRow> {
   const now = ctx.clock.now();
   const fetchedAt = now.toISOString();
   const { published_at: publishedAt, ...columns } = fields;
   return ctx.db.transaction().execute(async (trx) => {
     await releaseStaleHandle(trx, fields);
+    await upsertRemoteEmojis(ctx, trx, fields.domain, emojis);
     const existing = await trx.selectFrom("accounts").select("id").where("uri", "=", fields.uri).executeTakeFirst();
     if (existing) {
       return trx

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from "kysely";
 import type { DatabaseSchema, MediaAttachmentsTable, OAuthApplicationsTable } from "../db/schema.ts";
 import type { AccountRow } from "./accounts.ts";
+import { loadAccountEmojis } from "./account-emojis.ts";
 import type { AccountStats } from "./account-stats.ts";
 import { loadAccountsWithStats } from "./account-stats-many.ts";
 import type { CoreContext } from "./context.ts";
@@ -45,6 +46,8 @@ export interface StatusBundle {
   tags: ReadonlyMap<string, Array<{ name: string; display_name: string }>>;
   /** Custom emoji per status (the author's server's, by :shortcode: in the text and poll options). */
   emojis: ReadonlyMap<string, CustomEmojiRow[]>;
+  /** Custom emoji per account (in its display name, note and fields). */
+  accountEmojis: ReadonlyMap<string, CustomEmojiRow[]>;
   media: ReadonlyMap<string, MediaRow[]>;
   polls: ReadonlyMap<string, { row: PollRow; options: string[]; tally: PollTally; ownVotes: number[] | null }>;
   applications: ReadonlyMap<string, ApplicationSummary>;
@@ -220,10 +223,11 @@ export async function loadStatusBundle(
   ]);
 
   const pollsByStatus = new Map(pollRows.map((row) => [row.status_id, row]));
-  const [tallies, ownVotes, emojis] = await Promise.all([
+  const [tallies, ownVotes, emojis, accountEmojis] = await Promise.all([
     loadPollTallies(db, pollRows),
     viewerId ? loadOwnVotes(db, viewerId, pollRows.map((row) => row.id)) : Promise.resolve(new Map<string, number[]>()),
     loadEmojis(db, all, accounts, pollsByStatus),
+    loadAccountEmojis(ctx, [...accounts.values()]),
   ]);
   const polls = new Map(
     pollRows.map((row) => [
@@ -247,6 +251,7 @@ export async function loadStatusBundle(
     mentions: new Map([...groupBy(mentionRows, (row) => row.status_id)].map(([id, list]) => [id, list.map((row) => row.account_id)])),
     tags: new Map([...groupBy(tagRows, (row) => row.status_id)].map(([id, list]) => [id, list.map(({ name, display_name }) => ({ name, display_name }))])),
     emojis,
+    accountEmojis,
     media: groupBy(mediaRows, (row) => row.status_id ?? ""),
     polls,
     applications: new Map(applicationRows.map((row) => [row.id, row])),

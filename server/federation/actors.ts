@@ -1,6 +1,7 @@
 import type { webcrypto } from "node:crypto";
 import { importJwk, type Federation } from "@fedify/fedify";
 import { findLocalAccountByUsername, getLocalUser } from "../core/accounts.ts";
+import { loadAccountEmojis } from "../core/account-emojis.ts";
 import type { CoreContext } from "../core/context.ts";
 import { accountRowToPerson } from "./convert/account-row-to-person.ts";
 
@@ -17,8 +18,8 @@ export function registerActors(federation: Federation<CoreContext>): void {
       const account = await findLocalAccountByUsername(ctx.data, identifier);
       // One id per actor: /users/Alice is not a second name for /users/alice.
       if (!account || account.username !== identifier) return null;
-      const keys = await ctx.getActorKeyPairs(identifier);
-      return accountRowToPerson(ctx, account, keys);
+      const [keys, emojis] = await Promise.all([ctx.getActorKeyPairs(identifier), loadAccountEmojis(ctx.data, [account])]);
+      return accountRowToPerson(ctx, account, keys, emojis.get(account.id) ?? []);
     })
     .setKeyPairsDispatcher(async (ctx, identifier) => {
       const account = await findLocalAccountByUsername(ctx.data, identifier);

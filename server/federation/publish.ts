@@ -13,6 +13,7 @@ import {
   loadReport,
   loadVotes,
 } from "../core/activity-sources.ts";
+import { loadAccountEmojis } from "../core/account-emojis.ts";
 import type { AccountRow } from "../core/accounts.ts";
 import type { CoreContext } from "../core/context.ts";
 import type { DeletedStatusSnapshot, OutboundActivity } from "../core/ports.ts";
@@ -156,7 +157,8 @@ export function createPublisher(ctx: Context<CoreContext>, deliver: Deliver = fe
   async function accountUpdated(accountId: string) {
     const account = await loadAccount(core, accountId);
     if (!account || account.domain !== null) return;
-    const person = accountRowToPerson(ctx, account, await ctx.getActorKeyPairs(account.username));
+    const [keys, emojis] = await Promise.all([ctx.getActorKeyPairs(account.username), loadAccountEmojis(core, [account])]);
+    const person = accountRowToPerson(ctx, account, keys, emojis.get(account.id) ?? []);
     const actor = addresses.actorUri(account.username);
     const at = core.clock.now();
     const update = new Update({ id: new URL(`${actor.href}#updates/${at.getTime()}`), actor, tos: [addresses.followersUri(account.username)], object: person });

@@ -5,6 +5,7 @@ import type { CoreContext } from "../core/context.ts";
 import type { RemoteLookupPort } from "../core/ports.ts";
 import { findAccountByUri, isStale, upsertRemoteAccount } from "../core/remote-accounts.ts";
 import { actorToAccountRow } from "./convert/actor-to-account-row.ts";
+import { readObjectTags } from "./convert/note-tags.ts";
 import { isStatusObject } from "./convert/note-to-status-record.ts";
 // remote-statuses.ts uses storeActor from here too; the two only call each other inside functions.
 import { fetchRemoteStatus } from "./remote-statuses.ts";
@@ -25,7 +26,10 @@ export async function storeActor(ctx: Context<CoreContext>, actor: ApObject, dom
     documentLoader: ctx.documentLoader,
     contextLoader: ctx.contextLoader,
   });
-  return fields ? upsertRemoteAccount(ctx.data, fields) : null;
+  if (!fields) return null;
+  // A profile's Emoji tags are read as a note's are: only the embedded ones, bounded.
+  const { emojis } = await readObjectTags(actor, ctx.contextLoader).catch(() => ({ emojis: [] }));
+  return upsertRemoteAccount(ctx.data, fields, emojis);
 }
 
 /**

@@ -1,18 +1,22 @@
 import type { AccountRow } from "../../core/accounts.ts";
+import { loadAccountEmojis } from "../../core/account-emojis.ts";
 import { loadAccountStatsMany } from "../../core/account-stats-many.ts";
 import type { CoreContext } from "../../core/context.ts";
 import { toAccount, type MastodonAccount } from "./account.ts";
 
 /** Account entities for a page of rows, with their counts read in a few grouped queries, in the rows' order. */
 export async function renderAccounts(core: CoreContext, rows: readonly AccountRow[], origin: string): Promise<MastodonAccount[]> {
-  const stats = await loadAccountStatsMany(
-    core,
-    rows.map((row) => row.id),
-  );
+  const [stats, emojis] = await Promise.all([
+    loadAccountStatsMany(
+      core,
+      rows.map((row) => row.id),
+    ),
+    loadAccountEmojis(core, rows),
+  ]);
   return rows.map((row) => {
     const counts = stats.get(row.id);
     if (!counts) throw new Error(`No counts were loaded for account ${row.id}.`);
-    return toAccount(row, counts, origin);
+    return toAccount(row, counts, origin, emojis.get(row.id) ?? []);
   });
 }
 

@@ -2,6 +2,7 @@ import { avatarUrl, headerUrl } from "../../core/account-images.ts";
 import type { AccountRow, LocalUserRow } from "../../core/accounts.ts";
 import type { AccountStats } from "../../core/account-stats.ts";
 import { parseStoredFields } from "../../core/profile.ts";
+import { toCustomEmoji, type CustomEmojiRow, type MastodonCustomEmoji } from "./custom-emoji.ts";
 
 /** Mastodon's Field entity. */
 export interface MastodonField {
@@ -27,7 +28,7 @@ export interface MastodonAccount {
   header_description: string;
   locked: boolean;
   fields: MastodonField[];
-  emojis: never[];
+  emojis: MastodonCustomEmoji[];
   bot: boolean;
   group: boolean;
   discoverable: boolean | null;
@@ -79,7 +80,8 @@ function toDay(iso: string): string {
   return `${iso.slice(0, 10)}T00:00:00.000Z`;
 }
 
-export function toAccount(row: AccountRow, stats: AccountStats, origin: string): MastodonAccount {
+/** `emojis`: the custom emoji the account's name, note and fields use (core's loadAccountEmojis). */
+export function toAccount(row: AccountRow, stats: AccountStats, origin: string, emojis: readonly CustomEmojiRow[] = []): MastodonAccount {
   const isLocal = row.domain === null;
   const url = row.url ?? `${origin}/@${row.username}`;
   // Remote images are linked where they live until the media cache keeps copies.
@@ -101,7 +103,7 @@ export function toAccount(row: AccountRow, stats: AccountStats, origin: string):
     header_description: "",
     locked: row.is_locked === 1,
     fields: parseFields(row.fields_json),
-    emojis: [],
+    emojis: emojis.map((emoji) => toCustomEmoji(emoji, origin)),
     bot: row.is_bot === 1,
     group: false,
     discoverable: row.is_discoverable === 1,
@@ -125,8 +127,9 @@ export function toCredentialAccount(
   user: LocalUserRow,
   stats: AccountStats,
   origin: string,
+  emojis: readonly CustomEmojiRow[] = [],
 ): MastodonCredentialAccount {
-  const account = toAccount(row, stats, origin);
+  const account = toAccount(row, stats, origin, emojis);
   const isOwner = user.role === "owner";
   return {
     ...account,

@@ -1,5 +1,6 @@
 import type { CoreContext } from "../../core/context.ts";
 import { loadActiveFilters, matchFilters, type ActiveFilter } from "../../core/filter-matching.ts";
+import { loadAccountEmojis } from "../../core/account-emojis.ts";
 import { loadAccountsWithStats, noAccountStats } from "../../core/account-stats-many.ts";
 import { htmlToPlainText } from "../../core/plain-text.ts";
 import { statusUri, statusUrl } from "../../core/status-addresses.ts";
@@ -93,7 +94,7 @@ function accountOf(state: RenderState, accountId: string): MastodonAccount {
   const { bundle, origin } = state;
   const row = bundle.accounts.get(accountId);
   if (!row) throw new Error(`Account ${accountId} of a status was not loaded.`);
-  const account = toAccount(row, bundle.accountStats.get(accountId) ?? noAccountStats(), origin);
+  const account = toAccount(row, bundle.accountStats.get(accountId) ?? noAccountStats(), origin, bundle.accountEmojis.get(accountId) ?? []);
   state.accounts.set(accountId, account);
   return account;
 }
@@ -202,8 +203,11 @@ export async function toStatusesWithAccounts(
 ): Promise<{ statuses: MastodonStatus[]; accounts: Map<string, MastodonAccount> }> {
   if (rows.length === 0) {
     const { accounts, stats } = await loadAccountsWithStats(core, accountIds);
+    const emojis = await loadAccountEmojis(core, [...accounts.values()]);
     const entities = new Map<string, MastodonAccount>();
-    for (const [id, row] of [...accounts].sort(([a], [b]) => (a < b ? -1 : 1))) entities.set(id, toAccount(row, stats.get(id) ?? noAccountStats(), origin));
+    for (const [id, row] of [...accounts].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      entities.set(id, toAccount(row, stats.get(id) ?? noAccountStats(), origin, emojis.get(id) ?? []));
+    }
     return { statuses: [], accounts: entities };
   }
   const [bundle, filters] = await Promise.all([

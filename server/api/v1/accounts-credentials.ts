@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import { loadAccountEmojis } from "../../core/account-emojis.ts";
 import { getAccountStats } from "../../core/account-stats.ts";
 import type { CoreContext } from "../../core/context.ts";
 import { updateProfile, type ProfileChanges } from "../../core/profile.ts";
@@ -46,7 +47,8 @@ async function saveProfile(deps: CredentialRoutesDependencies, c: Context<ApiEnv
   const { core, origin, media } = deps;
   const { account, user, replacedFiles } = await updateProfile(core, viewerOf(c).id, changes, { origin: origin() });
   await Promise.all(replacedFiles.map((path) => media.remove(path)));
-  return c.json(toCredentialAccount(account, user, await getAccountStats(core, account.id), origin()));
+  const [stats, emojis] = await Promise.all([getAccountStats(core, account.id), loadAccountEmojis(core, [account])]);
+  return c.json(toCredentialAccount(account, user, stats, origin(), emojis.get(account.id) ?? []));
 }
 
 /**

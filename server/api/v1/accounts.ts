@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { getLocalUser } from "../../core/accounts.ts";
+import { loadAccountEmojis } from "../../core/account-emojis.ts";
 import { getAccountStats } from "../../core/account-stats.ts";
 import { lookupAccount, searchAccounts } from "../../core/account-search.ts";
 import type { CoreContext } from "../../core/context.ts";
@@ -43,8 +44,8 @@ export function accountRoutes(deps: AccountRoutesDependencies): Hono<ApiEnv> {
     const account = viewerOf(c);
     const user = await getLocalUser(core, account.id);
     if (!user) return mastodonError(c, 403, "This method requires a local account");
-    const stats = await getAccountStats(core, account.id);
-    return c.json(toCredentialAccount(account, user, stats, origin()));
+    const [stats, emojis] = await Promise.all([getAccountStats(core, account.id), loadAccountEmojis(core, [account])]);
+    return c.json(toCredentialAccount(account, user, stats, origin(), emojis.get(account.id) ?? []));
   });
 
   routes.route("/", accountCredentialRoutes(deps));

@@ -2,7 +2,9 @@ import type { ActorKeyPair, Context } from "@fedify/fedify";
 import { Endpoints, Image, Person, PropertyValue } from "@fedify/vocab";
 import { avatarUrl, headerUrl } from "../../core/account-images.ts";
 import type { AccountRow } from "../../core/accounts.ts";
+import type { CustomEmojiRow } from "../../core/remote-emojis.ts";
 import { isoToInstant } from "../temporal.ts";
+import { customEmojiToTag } from "./emoji-tag.ts";
 
 function parseJsonArray(json: string): unknown[] {
   try {
@@ -22,8 +24,16 @@ function profileFields(fieldsJson: string): PropertyValue[] {
   });
 }
 
-/** A local account as the Person every peer reads: Mastodon's shape, with our collections and keys. */
-export function accountRowToPerson<TContextData>(ctx: Context<TContextData>, account: AccountRow, keys: readonly ActorKeyPair[]): Person {
+/**
+ * A local account as the Person every peer reads: Mastodon's shape, with our collections and keys, and an
+ * Emoji tag for each custom emoji its name, note and fields use (core's loadAccountEmojis).
+ */
+export function accountRowToPerson<TContextData>(
+  ctx: Context<TContextData>,
+  account: AccountRow,
+  keys: readonly ActorKeyPair[],
+  emojis: readonly CustomEmojiRow[] = [],
+): Person {
   const username = account.username;
   return new Person({
     id: ctx.getActorUri(username),
@@ -38,6 +48,7 @@ export function accountRowToPerson<TContextData>(ctx: Context<TContextData>, acc
     icon: new Image({ url: new URL(avatarUrl(account, ctx.canonicalOrigin)) }),
     image: new Image({ url: new URL(headerUrl(account, ctx.canonicalOrigin)) }),
     attachments: profileFields(account.fields_json),
+    tags: emojis.map((emoji) => customEmojiToTag(ctx.canonicalOrigin, emoji)),
     aliases: parseJsonArray(account.also_known_as_json).flatMap((alias) => (typeof alias === "string" && URL.canParse(alias) ? [new URL(alias)] : [])),
     inbox: ctx.getInboxUri(username),
     outbox: ctx.getOutboxUri(username),
