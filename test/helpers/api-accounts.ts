@@ -1,4 +1,4 @@
-import { createRestAPIClient, type mastodon } from "masto";
+import { createRestAPIClient, type MastoHttpError, type mastodon } from "masto";
 import { insertLocalAccount, prepareLocalAccount, type AccountRow } from "../../server/core/accounts.ts";
 import type { CoreContext } from "../../server/core/context.ts";
 import { issueCliToken } from "../../server/core/tokens.ts";
@@ -31,4 +31,24 @@ export async function addLocalAccount(core: CoreContext, username: string): Prom
 /** A JSON request body with its content type. */
 export function jsonBody(method: string, body: unknown): RequestInit {
   return { method, headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
+}
+
+/** The HTTP status a masto call ended with: 200 when it did not fail. */
+export async function statusOf(promise: Promise<unknown>): Promise<number | undefined> {
+  try {
+    await promise;
+    return 200;
+  } catch (error) {
+    return (error as MastoHttpError).statusCode;
+  }
+}
+
+/** The rel="next" and rel="prev" URLs of a Link header. */
+export function parseLink(header: string | null): { next?: string; prev?: string } {
+  const links: { next?: string; prev?: string } = {};
+  for (const part of (header ?? "").split(",")) {
+    const match = /<([^>]+)>;\s*rel="(next|prev)"/.exec(part.trim());
+    if (match?.[1] && match[2]) links[match[2] as "next" | "prev"] = match[1];
+  }
+  return links;
 }

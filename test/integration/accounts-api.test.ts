@@ -1,20 +1,10 @@
-import type { MastoHttpError } from "masto";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AccountRow } from "../../server/core/accounts.ts";
-import { addLocalAccount, apiUser, jsonBody, type ApiUser } from "../helpers/api-accounts.ts";
+import { addLocalAccount, apiUser, type ApiUser, jsonBody, statusOf } from "../helpers/api-accounts.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
 
 const AP = { Accept: "application/activity+json" };
-
-async function statusOf(promise: Promise<unknown>): Promise<number | undefined> {
-  try {
-    await promise;
-    return 200;
-  } catch (error) {
-    return (error as MastoHttpError).statusCode;
-  }
-}
 
 describe("accounts API: profiles, lookup, search, relationships", () => {
   let group: InstanceGroup;

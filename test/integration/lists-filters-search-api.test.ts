@@ -1,18 +1,8 @@
-import type { MastoHttpError } from "masto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CoreEvent } from "../../server/core/events.ts";
 import { postStatus } from "../../server/core/statuses.ts";
-import { addLocalAccount, apiUser, jsonBody, type ApiUser } from "../helpers/api-accounts.ts";
+import { addLocalAccount, apiUser, type ApiUser, jsonBody, statusOf } from "../helpers/api-accounts.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
-
-async function statusOf(promise: Promise<unknown>): Promise<number | undefined> {
-  try {
-    await promise;
-    return 200;
-  } catch (error) {
-    return (error as MastoHttpError).statusCode;
-  }
-}
 
 describe("lists, filters, reports, tags and search through the client API", () => {
   let group: InstanceGroup;

@@ -1,19 +1,10 @@
 import type { MastoHttpError, mastodon } from "masto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { followAccount } from "../../server/core/follows.ts";
-import { addLocalAccount, apiUser, jsonBody, type ApiUser } from "../helpers/api-accounts.ts";
+import { addLocalAccount, apiUser, type ApiUser, jsonBody, parseLink, statusOf } from "../helpers/api-accounts.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
 
 /** The HTTP status a masto call ended with (200 when it succeeded). */
-async function statusOf(promise: Promise<unknown>): Promise<number | undefined> {
-  try {
-    await promise;
-    return 200;
-  } catch (error) {
-    return (error as MastoHttpError).statusCode;
-  }
-}
-
 /** The error sentence of a masto call that failed. */
 async function errorOf(promise: Promise<unknown>): Promise<{ status: number | undefined; message: string }> {
   try {
@@ -22,16 +13,6 @@ async function errorOf(promise: Promise<unknown>): Promise<{ status: number | un
   } catch (error) {
     return { status: (error as MastoHttpError).statusCode, message: (error as MastoHttpError).message };
   }
-}
-
-/** The rel="next" and rel="prev" URLs of a Link header. */
-function parseLink(header: string | null): { next?: string; prev?: string } {
-  const links: { next?: string; prev?: string } = {};
-  for (const part of (header ?? "").split(",")) {
-    const match = /<([^>]+)>;\s*rel="(next|prev)"/.exec(part.trim());
-    if (match?.[1] && match[2]) links[match[2] as "next" | "prev"] = match[1];
-  }
-  return links;
 }
 
 describe("statuses API: posting, reading, acting, editing and deleting through a real client", () => {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createOAuthAPIClient, createRestAPIClient, createStreamingAPIClient, MastoHttpError, type mastodon } from "masto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiUser, type ApiUser } from "../helpers/api-accounts.ts";
+import { type ApiUser, apiUser, parseLink } from "../helpers/api-accounts.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
 import { twoColours } from "../helpers/media-fixtures.ts";
 import { collectEvents, openRawStream } from "../helpers/stream-reader.ts";
@@ -28,16 +28,6 @@ const ACCOUNT_KEYS = [
 ];
 
 type JsonObject = Record<string, unknown>;
-
-/** The rel="next" and rel="prev" URLs of a Link header. */
-function parseLink(header: string | null): { next?: string; prev?: string } {
-  const links: { next?: string; prev?: string } = {};
-  for (const part of (header ?? "").split(",")) {
-    const match = /<([^>]+)>;\s*rel="(next|prev)"/.exec(part.trim());
-    if (match?.[1] && match[2]) links[match[2] as "next" | "prev"] = match[1];
-  }
-  return links;
-}
 
 /** The status code and message a masto call failed with (200 when it did not fail). */
 async function failureOf(promise: Promise<unknown>): Promise<{ status: number; message: string }> {
