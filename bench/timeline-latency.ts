@@ -2,15 +2,13 @@
 // (limit 40) and notifications (limit 40) under autocannon at 50 concurrent connections. Prints p50/p99
 // latency as JSON; asserts nothing. The seed writes rows straight into SQLite: going through core would
 // take an hour and measure the writes instead of the reads.
-import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
+import { hearth, serveHearth } from "./hearth-process.ts";
 
-const CLI = fileURLToPath(new URL("../server/cli.ts", import.meta.url));
 const STATUSES = Number(process.env.BENCH_STATUSES ?? 1_000_000);
 const REMOTE_ACCOUNTS = 10_000;
 const DOMAINS = 1_000;
@@ -18,10 +16,6 @@ const FOLLOWED = 1_000;
 const NOTIFICATIONS = 100_000;
 const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
-
-function hearth(args: string[], stdin = ""): string {
-  return execFileSync(process.execPath, [CLI, ...args], { input: stdin, encoding: "utf8" });
-}
 
 /** Ids as core makes them: 13 digits of milliseconds, 5 of sequence. */
 function idAt(ms: number, sequence: number): string {
@@ -106,19 +100,6 @@ function seed(databaseFile: string, ownerId: string): { seedSeconds: number } {
   return { seedSeconds: Math.round((performance.now() - started) / 100) / 10 };
 }
 
-async function untilHealthy(url: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) throw new Error("Hearth did not answer /healthz within 60 s.");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 async function load(url: string, token: string) {
   const result = await autocannon({
     url,
@@ -136,27 +117,31 @@ async function load(url: string, token: string) {
   };
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), "hearth-bench-timelines-"));
+// BENCH_TIMELINE_DATA_DIR keeps the seeded data directory there and reuses it on the next run.
+const keptDir = process.env.BENCH_TIMELINE_DATA_DIR;
+const dataDir = keptDir ?? mkdtempSync(join(tmpdir(), "hearth-bench-timelines-"));
 try {
-  hearth(["setup", "--data-dir", dataDir, "--username", "bench", "--password-stdin"], "a bench password\n");
+  let seedSeconds = 0;
+  if (!existsSync(join(dataDir, "hearth.db"))) {
+    hearth(["setup", "--data-dir", dataDir, "--username", "bench", "--password-stdin"], "a bench password\n");
+    const probe = new Database(join(dataDir, "hearth.db"), { readonly: true });
+    const owner = probe.prepare("SELECT id FROM accounts WHERE username = 'bench' AND domain IS NULL").get() as { id: string };
+    probe.close();
+    seedSeconds = seed(join(dataDir, "hearth.db"), owner.id).seedSeconds;
+  }
   const token = hearth(["token", "--data-dir", dataDir, "--scopes", "read"]).trim();
-  const probe = new Database(join(dataDir, "hearth.db"), { readonly: true });
-  const owner = probe.prepare("SELECT id FROM accounts WHERE username = 'bench' AND domain IS NULL").get() as { id: string };
-  probe.close();
-  const { seedSeconds } = seed(join(dataDir, "hearth.db"), owner.id);
-
-  const port = 19_330 + Math.floor(Math.random() * 1000);
-  const child = spawn(process.execPath, [CLI, "serve", "--data-dir", dataDir, "--port", String(port), "--log-level", "warning"], {
-    stdio: "ignore",
-  });
-  const base = `http://127.0.0.1:${port}`;
+  const instance = await serveHearth(dataDir);
+  const base = instance.url;
   try {
-    await untilHealthy(base);
     const check = await fetch(`${base}/api/v1/timelines/home?limit=40`, { headers: { Authorization: `Bearer ${token}` } });
     const firstPage = (await check.json()) as unknown[];
     if (!check.ok || firstPage.length !== 40) throw new Error(`The home timeline answered ${check.status} with ${firstPage.length} statuses.`);
+    const cpuBefore = instance.cpuMs();
     const home = await load(`${base}/api/v1/timelines/home?limit=40`, token);
+    const cpuBetween = instance.cpuMs();
     const notifications = await load(`${base}/api/v1/notifications?limit=40`, token);
+    const cpuAfter = instance.cpuMs();
+    const cpuPerRequest = (ms: number, result: { requests: number }) => Math.round((ms / result.requests) * 100) / 100;
     console.log(
       JSON.stringify(
         {
@@ -169,18 +154,16 @@ try {
           connections: CONNECTIONS,
           durationSeconds: DURATION_S,
           seedSeconds,
-          homeTimelineLimit40: home,
-          notificationsLimit40: notifications,
+          homeTimelineLimit40: { ...home, hearthCpuMsPerRequest: cpuPerRequest(cpuBetween - cpuBefore, home) },
+          notificationsLimit40: { ...notifications, hearthCpuMsPerRequest: cpuPerRequest(cpuAfter - cpuBetween, notifications) },
         },
         null,
         2,
       ),
     );
   } finally {
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGTERM");
-    await exited;
+    await instance.stop();
   }
 } finally {
-  rmSync(dataDir, { recursive: true, force: true });
+  if (!keptDir) rmSync(dataDir, { recursive: true, force: true });
 }

@@ -9,7 +9,8 @@ import { announceNotifications, insertNotification } from "./notifications.ts";
 import { canViewStatus, loadViewerExclusions } from "./status-visibility.ts";
 import {
   announceRemovedStatus,
-  deliverStatus,
+  announceStatus,
+  fanOutStatus,
   insertStatus,
   removeStatus,
   type RemovedStatus,
@@ -170,10 +171,10 @@ export async function reblogStatus(
       visibility: original.visibility === "private" ? "private" : visibility,
       createdAt: ctx.clock.now().toISOString(),
     });
-    return { boost, isNew: true };
+    return { boost, isNew: true, fanOut: await fanOutStatus(ctx, trx, boost.id) };
   });
   if (result.isNew) {
-    await deliverStatus(ctx, result.boost.id);
+    announceStatus(ctx, result.fanOut);
     await ctx.ports.outbound.publish({ type: "status.reblogged", statusId: result.boost.id });
   }
   return result.boost;

@@ -4,7 +4,7 @@ import type { CoreContext } from "./context.ts";
 import { announceNotifications, insertNotification, type NotificationRow } from "./notifications.ts";
 import { upsertRemoteEmojis } from "./remote-emojis.ts";
 import type { RemoteEmoji } from "./remote-status-record.ts";
-import { announceRemovedStatus, deliverStatus } from "./status-fan-out.ts";
+import { announceRemovedStatus, announceStatus, fanOutStatus } from "./status-fan-out.ts";
 import { insertStatus, removeStatus, type StatusRow } from "./status-store.ts";
 
 /**
@@ -76,9 +76,9 @@ export async function recordRemoteAnnounce(ctx: CoreContext, announce: RemoteAnn
       createdAt: announce.createdAt,
       fetchedAt: ctx.clock.now().toISOString(),
     });
-    return { status, isNew: true };
+    return { status, isNew: true, fanOut: await fanOutStatus(ctx, trx, status.id) };
   });
-  if (stored?.isNew) await deliverStatus(ctx, stored.status.id);
+  if (stored?.isNew) announceStatus(ctx, stored.fanOut);
   return stored?.status;
 }
 

@@ -5,7 +5,7 @@ import type { CoreContext } from "./context.ts";
 import { announceNotifications, insertNotification, type NotificationRow } from "./notifications.ts";
 import { upsertRemoteEmojis } from "./remote-emojis.ts";
 import type { RemoteMedia, RemotePoll, RemoteStatusRecord } from "./remote-status-record.ts";
-import { announceRemovedStatus, deliverStatus, deliverStatusUpdate } from "./status-fan-out.ts";
+import { announceRemovedStatus, announceStatus, deliverStatusUpdate, fanOutStatus } from "./status-fan-out.ts";
 import {
   insertStatus,
   removeStatus,
@@ -125,10 +125,11 @@ export async function recordRemoteStatus(
       remoteMedia: mediaRecords(record.media),
       poll: record.poll ? pollRecord(record.poll) : null,
     });
-    return { status, isNew: true };
+    return { status, isNew: true, fanOut: await fanOutStatus(ctx, trx, status.id, { skipNotifications: options.skipNotifications }) };
   });
-  if (stored?.isNew) await deliverStatus(ctx, stored.status.id, { skipNotifications: options.skipNotifications });
-  return stored;
+  if (!stored) return undefined;
+  if (stored.isNew) announceStatus(ctx, stored.fanOut);
+  return { status: stored.status, isNew: stored.isNew };
 }
 
 function isNewerEdit(stored: StatusRow, editedAt: string | null): editedAt is string {

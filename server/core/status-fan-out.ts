@@ -6,9 +6,9 @@ import { announceNotifications, insertNotification, type NewNotification, type N
 import type { RemovedStatus, StatusRow } from "./status-store.ts";
 
 /**
- * What follows a stored status once its transaction has committed, for local posts and remote arrivals
- * alike: the home feeds it enters (Mastodon's FanOutOnWriteService and FeedManager's filters), the
- * notifications it causes, the direct conversations it continues, and the events that tell the streams.
+ * What follows a stored status, for local posts and remote arrivals alike: the home feeds it enters
+ * (Mastodon's FanOutOnWriteService and FeedManager's filters), the notifications it causes, the direct
+ * conversations it continues, and the events that tell the streams.
  * Every write here is idempotent, so delivering a status twice (a redelivered activity, a catch-up) changes
  * nothing the second time.
  */
@@ -28,7 +28,7 @@ export interface DeliveryOptions {
   skipNotifications?: boolean;
 }
 
-interface Thread {
+export interface Thread {
   status: StatusRow;
   author: AccountRow;
   /** For a boost: the boosted status and its author. */
@@ -344,32 +344,42 @@ async function tagNames(trx: Db, tagIds: readonly string[]): Promise<string[]> {
   return rows.map((row) => row.name);
 }
 
+/** What fanOutStatus wrote, for announceStatus to tell once the transaction has committed. */
+export interface StatusFanOut {
+  thread: Thread;
+  delivery: StatusDelivery;
+  tags: string[];
+}
+
 /**
- * Fans a committed status out: home feeds, lists, notifications, direct conversations; then emits
- * status.created, notification.created and conversation.updated. Serves local posts and remote arrivals
- * (the caller publishes to peers, for local acts only). Undefined when the status is gone.
+ * Fans a status out inside the transaction that stored it: home feeds, lists, notifications, direct
+ * conversations. One transaction for both means a crash never leaves a stored status that reached no feed,
+ * and an arrival costs one commit. Serves local posts and remote arrivals (the caller publishes to peers,
+ * for local acts only). Undefined when the status is gone.
  */
-export async function deliverStatus(ctx: CoreContext, statusId: string, options: DeliveryOptions = {}): Promise<StatusDelivery | undefined> {
-  const result = await ctx.db.transaction().execute(async (trx) => {
-    const thread = await loadThread(trx, statusId);
-    if (!thread) return undefined;
-    const now = ctx.clock.now().toISOString();
-    const judgement = await judgeHome(trx, thread, await homeCandidates(trx, thread), now);
-    const homeAccountIds = judgement.home;
-    await insertHomeRows(trx, thread.status.id, homeAccountIds);
-    const listIds = await listsFor(trx, thread, judgement);
-    const notifications: NotificationRow[] = [];
-    if (!options.skipNotifications) {
-      for (const wanted of await notificationsFor(trx, thread)) {
-        const row = await insertNotification(ctx, trx, wanted);
-        if (row) notifications.push(row);
-      }
+export async function fanOutStatus(ctx: CoreContext, trx: Db, statusId: string, options: DeliveryOptions = {}): Promise<StatusFanOut | undefined> {
+  const thread = await loadThread(trx, statusId);
+  if (!thread) return undefined;
+  const now = ctx.clock.now().toISOString();
+  const judgement = await judgeHome(trx, thread, await homeCandidates(trx, thread), now);
+  const homeAccountIds = judgement.home;
+  await insertHomeRows(trx, thread.status.id, homeAccountIds);
+  const listIds = await listsFor(trx, thread, judgement);
+  const notifications: NotificationRow[] = [];
+  if (!options.skipNotifications) {
+    for (const wanted of await notificationsFor(trx, thread)) {
+      const row = await insertNotification(ctx, trx, wanted);
+      if (row) notifications.push(row);
     }
-    const conversations = await updateConversations(ctx, trx, thread);
-    return { thread, delivery: { homeAccountIds, listIds, notifications, conversations }, tags: await tagNames(trx, thread.tagIds) };
-  });
-  if (!result) return undefined;
-  const { thread, delivery, tags } = result;
+  }
+  const conversations = await updateConversations(ctx, trx, thread);
+  return { thread, delivery: { homeAccountIds, listIds, notifications, conversations }, tags: await tagNames(trx, thread.tagIds) };
+}
+
+/** After fanOutStatus's transaction has committed: status.created, notification.created and conversation.updated. */
+export function announceStatus(ctx: CoreContext, fanOut: StatusFanOut | undefined): StatusDelivery | undefined {
+  if (!fanOut) return undefined;
+  const { thread, delivery, tags } = fanOut;
   const isBoost = thread.status.reblog_of_id !== null;
   ctx.events.emit({
     type: "status.created",
@@ -387,6 +397,11 @@ export async function deliverStatus(ctx: CoreContext, statusId: string, options:
     ctx.events.emit({ type: "conversation.updated", accountConversationId: row.id, accountId: row.account_id });
   }
   return delivery;
+}
+
+/** Fans out a status stored by an earlier transaction, and announces it. */
+export async function deliverStatus(ctx: CoreContext, statusId: string, options: DeliveryOptions = {}): Promise<StatusDelivery | undefined> {
+  return announceStatus(ctx, await ctx.db.transaction().execute((trx) => fanOutStatus(ctx, trx, statusId, options)));
 }
 
 /**

@@ -15,7 +15,7 @@ import type { DeletedStatusSnapshot } from "./ports.ts";
  * Where statuses are written, local and remote alike: core/statuses.ts stores what our users post,
  * federation's core/remote-statuses.ts what arrives from peers. Each writer runs inside the caller's
  * transaction; what must happen after the commit (home feeds, notifications, events) is in
- * core/status-fan-out.ts (deliverStatus, deliverStatusUpdate, announceRemovedStatus).
+ * core/status-fan-out.ts (fanOutStatus, announceStatus, deliverStatusUpdate, announceRemovedStatus).
  */
 
 /** A statuses row (a boost is one whose reblog_of_id is set). */
@@ -253,8 +253,9 @@ async function deleteStatusSearchRow(trx: Db, statusId: string): Promise<void> {
 
 /**
  * Stores a status with its mentions, tags, media links, poll, conversation and search row, inside the
- * caller's transaction. Call deliverStatus (core/status-fan-out.ts) after the commit. Replies that arrived
- * before their parent (in_reply_to_uri only) are threaded under a remote status as it is stored.
+ * caller's transaction; fanOutStatus follows in the same transaction, announceStatus after the commit
+ * (core/status-fan-out.ts). Replies that arrived before their parent (in_reply_to_uri only) are threaded
+ * under a remote status as it is stored.
  */
 export async function insertStatus(ctx: CoreContext, trx: Db, input: NewStatusRecord): Promise<StatusRow> {
   const parent = input.inReplyToId
@@ -555,4 +556,4 @@ export async function getStatusRow(ctx: CoreContext, id: string): Promise<Status
 }
 
 // What follows the commit lives in status-fan-out.ts; re-exported so a writer needs one import.
-export { announceRemovedStatus, deliverStatus, deliverStatusUpdate } from "./status-fan-out.ts";
+export { announceRemovedStatus, announceStatus, deliverStatus, deliverStatusUpdate, fanOutStatus } from "./status-fan-out.ts";

@@ -7,8 +7,9 @@ import { canViewStatus, filterVisibleStatuses } from "./status-visibility.ts";
 import { formatStatusText } from "./status-text.ts";
 import {
   announceRemovedStatus,
-  deliverStatus,
+  announceStatus,
   deliverStatusUpdate,
+  fanOutStatus,
   insertStatus,
   removeStatus,
   updateStoredStatus,
@@ -154,10 +155,10 @@ export async function postStatus(ctx: CoreContext, input: NewStatusInput, option
         .onConflict((oc) => oc.columns(["account_id", "key"]).doUpdateSet({ status_id: created.id, created_at: now.toISOString() }))
         .execute();
     }
-    return { status: created, isNew: true };
+    return { status: created, isNew: true, fanOut: await fanOutStatus(ctx, trx, created.id) };
   });
   if (status.isNew) {
-    await deliverStatus(ctx, status.status.id);
+    announceStatus(ctx, status.fanOut);
     await ctx.ports.outbound.publish({ type: "status.created", statusId: status.status.id });
   }
   return status.status;

@@ -1,13 +1,16 @@
 import type Database from "better-sqlite3";
 import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase, type SqliteStatement } from "kysely";
+import { isDurabilityRelaxed } from "./durability.ts";
 
 /**
- * Kysely's SQLite dialect with two changes for a server that writes from many places at once.
+ * Kysely's SQLite dialect with three changes for a server that writes from many places at once.
  *
  * Transactions begin IMMEDIATE. Kysely begins them DEFERRED: a transaction that reads before it writes holds
  * only a read snapshot until its first write, and if Fedify's connection (its queue, its caches) committed
  * in between, that write fails with SQLITE_BUSY_SNAPSHOT, which no busy timeout can cure. Taking the write
  * lock at BEGIN costs nothing here: every transaction in Hearth writes, and all run on one thread.
+ *
+ * Transactions of work that may skip its fsync (durability.ts) commit with synchronous NORMAL.
  *
  * Prepared statements are kept. Kysely prepares every query anew, and a status arriving runs some thirty
  * statements whose text repeats exactly (parameters are bound, not inlined).
@@ -16,8 +19,36 @@ import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, ty
 const STATEMENT_CACHE_SIZE = 500;
 
 class ImmediateTransactionsDriver extends SqliteDriver {
+  /** Whether the open transaction began with synchronous = NORMAL; transactions on the one connection never overlap. */
+  #isRelaxed = false;
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    // The setting cannot change inside a transaction, so it is chosen here, before BEGIN.
+    this.#isRelaxed = isDurabilityRelaxed();
+    if (this.#isRelaxed) await connection.executeQuery(CompiledQuery.raw("pragma synchronous = NORMAL"));
     await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+  }
+
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await super.commitTransaction(connection);
+    } finally {
+      await this.#restoreDurability(connection);
+    }
+  }
+
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await super.rollbackTransaction(connection);
+    } finally {
+      await this.#restoreDurability(connection);
+    }
+  }
+
+  async #restoreDurability(connection: DatabaseConnection): Promise<void> {
+    if (!this.#isRelaxed) return;
+    this.#isRelaxed = false;
+    await connection.executeQuery(CompiledQuery.raw("pragma synchronous = FULL"));
   }
 }
 

@@ -2,6 +2,7 @@ import type { Federation, InboxListener } from "@fedify/fedify";
 import { Accept, Announce, Block, Create, Delete, EmojiReact, Flag, Follow, Like, Move, Reject, Undo, Update, type Activity } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import type { CoreContext } from "../../core/context.ts";
+import { withRelaxedDurability } from "../../db/durability.ts";
 import { isBlockedHost } from "../remote-statuses.ts";
 import { onAnnounce } from "./announce.ts";
 import { onBlock } from "./block.ts";
@@ -38,7 +39,9 @@ function unlessBlocked<TActivity extends Activity>(listener: InboxListener<CoreC
       logger.info("Ignored {type} from {actor}: its domain is blocked.", { type: activity.constructor.name, actor: actorId.href });
       return;
     }
-    await listener(ctx, activity);
+    // Fedify answered 202 only once the activity was in the queue (committed with fsync); handling it again
+    // after a power cut is safe, so its own commits skip the fsync.
+    await withRelaxedDurability(async () => listener(ctx, activity));
   };
 }
 
