@@ -5,6 +5,7 @@ import { Kysely } from "kysely";
 import { UserError } from "../user-error.ts";
 import type { DatabaseSchema } from "./schema.ts";
 import { HearthSqliteDialect } from "./sqlite-dialect.ts";
+import { registerWriteGeneration, WriteGeneration } from "./write-generation.ts";
 
 export const DATABASE_FILE_NAME = "hearth.db";
 
@@ -85,6 +86,8 @@ export function openSqlite(path: string): Database.Database {
 
 export function openDatabase(path: string): DatabaseHandles {
   const sqlite = openSqlite(path);
-  const db = new Kysely<DatabaseSchema>({ dialect: new HearthSqliteDialect(sqlite) });
+  const generation = new WriteGeneration(sqlite);
+  const db = new Kysely<DatabaseSchema>({ dialect: new HearthSqliteDialect(sqlite, generation) });
+  registerWriteGeneration(db, generation);
   return { sqlite, db };
 }

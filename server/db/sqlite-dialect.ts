@@ -1,9 +1,10 @@
 import type Database from "better-sqlite3";
 import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase, type SqliteStatement } from "kysely";
 import { isDurabilityRelaxed } from "./durability.ts";
+import type { WriteGeneration } from "./write-generation.ts";
 
 /**
- * Kysely's SQLite dialect with three changes for a server that writes from many places at once.
+ * Kysely's SQLite dialect with four changes for a server that writes from many places at once.
  *
  * Transactions begin IMMEDIATE. Kysely begins them DEFERRED: a transaction that reads before it writes holds
  * only a read snapshot until its first write, and if Fedify's connection (its queue, its caches) committed
@@ -11,6 +12,8 @@ import { isDurabilityRelaxed } from "./durability.ts";
  * lock at BEGIN costs nothing here: every transaction in Hearth writes, and all run on one thread.
  *
  * Transactions of work that may skip its fsync (durability.ts) commit with synchronous NORMAL.
+ *
+ * Every statement that writes counts in the connection's write generation (write-generation.ts).
  *
  * Prepared statements are kept. Kysely prepares every query anew, and a status arriving runs some thirty
  * statements whose text repeats exactly (parameters are bound, not inlined).
@@ -52,8 +55,25 @@ class ImmediateTransactionsDriver extends SqliteDriver {
   }
 }
 
+/** A statement that writes (or may: BEGIN, COMMIT, a pragma) tells the write generation each time it runs. */
+function countingWrites(statement: SqliteStatement, generation: WriteGeneration): SqliteStatement {
+  if (statement.reader) return statement;
+  return {
+    reader: false,
+    all: (parameters) => statement.all(parameters),
+    iterate: (parameters) => statement.iterate(parameters),
+    run(parameters) {
+      try {
+        return statement.run(parameters);
+      } finally {
+        generation.noteWrite();
+      }
+    },
+  };
+}
+
 /** The most recently used statements, by their SQL text. */
-function withStatementCache(sqlite: Database.Database): SqliteDatabase {
+function withStatementCache(sqlite: Database.Database, generation: WriteGeneration): SqliteDatabase {
   const statements = new Map<string, SqliteStatement>();
   return {
     close: () => sqlite.close(),
@@ -62,7 +82,7 @@ function withStatementCache(sqlite: Database.Database): SqliteDatabase {
       if (statement) {
         statements.delete(sql);
       } else {
-        statement = sqlite.prepare(sql);
+        statement = countingWrites(sqlite.prepare(sql), generation);
         const oldest = statements.keys().next();
         if (statements.size >= STATEMENT_CACHE_SIZE && !oldest.done) statements.delete(oldest.value);
       }
@@ -75,8 +95,8 @@ function withStatementCache(sqlite: Database.Database): SqliteDatabase {
 export class HearthSqliteDialect extends SqliteDialect {
   readonly #database: SqliteDatabase;
 
-  constructor(sqlite: Database.Database) {
-    const database = withStatementCache(sqlite);
+  constructor(sqlite: Database.Database, generation: WriteGeneration) {
+    const database = withStatementCache(sqlite, generation);
     super({ database });
     this.#database = database;
   }

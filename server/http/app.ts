@@ -5,6 +5,7 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { authenticate } from "../api/auth.ts";
+import { reuseRecentResponses } from "../api/recent-responses.ts";
 import type { ApiEnv } from "../api/env.ts";
 import { mastodonError } from "../api/mastodon-error.ts";
 import { authorizeRoutes } from "../api/oauth/authorize.ts";
@@ -110,6 +111,9 @@ export function createApp<TContextData>(deps: AppDependencies<TContextData>): Ho
   app.use("/api/*", authenticate(deps.core));
   const rateLimits = { ...MASTODON_RATE_LIMITS, ...deps.rateLimits };
   app.use("/api/*", apiRateLimit(rateLimits, deps.core.clock));
+  // The pages apps poll most; everything in front of this (CORS, token, rate limit) still runs each time.
+  const recentPages = reuseRecentResponses(deps.core, deps.origin);
+  for (const path of ["/api/v1/timelines/*", "/api/v1/notifications", "/api/v2/notifications"]) app.use(path, recentPages);
   app.route("/api/v1/apps", appRoutes(deps.core));
   const instance = instanceRoutes({ core: deps.core, origin: deps.origin });
   app.route("/api/v1/instance", instance.v1);
