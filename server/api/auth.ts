@@ -3,16 +3,56 @@ import type { CoreContext } from "../core/context.ts";
 import { getAccount } from "../core/accounts.ts";
 import { scopesAllow } from "../core/scopes.ts";
 import { findAccessToken, noteAccessTokenUse } from "../core/tokens.ts";
-import type { ApiEnv } from "./env.ts";
+import { writeGenerationOf } from "../db/write-generation.ts";
+import type { ApiEnv, Authentication } from "./env.ts";
 import { mastodonError } from "./mastodon-error.ts";
 
 const INVALID_TOKEN = "The access token is invalid";
+
+const MOST_REMEMBERED_TOKENS = 1_000;
+/** Read again now and then even when nothing was written, so noteAccessTokenUse still sees the token used. */
+const REREAD_AFTER_MS = 60_000;
+
+interface RememberedAuthentication {
+  generation: string;
+  readAt: number;
+  authentication: Authentication;
+}
+
+/**
+ * The token and account behind a presented token, read again only once something was written to the
+ * database (write-generation.ts): a revoked token, a deleted account or app, an edited profile all write.
+ */
+function rememberingAuthentications(core: CoreContext) {
+  const generation = writeGenerationOf(core.db);
+  const remembered = new Map<string, RememberedAuthentication>();
+  return async (presented: string): Promise<Authentication | undefined> => {
+    const generationNow = generation?.current();
+    const now = core.clock.now().getTime();
+    const known = remembered.get(presented);
+    if (known && known.generation === generationNow && now - known.readAt < REREAD_AFTER_MS) return known.authentication;
+    const token = await findAccessToken(core, presented);
+    if (!token) return undefined;
+    const account = token.account_id === null ? null : ((await getAccount(core, token.account_id)) ?? null);
+    if (token.account_id !== null && account === null) return undefined;
+    await noteAccessTokenUse(core, token);
+    const authentication = { token, scopes: token.scopes.split(" "), account };
+    if (generationNow !== undefined) {
+      remembered.delete(presented);
+      // The generation from before the reads: noteAccessTokenUse's own write makes this stale at once, once an hour.
+      remembered.set(presented, { generation: generationNow, readAt: now, authentication });
+      if (remembered.size > MOST_REMEMBERED_TOKENS) remembered.delete(remembered.keys().next().value!);
+    }
+    return authentication;
+  };
+}
 
 /**
  * Reads the bearer token, if any. Loopback is never trusted: everything through the tunnel also comes
  * from 127.0.0.1, so the owner is whoever holds a token.
  */
 export function authenticate(core: CoreContext) {
+  const authenticationOf = rememberingAuthentications(core);
   return createMiddleware<ApiEnv>(async (c, next) => {
     c.set("auth", null);
     const header = c.req.header("authorization");
@@ -21,12 +61,9 @@ export function authenticate(core: CoreContext) {
     if (header === undefined && !queryToken) return next();
     const presented = queryToken ?? /^Bearer\s+(\S+)\s*$/i.exec(header ?? "")?.[1];
     if (!presented) return mastodonError(c, 401, INVALID_TOKEN);
-    const token = await findAccessToken(core, presented);
-    if (!token) return mastodonError(c, 401, INVALID_TOKEN);
-    const account = token.account_id === null ? null : ((await getAccount(core, token.account_id)) ?? null);
-    if (token.account_id !== null && account === null) return mastodonError(c, 401, INVALID_TOKEN);
-    await noteAccessTokenUse(core, token);
-    c.set("auth", { token, scopes: token.scopes.split(" "), account });
+    const authentication = await authenticationOf(presented);
+    if (!authentication) return mastodonError(c, 401, INVALID_TOKEN);
+    c.set("auth", authentication);
     return next();
   });
 }

@@ -9,12 +9,13 @@ import type { ApiEnv } from "./env.ts";
  */
 const REUSE_FOR_MS = 1_000;
 const MOST_ENTRIES = 200;
-const LARGEST_BODY_CHARS = 1_000_000;
+const LARGEST_BODY_BYTES = 1_000_000;
 
 interface RecentResponse {
   generation: string;
   storedAt: number;
-  body: string;
+  /** Bytes, not a string: encoding a page of statuses anew for every answer would cost more than the rest of it. */
+  body: Uint8Array<ArrayBuffer>;
   headers: Record<string, string>;
 }
 
@@ -43,8 +44,8 @@ export function reuseRecentResponses(core: CoreContext, origin: () => string) {
     }
     await next();
     if (c.res.status !== 200 || !c.res.headers.get("content-type")?.startsWith("application/json")) return;
-    const body = await c.res.clone().text();
-    if (body.length > LARGEST_BODY_CHARS) return;
+    const body = new Uint8Array(await c.res.clone().arrayBuffer());
+    if (body.byteLength > LARGEST_BODY_BYTES) return;
     const headers: Record<string, string> = {};
     for (const name of KEPT_HEADERS) {
       const value = c.res.headers.get(name);

@@ -65,7 +65,7 @@ describe("reusing a recent timeline page", () => {
     expect((await bob.client.v1.timelines.home.list()).every((status) => status.account.id === bob.account.id)).toBe(true);
     // A token of Alice's without read access gets no page, reused or not.
     const writeOnly = await apiUser(home.core, home.url, alice.account, ["write"]);
-    expect(await statusOf(writeOnly.client.v1.timelines.home.list())).toBe(403);
+    expect(await statusOf(Promise.resolve(writeOnly.client.v1.timelines.home.list()))).toBe(403);
     expect((await writeOnly.request("/api/v1/timelines/home?limit=1")).status).toBe(403);
   });
 
