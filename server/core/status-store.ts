@@ -14,8 +14,8 @@ import type { DeletedStatusSnapshot } from "./ports.ts";
 /**
  * Where statuses are written, local and remote alike: core/statuses.ts stores what our users post,
  * federation's core/remote-statuses.ts what arrives from peers. Each writer runs inside the caller's
- * transaction; what must happen after the commit (home feeds, notifications, events) is in
- * core/status-fan-out.ts (fanOutStatus, announceStatus, deliverStatusUpdate, announceRemovedStatus).
+ * transaction; what follows (home feeds and notifications in the same transaction, events after the
+ * commit) is in core/status-fan-out.ts (fanOutStatus, announceStatus, deliverStatusUpdate, announceRemovedStatus).
  */
 
 /** A statuses row (a boost is one whose reblog_of_id is set). */
@@ -555,5 +555,5 @@ export async function getStatusRow(ctx: CoreContext, id: string): Promise<Status
   return ctx.db.selectFrom("statuses").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-// What follows the commit lives in status-fan-out.ts; re-exported so a writer needs one import.
+// What follows the store lives in status-fan-out.ts; re-exported so a writer needs one import.
 export { announceRemovedStatus, announceStatus, deliverStatus, deliverStatusUpdate, fanOutStatus } from "./status-fan-out.ts";
