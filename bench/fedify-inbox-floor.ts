@@ -5,12 +5,11 @@
 // The server runs in a child process (this file with "serve"), as Hearth does in the real benchmark.
 // BENCH_FLOOR_QUEUE=none handles each activity inside its request instead of through the queue.
 import { fork } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createFederation, InProcessMessageQueue, MemoryKvStore } from "@fedify/fedify";
 import { Create, Note, Person } from "@fedify/vocab";
 import { serve } from "@hono/node-server";
-import { freePort } from "./hearth-process.ts";
+import { cpuMsOf, freePort } from "./hearth-process.ts";
 import { percentile, send, signCreate, startActorServer, type SignedPost } from "./signed-inbox-load.ts";
 
 const ACTIVITIES = Number(process.env.BENCH_INBOX_ACTIVITIES ?? 5_000);
@@ -39,12 +38,6 @@ async function runServer(port: number): Promise<void> {
     if (message === "count") process.send?.({ handled });
   });
   serve({ fetch: (request) => federation.fetch(request, { contextData: undefined }), port, hostname: "127.0.0.1" }, () => process.send?.("listening"));
-}
-
-function cpuMsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function main(): Promise<void> {

@@ -21,6 +21,15 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** User plus system CPU time of a process so far, in milliseconds. */
+export function cpuMsOf(pid: number): number {
+  const ticksPerSecond = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  // /proc/PID/stat: utime and stime are fields 14 and 15, after the command name in parentheses.
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond) * 1000;
+}
+
 export interface HearthProcess {
   url: string;
   child: ChildProcess;
@@ -51,16 +60,10 @@ export async function serveHearth(dataDir: string, extraArgs: string[] = []): Pr
     if (Date.now() > deadline) throw new Error("Hearth did not answer /healthz within 60 s.");
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  const ticksPerSecond = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
   return {
     url,
     child,
-    cpuMs() {
-      // /proc/PID/stat: utime and stime are fields 14 and 15, after the command name in parentheses.
-      const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      return ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond) * 1000;
-    },
+    cpuMs: () => cpuMsOf(child.pid!),
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once("exit", resolve));
