@@ -43,6 +43,16 @@ export async function statusOf(promise: Promise<unknown>): Promise<number | unde
   }
 }
 
+/** The HTTP status and message a masto call ended with: 200 and "" when it did not fail. */
+export async function errorOf(promise: Promise<unknown>): Promise<{ status: number | undefined; message: string }> {
+  try {
+    await promise;
+    return { status: 200, message: "" };
+  } catch (error) {
+    return { status: (error as MastoHttpError).statusCode, message: (error as MastoHttpError).message };
+  }
+}
+
 /** The rel="next" and rel="prev" URLs of a Link header. */
 export function parseLink(header: string | null): { next?: string; prev?: string } {
   const links: { next?: string; prev?: string } = {};

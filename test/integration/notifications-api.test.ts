@@ -1,19 +1,9 @@
-import type { MastoHttpError } from "masto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { followAccount } from "../../server/core/follows.ts";
 import { closeExpiredPolls } from "../../server/core/polls.ts";
 import { publishDueStatuses } from "../../server/core/scheduled-statuses.ts";
-import { addLocalAccount, apiUser, jsonBody, type ApiUser } from "../helpers/api-accounts.ts";
+import { addLocalAccount, apiUser, errorOf, jsonBody, type ApiUser } from "../helpers/api-accounts.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
-
-async function errorOf(promise: Promise<unknown>): Promise<{ status: number | undefined; message: string }> {
-  try {
-    await promise;
-    return { status: 200, message: "" };
-  } catch (error) {
-    return { status: (error as MastoHttpError).statusCode, message: (error as MastoHttpError).message };
-  }
-}
 
 describe("notifications, polls, conversations, markers and scheduled statuses between local accounts", () => {
   let group: InstanceGroup;

@@ -1,22 +1,13 @@
-import type { MastoHttpError, mastodon } from "masto";
+import type { mastodon } from "masto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findStatusByUri } from "../../server/core/status-store.ts";
-import { apiUser, type ApiUser } from "../helpers/api-accounts.ts";
+import { apiUser, type ApiUser, errorOf } from "../helpers/api-accounts.ts";
 import { arrivedOn, follow } from "../helpers/federation-statuses.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
 import { twoColours } from "../helpers/media-fixtures.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 
 /** The status and sentence of a masto call that failed ({200, ""} when it succeeded). */
-async function errorOf(promise: Promise<unknown>): Promise<{ status: number | undefined; message: string }> {
-  try {
-    await promise;
-    return { status: 200, message: "" };
-  } catch (error) {
-    return { status: (error as MastoHttpError).statusCode, message: (error as MastoHttpError).message };
-  }
-}
-
 function described(media: readonly mastodon.v1.MediaAttachment[]): Array<[string, string | null]> {
   return media.map((medium) => [medium.id, medium.description ?? null]);
 }

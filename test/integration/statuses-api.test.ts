@@ -1,20 +1,11 @@
-import type { MastoHttpError, mastodon } from "masto";
+import type { mastodon } from "masto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { followAccount } from "../../server/core/follows.ts";
-import { addLocalAccount, apiUser, type ApiUser, jsonBody, parseLink, statusOf } from "../helpers/api-accounts.ts";
+import { addLocalAccount, apiUser, type ApiUser, errorOf, jsonBody, parseLink, statusOf } from "../helpers/api-accounts.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
 
 /** The HTTP status a masto call ended with (200 when it succeeded). */
 /** The error sentence of a masto call that failed. */
-async function errorOf(promise: Promise<unknown>): Promise<{ status: number | undefined; message: string }> {
-  try {
-    await promise;
-    return { status: 200, message: "" };
-  } catch (error) {
-    return { status: (error as MastoHttpError).statusCode, message: (error as MastoHttpError).message };
-  }
-}
-
 describe("statuses API: posting, reading, acting, editing and deleting through a real client", () => {
   let group: InstanceGroup;
   let home: TestInstance;
