@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import type { Federation } from "@fedify/fedify";
 import { getLogger } from "@logtape/logtape";
 import { Hono } from "hono";
-import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { authenticate } from "../api/auth.ts";
 import { reuseRecentResponses } from "../api/recent-responses.ts";
@@ -31,6 +30,7 @@ import type { MediaUploads } from "../media/uploads.ts";
 import type { TunnelControl } from "../tunnel/status.ts";
 import { UserError } from "../user-error.ts";
 import { requestLog } from "./client-address.ts";
+import { corsForAnyOrigin } from "./cors.ts";
 import { federationMount } from "./federation-mount.ts";
 import { federationNotFoundRoutes } from "./federation-not-found.ts";
 import { hostMetaRoutes } from "./host-meta.ts";
@@ -104,10 +104,7 @@ export function createApp<TContextData>(deps: AppDependencies<TContextData>): Ho
   app.route("/", federationNotFoundRoutes());
 
   // Browser clients (Elk, Phanpy) call the API from other origins and page with the Link header.
-  app.use(
-    "/api/*",
-    cors({ origin: "*", exposeHeaders: ["Link", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"], maxAge: 86400 }),
-  );
+  app.use("/api/*", corsForAnyOrigin({ exposeHeaders: ["Link", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"], maxAge: 86400 }));
   app.use("/api/*", authenticate(deps.core));
   const rateLimits = { ...MASTODON_RATE_LIMITS, ...deps.rateLimits };
   app.use("/api/*", apiRateLimit(rateLimits, deps.core.clock));
@@ -133,8 +130,8 @@ export function createApp<TContextData>(deps: AppDependencies<TContextData>): Ho
   app.all("/api/*", (c) => mastodonError(c, 404, "Record not found"));
 
   // OAuth: token and revoke are called from browser apps too, so they answer CORS; the consent page not.
-  app.use("/oauth/token", cors({ origin: "*" }));
-  app.use("/oauth/revoke", cors({ origin: "*" }));
+  app.use("/oauth/token", corsForAnyOrigin());
+  app.use("/oauth/revoke", corsForAnyOrigin());
   app.use("/oauth/authorize", signInRateLimit(rateLimits, deps.core.clock));
   app.route("/oauth/authorize", authorizeRoutes(deps.core));
   app.route("/oauth", tokenRoutes(deps.core));
