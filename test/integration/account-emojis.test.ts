@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveRemoteAccount } from "../../server/core/remote-accounts.ts";
-import { apiUser, type ApiUser } from "../helpers/api-accounts.ts";
+import { addLocalAccount, apiUser, type ApiUser } from "../helpers/api-accounts.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
 
 /** Adds one of `instance`'s own custom emoji (domain null), linked at `imageUrl`. */
@@ -47,6 +47,18 @@ describe("custom emoji in account profiles", () => {
     const me = await bob.client.v1.accounts.verifyCredentials();
     expect(me.displayName).toBe("Bob :hearth:");
     expect(me.emojis.map((emoji) => [emoji.shortcode, emoji.url])).toEqual([["hearth", `${bobHome.url}/emoji/hearth.png`]]);
+  });
+
+  it("draws the emoji wherever the account appears: the instance's contact and conversation participants", async () => {
+    await bob.client.v1.accounts.updateCredentials({ displayName: "Bob :hearth:" });
+    const hearth = { shortcode: "hearth", url: `${bobHome.url}/emoji/hearth.png`, staticUrl: `${bobHome.url}/emoji/hearth.png`, visibleInPicker: true, category: null };
+    expect((await bob.client.v2.instance.fetch()).contact.account?.emojis).toEqual([hearth]);
+
+    const dora = await apiUser(bobHome.core, bobHome.url, await addLocalAccount(bobHome.core, "dora"));
+    const sent = await bob.client.v1.statuses.create({ status: "@dora just between us", visibility: "direct" });
+    const [conversation] = await dora.client.v1.conversations.list();
+    expect(conversation?.lastStatus?.id).toBe(sent.id);
+    expect(conversation?.accounts.map((account) => [account.displayName, account.emojis])).toEqual([["Bob :hearth:", [hearth]]]);
   });
 
   it("puts the emoji in the actor document and shows it on a remote server's account entity", async () => {

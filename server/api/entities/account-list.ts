@@ -2,6 +2,7 @@ import type { AccountRow } from "../../core/accounts.ts";
 import { loadAccountEmojis } from "../../core/account-emojis.ts";
 import { loadAccountStatsMany } from "../../core/account-stats-many.ts";
 import type { CoreContext } from "../../core/context.ts";
+import { getAccountsByIds } from "../../core/status-bundle.ts";
 import { toAccount, type MastodonAccount } from "./account.ts";
 
 /** Account entities for a page of rows, with their counts read in a few grouped queries, in the rows' order. */
@@ -18,6 +19,16 @@ export async function renderAccounts(core: CoreContext, rows: readonly AccountRo
     if (!counts) throw new Error(`No counts were loaded for account ${row.id}.`);
     return toAccount(row, counts, origin, emojis.get(row.id) ?? []);
   });
+}
+
+/** The accounts with these ids that exist, rendered, in the order given (conversation participants). */
+export async function renderAccountsByIds(core: CoreContext, ids: readonly string[], origin: string): Promise<MastodonAccount[]> {
+  const rows = await getAccountsByIds(core, [...new Set(ids)]);
+  return renderAccounts(
+    core,
+    ids.flatMap((id) => rows.get(id) ?? []),
+    origin,
+  );
 }
 
 export async function renderAccount(core: CoreContext, row: AccountRow, origin: string): Promise<MastodonAccount> {

@@ -81,7 +81,7 @@ function toDay(iso: string): string {
 }
 
 /** `emojis`: the custom emoji the account's name, note and fields use (core's loadAccountEmojis). */
-export function toAccount(row: AccountRow, stats: AccountStats, origin: string, emojis: readonly CustomEmojiRow[] = []): MastodonAccount {
+export function toAccount(row: AccountRow, stats: AccountStats, origin: string, emojis: readonly CustomEmojiRow[]): MastodonAccount {
   const isLocal = row.domain === null;
   const url = row.url ?? `${origin}/@${row.username}`;
   // Remote images are linked where they live until the media cache keeps copies.
@@ -127,7 +127,7 @@ export function toCredentialAccount(
   user: LocalUserRow,
   stats: AccountStats,
   origin: string,
-  emojis: readonly CustomEmojiRow[] = [],
+  emojis: readonly CustomEmojiRow[],
 ): MastodonCredentialAccount {
   const account = toAccount(row, stats, origin, emojis);
   const isOwner = user.role === "owner";

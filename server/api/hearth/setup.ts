@@ -1,9 +1,8 @@
 import { Hono } from "hono";
-import { getAccountStats } from "../../core/account-stats.ts";
 import type { CoreContext } from "../../core/context.ts";
 import { getInstance, setupInstance } from "../../core/instance.ts";
 import type { ApiEnv } from "../env.ts";
-import { toAccount } from "../entities/account.ts";
+import { renderAccount } from "../entities/account-list.ts";
 import { mastodonError } from "../mastodon-error.ts";
 import { readParams } from "../params.ts";
 
@@ -45,7 +44,7 @@ export function setupRoutes({ core, origin }: SetupRoutesDependencies): Hono<Api
     }
     // Invalid usernames and passwords, and a setup that raced this one, come back as UserError: 422.
     const { owner } = await setupInstance(core, { username, password, displayName: displayName || undefined });
-    return c.json({ account: toAccount(owner, await getAccountStats(core, owner.id), origin()) });
+    return c.json({ account: await renderAccount(core, owner, origin()) });
   });
 
   return routes;

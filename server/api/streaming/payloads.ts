@@ -1,11 +1,9 @@
-import { loadAccountStatsMany } from "../../core/account-stats-many.ts";
 import type { CoreContext } from "../../core/context.ts";
 import { getConversation } from "../../core/conversations.ts";
 import { getNotification } from "../../core/notifications.ts";
-import { getAccountsByIds } from "../../core/status-bundle.ts";
 import { normaliseTagName } from "../../core/status-store.ts";
 import { findVisibleStatus } from "../../core/statuses.ts";
-import { toAccount } from "../entities/account.ts";
+import { renderAccountsByIds } from "../entities/account-list.ts";
 import { toConversation } from "../entities/conversation.ts";
 import { toNotification } from "../entities/notification.ts";
 import { toStatus } from "../entities/status.ts";
@@ -40,12 +38,7 @@ export function createStreamPayloads(core: CoreContext, origin: () => string): S
       const row = await getConversation(core, viewer.id, accountConversationId);
       if (!row) return undefined;
       const participantIds = JSON.parse(row.participant_account_ids_json) as string[];
-      const [accounts, stats] = await Promise.all([getAccountsByIds(core, participantIds), loadAccountStatsMany(core, participantIds)]);
-      const participants = participantIds.flatMap((id) => {
-        const account = accounts.get(id);
-        const accountStats = stats.get(id);
-        return account && accountStats ? [toAccount(account, accountStats, origin())] : [];
-      });
+      const participants = await renderAccountsByIds(core, participantIds, origin());
       const lastRow = row.last_status_id ? await findVisibleStatus(core, row.last_status_id, viewer.id) : undefined;
       const lastStatus = lastRow ? await toStatus(core, lastRow, viewer.id, origin()) : null;
       return JSON.stringify(toConversation(row, participants, lastStatus));

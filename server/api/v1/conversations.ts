@@ -1,12 +1,10 @@
 import { Hono } from "hono";
-import { loadAccountStatsMany } from "../../core/account-stats-many.ts";
 import type { CoreContext } from "../../core/context.ts";
 import { listConversations, markConversationRead, removeConversation, type AccountConversationRow } from "../../core/conversations.ts";
-import { getAccountsByIds } from "../../core/status-bundle.ts";
 import { findStatusesByIds } from "../../core/statuses.ts";
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
-import { toAccount } from "../entities/account.ts";
+import { renderAccountsByIds } from "../entities/account-list.ts";
 import { toConversation, type MastodonConversation } from "../entities/conversation.ts";
 import { toStatuses } from "../entities/status.ts";
 import type { ApiEnv } from "../env.ts";
@@ -28,17 +26,13 @@ export function conversationRoutes({ core, origin }: ConversationRoutesDependenc
   async function render(rows: readonly AccountConversationRow[], viewerId: string): Promise<MastodonConversation[]> {
     const participants = rows.map((row) => JSON.parse(row.participant_account_ids_json) as string[]);
     const accountIds = [...new Set(participants.flat())];
-    const [accounts, stats] = await Promise.all([getAccountsByIds(core, accountIds), loadAccountStatsMany(core, accountIds)]);
+    const accounts = new Map((await renderAccountsByIds(core, accountIds, origin())).map((account) => [account.id, account]));
     const lastStatuses = await findStatusesByIds(core, rows.flatMap((row) => (row.last_status_id ? [row.last_status_id] : [])), viewerId);
     const statuses = new Map((await toStatuses(core, lastStatuses, viewerId, origin())).map((status) => [status.id, status]));
     return rows.map((row, index) =>
       toConversation(
         row,
-        (participants[index] ?? []).flatMap((id) => {
-          const account = accounts.get(id);
-          const accountStats = stats.get(id);
-          return account && accountStats ? [toAccount(account, accountStats, origin())] : [];
-        }),
+        (participants[index] ?? []).flatMap((id) => accounts.get(id) ?? []),
         row.last_status_id ? (statuses.get(row.last_status_id) ?? null) : null,
       ),
     );

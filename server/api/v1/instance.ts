@@ -1,12 +1,11 @@
 import { Hono } from "hono";
 import { findOwnerAccount } from "../../core/accounts.ts";
-import { getAccountStats } from "../../core/account-stats.ts";
 import type { CoreContext } from "../../core/context.ts";
 import { listKnownDomains, getInstance } from "../../core/instance.ts";
 import { getInstanceUsage } from "../../core/instance-usage.ts";
 import { getVapidKeys } from "../../core/vapid-keys.ts";
 import type { ApiEnv } from "../env.ts";
-import { toAccount } from "../entities/account.ts";
+import { renderAccount } from "../entities/account-list.ts";
 import { toInstanceV1, toInstanceV2, type InstanceFacts } from "../entities/instance.ts";
 
 export interface InstanceRoutesDependencies {
@@ -22,7 +21,7 @@ async function gatherFacts(core: CoreContext, origin: string): Promise<InstanceF
     listKnownDomains(core),
     getVapidKeys(core),
   ]);
-  const owner = ownerRow ? toAccount(ownerRow, await getAccountStats(core, ownerRow.id), origin) : null;
+  const owner = ownerRow ? await renderAccount(core, ownerRow, origin) : null;
   return { instance, origin, owner, usage, domainCount: domains.length, thumbnailUrl: owner?.avatar ?? `${origin}/avatars/original/missing.png`, vapidPublicKey: vapidKeys.publicKey };
 }
 

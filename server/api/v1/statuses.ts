@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { CoreContext } from "../../core/context.ts";
-import { loadAccountStatsMany } from "../../core/account-stats-many.ts";
+import { loadAccountStatsMany, noAccountStats } from "../../core/account-stats-many.ts";
 import { parseFocus } from "../../core/media.ts";
 import { loadScheduledMedia, scheduleStatus } from "../../core/scheduled-statuses.ts";
 import { loadStatusHistory } from "../../core/status-history.ts";
@@ -171,7 +171,7 @@ export function statusRoutes({ core, origin }: StatusRoutesDependencies): Hono<A
     ]);
     const author = bundle.accounts.get(status.account_id);
     if (!author) return mastodonError(c, 404, "Record not found");
-    const account = toAccount(author, stats.get(author.id) ?? { statusesCount: 0, followersCount: 0, followingCount: 0, followRequestsCount: 0, lastStatusAt: null }, origin());
+    const account = toAccount(author, stats.get(author.id) ?? noAccountStats(), origin(), bundle.accountEmojis.get(author.id) ?? []);
     const emojis = (bundle.emojis.get(status.id) ?? []).map((row) => toCustomEmoji(row, origin()));
     return c.json(history.versions.map((version) => toStatusEdit(version, account, history.media, emojis, origin())));
   });
