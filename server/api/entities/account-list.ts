@@ -24,11 +24,7 @@ export async function renderAccounts(core: CoreContext, rows: readonly AccountRo
 /** The accounts with these ids that exist, rendered, in the order given (conversation participants). */
 export async function renderAccountsByIds(core: CoreContext, ids: readonly string[], origin: string): Promise<MastodonAccount[]> {
   const rows = await getAccountsByIds(core, [...new Set(ids)]);
-  return renderAccounts(
-    core,
-    ids.flatMap((id) => rows.get(id) ?? []),
-    origin,
-  );
+  return renderAccounts(core, ids.flatMap((id) => rows.get(id) ?? []), origin);
 }
 
 export async function renderAccount(core: CoreContext, row: AccountRow, origin: string): Promise<MastodonAccount> {
