@@ -1,7 +1,7 @@
 // The client API under load: 1,000,000 statuses and 10,000 remote accounts seeded, then the home timeline
 // (limit 40) and notifications (limit 40) under autocannon at 50 concurrent connections. Prints p50/p99
-// latency as JSON; asserts nothing. A third run asks for a different older home page each time, which is never
-// answered from recent-responses.ts. The seed writes rows straight into SQLite: going through core would
+// latency as JSON; asserts nothing. Two more runs are never answered from recent-responses.ts: the first home
+// page rendered for every request (as after each write), and a different older home page each time. The seed writes rows straight into SQLite: going through core would
 // take an hour and measure the writes instead of the reads.
 import { execFileSync } from "node:child_process";
 import { closeSync, existsSync, fsyncSync, mkdtempSync, openSync, rmSync } from "node:fs";
@@ -163,6 +163,10 @@ async function measure(): Promise<void> {
       const yearAgo = Date.now() - 365 * 24 * 3600 * 1000;
       const olderPage = () => `/api/v1/timelines/home?limit=40&max_id=${idAt(yearAgo + Math.floor(Math.random() * 365 * 24 * 3600 * 1000), 0)}`;
       const homeOlderPages = await load(instance, base + olderPage(), token, olderPage);
+      // A parameter the API ignores makes every URL new: the first page, rendered each time.
+      let request = 0;
+      const firstPageAnew = () => `/api/v1/timelines/home?limit=40&request=${request++}`;
+      const homeRenderedEachTime = await load(instance, base + firstPageAnew(), token, firstPageAnew);
       console.log(
         JSON.stringify(
           {
@@ -177,6 +181,7 @@ async function measure(): Promise<void> {
             seedSeconds,
             homeTimelineLimit40: home,
             notificationsLimit40: notifications,
+            homeTimelineLimit40RenderedEachTime: homeRenderedEachTime,
             homeTimelineLimit40EachRequestAnOlderPage: homeOlderPages,
           },
           null,
