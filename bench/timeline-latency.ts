@@ -1,8 +1,9 @@
 // The client API under load: 1,000,000 statuses and 10,000 remote accounts seeded, then the home timeline
 // (limit 40) and notifications (limit 40) under autocannon at 50 concurrent connections. Prints p50/p99
-// latency as JSON; asserts nothing. Two more runs are never answered from recent-responses.ts: the first home
-// page rendered for every request (as after each write), and a different older home page each time. The seed writes rows straight into SQLite: going through core would
-// take an hour and measure the writes instead of the reads.
+// latency as JSON; asserts nothing. Two more runs are never answered from recent-responses.ts: the first
+// home page rendered for every request (as after each write), and a different older home page each time.
+// The seed writes rows straight into SQLite: going through core would take an hour and measure the writes
+// instead of the reads.
 import { execFileSync } from "node:child_process";
 import { closeSync, existsSync, fsyncSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
