@@ -21,7 +21,7 @@ function remoteUrlKey(remoteUrl: string): string {
 
 /** cache/avatars/<account id>-<key of the peer's URL>.<ext>, relative to the media folder. */
 export function cachedAccountImagePath(accountId: string, kind: AccountImageKind, remoteUrl: string, extension: string): string {
-  return `cache/${kind}s/${accountId}-${remoteUrlKey(remoteUrl)}.${extension}`;
+  return `${cachedAccountImageFolder(kind)}/${accountId}-${remoteUrlKey(remoteUrl)}.${extension}`;
 }
 
 /** The columns of one kind of picture. */
@@ -86,4 +86,15 @@ export async function recordCachedAccountImage(
     const previous = row[fileColumn];
     return { replaced: previous === file ? null : previous };
   });
+}
+
+/** The folder, relative to the media folder, that holds the kept copies of one kind of remote picture. */
+export function cachedAccountImageFolder(kind: AccountImageKind): string {
+  return `cache/${kind}s`;
+}
+
+/** Every kept copy of a remote account's picture that an account row still names. */
+export async function cachedAccountImageFiles(ctx: CoreContext): Promise<Set<string>> {
+  const rows = await ctx.db.selectFrom("accounts").select(["avatar_file", "header_file"]).where("domain", "is not", null).execute();
+  return new Set(rows.flatMap((row) => [row.avatar_file, row.header_file]).filter((file) => file !== null));
 }

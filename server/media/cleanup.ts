@@ -2,6 +2,7 @@ import { getLogger } from "@logtape/logtape";
 import type { CoreContext } from "../core/context.ts";
 import { failInterruptedUploads, removeStaleUploads, UNATTACHED_UPLOAD_LIFETIME_MS } from "../core/media.ts";
 import type { MediaStorage } from "./storage.ts";
+import { pruneOrphanedAccountImages } from "./account-image-pruning.ts";
 import { removeStoredFiles } from "./attachment-files.ts";
 import { pruneRemoteMediaCache } from "./remote-cache-pruning.ts";
 
@@ -18,8 +19,9 @@ export async function cleanUpUnattachedMedia(core: CoreContext, storage: MediaSt
 
 /**
  * Fails the uploads a previous run was processing (their bytes died with it), before any new upload can begin;
- * then cleans up now and every hour until stopped, as Mastodon's media cleanup does: unattached uploads, and
- * the old cached copies of remote media no local account touched (remote-cache-pruning.ts).
+ * then cleans up now and every hour until stopped, as Mastodon's media cleanup does: unattached uploads, the
+ * old cached copies of remote media no local account touched (remote-cache-pruning.ts), and copies of remote
+ * avatars and headers no account names any more (account-image-pruning.ts).
  */
 export async function startMediaCleanup(core: CoreContext, storage: MediaStorage, intervalMs = HOUR_MS): Promise<{ stop(): Promise<void> }> {
   const failed = await failInterruptedUploads(core);
@@ -38,6 +40,12 @@ export async function startMediaCleanup(core: CoreContext, storage: MediaStorage
         if (pruned > 0) logger.debug("Removed the cached copies of {pruned} old remote media no local account touched.", { pruned });
       } catch (error) {
         logger.warn("Could not prune the remote media cache: {error}", { error });
+      }
+      try {
+        const orphaned = await pruneOrphanedAccountImages(core, storage);
+        if (orphaned > 0) logger.debug("Removed {orphaned} copies of remote avatars and headers no account names.", { orphaned });
+      } catch (error) {
+        logger.warn("Could not prune the copies of remote avatars and headers: {error}", { error });
       }
     });
   };

@@ -10,6 +10,7 @@ import { onCreate } from "./create.ts";
 import { onDelete } from "./delete.ts";
 import { onEmojiReact } from "./emoji-react.ts";
 import { onFlag } from "./flag.ts";
+import { onUnverifiedActivity } from "./gone-actor.ts";
 import { onAccept, onFollow, onReject } from "./follow.ts";
 import { onLike } from "./like.ts";
 import { onMove } from "./move.ts";
@@ -48,7 +49,8 @@ function unlessBlocked<TActivity extends Activity>(listener: InboxListener<CoreC
 /**
  * Personal inboxes at /users/{username}/inbox and the shared one at /inbox. Fedify verifies signatures
  * (draft-cavage and RFC 9421) and that the signer is the activity's actor before any listener runs; each
- * activity family has its own file.
+ * activity family has its own file. Of what cannot be verified, only a deleted actor's Delete of itself is
+ * heard (gone-actor.ts).
  */
 export function registerInbox(federation: Federation<CoreContext>): void {
   federation
@@ -66,6 +68,7 @@ export function registerInbox(federation: Federation<CoreContext>): void {
     .on(Block, unlessBlocked(onBlock))
     .on(Move, unlessBlocked(onMove))
     .on(Flag, unlessBlocked(onFlag))
+    .onUnverifiedActivity(onUnverifiedActivity)
     .onError((_ctx, error) => {
       logger.error("An inbox listener failed: {error}", { error });
     });
