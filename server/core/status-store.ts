@@ -335,8 +335,8 @@ export interface StatusUpdateRecord {
   /** Remote statuses: their attachments as they now are (the old remote rows are replaced). */
   remoteMedia?: readonly RemoteMediaRecord[];
   /**
-   * The poll after the edit: null removes it. A poll whose options changed starts over (votes dropped), as
-   * Mastodon does; a remote poll with the same options only takes the new tallies.
+   * The poll after the edit: null removes it. A poll whose options (or whether several may be chosen) changed
+   * starts over (votes dropped), as Mastodon does; a remote poll with the same options only takes the new tallies.
    */
   poll?: NewPollRecord | null;
 }
@@ -396,8 +396,9 @@ async function updatePoll(ctx: CoreContext, trx: Db, statusId: string, poll: New
     return;
   }
   if (!existing) return writePoll(ctx, trx, statusId, poll);
-  const optionsChanged = !sameOptions(JSON.parse(existing.options_json) as string[], poll.options);
-  if (optionsChanged) await trx.deleteFrom("poll_votes").where("poll_id", "=", existing.id).execute();
+  // Votes cast for other choices, or under the other rule of one or several, no longer mean what they did.
+  const isAnotherPoll = !sameOptions(JSON.parse(existing.options_json) as string[], poll.options) || existing.multiple !== flag(poll.multiple);
+  if (isAnotherPoll) await trx.deleteFrom("poll_votes").where("poll_id", "=", existing.id).execute();
   await trx
     .updateTable("polls")
     .set({

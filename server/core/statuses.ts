@@ -222,9 +222,10 @@ export async function editStatus(ctx: CoreContext, input: EditStatusInput, optio
     let poll: NewPollRecord | null | undefined;
     if (input.poll) {
       const next = pollRecord(input.poll, now);
-      // Unchanged options keep the poll running as it was (Mastodon resets a poll only when its options change).
-      const sameOptions = existingPoll && existingPoll.options_json === JSON.stringify(next.options);
-      poll = sameOptions ? { ...next, expiresAt: existingPoll.expires_at } : next;
+      // The same poll keeps running as it was; Mastodon starts a poll over only when its options or its
+      // one-or-several rule change (status-store.ts drops the votes then).
+      const isSamePoll = existingPoll && existingPoll.options_json === JSON.stringify(next.options) && existingPoll.multiple === (next.multiple ? 1 : 0);
+      poll = isSamePoll ? { ...next, expiresAt: existingPoll.expires_at, closedAt: existingPoll.closed_at } : next;
     } else {
       poll = input.poll;
     }

@@ -180,6 +180,55 @@ describe("writing posts in the web client", () => {
     await screenshot(page, "compose-4-timeline");
   });
 
+  it("edits a poll post: the poll stays through an edit of the words, and takes a new choice", async () => {
+    const editPost = async (text: string) => {
+      await post(text).getByRole("button", { name: "More actions" }).click();
+      await page.getByRole("menuitem", { name: "Edit" }).click();
+      const dialog = page.getByRole("dialog", { name: "Edit post" });
+      await expect.poll(() => dialog.getByLabel("What is on your mind?").inputValue()).toBe(text);
+      return dialog;
+    };
+    let dialog = await editPost("Tea or coffee?");
+    expect([await dialog.getByLabel("Choice 1").inputValue(), await dialog.getByLabel("Choice 2").inputValue()]).toEqual(["Tea", "Coffee"]);
+    await dialog.getByLabel("What is on your mind?").fill("Tea or coffee, this morning?");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await post("Tea or coffee, this morning?").getByText("edited").waitFor();
+    const pollOfLatest = async () => (await api<StatusJson[]>("/api/v1/timelines/home")).body.find((status) => status.content.includes("Tea or coffee"))?.poll;
+    expect((await pollOfLatest())?.options.map((option) => option.title)).toEqual(["Tea", "Coffee"]);
+
+    dialog = await editPost("Tea or coffee, this morning?");
+    await dialog.getByText("Changing the choices, or whether several are allowed, starts the poll again without its votes.").waitFor();
+    await dialog.getByRole("button", { name: "Add a choice" }).click();
+    await dialog.getByLabel("Choice 3", { exact: true }).fill("Water");
+    await screenshot(page, "compose-5-editing-a-poll");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await post("Tea or coffee, this morning?").getByRole("group", { name: "Poll results" }).getByText("Water").waitFor();
+    expect((await pollOfLatest())?.options.map((option) => option.title)).toEqual(["Tea", "Coffee", "Water"]);
+  });
+
+  it("adds an image to a post while editing it", async () => {
+    const dialog = await openCompose(page);
+    await dialog.getByLabel("What is on your mind?").fill("A picture follows");
+    await dialog.getByRole("button", { name: "Post", exact: true }).click();
+    await dialog.waitFor({ state: "detached" });
+    await post("A picture follows").getByRole("button", { name: "More actions" }).click();
+    await page.getByRole("menuitem", { name: "Edit" }).click();
+    const editing = page.getByRole("dialog", { name: "Edit post" });
+    await expect.poll(() => editing.getByLabel("What is on your mind?").inputValue()).toBe("A picture follows");
+    await editing.locator("input[type=file]").setInputFiles(await testPng(200, 200, "#2a9d4b"));
+    await editing.getByRole("list", { name: "Attached images" }).getByRole("listitem").getByRole("img").waitFor();
+    await editing.getByRole("progressbar").waitFor({ state: "detached" });
+    await editing.getByLabel("Description (alt text) for image 1").fill("A green square");
+    await editing.getByRole("button", { name: "Save" }).click();
+    await editing.waitFor({ state: "detached" });
+    await post("A picture follows").getByRole("img", { name: "A green square" }).waitFor();
+    const edited = (await api<StatusJson[]>("/api/v1/timelines/home")).body.find((status) => status.content.includes("A picture follows"));
+    expect(edited?.edited_at).not.toBeNull();
+    expect(edited?.media_attachments).toMatchObject([{ description: "A green square" }]);
+  });
+
   it("shows a custom emoji as a picture of the text's size, its shortcode as the alt text", async () => {
     const core = hearth.running.core;
     await core.db

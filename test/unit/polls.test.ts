@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AccountRow } from "../../server/core/accounts.ts";
 import { closeExpiredPolls, loadPollTallies, recordRemoteVote, validateChoices, voteOnPoll } from "../../server/core/polls.ts";
 import { insertStatus, type PollRow } from "../../server/core/status-store.ts";
-import { postStatus } from "../../server/core/statuses.ts";
+import { editStatus, postStatus } from "../../server/core/statuses.ts";
 import { validatePoll } from "../../server/core/status-validation.ts";
 import { insertTestAccount, openCoreDatabase, type CoreDatabase } from "../helpers/core-database.ts";
 
@@ -78,6 +78,28 @@ describe("votes and tallies", () => {
     expect(tally).toEqual({ votes: [1, 2], votersCount: 2 });
     // A local poll's new tallies go to peers as an Update.
     expect(db.published.at(-1)).toEqual({ type: "status.updated", statusId: status.id });
+  });
+
+  it("an edit keeps the same poll running with its votes, and starts a changed one again", async () => {
+    const status = await postStatus(db.core, { accountId: author.id, text: "Lunch?", poll: { options: ["soup", "salad"], expiresIn: 3600, multiple: false } }, { origin: ORIGIN });
+    const poll = await pollOf(status.id);
+    await voteOnPoll(db.core, voter.id, poll.id, [0], { origin: ORIGIN });
+    const votes = async () => (await loadPollTallies(db.core.db, [await pollOf(status.id)])).get(poll.id);
+    const edit = (options: string[], multiple: boolean, expiresIn: number) =>
+      editStatus(db.core, { accountId: author.id, statusId: status.id, text: "Lunch today?", poll: { options, expiresIn, multiple } }, { origin: ORIGIN });
+
+    db.clock.advance(60_000);
+    await edit(["soup", "salad"], false, 86_400);
+    expect(await votes()).toEqual({ votes: [1, 0], votersCount: 1 });
+    expect((await pollOf(status.id)).expires_at).toBe(poll.expires_at);
+
+    await edit(["soup", "salad"], true, 86_400);
+    expect(await votes()).toEqual({ votes: [0, 0], votersCount: 0 });
+    expect((await pollOf(status.id)).expires_at).toBe(new Date(db.clock.now().getTime() + 86_400_000).toISOString());
+
+    await voteOnPoll(db.core, voter.id, poll.id, [0, 1], { origin: ORIGIN });
+    await edit(["soup", "salad", "bread"], true, 86_400);
+    expect(await votes()).toEqual({ votes: [0, 0, 0], votersCount: 0 });
   });
 
   it("adds our vote to a remote poll's last known tallies and sends it to the poll's server", async () => {

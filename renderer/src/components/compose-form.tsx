@@ -9,7 +9,7 @@ import { emitStatusEvent } from "../state/local-events.ts";
 import { countCharacters } from "../text/character-count.ts";
 import { htmlToText } from "../text/sanitize-html.ts";
 import { ComposeMediaList } from "./compose-media.tsx";
-import { ComposePoll, NEW_POLL, type PollDraft } from "./compose-poll.tsx";
+import { ComposePoll, NEW_POLL, pollDraftOf, type PollDraft } from "./compose-poll.tsx";
 import { Icon } from "./icons.tsx";
 import { ConfirmDialog } from "./modal.tsx";
 import { VISIBILITY_WORDS } from "./status-card.tsx";
@@ -88,7 +88,8 @@ function initialState(request: ComposeRequest, me: { id: string; acct: string; s
       visibility: source.visibility,
       language: source.language ?? base.language,
       sensitive: source.sensitive,
-      poll: request.redraft && source.poll ? { options: source.poll.options.map((option) => option.title), expiresIn: 86400, multiple: source.poll.multiple } : null,
+      // Kept when editing too: an edit that sends no poll removes it, as Mastodon's does.
+      poll: source.poll ? pollDraftOf(source.poll) : null,
       media: source.media_attachments.map((media) => ({
         key: media.id,
         id: media.id,
@@ -304,7 +305,7 @@ export function ComposeForm({ request, onDone }: { request: ComposeRequest; onDo
         onMove={moveMedia}
         onRemove={(mediaKey) => update({ media: state.media.filter((item) => item.key !== mediaKey) })}
       />
-      {state.poll && <ComposePoll poll={state.poll} limits={limits.polls} onChange={(poll) => update({ poll })} />}
+      {state.poll && <ComposePoll poll={state.poll} limits={limits.polls} isEditing={Boolean(request.editing?.poll)} onChange={(poll) => update({ poll })} />}
       <div className="compose-tools">
         <input
           ref={fileInput}
@@ -318,7 +319,7 @@ export function ComposeForm({ request, onDone }: { request: ComposeRequest; onDo
           type="button"
           className="icon-button"
           aria-label="Add images"
-          disabled={state.media.length >= limits.statuses.max_media_attachments || state.poll !== null || !isOnline || Boolean(request.editing)}
+          disabled={state.media.length >= limits.statuses.max_media_attachments || state.poll !== null || !isOnline}
           title={isOnline ? undefined : "Images cannot be uploaded while offline"}
           onClick={() => fileInput.current?.click()}
         >
@@ -329,7 +330,7 @@ export function ComposeForm({ request, onDone }: { request: ComposeRequest; onDo
           className="icon-button"
           aria-label={state.poll ? "Remove poll" : "Add a poll"}
           aria-pressed={state.poll !== null}
-          disabled={state.media.length > 0 || Boolean(request.editing)}
+          disabled={state.media.length > 0}
           onClick={() => update({ poll: state.poll ? null : NEW_POLL })}
         >
           <Icon name="poll" />

@@ -1,4 +1,4 @@
-import type { InstanceConfiguration } from "../api/entities.ts";
+import type { InstanceConfiguration, Poll } from "../api/entities.ts";
 
 export interface PollDraft {
   options: string[];
@@ -18,11 +18,34 @@ const DURATIONS: Array<[number, string]> = [
 
 export const NEW_POLL: PollDraft = { options: ["", ""], expiresIn: 86400, multiple: false };
 
-export function ComposePoll({ poll, limits, onChange }: { poll: PollDraft; limits: InstanceConfiguration["polls"]; onChange(poll: PollDraft | null): void }) {
+/**
+ * The poll of a post being edited or redrafted, as the form holds it. Its duration is the shortest choice
+ * that covers the time it has left (a day once it has ended); an edit that keeps the choices keeps the poll's
+ * own end anyway.
+ */
+export function pollDraftOf(poll: Poll, now = Date.now()): PollDraft {
+  const secondsLeft = poll.expires_at ? (Date.parse(poll.expires_at) - now) / 1000 : 0;
+  const expiresIn = secondsLeft > 0 ? (DURATIONS.find(([seconds]) => seconds >= secondsLeft)?.[0] ?? NEW_POLL.expiresIn) : NEW_POLL.expiresIn;
+  return { options: poll.options.map((option) => option.title), expiresIn, multiple: poll.multiple };
+}
+
+export function ComposePoll({
+  poll,
+  limits,
+  isEditing,
+  onChange,
+}: {
+  poll: PollDraft;
+  limits: InstanceConfiguration["polls"];
+  /** The post already has this poll: changing it has a cost that voters will notice. */
+  isEditing: boolean;
+  onChange(poll: PollDraft | null): void;
+}) {
   const durations = DURATIONS.filter(([seconds]) => seconds >= limits.min_expiration && seconds <= limits.max_expiration);
   return (
     <fieldset className="compose-poll">
       <legend>Poll</legend>
+      {isEditing && <p className="small muted">Changing the choices, or whether several are allowed, starts the poll again without its votes.</p>}
       {poll.options.map((option, index) => (
         <div className="poll-choice" key={index}>
           <input

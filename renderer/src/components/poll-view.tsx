@@ -12,6 +12,13 @@ export function PollView({ poll: initial, isOwn, onChange }: { poll: Poll; isOwn
   const now = useNow();
   const [poll, setPoll] = useState(initial);
   const [choices, setChoices] = useState<number[]>([]);
+  // The post was edited or refreshed: its poll as it now is replaces what this view last knew.
+  const [given, setGiven] = useState(initial);
+  if (initial !== given) {
+    setGiven(initial);
+    setPoll(initial);
+    setChoices([]);
+  }
   const [isBusy, setBusy] = useState(false);
   const [showResults, setShowResults] = useState(false);
   const isClosed = poll.expired || (poll.expires_at !== null && new Date(poll.expires_at).getTime() <= now);
