@@ -20,12 +20,13 @@ export const NEW_POLL: PollDraft = { options: ["", ""], expiresIn: 86400, multip
 
 /**
  * The poll of a post being edited or redrafted, as the form holds it. Its duration is the shortest choice
- * that covers the time it has left (a day once it has ended); an edit that keeps the choices keeps the poll's
- * own end anyway.
+ * that covers the time it has left (the longest when none does, a day once it has ended); an edit that keeps
+ * the choices keeps the poll's own end anyway.
  */
 export function pollDraftOf(poll: Poll, now = Date.now()): PollDraft {
   const secondsLeft = poll.expires_at ? (Date.parse(poll.expires_at) - now) / 1000 : 0;
-  const expiresIn = secondsLeft > 0 ? (DURATIONS.find(([seconds]) => seconds >= secondsLeft)?.[0] ?? NEW_POLL.expiresIn) : NEW_POLL.expiresIn;
+  const covering = DURATIONS.find(([seconds]) => seconds >= secondsLeft) ?? DURATIONS.at(-1)!;
+  const expiresIn = secondsLeft > 0 ? covering[0] : NEW_POLL.expiresIn;
   return { options: poll.options.map((option) => option.title), expiresIn, multiple: poll.multiple };
 }
 
