@@ -47,4 +47,15 @@ describe("the instance as apps see it before signing in", () => {
     const response = await fetch(`${serving.localUrl}/api/v1/instance`, { headers: { Origin: "https://elk.example" } });
     expect(response.headers.get("access-control-allow-origin")).toBe("*");
   });
+
+  it("answers the languages to post in, no translation pairs, and a privacy policy", async () => {
+    const masto = createRestAPIClient({ url: serving.localUrl });
+    const languages = (await masto.v1.instance.languages.list()) as unknown as Array<{ code: string; name: string }>;
+    expect(languages).toHaveLength(184);
+    expect(languages).toEqual(expect.arrayContaining([{ code: "en", name: "English" }, { code: "nb", name: "Norwegian Bokmål" }]));
+    expect(await masto.v1.instance.translationLanguages.list()).toEqual({});
+    const policy = (await (await fetch(`${serving.localUrl}/api/v1/instance/privacy_policy`)).json()) as { updated_at: string; content: string };
+    expect(policy.updated_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(policy.content).toContain("<p>This server runs on the computer of the person who owns it.");
+  });
 });

@@ -202,7 +202,10 @@ describe("lists, filters, reports, tags and search through the client API", () =
     expect(first.headers.get("link")).toMatch(/max_id=\d{18}/);
     expect((await bea.client.v1.tags.$select("gardening").unfollow()).following).toBe(false);
     expect((await bea.client.v1.followedTags.list()).map((tag) => tag.name)).toEqual(["Croquet"]);
-    expect(await statusOf(bea.client.v1.tags.$select("nosuchtag").fetch())).toBe(404);
+    // A hashtag nobody used yet still has a page to follow it from, as on Mastodon; a name that is no hashtag has not.
+    expect(await bea.client.v1.tags.$select("NoSuchTag").fetch()).toMatchObject({ name: "NoSuchTag", history: [], following: false });
+    expect(await home.core.db.selectFrom("tags").select("id").where("name", "=", "nosuchtag").execute()).toEqual([]);
+    expect(await statusOf(bea.client.v1.tags.$select("not a tag").fetch())).toBe(404);
     expect((await bea.request("/api/v1/tags/not%20a%20tag/follow", { method: "POST" })).status).toBe(422);
   });
 

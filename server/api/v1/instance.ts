@@ -7,6 +7,7 @@ import { getVapidKeys } from "../../core/vapid-keys.ts";
 import type { ApiEnv } from "../env.ts";
 import { renderAccount } from "../entities/account-list.ts";
 import { toInstanceV1, toInstanceV2, type InstanceFacts } from "../entities/instance.ts";
+import { postingLanguages } from "../entities/languages.ts";
 
 export interface InstanceRoutesDependencies {
   core: CoreContext;
@@ -25,6 +26,17 @@ async function gatherFacts(core: CoreContext, origin: string): Promise<InstanceF
   return { instance, origin, owner, usage, domainCount: domains.length, thumbnailUrl: owner?.avatar ?? `${origin}/avatars/original/missing.png`, vapidPublicKey: vapidKeys.publicKey };
 }
 
+/**
+ * What Mastodon's default privacy policy says, told as it is for Hearth: no operator but the owner, no
+ * analytics, and the limits of what federation lets anyone take back.
+ */
+const PRIVACY_POLICY = [
+  "<p>This server runs on the computer of the person who owns it. What you post, whom you follow and what is delivered to you are kept in a database and a media folder on that computer, and nowhere else this server controls.</p>",
+  "<p>Your public posts, your profile and your follows are sent to the servers of the people who follow you or whom you address, as on any server of the fediverse; what those servers keep is up to them. Direct and followers-only posts go only to the servers of the people who may read them.</p>",
+  "<p>Your password is kept only as a hash. This server keeps no analytics and shows no advertising. The addresses of visitors are held in memory to limit how often each may call it; its log, of which it keeps the last 25 MB, names them only while its owner has turned on debug logging.</p>",
+  "<p>Deleting a post here asks every server that received it to delete it too. For any other question, write to the owner of this server.</p>",
+].join("");
+
 /** Public: apps read these before anyone signs in. Peers and apps poll them, so the edge may cache briefly. */
 export function instanceRoutes({ core, origin }: InstanceRoutesDependencies): { v1: Hono<ApiEnv>; v2: Hono<ApiEnv> } {
   const v1 = new Hono<ApiEnv>();
@@ -38,6 +50,14 @@ export function instanceRoutes({ core, origin }: InstanceRoutesDependencies): { 
     const instance = await getInstance(core);
     return c.json({ updated_at: instance?.created_at ?? new Date(0).toISOString(), content: instance?.description ?? "" });
   });
+  v1.get("/privacy_policy", async (c) => {
+    const instance = await getInstance(core);
+    return c.json({ updated_at: instance?.created_at ?? new Date(0).toISOString(), content: PRIVACY_POLICY });
+  });
+  const languages = postingLanguages();
+  v1.get("/languages", (c) => c.json(languages));
+  // Hearth translates nothing (configuration.translation.enabled is false): no pair of languages to offer.
+  v1.get("/translation_languages", (c) => c.json({}));
 
   const v2 = new Hono<ApiEnv>();
   v2.get("/", async (c) => {

@@ -1,9 +1,12 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
-import { findTag, followTag, unfollowTag } from "../../core/tag-follows.ts";
+import { normaliseTagName } from "../../core/status-store.ts";
+import { checkTagName, findTag, followTag, unfollowTag } from "../../core/tag-follows.ts";
+import { UserError } from "../../user-error.ts";
 import { requireUser } from "../auth.ts";
 import type { ApiEnv } from "../env.ts";
 import { renderTags } from "../entities/tag-list.ts";
+import { toTag, type MastodonTag } from "../entities/tag.ts";
 import { mastodonError } from "../mastodon-error.ts";
 import { optionalViewerOf, viewerOf } from "../request-accounts.ts";
 
@@ -18,8 +21,23 @@ export function tagRoutes({ core, origin }: { core: CoreContext; origin(): strin
     return entity;
   };
 
+  /** A hashtag nobody here has used yet, as Mastodon shows one: no id, no history, not followed. */
+  const unused = (name: string, viewerId: string | null): MastodonTag | undefined => {
+    let display: string;
+    try {
+      display = checkTagName(name);
+    } catch (error) {
+      if (error instanceof UserError) return undefined;
+      throw error;
+    }
+    return toTag({ id: "", name: normaliseTagName(display), display_name: display }, origin(), viewerId ? { following: false, featuring: false } : undefined);
+  };
+
+  // Apps open a hashtag's page with this, to show its follow button before anyone has used it.
   routes.get("/:name", async (c) => {
-    const entity = await render(c.req.param("name"), optionalViewerOf(c)?.id ?? null);
+    const name = c.req.param("name");
+    const viewerId = optionalViewerOf(c)?.id ?? null;
+    const entity = (await render(name, viewerId)) ?? unused(name, viewerId);
     return entity ? c.json(entity) : mastodonError(c, 404, "Record not found");
   });
 
