@@ -264,4 +264,23 @@ describe("writing posts in the web client", () => {
     expect(box?.width).toBeCloseTo(fontSize * 1.2, 0);
     expect(box?.height).toBeCloseTo(fontSize * 1.2, 0);
   });
+
+  it("opens a hashtag from a post, and follows and unfollows it there", async () => {
+    const dialog = await openCompose(page);
+    await dialog.getByLabel("What is on your mind?").fill("First radishes of the year #Gardening");
+    await dialog.getByRole("button", { name: "Post", exact: true }).click();
+    await dialog.waitFor({ state: "detached" });
+    await post("First radishes of the year").getByRole("link", { name: "#Gardening" }).click();
+    const column = page.getByRole("region", { name: "#Gardening" });
+    await column.getByRole("feed", { name: "#Gardening timeline" }).getByRole("article").filter({ hasText: "First radishes" }).waitFor();
+    const followedTags = async () => (await api<Array<{ name: string }>>("/api/v1/followed_tags")).body.map((tag) => tag.name);
+
+    await column.getByRole("button", { name: "Follow hashtag" }).click();
+    await column.getByRole("button", { name: "Unfollow hashtag" }).waitFor();
+    expect(await followedTags()).toEqual(["Gardening"]);
+    await screenshot(page, "compose-6-hashtag-followed");
+    await column.getByRole("button", { name: "Unfollow hashtag" }).click();
+    await column.getByRole("button", { name: "Follow hashtag" }).waitFor();
+    expect(await followedTags()).toEqual([]);
+  });
 });

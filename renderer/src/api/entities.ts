@@ -106,6 +106,8 @@ export interface Mention {
 export interface Tag {
   name: string;
   url: string;
+  /** Whether the reader follows it (posts with it come into their home); present when signed in. */
+  following?: boolean;
 }
 
 export interface Status {

@@ -13,6 +13,7 @@ import type {
   Status,
   StatusContext,
   StatusSource,
+  Tag,
   Visibility,
 } from "./entities.ts";
 
@@ -140,6 +141,10 @@ export const removeFromList = (api: ApiClient, id: string, accountId: string) =>
 /** People the reader follows whose names match: the candidates for a list. */
 export const searchFollowing = (api: ApiClient, q: string) =>
   api.request<Account[]>("GET", "/api/v1/accounts/search", { query: { q, following: "true", limit: "8", resolve: "false" } });
+
+export const getTag = (api: ApiClient, name: string) => api.request<Tag>("GET", `/api/v1/tags/${encodeURIComponent(name)}`);
+export const followTag = (api: ApiClient, name: string, follow: boolean) =>
+  api.request<Tag>("POST", `/api/v1/tags/${encodeURIComponent(name)}/${follow ? "follow" : "unfollow"}`);
 
 export const bookmarksPage = (api: ApiClient, query: PageQuery = {}) => api.page<Status>("/api/v1/bookmarks", { limit: "20", ...query });
 export const favouritesPage = (api: ApiClient, query: PageQuery = {}) => api.page<Status>("/api/v1/favourites", { limit: "20", ...query });

@@ -14,6 +14,7 @@ import { Avatar } from "./avatar.tsx";
 import { Icon, type IconName } from "./icons.tsx";
 import { Link } from "./link.tsx";
 import { OfflineBanner } from "./offline-banner.tsx";
+import { TagFollowButton } from "./tag-follow-button.tsx";
 
 interface NavItem {
   route: Route;
@@ -46,7 +47,11 @@ function RouteView({ route }: { route: Route }) {
         <TimelineView key="federated" timeline={{ kind: "federated" }} title="Federated" description="Public posts from every server this one knows." />
       );
     case "tag":
-      return <TimelineView key={`tag:${route.tag}`} timeline={{ kind: "tag", tag: route.tag }} title={`#${route.tag}`} />;
+      return (
+        <TimelineView key={`tag:${route.tag}`} timeline={{ kind: "tag", tag: route.tag }} title={`#${route.tag}`}>
+          <TagFollowButton tag={route.tag} />
+        </TimelineView>
+      );
     case "notifications":
       return <NotificationsView />;
     case "search":

@@ -17,20 +17,21 @@ export function StatusContent({ status, isExpanded, onToggle }: { status: Status
     const link = (event.target as HTMLElement).closest("a");
     if (!link || event.button !== 0 || event.metaKey || event.ctrlKey) return;
     const href = link.getAttribute("href") ?? "";
+    // Before mentions: Mastodon (and Hearth) mark a hashtag's link "mention hashtag".
+    if (link.classList.contains("hashtag")) {
+      const tag = link.textContent?.replace(/^#/, "") || status.tags.find((item) => item.url === href)?.name;
+      if (tag) {
+        event.preventDefault();
+        navigate({ name: "tag", tag });
+      }
+      return;
+    }
     const mention = status.mentions.find((item) => item.url === href);
     if (mention || link.classList.contains("mention")) {
       const acct = mention?.acct;
       if (acct) {
         event.preventDefault();
         navigate({ name: "profile", acct });
-      }
-      return;
-    }
-    if (link.classList.contains("hashtag")) {
-      const tag = status.tags.find((item) => item.url === href)?.name ?? link.textContent?.replace(/^#/, "");
-      if (tag) {
-        event.preventDefault();
-        navigate({ name: "tag", tag });
       }
     }
   };
