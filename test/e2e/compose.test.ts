@@ -224,6 +224,10 @@ describe("writing posts in the web client", () => {
     await editing.getByRole("button", { name: "Save" }).click();
     await editing.waitFor({ state: "detached" });
     await post("A picture follows").getByRole("img", { name: "A green square" }).waitFor();
+    // A square picture taller than the limit fills the post's width, cropped, rather than sitting beside a gap.
+    const [gallery, item] = await Promise.all([post("A picture follows").locator(".media-gallery").boundingBox(), post("A picture follows").locator(".media-item").boundingBox()]);
+    expect(item?.width).toBeCloseTo(gallery?.width ?? 0, 0);
+    await screenshot(page, "compose-7-square-image-edited-in");
     const edited = (await api<StatusJson[]>("/api/v1/timelines/home")).body.find((status) => status.content.includes("A picture follows"));
     expect(edited?.edited_at).not.toBeNull();
     expect(edited?.media_attachments).toMatchObject([{ description: "A green square" }]);
