@@ -34,6 +34,20 @@ describe("writing posts in the web client", () => {
   };
   const home = () => page.getByRole("feed", { name: "Home timeline" });
   const post = (text: string) => home().getByRole("article").filter({ hasText: text });
+  const publish = async (text: string) => {
+    const dialog = await openCompose(page);
+    await dialog.getByLabel("What is on your mind?").fill(text);
+    await dialog.getByRole("button", { name: "Post", exact: true }).click();
+    await dialog.waitFor({ state: "detached" });
+  };
+  /** The edit dialog of the post showing `text`, once it holds the text as written. */
+  const openEdit = async (text: string) => {
+    await post(text).getByRole("button", { name: "More actions" }).click();
+    await page.getByRole("menuitem", { name: "Edit" }).click();
+    const dialog = page.getByRole("dialog", { name: "Edit post" });
+    await expect.poll(() => dialog.getByLabel("What is on your mind?").inputValue()).toBe(text);
+    return dialog;
+  };
 
   beforeAll(async () => {
     [hearth, browser] = await Promise.all([startE2eHearth("compose", { owner: { username: "alice", displayName: "Alice" } }), launchBrowser()]);
@@ -134,13 +148,8 @@ describe("writing posts in the web client", () => {
   });
 
   it("edits a post, and deletes one", async () => {
-    const card = post("An unfinished thought about drafts, finished.");
-    await card.getByRole("button", { name: "More actions" }).click();
-    await page.getByRole("menuitem", { name: "Edit" }).click();
-    const dialog = page.getByRole("dialog", { name: "Edit post" });
-    const text = dialog.getByLabel("What is on your mind?");
-    await expect.poll(() => text.inputValue()).toBe("An unfinished thought about drafts, finished.");
-    await text.fill("A finished thought about drafts.");
+    const dialog = await openEdit("An unfinished thought about drafts, finished.");
+    await dialog.getByLabel("What is on your mind?").fill("A finished thought about drafts.");
     await dialog.getByRole("button", { name: "Save" }).click();
     await dialog.waitFor({ state: "detached" });
     const edited = post("A finished thought about drafts.");
@@ -181,14 +190,7 @@ describe("writing posts in the web client", () => {
   });
 
   it("edits a poll post: the poll stays through an edit of the words, and takes a new choice", async () => {
-    const editPost = async (text: string) => {
-      await post(text).getByRole("button", { name: "More actions" }).click();
-      await page.getByRole("menuitem", { name: "Edit" }).click();
-      const dialog = page.getByRole("dialog", { name: "Edit post" });
-      await expect.poll(() => dialog.getByLabel("What is on your mind?").inputValue()).toBe(text);
-      return dialog;
-    };
-    let dialog = await editPost("Tea or coffee?");
+    let dialog = await openEdit("Tea or coffee?");
     expect([await dialog.getByLabel("Choice 1").inputValue(), await dialog.getByLabel("Choice 2").inputValue()]).toEqual(["Tea", "Coffee"]);
     await dialog.getByLabel("What is on your mind?").fill("Tea or coffee, this morning?");
     await dialog.getByRole("button", { name: "Save" }).click();
@@ -197,7 +199,7 @@ describe("writing posts in the web client", () => {
     const pollOfLatest = async () => (await api<StatusJson[]>("/api/v1/timelines/home")).body.find((status) => status.content.includes("Tea or coffee"))?.poll;
     expect((await pollOfLatest())?.options.map((option) => option.title)).toEqual(["Tea", "Coffee"]);
 
-    dialog = await editPost("Tea or coffee, this morning?");
+    dialog = await openEdit("Tea or coffee, this morning?");
     await dialog.getByText("Changing the choices, or whether several are allowed, starts the poll again without its votes.").waitFor();
     await dialog.getByRole("button", { name: "Add a choice" }).click();
     await dialog.getByLabel("Choice 3", { exact: true }).fill("Water");
@@ -209,14 +211,8 @@ describe("writing posts in the web client", () => {
   });
 
   it("adds an image to a post while editing it", async () => {
-    const dialog = await openCompose(page);
-    await dialog.getByLabel("What is on your mind?").fill("A picture follows");
-    await dialog.getByRole("button", { name: "Post", exact: true }).click();
-    await dialog.waitFor({ state: "detached" });
-    await post("A picture follows").getByRole("button", { name: "More actions" }).click();
-    await page.getByRole("menuitem", { name: "Edit" }).click();
-    const editing = page.getByRole("dialog", { name: "Edit post" });
-    await expect.poll(() => editing.getByLabel("What is on your mind?").inputValue()).toBe("A picture follows");
+    await publish("A picture follows");
+    const editing = await openEdit("A picture follows");
     await editing.locator("input[type=file]").setInputFiles(await testPng(200, 200, "#2a9d4b"));
     await editing.getByRole("list", { name: "Attached images" }).getByRole("listitem").getByRole("img").waitFor();
     await editing.getByRole("progressbar").waitFor({ state: "detached" });
@@ -270,10 +266,7 @@ describe("writing posts in the web client", () => {
   });
 
   it("opens a hashtag from a post, and follows and unfollows it there", async () => {
-    const dialog = await openCompose(page);
-    await dialog.getByLabel("What is on your mind?").fill("First radishes of the year #Gardening");
-    await dialog.getByRole("button", { name: "Post", exact: true }).click();
-    await dialog.waitFor({ state: "detached" });
+    await publish("First radishes of the year #Gardening");
     await post("First radishes of the year").getByRole("link", { name: "#Gardening" }).click();
     const column = page.getByRole("region", { name: "#Gardening" });
     await column.getByRole("feed", { name: "#Gardening timeline" }).getByRole("article").filter({ hasText: "First radishes" }).waitFor();
