@@ -43,12 +43,18 @@ export function reuseRecentResponses(core: CoreContext, origin: () => string) {
       return c.body(reusable.body, 200, reusable.headers);
     }
     await next();
-    if (c.res.status !== 200 || !c.res.headers.get("content-type")?.startsWith("application/json")) return;
-    const body = new Uint8Array(await c.res.clone().arrayBuffer());
+    const answer = c.res;
+    if (answer.status !== 200 || !answer.headers.get("content-type")?.startsWith("application/json")) return;
+    // Read once, and answered from the same bytes: a clone would tee the body into two streams. Hono merges a
+    // response set over another into a copy of it (its body a stream again), so the old one is let go first.
+    const body = new Uint8Array(await answer.arrayBuffer());
+    const answerHeaders = new Headers(answer.headers);
+    c.res = undefined;
+    c.res = new Response(body, { status: 200, headers: answerHeaders });
     if (body.byteLength > LARGEST_BODY_BYTES) return;
     const headers: Record<string, string> = {};
     for (const name of KEPT_HEADERS) {
-      const value = c.res.headers.get(name);
+      const value = answerHeaders.get(name);
       if (value !== null) headers[name] = value;
     }
     recent.delete(key);

@@ -60,6 +60,16 @@ describe("reusing a recent timeline page", () => {
     expect(await reused.json()).toEqual(pageBody);
     expect(reused.headers.get("link")).toBe(page.headers.get("link"));
     expect(reused.headers.get("access-control-allow-origin")).toBe("*");
+    expect(page.headers.get("access-control-allow-origin")).toBe("*");
+
+    // Through the tunnel (Cloudflare names the visitor) each answer, read or reused, counts against the limit.
+    const visitor = { headers: { "Cf-Connecting-IP": "192.0.2.7" } };
+    const fresh = await alice.request("/api/v1/timelines/home?limit=3", visitor);
+    const repeated = await alice.request("/api/v1/timelines/home?limit=3", visitor);
+    expect(fresh.headers.get("x-ratelimit-limit")).toBe("300");
+    expect(Number(repeated.headers.get("x-ratelimit-remaining"))).toBe(Number(fresh.headers.get("x-ratelimit-remaining")) - 1);
+    expect(repeated.headers.get("link")).toBe(fresh.headers.get("link"));
+    expect(await repeated.json()).toEqual(await fresh.json());
 
     // Bob's home is his own, read right after Alice's.
     expect((await bob.client.v1.timelines.home.list()).every((status) => status.account.id === bob.account.id)).toBe(true);
