@@ -93,8 +93,8 @@ export function cachedAccountImageFolder(kind: AccountImageKind): string {
   return `cache/${kind}s`;
 }
 
-/** Every kept copy of a remote account's picture that an account row still names. */
-export async function cachedAccountImageFiles(ctx: CoreContext): Promise<Set<string>> {
-  const rows = await ctx.db.selectFrom("accounts").select(["avatar_file", "header_file"]).where("domain", "is not", null).execute();
+/** Every picture file an account row names (local accounts' too, though theirs live outside cache/). */
+export async function namedAccountImageFiles(ctx: CoreContext): Promise<Set<string>> {
+  const rows = await ctx.db.selectFrom("accounts").select(["avatar_file", "header_file"]).execute();
   return new Set(rows.flatMap((row) => [row.avatar_file, row.header_file]).filter((file) => file !== null));
 }

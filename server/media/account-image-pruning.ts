@@ -1,5 +1,5 @@
 import { readdir, stat } from "node:fs/promises";
-import { cachedAccountImageFiles, cachedAccountImageFolder, type AccountImageKind } from "../core/account-images.ts";
+import { namedAccountImageFiles, cachedAccountImageFolder, type AccountImageKind } from "../core/account-images.ts";
 import type { CoreContext } from "../core/context.ts";
 import type { MediaStorage } from "./storage.ts";
 
@@ -13,7 +13,7 @@ const KINDS: readonly AccountImageKind[] = ["avatar", "header"];
  * that lost a race with a change of picture. Returns how many files went.
  */
 export async function pruneOrphanedAccountImages(core: CoreContext, storage: MediaStorage): Promise<number> {
-  const named = await cachedAccountImageFiles(core);
+  const named = await namedAccountImageFiles(core);
   const settledBefore = core.clock.now().getTime() - SETTLING_MS;
   let removed = 0;
   for (const kind of KINDS) {
