@@ -32,7 +32,8 @@ describe("the instance as apps see it before signing in", () => {
     expect(instance.registrations.enabled).toBe(false);
     expect(instance.contact.account?.username).toBe("ada");
     expect(instance.usage.users.activeMonth).toBe(1);
-    expect(instance.apiVersions.mastodon).toBe(0);
+    // 2: grouped notifications at /api/v2/notifications, the first versioned feature; nothing later is claimed.
+    expect(instance.apiVersions.mastodon).toBe(2);
   });
 
   it("answers /api/v1/instance, the rules and the peers", async () => {

@@ -76,7 +76,17 @@ describe("notifications, polls, conversations, markers and scheduled statuses be
     expect(grouped.statuses.map((status) => status.id)).toEqual([posted.id]);
     expect(response.headers.get("link")).toContain("max_id=");
 
+    // As an app that reads api_versions.mastodon >= 2 asks for them, through masto.
+    const viaMasto = await alice.client.v2.notifications.list({ limit: 2 });
+    expect(viaMasto.notificationGroups.map((group) => [group.type, group.notificationsCount])).toEqual([
+      ["reblog", 1],
+      ["favourite", 2],
+    ]);
+    expect(viaMasto.statuses.map((status) => status.id)).toEqual([posted.id]);
+    expect((await alice.client.v2.notifications.unreadCount.fetch()).count).toBeGreaterThanOrEqual(3);
+
     const groupKey = grouped.notification_groups[1]?.group_key as string;
+    expect((await alice.client.v2.notifications.$select(groupKey).accounts.fetch()).map((account) => account.id)).toEqual([carol.account.id, bob.account.id]);
     expect((await alice.request(`/api/v2/notifications/${groupKey}`)).status).toBe(200);
     const accounts = (await (await alice.request(`/api/v2/notifications/${groupKey}/accounts`)).json()) as Array<{ id: string }>;
     expect(accounts.map((account) => account.id)).toEqual([carol.account.id, bob.account.id]);

@@ -76,8 +76,9 @@ export function toInstanceV2(facts: InstanceFacts) {
     },
     // Invite-only by design: friends and family join by the owner's invitation, never by open sign-up.
     registrations: { enabled: false, approval_required: false, reason_required: false, message: null, min_age: null, url: null },
-    // No versioned API features (Mastodon 4.3+) are claimed yet.
-    api_versions: { mastodon: 0 },
+    // Mastodon's API version 2 (4.3) is grouped notifications at /api/v2/notifications, which apps such as
+    // Phanpy look for here. Later versions are not claimed.
+    api_versions: { mastodon: 2 },
     contact: { email: "", account: facts.owner },
     rules: [],
     hearth: { version: HEARTH_VERSION },
