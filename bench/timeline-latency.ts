@@ -1,7 +1,8 @@
 // The client API under load: 1,000,000 statuses and 10,000 remote accounts seeded, then the home timeline
 // (limit 40) and notifications (limit 40) under autocannon at 50 concurrent connections. Prints p50/p99
-// latency as JSON; asserts nothing. Two more runs are never answered from recent-responses.ts: the first
-// home page rendered for every request (as after each write), and a different older home page each time.
+// latency as JSON; asserts nothing. Three more runs are never answered from recent-responses.ts: the first
+// home and notifications pages rendered for every request (as after each write), and a different older home
+// page each time.
 // The seed writes rows straight into SQLite: going through core would take an hour and measure the writes
 // instead of the reads.
 import { execFileSync } from "node:child_process";
@@ -166,8 +167,9 @@ async function measure(): Promise<void> {
       const homeOlderPages = await load(instance, base + olderPage(), token, olderPage);
       // A parameter the API ignores makes every URL new: the first page, rendered each time.
       let request = 0;
-      const firstPageAnew = () => `/api/v1/timelines/home?limit=40&request=${request++}`;
-      const homeRenderedEachTime = await load(instance, base + firstPageAnew(), token, firstPageAnew);
+      const anew = (path: string) => () => `${path}?limit=40&request=${request++}`;
+      const homeRenderedEachTime = await load(instance, `${base}/api/v1/timelines/home`, token, anew("/api/v1/timelines/home"));
+      const notificationsRenderedEachTime = await load(instance, `${base}/api/v1/notifications`, token, anew("/api/v1/notifications"));
       console.log(
         JSON.stringify(
           {
@@ -183,6 +185,7 @@ async function measure(): Promise<void> {
             homeTimelineLimit40: home,
             notificationsLimit40: notifications,
             homeTimelineLimit40RenderedEachTime: homeRenderedEachTime,
+            notificationsLimit40RenderedEachTime: notificationsRenderedEachTime,
             homeTimelineLimit40EachRequestAnOlderPage: homeOlderPages,
           },
           null,
