@@ -1,9 +1,11 @@
+import type { Insertable } from "kysely";
 import type { AccountRow } from "../../server/core/accounts.ts";
 import type { Clock } from "../../server/core/clock.ts";
 import { createCoreContext, type CoreContext } from "../../server/core/context.ts";
 import type { CoreEvent } from "../../server/core/events.ts";
 import type { CorePorts, OutboundActivity } from "../../server/core/ports.ts";
 import { openDataDirectoryDatabase, type OpenedDatabase } from "../../server/db/open.ts";
+import type { AccountsTable } from "../../server/db/schema.ts";
 import { makeTempDir } from "./temp-dir.ts";
 
 /** A clock a test moves by hand. */
@@ -67,8 +69,16 @@ export async function openCoreDatabase(label: string): Promise<CoreDatabase> {
 
 let counter = 0;
 
-/** A local account without keys or password (core's rows only), for tests that need many quickly. */
-export async function insertTestAccount(core: CoreContext, username: string, domain: string | null = null): Promise<AccountRow> {
+/**
+ * A local account without keys or password (core's rows only), for tests that need many quickly; with a
+ * domain, a remote one as if federation had stored it. `columns` overrides any of the row's values.
+ */
+export async function insertTestAccount(
+  core: CoreContext,
+  username: string,
+  domain: string | null = null,
+  columns: Partial<Insertable<AccountsTable>> = {},
+): Promise<AccountRow> {
   const now = core.clock.now().toISOString();
   counter += 1;
   const account = await core.db
@@ -91,6 +101,7 @@ export async function insertTestAccount(core: CoreContext, username: string, dom
       inbox_url: domain ? `https://${domain}/users/${username}/inbox` : null,
       created_at: now,
       updated_at: now,
+      ...columns,
     })
     .returningAll()
     .executeTakeFirstOrThrow();

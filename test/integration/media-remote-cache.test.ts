@@ -11,6 +11,7 @@ import { startInstance, type RunningInstance } from "../../server/index.ts";
 import { PublicFetchError, isPublicAddress } from "../../server/media/public-fetch.ts";
 import { createRemoteMediaCache, RemoteMediaRefused } from "../../server/media/remote-cache.ts";
 import { createMediaStorage, mediaRootOf } from "../../server/media/storage.ts";
+import { insertTestAccount } from "../helpers/core-database.ts";
 import { twoColours } from "../helpers/media-fixtures.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 
@@ -62,28 +63,8 @@ describe("Remote media, fetched on demand and kept here", () => {
   async function remoteAttachment(path: string): Promise<string> {
     const core = running.core;
     const now = new Date().toISOString();
-    const accountId = core.ids.next();
-    await core.db
-      .insertInto("accounts")
-      .values({
-        id: accountId,
-        username: `carol${accountId}`,
-        domain: new URL(peerUrl).host,
-        display_name: "",
-        note: "",
-        note_source: "",
-        is_locked: 0,
-        is_bot: 0,
-        is_discoverable: 1,
-        is_indexable: 0,
-        avatar_file: null,
-        header_file: null,
-        uri: `${peerUrl}/users/carol${accountId}`,
-        url: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    const username = `carol${core.ids.next()}`;
+    const { id: accountId } = await insertTestAccount(core, username, new URL(peerUrl).host, { uri: `${peerUrl}/users/${username}` });
     const statusId = core.ids.next();
     await core.db
       .insertInto("statuses")

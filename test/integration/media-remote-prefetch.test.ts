@@ -15,6 +15,7 @@ import { pruneRemoteMediaCache } from "../../server/media/remote-cache-pruning.t
 import { createRemoteMediaCache } from "../../server/media/remote-cache.ts";
 import { startRemoteMediaPrefetch } from "../../server/media/remote-prefetch.ts";
 import { createMediaStorage, mediaRootOf } from "../../server/media/storage.ts";
+import { insertTestAccount } from "../helpers/core-database.ts";
 import { apiUser, type ApiUser } from "../helpers/api-accounts.ts";
 import { accountOn, arrivedOn, follow, homeFeed } from "../helpers/federation-statuses.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
@@ -200,30 +201,11 @@ describe("Fetching ahead never reaches this machine or the LAN unless private ne
   it("leaves a private peer's photo, avatar and header alone, and fetches them where allowed", async () => {
     const now = new Date().toISOString();
     const core = alice.core;
-    const accountId = core.ids.next();
-    await core.db
-      .insertInto("accounts")
-      .values({
-        id: accountId,
-        username: "dave",
-        domain: new URL(peerUrl).host,
-        display_name: "",
-        note: "",
-        note_source: "",
-        is_locked: 0,
-        is_bot: 0,
-        is_discoverable: 1,
-        is_indexable: 0,
-        avatar_file: null,
-        header_file: null,
-        avatar_remote_url: `${peerUrl}/avatar.png`,
-        header_remote_url: `${peerUrl}/header.png`,
-        uri: `${peerUrl}/users/dave`,
-        url: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    const { id: accountId } = await insertTestAccount(core, "dave", new URL(peerUrl).host, {
+      avatar_remote_url: `${peerUrl}/avatar.png`,
+      header_remote_url: `${peerUrl}/header.png`,
+      uri: `${peerUrl}/users/dave`,
+    });
     const statusId = core.ids.next();
     await core.db.insertInto("statuses").values({ id: statusId, account_id: accountId, uri: `${peerUrl}/statuses/1`, local: 0, visibility: "public", created_at: now, updated_at: now }).execute();
     const mediaId = core.ids.next();

@@ -4,6 +4,7 @@ import type { AccountRow } from "../../server/core/accounts.ts";
 import { createNotification } from "../../server/core/notifications.ts";
 import { issueCliToken } from "../../server/core/tokens.ts";
 import type { NotificationType } from "../../server/db/schema.ts";
+import { insertTestAccount } from "../helpers/core-database.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
 import { startPushService, type PushServiceStandIn, type ReceivedPush } from "../helpers/push-service.ts";
 import { waitFor } from "../helpers/wait-for.ts";
@@ -17,30 +18,12 @@ describe("Web Push: a phone app subscribes and is pushed encrypted notifications
 
   /** Someone on another server; their notifications reach alice as they would after federation. */
   async function remoteAccount(username: string, displayName: string): Promise<AccountRow> {
-    const now = new Date().toISOString();
-    return alice.core.db
-      .insertInto("accounts")
-      .values({
-        id: alice.core.ids.next(),
-        username,
-        domain: "remote.example",
-        display_name: displayName,
-        note: "<p>I like &lt;cats&gt; &amp; dogs</p>",
-        note_source: "",
-        is_locked: 0,
-        is_bot: 0,
-        is_discoverable: 1,
-        is_indexable: 0,
-        avatar_file: null,
-        header_file: null,
-        avatar_remote_url: `https://remote.example/avatars/${username}.png`,
-        uri: `https://remote.example/users/${username}`,
-        url: `https://remote.example/@${username}`,
-        created_at: now,
-        updated_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    return insertTestAccount(alice.core, username, "remote.example", {
+      display_name: displayName,
+      note: "<p>I like &lt;cats&gt; &amp; dogs</p>",
+      avatar_remote_url: `https://remote.example/avatars/${username}.png`,
+      url: `https://remote.example/@${username}`,
+    });
   }
 
   beforeAll(async () => {
