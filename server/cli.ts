@@ -9,12 +9,12 @@ import {
   SETUP_USAGE,
   TOKEN_USAGE,
 } from "./config.ts";
-import { findLocalAccountByUsername, findOwnerAccount } from "./core/accounts.ts";
+import { findLocalAccountByUsername, findOwnerAccount } from "./core/accounts/accounts.ts";
 import { systemClock } from "./core/clock.ts";
 import { createCoreContext } from "./core/context.ts";
-import { getInstance, setupInstance } from "./core/instance.ts";
-import { parseScopes } from "./core/scopes.ts";
-import { issueCliToken } from "./core/tokens.ts";
+import { getInstance, setupInstance } from "./core/instance/instance.ts";
+import { parseScopes } from "./core/auth/scopes.ts";
+import { issueCliToken } from "./core/auth/tokens.ts";
 import { databasePath, prepareDataDirectory } from "./db/connection.ts";
 import { openDataDirectoryDatabase } from "./db/open.ts";
 import { startInstance } from "./index.ts";

@@ -1,8 +1,8 @@
 import { createMiddleware } from "hono/factory";
 import type { CoreContext } from "../core/context.ts";
-import { getAccount } from "../core/accounts.ts";
-import { scopesAllow } from "../core/scopes.ts";
-import { findAccessToken, noteAccessTokenUse } from "../core/tokens.ts";
+import { getAccount } from "../core/accounts/accounts.ts";
+import { scopesAllow } from "../core/auth/scopes.ts";
+import { findAccessToken, noteAccessTokenUse } from "../core/auth/tokens.ts";
 import { writeGenerationOf } from "../db/write-generation.ts";
 import type { ApiEnv, Authentication } from "./env.ts";
 import { mastodonError } from "./mastodon-error.ts";

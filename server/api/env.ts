@@ -1,5 +1,5 @@
-import type { AccountRow } from "../core/accounts.ts";
-import type { AccessTokenRow } from "../core/tokens.ts";
+import type { AccountRow } from "../core/accounts/accounts.ts";
+import type { AccessTokenRow } from "../core/auth/tokens.ts";
 
 /** What a request carries once authenticated: the token, its scopes and, for user tokens, the account. */
 export interface Authentication {

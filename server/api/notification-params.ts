@@ -1,4 +1,4 @@
-import type { NotificationQuery } from "../core/notifications.ts";
+import type { NotificationQuery } from "../core/notifications/notifications.ts";
 import { nestedText, nestedTextList, type NestedParams } from "./nested-params.ts";
 import { normaliseId } from "./status-requests.ts";
 

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { getAccount, type AccountRow } from "../core/accounts.ts";
+import { getAccount, type AccountRow } from "../core/accounts/accounts.ts";
 import type { CoreContext } from "../core/context.ts";
 import type { ApiEnv } from "./env.ts";
 

@@ -1,5 +1,5 @@
-import type { AccountRow } from "./accounts.ts";
-import type { FollowRow } from "./follows.ts";
+import type { AccountRow } from "./accounts/accounts.ts";
+import type { FollowRow } from "./relationships/follows.ts";
 
 /**
  * What core asks of the outside world once its rows are written. Core speaks in rows; federation/ turns

@@ -484,7 +484,7 @@ export interface PreviewCardsTable {
   id: string;
   /** The link as statuses have it (before redirects): the key a second status finds the card by. */
   url: string;
-  /** core/preview-cards.ts's StoredPreviewCard; api/entities/preview-card.ts makes Mastodon's PreviewCard of it. */
+  /** core/statuses/preview-cards.ts's StoredPreviewCard; api/entities/preview-card.ts makes Mastodon's PreviewCard of it. */
   card_json: string;
   fetched_at: Timestamp;
 }

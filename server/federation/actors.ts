@@ -1,7 +1,7 @@
 import type { webcrypto } from "node:crypto";
 import { importJwk, type Federation } from "@fedify/fedify";
-import { findLocalAccountByUsername, getLocalUser } from "../core/accounts.ts";
-import { loadAccountEmojis } from "../core/account-emojis.ts";
+import { findLocalAccountByUsername, getLocalUser } from "../core/accounts/accounts.ts";
+import { loadAccountEmojis } from "../core/emojis/account-emojis.ts";
 import type { CoreContext } from "../core/context.ts";
 import { accountRowToPerson } from "./convert/account-row-to-person.ts";
 

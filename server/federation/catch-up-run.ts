@@ -5,9 +5,9 @@ import {
   listKnownRemoteRepliesToLocalStatuses,
   type FollowedRemoteAccount,
   type KnownRemoteReply,
-} from "../core/catch-up-state.ts";
+} from "../core/peers/catch-up-state.ts";
 import type { CoreContext } from "../core/context.ts";
-import { findStatusByUri } from "../core/status-store.ts";
+import { findStatusByUri } from "../core/statuses/status-store.ts";
 import { storeFoundReply, storeOutboxItem, type CatchUpOutcome, type FetchScope } from "./catch-up-store.ts";
 import { createHostPoliteness } from "./host-politeness.ts";
 import { isBlockedHost } from "./remote-statuses.ts";

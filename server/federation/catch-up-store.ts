@@ -1,10 +1,10 @@
 import type { Context } from "@fedify/fedify";
 import { Announce, Create, isActor, type DocumentLoader, type Link, type Object as ApObject } from "@fedify/vocab";
-import type { AccountRow } from "../core/accounts.ts";
+import type { AccountRow } from "../core/accounts/accounts.ts";
 import type { CoreContext } from "../core/context.ts";
-import { findAccountByUri } from "../core/remote-accounts.ts";
-import { recordRemoteAnnounce } from "../core/remote-interactions.ts";
-import { findStatusByUri } from "../core/status-store.ts";
+import { findAccountByUri } from "../core/accounts/remote-accounts.ts";
+import { recordRemoteAnnounce } from "../core/interactions/remote-interactions.ts";
+import { findStatusByUri } from "../core/statuses/status-store.ts";
 import { visibilityFromAudience } from "./convert/audience.ts";
 import { instantToIso } from "./convert/embedded.ts";
 import { isStatusObject } from "./convert/note-to-status-record.ts";

@@ -1,6 +1,6 @@
 import type { Federation } from "@fedify/fedify";
 import { getLogger } from "@logtape/logtape";
-import { readLastReachableAt, recordReachableAt } from "../core/catch-up-state.ts";
+import { readLastReachableAt, recordReachableAt } from "../core/peers/catch-up-state.ts";
 import type { CoreContext } from "../core/context.ts";
 import type { TunnelStatus, TunnelWatch } from "../tunnel/status.ts";
 import { runCatchUp, type CatchUpBounds, type CatchUpSummary } from "./catch-up-run.ts";

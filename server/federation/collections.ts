@@ -1,10 +1,10 @@
 import type { Federation, RequestContext } from "@fedify/fedify";
 import type { Activity, Recipient } from "@fedify/vocab";
-import { findLocalAccountByUsername, type AccountRow } from "../core/accounts.ts";
+import { findLocalAccountByUsername, type AccountRow } from "../core/accounts/accounts.ts";
 import type { CoreContext } from "../core/context.ts";
-import { countFollows, listFollows } from "../core/follows.ts";
-import { countOutboxStatuses, listOutboxStatusIds, listPinnedStatusIds } from "../core/status-collections.ts";
-import { loadStatusParts } from "../core/status-parts.ts";
+import { countFollows, listFollows } from "../core/relationships/follows.ts";
+import { countOutboxStatuses, listOutboxStatusIds, listPinnedStatusIds } from "../core/peers/status-collections.ts";
+import { loadStatusParts } from "../core/peers/status-parts.ts";
 import { localAddresses } from "./addresses.ts";
 import { announceActivity, createActivity, noteOf } from "./status-activities.ts";
 

@@ -7,7 +7,7 @@ import {
 } from "@fedify/fedify";
 import { getLogger } from "@logtape/logtape";
 import type { CoreContext } from "../core/context.ts";
-import { dropGoneFollowers, markPeerHostFailing, markPeerHostHealthy } from "../core/peer-hosts.ts";
+import { dropGoneFollowers, markPeerHostFailing, markPeerHostHealthy } from "../core/peers/peer-hosts.ts";
 
 const logger = getLogger(["hearth", "federation", "delivery"]);
 

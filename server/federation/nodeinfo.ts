@@ -1,6 +1,6 @@
 import type { Federation, NodeInfo } from "@fedify/fedify";
 import type { CoreContext } from "../core/context.ts";
-import { getInstanceUsage } from "../core/instance-usage.ts";
+import { getInstanceUsage } from "../core/instance/instance-usage.ts";
 import { HEARTH_VERSION } from "../version.ts";
 
 /** What software we are and how busy: the one NodeInfo document, served as 2.1 by Fedify and as 2.0 by http/. */

@@ -1,11 +1,11 @@
 import type { Federation, RequestContext } from "@fedify/fedify";
 import { Create, Note, Object as ApObject } from "@fedify/vocab";
 import type { CoreContext } from "../core/context.ts";
-import { findAccountByUri } from "../core/remote-accounts.ts";
-import { countPublicReplies, listPublicReplies } from "../core/status-collections.ts";
-import { statusUri } from "../core/status-addresses.ts";
-import { loadStatusParts, type StatusParts } from "../core/status-parts.ts";
-import { canViewStatus } from "../core/status-visibility.ts";
+import { findAccountByUri } from "../core/accounts/remote-accounts.ts";
+import { countPublicReplies, listPublicReplies } from "../core/peers/status-collections.ts";
+import { statusUri } from "../core/statuses/status-addresses.ts";
+import { loadStatusParts, type StatusParts } from "../core/peers/status-parts.ts";
+import { canViewStatus } from "../core/visibility/status-visibility.ts";
 import { STATUS_ACTIVITY_PATH, STATUS_PATH, STATUS_REPLIES_PATH, localAddresses } from "./addresses.ts";
 import { createActivity, noteOf } from "./status-activities.ts";
 

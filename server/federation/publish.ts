@@ -12,12 +12,12 @@ import {
   loadPollStatusId,
   loadReport,
   loadVotes,
-} from "../core/activity-sources.ts";
-import { loadAccountEmojis } from "../core/account-emojis.ts";
-import type { AccountRow } from "../core/accounts.ts";
+} from "../core/peers/activity-sources.ts";
+import { loadAccountEmojis } from "../core/emojis/account-emojis.ts";
+import type { AccountRow } from "../core/accounts/accounts.ts";
 import type { CoreContext } from "../core/context.ts";
 import type { DeletedStatusSnapshot, OutboundActivity } from "../core/ports.ts";
-import { loadStatusParts, type StatusParts } from "../core/status-parts.ts";
+import { loadStatusParts, type StatusParts } from "../core/peers/status-parts.ts";
 import { localAddresses } from "./addresses.ts";
 import { accountRowToPerson } from "./convert/account-row-to-person.ts";
 import { accountUri, statusApUri } from "./convert/status-row-to-note.ts";

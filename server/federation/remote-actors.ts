@@ -1,9 +1,9 @@
 import type { Context, Federation } from "@fedify/fedify";
 import { isActor, type Activity, type Object as ApObject } from "@fedify/vocab";
-import type { AccountRow } from "../core/accounts.ts";
+import type { AccountRow } from "../core/accounts/accounts.ts";
 import type { CoreContext } from "../core/context.ts";
 import type { RemoteLookupPort } from "../core/ports.ts";
-import { findAccountByUri, isStale, upsertRemoteAccount } from "../core/remote-accounts.ts";
+import { findAccountByUri, isStale, upsertRemoteAccount } from "../core/accounts/remote-accounts.ts";
 import { actorToAccountRow } from "./convert/actor-to-account-row.ts";
 import { readObjectTags } from "./convert/note-tags.ts";
 import { isStatusObject } from "./convert/note-to-status-record.ts";

@@ -1,8 +1,8 @@
 import { Announce, Create, Delete, Tombstone, Undo, Update, PUBLIC_COLLECTION, type Note, type Question } from "@fedify/vocab";
-import type { AccountRow } from "../core/accounts.ts";
+import type { AccountRow } from "../core/accounts/accounts.ts";
 import type { DeletedStatusSnapshot } from "../core/ports.ts";
-import { statusUri } from "../core/status-addresses.ts";
-import type { StatusParts } from "../core/status-parts.ts";
+import { statusUri } from "../core/statuses/status-addresses.ts";
+import type { StatusParts } from "../core/peers/status-parts.ts";
 import { addressingFor } from "./convert/audience.ts";
 import { accountUri, statusAddressing, statusApUri, statusRowToNote, type LocalAddresses } from "./convert/status-row-to-note.ts";
 import { isoToInstant } from "./temporal.ts";

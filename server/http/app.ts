@@ -20,7 +20,7 @@ import { tunnelRoutes } from "../api/hearth/tunnel.ts";
 import { instanceRoutes } from "../api/v1/instance.ts";
 import { mediaRoutes } from "../api/v1/media.ts";
 import { pushSubscriptionRoutes } from "../api/v1/push-subscription.ts";
-import { MISSING_AVATAR_PATH, MISSING_HEADER_PATH } from "../core/account-images.ts";
+import { MISSING_AVATAR_PATH, MISSING_HEADER_PATH } from "../core/media/account-images.ts";
 import type { CoreContext } from "../core/context.ts";
 import type { MediaSizeLimits } from "../media/media-types.ts";
 import type { RemoteAccountImageCache } from "../media/remote-account-images.ts";

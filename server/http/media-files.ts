@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { Hono, type Context } from "hono";
-import { MEDIA_URL_PREFIX } from "../core/media.ts";
+import { MEDIA_URL_PREFIX } from "../core/media/media.ts";
 import { contentTypeForStoredFile } from "../media/media-types.ts";
 import type { MediaStorage } from "../media/storage.ts";
 

@@ -1,9 +1,9 @@
 import { Hono, type Context } from "hono";
-import { accountImageOf, hasCachedAccountImage } from "../core/account-images.ts";
-import { getAccount } from "../core/accounts.ts";
+import { accountImageOf, hasCachedAccountImage } from "../core/media/account-images.ts";
+import { getAccount } from "../core/accounts/accounts.ts";
 import { clientUrl } from "../api/client-url.ts";
 import type { CoreContext } from "../core/context.ts";
-import { getMediaAttachment, isRemoteMediaKey, mediaFileUrl } from "../core/media.ts";
+import { getMediaAttachment, isRemoteMediaKey, mediaFileUrl } from "../core/media/media.ts";
 import type { RemoteAccountImageCache } from "../media/remote-account-images.ts";
 import type { RemoteMediaCache } from "../media/remote-cache.ts";
 

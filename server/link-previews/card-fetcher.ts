@@ -1,6 +1,6 @@
 import { getLogger } from "@logtape/logtape";
 import type { CoreContext } from "../core/context.ts";
-import { findPreviewCardByUrl, parseStoredPreviewCard, savePreviewCard, type PreviewCardRow, type StoredPreviewCard } from "../core/preview-cards.ts";
+import { findPreviewCardByUrl, parseStoredPreviewCard, savePreviewCard, type PreviewCardRow, type StoredPreviewCard } from "../core/statuses/preview-cards.ts";
 import type { MediaStorage } from "../media/storage.ts";
 import { cardFromPage } from "./card-from-page.ts";
 import { storeCardImage, type CardImage } from "./card-image.ts";

@@ -1,4 +1,4 @@
-import type { StoredPreviewCard } from "../core/preview-cards.ts";
+import type { StoredPreviewCard } from "../core/statuses/preview-cards.ts";
 import type { PageMeta } from "./page-meta.ts";
 
 /**

@@ -1,5 +1,5 @@
-import type { PreviewSubject } from "../core/preview-cards.ts";
-import { tokenizeStatusText } from "../core/status-text.ts";
+import type { PreviewSubject } from "../core/statuses/preview-cards.ts";
+import { tokenizeStatusText } from "../core/statuses/status-text.ts";
 import { walkHtml } from "./html-walk.ts";
 
 /**

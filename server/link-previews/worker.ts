@@ -1,7 +1,7 @@
 import { getLogger } from "@logtape/logtape";
 import type { CoreContext } from "../core/context.ts";
 import type { CoreEvent } from "../core/events.ts";
-import { attachPreviewCard, detachPreviewCard, loadPreviewSubject, removeUnusedPreviewCards } from "../core/preview-cards.ts";
+import { attachPreviewCard, detachPreviewCard, loadPreviewSubject, removeUnusedPreviewCards } from "../core/statuses/preview-cards.ts";
 import type { MediaStorage } from "../media/storage.ts";
 import { HEARTH_VERSION } from "../version.ts";
 import { CARD_FRESH_FOR_MS, createCardFetcher, type CardFetchTiming } from "./card-fetcher.ts";

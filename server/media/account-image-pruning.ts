@@ -1,5 +1,5 @@
 import { readdir, stat } from "node:fs/promises";
-import { namedAccountImageFiles, cachedAccountImageFolder, type AccountImageKind } from "../core/account-images.ts";
+import { namedAccountImageFiles, cachedAccountImageFolder, type AccountImageKind } from "../core/media/account-images.ts";
 import type { CoreContext } from "../core/context.ts";
 import type { MediaStorage } from "./storage.ts";
 
@@ -9,7 +9,7 @@ const KINDS: readonly AccountImageKind[] = ["avatar", "header"];
 
 /**
  * Removes the kept copies of remote avatars and headers that no account names any more: those of accounts
- * forgotten after their server deleted them (core/remote-account-deletion.ts), and any left by a download
+ * forgotten after their server deleted them (core/accounts/remote-account-deletion.ts), and any left by a download
  * that lost a race with a change of picture. Returns how many files went.
  */
 export async function pruneOrphanedAccountImages(core: CoreContext, storage: MediaStorage): Promise<number> {

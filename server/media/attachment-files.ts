@@ -1,5 +1,5 @@
 import { getLogger } from "@logtape/logtape";
-import { storedFilesOf, type MediaAttachmentRow, type ProcessedUpload } from "../core/media.ts";
+import { storedFilesOf, type MediaAttachmentRow, type ProcessedUpload } from "../core/media/media.ts";
 import { makePreview, processImage } from "./image-processing.ts";
 import { extensionFor, type SniffedMedia } from "./media-types.ts";
 import { randomFileToken, type MediaStorage } from "./storage.ts";

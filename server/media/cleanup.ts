@@ -1,6 +1,6 @@
 import { getLogger } from "@logtape/logtape";
 import type { CoreContext } from "../core/context.ts";
-import { failInterruptedUploads, removeStaleUploads, UNATTACHED_UPLOAD_LIFETIME_MS } from "../core/media.ts";
+import { failInterruptedUploads, removeStaleUploads, UNATTACHED_UPLOAD_LIFETIME_MS } from "../core/media/media.ts";
 import type { MediaStorage } from "./storage.ts";
 import { pruneOrphanedAccountImages } from "./account-image-pruning.ts";
 import { removeStoredFiles } from "./attachment-files.ts";

@@ -1,6 +1,6 @@
 import { getLogger } from "@logtape/logtape";
-import { accountImageOf, cachedAccountImagePath, hasCachedAccountImage, recordCachedAccountImage, type AccountImageKind } from "../core/account-images.ts";
-import { getAccount, type AccountRow } from "../core/accounts.ts";
+import { accountImageOf, cachedAccountImagePath, hasCachedAccountImage, recordCachedAccountImage, type AccountImageKind } from "../core/media/account-images.ts";
+import { getAccount, type AccountRow } from "../core/accounts/accounts.ts";
 import type { CoreContext } from "../core/context.ts";
 import { processProfileImage } from "./image-processing.ts";
 import { extensionFor, PUBLISHED_SIZE_LIMITS, sniffMedia } from "./media-types.ts";
@@ -31,7 +31,7 @@ export interface RemoteAccountImageCache {
 
 /**
  * Remote avatars and headers, kept as Mastodon keeps them: a copy of each in our storage, so profiles in the
- * archive keep their faces offline. The copy's name says which URL it came from (core/account-images.ts), so
+ * archive keep their faces offline. The copy's name says which URL it came from (core/media/account-images.ts), so
  * a changed picture is fetched again and the old copy removed.
  */
 export function createRemoteAccountImageCache(options: RemoteAccountImageCacheOptions): RemoteAccountImageCache {

@@ -1,8 +1,8 @@
 import { getLogger } from "@logtape/logtape";
-import { hasCachedAccountImage, accountImageOf, type AccountImageKind } from "../core/account-images.ts";
+import { hasCachedAccountImage, accountImageOf, type AccountImageKind } from "../core/media/account-images.ts";
 import type { CoreContext } from "../core/context.ts";
 import type { CoreEvent } from "../core/events.ts";
-import { notificationSubject, remoteMediaToFetch } from "../core/remote-media-retention.ts";
+import { notificationSubject, remoteMediaToFetch } from "../core/media/remote-media-retention.ts";
 import type { RemoteAccountImageCache } from "./remote-account-images.ts";
 import type { RemoteMediaCache } from "./remote-cache.ts";
 

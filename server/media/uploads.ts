@@ -1,6 +1,6 @@
 import { getLogger } from "@logtape/logtape";
 import type { CoreContext } from "../core/context.ts";
-import { completeUpload, createPendingUpload, discardUpload, failUpload, type MediaAttachmentRow, type MediaFocus } from "../core/media.ts";
+import { completeUpload, createPendingUpload, discardUpload, failUpload, type MediaAttachmentRow, type MediaFocus } from "../core/media/media.ts";
 import { UserError } from "../user-error.ts";
 import { readImageHeader, tooManyPixels } from "./image-processing.ts";
 import { removeFiles, writeMediaFiles } from "./attachment-files.ts";

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { getLogger } from "@logtape/logtape";
-import type { TunnelSettings } from "../core/tunnel-settings.ts";
+import type { TunnelSettings } from "../core/instance/tunnel-settings.ts";
 import { UserError } from "../user-error.ts";
 import { locateCloudflared, readCloudflaredVersion } from "./binary.ts";
 import { lineSplitter, redact, secretsOfToken, spawnCloudflared } from "./cloudflared-process.ts";

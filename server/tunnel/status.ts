@@ -1,4 +1,4 @@
-import type { TunnelMode, TunnelSettingsChange, TunnelSettingsView } from "../core/tunnel-settings.ts";
+import type { TunnelMode, TunnelSettingsChange, TunnelSettingsView } from "../core/instance/tunnel-settings.ts";
 
 export type TunnelState = "off" | "starting" | "connected" | "reconnecting" | "failed";
 

@@ -1,7 +1,7 @@
 import { createRestAPIClient, type MastoHttpError, type mastodon } from "masto";
-import { insertLocalAccount, prepareLocalAccount, type AccountRow } from "../../server/core/accounts.ts";
+import { insertLocalAccount, prepareLocalAccount, type AccountRow } from "../../server/core/accounts/accounts.ts";
 import type { CoreContext } from "../../server/core/context.ts";
-import { issueCliToken } from "../../server/core/tokens.ts";
+import { issueCliToken } from "../../server/core/auth/tokens.ts";
 
 /** A person using the client API: their account, a token and a masto client on the instance's URL. */
 export interface ApiUser {

@@ -1,5 +1,5 @@
 import type { Insertable } from "kysely";
-import type { AccountRow } from "../../server/core/accounts.ts";
+import type { AccountRow } from "../../server/core/accounts/accounts.ts";
 import type { Clock } from "../../server/core/clock.ts";
 import { createCoreContext, type CoreContext } from "../../server/core/context.ts";
 import type { CoreEvent } from "../../server/core/events.ts";

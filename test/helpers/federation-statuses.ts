@@ -1,7 +1,7 @@
-import type { AccountRow } from "../../server/core/accounts.ts";
-import { acceptFollowRequest, followAccount, getFollow } from "../../server/core/follows.ts";
-import { findAccountByUri, resolveRemoteAccount } from "../../server/core/remote-accounts.ts";
-import { findStatusByUri, type StatusRow } from "../../server/core/status-store.ts";
+import type { AccountRow } from "../../server/core/accounts/accounts.ts";
+import { acceptFollowRequest, followAccount, getFollow } from "../../server/core/relationships/follows.ts";
+import { findAccountByUri, resolveRemoteAccount } from "../../server/core/accounts/remote-accounts.ts";
+import { findStatusByUri, type StatusRow } from "../../server/core/statuses/status-store.ts";
 import type { TestInstance } from "./instances.ts";
 import { waitFor } from "./wait-for.ts";
 

@@ -1,6 +1,6 @@
 import { importJwk, signRequest } from "@fedify/fedify";
 import type { webcrypto } from "node:crypto";
-import { getLocalUser } from "../../server/core/accounts.ts";
+import { getLocalUser } from "../../server/core/accounts/accounts.ts";
 import type { TestInstance } from "./instances.ts";
 
 /** Requests signed (draft-cavage) with a test instance owner's real key: hand-written activities, fetches. */

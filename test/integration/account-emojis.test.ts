@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resolveRemoteAccount } from "../../server/core/remote-accounts.ts";
+import { resolveRemoteAccount } from "../../server/core/accounts/remote-accounts.ts";
 import { addLocalAccount, apiUser, type ApiUser } from "../helpers/api-accounts.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { followAccount } from "../../server/core/follows.ts";
-import { loadPushNotificationFacts } from "../../server/core/push-subscriptions.ts";
-import { upsertRemoteAccount } from "../../server/core/remote-accounts.ts";
-import { recordRemoteAnnounce } from "../../server/core/remote-interactions.ts";
-import { recordRemoteStatus } from "../../server/core/remote-statuses.ts";
-import { findAccessToken, issueAccessToken, revokeAccessToken } from "../../server/core/tokens.ts";
+import { followAccount } from "../../server/core/relationships/follows.ts";
+import { loadPushNotificationFacts } from "../../server/core/notifications/push-subscriptions.ts";
+import { upsertRemoteAccount } from "../../server/core/accounts/remote-accounts.ts";
+import { recordRemoteAnnounce } from "../../server/core/interactions/remote-interactions.ts";
+import { recordRemoteStatus } from "../../server/core/statuses/remote-statuses.ts";
+import { findAccessToken, issueAccessToken, revokeAccessToken } from "../../server/core/auth/tokens.ts";
 import { addLocalAccount, apiUser, jsonBody, type ApiUser } from "../helpers/api-accounts.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
 import { twoColours } from "../helpers/media-fixtures.ts";

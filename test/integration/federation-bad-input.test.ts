@@ -1,8 +1,8 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { blockInstanceDomain, unblockInstanceDomain } from "../../server/core/domain-blocks.ts";
-import { postStatus } from "../../server/core/statuses.ts";
-import { findStatusByUri } from "../../server/core/status-store.ts";
+import { blockInstanceDomain, unblockInstanceDomain } from "../../server/core/relationships/domain-blocks.ts";
+import { postStatus } from "../../server/core/statuses/statuses.ts";
+import { findStatusByUri } from "../../server/core/statuses/status-store.ts";
 import { drained, statusUri } from "../helpers/federation-statuses.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
 import { signedSender, type SignedSender } from "../helpers/signed-requests.ts";

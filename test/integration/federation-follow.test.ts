@@ -2,8 +2,8 @@ import { signRequest, importJwk } from "@fedify/fedify";
 import { sql } from "kysely";
 import type { webcrypto } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getLocalUser } from "../../server/core/accounts.ts";
-import { getAccountStats } from "../../server/core/account-stats.ts";
+import { getLocalUser } from "../../server/core/accounts/accounts.ts";
+import { getAccountStats } from "../../server/core/accounts/account-stats.ts";
 import {
   acceptFollowRequest,
   followAccount,
@@ -11,8 +11,8 @@ import {
   rejectFollowRequest,
   removeFollower,
   unfollowAccount,
-} from "../../server/core/follows.ts";
-import { findAccountByUri, resolveRemoteAccount } from "../../server/core/remote-accounts.ts";
+} from "../../server/core/relationships/follows.ts";
+import { findAccountByUri, resolveRemoteAccount } from "../../server/core/accounts/remote-accounts.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 

@@ -1,8 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postStatus } from "../../server/core/statuses.ts";
-import { findStatusByUri, type StatusRow } from "../../server/core/status-store.ts";
+import { postStatus } from "../../server/core/statuses/statuses.ts";
+import { findStatusByUri, type StatusRow } from "../../server/core/statuses/status-store.ts";
 import { MAX_ANCESTOR_DEPTH } from "../../server/federation/remote-statuses.ts";
 import { arrivedOn, drained, follow, knownOn, notificationsOf, statusUri } from "../helpers/federation-statuses.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";

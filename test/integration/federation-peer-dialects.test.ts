@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postStatus } from "../../server/core/statuses.ts";
-import { findAccountByUri } from "../../server/core/remote-accounts.ts";
-import { findStatusByUri, type StatusRow } from "../../server/core/status-store.ts";
+import { postStatus } from "../../server/core/statuses/statuses.ts";
+import { findAccountByUri } from "../../server/core/accounts/remote-accounts.ts";
+import { findStatusByUri, type StatusRow } from "../../server/core/statuses/status-store.ts";
 import { drained, follow, notificationsOf, statusUri } from "../helpers/federation-statuses.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
 import { signedSender, type SignedSender } from "../helpers/signed-requests.ts";

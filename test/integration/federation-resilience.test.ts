@@ -1,9 +1,9 @@
 import { sql } from "kysely";
 import type { mastodon } from "masto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { reblogStatus } from "../../server/core/interactions.ts";
-import { postStatus } from "../../server/core/statuses.ts";
-import type { StatusRow } from "../../server/core/status-store.ts";
+import { reblogStatus } from "../../server/core/interactions/interactions.ts";
+import { postStatus } from "../../server/core/statuses/statuses.ts";
+import type { StatusRow } from "../../server/core/statuses/status-store.ts";
 import type { CatchUpTiming } from "../../server/federation/catch-up.ts";
 import type { DeliveryTiming } from "../../server/federation/delivery-policy.ts";
 import { apiUser, type ApiUser } from "../helpers/api-accounts.ts";

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { favouriteStatus, reblogStatus, unfavouriteStatus, unreblogStatus } from "../../server/core/interactions.ts";
-import { voteOnPoll } from "../../server/core/polls.ts";
-import { deleteStatus, editStatus, postStatus } from "../../server/core/statuses.ts";
-import { findStatusByUri, getStatusRow } from "../../server/core/status-store.ts";
-import { blockAccount, findBlock } from "../../server/core/blocks.ts";
-import { getFollow } from "../../server/core/follows.ts";
-import { findAccountByUri } from "../../server/core/remote-accounts.ts";
+import { favouriteStatus, reblogStatus, unfavouriteStatus, unreblogStatus } from "../../server/core/interactions/interactions.ts";
+import { voteOnPoll } from "../../server/core/statuses/polls.ts";
+import { deleteStatus, editStatus, postStatus } from "../../server/core/statuses/statuses.ts";
+import { findStatusByUri, getStatusRow } from "../../server/core/statuses/status-store.ts";
+import { blockAccount, findBlock } from "../../server/core/relationships/blocks.ts";
+import { getFollow } from "../../server/core/relationships/follows.ts";
+import { findAccountByUri } from "../../server/core/accounts/remote-accounts.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
 import { accountOn, arrivedOn, drained, follow, homeFeed, knownOn, notificationsOf, statusUri } from "../helpers/federation-statuses.ts";
 import { waitFor } from "../helpers/wait-for.ts";

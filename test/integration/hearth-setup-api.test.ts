@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findLocalAccountByUsername, insertLocalAccount, prepareLocalAccount } from "../../server/core/accounts.ts";
-import { issueCliToken } from "../../server/core/tokens.ts";
+import { findLocalAccountByUsername, insertLocalAccount, prepareLocalAccount } from "../../server/core/accounts/accounts.ts";
+import { issueCliToken } from "../../server/core/auth/tokens.ts";
 import { startInstance, type RunningInstance } from "../../server/index.ts";
 import { HEARTH_VERSION } from "../../server/version.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postStatus } from "../../server/core/statuses.ts";
+import { postStatus } from "../../server/core/statuses/statuses.ts";
 import { createCardFetcher } from "../../server/link-previews/card-fetcher.ts";
 import { PUBLISHED_SIZE_LIMITS } from "../../server/media/media-types.ts";
 import { createMediaStorage } from "../../server/media/storage.ts";

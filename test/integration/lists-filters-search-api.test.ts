@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CoreEvent } from "../../server/core/events.ts";
-import { postStatus } from "../../server/core/statuses.ts";
+import { postStatus } from "../../server/core/statuses/statuses.ts";
 import { addLocalAccount, apiUser, type ApiUser, jsonBody, statusOf } from "../helpers/api-accounts.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
 

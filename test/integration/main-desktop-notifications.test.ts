@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { issueCliToken } from "../../server/core/tokens.ts";
-import { resolveRemoteAccount } from "../../server/core/remote-accounts.ts";
+import { issueCliToken } from "../../server/core/auth/tokens.ts";
+import { resolveRemoteAccount } from "../../server/core/accounts/remote-accounts.ts";
 import { createDesktopNotifications, type DesktopNotifications } from "../../main/desktop-notifications.ts";
 import { createHearthClient } from "../../main/hearth-client.ts";
 import type { NativeNotification } from "../../main/notification-decisions.ts";

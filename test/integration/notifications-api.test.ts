@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { followAccount } from "../../server/core/follows.ts";
-import { closeExpiredPolls } from "../../server/core/polls.ts";
-import { publishDueStatuses } from "../../server/core/scheduled-statuses.ts";
+import { followAccount } from "../../server/core/relationships/follows.ts";
+import { closeExpiredPolls } from "../../server/core/statuses/polls.ts";
+import { publishDueStatuses } from "../../server/core/statuses/scheduled-statuses.ts";
 import { addLocalAccount, apiUser, errorOf, jsonBody, type ApiUser } from "../helpers/api-accounts.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
 

@@ -1,6 +1,6 @@
 import { createRestAPIClient, type MastoHttpError } from "masto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { issueCliToken } from "../../server/core/tokens.ts";
+import { issueCliToken } from "../../server/core/auth/tokens.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
 
 const PERIOD_SECONDS = 300;

@@ -1,8 +1,8 @@
 import type { MastoHttpError, mastodon } from "masto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getFollow } from "../../server/core/follows.ts";
-import { findAccountByUri } from "../../server/core/remote-accounts.ts";
-import { postStatus } from "../../server/core/statuses.ts";
+import { getFollow } from "../../server/core/relationships/follows.ts";
+import { findAccountByUri } from "../../server/core/accounts/remote-accounts.ts";
+import { postStatus } from "../../server/core/statuses/statuses.ts";
 import { apiUser, jsonBody, type ApiUser } from "../helpers/api-accounts.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
 import { waitFor } from "../helpers/wait-for.ts";

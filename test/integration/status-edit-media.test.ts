@@ -1,6 +1,6 @@
 import type { mastodon } from "masto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findStatusByUri } from "../../server/core/status-store.ts";
+import { findStatusByUri } from "../../server/core/statuses/status-store.ts";
 import { apiUser, type ApiUser, errorOf } from "../helpers/api-accounts.ts";
 import { arrivedOn, follow } from "../helpers/federation-statuses.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";

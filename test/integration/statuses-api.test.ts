@@ -1,6 +1,6 @@
 import type { mastodon } from "masto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { followAccount } from "../../server/core/follows.ts";
+import { followAccount } from "../../server/core/relationships/follows.ts";
 import { addLocalAccount, apiUser, type ApiUser, errorOf, jsonBody, parseLink, statusOf } from "../helpers/api-accounts.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
 

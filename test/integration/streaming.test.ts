@@ -1,9 +1,9 @@
 import { createRestAPIClient, createStreamingAPIClient, type mastodon } from "masto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { insertLocalAccount, prepareLocalAccount, type AccountRow } from "../../server/core/accounts.ts";
+import { insertLocalAccount, prepareLocalAccount, type AccountRow } from "../../server/core/accounts/accounts.ts";
 import type { CoreEvent } from "../../server/core/events.ts";
-import { resolveRemoteAccount } from "../../server/core/remote-accounts.ts";
-import { issueCliToken } from "../../server/core/tokens.ts";
+import { resolveRemoteAccount } from "../../server/core/accounts/remote-accounts.ts";
+import { issueCliToken } from "../../server/core/auth/tokens.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
 import { collectEvents, openRawStream } from "../helpers/stream-reader.ts";
 import { waitFor } from "../helpers/wait-for.ts";

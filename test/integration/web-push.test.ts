@@ -1,8 +1,8 @@
 import { createRestAPIClient, type MastoHttpError, type mastodon } from "masto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AccountRow } from "../../server/core/accounts.ts";
-import { createNotification } from "../../server/core/notifications.ts";
-import { issueCliToken } from "../../server/core/tokens.ts";
+import type { AccountRow } from "../../server/core/accounts/accounts.ts";
+import { createNotification } from "../../server/core/notifications/notifications.ts";
+import { issueCliToken } from "../../server/core/auth/tokens.ts";
 import type { NotificationType } from "../../server/db/schema.ts";
 import { insertTestAccount } from "../helpers/core-database.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";

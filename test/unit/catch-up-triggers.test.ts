@@ -1,6 +1,6 @@
 import { InProcessMessageQueue, MemoryKvStore } from "@fedify/fedify";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { readLastReachableAt, recordReachableAt } from "../../server/core/catch-up-state.ts";
+import { readLastReachableAt, recordReachableAt } from "../../server/core/peers/catch-up-state.ts";
 import { createCoreContext, type CoreContext } from "../../server/core/context.ts";
 import { openDataDirectoryDatabase, type OpenedDatabase } from "../../server/db/open.ts";
 import { startCatchUp, type CatchUp, type CatchUpTiming } from "../../server/federation/catch-up.ts";

@@ -1,6 +1,6 @@
 import { Object as ApObject } from "@fedify/vocab";
 import { describe, expect, it } from "vitest";
-import type { AccountRow } from "../../server/core/accounts.ts";
+import type { AccountRow } from "../../server/core/accounts/accounts.ts";
 import { noteToStatusRecord, type NoteConversionOptions } from "../../server/federation/convert/note-to-status-record.ts";
 import { accountRow, activityPubFixture, offlineLoader } from "../helpers/activitypub-fixtures.ts";
 

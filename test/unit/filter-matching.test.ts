@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { keywordPattern } from "../../server/core/filter-matching.ts";
-import { normaliseDomain } from "../../server/core/domain-blocks.ts";
+import { keywordPattern } from "../../server/core/filters/filter-matching.ts";
+import { normaliseDomain } from "../../server/core/relationships/domain-blocks.ts";
 
 describe("filter keywords, matched as Mastodon matches them", () => {
   it("matches whole words only at word boundaries, in any case", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { PreviewSubject } from "../../server/core/preview-cards.ts";
-import type { StatusRow } from "../../server/core/status-store.ts";
+import type { PreviewSubject } from "../../server/core/statuses/preview-cards.ts";
+import type { StatusRow } from "../../server/core/statuses/status-store.ts";
 import { previewLinkOf } from "../../server/link-previews/status-link.ts";
 import { isReservedExampleHost } from "../../server/media/public-fetch.ts";
 

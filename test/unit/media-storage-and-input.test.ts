@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseFocus, validateDescription } from "../../server/core/media.ts";
+import { parseFocus, validateDescription } from "../../server/core/media/media.ts";
 import { parseRange } from "../../server/http/media-files.ts";
 import { createMediaStorage } from "../../server/media/storage.ts";
 import { UserError } from "../../server/user-error.ts";

@@ -1,11 +1,11 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import type { AccountRow } from "../../server/core/accounts.ts";
-import { followAccount, unfollowAccount } from "../../server/core/follows.ts";
-import { favouriteStatus, muteConversation, reblogStatus, recordFavourite } from "../../server/core/interactions.ts";
-import { countUnreadNotifications, insertNotification, listNotifications } from "../../server/core/notifications.ts";
-import { findVisibleStatuses } from "../../server/core/status-visibility.ts";
-import { deliverStatus, insertStatus } from "../../server/core/status-store.ts";
-import { editStatus, postStatus } from "../../server/core/statuses.ts";
+import type { AccountRow } from "../../server/core/accounts/accounts.ts";
+import { followAccount, unfollowAccount } from "../../server/core/relationships/follows.ts";
+import { favouriteStatus, muteConversation, reblogStatus, recordFavourite } from "../../server/core/interactions/interactions.ts";
+import { countUnreadNotifications, insertNotification, listNotifications } from "../../server/core/notifications/notifications.ts";
+import { findVisibleStatuses } from "../../server/core/visibility/status-visibility.ts";
+import { deliverStatus, insertStatus } from "../../server/core/statuses/status-store.ts";
+import { editStatus, postStatus } from "../../server/core/statuses/statuses.ts";
 import { insertFollow, insertTestAccount, openCoreDatabase, type CoreDatabase } from "../helpers/core-database.ts";
 
 const ORIGIN = "https://hearth.example";

@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { cachedAccountImagePath } from "../../server/core/account-images.ts";
-import { reblogStatus } from "../../server/core/interactions.ts";
-import { forgetRemoteAccount } from "../../server/core/remote-account-deletion.ts";
-import { insertStatus } from "../../server/core/status-store.ts";
+import { cachedAccountImagePath } from "../../server/core/media/account-images.ts";
+import { reblogStatus } from "../../server/core/interactions/interactions.ts";
+import { forgetRemoteAccount } from "../../server/core/accounts/remote-account-deletion.ts";
+import { insertStatus } from "../../server/core/statuses/status-store.ts";
 import { pruneOrphanedAccountImages } from "../../server/media/account-image-pruning.ts";
 import { createMediaStorage } from "../../server/media/storage.ts";
 import { insertFollow, insertTestAccount, openCoreDatabase, type CoreDatabase } from "../helpers/core-database.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseHandle } from "../../server/core/remote-accounts.ts";
+import { parseHandle } from "../../server/core/accounts/remote-accounts.ts";
 import { isPrivateHost } from "../../server/federation/private-hosts.ts";
 
 describe("handles and the hosts they name", () => {

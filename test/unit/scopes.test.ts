@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseScopes, scopesAllow } from "../../server/core/scopes.ts";
+import { parseScopes, scopesAllow } from "../../server/core/auth/scopes.ts";
 
 describe("OAuth scopes", () => {
   it("lets a top-level scope cover its granular ones, and follow cover the old follow family", () => {

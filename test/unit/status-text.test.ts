@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countStatusCharacters, renderStatusText, tokenizeStatusText, type MentionTarget } from "../../server/core/status-text.ts";
+import { countStatusCharacters, renderStatusText, tokenizeStatusText, type MentionTarget } from "../../server/core/statuses/status-text.ts";
 
 const ORIGIN = "https://hearth.example";
 const noMentions = new Map<string, MentionTarget>();

@@ -1,8 +1,8 @@
-import type { AccountRow } from "../../core/accounts.ts";
-import { loadAccountEmojis } from "../../core/account-emojis.ts";
-import { loadAccountStatsMany } from "../../core/account-stats-many.ts";
+import type { AccountRow } from "../../core/accounts/accounts.ts";
+import { loadAccountEmojis } from "../../core/emojis/account-emojis.ts";
+import { loadAccountStatsMany } from "../../core/accounts/account-stats-many.ts";
 import type { CoreContext } from "../../core/context.ts";
-import { getAccountsByIds } from "../../core/status-bundle.ts";
+import { getAccountsByIds } from "../../core/statuses/status-bundle.ts";
 import { toAccount, type MastodonAccount } from "./account.ts";
 
 /** Account entities for a page of rows, with their counts read in a few grouped queries, in the rows' order. */

@@ -1,7 +1,7 @@
-import { avatarUrl, headerUrl } from "../../core/account-images.ts";
-import type { AccountRow, LocalUserRow } from "../../core/accounts.ts";
-import type { AccountStats } from "../../core/account-stats.ts";
-import { parseStoredFields } from "../../core/profile.ts";
+import { avatarUrl, headerUrl } from "../../core/media/account-images.ts";
+import type { AccountRow, LocalUserRow } from "../../core/accounts/accounts.ts";
+import type { AccountStats } from "../../core/accounts/account-stats.ts";
+import { parseStoredFields } from "../../core/accounts/profile.ts";
 import { toCustomEmoji, type CustomEmojiRow, type MastodonCustomEmoji } from "./custom-emoji.ts";
 
 /** Mastodon's Field entity. */

@@ -1,4 +1,4 @@
-import type { AccountConversationRow } from "../../core/conversations.ts";
+import type { AccountConversationRow } from "../../core/timelines/conversations.ts";
 import type { MastodonAccount } from "./account.ts";
 import type { MastodonStatus } from "./status.ts";
 

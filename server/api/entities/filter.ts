@@ -1,6 +1,6 @@
-import type { FilterMatch } from "../../core/filter-matching.ts";
-import { filterContexts, type FilterKeywordRow, type FilterRow, type FilterStatusRow, type FilterWithParts } from "../../core/filters.ts";
-import type { V1Filter } from "../../core/filters-v1.ts";
+import type { FilterMatch } from "../../core/filters/filter-matching.ts";
+import { filterContexts, type FilterKeywordRow, type FilterRow, type FilterStatusRow, type FilterWithParts } from "../../core/filters/filters.ts";
+import type { V1Filter } from "../../core/filters/filters-v1.ts";
 
 /** Mastodon's FilterKeyword entity. */
 export interface MastodonFilterKeyword {

@@ -1,6 +1,6 @@
 import { LIMITS } from "../../core/limits.ts";
-import type { InstanceRow } from "../../core/instance.ts";
-import type { InstanceUsage } from "../../core/instance-usage.ts";
+import type { InstanceRow } from "../../core/instance/instance.ts";
+import type { InstanceUsage } from "../../core/instance/instance-usage.ts";
 import { HEARTH_VERSION, MASTODON_COMPATIBLE_VERSION } from "../../version.ts";
 import type { MastodonAccount } from "./account.ts";
 

@@ -1,4 +1,4 @@
-import type { ListRow } from "../../core/lists.ts";
+import type { ListRow } from "../../core/timelines/lists.ts";
 
 /** Mastodon's List entity. */
 export interface MastodonList {

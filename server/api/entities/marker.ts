@@ -1,4 +1,4 @@
-import type { MarkerRow } from "../../core/markers.ts";
+import type { MarkerRow } from "../../core/timelines/markers.ts";
 
 /** Mastodon's Marker entity. */
 export interface MastodonMarker {

@@ -1,4 +1,4 @@
-import { mediaFileUrl, remoteMediaKey, type MediaAttachmentRow } from "../../core/media.ts";
+import { mediaFileUrl, remoteMediaKey, type MediaAttachmentRow } from "../../core/media/media.ts";
 import type { MediaType } from "../../db/schema.ts";
 
 /** Mastodon's MediaAttachment entity: every field present, null where Mastodon allows it. */

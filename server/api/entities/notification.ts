@@ -1,7 +1,7 @@
 import type { CoreContext } from "../../core/context.ts";
-import type { NotificationGroup, NotificationRow } from "../../core/notifications.ts";
-import type { ReportRow } from "../../core/reports.ts";
-import { findVisibleStatuses } from "../../core/status-visibility.ts";
+import type { NotificationGroup, NotificationRow } from "../../core/notifications/notifications.ts";
+import type { ReportRow } from "../../core/moderation/reports.ts";
+import { findVisibleStatuses } from "../../core/visibility/status-visibility.ts";
 import type { NotificationType } from "../../db/schema.ts";
 import type { MastodonAccount } from "./account.ts";
 import { toReport, type MastodonReport } from "./report.ts";

@@ -1,6 +1,6 @@
-import type { PollTally } from "../../core/polls.ts";
-import type { CustomEmojiRow } from "../../core/remote-emojis.ts";
-import type { PollRow } from "../../core/status-store.ts";
+import type { PollTally } from "../../core/statuses/polls.ts";
+import type { CustomEmojiRow } from "../../core/emojis/remote-emojis.ts";
+import type { PollRow } from "../../core/statuses/status-store.ts";
 import { toCustomEmoji, type MastodonCustomEmoji } from "./custom-emoji.ts";
 
 /** Mastodon's Poll entity; `voted` and `own_votes` only for a signed-in viewer. */

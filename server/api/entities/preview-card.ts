@@ -1,5 +1,5 @@
-import { mediaFileUrl } from "../../core/media.ts";
-import { parseStoredPreviewCard, type PreviewCardType, type StoredPreviewCard } from "../../core/preview-cards.ts";
+import { mediaFileUrl } from "../../core/media/media.ts";
+import { parseStoredPreviewCard, type PreviewCardType, type StoredPreviewCard } from "../../core/statuses/preview-cards.ts";
 import type { MastodonAccount } from "./account.ts";
 
 /** Mastodon's PreviewCardAuthor (4.3): who wrote the linked page, and their fediverse account when known. */

@@ -1,4 +1,4 @@
-import type { Relationship } from "../../core/relationships.ts";
+import type { Relationship } from "../../core/relationships/relationships.ts";
 
 /** Mastodon's Relationship entity: every field present. */
 export interface MastodonRelationship {

@@ -1,4 +1,4 @@
-import { reportStatusIds, type ReportRow } from "../../core/reports.ts";
+import { reportStatusIds, type ReportRow } from "../../core/moderation/reports.ts";
 import type { MastodonAccount } from "./account.ts";
 
 /** Mastodon's Report entity, as the reporter sees it. */

@@ -1,6 +1,6 @@
-import type { ScheduledStatusRow } from "../../core/scheduled-statuses.ts";
-import { parseScheduledParams, type ScheduledStatusParams } from "../../core/scheduled-statuses.ts";
-import type { MediaRow } from "../../core/status-bundle.ts";
+import type { ScheduledStatusRow } from "../../core/statuses/scheduled-statuses.ts";
+import { parseScheduledParams, type ScheduledStatusParams } from "../../core/statuses/scheduled-statuses.ts";
+import type { MediaRow } from "../../core/statuses/status-bundle.ts";
 import { toMediaAttachment, type MastodonMediaAttachment } from "./media-attachment.ts";
 
 /** Mastodon's ScheduledStatus entity. */

@@ -1,5 +1,5 @@
-import type { StatusVersion } from "../../core/status-history.ts";
-import type { MediaRow } from "../../core/status-bundle.ts";
+import type { StatusVersion } from "../../core/statuses/status-history.ts";
+import type { MediaRow } from "../../core/statuses/status-bundle.ts";
 import type { MastodonAccount } from "./account.ts";
 import type { MastodonCustomEmoji } from "./custom-emoji.ts";
 import { toMediaAttachment, type MastodonMediaAttachment } from "./media-attachment.ts";

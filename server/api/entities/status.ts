@@ -1,11 +1,11 @@
 import type { CoreContext } from "../../core/context.ts";
-import { loadActiveFilters, matchFilters, type ActiveFilter } from "../../core/filter-matching.ts";
-import { loadAccountEmojis } from "../../core/account-emojis.ts";
-import { loadAccountsWithStats, noAccountStats } from "../../core/account-stats-many.ts";
-import { htmlToPlainText } from "../../core/plain-text.ts";
-import { statusUri, statusUrl } from "../../core/status-addresses.ts";
-import { loadStatusBundle, type StatusBundle } from "../../core/status-bundle.ts";
-import type { StatusRow } from "../../core/status-store.ts";
+import { loadActiveFilters, matchFilters, type ActiveFilter } from "../../core/filters/filter-matching.ts";
+import { loadAccountEmojis } from "../../core/emojis/account-emojis.ts";
+import { loadAccountsWithStats, noAccountStats } from "../../core/accounts/account-stats-many.ts";
+import { htmlToPlainText } from "../../core/statuses/plain-text.ts";
+import { statusUri, statusUrl } from "../../core/statuses/status-addresses.ts";
+import { loadStatusBundle, type StatusBundle } from "../../core/statuses/status-bundle.ts";
+import type { StatusRow } from "../../core/statuses/status-store.ts";
 import type { Visibility } from "../../db/schema.ts";
 import { toAccount, type MastodonAccount } from "./account.ts";
 import { toCustomEmoji, type MastodonCustomEmoji } from "./custom-emoji.ts";

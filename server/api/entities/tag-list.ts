@@ -1,6 +1,6 @@
 import type { CoreContext } from "../../core/context.ts";
-import { followedTagIds, type TagRow } from "../../core/tag-follows.ts";
-import { tagHistory } from "../../core/tag-search.ts";
+import { followedTagIds, type TagRow } from "../../core/timelines/tag-follows.ts";
+import { tagHistory } from "../../core/search/tag-search.ts";
 import { toTag, type MastodonTag } from "./tag.ts";
 
 /**

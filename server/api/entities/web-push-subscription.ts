@@ -1,4 +1,4 @@
-import { PUSH_ALERT_TYPES, pushAlertsOf, type PushAlertType, type PushSubscriptionRow } from "../../core/push-subscriptions.ts";
+import { PUSH_ALERT_TYPES, pushAlertsOf, type PushAlertType, type PushSubscriptionRow } from "../../core/notifications/push-subscriptions.ts";
 
 /** Mastodon's WebPushSubscription entity. Every alert type is listed: those the app did not ask for as false. */
 export function toWebPushSubscription(row: PushSubscriptionRow, serverKey: string) {

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
-import { getInstance, setupInstance } from "../../core/instance.ts";
+import { getInstance, setupInstance } from "../../core/instance/instance.ts";
 import type { ApiEnv } from "../env.ts";
 import { renderAccount } from "../entities/account-list.ts";
 import { mastodonError } from "../mastodon-error.ts";

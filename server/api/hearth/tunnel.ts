@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { getLocalUser } from "../../core/accounts.ts";
+import { getLocalUser } from "../../core/accounts/accounts.ts";
 import type { CoreContext } from "../../core/context.ts";
-import type { TunnelMode, TunnelSettingsChange } from "../../core/tunnel-settings.ts";
+import type { TunnelMode, TunnelSettingsChange } from "../../core/instance/tunnel-settings.ts";
 import type { TunnelControl } from "../../tunnel/status.ts";
 import { requireUser } from "../auth.ts";
 import type { ApiEnv } from "../env.ts";

@@ -1,6 +1,6 @@
-import { findApplicationByClientId, redirectUrisOf, type ApplicationRow } from "../../core/applications.ts";
+import { findApplicationByClientId, redirectUrisOf, type ApplicationRow } from "../../core/auth/applications.ts";
 import type { CoreContext } from "../../core/context.ts";
-import { scopesAllow, tolerantScopes } from "../../core/scopes.ts";
+import { scopesAllow, tolerantScopes } from "../../core/auth/scopes.ts";
 import { textParam, type Params } from "../params.ts";
 
 /** A checked request to authorize an app (RFC 6749 §4.1.1 with PKCE, RFC 7636). */

@@ -1,4 +1,4 @@
-import { NO_REDIRECT } from "../../core/tokens.ts";
+import { NO_REDIRECT } from "../../core/auth/tokens.ts";
 import type { AuthorizationRequest } from "./authorization-request.ts";
 
 function escapeHtml(text: string): string {

@@ -1,8 +1,8 @@
 import { Hono, type Context } from "hono";
-import { createAuthorizationCode } from "../../core/authorization-codes.ts";
+import { createAuthorizationCode } from "../../core/auth/authorization-codes.ts";
 import type { CoreContext } from "../../core/context.ts";
-import { signIn } from "../../core/sign-in.ts";
-import { NO_REDIRECT } from "../../core/tokens.ts";
+import { signIn } from "../../core/auth/sign-in.ts";
+import { NO_REDIRECT } from "../../core/auth/tokens.ts";
 import type { ApiEnv } from "../env.ts";
 import { readParams, textParam, type Params } from "../params.ts";
 import { checkAuthorizationRequest, redirectWith, type AuthorizationRequest, type AuthorizationRequestError } from "./authorization-request.ts";

@@ -1,4 +1,4 @@
-import { KNOWN_SCOPES } from "../../core/scopes.ts";
+import { KNOWN_SCOPES } from "../../core/auth/scopes.ts";
 
 /** RFC 8414 authorization server metadata, which newer apps read instead of assuming Mastodon's paths. */
 export function authorizationServerMetadata(origin: string) {

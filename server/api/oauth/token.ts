@@ -1,10 +1,10 @@
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { authenticateClient, type ApplicationRow } from "../../core/applications.ts";
-import { exchangeAuthorizationCode, InvalidGrant } from "../../core/authorization-codes.ts";
+import { authenticateClient, type ApplicationRow } from "../../core/auth/applications.ts";
+import { exchangeAuthorizationCode, InvalidGrant } from "../../core/auth/authorization-codes.ts";
 import type { CoreContext } from "../../core/context.ts";
-import { scopesAllow, tolerantScopes } from "../../core/scopes.ts";
-import { issueAccessToken, revokeAccessToken, type IssuedToken } from "../../core/tokens.ts";
+import { scopesAllow, tolerantScopes } from "../../core/auth/scopes.ts";
+import { issueAccessToken, revokeAccessToken, type IssuedToken } from "../../core/auth/tokens.ts";
 import type { ApiEnv } from "../env.ts";
 import { readParams, textParam, type Params } from "../params.ts";
 

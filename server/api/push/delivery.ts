@@ -9,8 +9,8 @@ import {
   pushAlertsOf,
   type PushAlertType,
   type PushSubscriptionRow,
-} from "../../core/push-subscriptions.ts";
-import { getVapidKeys } from "../../core/vapid-keys.ts";
+} from "../../core/notifications/push-subscriptions.ts";
+import { getVapidKeys } from "../../core/notifications/vapid-keys.ts";
 import { toPushNotificationPayload } from "./notification-payload.ts";
 
 const logger = getLogger(["hearth", "push"]);

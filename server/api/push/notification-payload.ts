@@ -1,6 +1,6 @@
-import { avatarUrl } from "../../core/account-images.ts";
-import { htmlToPlainText } from "../../core/plain-text.ts";
-import type { PushNotificationFacts } from "../../core/push-subscriptions.ts";
+import { avatarUrl } from "../../core/media/account-images.ts";
+import { htmlToPlainText } from "../../core/statuses/plain-text.ts";
+import type { PushNotificationFacts } from "../../core/notifications/push-subscriptions.ts";
 
 /** The decrypted body of a Mastodon Web Push message (Web::NotificationSerializer), which apps parse. */
 export interface PushNotificationPayload {

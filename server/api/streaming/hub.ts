@@ -1,8 +1,8 @@
 import { getLogger } from "@logtape/logtape";
-import type { AccountRow } from "../../core/accounts.ts";
+import type { AccountRow } from "../../core/accounts/accounts.ts";
 import type { CoreContext } from "../../core/context.ts";
 import type { CoreEvent } from "../../core/events.ts";
-import { isAuthorInList, isHiddenFromPublicStreams } from "../../core/stream-audience.ts";
+import { isAuthorInList, isHiddenFromPublicStreams } from "../../core/visibility/stream-audience.ts";
 import { isPublicStream, mayReadNotifications, type StreamName, type StreamSubscription } from "./streams.ts";
 import type { StreamViewer } from "./viewer.ts";
 

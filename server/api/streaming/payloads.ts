@@ -1,8 +1,8 @@
 import type { CoreContext } from "../../core/context.ts";
-import { getConversation } from "../../core/conversations.ts";
-import { getNotification } from "../../core/notifications.ts";
-import { normaliseTagName } from "../../core/status-store.ts";
-import { findVisibleStatus } from "../../core/statuses.ts";
+import { getConversation } from "../../core/timelines/conversations.ts";
+import { getNotification } from "../../core/notifications/notifications.ts";
+import { normaliseTagName } from "../../core/statuses/status-store.ts";
+import { findVisibleStatus } from "../../core/statuses/statuses.ts";
 import { renderAccountsByIds } from "../entities/account-list.ts";
 import { toConversation } from "../entities/conversation.ts";
 import { toNotification } from "../entities/notification.ts";

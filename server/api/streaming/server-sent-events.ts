@@ -2,7 +2,7 @@ import { getLogger } from "@logtape/logtape";
 import { Hono, type Context } from "hono";
 import { stream } from "hono/streaming";
 import type { CoreContext } from "../../core/context.ts";
-import { isOwnList } from "../../core/stream-audience.ts";
+import { isOwnList } from "../../core/visibility/stream-audience.ts";
 import type { ApiEnv } from "../env.ts";
 import { mastodonError } from "../mastodon-error.ts";
 import type { StreamConnection, StreamHub, StreamMessage } from "./hub.ts";

@@ -1,5 +1,5 @@
-import { normaliseTagName } from "../../core/status-store.ts";
-import { scopesAllow } from "../../core/scopes.ts";
+import { normaliseTagName } from "../../core/statuses/status-store.ts";
+import { scopesAllow } from "../../core/auth/scopes.ts";
 
 /** Mastodon's streams (docs: methods/streaming, "Streaming timelines/categories"). */
 export const STREAM_NAMES = [

@@ -1,6 +1,6 @@
-import { getAccount, type AccountRow } from "../../core/accounts.ts";
+import { getAccount, type AccountRow } from "../../core/accounts/accounts.ts";
 import type { CoreContext } from "../../core/context.ts";
-import { findAccessToken, noteAccessTokenUse, type AccessTokenRow } from "../../core/tokens.ts";
+import { findAccessToken, noteAccessTokenUse, type AccessTokenRow } from "../../core/auth/tokens.ts";
 import { StreamRequestError } from "./streams.ts";
 
 /** Who is listening: a user's token (the streaming API has nothing for app-only tokens, as on Mastodon). */

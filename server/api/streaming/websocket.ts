@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import { getLogger } from "@logtape/logtape";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
 import type { CoreContext } from "../../core/context.ts";
-import { isOwnList } from "../../core/stream-audience.ts";
+import { isOwnList } from "../../core/visibility/stream-audience.ts";
 import type { StreamConnection, StreamHub } from "./hub.ts";
 import { checkStreamScopes, parseSubscription, StreamRequestError, type StreamParams, type StreamSubscription } from "./streams.ts";
 import { isViewerStillValid, resolveStreamViewer, tokenFrom, type StreamViewer } from "./viewer.ts";

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
-import { accountStatuses } from "../../core/timelines.ts";
+import { accountStatuses } from "../../core/timelines/timelines.ts";
 import { clientUrl } from "../client-url.ts";
 import { toStatuses } from "../entities/status.ts";
 import type { ApiEnv } from "../env.ts";

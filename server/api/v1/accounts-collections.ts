@@ -1,9 +1,9 @@
 import { Hono } from "hono";
-import { isBlockedEitherWay } from "../../core/account-barriers.ts";
+import { isBlockedEitherWay } from "../../core/relationships/account-barriers.ts";
 import type { CoreContext } from "../../core/context.ts";
-import { listEndorsements } from "../../core/endorsements.ts";
-import { listFollows } from "../../core/follows.ts";
-import { listsContaining } from "../../core/lists.ts";
+import { listEndorsements } from "../../core/accounts/endorsements.ts";
+import { listFollows } from "../../core/relationships/follows.ts";
+import { listsContaining } from "../../core/timelines/lists.ts";
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import type { ApiEnv } from "../env.ts";

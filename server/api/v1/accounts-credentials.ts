@@ -1,8 +1,8 @@
 import { Hono, type Context } from "hono";
-import { loadAccountEmojis } from "../../core/account-emojis.ts";
-import { getAccountStats } from "../../core/account-stats.ts";
+import { loadAccountEmojis } from "../../core/emojis/account-emojis.ts";
+import { getAccountStats } from "../../core/accounts/account-stats.ts";
 import type { CoreContext } from "../../core/context.ts";
-import { updateProfile, type ProfileChanges } from "../../core/profile.ts";
+import { updateProfile, type ProfileChanges } from "../../core/accounts/profile.ts";
 import { storeProfileImage, type ProfileImageKind } from "../../media/profile-images.ts";
 import type { MediaStorage } from "../../media/storage.ts";
 import { requireUser } from "../auth.ts";

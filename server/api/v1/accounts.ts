@@ -1,10 +1,10 @@
 import { Hono } from "hono";
-import { getLocalUser } from "../../core/accounts.ts";
-import { loadAccountEmojis } from "../../core/account-emojis.ts";
-import { getAccountStats } from "../../core/account-stats.ts";
-import { lookupAccount, searchAccounts } from "../../core/account-search.ts";
+import { getLocalUser } from "../../core/accounts/accounts.ts";
+import { loadAccountEmojis } from "../../core/emojis/account-emojis.ts";
+import { getAccountStats } from "../../core/accounts/account-stats.ts";
+import { lookupAccount, searchAccounts } from "../../core/search/account-search.ts";
 import type { CoreContext } from "../../core/context.ts";
-import { familiarFollowers, getRelationships } from "../../core/relationships.ts";
+import { familiarFollowers, getRelationships } from "../../core/relationships/relationships.ts";
 import type { MediaStorage } from "../../media/storage.ts";
 import { requireUser } from "../auth.ts";
 import type { ApiEnv } from "../env.ts";

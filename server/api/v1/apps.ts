@@ -1,9 +1,9 @@
 import { Hono } from "hono";
-import { createApplication, getApplication } from "../../core/applications.ts";
+import { createApplication, getApplication } from "../../core/auth/applications.ts";
 import type { CoreContext } from "../../core/context.ts";
-import { validateRedirectUri } from "../../core/redirect-uris.ts";
-import { tolerantScopes } from "../../core/scopes.ts";
-import { getVapidKeys } from "../../core/vapid-keys.ts";
+import { validateRedirectUri } from "../../core/auth/redirect-uris.ts";
+import { tolerantScopes } from "../../core/auth/scopes.ts";
+import { getVapidKeys } from "../../core/notifications/vapid-keys.ts";
 import { UserError } from "../../user-error.ts";
 import type { ApiEnv } from "../env.ts";
 import { toApplication, toCredentialApplication } from "../entities/application.ts";

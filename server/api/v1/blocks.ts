@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { listBlocks } from "../../core/blocks.ts";
+import { listBlocks } from "../../core/relationships/blocks.ts";
 import type { CoreContext } from "../../core/context.ts";
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
-import { listConversations, markConversationRead, removeConversation, type AccountConversationRow } from "../../core/conversations.ts";
-import { findStatusesByIds } from "../../core/statuses.ts";
+import { listConversations, markConversationRead, removeConversation, type AccountConversationRow } from "../../core/timelines/conversations.ts";
+import { findStatusesByIds } from "../../core/statuses/statuses.ts";
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import { renderAccountsByIds } from "../entities/account-list.ts";

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
-import { listDirectory } from "../../core/directory.ts";
+import { listDirectory } from "../../core/accounts/directory.ts";
 import type { ApiEnv } from "../env.ts";
 import { renderAccounts } from "../entities/account-list.ts";
 import { mastodonError } from "../mastodon-error.ts";

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
-import { blockDomain, listDomainBlocks, unblockDomain } from "../../core/domain-blocks.ts";
+import { blockDomain, listDomainBlocks, unblockDomain } from "../../core/relationships/domain-blocks.ts";
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import type { ApiEnv } from "../env.ts";

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
-import { listEndorsements } from "../../core/endorsements.ts";
+import { listEndorsements } from "../../core/accounts/endorsements.ts";
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import type { ApiEnv } from "../env.ts";

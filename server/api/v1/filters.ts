@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
-import { FilterNotFound } from "../../core/filters.ts";
-import { createV1Filter, deleteV1Filter, getV1Filter, listV1Filters, updateV1Filter, type V1FilterInput } from "../../core/filters-v1.ts";
+import { FilterNotFound } from "../../core/filters/filters.ts";
+import { createV1Filter, deleteV1Filter, getV1Filter, listV1Filters, updateV1Filter, type V1FilterInput } from "../../core/filters/filters-v1.ts";
 import { requireUser } from "../auth.ts";
 import type { ApiEnv } from "../env.ts";
 import { toV1Filter } from "../entities/filter.ts";

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
-import { acceptFollowRequest, getFollow, listFollows, rejectFollowRequest } from "../../core/follows.ts";
-import { getRelationship } from "../../core/relationships.ts";
+import { acceptFollowRequest, getFollow, listFollows, rejectFollowRequest } from "../../core/relationships/follows.ts";
+import { getRelationship } from "../../core/relationships/relationships.ts";
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import type { ApiEnv } from "../env.ts";

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
-import { listFollowedTags } from "../../core/tag-follows.ts";
+import { listFollowedTags } from "../../core/timelines/tag-follows.ts";
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import type { ApiEnv } from "../env.ts";

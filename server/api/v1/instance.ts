@@ -1,9 +1,9 @@
 import { Hono } from "hono";
-import { findOwnerAccount } from "../../core/accounts.ts";
+import { findOwnerAccount } from "../../core/accounts/accounts.ts";
 import type { CoreContext } from "../../core/context.ts";
-import { listKnownDomains, getInstance } from "../../core/instance.ts";
-import { getInstanceUsage } from "../../core/instance-usage.ts";
-import { getVapidKeys } from "../../core/vapid-keys.ts";
+import { listKnownDomains, getInstance } from "../../core/instance/instance.ts";
+import { getInstanceUsage } from "../../core/instance/instance-usage.ts";
+import { getVapidKeys } from "../../core/notifications/vapid-keys.ts";
 import type { ApiEnv } from "../env.ts";
 import { renderAccount } from "../entities/account-list.ts";
 import { toInstanceV1, toInstanceV2, type InstanceFacts } from "../entities/instance.ts";

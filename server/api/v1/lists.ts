@@ -12,7 +12,7 @@ import {
   removeListAccounts,
   updateList,
   type ListInput,
-} from "../../core/lists.ts";
+} from "../../core/timelines/lists.ts";
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import type { ApiEnv } from "../env.ts";

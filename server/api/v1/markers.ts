@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
-import { getMarkers, MARKER_TIMELINES, saveMarkers, type MarkerTimeline } from "../../core/markers.ts";
+import { getMarkers, MARKER_TIMELINES, saveMarkers, type MarkerTimeline } from "../../core/timelines/markers.ts";
 import { requireUser } from "../auth.ts";
 import { toMarkers } from "../entities/marker.ts";
 import type { ApiEnv } from "../env.ts";

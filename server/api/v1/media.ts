@@ -11,7 +11,7 @@ import {
   validateDescription,
   type MediaAttachmentRow,
   type UploadChanges,
-} from "../../core/media.ts";
+} from "../../core/media/media.ts";
 import type { MediaSizeLimits } from "../../media/media-types.ts";
 import type { MediaStorage } from "../../media/storage.ts";
 import { removeStoredFiles } from "../../media/attachment-files.ts";

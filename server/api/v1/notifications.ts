@@ -6,7 +6,7 @@ import {
   dismissNotification,
   getNotification,
   listNotifications,
-} from "../../core/notifications.ts";
+} from "../../core/notifications/notifications.ts";
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import { toNotification, toNotifications } from "../entities/notification.ts";

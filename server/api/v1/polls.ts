@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { CoreContext } from "../../core/context.ts";
-import { getPoll, voteOnPoll } from "../../core/polls.ts";
-import { findVisibleStatus } from "../../core/statuses.ts";
-import { loadStatusBundle } from "../../core/status-bundle.ts";
-import type { StatusRow } from "../../core/status-store.ts";
+import { getPoll, voteOnPoll } from "../../core/statuses/polls.ts";
+import { findVisibleStatus } from "../../core/statuses/statuses.ts";
+import { loadStatusBundle } from "../../core/statuses/status-bundle.ts";
+import type { StatusRow } from "../../core/statuses/status-store.ts";
 import { requireUser } from "../auth.ts";
 import { toPoll, type MastodonPoll } from "../entities/poll.ts";
 import type { ApiEnv } from "../env.ts";

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { getLocalUser } from "../../core/accounts.ts";
+import { getLocalUser } from "../../core/accounts/accounts.ts";
 import type { CoreContext } from "../../core/context.ts";
 import { requireUser } from "../auth.ts";
 import type { ApiEnv } from "../env.ts";

@@ -10,8 +10,8 @@ import {
   updatePushSubscription,
   type PushAlerts,
   type PushPolicy,
-} from "../../core/push-subscriptions.ts";
-import { getVapidKeys } from "../../core/vapid-keys.ts";
+} from "../../core/notifications/push-subscriptions.ts";
+import { getVapidKeys } from "../../core/notifications/vapid-keys.ts";
 import { UserError } from "../../user-error.ts";
 import { requireUser } from "../auth.ts";
 import type { ApiEnv } from "../env.ts";

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
-import { fileReport, ReportedStatusNotFound } from "../../core/reports.ts";
+import { fileReport, ReportedStatusNotFound } from "../../core/moderation/reports.ts";
 import { requireUser } from "../auth.ts";
 import type { ApiEnv } from "../env.ts";
 import { renderAccount } from "../entities/account-list.ts";

@@ -6,7 +6,7 @@ import {
   listScheduledStatuses,
   loadScheduledMedia,
   rescheduleStatus,
-} from "../../core/scheduled-statuses.ts";
+} from "../../core/statuses/scheduled-statuses.ts";
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import { toScheduledStatus } from "../entities/scheduled-status.ts";

@@ -13,9 +13,9 @@ import {
   unmuteConversation,
   unpinStatus,
   unreblogStatus,
-} from "../../core/interactions.ts";
-import type { StatusRow } from "../../core/status-store.ts";
-import { parseVisibility } from "../../core/status-validation.ts";
+} from "../../core/interactions/interactions.ts";
+import type { StatusRow } from "../../core/statuses/status-store.ts";
+import { parseVisibility } from "../../core/statuses/status-validation.ts";
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import { renderAccounts } from "../entities/account-list.ts";

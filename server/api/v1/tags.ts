@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
-import { normaliseTagName } from "../../core/status-store.ts";
-import { checkTagName, findTag, followTag, unfollowTag } from "../../core/tag-follows.ts";
+import { normaliseTagName } from "../../core/statuses/status-store.ts";
+import { checkTagName, findTag, followTag, unfollowTag } from "../../core/timelines/tag-follows.ts";
 import { UserError } from "../../user-error.ts";
 import { requireUser } from "../auth.ts";
 import type { ApiEnv } from "../env.ts";

@@ -18,7 +18,7 @@ import {
   updateFilterKeyword,
   type FilterInput,
   type KeywordChange,
-} from "../../core/filters.ts";
+} from "../../core/filters/filters.ts";
 import { UserError } from "../../user-error.ts";
 import { requireUser } from "../auth.ts";
 import type { ApiEnv } from "../env.ts";

@@ -6,8 +6,8 @@ import {
   dismissNotificationGroup,
   listNotificationGroupAccountIds,
   listNotificationGroups,
-} from "../../core/notifications.ts";
-import { getAccountsByIds } from "../../core/status-bundle.ts";
+} from "../../core/notifications/notifications.ts";
+import { getAccountsByIds } from "../../core/statuses/status-bundle.ts";
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import { renderAccounts } from "../entities/account-list.ts";

@@ -1,8 +1,8 @@
 import type { ActorKeyPair, Context } from "@fedify/fedify";
 import { Endpoints, Image, Person, PropertyValue } from "@fedify/vocab";
-import { avatarUrl, headerUrl } from "../../core/account-images.ts";
-import type { AccountRow } from "../../core/accounts.ts";
-import type { CustomEmojiRow } from "../../core/remote-emojis.ts";
+import { avatarUrl, headerUrl } from "../../core/media/account-images.ts";
+import type { AccountRow } from "../../core/accounts/accounts.ts";
+import type { CustomEmojiRow } from "../../core/emojis/remote-emojis.ts";
 import { isoToInstant } from "../temporal.ts";
 import { customEmojiToTag } from "./emoji-tag.ts";
 

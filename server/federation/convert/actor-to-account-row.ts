@@ -1,5 +1,5 @@
 import { getTypeId, isActor, Link, PropertyValue, type Actor, type DocumentLoader, type Image, type Object as ApObject } from "@fedify/vocab";
-import type { RemoteAccountFields } from "../../core/remote-accounts.ts";
+import type { RemoteAccountFields } from "../../core/accounts/remote-accounts.ts";
 import { sanitiseRemoteHtml } from "../html-sanitiser.ts";
 
 // Bounds on what one actor document may make us store; generous next to what any server sends.

@@ -1,6 +1,6 @@
 import { Emoji, Image } from "@fedify/vocab";
-import { mediaFileUrl } from "../../core/media.ts";
-import type { CustomEmojiRow } from "../../core/remote-emojis.ts";
+import { mediaFileUrl } from "../../core/media/media.ts";
+import type { CustomEmojiRow } from "../../core/emojis/remote-emojis.ts";
 import { isoToInstant } from "../temporal.ts";
 
 /** One of our custom emoji as the Emoji tag peers read: Mastodon's shape, the image where we serve it. */

@@ -1,6 +1,6 @@
 import { Audio, Document, Image, Link, Page, Video, type DocumentLoader, type Object as ApObject } from "@fedify/vocab";
 import type { MediaType } from "../../db/schema.ts";
-import { REMOTE_STATUS_LIMITS, type RemoteMedia } from "../../core/remote-status-record.ts";
+import { REMOTE_STATUS_LIMITS, type RemoteMedia } from "../../core/statuses/remote-status-record.ts";
 import { embeddedOnly, isHttpUrl } from "./embedded.ts";
 import { attachmentExtras, type JsonRecord } from "./raw-json.ts";
 

@@ -1,5 +1,5 @@
 import { Collection, Question, type DocumentLoader, type Object as ApObject } from "@fedify/vocab";
-import { REMOTE_STATUS_LIMITS, type RemotePoll } from "../../core/remote-status-record.ts";
+import { REMOTE_STATUS_LIMITS, type RemotePoll } from "../../core/statuses/remote-status-record.ts";
 import { embeddedOnly, instantToIso } from "./embedded.ts";
 
 function count(value: number | null | undefined): number {

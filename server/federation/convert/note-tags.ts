@@ -1,5 +1,5 @@
 import { Emoji, Hashtag, Image, Mention, type DocumentLoader, type Object as ApObject } from "@fedify/vocab";
-import { REMOTE_STATUS_LIMITS, type RemoteEmoji } from "../../core/remote-status-record.ts";
+import { REMOTE_STATUS_LIMITS, type RemoteEmoji } from "../../core/statuses/remote-status-record.ts";
 import { embeddedOnly, isHttpUrl } from "./embedded.ts";
 
 export interface ObjectTags {

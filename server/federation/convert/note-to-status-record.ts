@@ -1,7 +1,7 @@
 import { Article, ChatMessage, LanguageString, Link, Note, Page, Question, type DocumentLoader, type Object as ApObject } from "@fedify/vocab";
 import sanitizeHtml from "sanitize-html";
-import type { AccountRow } from "../../core/accounts.ts";
-import { REMOTE_STATUS_LIMITS, type RemoteStatusRecord } from "../../core/remote-status-record.ts";
+import type { AccountRow } from "../../core/accounts/accounts.ts";
+import { REMOTE_STATUS_LIMITS, type RemoteStatusRecord } from "../../core/statuses/remote-status-record.ts";
 import { sanitiseRemoteHtml } from "../html-sanitiser.ts";
 import { visibilityFromAudience } from "./audience.ts";
 import { instantToIso, isHttpUrl } from "./embedded.ts";

@@ -1,5 +1,5 @@
 import { EmojiReact, Like, type Activity, type DocumentLoader } from "@fedify/vocab";
-import type { RemoteEmoji } from "../../core/remote-status-record.ts";
+import type { RemoteEmoji } from "../../core/statuses/remote-status-record.ts";
 import { readObjectTags } from "./note-tags.ts";
 import { misskeyReaction } from "./raw-json.ts";
 

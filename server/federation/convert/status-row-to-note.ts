@@ -1,8 +1,8 @@
 import { Collection, Document, Emoji, Hashtag, Image, LanguageString, Mention, Note, Question, type Link, type Object as ApObject } from "@fedify/vocab";
-import type { AccountRow } from "../../core/accounts.ts";
-import { statusUri, statusUrl } from "../../core/status-addresses.ts";
-import type { MediaRow, StatusParts } from "../../core/status-parts.ts";
-import { mediaFileUrl } from "../../core/media.ts";
+import type { AccountRow } from "../../core/accounts/accounts.ts";
+import { statusUri, statusUrl } from "../../core/statuses/status-addresses.ts";
+import type { MediaRow, StatusParts } from "../../core/peers/status-parts.ts";
+import { mediaFileUrl } from "../../core/media/media.ts";
 import { isoToInstant } from "../temporal.ts";
 import { addressingFor, type Addressing } from "./audience.ts";
 

@@ -1,9 +1,9 @@
 import type { InboxContext } from "@fedify/fedify";
 import type { Announce } from "@fedify/vocab";
 import type { CoreContext } from "../../core/context.ts";
-import { findAccountByUri } from "../../core/remote-accounts.ts";
-import { isFollowedLocally } from "../../core/remote-statuses.ts";
-import { recordRemoteAnnounce } from "../../core/remote-interactions.ts";
+import { findAccountByUri } from "../../core/accounts/remote-accounts.ts";
+import { isFollowedLocally } from "../../core/statuses/remote-statuses.ts";
+import { recordRemoteAnnounce } from "../../core/interactions/remote-interactions.ts";
 import { visibilityFromAudience } from "../convert/audience.ts";
 import { instantToIso } from "../convert/embedded.ts";
 import { accountOfActivityActor } from "../remote-actors.ts";

@@ -1,6 +1,6 @@
 import type { InboxContext } from "@fedify/fedify";
 import type { Block } from "@fedify/vocab";
-import { recordIncomingBlock } from "../../core/blocks.ts";
+import { recordIncomingBlock } from "../../core/relationships/blocks.ts";
 import type { CoreContext } from "../../core/context.ts";
 import { accountOfActivityActor } from "../remote-actors.ts";
 import { localAccountOf } from "../remote-statuses.ts";

@@ -1,10 +1,10 @@
 import type { InboxContext } from "@fedify/fedify";
 import { Note, type Create } from "@fedify/vocab";
 import type { CoreContext } from "../../core/context.ts";
-import { findAccountByUri } from "../../core/remote-accounts.ts";
-import { recordRemoteVote } from "../../core/polls.ts";
-import { loadStatusParts } from "../../core/status-parts.ts";
-import { canViewStatus } from "../../core/status-visibility.ts";
+import { findAccountByUri } from "../../core/accounts/remote-accounts.ts";
+import { recordRemoteVote } from "../../core/statuses/polls.ts";
+import { loadStatusParts } from "../../core/peers/status-parts.ts";
+import { canViewStatus } from "../../core/visibility/status-visibility.ts";
 import { isStatusObject } from "../convert/note-to-status-record.ts";
 import { rawObjectWithId } from "../convert/raw-json.ts";
 import { accountOfActivityActor } from "../remote-actors.ts";

@@ -2,9 +2,9 @@ import type { InboxContext } from "@fedify/fedify";
 import type { Delete } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import type { CoreContext } from "../../core/context.ts";
-import { forgetRemoteAccount } from "../../core/remote-account-deletion.ts";
-import { findAccountByUri } from "../../core/remote-accounts.ts";
-import { recordRemoteDelete } from "../../core/remote-statuses.ts";
+import { forgetRemoteAccount } from "../../core/accounts/remote-account-deletion.ts";
+import { findAccountByUri } from "../../core/accounts/remote-accounts.ts";
+import { recordRemoteDelete } from "../../core/statuses/remote-statuses.ts";
 import { rememberGoneBeforeArrival } from "./gone-before-arrival.ts";
 
 const logger = getLogger(["hearth", "federation", "inbox"]);

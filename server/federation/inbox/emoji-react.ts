@@ -1,8 +1,8 @@
 import type { InboxContext } from "@fedify/fedify";
 import type { EmojiReact } from "@fedify/vocab";
 import type { CoreContext } from "../../core/context.ts";
-import { recordRemoteReaction } from "../../core/remote-interactions.ts";
-import { canViewStatus } from "../../core/status-visibility.ts";
+import { recordRemoteReaction } from "../../core/interactions/remote-interactions.ts";
+import { canViewStatus } from "../../core/visibility/status-visibility.ts";
 import { reactionOf } from "../convert/reaction.ts";
 import { accountOfActivityActor } from "../remote-actors.ts";
 import { localStatusOf } from "../remote-statuses.ts";

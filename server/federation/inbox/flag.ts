@@ -1,7 +1,7 @@
 import type { InboxContext } from "@fedify/fedify";
 import type { Flag } from "@fedify/vocab";
 import type { CoreContext } from "../../core/context.ts";
-import { recordFlag } from "../../core/remote-relations.ts";
+import { recordFlag } from "../../core/relationships/remote-relations.ts";
 import { plainText } from "../convert/note-to-status-record.ts";
 import { accountOfActivityActor } from "../remote-actors.ts";
 import { localAccountOf, localStatusOf } from "../remote-statuses.ts";

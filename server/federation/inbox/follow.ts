@@ -1,9 +1,9 @@
 import type { InboxContext } from "@fedify/fedify";
 import { Follow, type Accept, type Reject, type Undo } from "@fedify/vocab";
-import { findLocalAccountByUsername } from "../../core/accounts.ts";
+import { findLocalAccountByUsername } from "../../core/accounts/accounts.ts";
 import type { CoreContext } from "../../core/context.ts";
-import { recordFollowAccepted, recordFollowRejected, recordFollowUndone, recordIncomingFollow } from "../../core/follows.ts";
-import { findAccountByUri } from "../../core/remote-accounts.ts";
+import { recordFollowAccepted, recordFollowRejected, recordFollowUndone, recordIncomingFollow } from "../../core/relationships/follows.ts";
+import { findAccountByUri } from "../../core/accounts/remote-accounts.ts";
 import { accountOfActivityActor } from "../remote-actors.ts";
 
 /** The local account an actor URI names, if it is one of ours. */

@@ -2,8 +2,8 @@ import type { RequestContext, UnverifiedActivityReason } from "@fedify/fedify";
 import { Delete, type Activity } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import type { CoreContext } from "../../core/context.ts";
-import { forgetRemoteAccount } from "../../core/remote-account-deletion.ts";
-import { findAccountByUri } from "../../core/remote-accounts.ts";
+import { forgetRemoteAccount } from "../../core/accounts/remote-account-deletion.ts";
+import { findAccountByUri } from "../../core/accounts/remote-accounts.ts";
 import { isBlockedHost } from "../remote-statuses.ts";
 
 const logger = getLogger(["hearth", "federation", "inbox"]);

@@ -1,9 +1,9 @@
 import type { InboxContext } from "@fedify/fedify";
 import type { Like } from "@fedify/vocab";
 import type { CoreContext } from "../../core/context.ts";
-import { recordFavourite } from "../../core/interactions.ts";
-import { recordRemoteReaction } from "../../core/remote-interactions.ts";
-import { canViewStatus } from "../../core/status-visibility.ts";
+import { recordFavourite } from "../../core/interactions/interactions.ts";
+import { recordRemoteReaction } from "../../core/interactions/remote-interactions.ts";
+import { canViewStatus } from "../../core/visibility/status-visibility.ts";
 import { reactionOf } from "../convert/reaction.ts";
 import { accountOfActivityActor } from "../remote-actors.ts";
 import { localStatusOf } from "../remote-statuses.ts";

@@ -1,8 +1,8 @@
 import type { InboxContext } from "@fedify/fedify";
 import { isActor, type Move } from "@fedify/vocab";
 import type { CoreContext } from "../../core/context.ts";
-import { findAccountByUri } from "../../core/remote-accounts.ts";
-import { listLocalFollowerUsernames, recordMove } from "../../core/remote-relations.ts";
+import { findAccountByUri } from "../../core/accounts/remote-accounts.ts";
+import { listLocalFollowerUsernames, recordMove } from "../../core/relationships/remote-relations.ts";
 import { storeActor } from "../remote-actors.ts";
 
 /**

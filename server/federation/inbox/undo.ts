@@ -1,10 +1,10 @@
 import type { InboxContext } from "@fedify/fedify";
 import { Activity, Announce, Block, EmojiReact, Follow, Like, type Undo } from "@fedify/vocab";
-import { recordBlockUndone } from "../../core/blocks.ts";
+import { recordBlockUndone } from "../../core/relationships/blocks.ts";
 import type { CoreContext } from "../../core/context.ts";
-import { removeFavourite } from "../../core/interactions.ts";
-import { findAccountByUri } from "../../core/remote-accounts.ts";
-import { recordRemoteUnannounce, recordRemoteUnreact } from "../../core/remote-interactions.ts";
+import { removeFavourite } from "../../core/interactions/interactions.ts";
+import { findAccountByUri } from "../../core/accounts/remote-accounts.ts";
+import { recordRemoteUnannounce, recordRemoteUnreact } from "../../core/interactions/remote-interactions.ts";
 import { reactionOf } from "../convert/reaction.ts";
 import { localAccountOf, localStatusOf } from "../remote-statuses.ts";
 import { onUndoFollow } from "./follow.ts";

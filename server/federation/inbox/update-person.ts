@@ -1,7 +1,7 @@
 import type { InboxContext } from "@fedify/fedify";
 import type { Actor, Update } from "@fedify/vocab";
 import type { CoreContext } from "../../core/context.ts";
-import { findAccountByUri } from "../../core/remote-accounts.ts";
+import { findAccountByUri } from "../../core/accounts/remote-accounts.ts";
 import { storeActor } from "../remote-actors.ts";
 
 /**

@@ -1,8 +1,8 @@
 import type { InboxContext } from "@fedify/fedify";
 import { isActor, type Update } from "@fedify/vocab";
 import type { CoreContext } from "../../core/context.ts";
-import { findAccountByUri } from "../../core/remote-accounts.ts";
-import { findRemoteStatus, recordRemoteEdit } from "../../core/remote-statuses.ts";
+import { findAccountByUri } from "../../core/accounts/remote-accounts.ts";
+import { findRemoteStatus, recordRemoteEdit } from "../../core/statuses/remote-statuses.ts";
 import { isStatusObject } from "../convert/note-to-status-record.ts";
 import { rawObjectWithId } from "../convert/raw-json.ts";
 import { convertStatusObject } from "../remote-statuses.ts";

@@ -1,9 +1,9 @@
 import { sql } from "kysely";
-import type { AccountRow } from "../../../server/core/accounts.ts";
+import type { AccountRow } from "../../../server/core/accounts/accounts.ts";
 import { systemClock } from "../../../server/core/clock.ts";
 import { createCoreContext } from "../../../server/core/context.ts";
-import { setupInstance } from "../../../server/core/instance.ts";
-import { issueCliToken } from "../../../server/core/tokens.ts";
+import { setupInstance } from "../../../server/core/instance/instance.ts";
+import { issueCliToken } from "../../../server/core/auth/tokens.ts";
 import { openDataDirectoryDatabase } from "../../../server/db/open.ts";
 import { startInstance, type RunningInstance, type TunnelOptions } from "../../../server/index.ts";
 import { makeTempDir } from "../../helpers/temp-dir.ts";

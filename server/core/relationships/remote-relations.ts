@@ -1,0 +1,138 @@
+import type { AccountRow } from "../accounts/accounts.ts";
+import type { CoreContext } from "../context.ts";
+import { followAccount, unfollowAccount } from "./follows.ts";
+import { announceNotifications, insertNotification, type NotificationRow } from "../notifications/notifications.ts";
+
+/**
+ * What remote accounts do to accounts: move to a new address, report one of ours (their blocks are
+ * blocks.ts's recordIncomingBlock). Each is idempotent: a redelivered activity changes nothing the second
+ * time.
+ */
+
+function aliasesOf(account: AccountRow): string[] {
+  try {
+    const parsed: unknown = JSON.parse(account.also_known_as_json);
+    return Array.isArray(parsed) ? parsed.filter((alias): alias is string => typeof alias === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Usernames of local accounts following an account (accepted or requested), at most `limit`. */
+export async function listLocalFollowerUsernames(ctx: CoreContext, accountId: string, limit: number): Promise<string[]> {
+  const rows = await ctx.db
+    .selectFrom("follows")
+    .innerJoin("accounts", "accounts.id", "follows.account_id")
+    .select("accounts.username")
+    .where("follows.target_account_id", "=", accountId)
+    .where("accounts.domain", "is", null)
+    .orderBy("follows.id")
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.username);
+}
+
+export interface RemoteMove {
+  /** The account that moved (remote). */
+  accountId: string;
+  /** Where it moved: its row must be fresh, since its alsoKnownAs is what proves the move. */
+  targetAccountId: string;
+  /** Our canonical origin, under which the new Follow activities' ids live. */
+  origin: string;
+}
+
+export interface MoveResult {
+  /** Local accounts whose follow moved to the new account. */
+  movedFollowerIds: string[];
+}
+
+/**
+ * A remote account moved (Move). Only when the new account lists the old one in alsoKnownAs, as Mastodon
+ * requires; then each local follower of the old account follows the new one (keeping its options) and stops
+ * following the old one. Undefined when the move is not proven.
+ */
+export async function recordMove(ctx: CoreContext, move: RemoteMove): Promise<MoveResult | undefined> {
+  const [origin, target] = await Promise.all([
+    ctx.db.selectFrom("accounts").selectAll().where("id", "=", move.accountId).executeTakeFirst(),
+    ctx.db.selectFrom("accounts").selectAll().where("id", "=", move.targetAccountId).executeTakeFirst(),
+  ]);
+  if (!origin?.uri || origin.domain === null || !target || target.id === origin.id) return undefined;
+  if (!aliasesOf(target).includes(origin.uri)) return undefined;
+  await ctx.db.updateTable("accounts").set({ moved_to_uri: target.uri }).where("id", "=", origin.id).execute();
+
+  const followers = await ctx.db
+    .selectFrom("follows")
+    .innerJoin("accounts", "accounts.id", "follows.account_id")
+    .select(["follows.account_id", "follows.show_reblogs", "follows.notify"])
+    .where("follows.target_account_id", "=", origin.id)
+    .where("accounts.domain", "is", null)
+    .execute();
+  const movedFollowerIds: string[] = [];
+  for (const follower of followers) {
+    try {
+      await followAccount(ctx, follower.account_id, target.id, { origin: move.origin, showReblogs: follower.show_reblogs === 1, notify: follower.notify === 1 });
+    } catch {
+      // A follower who blocks the new account (or is blocked by it) keeps neither follow, as on Mastodon.
+    }
+    await unfollowAccount(ctx, follower.account_id, origin.id);
+    movedFollowerIds.push(follower.account_id);
+  }
+  return { movedFollowerIds };
+}
+
+export interface RemoteFlag {
+  /** Who reported: the remote actor that sent the Flag (often the peer's instance actor). */
+  accountId: string;
+  /** The local account reported. */
+  targetAccountId: string;
+  /** Local statuses of the target named in the Flag. */
+  statusIds: readonly string[];
+  comment: string;
+  /** The Flag activity's id. */
+  uri: string | null;
+}
+
+/**
+ * A peer reported one of our accounts (Flag): stored as a report, and the owner is told ("admin.report").
+ * A Flag already stored (same id) is not stored again. Undefined when the target is not local.
+ */
+export async function recordFlag(ctx: CoreContext, flag: RemoteFlag): Promise<string | undefined> {
+  const result = await ctx.db.transaction().execute(async (trx) => {
+    const target = await trx.selectFrom("accounts").select(["id", "domain"]).where("id", "=", flag.targetAccountId).executeTakeFirst();
+    if (!target || target.domain !== null) return undefined;
+    if (flag.uri) {
+      const existing = await trx.selectFrom("reports").select("id").where("uri", "=", flag.uri).executeTakeFirst();
+      if (existing) return { reportId: existing.id, notifications: [] };
+    }
+    const statuses =
+      flag.statusIds.length === 0
+        ? []
+        : await trx.selectFrom("statuses").select("id").where("id", "in", flag.statusIds).where("account_id", "=", target.id).execute();
+    const now = ctx.clock.now().toISOString();
+    const reportId = ctx.ids.next();
+    await trx
+      .insertInto("reports")
+      .values({
+        id: reportId,
+        account_id: flag.accountId,
+        target_account_id: target.id,
+        status_ids_json: JSON.stringify(statuses.map((row) => row.id)),
+        comment: flag.comment,
+        category: "other",
+        forward: 0,
+        uri: flag.uri,
+        created_at: now,
+      })
+      .execute();
+    const moderators = await trx.selectFrom("local_users").select("account_id").where("role", "=", "owner").execute();
+    const notifications: NotificationRow[] = [];
+    for (const moderator of moderators) {
+      const row = await insertNotification(ctx, trx, { accountId: moderator.account_id, type: "admin.report", fromAccountId: flag.accountId, reportId });
+      if (row) notifications.push(row);
+    }
+    return { reportId, notifications };
+  });
+  if (!result) return undefined;
+  announceNotifications(ctx, result.notifications);
+  return result.reportId;
+}

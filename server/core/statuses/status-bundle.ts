@@ -1,0 +1,272 @@
+import { sql, type Kysely, type Selectable } from "kysely";
+import type { DatabaseSchema, MediaAttachmentsTable, OAuthApplicationsTable } from "../../db/schema.ts";
+import type { AccountRow } from "../accounts/accounts.ts";
+import { loadAccountEmojis } from "../emojis/account-emojis.ts";
+import type { AccountStats } from "../accounts/account-stats.ts";
+import { loadAccountsWithStats } from "../accounts/account-stats-many.ts";
+import type { CoreContext } from "../context.ts";
+import { loadOwnVotes, loadPollTallies, pollOptions, type PollTally } from "./polls.ts";
+import type { CustomEmojiRow } from "../emojis/remote-emojis.ts";
+import type { PollRow, StatusRow } from "./status-store.ts";
+import { filterVisibleStatuses } from "../visibility/status-visibility.ts";
+
+/**
+ * Everything the Mastodon Status entity shows for a page of statuses, read in a fixed number of queries
+ * whatever the page's size: the boosted and quoted statuses, authors and their numbers, mentions, tags,
+ * emoji, media, polls with tallies and the viewer's votes, applications, counts, preview cards, and what the
+ * viewer has done (favourited, boosted, bookmarked, pinned, muted). api/entities/status.ts shapes it.
+ */
+
+type Db = Kysely<DatabaseSchema>;
+export type MediaRow = Selectable<MediaAttachmentsTable>;
+export type ApplicationSummary = Pick<Selectable<OAuthApplicationsTable>, "id" | "name" | "website">;
+
+export interface StatusCounts {
+  replies: number;
+  reblogs: number;
+  favourites: number;
+}
+
+export interface ViewerState {
+  favourited: ReadonlySet<string>;
+  reblogged: ReadonlySet<string>;
+  bookmarked: ReadonlySet<string>;
+  pinned: ReadonlySet<string>;
+  /** Conversation ids the viewer muted. */
+  mutedConversations: ReadonlySet<string>;
+}
+
+export interface StatusBundle {
+  /** The statuses asked for and the ones they boost or quote. */
+  statuses: ReadonlyMap<string, StatusRow>;
+  accounts: ReadonlyMap<string, AccountRow>;
+  accountStats: ReadonlyMap<string, AccountStats>;
+  /** Mentioned account ids per status, in the order stored. */
+  mentions: ReadonlyMap<string, string[]>;
+  tags: ReadonlyMap<string, Array<{ name: string; display_name: string }>>;
+  /** Custom emoji per status (the author's server's, by :shortcode: in the text and poll options). */
+  emojis: ReadonlyMap<string, CustomEmojiRow[]>;
+  /** Custom emoji per account (in its display name, note and fields). */
+  accountEmojis: ReadonlyMap<string, CustomEmojiRow[]>;
+  media: ReadonlyMap<string, MediaRow[]>;
+  polls: ReadonlyMap<string, { row: PollRow; options: string[]; tally: PollTally; ownVotes: number[] | null }>;
+  applications: ReadonlyMap<string, ApplicationSummary>;
+  counts: ReadonlyMap<string, StatusCounts>;
+  /** Preview card JSON (Mastodon's PreviewCard) per status, where one was fetched. */
+  cards: ReadonlyMap<string, string>;
+  /** Quoted statuses the viewer may see (others are shown as unavailable). */
+  visibleQuotes: ReadonlySet<string>;
+  viewerId: string | null;
+  viewer: ViewerState;
+  /** When the bundle was read, for whether polls have ended. */
+  now: string;
+}
+
+const EMPTY_VIEWER: ViewerState = {
+  favourited: new Set(),
+  reblogged: new Set(),
+  bookmarked: new Set(),
+  pinned: new Set(),
+  mutedConversations: new Set(),
+};
+
+const SHORTCODE = /:([a-zA-Z0-9_]{2,}):/g;
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const group = groups.get(key(row));
+    if (group) group.push(row);
+    else groups.set(key(row), [row]);
+  }
+  return groups;
+}
+
+async function loadStatuses(db: Db, ids: readonly string[]): Promise<StatusRow[]> {
+  return ids.length === 0 ? [] : db.selectFrom("statuses").selectAll().where("id", "in", ids).execute();
+}
+
+// The counts and the viewer's marks are each one compound query: a page would otherwise pay a query's
+// fixed cost (building, compiling, the driver's turn) eight times for a few index probes.
+
+async function loadCounts(db: Db, ids: readonly string[]): Promise<Map<string, StatusCounts>> {
+  const counts = new Map<string, StatusCounts>(ids.map((id) => [id, { replies: 0, reblogs: 0, favourites: 0 }]));
+  if (ids.length === 0) return counts;
+  const rows = await db
+    .selectFrom("statuses")
+    .select([sql<keyof StatusCounts>`'replies'`.as("kind"), "in_reply_to_id as id", (eb) => eb.fn.countAll<number>().as("count")])
+    .where("in_reply_to_id", "in", ids)
+    .groupBy("in_reply_to_id")
+    .unionAll((eb) =>
+      eb
+        .selectFrom("statuses")
+        .select([sql<keyof StatusCounts>`'reblogs'`.as("kind"), "reblog_of_id as id", (eb) => eb.fn.countAll<number>().as("count")])
+        .where("reblog_of_id", "in", ids)
+        .groupBy("reblog_of_id"),
+    )
+    .unionAll((eb) =>
+      eb
+        .selectFrom("favourites")
+        .select([sql<keyof StatusCounts>`'favourites'`.as("kind"), "status_id as id", (eb) => eb.fn.countAll<number>().as("count")])
+        .where("status_id", "in", ids)
+        .groupBy("status_id"),
+    )
+    .execute();
+  for (const row of rows) {
+    const entry = row.id === null ? undefined : counts.get(row.id);
+    if (entry) entry[row.kind] = Number(row.count);
+  }
+  return counts;
+}
+
+async function loadViewerState(db: Db, viewerId: string, ids: readonly string[], conversationIds: readonly string[]): Promise<ViewerState> {
+  if (ids.length === 0) return EMPTY_VIEWER;
+  type Mark = "favourited" | "reblogged" | "bookmarked" | "pinned" | "muted";
+  let query = db
+    .selectFrom("statuses")
+    .select([sql<Mark>`'reblogged'`.as("mark"), "reblog_of_id as id"])
+    .where("account_id", "=", viewerId)
+    .where("reblog_of_id", "in", ids)
+    .unionAll((eb) =>
+      eb.selectFrom("favourites").select([sql<Mark>`'favourited'`.as("mark"), "status_id as id"]).where("account_id", "=", viewerId).where("status_id", "in", ids),
+    )
+    .unionAll((eb) =>
+      eb.selectFrom("bookmarks").select([sql<Mark>`'bookmarked'`.as("mark"), "status_id as id"]).where("account_id", "=", viewerId).where("status_id", "in", ids),
+    )
+    .unionAll((eb) =>
+      eb.selectFrom("status_pins").select([sql<Mark>`'pinned'`.as("mark"), "status_id as id"]).where("account_id", "=", viewerId).where("status_id", "in", ids),
+    );
+  if (conversationIds.length > 0) {
+    query = query.unionAll((eb) =>
+      eb
+        .selectFrom("conversation_mutes")
+        .select([sql<Mark>`'muted'`.as("mark"), "conversation_id as id"])
+        .where("account_id", "=", viewerId)
+        .where("conversation_id", "in", conversationIds),
+    );
+  }
+  const marks: Record<Mark, Set<string>> = { favourited: new Set(), reblogged: new Set(), bookmarked: new Set(), pinned: new Set(), muted: new Set() };
+  for (const row of await query.execute()) if (row.id !== null) marks[row.mark].add(row.id);
+  return { favourited: marks.favourited, reblogged: marks.reblogged, bookmarked: marks.bookmarked, pinned: marks.pinned, mutedConversations: marks.muted };
+}
+
+async function loadEmojis(db: Db, statuses: readonly StatusRow[], accounts: ReadonlyMap<string, AccountRow>, polls: ReadonlyMap<string, PollRow>): Promise<Map<string, CustomEmojiRow[]>> {
+  const wanted = new Map<string, { domain: string | null; shortcodes: string[] }>();
+  const allShortcodes = new Set<string>();
+  for (const status of statuses) {
+    const poll = polls.get(status.id);
+    const text = [status.content, status.spoiler_text, ...(poll ? pollOptions(poll) : [])].join(" ");
+    const shortcodes = [...new Set([...text.matchAll(SHORTCODE)].map((match) => match[1] ?? ""))].filter((code) => code !== "");
+    if (shortcodes.length === 0) continue;
+    wanted.set(status.id, { domain: accounts.get(status.account_id)?.domain ?? null, shortcodes });
+    for (const code of shortcodes) allShortcodes.add(code);
+  }
+  const result = new Map<string, CustomEmojiRow[]>();
+  if (allShortcodes.size === 0) return result;
+  const rows = await db.selectFrom("custom_emojis").selectAll().where("shortcode", "in", [...allShortcodes]).execute();
+  for (const [statusId, { domain, shortcodes }] of wanted) {
+    const found = rows.filter((row) => row.domain === domain && shortcodes.includes(row.shortcode));
+    if (found.length > 0) result.set(statusId, found);
+  }
+  return result;
+}
+
+export interface StatusBundleOptions {
+  /** More accounts to load (with their numbers) beside the authors and the mentioned: a notification's senders. */
+  alsoAccountIds?: readonly string[];
+}
+
+/** Loads the bundle for these statuses as `viewerId` (null: anonymous) sees them. */
+export async function loadStatusBundle(
+  ctx: CoreContext,
+  rows: readonly StatusRow[],
+  viewerId: string | null,
+  options: StatusBundleOptions = {},
+): Promise<StatusBundle> {
+  const db = ctx.db;
+  const statuses = new Map(rows.map((row) => [row.id, row]));
+  // Boosted statuses, then what any of them quote: two hops at most, as the entity nests no deeper.
+  for (const row of await loadStatuses(db, [...new Set(rows.map((row) => row.reblog_of_id).filter((id): id is string => id !== null && !statuses.has(id)))])) {
+    statuses.set(row.id, row);
+  }
+  const quoteIds = [...new Set([...statuses.values()].map((row) => row.quote_of_id).filter((id): id is string => id !== null && !statuses.has(id)))];
+  for (const row of await loadStatuses(db, quoteIds)) statuses.set(row.id, row);
+  const all = [...statuses.values()];
+  const ids = all.map((row) => row.id);
+
+  const [mentionRows, tagRows, mediaRows, pollRows, applicationRows, counts, cardRows] = await Promise.all([
+    db.selectFrom("mentions").select(["status_id", "account_id"]).where("status_id", "in", ids).execute(),
+    db
+      .selectFrom("status_tags")
+      .innerJoin("tags", "tags.id", "status_tags.tag_id")
+      .select(["status_tags.status_id", "tags.name", "tags.display_name"])
+      .where("status_tags.status_id", "in", ids)
+      .execute(),
+    db.selectFrom("media_attachments").selectAll().where("status_id", "in", ids).orderBy("position").execute(),
+    db.selectFrom("polls").selectAll().where("status_id", "in", ids).execute(),
+    (async () => {
+      const appIds = [...new Set(all.map((row) => row.application_id).filter((id): id is string => id !== null))];
+      return appIds.length === 0 ? [] : db.selectFrom("oauth_applications").select(["id", "name", "website"]).where("id", "in", appIds).execute();
+    })(),
+    loadCounts(db, ids),
+    db
+      .selectFrom("status_preview_cards")
+      .innerJoin("preview_cards", "preview_cards.id", "status_preview_cards.preview_card_id")
+      .select(["status_preview_cards.status_id", "preview_cards.card_json"])
+      .where("status_preview_cards.status_id", "in", ids)
+      .execute(),
+  ]);
+
+  // Authors are shown with their numbers, mentioned accounts only by name; one query reads both.
+  const { accounts, stats: accountStats } = await loadAccountsWithStats(ctx, [
+    ...new Set([...all.map((row) => row.account_id), ...mentionRows.map((row) => row.account_id), ...(options.alsoAccountIds ?? [])]),
+  ]);
+
+  const pollsByStatus = new Map(pollRows.map((row) => [row.status_id, row]));
+  const [tallies, ownVotes, emojis, accountEmojis] = await Promise.all([
+    loadPollTallies(db, pollRows),
+    viewerId ? loadOwnVotes(db, viewerId, pollRows.map((row) => row.id)) : Promise.resolve(new Map<string, number[]>()),
+    loadEmojis(db, all, accounts, pollsByStatus),
+    loadAccountEmojis(ctx, [...accounts.values()]),
+  ]);
+  const polls = new Map(
+    pollRows.map((row) => [
+      row.status_id,
+      { row, options: pollOptions(row), tally: tallies.get(row.id) ?? { votes: [], votersCount: 0 }, ownVotes: viewerId ? (ownVotes.get(row.id) ?? []) : null },
+    ]),
+  );
+  const conversationIds = [...new Set(all.map((row) => row.conversation_id).filter((id): id is string => id !== null))];
+  const viewer = viewerId ? await loadViewerState(db, viewerId, ids, conversationIds) : EMPTY_VIEWER;
+
+  const quoted = all.flatMap((row) => {
+    const target = row.quote_of_id ? statuses.get(row.quote_of_id) : undefined;
+    return target ? [target] : [];
+  });
+  const visibleQuotes = new Set((await filterVisibleStatuses(db, quoted, viewerId)).map((row) => row.id));
+
+  return {
+    statuses,
+    accounts,
+    accountStats,
+    mentions: new Map([...groupBy(mentionRows, (row) => row.status_id)].map(([id, list]) => [id, list.map((row) => row.account_id)])),
+    tags: new Map([...groupBy(tagRows, (row) => row.status_id)].map(([id, list]) => [id, list.map(({ name, display_name }) => ({ name, display_name }))])),
+    emojis,
+    accountEmojis,
+    media: groupBy(mediaRows, (row) => row.status_id ?? ""),
+    polls,
+    applications: new Map(applicationRows.map((row) => [row.id, row])),
+    counts,
+    cards: new Map(cardRows.map((row) => [row.status_id, row.card_json])),
+    visibleQuotes,
+    viewerId,
+    viewer,
+    now: ctx.clock.now().toISOString(),
+  };
+}
+
+/** Accounts by id, for entities that name several (conversation participants). */
+export async function getAccountsByIds(ctx: CoreContext, ids: readonly string[]): Promise<Map<string, AccountRow>> {
+  if (ids.length === 0) return new Map();
+  const rows = await ctx.db.selectFrom("accounts").selectAll().where("id", "in", ids).execute();
+  return new Map(rows.map((row) => [row.id, row]));
+}

@@ -1,0 +1,286 @@
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from "kysely";
+import type { DatabaseSchema, Visibility } from "../../db/schema.ts";
+import type { StatusRow } from "../statuses/status-store.ts";
+
+/**
+ * Who may see a status, as Mastodon's StatusPolicy has it: public and unlisted statuses anyone; private
+ * ones their author, the author's accepted followers and the accounts mentioned; direct ones their author
+ * and the accounts mentioned. An author who blocks the viewer (or whose domain the viewer blocks) is hidden
+ * from that viewer whatever the visibility. The row-level check is for single statuses; the expressions are
+ * the same rules for queries over many.
+ */
+
+type Db = Kysely<DatabaseSchema>;
+
+/** What the visibility rules need to know about a status and its viewer. */
+export interface VisibilityFacts {
+  visibility: Visibility;
+  isAuthor: boolean;
+  isMentioned: boolean;
+  /** The viewer follows the author (accepted, not a pending request). */
+  isFollower: boolean;
+  /** The author blocks the viewer, or the viewer blocks the author's domain. */
+  isBlockedByAuthor: boolean;
+}
+
+/** The rule itself, without the database: can a viewer (null for anonymous) see a status with these facts? */
+export function visibilityAllows(facts: VisibilityFacts | null, visibility: Visibility): boolean {
+  if (facts === null) return visibility === "public" || visibility === "unlisted";
+  if (facts.isAuthor) return true;
+  if (facts.isBlockedByAuthor) return false;
+  switch (facts.visibility) {
+    case "public":
+    case "unlisted":
+      return true;
+    case "private":
+      return facts.isFollower || facts.isMentioned;
+    case "direct":
+      return facts.isMentioned;
+  }
+}
+
+/** Whether `viewerId` (null: anonymous) may see the status; boosts are judged with the status they boost. */
+export async function canViewStatus(
+  db: Db,
+  status: { id: string; account_id: string; visibility: Visibility; reblog_of_id: string | null },
+  viewerId: string | null,
+): Promise<boolean> {
+  if (status.reblog_of_id !== null) {
+    const original = await db
+      .selectFrom("statuses")
+      .select(["id", "account_id", "visibility", "reblog_of_id"])
+      .where("id", "=", status.reblog_of_id)
+      .executeTakeFirst();
+    if (!original || !(await canViewStatus(db, original, viewerId))) return false;
+  }
+  if (viewerId === null) return visibilityAllows(null, status.visibility);
+  if (viewerId === status.account_id) return true;
+  const [mention, follow, block, domainBlock] = await Promise.all([
+    db.selectFrom("mentions").select("account_id").where("status_id", "=", status.id).where("account_id", "=", viewerId).executeTakeFirst(),
+    db
+      .selectFrom("follows")
+      .select("id")
+      .where("account_id", "=", viewerId)
+      .where("target_account_id", "=", status.account_id)
+      .where("state", "=", "accepted")
+      .executeTakeFirst(),
+    db
+      .selectFrom("blocks")
+      .select("id")
+      .where("account_id", "=", status.account_id)
+      .where("target_account_id", "=", viewerId)
+      .executeTakeFirst(),
+    db
+      .selectFrom("account_domain_blocks")
+      .innerJoin("accounts", "accounts.domain", "account_domain_blocks.domain")
+      .select("account_domain_blocks.id")
+      .where("accounts.id", "=", status.account_id)
+      .where("account_domain_blocks.account_id", "=", viewerId)
+      .executeTakeFirst(),
+  ]);
+  return visibilityAllows(
+    {
+      visibility: status.visibility,
+      isAuthor: false,
+      isMentioned: mention !== undefined,
+      isFollower: follow !== undefined,
+      isBlockedByAuthor: block !== undefined || domainBlock !== undefined,
+    },
+    status.visibility,
+  );
+}
+
+type StatusesEb = ExpressionBuilder<DatabaseSchema, "statuses">;
+
+/**
+ * canViewStatus for many statuses at once (a page of notifications, a conversation list): one query for the
+ * statuses and the ones they boost. Keeps the order given.
+ */
+export async function filterVisibleStatuses<T extends { id: string; reblog_of_id: string | null }>(db: Db, rows: readonly T[], viewerId: string | null): Promise<T[]> {
+  if (rows.length === 0) return [];
+  const ids = [...new Set(rows.flatMap((row) => (row.reblog_of_id ? [row.id, row.reblog_of_id] : [row.id])))];
+  const visible = await db
+    .selectFrom("statuses")
+    .select("statuses.id")
+    .where("statuses.id", "in", ids)
+    .where((eb) => eb.and([visibleTo(eb, viewerId), notBlockedByAuthor(eb, viewerId)]))
+    .execute();
+  const seen = new Set(visible.map((row) => row.id));
+  return rows.filter((row) => seen.has(row.id) && (row.reblog_of_id === null || seen.has(row.reblog_of_id)));
+}
+
+/**
+ * The statuses with these ids that `viewerId` may see, in the order of `ids`: findStatusesByIds with the
+ * rule applied as the rows are read, so a page of notifications costs one query rather than two. A boost
+ * also needs the status it boosts to be visible (checked only when there are boosts).
+ */
+export async function findVisibleStatuses(db: Db, ids: readonly string[], viewerId: string | null): Promise<StatusRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom("statuses")
+    .selectAll()
+    .where("statuses.id", "in", [...new Set(ids)])
+    .where((eb) => eb.and([visibleTo(eb, viewerId), notBlockedByAuthor(eb, viewerId)]))
+    .execute();
+  const boosts = rows.filter((row) => row.reblog_of_id !== null);
+  const hidden = new Set(boosts.map((row) => row.id));
+  for (const row of await filterVisibleStatuses(db, boosts, viewerId)) hidden.delete(row.id);
+  const position = new Map(ids.map((id, index) => [id, index] as const).reverse());
+  return rows.filter((row) => !hidden.has(row.id)).sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
+}
+
+/**
+ * The whole per-row rule findVisibleStatuses applies, as one condition on `statuses` (for queries that only
+ * count, such as unread notifications). Boosts are not re-checked against the status they boost: the
+ * callers' rows (notifications) always name the original status.
+ */
+export function visibleAndNotBlocked(eb: StatusesEb, viewerId: string | null): Expression<SqlBool> {
+  return eb.and([visibleTo(eb, viewerId), notBlockedByAuthor(eb, viewerId)]);
+}
+
+/** The author does not block the viewer, nor does the viewer block the author's domain (as canViewStatus has it). */
+function notBlockedByAuthor(eb: StatusesEb, viewerId: string | null): Expression<SqlBool> {
+  if (viewerId === null) return eb.lit(true);
+  return eb.or([
+    eb("statuses.account_id", "=", viewerId),
+    eb.and([
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom("blocks")
+            .select("blocks.id")
+            .whereRef("blocks.account_id", "=", "statuses.account_id")
+            .where("blocks.target_account_id", "=", viewerId),
+        ),
+      ),
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom("accounts")
+            .innerJoin("account_domain_blocks", "account_domain_blocks.domain", "accounts.domain")
+            .select("accounts.id")
+            .whereRef("accounts.id", "=", "statuses.account_id")
+            .where("account_domain_blocks.account_id", "=", viewerId),
+        ),
+      ),
+    ]),
+  ]);
+}
+
+/** The visibility rule as a condition on `statuses` rows (a boost row carries its own visibility). */
+export function visibleTo(eb: StatusesEb, viewerId: string | null): Expression<SqlBool> {
+  const open = eb("statuses.visibility", "in", ["public", "unlisted"]);
+  if (viewerId === null) return open;
+  const mentioned = eb.exists(
+    eb.selectFrom("mentions").select("mentions.status_id").whereRef("mentions.status_id", "=", "statuses.id").where("mentions.account_id", "=", viewerId),
+  );
+  const follower = eb.exists(
+    eb
+      .selectFrom("follows")
+      .select("follows.id")
+      .whereRef("follows.target_account_id", "=", "statuses.account_id")
+      .where("follows.account_id", "=", viewerId)
+      .where("follows.state", "=", "accepted"),
+  );
+  return eb.or([
+    open,
+    eb("statuses.account_id", "=", viewerId),
+    eb.and([eb("statuses.visibility", "=", "private"), eb.or([follower, mentioned])]),
+    eb.and([eb("statuses.visibility", "=", "direct"), mentioned]),
+  ]);
+}
+
+/**
+ * The accounts and domains a viewer does not want to see (or may not): blocks both ways, mutes that have
+ * not expired, the viewer's domain blocks. Small lists, loaded once per request, as Mastodon's
+ * excluded_account_ids are; queries then test rows against them.
+ */
+export interface ViewerExclusions {
+  /** Accounts the viewer blocks or is blocked by. */
+  blocked: readonly string[];
+  /** Accounts the viewer mutes. */
+  muted: readonly string[];
+  /** Domains the viewer blocks. */
+  domains: readonly string[];
+}
+
+export const NO_EXCLUSIONS: ViewerExclusions = { blocked: [], muted: [], domains: [] };
+
+export async function loadViewerExclusions(db: Db, viewerId: string | null, now: string): Promise<ViewerExclusions> {
+  if (viewerId === null) return NO_EXCLUSIONS;
+  // One compound query: every timeline page asks, and the lists are usually empty.
+  type Kind = "blocked" | "muted" | "domain";
+  const rows = await db
+    .selectFrom("blocks")
+    .select([sql<Kind>`'blocked'`.as("kind"), "target_account_id as value"])
+    .where("account_id", "=", viewerId)
+    .unionAll((eb) => eb.selectFrom("blocks").select([sql<Kind>`'blocked'`.as("kind"), "account_id as value"]).where("target_account_id", "=", viewerId))
+    .unionAll((eb) =>
+      eb
+        .selectFrom("mutes")
+        .select([sql<Kind>`'muted'`.as("kind"), "target_account_id as value"])
+        .where("account_id", "=", viewerId)
+        .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", now)])),
+    )
+    .unionAll((eb) => eb.selectFrom("account_domain_blocks").select([sql<Kind>`'domain'`.as("kind"), "domain as value"]).where("account_id", "=", viewerId))
+    .execute();
+  const of = (kind: Kind) => rows.filter((row) => row.kind === kind).map((row) => row.value);
+  return { blocked: [...new Set(of("blocked"))], muted: of("muted"), domains: of("domain") };
+}
+
+/**
+ * Leaves out statuses whose author (or, for a boost, the boosted status's author) is excluded: blocked
+ * either way, on a blocked domain, and, when `withMutes`, muted.
+ */
+export function notExcluded(eb: StatusesEb, exclusions: ViewerExclusions, withMutes: boolean): Expression<SqlBool> {
+  const accounts = withMutes ? [...exclusions.blocked, ...exclusions.muted] : [...exclusions.blocked];
+  const domains = [...exclusions.domains];
+  const conditions: Expression<SqlBool>[] = [];
+  if (accounts.length > 0) {
+    conditions.push(eb("statuses.account_id", "not in", accounts));
+    conditions.push(
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom("statuses as original")
+            .select("original.id")
+            .whereRef("original.id", "=", "statuses.reblog_of_id")
+            .where("original.account_id", "in", accounts),
+        ),
+      ),
+    );
+  }
+  if (domains.length > 0) {
+    conditions.push(
+      eb.not(
+        eb.exists(
+          eb.selectFrom("accounts").select("accounts.id").whereRef("accounts.id", "=", "statuses.account_id").where("accounts.domain", "in", domains),
+        ),
+      ),
+    );
+    conditions.push(
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom("statuses as original")
+            .innerJoin("accounts", "accounts.id", "original.account_id")
+            .select("original.id")
+            .whereRef("original.id", "=", "statuses.reblog_of_id")
+            .where("accounts.domain", "in", domains),
+        ),
+      ),
+    );
+  }
+  return conditions.length > 0 ? eb.and(conditions) : eb.lit(true);
+}
+
+/** Whether an account (and its domain) is excluded, for rows already loaded. */
+export function isExcludedAccount(
+  account: { id: string; domain: string | null },
+  exclusions: ViewerExclusions,
+  withMutes: boolean,
+): boolean {
+  if (exclusions.blocked.includes(account.id)) return true;
+  if (withMutes && exclusions.muted.includes(account.id)) return true;
+  return account.domain !== null && exclusions.domains.includes(account.domain);
+}
