@@ -1,5 +1,4 @@
-import type { AccountRow } from "../core/accounts/accounts.ts";
-import type { AccessTokenRow } from "../core/auth/tokens.ts";
+import type { AccessTokenRow, AccountRow } from "../core/rows.ts";
 
 /** What a request carries once authenticated: the token, its scopes and, for user tokens, the account. */
 export interface Authentication {

@@ -1,7 +1,8 @@
 import type { Context } from "hono";
-import { getAccount, type AccountRow } from "../core/accounts/accounts.ts";
+import { getAccount } from "../core/accounts/accounts.ts";
 import type { CoreContext } from "../core/context.ts";
 import type { ApiEnv } from "./env.ts";
+import type { AccountRow } from "../core/rows.ts";
 
 /**
  * The accounts a request is about: who is asking (after requireUser, or possibly nobody on public

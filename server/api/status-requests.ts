@@ -3,11 +3,11 @@ import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
 import type { CoreContext } from "../core/context.ts";
 import { scopesAllow } from "../core/auth/scopes.ts";
-import type { StatusRow } from "../core/statuses/status-store.ts";
 import { findVisibleStatus } from "../core/statuses/statuses.ts";
 import type { ApiEnv } from "./env.ts";
 import { mastodonError } from "./mastodon-error.ts";
 import { nestedBoolean, type NestedParams } from "./nested-params.ts";
+import type { StatusRow } from "../core/rows.ts";
 
 /**
  * What the status, timeline and notification endpoints share: public reads that still check a token's

@@ -1,5 +1,4 @@
-import type { AccountRow } from "./accounts/accounts.ts";
-import type { FollowRow } from "./relationships/follows.ts";
+import type { AccountRow, FollowRow } from "./rows.ts";
 
 /**
  * What core asks of the outside world once its rows are written. Core speaks in rows; federation/ turns

@@ -1,6 +1,5 @@
 import type { Context } from "@fedify/fedify";
 import { Announce, Create, isActor, type DocumentLoader, type Link, type Object as ApObject } from "@fedify/vocab";
-import type { AccountRow } from "../core/accounts/accounts.ts";
 import type { CoreContext } from "../core/context.ts";
 import { findAccountByUri } from "../core/accounts/remote-accounts.ts";
 import { recordRemoteAnnounce } from "../core/interactions/remote-interactions.ts";
@@ -11,6 +10,7 @@ import { isStatusObject } from "./convert/note-to-status-record.ts";
 import { rawObjectWithId } from "./convert/raw-json.ts";
 import { storeActor } from "./remote-actors.ts";
 import { fetchRemoteStatus, isBlockedHost, localStatusOf, storeRemoteStatusObject } from "./remote-statuses.ts";
+import type { AccountRow } from "../core/rows.ts";
 
 /**
  * Statuses found while catching up (in an outbox, in a replies collection) are stored as if they had been

@@ -1,12 +1,13 @@
 import type { Federation, RequestContext } from "@fedify/fedify";
 import type { Activity, Recipient } from "@fedify/vocab";
-import { findLocalAccountByUsername, type AccountRow } from "../core/accounts/accounts.ts";
+import { findLocalAccountByUsername } from "../core/accounts/accounts.ts";
 import type { CoreContext } from "../core/context.ts";
 import { countFollows, listFollows } from "../core/relationships/follows.ts";
 import { countOutboxStatuses, listOutboxStatusIds, listPinnedStatusIds } from "../core/peers/status-collections.ts";
 import { loadStatusParts } from "../core/peers/status-parts.ts";
 import { localAddresses } from "./addresses.ts";
 import { announceActivity, createActivity, noteOf } from "./status-activities.ts";
+import type { AccountRow } from "../core/rows.ts";
 
 // Mastodon's page sizes for these collections.
 const PAGE_SIZE = 40;

@@ -1,11 +1,10 @@
 import type { Federation } from "@fedify/fedify";
 import { Accept, Follow, Reject, Undo, type Recipient } from "@fedify/vocab";
-import type { AccountRow } from "../core/accounts/accounts.ts";
 import type { CoreContext } from "../core/context.ts";
-import type { FollowRow } from "../core/relationships/follows.ts";
 import type { OutboundPort } from "../core/ports.ts";
 import { getLogger } from "@logtape/logtape";
 import { createPublisher } from "./publish.ts";
+import type { AccountRow, FollowRow } from "../core/rows.ts";
 
 const logger = getLogger(["hearth", "federation", "outbound"]);
 

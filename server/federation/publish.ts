@@ -14,7 +14,6 @@ import {
   loadVotes,
 } from "../core/peers/activity-sources.ts";
 import { loadAccountEmojis } from "../core/emojis/account-emojis.ts";
-import type { AccountRow } from "../core/accounts/accounts.ts";
 import type { CoreContext } from "../core/context.ts";
 import type { DeletedStatusSnapshot, OutboundActivity } from "../core/ports.ts";
 import { loadStatusParts, type StatusParts } from "../core/peers/status-parts.ts";
@@ -23,6 +22,7 @@ import { accountRowToPerson } from "./convert/account-row-to-person.ts";
 import { accountUri, statusApUri } from "./convert/status-row-to-note.ts";
 import { remoteRecipients } from "./recipients.ts";
 import { announceActivity, createActivity, deletionActivity, updateActivity } from "./status-activities.ts";
+import type { AccountRow } from "../core/rows.ts";
 
 const logger = getLogger(["hearth", "federation", "outbound"]);
 

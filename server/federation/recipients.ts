@@ -1,5 +1,5 @@
 import type { Recipient } from "@fedify/vocab";
-import type { AccountRow } from "../core/accounts/accounts.ts";
+import type { AccountRow } from "../core/rows.ts";
 
 /** A remote account as Fedify delivers to it: its id, inbox and shared inbox. Null for local accounts. */
 export function remoteRecipient(account: AccountRow): Recipient | null {

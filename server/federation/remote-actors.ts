@@ -1,6 +1,5 @@
 import type { Context, Federation } from "@fedify/fedify";
 import { isActor, type Activity, type Object as ApObject } from "@fedify/vocab";
-import type { AccountRow } from "../core/accounts/accounts.ts";
 import type { CoreContext } from "../core/context.ts";
 import type { RemoteLookupPort } from "../core/ports.ts";
 import { findAccountByUri, isStale, upsertRemoteAccount } from "../core/accounts/remote-accounts.ts";
@@ -10,6 +9,7 @@ import { isStatusObject } from "./convert/note-to-status-record.ts";
 // remote-statuses.ts uses storeActor from here too; the two only call each other inside functions.
 import { fetchRemoteStatus } from "./remote-statuses.ts";
 import { isPrivateHost } from "./private-hosts.ts";
+import type { AccountRow } from "../core/rows.ts";
 
 const ACTIVITY_PUB_TYPES = new Set([
   "application/activity+json",

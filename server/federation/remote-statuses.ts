@@ -1,17 +1,18 @@
 import type { Context } from "@fedify/fedify";
 import { isActor, Page, type Object as ApObject } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
-import { findLocalAccountByUsername, type AccountRow } from "../core/accounts/accounts.ts";
+import { findLocalAccountByUsername } from "../core/accounts/accounts.ts";
 import type { CoreContext } from "../core/context.ts";
 import { isInstanceDomainBlocked } from "../core/relationships/domain-blocks.ts";
 import { findAccountByUri } from "../core/accounts/remote-accounts.ts";
 import { isFollowedLocally, recordRemoteStatus, type RecordedRemoteStatus } from "../core/statuses/remote-statuses.ts";
-import { findStatusByUri, getStatusRow, type StatusRow } from "../core/statuses/status-store.ts";
+import { findStatusByUri, getStatusRow } from "../core/statuses/status-store.ts";
 import { parseLocalStatusUri } from "./addresses.ts";
 import { isStatusObject, noteToStatusRecord, type NoteConversion, type StatusObject } from "./convert/note-to-status-record.ts";
 import { readObjectTags } from "./convert/note-tags.ts";
 import { isRecord, type JsonRecord } from "./convert/raw-json.ts";
 import { storeActor } from "./remote-actors.ts";
+import type { AccountRow, StatusRow } from "../core/rows.ts";
 
 const logger = getLogger(["hearth", "federation", "statuses"]);
 

@@ -1,11 +1,11 @@
 import { Announce, Create, Delete, Tombstone, Undo, Update, PUBLIC_COLLECTION, type Note, type Question } from "@fedify/vocab";
-import type { AccountRow } from "../core/accounts/accounts.ts";
 import type { DeletedStatusSnapshot } from "../core/ports.ts";
 import { statusUri } from "../core/statuses/status-addresses.ts";
 import type { StatusParts } from "../core/peers/status-parts.ts";
 import { addressingFor } from "./convert/audience.ts";
 import { accountUri, statusAddressing, statusApUri, statusRowToNote, type LocalAddresses } from "./convert/status-row-to-note.ts";
 import { isoToInstant } from "./temporal.ts";
+import type { AccountRow } from "../core/rows.ts";
 
 /**
  * The activities that carry our statuses, with Mastodon's ids: Create at `${note}/activity`, Update at

@@ -1,12 +1,13 @@
 import { getLogger } from "@logtape/logtape";
 import type { CoreContext } from "../core/context.ts";
-import { findPreviewCardByUrl, parseStoredPreviewCard, savePreviewCard, type PreviewCardRow, type StoredPreviewCard } from "../core/statuses/preview-cards.ts";
+import { findPreviewCardByUrl, parseStoredPreviewCard, savePreviewCard, type StoredPreviewCard } from "../core/statuses/preview-cards.ts";
 import type { MediaStorage } from "../media/storage.ts";
 import { cardFromPage } from "./card-from-page.ts";
 import { storeCardImage, type CardImage } from "./card-image.ts";
 import { decodeHtml } from "./html-charset.ts";
 import { fetchLinkedResource, type ResourceFetchOptions } from "./page-fetch.ts";
 import { readPageMeta } from "./page-meta.ts";
+import type { PreviewCardRow } from "../core/rows.ts";
 
 const logger = getLogger(["hearth", "link-previews"]);
 

@@ -1,9 +1,10 @@
 import { getLogger } from "@logtape/logtape";
-import { storedFilesOf, type MediaAttachmentRow, type ProcessedUpload } from "../core/media/media.ts";
+import { storedFilesOf, type ProcessedUpload } from "../core/media/media.ts";
 import { makePreview, processImage } from "./image-processing.ts";
 import { extensionFor, type SniffedMedia } from "./media-types.ts";
 import { randomFileToken, type MediaStorage } from "./storage.ts";
 import { readVideoMeta } from "./video-meta.ts";
+import type { MediaAttachmentRow } from "../core/rows.ts";
 
 const logger = getLogger(["hearth", "media"]);
 

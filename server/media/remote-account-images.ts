@@ -1,6 +1,6 @@
 import { getLogger } from "@logtape/logtape";
 import { accountImageOf, cachedAccountImagePath, hasCachedAccountImage, recordCachedAccountImage, type AccountImageKind } from "../core/media/account-images.ts";
-import { getAccount, type AccountRow } from "../core/accounts/accounts.ts";
+import { getAccount } from "../core/accounts/accounts.ts";
 import type { CoreContext } from "../core/context.ts";
 import { processProfileImage } from "./image-processing.ts";
 import { extensionFor, PUBLISHED_SIZE_LIMITS, sniffMedia } from "./media-types.ts";
@@ -8,6 +8,7 @@ import { PROFILE_IMAGE_SHAPES, PROFILE_IMAGE_SIZE_LIMIT } from "./profile-images
 import { fetchPublicFile } from "./public-fetch.ts";
 import { RemoteMediaRefused } from "./remote-cache.ts";
 import type { MediaStorage } from "./storage.ts";
+import type { AccountRow } from "../core/rows.ts";
 
 const logger = getLogger(["hearth", "media"]);
 

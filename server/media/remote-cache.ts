@@ -1,11 +1,12 @@
 import { getLogger } from "@logtape/logtape";
 import type { CoreContext } from "../core/context.ts";
-import { getMediaAttachment, recordCachedRemoteMedia, type MediaAttachmentRow } from "../core/media/media.ts";
+import { getMediaAttachment, recordCachedRemoteMedia } from "../core/media/media.ts";
 import { removeFiles, writeMediaFiles } from "./attachment-files.ts";
 import { PUBLISHED_SIZE_LIMITS, sniffMedia, type MediaSizeLimits } from "./media-types.ts";
 import { fetchPublicFile, PublicFetchError } from "./public-fetch.ts";
 import type { MediaStorage } from "./storage.ts";
 import { checkSize } from "./uploads.ts";
+import type { MediaAttachmentRow } from "../core/rows.ts";
 
 const logger = getLogger(["hearth", "media"]);
 

@@ -1,11 +1,12 @@
 import { getLogger } from "@logtape/logtape";
 import type { CoreContext } from "../core/context.ts";
-import { completeUpload, createPendingUpload, discardUpload, failUpload, type MediaAttachmentRow, type MediaFocus } from "../core/media/media.ts";
+import { completeUpload, createPendingUpload, discardUpload, failUpload, type MediaFocus } from "../core/media/media.ts";
 import { UserError } from "../user-error.ts";
 import { readImageHeader, tooManyPixels } from "./image-processing.ts";
 import { removeFiles, writeMediaFiles } from "./attachment-files.ts";
 import { PUBLISHED_SIZE_LIMITS, sizeLimitFor, sniffMedia, type MediaSizeLimits, type SniffedMedia } from "./media-types.ts";
 import type { MediaStorage } from "./storage.ts";
+import type { MediaAttachmentRow } from "../core/rows.ts";
 
 const logger = getLogger(["hearth", "media"]);
 

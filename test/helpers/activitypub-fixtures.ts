@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { preloadedContexts, type DocumentLoader } from "@fedify/fedify";
-import type { AccountRow } from "../../server/core/accounts/accounts.ts";
+import type { AccountRow } from "../../server/core/rows.ts";
 
 const LITEPUB_CONTEXT = "https://pleroma.example/schemas/litepub-0.1.jsonld";
 

@@ -1,7 +1,8 @@
 import { createRestAPIClient, type MastoHttpError, type mastodon } from "masto";
-import { insertLocalAccount, prepareLocalAccount, type AccountRow } from "../../server/core/accounts/accounts.ts";
+import { insertLocalAccount, prepareLocalAccount } from "../../server/core/accounts/accounts.ts";
 import type { CoreContext } from "../../server/core/context.ts";
 import { issueCliToken } from "../../server/core/auth/tokens.ts";
+import type { AccountRow } from "../../server/core/rows.ts";
 
 /** A person using the client API: their account, a token and a masto client on the instance's URL. */
 export interface ApiUser {

@@ -1,5 +1,4 @@
 import type { Insertable } from "kysely";
-import type { AccountRow } from "../../server/core/accounts/accounts.ts";
 import type { Clock } from "../../server/core/clock.ts";
 import { createCoreContext, type CoreContext } from "../../server/core/context.ts";
 import type { CoreEvent } from "../../server/core/events.ts";
@@ -7,6 +6,7 @@ import type { CorePorts, OutboundActivity } from "../../server/core/ports.ts";
 import { openDataDirectoryDatabase, type OpenedDatabase } from "../../server/db/open.ts";
 import type { AccountsTable } from "../../server/db/schema.ts";
 import { makeTempDir } from "./temp-dir.ts";
+import type { AccountRow } from "../../server/core/rows.ts";
 
 /** A clock a test moves by hand. */
 export interface ManualClock extends Clock {

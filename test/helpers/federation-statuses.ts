@@ -1,9 +1,9 @@
-import type { AccountRow } from "../../server/core/accounts/accounts.ts";
 import { acceptFollowRequest, followAccount, getFollow } from "../../server/core/relationships/follows.ts";
 import { findAccountByUri, resolveRemoteAccount } from "../../server/core/accounts/remote-accounts.ts";
-import { findStatusByUri, type StatusRow } from "../../server/core/statuses/status-store.ts";
+import { findStatusByUri } from "../../server/core/statuses/status-store.ts";
 import type { TestInstance } from "./instances.ts";
 import { waitFor } from "./wait-for.ts";
+import type { AccountRow, StatusRow } from "../../server/core/rows.ts";
 
 /** What federated-status tests ask of instances, in the words of the scenario. */
 

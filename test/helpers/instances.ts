@@ -1,11 +1,11 @@
 import { sql } from "kysely";
-import type { AccountRow } from "../../server/core/accounts/accounts.ts";
 import { systemClock } from "../../server/core/clock.ts";
 import { createCoreContext, type CoreContext } from "../../server/core/context.ts";
 import { setupInstance } from "../../server/core/instance/instance.ts";
 import { openDataDirectoryDatabase } from "../../server/db/open.ts";
 import { startInstance, type InstanceOptions, type RunningInstance } from "../../server/index.ts";
 import { makeTempDir } from "./temp-dir.ts";
+import type { AccountRow } from "../../server/core/rows.ts";
 
 export interface InstanceSpec {
   /** The owner's username. */

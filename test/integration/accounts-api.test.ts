@@ -1,8 +1,8 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AccountRow } from "../../server/core/accounts/accounts.ts";
 import { addLocalAccount, apiUser, type ApiUser, jsonBody, statusOf } from "../helpers/api-accounts.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
+import type { AccountRow } from "../../server/core/rows.ts";
 
 const AP = { Accept: "application/activity+json" };
 

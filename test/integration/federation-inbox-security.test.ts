@@ -2,12 +2,13 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postStatus } from "../../server/core/statuses/statuses.ts";
-import { findStatusByUri, type StatusRow } from "../../server/core/statuses/status-store.ts";
+import { findStatusByUri } from "../../server/core/statuses/status-store.ts";
 import { MAX_ANCESTOR_DEPTH } from "../../server/federation/remote-statuses.ts";
 import { arrivedOn, drained, follow, knownOn, notificationsOf, statusUri } from "../helpers/federation-statuses.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
 import { signedSender, type SignedSender } from "../helpers/signed-requests.ts";
 import { waitFor } from "../helpers/wait-for.ts";
+import type { StatusRow } from "../../server/core/rows.ts";
 
 const PUBLIC = "https://www.w3.org/ns/activitystreams#Public";
 const AS = "https://www.w3.org/ns/activitystreams";

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postStatus } from "../../server/core/statuses/statuses.ts";
 import { findAccountByUri } from "../../server/core/accounts/remote-accounts.ts";
-import { findStatusByUri, type StatusRow } from "../../server/core/statuses/status-store.ts";
+import { findStatusByUri } from "../../server/core/statuses/status-store.ts";
 import { drained, follow, notificationsOf, statusUri } from "../helpers/federation-statuses.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
 import { signedSender, type SignedSender } from "../helpers/signed-requests.ts";
 import { waitFor } from "../helpers/wait-for.ts";
+import type { StatusRow } from "../../server/core/rows.ts";
 
 const PUBLIC = "https://www.w3.org/ns/activitystreams#Public";
 const CONTEXT = [

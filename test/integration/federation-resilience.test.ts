@@ -3,13 +3,13 @@ import type { mastodon } from "masto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reblogStatus } from "../../server/core/interactions/interactions.ts";
 import { postStatus } from "../../server/core/statuses/statuses.ts";
-import type { StatusRow } from "../../server/core/statuses/status-store.ts";
 import type { CatchUpTiming } from "../../server/federation/catch-up.ts";
 import type { DeliveryTiming } from "../../server/federation/delivery-policy.ts";
 import { apiUser, type ApiUser } from "../helpers/api-accounts.ts";
 import { arrivedOn, drained, follow, statusUri } from "../helpers/federation-statuses.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
 import { waitFor } from "../helpers/wait-for.ts";
+import type { StatusRow } from "../../server/core/rows.ts";
 
 /** A peer that keeps retrying, as Hearth and Mastodon do, but within seconds rather than days. */
 const QUICK_RETRIES: DeliveryTiming = {

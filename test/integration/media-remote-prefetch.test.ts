@@ -7,7 +7,6 @@ import { createCoreContext } from "../../server/core/context.ts";
 import { bookmarkStatus } from "../../server/core/interactions/interactions.ts";
 import { getMediaAttachment, remoteMediaKey } from "../../server/core/media/media.ts";
 import { REMOTE_MEDIA_RETENTION_MS } from "../../server/core/media/remote-media-retention.ts";
-import type { StatusRow } from "../../server/core/statuses/status-store.ts";
 import { cleanUpUnattachedMedia } from "../../server/media/cleanup.ts";
 import { PublicFetchError } from "../../server/media/public-fetch.ts";
 import { createRemoteAccountImageCache } from "../../server/media/remote-account-images.ts";
@@ -21,6 +20,7 @@ import { accountOn, arrivedOn, follow, homeFeed } from "../helpers/federation-st
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
 import { twoColours } from "../helpers/media-fixtures.ts";
 import { waitFor } from "../helpers/wait-for.ts";
+import type { StatusRow } from "../../server/core/rows.ts";
 
 interface MediaJson {
   id: string;

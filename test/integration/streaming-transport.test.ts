@@ -8,7 +8,6 @@ import { authenticate } from "../../server/api/auth.ts";
 import type { ApiEnv } from "../../server/api/env.ts";
 import type { StreamPayloads } from "../../server/api/streaming/hub.ts";
 import { createStreamingService, type StreamingService } from "../../server/api/streaming/service.ts";
-import type { AccountRow } from "../../server/core/accounts/accounts.ts";
 import { systemClock } from "../../server/core/clock.ts";
 import { createCoreContext, type CoreContext } from "../../server/core/context.ts";
 import type { CoreEvent } from "../../server/core/events.ts";
@@ -17,6 +16,7 @@ import { issueCliToken, revokeAccessToken } from "../../server/core/auth/tokens.
 import { openDataDirectoryDatabase, type OpenedDatabase } from "../../server/db/open.ts";
 import { openRawStream, type RawStreamClient, type RawStreamMessage } from "../helpers/stream-reader.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
+import type { AccountRow } from "../../server/core/rows.ts";
 
 /**
  * The streaming API's transport, with entities rendered by a stand-in: the handshake (tokens, subprotocol),

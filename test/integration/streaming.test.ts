@@ -1,12 +1,13 @@
 import { createRestAPIClient, createStreamingAPIClient, type mastodon } from "masto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { insertLocalAccount, prepareLocalAccount, type AccountRow } from "../../server/core/accounts/accounts.ts";
+import { insertLocalAccount, prepareLocalAccount } from "../../server/core/accounts/accounts.ts";
 import type { CoreEvent } from "../../server/core/events.ts";
 import { resolveRemoteAccount } from "../../server/core/accounts/remote-accounts.ts";
 import { issueCliToken } from "../../server/core/auth/tokens.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
 import { collectEvents, openRawStream } from "../helpers/stream-reader.ts";
 import { waitFor } from "../helpers/wait-for.ts";
+import type { AccountRow } from "../../server/core/rows.ts";
 
 type StreamEvent = mastodon.streaming.Event;
 type StatusPayload = { id: string; content: string; account: { acct: string }; visibility: string };

@@ -1,6 +1,5 @@
 import { createRestAPIClient, type MastoHttpError, type mastodon } from "masto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AccountRow } from "../../server/core/accounts/accounts.ts";
 import { createNotification } from "../../server/core/notifications/notifications.ts";
 import { issueCliToken } from "../../server/core/auth/tokens.ts";
 import type { NotificationType } from "../../server/db/schema.ts";
@@ -9,6 +8,7 @@ import { startInstances, type InstanceGroup, type TestInstance } from "../helper
 import { startPushService, type PushServiceStandIn, type ReceivedPush } from "../helpers/push-service.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 import { createWebPushSubscriber, verifyVapid, type WebPushSubscriber } from "../helpers/web-push-subscriber.ts";
+import type { AccountRow } from "../../server/core/rows.ts";
 
 describe("Web Push: a phone app subscribes and is pushed encrypted notifications", () => {
   let group: InstanceGroup;

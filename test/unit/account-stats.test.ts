@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AccountRow } from "../../server/core/accounts/accounts.ts";
 import type { AccountStats } from "../../server/core/accounts/account-stats.ts";
 import { loadAccountStatsMany } from "../../server/core/accounts/account-stats-many.ts";
 import { idToDate } from "../../server/core/ids.ts";
 import type { Visibility } from "../../server/db/schema.ts";
 import { insertFollow, insertTestAccount, openCoreDatabase, type CoreDatabase } from "../helpers/core-database.ts";
+import type { AccountRow } from "../../server/core/rows.ts";
 
 /**
  * The profile numbers are kept by triggers as statuses and follows change; here every kind of change is

@@ -1,8 +1,8 @@
 import { Object as ApObject } from "@fedify/vocab";
 import { describe, expect, it } from "vitest";
-import type { AccountRow } from "../../server/core/accounts/accounts.ts";
 import { noteToStatusRecord, type NoteConversionOptions } from "../../server/federation/convert/note-to-status-record.ts";
 import { accountRow, activityPubFixture, offlineLoader } from "../helpers/activitypub-fixtures.ts";
+import type { AccountRow } from "../../server/core/rows.ts";
 
 const NOW = new Date("2024-10-20T00:00:00.000Z");
 

@@ -2,9 +2,9 @@ import { Question, type Note } from "@fedify/vocab";
 import { describe, expect, it } from "vitest";
 import type { Visibility } from "../../server/db/schema.ts";
 import type { StatusParts } from "../../server/core/peers/status-parts.ts";
-import type { StatusRow } from "../../server/core/statuses/status-store.ts";
 import { statusRowToNote, type LocalAddresses } from "../../server/federation/convert/status-row-to-note.ts";
 import { accountRow } from "../helpers/activitypub-fixtures.ts";
+import type { StatusRow } from "../../server/core/rows.ts";
 
 const ORIGIN = "https://hearth.example";
 const PUBLIC = "https://www.w3.org/ns/activitystreams#Public";

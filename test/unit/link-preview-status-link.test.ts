@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { PreviewSubject } from "../../server/core/statuses/preview-cards.ts";
-import type { StatusRow } from "../../server/core/statuses/status-store.ts";
 import { previewLinkOf } from "../../server/link-previews/status-link.ts";
 import { isReservedExampleHost } from "../../server/media/public-fetch.ts";
+import type { StatusRow } from "../../server/core/rows.ts";
 
 const OWN_ORIGIN = "https://hearth.example";
 const isOwnUrl = (url: URL) => url.origin === OWN_ORIGIN;

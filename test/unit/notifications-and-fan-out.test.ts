@@ -1,5 +1,4 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import type { AccountRow } from "../../server/core/accounts/accounts.ts";
 import { followAccount, unfollowAccount } from "../../server/core/relationships/follows.ts";
 import { favouriteStatus, muteConversation, reblogStatus, recordFavourite } from "../../server/core/interactions/interactions.ts";
 import { countUnreadNotifications, insertNotification, listNotifications } from "../../server/core/notifications/notifications.ts";
@@ -7,6 +6,7 @@ import { findVisibleStatuses } from "../../server/core/visibility/status-visibil
 import { deliverStatus, insertStatus } from "../../server/core/statuses/status-store.ts";
 import { editStatus, postStatus } from "../../server/core/statuses/statuses.ts";
 import { insertFollow, insertTestAccount, openCoreDatabase, type CoreDatabase } from "../helpers/core-database.ts";
+import type { AccountRow } from "../../server/core/rows.ts";
 
 const ORIGIN = "https://hearth.example";
 const ALL = { maxId: null, sinceId: null, minId: null, limit: 40 };

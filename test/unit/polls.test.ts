@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AccountRow } from "../../server/core/accounts/accounts.ts";
 import { closeExpiredPolls, loadPollTallies, recordRemoteVote, validateChoices, voteOnPoll } from "../../server/core/statuses/polls.ts";
-import { insertStatus, type PollRow } from "../../server/core/statuses/status-store.ts";
+import { insertStatus } from "../../server/core/statuses/status-store.ts";
 import { editStatus, postStatus } from "../../server/core/statuses/statuses.ts";
 import { validatePoll } from "../../server/core/statuses/status-validation.ts";
 import { insertTestAccount, openCoreDatabase, type CoreDatabase } from "../helpers/core-database.ts";
+import type { AccountRow, PollRow } from "../../server/core/rows.ts";
 
 const ORIGIN = "https://hearth.example";
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AccountRow } from "../../server/core/accounts/accounts.ts";
 import { postStatus } from "../../server/core/statuses/statuses.ts";
 import { canViewStatus, visibilityAllows, type VisibilityFacts } from "../../server/core/visibility/status-visibility.ts";
 import type { Visibility } from "../../server/db/schema.ts";
 import { insertFollow, insertTestAccount, openCoreDatabase, type CoreDatabase } from "../helpers/core-database.ts";
+import type { AccountRow } from "../../server/core/rows.ts";
 
 const ORIGIN = "https://hearth.example";
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AccountRow } from "../../server/core/accounts/accounts.ts";
 import type { PageRequest } from "../../server/core/paging.ts";
 import { postStatus } from "../../server/core/statuses/statuses.ts";
 import { accountStatuses, homeTimeline, publicTimeline } from "../../server/core/timelines/timelines.ts";
 import { insertFollow, insertTestAccount, openCoreDatabase, type CoreDatabase } from "../helpers/core-database.ts";
+import type { AccountRow } from "../../server/core/rows.ts";
 
 const ORIGIN = "https://hearth.example";
 

@@ -1,8 +1,8 @@
 import { avatarUrl, headerUrl } from "../../core/media/account-images.ts";
-import type { AccountRow, LocalUserRow } from "../../core/accounts/accounts.ts";
 import type { AccountStats } from "../../core/accounts/account-stats.ts";
 import { parseStoredFields } from "../../core/accounts/profile.ts";
-import { toCustomEmoji, type CustomEmojiRow, type MastodonCustomEmoji } from "./custom-emoji.ts";
+import { toCustomEmoji, type MastodonCustomEmoji } from "./custom-emoji.ts";
+import type { AccountRow, CustomEmojiRow, LocalUserRow } from "../../core/rows.ts";
 
 /** Mastodon's Field entity. */
 export interface MastodonField {

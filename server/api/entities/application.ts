@@ -1,5 +1,5 @@
-import type { ApplicationRow } from "../../core/auth/applications.ts";
 import { redirectUrisOf } from "../../core/auth/applications.ts";
+import type { ApplicationRow } from "../../core/rows.ts";
 
 /** Mastodon's Application entity; the secret only at registration, the one time it exists in clear. */
 export interface MastodonApplication {

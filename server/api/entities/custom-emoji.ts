@@ -1,7 +1,5 @@
-import type { Selectable } from "kysely";
-import type { CustomEmojisTable } from "../../db/schema.ts";
+import type { CustomEmojiRow } from "../../core/rows.ts";
 
-export type CustomEmojiRow = Selectable<CustomEmojisTable>;
 
 /** Mastodon's CustomEmoji entity. */
 export interface MastodonCustomEmoji {

@@ -1,6 +1,7 @@
 import type { FilterMatch } from "../../core/filters/filter-matching.ts";
-import { filterContexts, type FilterKeywordRow, type FilterRow, type FilterStatusRow, type FilterWithParts } from "../../core/filters/filters.ts";
+import { filterContexts, type FilterWithParts } from "../../core/filters/filters.ts";
 import type { V1Filter } from "../../core/filters/filters-v1.ts";
+import type { FilterKeywordRow, FilterRow, FilterStatusRow } from "../../core/rows.ts";
 
 /** Mastodon's FilterKeyword entity. */
 export interface MastodonFilterKeyword {

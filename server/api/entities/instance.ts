@@ -1,8 +1,8 @@
 import { LIMITS } from "../../core/limits.ts";
-import type { InstanceRow } from "../../core/instance/instance.ts";
 import type { InstanceUsage } from "../../core/instance/instance-usage.ts";
 import { HEARTH_VERSION, MASTODON_COMPATIBLE_VERSION } from "../../version.ts";
 import type { MastodonAccount } from "./account.ts";
+import type { InstanceRow } from "../../core/rows.ts";
 
 /** What both instance entities are made from. */
 export interface InstanceFacts {

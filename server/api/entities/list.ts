@@ -1,4 +1,4 @@
-import type { ListRow } from "../../core/timelines/lists.ts";
+import type { ListRow } from "../../core/rows.ts";
 
 /** Mastodon's List entity. */
 export interface MastodonList {

@@ -1,4 +1,4 @@
-import type { MarkerRow } from "../../core/timelines/markers.ts";
+import type { MarkerRow } from "../../core/rows.ts";
 
 /** Mastodon's Marker entity. */
 export interface MastodonMarker {

@@ -1,5 +1,6 @@
-import { mediaFileUrl, remoteMediaKey, type MediaAttachmentRow } from "../../core/media/media.ts";
+import { mediaFileUrl, remoteMediaKey } from "../../core/media/media.ts";
 import type { MediaType } from "../../db/schema.ts";
+import type { MediaAttachmentRow } from "../../core/rows.ts";
 
 /** Mastodon's MediaAttachment entity: every field present, null where Mastodon allows it. */
 export interface MastodonMediaAttachment {

@@ -1,11 +1,11 @@
 import type { CoreContext } from "../../core/context.ts";
-import type { NotificationGroup, NotificationRow } from "../../core/notifications/notifications.ts";
-import type { ReportRow } from "../../core/moderation/reports.ts";
+import type { NotificationGroup } from "../../core/notifications/notifications.ts";
 import { findVisibleStatuses } from "../../core/visibility/status-visibility.ts";
 import type { NotificationType } from "../../db/schema.ts";
 import type { MastodonAccount } from "./account.ts";
 import { toReport, type MastodonReport } from "./report.ts";
 import { toStatusesWithAccounts, type MastodonStatus } from "./status.ts";
+import type { NotificationRow, ReportRow } from "../../core/rows.ts";
 
 /** Mastodon's Notification entity. */
 export interface MastodonNotification {

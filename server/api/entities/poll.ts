@@ -1,7 +1,6 @@
 import type { PollTally } from "../../core/statuses/polls.ts";
-import type { CustomEmojiRow } from "../../core/emojis/remote-emojis.ts";
-import type { PollRow } from "../../core/statuses/status-store.ts";
 import { toCustomEmoji, type MastodonCustomEmoji } from "./custom-emoji.ts";
+import type { CustomEmojiRow, PollRow } from "../../core/rows.ts";
 
 /** Mastodon's Poll entity; `voted` and `own_votes` only for a signed-in viewer. */
 export interface MastodonPoll {

@@ -1,5 +1,6 @@
-import { reportStatusIds, type ReportRow } from "../../core/moderation/reports.ts";
+import { reportStatusIds } from "../../core/moderation/reports.ts";
 import type { MastodonAccount } from "./account.ts";
+import type { ReportRow } from "../../core/rows.ts";
 
 /** Mastodon's Report entity, as the reporter sees it. */
 export interface MastodonReport {

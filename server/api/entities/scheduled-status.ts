@@ -1,7 +1,6 @@
-import type { ScheduledStatusRow } from "../../core/statuses/scheduled-statuses.ts";
 import { parseScheduledParams, type ScheduledStatusParams } from "../../core/statuses/scheduled-statuses.ts";
-import type { MediaRow } from "../../core/statuses/status-bundle.ts";
 import { toMediaAttachment, type MastodonMediaAttachment } from "./media-attachment.ts";
+import type { MediaAttachmentRow, ScheduledStatusRow } from "../../core/rows.ts";
 
 /** Mastodon's ScheduledStatus entity. */
 export interface MastodonScheduledStatus {
@@ -11,7 +10,7 @@ export interface MastodonScheduledStatus {
   media_attachments: MastodonMediaAttachment[];
 }
 
-export function toScheduledStatus(row: ScheduledStatusRow, media: ReadonlyMap<string, MediaRow>, origin: string): MastodonScheduledStatus {
+export function toScheduledStatus(row: ScheduledStatusRow, media: ReadonlyMap<string, MediaAttachmentRow>, origin: string): MastodonScheduledStatus {
   const params = parseScheduledParams(row);
   return {
     id: row.id,

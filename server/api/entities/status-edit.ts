@@ -1,8 +1,8 @@
 import type { StatusVersion } from "../../core/statuses/status-history.ts";
-import type { MediaRow } from "../../core/statuses/status-bundle.ts";
 import type { MastodonAccount } from "./account.ts";
 import type { MastodonCustomEmoji } from "./custom-emoji.ts";
 import { toMediaAttachment, type MastodonMediaAttachment } from "./media-attachment.ts";
+import type { MediaAttachmentRow } from "../../core/rows.ts";
 
 /** Mastodon's StatusEdit: one version of a status. */
 export interface MastodonStatusEdit {
@@ -19,7 +19,7 @@ export interface MastodonStatusEdit {
 export function toStatusEdit(
   version: StatusVersion,
   account: MastodonAccount,
-  media: ReadonlyMap<string, MediaRow>,
+  media: ReadonlyMap<string, MediaAttachmentRow>,
   emojis: MastodonCustomEmoji[],
   origin: string,
 ): MastodonStatusEdit {

@@ -1,4 +1,4 @@
-import type { StatusRow } from "../../core/statuses/status-store.ts";
+import type { StatusRow } from "../../core/rows.ts";
 
 /** Mastodon's StatusSource: what the author typed, for the edit form. */
 export interface MastodonStatusSource {

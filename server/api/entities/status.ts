@@ -5,7 +5,6 @@ import { loadAccountsWithStats, noAccountStats } from "../../core/accounts/accou
 import { htmlToPlainText } from "../../core/statuses/plain-text.ts";
 import { statusUri, statusUrl } from "../../core/statuses/status-addresses.ts";
 import { loadStatusBundle, type StatusBundle } from "../../core/statuses/status-bundle.ts";
-import type { StatusRow } from "../../core/statuses/status-store.ts";
 import type { Visibility } from "../../db/schema.ts";
 import { toAccount, type MastodonAccount } from "./account.ts";
 import { toCustomEmoji, type MastodonCustomEmoji } from "./custom-emoji.ts";
@@ -13,6 +12,7 @@ import { toFilterResult, type MastodonFilterResult } from "./filter.ts";
 import { toMediaAttachment, type MastodonMediaAttachment } from "./media-attachment.ts";
 import { toPoll, type MastodonPoll } from "./poll.ts";
 import { previewCardFromJson, type MastodonPreviewCard } from "./preview-card.ts";
+import type { StatusRow } from "../../core/rows.ts";
 
 /** Mastodon's StatusMention. */
 export interface MastodonMention {

@@ -1,7 +1,8 @@
 import type { CoreContext } from "../../core/context.ts";
-import { followedTagIds, type TagRow } from "../../core/timelines/tag-follows.ts";
+import { followedTagIds } from "../../core/timelines/tag-follows.ts";
 import { tagHistory } from "../../core/search/tag-search.ts";
 import { toTag, type MastodonTag } from "./tag.ts";
+import type { TagRow } from "../../core/rows.ts";
 
 /**
  * Tag entities with their last week's history and, for a signed-in viewer, whether it follows each (Hearth

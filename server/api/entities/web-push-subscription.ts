@@ -1,4 +1,5 @@
-import { PUSH_ALERT_TYPES, pushAlertsOf, type PushAlertType, type PushSubscriptionRow } from "../../core/notifications/push-subscriptions.ts";
+import { PUSH_ALERT_TYPES, pushAlertsOf, type PushAlertType } from "../../core/notifications/push-subscriptions.ts";
+import type { PushSubscriptionRow } from "../../core/rows.ts";
 
 /** Mastodon's WebPushSubscription entity. Every alert type is listed: those the app did not ask for as false. */
 export function toWebPushSubscription(row: PushSubscriptionRow, serverKey: string) {

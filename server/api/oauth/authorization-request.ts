@@ -1,7 +1,8 @@
-import { findApplicationByClientId, redirectUrisOf, type ApplicationRow } from "../../core/auth/applications.ts";
+import { findApplicationByClientId, redirectUrisOf } from "../../core/auth/applications.ts";
 import type { CoreContext } from "../../core/context.ts";
 import { scopesAllow, tolerantScopes } from "../../core/auth/scopes.ts";
 import { textParam, type Params } from "../params.ts";
+import type { ApplicationRow } from "../../core/rows.ts";
 
 /** A checked request to authorize an app (RFC 6749 §4.1.1 with PKCE, RFC 7636). */
 export interface AuthorizationRequest {

@@ -1,12 +1,13 @@
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { authenticateClient, type ApplicationRow } from "../../core/auth/applications.ts";
+import { authenticateClient } from "../../core/auth/applications.ts";
 import { exchangeAuthorizationCode, InvalidGrant } from "../../core/auth/authorization-codes.ts";
 import type { CoreContext } from "../../core/context.ts";
 import { scopesAllow, tolerantScopes } from "../../core/auth/scopes.ts";
 import { issueAccessToken, revokeAccessToken, type IssuedToken } from "../../core/auth/tokens.ts";
 import type { ApiEnv } from "../env.ts";
 import { readParams, textParam, type Params } from "../params.ts";
+import type { ApplicationRow } from "../../core/rows.ts";
 
 /** OAuth's own error body (RFC 6749 §5.2), which OAuth libraries in apps parse. */
 function oauthError(c: Context, status: ContentfulStatusCode, error: string, description: string): Response {

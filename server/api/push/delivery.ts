@@ -8,10 +8,10 @@ import {
   policyAllows,
   pushAlertsOf,
   type PushAlertType,
-  type PushSubscriptionRow,
 } from "../../core/notifications/push-subscriptions.ts";
 import { getVapidKeys } from "../../core/notifications/vapid-keys.ts";
 import { toPushNotificationPayload } from "./notification-payload.ts";
+import type { PushSubscriptionRow } from "../../core/rows.ts";
 
 const logger = getLogger(["hearth", "push"]);
 

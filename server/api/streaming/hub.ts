@@ -1,10 +1,10 @@
 import { getLogger } from "@logtape/logtape";
-import type { AccountRow } from "../../core/accounts/accounts.ts";
 import type { CoreContext } from "../../core/context.ts";
 import type { CoreEvent } from "../../core/events.ts";
 import { isAuthorInList, isHiddenFromPublicStreams } from "../../core/visibility/stream-audience.ts";
 import { isPublicStream, mayReadNotifications, type StreamName, type StreamSubscription } from "./streams.ts";
 import type { StreamViewer } from "./viewer.ts";
+import type { AccountRow } from "../../core/rows.ts";
 
 const logger = getLogger(["hearth", "streaming"]);
 

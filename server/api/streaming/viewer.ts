@@ -1,7 +1,8 @@
-import { getAccount, type AccountRow } from "../../core/accounts/accounts.ts";
+import { getAccount } from "../../core/accounts/accounts.ts";
 import type { CoreContext } from "../../core/context.ts";
-import { findAccessToken, noteAccessTokenUse, type AccessTokenRow } from "../../core/auth/tokens.ts";
+import { findAccessToken, noteAccessTokenUse } from "../../core/auth/tokens.ts";
 import { StreamRequestError } from "./streams.ts";
+import type { AccessTokenRow, AccountRow } from "../../core/rows.ts";
 
 /** Who is listening: a user's token (the streaming API has nothing for app-only tokens, as on Mastodon). */
 export interface StreamViewer {

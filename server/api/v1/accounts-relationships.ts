@@ -1,6 +1,5 @@
 import { Hono, type Context } from "hono";
 import { isBlockedEitherWay, isDomainBlockedBy } from "../../core/relationships/account-barriers.ts";
-import type { AccountRow } from "../../core/accounts/accounts.ts";
 import { setAccountNote } from "../../core/relationships/account-notes.ts";
 import { blockAccount, unblockAccount } from "../../core/relationships/blocks.ts";
 import type { CoreContext } from "../../core/context.ts";
@@ -14,6 +13,7 @@ import { toRelationship } from "../entities/relationship.ts";
 import { mastodonError } from "../mastodon-error.ts";
 import { nestedBoolean, nestedText, nestedTextList, readNestedParams, type NestedParams } from "../nested-params.ts";
 import { accountById, viewerOf } from "../request-accounts.ts";
+import type { AccountRow } from "../../core/rows.ts";
 
 export interface RelationshipRoutesDependencies {
   core: CoreContext;

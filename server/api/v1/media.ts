@@ -9,7 +9,6 @@ import {
   parseFocus,
   updateUpload,
   validateDescription,
-  type MediaAttachmentRow,
   type UploadChanges,
 } from "../../core/media/media.ts";
 import type { MediaSizeLimits } from "../../media/media-types.ts";
@@ -21,6 +20,7 @@ import { toMediaAttachment } from "../entities/media-attachment.ts";
 import type { ApiEnv } from "../env.ts";
 import { mastodonError } from "../mastodon-error.ts";
 import { fileParam, readParams, textParam, type Params } from "../params.ts";
+import type { MediaAttachmentRow } from "../../core/rows.ts";
 
 export interface MediaRoutesDependencies {
   core: CoreContext;

@@ -4,13 +4,13 @@ import type { CoreContext } from "../../core/context.ts";
 import { getPoll, voteOnPoll } from "../../core/statuses/polls.ts";
 import { findVisibleStatus } from "../../core/statuses/statuses.ts";
 import { loadStatusBundle } from "../../core/statuses/status-bundle.ts";
-import type { StatusRow } from "../../core/statuses/status-store.ts";
 import { requireUser } from "../auth.ts";
 import { toPoll, type MastodonPoll } from "../entities/poll.ts";
 import type { ApiEnv } from "../env.ts";
 import { nestedTextList, readNestedParams } from "../nested-params.ts";
 import { optionalViewerOf, viewerOf } from "../request-accounts.ts";
 import { normaliseId, scopeIfToken } from "../status-requests.ts";
+import type { StatusRow } from "../../core/rows.ts";
 
 export interface PollRoutesDependencies {
   core: CoreContext;

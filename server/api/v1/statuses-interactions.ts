@@ -14,7 +14,6 @@ import {
   unpinStatus,
   unreblogStatus,
 } from "../../core/interactions/interactions.ts";
-import type { StatusRow } from "../../core/statuses/status-store.ts";
 import { parseVisibility } from "../../core/statuses/status-validation.ts";
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
@@ -25,6 +24,7 @@ import { nestedText, readNestedParams } from "../nested-params.ts";
 import { readPageRequest, setLinkHeader } from "../pagination.ts";
 import { optionalViewerOf, viewerOf } from "../request-accounts.ts";
 import { scopeIfToken, visibleStatusParam } from "../status-requests.ts";
+import type { StatusRow } from "../../core/rows.ts";
 
 interface Dependencies {
   core: CoreContext;

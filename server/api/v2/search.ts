@@ -1,11 +1,8 @@
 import { Hono } from "hono";
-import type { AccountRow } from "../../core/accounts/accounts.ts";
 import { searchAccounts } from "../../core/search/account-search.ts";
 import type { CoreContext } from "../../core/context.ts";
 import { findStatusByUrl, searchStatusText } from "../../core/search/status-search.ts";
-import type { StatusRow } from "../../core/statuses/status-store.ts";
 import { canViewStatus } from "../../core/visibility/status-visibility.ts";
-import type { TagRow } from "../../core/timelines/tag-follows.ts";
 import { searchTags } from "../../core/search/tag-search.ts";
 import { scopesAllow } from "../../core/auth/scopes.ts";
 import type { ApiEnv } from "../env.ts";
@@ -17,6 +14,7 @@ import { nestedBoolean, nestedText, readNestedParams } from "../nested-params.ts
 import { readLimit, readOffset } from "../offset-paging.ts";
 import { readPageRequest } from "../pagination.ts";
 import { accountById } from "../request-accounts.ts";
+import type { AccountRow, StatusRow, TagRow } from "../../core/rows.ts";
 
 const TYPES = ["accounts", "statuses", "hashtags"] as const;
 type SearchType = (typeof TYPES)[number];

@@ -1,9 +1,9 @@
 import type { Selectable } from "kysely";
 import type { AccountStatsTable } from "../../db/schema.ts";
-import type { AccountRow } from "./accounts.ts";
 import type { AccountStats } from "./account-stats.ts";
 import type { CoreContext } from "../context.ts";
 import { idToDate } from "../ids.ts";
+import type { AccountRow } from "../rows.ts";
 
 /**
  * The profile numbers of many accounts at once (the authors on a timeline page), one primary-key lookup

@@ -1,12 +1,11 @@
 import { webcrypto } from "node:crypto";
-import type { Kysely, Selectable } from "kysely";
+import type { Kysely } from "kysely";
 import { UserError } from "../../user-error.ts";
-import type { AccountsTable, DatabaseSchema, LocalUserRole, LocalUsersTable } from "../../db/schema.ts";
+import type { DatabaseSchema, LocalUserRole } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
 import { hashPassword } from "../auth/passwords.ts";
+import type { AccountRow, LocalUserRow } from "../rows.ts";
 
-export type AccountRow = Selectable<AccountsTable>;
-export type LocalUserRow = Selectable<LocalUsersTable>;
 
 // Mastodon's rule: letters, digits and underscores, with dots and dashes only inside; 30 at most.
 const USERNAME_PATTERN = /^[a-z0-9_]+([a-z0-9_.-]+[a-z0-9_]+)?$/i;

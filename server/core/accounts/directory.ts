@@ -1,6 +1,6 @@
 import { sql } from "kysely";
-import type { AccountRow } from "./accounts.ts";
 import type { CoreContext } from "../context.ts";
+import type { AccountRow } from "../rows.ts";
 
 /**
  * The profile directory (GET /api/v1/directory): accounts that chose to be discoverable, local and known

@@ -1,16 +1,13 @@
-import type { Selectable } from "kysely";
 import { UserError } from "../../user-error.ts";
-import type { AccountEndorsementsTable } from "../../db/schema.ts";
-import type { AccountRow } from "./accounts.ts";
 import type { CoreContext } from "../context.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
+import type { AccountRow, EndorsementRow } from "../rows.ts";
 
 /**
  * Endorsements ("feature on profile"): accounts a local account recommends. As on Mastodon, only accounts
  * it follows can be endorsed.
  */
 
-export type EndorsementRow = Selectable<AccountEndorsementsTable>;
 
 // Mastodon's AccountPin limit.
 export const MAX_ENDORSEMENTS = 5;

@@ -1,9 +1,9 @@
 import { UserError } from "../../user-error.ts";
 import type { Visibility } from "../../db/schema.ts";
-import type { AccountRow, LocalUserRow } from "./accounts.ts";
 import type { CoreContext } from "../context.ts";
 import { acceptFollowRequest } from "../relationships/follows.ts";
 import { formatStatusText, renderStatusText } from "../statuses/status-text.ts";
+import type { AccountRow, LocalUserRow } from "../rows.ts";
 
 /**
  * A local account edits its profile (Mastodon's update_credentials): the changes are checked, written in

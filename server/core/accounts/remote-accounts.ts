@@ -1,10 +1,10 @@
 import type { Kysely } from "kysely";
 import { UserError } from "../../user-error.ts";
 import type { DatabaseSchema } from "../../db/schema.ts";
-import type { AccountRow } from "./accounts.ts";
 import type { CoreContext } from "../context.ts";
 import { upsertRemoteEmojis } from "../emojis/remote-emojis.ts";
 import type { RemoteEmoji } from "../statuses/remote-status-record.ts";
+import type { AccountRow } from "../rows.ts";
 
 /**
  * A remote actor as core stores it: the columns of an accounts row that come from the actor document.

@@ -1,10 +1,8 @@
 import { timingSafeEqual } from "node:crypto";
-import type { Selectable } from "kysely";
-import type { OAuthApplicationsTable } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
 import { hashSecret, newSecret } from "./secrets.ts";
+import type { ApplicationRow } from "../rows.ts";
 
-export type ApplicationRow = Selectable<OAuthApplicationsTable>;
 
 export interface NewApplication {
   name: string;

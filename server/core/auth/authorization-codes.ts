@@ -1,12 +1,9 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { Selectable } from "kysely";
-import type { OAuthAuthorizationCodesTable } from "../../db/schema.ts";
-import type { ApplicationRow } from "./applications.ts";
 import type { CoreContext } from "../context.ts";
 import { hashSecret, newSecret } from "./secrets.ts";
 import { issueAccessToken, type IssuedToken } from "./tokens.ts";
+import type { ApplicationRow, AuthorizationCodeRow } from "../rows.ts";
 
-export type AuthorizationCodeRow = Selectable<OAuthAuthorizationCodesTable>;
 
 /** Codes are short-lived (RFC 6749 §4.1.2 recommends at most ten minutes) and used once. */
 const CODE_LIFETIME_MS = 10 * 60 * 1000;

@@ -1,6 +1,7 @@
 import type { CoreContext } from "../context.ts";
-import { findLocalAccountByUsername, getLocalUser, type AccountRow } from "../accounts/accounts.ts";
+import { findLocalAccountByUsername, getLocalUser } from "../accounts/accounts.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
+import type { AccountRow } from "../rows.ts";
 
 // Checked against when the username is unknown, so a wrong name takes as long as a wrong password.
 let decoyHash: Promise<string> | undefined;

@@ -1,10 +1,8 @@
-import type { Selectable } from "kysely";
-import type { OAuthAccessTokensTable } from "../../db/schema.ts";
-import { createApplication, type ApplicationRow } from "./applications.ts";
+import { createApplication } from "./applications.ts";
 import type { CoreContext } from "../context.ts";
 import { hashSecret, newSecret } from "./secrets.ts";
+import type { AccessTokenRow, ApplicationRow } from "../rows.ts";
 
-export type AccessTokenRow = Selectable<OAuthAccessTokensTable>;
 
 /** The application that tokens printed by `hearth token` belong to. */
 const CLI_APPLICATION_NAME = "Hearth command line";

@@ -1,6 +1,5 @@
-import type { AccountRow } from "../accounts/accounts.ts";
 import type { CoreContext } from "../context.ts";
-import type { CustomEmojiRow } from "./remote-emojis.ts";
+import type { AccountRow, CustomEmojiRow } from "../rows.ts";
 
 // Mastodon's shortcode syntax, bounded as note-tags.ts bounds the shortcodes it stores.
 const SHORTCODE = /:([a-zA-Z0-9_]{2,100}):/g;

@@ -1,9 +1,9 @@
-import type { Kysely, Selectable } from "kysely";
-import type { CustomEmojisTable, DatabaseSchema } from "../../db/schema.ts";
+import type { Kysely } from "kysely";
+import type { DatabaseSchema } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
 import type { RemoteEmoji } from "../statuses/remote-status-record.ts";
+import type { CustomEmojiRow } from "../rows.ts";
 
-export type CustomEmojiRow = Selectable<CustomEmojisTable>;
 
 /**
  * Stores (or refreshes) custom emoji a remote object carried, under its author's domain, inside the caller's

@@ -1,5 +1,6 @@
 import type { CoreContext } from "../context.ts";
-import { filterContexts, type FilterKeywordRow, type FilterRow } from "./filters.ts";
+import { filterContexts } from "./filters.ts";
+import type { FilterKeywordRow, FilterRow } from "../rows.ts";
 
 /**
  * Which of a viewer's filters a status trips, for the Status entity's `filtered` (Mastodon's FilterResult).

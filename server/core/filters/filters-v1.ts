@@ -1,6 +1,7 @@
 import { UserError } from "../../user-error.ts";
 import type { CoreContext } from "../context.ts";
-import { checkKeyword, createFilter, keywordColumns, FILTER_CONTEXTS, getFilterKeyword, type FilterKeywordRow, type FilterRow } from "./filters.ts";
+import { checkKeyword, createFilter, keywordColumns, FILTER_CONTEXTS, getFilterKeyword } from "./filters.ts";
+import type { FilterKeywordRow, FilterRow } from "../rows.ts";
 
 /**
  * The v1 filters API over the v2 model, as Mastodon keeps it for older apps: each v1 filter is one keyword

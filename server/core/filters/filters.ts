@@ -1,7 +1,8 @@
-import type { Kysely, Selectable } from "kysely";
+import type { Kysely } from "kysely";
 import { UserError } from "../../user-error.ts";
-import type { DatabaseSchema, FilterKeywordsTable, FiltersTable, FilterStatusesTable } from "../../db/schema.ts";
+import type { DatabaseSchema } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
+import type { FilterKeywordRow, FilterRow, FilterStatusRow } from "../rows.ts";
 
 /**
  * Filters (Mastodon's v2 model): a titled filter applies in some contexts, warns, hides or blurs, may
@@ -9,9 +10,6 @@ import type { CoreContext } from "../context.ts";
  * (filters_changed), so open clients fetch the filters again.
  */
 
-export type FilterRow = Selectable<FiltersTable>;
-export type FilterKeywordRow = Selectable<FilterKeywordsTable>;
-export type FilterStatusRow = Selectable<FilterStatusesTable>;
 export type FilterAction = FilterRow["action"];
 type Db = Kysely<DatabaseSchema>;
 

@@ -1,10 +1,8 @@
-import type { Selectable } from "kysely";
 import { UserError } from "../../user-error.ts";
-import type { InstanceTable } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
-import { insertLocalAccount, prepareLocalAccount, type AccountRow } from "../accounts/accounts.ts";
+import { insertLocalAccount, prepareLocalAccount } from "../accounts/accounts.ts";
+import type { AccountRow, InstanceRow } from "../rows.ts";
 
-export type InstanceRow = Selectable<InstanceTable>;
 
 export async function getInstance(ctx: CoreContext): Promise<InstanceRow | undefined> {
   return ctx.db.selectFrom("instance").selectAll().where("id", "=", 1).executeTakeFirst();

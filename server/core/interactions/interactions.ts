@@ -1,21 +1,13 @@
-import type { Kysely, Selectable } from "kysely";
-import type { DatabaseSchema, FavouritesTable, Visibility } from "../../db/schema.ts";
+import type { Kysely } from "kysely";
+import type { DatabaseSchema, Visibility } from "../../db/schema.ts";
 import { UserError } from "../../user-error.ts";
 import type { CoreContext } from "../context.ts";
-import type { AccountRow } from "../accounts/accounts.ts";
 import { LIMITS } from "../limits.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
 import { announceNotifications, insertNotification } from "../notifications/notifications.ts";
 import { canViewStatus, loadViewerExclusions } from "../visibility/status-visibility.ts";
-import {
-  announceRemovedStatus,
-  announceStatus,
-  fanOutStatus,
-  insertStatus,
-  removeStatus,
-  type RemovedStatus,
-  type StatusRow,
-} from "../statuses/status-store.ts";
+import { announceRemovedStatus, announceStatus, fanOutStatus, insertStatus, removeStatus, type RemovedStatus } from "../statuses/status-store.ts";
+import type { AccountRow, FavouriteRow, StatusRow } from "../rows.ts";
 
 /**
  * What an account does to a status that is not its writing: favourite, boost, bookmark, pin, mute its
@@ -23,7 +15,6 @@ import {
  * the local acts wrap them and then tell the peers.
  */
 
-export type FavouriteRow = Selectable<FavouritesTable>;
 type Db = Kysely<DatabaseSchema>;
 
 export interface InteractionOptions {

@@ -1,11 +1,12 @@
 import type { Kysely } from "kysely";
 import type { DatabaseSchema, NotificationType, Visibility } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
-import { announceNotifications, insertNotification, type NotificationRow } from "../notifications/notifications.ts";
+import { announceNotifications, insertNotification } from "../notifications/notifications.ts";
 import { upsertRemoteEmojis } from "../emojis/remote-emojis.ts";
 import type { RemoteEmoji } from "../statuses/remote-status-record.ts";
 import { announceRemovedStatus, announceStatus, fanOutStatus } from "../statuses/status-fan-out.ts";
-import { insertStatus, removeStatus, type StatusRow } from "../statuses/status-store.ts";
+import { insertStatus, removeStatus } from "../statuses/status-store.ts";
+import type { NotificationRow, StatusRow } from "../rows.ts";
 
 /**
  * What remote accounts do to statuses: boost (Announce) and react (EmojiReact, Misskey's Like with a

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import type { AccountRow } from "../accounts/accounts.ts";
 import type { CoreContext } from "../context.ts";
 import { mediaFileUrl } from "./media.ts";
+import type { AccountRow } from "../rows.ts";
 
 /** Where the stand-in pictures are served, at Mastodon's own paths, for accounts that have none. */
 export const MISSING_AVATAR_PATH = "/avatars/original/missing.png";

@@ -1,11 +1,11 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { Kysely, Selectable } from "kysely";
-import type { DatabaseSchema, MediaAttachmentsTable, MediaType } from "../../db/schema.ts";
+import type { Kysely } from "kysely";
+import type { DatabaseSchema, MediaType } from "../../db/schema.ts";
 import { UserError } from "../../user-error.ts";
 import type { CoreContext } from "../context.ts";
 import { LIMITS } from "../limits.ts";
+import type { MediaAttachmentRow } from "../rows.ts";
 
-export type MediaAttachmentRow = Selectable<MediaAttachmentsTable>;
 
 /**
  * Uploads as rows. A local upload is made pending (before its file is processed), then done or failed; it

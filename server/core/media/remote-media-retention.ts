@@ -1,6 +1,5 @@
-import type { AccountRow } from "../accounts/accounts.ts";
 import type { CoreContext } from "../context.ts";
-import type { MediaAttachmentRow } from "./media.ts";
+import type { AccountRow, MediaAttachmentRow } from "../rows.ts";
 
 /**
  * Which remote media the archive keeps a copy of, and for how long. Remote media that reached the owner (their

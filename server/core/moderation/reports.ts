@@ -1,9 +1,8 @@
-import type { Selectable } from "kysely";
 import { UserError } from "../../user-error.ts";
-import type { ReportsTable } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
-import { announceNotifications, insertNotification, type NotificationRow } from "../notifications/notifications.ts";
+import { announceNotifications, insertNotification } from "../notifications/notifications.ts";
 import { visibleTo } from "../visibility/status-visibility.ts";
+import type { NotificationRow, ReportRow } from "../rows.ts";
 
 /**
  * Reports a local account files about another account (POST /api/v1/reports). They are kept for the
@@ -11,7 +10,6 @@ import { visibleTo } from "../visibility/status-visibility.ts";
  * can be forwarded to its server, which hears it as a Flag.
  */
 
-export type ReportRow = Selectable<ReportsTable>;
 
 export const REPORT_CATEGORIES = ["spam", "legal", "violation", "other"] as const;
 export const REPORT_COMMENT_MAX = 1000;

@@ -1,15 +1,15 @@
-import { sql, type Kysely, type Selectable } from "kysely";
-import type { DatabaseSchema, NotificationsTable, NotificationType } from "../../db/schema.ts";
+import { sql, type Kysely } from "kysely";
+import type { DatabaseSchema, NotificationType } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
 import { visibleAndNotBlocked } from "../visibility/status-visibility.ts";
+import type { NotificationRow } from "../rows.ts";
 
 /**
  * Notifications of local accounts: created (once per recipient, type, sender and status) when someone
  * mentions, boosts, favourites, follows, ... and read back in pages, singly or grouped (v2).
  */
 
-export type NotificationRow = Selectable<NotificationsTable>;
 type Db = Kysely<DatabaseSchema>;
 
 export const NOTIFICATION_TYPES: readonly NotificationType[] = [

@@ -1,10 +1,7 @@
-import type { Selectable } from "kysely";
-import type { PushSubscriptionsTable } from "../../db/schema.ts";
-import type { AccountRow } from "../accounts/accounts.ts";
 import type { CoreContext } from "../context.ts";
 import { canViewStatus } from "../visibility/status-visibility.ts";
+import type { AccountRow, PushSubscriptionRow } from "../rows.ts";
 
-export type PushSubscriptionRow = Selectable<PushSubscriptionsTable>;
 export type PushPolicy = PushSubscriptionRow["policy"];
 
 /** The notification types an app may ask to be pushed (Mastodon's data[alerts] keys). */

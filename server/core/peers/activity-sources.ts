@@ -1,7 +1,7 @@
 import type { Selectable } from "kysely";
 import type { BlocksTable, FavouritesTable, PollVotesTable, ReportsTable } from "../../db/schema.ts";
-import type { AccountRow } from "../accounts/accounts.ts";
 import type { CoreContext } from "../context.ts";
+import type { AccountRow } from "../rows.ts";
 
 /**
  * The rows federation builds outgoing activities from, read once core has committed them: a favourite

@@ -1,5 +1,5 @@
-import type { AccountRow } from "../accounts/accounts.ts";
 import type { CoreContext } from "../context.ts";
+import type { AccountRow } from "../rows.ts";
 
 /**
  * What catching up after being away needs to know: when the instance was last reachable by its peers,

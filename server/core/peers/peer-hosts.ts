@@ -1,8 +1,6 @@
-import type { Selectable } from "kysely";
-import type { PeerHostsTable } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
+import type { PeerHostRow } from "../rows.ts";
 
-export type PeerHostRow = Selectable<PeerHostsTable>;
 
 /**
  * How each peer host has answered our deliveries. Fedify's circuit breaker decides when to hold a host's

@@ -1,10 +1,8 @@
-import type { Kysely, Selectable } from "kysely";
-import type { DatabaseSchema, MediaAttachmentsTable } from "../../db/schema.ts";
-import type { AccountRow } from "../accounts/accounts.ts";
+import type { Kysely } from "kysely";
+import type { DatabaseSchema } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
 import { loadPollTallies, pollOptions, type PollTally } from "../statuses/polls.ts";
-import type { CustomEmojiRow } from "../emojis/remote-emojis.ts";
-import type { PollRow, StatusRow } from "../statuses/status-store.ts";
+import type { AccountRow, CustomEmojiRow, MediaAttachmentRow, PollRow, StatusRow } from "../rows.ts";
 
 /**
  * A status with everything that travels with it when it is federated: its author, whom it mentions, its
@@ -13,7 +11,6 @@ import type { PollRow, StatusRow } from "../statuses/status-store.ts";
  */
 
 type Db = Kysely<DatabaseSchema>;
-export type MediaRow = Selectable<MediaAttachmentsTable>;
 
 export interface LinkedStatus {
   status: StatusRow;
@@ -28,7 +25,7 @@ export interface StatusParts {
   tags: string[];
   /** Custom emoji whose :shortcode: the text uses, from the author's server (ours: domain null). */
   emojis: CustomEmojiRow[];
-  media: MediaRow[];
+  media: MediaAttachmentRow[];
   poll: { row: PollRow; options: string[]; tally: PollTally } | null;
   inReplyTo: LinkedStatus | null;
   quote: LinkedStatus | null;

@@ -1,10 +1,10 @@
-import type { Kysely, Selectable } from "kysely";
+import type { Kysely } from "kysely";
 import { UserError } from "../../user-error.ts";
-import type { BlocksTable, DatabaseSchema } from "../../db/schema.ts";
-import type { AccountRow } from "../accounts/accounts.ts";
+import type { DatabaseSchema } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
-import { deleteFollow, type FollowRow } from "./follows.ts";
+import { deleteFollow } from "./follows.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
+import type { AccountRow, BlockRow, FollowRow } from "../rows.ts";
 
 /**
  * Blocks between accounts. A local account's block ends follows both ways, as Mastodon's BlockService
@@ -13,7 +13,6 @@ import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
  * recordIncomingBlock and recordBlockUndone.
  */
 
-export type BlockRow = Selectable<BlocksTable>;
 type Db = Kysely<DatabaseSchema>;
 
 async function loadAccount(db: Db, id: string): Promise<AccountRow> {

@@ -1,18 +1,14 @@
-import type { Selectable } from "kysely";
 import { UserError } from "../../user-error.ts";
-import type { AccountDomainBlocksTable, InstanceDomainBlocksTable } from "../../db/schema.ts";
-import type { AccountRow } from "../accounts/accounts.ts";
 import type { CoreContext } from "../context.ts";
-import { deleteFollow, type FollowRow } from "./follows.ts";
+import { deleteFollow } from "./follows.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
+import type { AccountDomainBlockRow, AccountRow, FollowRow, InstanceDomainBlockRow } from "../rows.ts";
 
 /**
  * Domain blocks of two kinds: a local account's own (it stops hearing from a whole server, Mastodon's
  * account domain blocks) and the instance's (nothing from the domain is stored or delivered).
  */
 
-export type AccountDomainBlockRow = Selectable<AccountDomainBlocksTable>;
-export type InstanceDomainBlockRow = Selectable<InstanceDomainBlocksTable>;
 
 /**
  * A domain as stored: the host name, lower-cased and in punycode, with its port if it has one. A URL is

@@ -1,13 +1,12 @@
-import type { Kysely, Selectable } from "kysely";
+import type { Kysely } from "kysely";
 import { UserError } from "../../user-error.ts";
-import type { DatabaseSchema, FollowState, FollowsTable } from "../../db/schema.ts";
+import type { DatabaseSchema, FollowState } from "../../db/schema.ts";
 import { isBlockedEitherWay, isDomainBlockedBy } from "./account-barriers.ts";
-import type { AccountRow } from "../accounts/accounts.ts";
 import type { CoreContext } from "../context.ts";
 import { mergeIntoHome, unmergeFromHome } from "../timelines/home-feed.ts";
 import { createNotification } from "../notifications/notifications.ts";
+import type { AccountRow, FollowRow } from "../rows.ts";
 
-export type FollowRow = Selectable<FollowsTable>;
 
 /**
  * Follows and follow requests, both ways. A local account's acts (follow, unfollow, accept, reject,

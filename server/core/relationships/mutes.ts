@@ -1,9 +1,7 @@
-import type { Selectable } from "kysely";
 import { UserError } from "../../user-error.ts";
-import type { MutesTable } from "../../db/schema.ts";
-import type { AccountRow } from "../accounts/accounts.ts";
 import type { CoreContext } from "../context.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
+import type { AccountRow, MuteRow } from "../rows.ts";
 
 /**
  * Mutes: a local account stops seeing another's posts (and, unless it says otherwise, its notifications),
@@ -11,7 +9,6 @@ import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
  * is deleted the next time the muter's mutes are touched.
  */
 
-export type MuteRow = Selectable<MutesTable>;
 
 // Mastodon refuses durations past what its timestamps hold; a century is past any real wish.
 const MAX_DURATION_SECONDS = 100 * 365 * 24 * 60 * 60;

@@ -1,5 +1,5 @@
-import type { AccountRow } from "../accounts/accounts.ts";
 import type { CoreContext } from "../context.ts";
+import type { AccountRow } from "../rows.ts";
 
 /**
  * How a local account stands with others, everything Mastodon's Relationship says, read for many accounts

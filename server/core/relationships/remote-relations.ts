@@ -1,7 +1,7 @@
-import type { AccountRow } from "../accounts/accounts.ts";
 import type { CoreContext } from "../context.ts";
 import { followAccount, unfollowAccount } from "./follows.ts";
-import { announceNotifications, insertNotification, type NotificationRow } from "../notifications/notifications.ts";
+import { announceNotifications, insertNotification } from "../notifications/notifications.ts";
+import type { AccountRow, NotificationRow } from "../rows.ts";
 
 /**
  * What remote accounts do to accounts: move to a new address, report one of ours (their blocks are

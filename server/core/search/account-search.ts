@@ -1,8 +1,8 @@
 import { sql } from "kysely";
 import { isBlockedEitherWay } from "../relationships/account-barriers.ts";
-import type { AccountRow } from "../accounts/accounts.ts";
 import type { CoreContext } from "../context.ts";
 import { findAccountByUri, findRemoteAccountByHandle, isStale } from "../accounts/remote-accounts.ts";
+import type { AccountRow } from "../rows.ts";
 
 /**
  * Finding accounts by what a person types: a handle (name@host, optionally looked up with WebFinger), an

@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from "kysely";
 import type { CoreContext } from "../context.ts";
-import type { StatusRow } from "../statuses/status-store.ts";
 import { canViewStatus, loadViewerExclusions, notExcluded, visibleTo } from "../visibility/status-visibility.ts";
+import type { StatusRow } from "../rows.ts";
 
 /**
  * Finding statuses for search: by the words in them (FTS5 over status_search, which core/statuses/status-store.ts

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { CoreContext } from "../context.ts";
 import { normaliseTagName } from "../statuses/status-store.ts";
 import { visibleTo } from "../visibility/status-visibility.ts";
-import type { TagRow } from "../timelines/tag-follows.ts";
+import type { TagRow } from "../rows.ts";
 
 /**
  * Hashtags by the start of their name, for search: the exact tag first, then the shortest names (the

@@ -1,10 +1,10 @@
-import type { Kysely, Selectable } from "kysely";
-import type { DatabaseSchema, PollVotesTable } from "../../db/schema.ts";
+import type { Kysely } from "kysely";
+import type { DatabaseSchema } from "../../db/schema.ts";
 import { UserError } from "../../user-error.ts";
 import type { CoreContext } from "../context.ts";
-import { announceNotifications, insertNotification, type NotificationRow } from "../notifications/notifications.ts";
+import { announceNotifications, insertNotification } from "../notifications/notifications.ts";
 import { canViewStatus } from "../visibility/status-visibility.ts";
-import type { PollRow } from "./status-store.ts";
+import type { NotificationRow, PollRow, PollVoteRow } from "../rows.ts";
 
 /**
  * Polls: votes (a local account's on any poll, a peer's on ours), their tallies, and their ending. Local
@@ -12,7 +12,6 @@ import type { PollRow } from "./status-store.ts";
  * votes counted in as we cast them (Mastodon does the same until the next Update arrives).
  */
 
-export type PollVoteRow = Selectable<PollVotesTable>;
 type Db = Kysely<DatabaseSchema>;
 
 export interface PollTally {

@@ -1,7 +1,5 @@
-import type { Selectable } from "kysely";
-import type { PreviewCardsTable } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
-import type { StatusRow } from "./status-store.ts";
+import type { PreviewCardRow, StatusRow } from "../rows.ts";
 
 /**
  * Link previews as stored: one preview_cards row per linked URL (the link as it appears in statuses, so a
@@ -9,7 +7,6 @@ import type { StatusRow } from "./status-store.ts";
  * JSON is Hearth's own shape (StoredPreviewCard); api/entities/preview-card.ts turns it into Mastodon's.
  */
 
-export type PreviewCardRow = Selectable<PreviewCardsTable>;
 
 export type PreviewCardType = "link" | "photo" | "video";
 

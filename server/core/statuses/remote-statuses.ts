@@ -1,8 +1,7 @@
 import type { Kysely } from "kysely";
 import type { DatabaseSchema } from "../../db/schema.ts";
-import type { AccountRow } from "../accounts/accounts.ts";
 import type { CoreContext } from "../context.ts";
-import { announceNotifications, insertNotification, type NotificationRow } from "../notifications/notifications.ts";
+import { announceNotifications, insertNotification } from "../notifications/notifications.ts";
 import { upsertRemoteEmojis } from "../emojis/remote-emojis.ts";
 import type { RemoteMedia, RemotePoll, RemoteStatusRecord } from "./remote-status-record.ts";
 import { announceRemovedStatus, announceStatus, deliverStatusUpdate, fanOutStatus } from "./status-fan-out.ts";
@@ -13,8 +12,8 @@ import {
   type MentionRecord,
   type NewPollRecord,
   type RemoteMediaRecord,
-  type StatusRow,
 } from "./status-store.ts";
+import type { AccountRow, NotificationRow, StatusRow } from "../rows.ts";
 
 /**
  * What peers tell us about their statuses: a new one (Create), an edit or new poll tallies (Update), and a

@@ -1,15 +1,14 @@
-import type { Selectable } from "kysely";
 import { getLogger } from "@logtape/logtape";
-import type { ScheduledStatusesTable, Visibility } from "../../db/schema.ts";
+import type { Visibility } from "../../db/schema.ts";
 import { UserError } from "../../user-error.ts";
 import { getLocalUser } from "../accounts/accounts.ts";
 import type { CoreContext } from "../context.ts";
 import type { PageRequest } from "../paging.ts";
 import { pageQuery, pageRows } from "../paging.ts";
 import { closeExpiredPolls } from "./polls.ts";
-import type { MediaRow } from "./status-bundle.ts";
 import { postStatus, type NewStatusInput, type StatusOptions } from "./statuses.ts";
 import { loadAttachableMedia, validateContent } from "./status-validation.ts";
+import type { MediaAttachmentRow, ScheduledStatusRow } from "../rows.ts";
 
 /**
  * Statuses to be posted later (scheduled_at), and the clock that posts them and ends polls when their
@@ -18,7 +17,6 @@ import { loadAttachableMedia, validateContent } from "./status-validation.ts";
 
 const logger = getLogger(["hearth", "scheduler"]);
 
-export type ScheduledStatusRow = Selectable<ScheduledStatusesTable>;
 
 /** Mastodon's ScheduledStatus `params`. */
 export interface ScheduledStatusParams {
@@ -192,7 +190,7 @@ export function startStatusScheduler(ctx: CoreContext, options: { origin: () => 
 }
 
 /** The uploads scheduled statuses hold, by id, for their entities. */
-export async function loadScheduledMedia(ctx: CoreContext, rows: readonly ScheduledStatusRow[]): Promise<Map<string, MediaRow>> {
+export async function loadScheduledMedia(ctx: CoreContext, rows: readonly ScheduledStatusRow[]): Promise<Map<string, MediaAttachmentRow>> {
   const ids = [...new Set(rows.flatMap((row) => parseScheduledParams(row).media_ids ?? []))];
   if (ids.length === 0) return new Map();
   const media = await ctx.db.selectFrom("media_attachments").selectAll().where("id", "in", ids).execute();

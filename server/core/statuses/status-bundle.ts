@@ -1,14 +1,12 @@
 import { sql, type Kysely, type Selectable } from "kysely";
-import type { DatabaseSchema, MediaAttachmentsTable, OAuthApplicationsTable } from "../../db/schema.ts";
-import type { AccountRow } from "../accounts/accounts.ts";
+import type { DatabaseSchema, OAuthApplicationsTable } from "../../db/schema.ts";
 import { loadAccountEmojis } from "../emojis/account-emojis.ts";
 import type { AccountStats } from "../accounts/account-stats.ts";
 import { loadAccountsWithStats } from "../accounts/account-stats-many.ts";
 import type { CoreContext } from "../context.ts";
 import { loadOwnVotes, loadPollTallies, pollOptions, type PollTally } from "./polls.ts";
-import type { CustomEmojiRow } from "../emojis/remote-emojis.ts";
-import type { PollRow, StatusRow } from "./status-store.ts";
 import { filterVisibleStatuses } from "../visibility/status-visibility.ts";
+import type { AccountRow, CustomEmojiRow, MediaAttachmentRow, PollRow, StatusRow } from "../rows.ts";
 
 /**
  * Everything the Mastodon Status entity shows for a page of statuses, read in a fixed number of queries
@@ -18,7 +16,6 @@ import { filterVisibleStatuses } from "../visibility/status-visibility.ts";
  */
 
 type Db = Kysely<DatabaseSchema>;
-export type MediaRow = Selectable<MediaAttachmentsTable>;
 export type ApplicationSummary = Pick<Selectable<OAuthApplicationsTable>, "id" | "name" | "website">;
 
 export interface StatusCounts {
@@ -48,7 +45,7 @@ export interface StatusBundle {
   emojis: ReadonlyMap<string, CustomEmojiRow[]>;
   /** Custom emoji per account (in its display name, note and fields). */
   accountEmojis: ReadonlyMap<string, CustomEmojiRow[]>;
-  media: ReadonlyMap<string, MediaRow[]>;
+  media: ReadonlyMap<string, MediaAttachmentRow[]>;
   polls: ReadonlyMap<string, { row: PollRow; options: string[]; tally: PollTally; ownVotes: number[] | null }>;
   applications: ReadonlyMap<string, ApplicationSummary>;
   counts: ReadonlyMap<string, StatusCounts>;

@@ -1,9 +1,9 @@
-import type { Kysely, Selectable } from "kysely";
-import type { AccountConversationsTable, DatabaseSchema } from "../../db/schema.ts";
-import type { AccountRow } from "../accounts/accounts.ts";
+import type { Kysely } from "kysely";
+import type { DatabaseSchema } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
-import { announceNotifications, insertNotification, type NewNotification, type NotificationRow } from "../notifications/notifications.ts";
-import type { RemovedStatus, StatusRow } from "./status-store.ts";
+import { announceNotifications, insertNotification, type NewNotification } from "../notifications/notifications.ts";
+import type { RemovedStatus } from "./status-store.ts";
+import type { AccountConversationRow, AccountRow, NotificationRow, StatusRow } from "../rows.ts";
 
 /**
  * What follows a stored status, for local posts and remote arrivals alike: the home feeds it enters
@@ -14,7 +14,6 @@ import type { RemovedStatus, StatusRow } from "./status-store.ts";
  */
 
 type Db = Kysely<DatabaseSchema>;
-export type AccountConversationRow = Selectable<AccountConversationsTable>;
 
 export interface StatusDelivery {
   homeAccountIds: string[];

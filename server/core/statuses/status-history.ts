@@ -1,6 +1,6 @@
 import type { CoreContext } from "../context.ts";
-import type { MediaRow } from "./status-bundle.ts";
-import { parseVersionMedia, type StatusRow, type VersionMediaRecord } from "./status-store.ts";
+import { parseVersionMedia, type VersionMediaRecord } from "./status-store.ts";
+import type { MediaAttachmentRow, StatusRow } from "../rows.ts";
 
 /**
  * A status's versions for /api/v1/statuses/:id/history: the earlier ones kept in status_edits, then the
@@ -21,7 +21,7 @@ export interface StatusVersion {
 export interface StatusHistory {
   versions: StatusVersion[];
   /** The media any version shows (detached uploads included), by id, as they are now: a version's own alt text and focus override these. */
-  media: Map<string, MediaRow>;
+  media: Map<string, MediaAttachmentRow>;
 }
 
 export async function loadStatusHistory(ctx: CoreContext, status: StatusRow): Promise<StatusHistory> {

@@ -1,15 +1,9 @@
-import { sql, type Kysely, type Selectable } from "kysely";
-import type {
-  DatabaseSchema,
-  MediaType,
-  PollsTable,
-  StatusesTable,
-  StatusEditsTable,
-  Visibility,
-} from "../../db/schema.ts";
+import { sql, type Kysely } from "kysely";
+import type { DatabaseSchema, MediaType, Visibility } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
 import { htmlToPlainText } from "./plain-text.ts";
 import type { DeletedStatusSnapshot } from "../ports.ts";
+import type { StatusEditRow, StatusRow } from "../rows.ts";
 
 /**
  * Where statuses are written, local and remote alike: core/statuses/statuses.ts stores what our users post,
@@ -19,11 +13,8 @@ import type { DeletedStatusSnapshot } from "../ports.ts";
  */
 
 /** A statuses row (a boost is one whose reblog_of_id is set). */
-export type StatusRow = Selectable<StatusesTable>;
 /** A polls row; its options and tallies are JSON. */
-export type PollRow = Selectable<PollsTable>;
 /** An earlier version of an edited status. */
-export type StatusEditRow = Selectable<StatusEditsTable>;
 type Db = Kysely<DatabaseSchema>;
 
 /** A mentioned account; silent mentions address (a reply's inherited ones) without notifying. */

@@ -1,9 +1,9 @@
 import { find as findLinks } from "linkifyjs";
-import type { AccountRow } from "../accounts/accounts.ts";
 import { findLocalAccountByUsername } from "../accounts/accounts.ts";
 import type { CoreContext } from "../context.ts";
 import { findRemoteAccountByHandle } from "../accounts/remote-accounts.ts";
 import { normaliseTagName } from "./status-store.ts";
+import type { AccountRow } from "../rows.ts";
 
 /**
  * What a local author typed, turned into the HTML every client shows, as Mastodon's TextFormatter makes it:

@@ -1,7 +1,8 @@
-import type { Kysely, Selectable } from "kysely";
-import type { DatabaseSchema, MediaAttachmentsTable, Visibility } from "../../db/schema.ts";
+import type { Kysely } from "kysely";
+import type { DatabaseSchema, Visibility } from "../../db/schema.ts";
 import { UserError } from "../../user-error.ts";
 import { LIMITS } from "../limits.ts";
+import type { MediaAttachmentRow } from "../rows.ts";
 import { countStatusCharacters } from "./status-text.ts";
 
 /**
@@ -65,13 +66,12 @@ export function validateContent(input: ContentInput): void {
   }
 }
 
-type MediaRow = Selectable<MediaAttachmentsTable>;
 
 /**
  * The uploads a status may take: the author's own, processed, and not attached to another status
  * (`statusId` names the status being edited, whose own media may stay). Returned in the order asked.
  */
-export async function loadAttachableMedia(db: Kysely<DatabaseSchema>, accountId: string, mediaIds: readonly string[], statusId: string | null): Promise<MediaRow[]> {
+export async function loadAttachableMedia(db: Kysely<DatabaseSchema>, accountId: string, mediaIds: readonly string[], statusId: string | null): Promise<MediaAttachmentRow[]> {
   if (mediaIds.length === 0) return [];
   if (new Set(mediaIds).size !== mediaIds.length) throw new UserError("The same media attachment is given twice.");
   const rows = await db.selectFrom("media_attachments").selectAll().where("id", "in", mediaIds).where("account_id", "=", accountId).execute();

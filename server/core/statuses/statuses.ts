@@ -17,10 +17,10 @@ import {
   type MentionRecord,
   type NewPollRecord,
   type RemovedStatus,
-  type StatusRow,
 } from "./status-store.ts";
 import { validateDescription } from "../media/media.ts";
 import { loadAttachableMedia, validateContent, type PollInput } from "./status-validation.ts";
+import type { StatusRow } from "../rows.ts";
 
 /**
  * What a local account does with its own statuses: post (now, or later through scheduled-statuses.ts),

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { CoreContext } from "../context.ts";
-import type { StatusRow } from "./status-store.ts";
 import { loadViewerExclusions, notExcluded, visibleTo } from "../visibility/status-visibility.ts";
+import type { StatusRow } from "../rows.ts";
 
 /**
  * A status's thread as Mastodon's context endpoint gives it: the ancestors, oldest first, and the

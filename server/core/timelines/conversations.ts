@@ -1,6 +1,6 @@
 import type { CoreContext } from "../context.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
-import type { AccountConversationRow } from "../statuses/status-fan-out.ts";
+import type { AccountConversationRow } from "../rows.ts";
 
 /**
  * Direct conversations as each local participant sees them (Mastodon's /api/v1/conversations). They are

@@ -1,15 +1,12 @@
-import type { Selectable } from "kysely";
 import { UserError } from "../../user-error.ts";
-import type { ListsTable } from "../../db/schema.ts";
-import type { AccountRow } from "../accounts/accounts.ts";
 import type { CoreContext } from "../context.ts";
+import type { AccountRow, ListRow } from "../rows.ts";
 
 /**
  * Lists: a local account's named groups of accounts it follows, each a timeline of its own. A list only
  * holds followed accounts (core/relationships/follows.ts drops members when a follow ends).
  */
 
-export type ListRow = Selectable<ListsTable>;
 export type RepliesPolicy = ListRow["replies_policy"];
 
 export const REPLIES_POLICIES: readonly RepliesPolicy[] = ["followed", "list", "none"];

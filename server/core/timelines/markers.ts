@@ -1,10 +1,9 @@
-import type { Selectable } from "kysely";
 import type { MarkersTable } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
+import type { MarkerRow } from "../rows.ts";
 
 /** Where an account left off reading its home timeline and notifications, shared by all its apps. */
 
-export type MarkerRow = Selectable<MarkersTable>;
 export type MarkerTimeline = MarkersTable["timeline"];
 export const MARKER_TIMELINES: readonly MarkerTimeline[] = ["home", "notifications"];
 

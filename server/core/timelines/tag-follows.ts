@@ -1,16 +1,14 @@
-import type { Selectable } from "kysely";
 import { UserError } from "../../user-error.ts";
-import type { TagsTable } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
 import { normaliseTagName, upsertTags } from "../statuses/status-store.ts";
+import type { TagRow } from "../rows.ts";
 
 /**
  * Hashtags a local account follows: their posts come into its home timeline (status-fan-out reads
  * tag_follows). Following a tag nobody has used yet creates it, as on Mastodon.
  */
 
-export type TagRow = Selectable<TagsTable>;
 
 // Mastodon's Tag::HASHTAG_NAME_RE, less the middle-dot rules: letters, digits and underscores, one letter at least.
 const TAG_NAME = /^[\p{L}\p{N}_\u00b7\u200c]*[\p{L}_][\p{L}\p{N}_\u00b7\u200c]*$/u;

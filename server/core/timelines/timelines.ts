@@ -2,8 +2,9 @@ import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kyse
 import type { DatabaseSchema } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
-import { normaliseTagName, type StatusRow } from "../statuses/status-store.ts";
+import { normaliseTagName } from "../statuses/status-store.ts";
 import { loadViewerExclusions, notExcluded, visibleTo, type ViewerExclusions } from "../visibility/status-visibility.ts";
+import type { StatusRow } from "../rows.ts";
 
 /**
  * The timelines, newest first, each a page of statuses the viewer may see: home (the feed written as

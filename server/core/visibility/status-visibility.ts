@@ -1,6 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from "kysely";
 import type { DatabaseSchema, Visibility } from "../../db/schema.ts";
-import type { StatusRow } from "../statuses/status-store.ts";
+import type { StatusRow } from "../rows.ts";
 
 /**
  * Who may see a status, as Mastodon's StatusPolicy has it: public and unlisted statuses anyone; private

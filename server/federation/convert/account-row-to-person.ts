@@ -1,10 +1,9 @@
 import type { ActorKeyPair, Context } from "@fedify/fedify";
 import { Endpoints, Image, Person, PropertyValue } from "@fedify/vocab";
 import { avatarUrl, headerUrl } from "../../core/media/account-images.ts";
-import type { AccountRow } from "../../core/accounts/accounts.ts";
-import type { CustomEmojiRow } from "../../core/emojis/remote-emojis.ts";
 import { isoToInstant } from "../temporal.ts";
 import { customEmojiToTag } from "./emoji-tag.ts";
+import type { AccountRow, CustomEmojiRow } from "../../core/rows.ts";
 
 function parseJsonArray(json: string): unknown[] {
   try {

@@ -1,7 +1,7 @@
 import { Emoji, Image } from "@fedify/vocab";
 import { mediaFileUrl } from "../../core/media/media.ts";
-import type { CustomEmojiRow } from "../../core/emojis/remote-emojis.ts";
 import { isoToInstant } from "../temporal.ts";
+import type { CustomEmojiRow } from "../../core/rows.ts";
 
 /** One of our custom emoji as the Emoji tag peers read: Mastodon's shape, the image where we serve it. */
 export function customEmojiToTag(origin: string, emoji: CustomEmojiRow): Emoji {

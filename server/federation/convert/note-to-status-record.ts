@@ -1,6 +1,5 @@
 import { Article, ChatMessage, LanguageString, Link, Note, Page, Question, type DocumentLoader, type Object as ApObject } from "@fedify/vocab";
 import sanitizeHtml from "sanitize-html";
-import type { AccountRow } from "../../core/accounts/accounts.ts";
 import { REMOTE_STATUS_LIMITS, type RemoteStatusRecord } from "../../core/statuses/remote-status-record.ts";
 import { sanitiseRemoteHtml } from "../html-sanitiser.ts";
 import { visibilityFromAudience } from "./audience.ts";
@@ -9,6 +8,7 @@ import { readObjectMedia } from "./note-media.ts";
 import { readPoll } from "./note-poll.ts";
 import { readObjectTags } from "./note-tags.ts";
 import { rawIds, type JsonRecord } from "./raw-json.ts";
+import type { AccountRow } from "../../core/rows.ts";
 
 /** The object types stored as statuses: Note and Question as they are, Article and Page converted. */
 export type StatusObject = Note | Question | Article | Page | ChatMessage;

@@ -1,10 +1,10 @@
 import { Collection, Document, Emoji, Hashtag, Image, LanguageString, Mention, Note, Question, type Link, type Object as ApObject } from "@fedify/vocab";
-import type { AccountRow } from "../../core/accounts/accounts.ts";
 import { statusUri, statusUrl } from "../../core/statuses/status-addresses.ts";
-import type { MediaRow, StatusParts } from "../../core/peers/status-parts.ts";
+import type { StatusParts } from "../../core/peers/status-parts.ts";
 import { mediaFileUrl } from "../../core/media/media.ts";
 import { isoToInstant } from "../temporal.ts";
 import { addressingFor, type Addressing } from "./audience.ts";
+import type { AccountRow, MediaAttachmentRow } from "../../core/rows.ts";
 
 /** Where our own things live: what a Note needs to name its author, followers and the accounts it mentions. */
 export interface LocalAddresses {
@@ -34,13 +34,13 @@ export function statusAddressing(addresses: LocalAddresses, parts: StatusParts):
   return addressingFor(parts.status.visibility, addresses.followersUri(parts.author.username), mentioned);
 }
 
-function mediaUrl(addresses: LocalAddresses, media: MediaRow): URL | null {
+function mediaUrl(addresses: LocalAddresses, media: MediaAttachmentRow): URL | null {
   if (media.file) return new URL(mediaFileUrl(addresses.origin, media.file));
   if (media.remote_url) return new URL(media.remote_url);
   return null;
 }
 
-function metaSize(media: MediaRow): { width: number | null; height: number | null } {
+function metaSize(media: MediaAttachmentRow): { width: number | null; height: number | null } {
   try {
     const meta = JSON.parse(media.meta_json) as { original?: { width?: unknown; height?: unknown } };
     const width = meta.original?.width;

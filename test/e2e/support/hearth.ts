@@ -1,5 +1,4 @@
 import { sql } from "kysely";
-import type { AccountRow } from "../../../server/core/accounts/accounts.ts";
 import { systemClock } from "../../../server/core/clock.ts";
 import { createCoreContext } from "../../../server/core/context.ts";
 import { setupInstance } from "../../../server/core/instance/instance.ts";
@@ -8,6 +7,7 @@ import { openDataDirectoryDatabase } from "../../../server/db/open.ts";
 import { startInstance, type RunningInstance, type TunnelOptions } from "../../../server/index.ts";
 import { makeTempDir } from "../../helpers/temp-dir.ts";
 import { builtRenderer } from "./renderer-build.ts";
+import type { AccountRow } from "../../../server/core/rows.ts";
 
 export const PASSWORD = "correct horse battery staple";
 export const STAND_IN_CLOUDFLARED = new URL("../../fixtures/cloudflared-stand-in.mjs", import.meta.url).pathname;
