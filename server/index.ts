@@ -19,7 +19,7 @@ import { openDataDirectoryDatabase } from "./db/open.ts";
 import { startCatchUp, type CatchUp, type CatchUpTiming } from "./federation/catch-up.ts";
 import type { DeliveryTiming } from "./federation/delivery-policy.ts";
 import { createHearthFederation } from "./federation/federation.ts";
-import { createOutboundPort } from "./federation/outbound.ts";
+import { createOutboxDrain } from "./federation/outbox/drain.ts";
 import { createRemoteLookup } from "./federation/remote-actors.ts";
 import { isPrivateHost } from "./federation/private-hosts.ts";
 import { startPushDelivery } from "./api/push/delivery.ts";
@@ -214,8 +214,9 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
       deliveryTiming: options.deliveryTiming,
     });
     const allowPrivateNetwork = options.allowPrivateNetwork ?? false;
+    const outbox = createOutboxDrain({ federation, core, origin });
     ports.bind({
-      outbound: createOutboundPort({ federation, core, origin }),
+      outbox,
       remote: createRemoteLookup({ federation, core, origin, allowPrivateNetwork }),
     });
     // Web Push: new notifications go to the phones that subscribed (stopped before the database closes).
@@ -242,6 +243,10 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
       queueStop.abort();
       await queueRunning;
     });
+    // What the outbox holds goes to the queue now (left by a crash, a stop, or another `hearth` process),
+    // then after every write that federates; stopped before the queue is.
+    outbox.start();
+    cleanups.push(() => outbox.stop());
     // Runs first on close: stop accepting, let requests in flight finish, drop idle keep-alive sockets.
     cleanups.push(
       () =>

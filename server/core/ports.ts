@@ -1,24 +1,13 @@
-import type { AccountRow, FollowRow } from "./rows.ts";
+import type { AccountRow } from "./rows.ts";
 
-/**
- * What core asks of the outside world once its rows are written. Core speaks in rows; federation/ turns
- * them into activities and queues their delivery. Every call happens after the transaction commits, so a
- * peer never hears of something we then rolled back.
- */
-export interface OutboundPort {
-  /** A local account asked to follow a remote one. */
-  follow(follow: FollowRow, follower: AccountRow, target: AccountRow): Promise<void>;
-  /** A local account stopped following (or withdrew its request to follow) a remote one. */
-  undoFollow(follow: FollowRow, follower: AccountRow, target: AccountRow): Promise<void>;
-  /** A local account accepted a remote account's follow. */
-  acceptFollow(follow: FollowRow, follower: AccountRow, target: AccountRow): Promise<void>;
-  /** A local account rejected a remote follow request, or removed a remote follower. */
-  rejectFollow(follow: FollowRow, follower: AccountRow, target: AccountRow): Promise<void>;
-  /**
-   * Everything else a local account does that peers must hear of. Core names what happened by ids (the
-   * rows are committed and federation reads them) or, for what is gone, by a snapshot taken before it went.
-   */
-  publish(activity: OutboundActivity): Promise<void>;
+/** A follow as the activities about it need it: its row may be gone by the time they are built. */
+export interface FollowSnapshot {
+  /** The follow row's id: Accept and Reject ids are made from it, as Mastodon's are. */
+  id: string;
+  /** The Follow activity's id. */
+  uri: string;
+  followerId: string;
+  targetId: string;
 }
 
 /** A status that no longer exists, as federation needs it to tell the peers that had it. */
@@ -33,7 +22,20 @@ export interface DeletedStatusSnapshot {
   reblogOfAccountId: string | null;
 }
 
+/**
+ * What a local account did that peers must hear of. Core records it in the outbox in the same transaction
+ * as the write (core/write.ts), naming what happened by ids (the rows are committed and federation reads
+ * them) or, for what is gone, by a snapshot taken before it went. Plain JSON: it waits in the database.
+ */
 export type OutboundActivity =
+  /** Follow, to the remote account a local one asked to follow. */
+  | { type: "follow.requested"; follow: FollowSnapshot }
+  /** Undo(Follow): a local account stopped following, or withdrew its request. */
+  | { type: "follow.undone"; follow: FollowSnapshot }
+  /** Accept(Follow) from a local account to its remote follower. */
+  | { type: "follow.accepted"; follow: FollowSnapshot }
+  /** Reject(Follow): a remote follow request declined, or a remote follower removed. */
+  | { type: "follow.rejected"; follow: FollowSnapshot }
   /** Create(Note/Question): to followers (unless direct), mentioned accounts, and a reply's parent author. */
   | { type: "status.created"; statusId: string }
   /** Update(Note/Question) after an edit, or a local poll's new tallies and closing. */
@@ -70,8 +72,17 @@ export interface RemoteLookupPort {
   resolveUrl(url: string): Promise<ResolvedUrl | null>;
 }
 
+/**
+ * Delivery of what the outbox holds. core/write.ts calls it after a commit that recorded activities; the
+ * federation also drains at start and on a timer, so what a crash left behind still goes out.
+ */
+export interface OutboxPort {
+  /** Hands every due outbox row to the delivery queue; failures are kept for a later try, never thrown. */
+  deliverPending(): Promise<void>;
+}
+
 export interface CorePorts {
-  readonly outbound: OutboundPort;
+  readonly outbox: OutboxPort;
   readonly remote: RemoteLookupPort;
 }
 
@@ -95,13 +106,8 @@ export function lateBoundPorts(): LateBoundPorts {
       bound = ports;
     },
     ports: {
-      outbound: {
-        follow: (...args) => real().outbound.follow(...args),
-        undoFollow: (...args) => real().outbound.undoFollow(...args),
-        acceptFollow: (...args) => real().outbound.acceptFollow(...args),
-        rejectFollow: (...args) => real().outbound.rejectFollow(...args),
-        publish: (...args) => real().outbound.publish(...args),
-      },
+      // Before the federation exists nothing can be delivered: the rows wait for its first drain.
+      outbox: { deliverPending: async () => bound?.outbox.deliverPending() },
       remote: {
         resolveHandle: (...args) => real().remote.resolveHandle(...args),
         resolveUrl: (...args) => real().remote.resolveUrl(...args),
@@ -114,8 +120,11 @@ async function refuse(): Promise<never> {
   throw new Error("This command runs without the federation and cannot reach other servers.");
 }
 
-/** For commands that never federate (setup, token): using them is a bug, so they say so. */
+/**
+ * For commands that never federate (setup, token, and later import): what they record in the outbox waits
+ * there until `hearth serve` drains it; looking up remote accounts is a bug, so it says so.
+ */
 export const offlinePorts: CorePorts = {
-  outbound: { follow: refuse, undoFollow: refuse, acceptFollow: refuse, rejectFollow: refuse, publish: refuse },
+  outbox: { deliverPending: async () => {} },
   remote: { resolveHandle: refuse, resolveUrl: refuse },
 };

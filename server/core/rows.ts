@@ -58,12 +58,15 @@ export type MediaAttachmentRow = Selectable<MediaAttachmentsTable>;
 export type MuteRow = Selectable<MutesTable>;
 export type NotificationRow = Selectable<NotificationsTable>;
 export type PeerHostRow = Selectable<PeerHostsTable>;
+/** A polls row; its options and tallies are JSON. */
 export type PollRow = Selectable<PollsTable>;
 export type PollVoteRow = Selectable<PollVotesTable>;
 export type PreviewCardRow = Selectable<PreviewCardsTable>;
 export type PushSubscriptionRow = Selectable<PushSubscriptionsTable>;
 export type ReportRow = Selectable<ReportsTable>;
 export type ScheduledStatusRow = Selectable<ScheduledStatusesTable>;
+/** An earlier version of an edited status. */
 export type StatusEditRow = Selectable<StatusEditsTable>;
+/** A statuses row (a boost is one whose reblog_of_id is set). */
 export type StatusRow = Selectable<StatusesTable>;
 export type TagRow = Selectable<TagsTable>;

@@ -1,4 +1,4 @@
-import type { ColumnType } from "kysely";
+import type { ColumnType, Generated } from "kysely";
 
 /** ISO-8601 timestamps with milliseconds, as text: they sort and compare as times do. */
 type Timestamp = string;
@@ -608,4 +608,15 @@ export interface DatabaseSchema {
   account_notes: AccountNotesTable;
   account_endorsements: AccountEndorsementsTable;
   account_stats: AccountStatsTable;
+  outbox: OutboxTable;
+}
+
+/** Activities a committed write must federate, waiting for the drain to hand them to Fedify's queue (0007). */
+export interface OutboxTable {
+  id: Generated<number>;
+  activity_json: string;
+  recorded_at: Timestamp;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Timestamp | null;
+  last_error: string | null;
 }

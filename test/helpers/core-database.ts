@@ -2,6 +2,7 @@ import type { Insertable } from "kysely";
 import type { Clock } from "../../server/core/clock.ts";
 import { createCoreContext, type CoreContext } from "../../server/core/context.ts";
 import type { CoreEvent } from "../../server/core/events.ts";
+import { listDueOutbound, removeOutbound } from "../../server/core/peers/outbox.ts";
 import type { CorePorts, OutboundActivity } from "../../server/core/ports.ts";
 import { openDataDirectoryDatabase, type OpenedDatabase } from "../../server/db/open.ts";
 import type { AccountsTable } from "../../server/db/schema.ts";
@@ -37,15 +38,14 @@ export async function openCoreDatabase(label: string): Promise<CoreDatabase> {
     throw error;
   }
   const published: OutboundActivity[] = [];
-  const ignore = async () => {};
+  // Stands in for the federation's drain: what the writes recorded in the outbox, in order, taken out of it.
   const ports: CorePorts = {
-    outbound: {
-      follow: ignore,
-      undoFollow: ignore,
-      acceptFollow: ignore,
-      rejectFollow: ignore,
-      publish: async (activity) => {
-        published.push(activity);
+    outbox: {
+      deliverPending: async () => {
+        for (const row of await listDueOutbound(core, 1000)) {
+          published.push(row.activity);
+          await removeOutbound(core, row.id);
+        }
       },
     },
     remote: { resolveHandle: async () => null, resolveUrl: async () => null },

@@ -9,6 +9,7 @@ import { findAccountByUri } from "../../server/core/accounts/remote-accounts.ts"
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
 import { accountOn, arrivedOn, drained, follow, homeFeed, knownOn, notificationsOf, statusUri } from "../helpers/federation-statuses.ts";
 import { waitFor } from "../helpers/wait-for.ts";
+import { write } from "../../server/core/write.ts";
 
 const AP = { Accept: "application/activity+json" };
 
@@ -179,7 +180,7 @@ describe("federation on loopback: blocks and moves", () => {
     const erinOnDave = await accountOn(dave, erin);
     // frank's account says it is also erin (alsoKnownAs), which is what makes the move believable.
     await frank.core.db.updateTable("accounts").set({ also_known_as_json: JSON.stringify([erin.actorUri]) }).where("id", "=", frank.owner.id).execute();
-    await erin.core.ports.outbound.publish({ type: "account.moved", accountId: erin.owner.id, targetUri: frank.actorUri });
+    await write(erin.core, async (_trx, after) => after.publish({ type: "account.moved", accountId: erin.owner.id, targetUri: frank.actorUri }));
 
     const frankOnDave = await waitFor(() => findAccountByUri(dave.core, frank.actorUri), { what: "dave to fetch frank" });
     await waitFor(async () => (await getFollow(dave.core, dave.owner.id, frankOnDave.id))?.state === "accepted", { what: "dave to follow frank" });
@@ -193,7 +194,7 @@ describe("federation on loopback: blocks and moves", () => {
     await follow(dave, erin);
     const erinOnDave = await accountOn(dave, erin);
     await frank.core.db.updateTable("accounts").set({ also_known_as_json: "[]" }).where("id", "=", frank.owner.id).execute();
-    await erin.core.ports.outbound.publish({ type: "account.moved", accountId: erin.owner.id, targetUri: frank.actorUri });
+    await write(erin.core, async (_trx, after) => after.publish({ type: "account.moved", accountId: erin.owner.id, targetUri: frank.actorUri }));
     await drained(erin, dave);
     expect((await getFollow(dave.core, dave.owner.id, erinOnDave.id))?.state).toBe("accepted");
   });

@@ -3,10 +3,11 @@ import { followAccount, unfollowAccount } from "../../server/core/relationships/
 import { favouriteStatus, muteConversation, reblogStatus, recordFavourite } from "../../server/core/interactions/interactions.ts";
 import { countUnreadNotifications, insertNotification, listNotifications } from "../../server/core/notifications/notifications.ts";
 import { findVisibleStatuses } from "../../server/core/visibility/status-visibility.ts";
-import { deliverStatus, insertStatus } from "../../server/core/statuses/status-store.ts";
+import { insertStatus } from "../../server/core/statuses/status-store.ts";
 import { editStatus, postStatus } from "../../server/core/statuses/statuses.ts";
 import { insertFollow, insertTestAccount, openCoreDatabase, type CoreDatabase } from "../helpers/core-database.ts";
 import type { AccountRow } from "../../server/core/rows.ts";
+import { fanOutStoredStatus } from "../../server/core/statuses/fan-out.ts";
 
 const ORIGIN = "https://hearth.example";
 const ALL = { maxId: null, sinceId: null, minId: null, limit: 40 };
@@ -52,7 +53,7 @@ describe("notifications: each once, never to those who do not want them", () => 
   it("delivering a status twice writes its feeds and mentions once", async () => {
     await insertFollow(db.core, bob.id, alice.id);
     const status = await postStatus(db.core, { accountId: alice.id, text: "@carol hello", visibility: "public" }, { origin: ORIGIN });
-    await deliverStatus(db.core, status.id);
+    await fanOutStoredStatus(db.core, status.id);
     expect((await notificationsOf(carol)).map((row) => row.type)).toEqual(["mention"]);
     const home = await db.core.db.selectFrom("home_feed").select("account_id").where("status_id", "=", status.id).execute();
     expect(home.map((row) => row.account_id).sort()).toEqual([alice.id, bob.id].sort());
@@ -212,7 +213,7 @@ describe("home feeds: Mastodon's filters as a status fans out", () => {
         remoteMedia: [{ remoteUrl: "https://far.example/media/1.png", type: "image", description: "a cat" }],
       }),
     );
-    await deliverStatus(db.core, stored.id);
+    await fanOutStoredStatus(db.core, stored.id);
     expect(await homeOf(reader)).toEqual([stored.id]);
     expect(db.published).toEqual([]);
     // The search row holds the text and the alt text.

@@ -1,6 +1,6 @@
-import type { AccountConversationRow } from "../../core/timelines/conversations.ts";
 import type { MastodonAccount } from "./account.ts";
 import type { MastodonStatus } from "./status.ts";
+import type { AccountConversationRow } from "../../core/rows.ts";
 
 /** Mastodon's Conversation entity: the other participants and the latest status the account may see. */
 export interface MastodonConversation {

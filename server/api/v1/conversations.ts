@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
-import { listConversations, markConversationRead, removeConversation, type AccountConversationRow } from "../../core/timelines/conversations.ts";
+import { listConversations, markConversationRead, removeConversation } from "../../core/timelines/conversations.ts";
 import { findStatusesByIds } from "../../core/statuses/statuses.ts";
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
@@ -13,6 +13,7 @@ import { readNestedParams } from "../nested-params.ts";
 import { readPageRequest, setLinkHeader } from "../pagination.ts";
 import { viewerOf } from "../request-accounts.ts";
 import { normaliseId } from "../status-requests.ts";
+import type { AccountConversationRow } from "../../core/rows.ts";
 
 export interface ConversationRoutesDependencies {
   core: CoreContext;

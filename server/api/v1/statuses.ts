@@ -7,7 +7,6 @@ import { loadScheduledMedia, scheduleStatus } from "../../core/statuses/schedule
 import { loadStatusHistory } from "../../core/statuses/status-history.ts";
 import { loadStatusBundle } from "../../core/statuses/status-bundle.ts";
 import { parseVisibility, type PollInput } from "../../core/statuses/status-validation.ts";
-import type { MediaAttributeChange } from "../../core/statuses/status-store.ts";
 import { deleteStatus, editStatus, findVisibleStatus, findStatusesByIds, postStatus, type StatusDraft } from "../../core/statuses/statuses.ts";
 import { ANONYMOUS_THREAD_LIMITS, SIGNED_IN_THREAD_LIMITS, loadThread } from "../../core/statuses/thread.ts";
 import { requireUser } from "../auth.ts";
@@ -25,6 +24,7 @@ import { nestedBoolean, nestedHash, nestedHashList, nestedText, nestedTextList, 
 import { optionalViewerOf, viewerOf } from "../request-accounts.ts";
 import { normaliseId, scopeIfToken, visibleStatusParam } from "../status-requests.ts";
 import { statusInteractionRoutes } from "./statuses-interactions.ts";
+import type { MediaAttributeChange } from "../../core/statuses/status-edit-store.ts";
 
 export interface StatusRoutesDependencies {
   core: CoreContext;

@@ -2,6 +2,7 @@ import { UserError } from "../../user-error.ts";
 import type { CoreContext } from "../context.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
 import type { AccountRow, EndorsementRow } from "../rows.ts";
+import { write } from "../write.ts";
 
 /**
  * Endorsements ("feature on profile"): accounts a local account recommends. As on Mastodon, only accounts
@@ -13,7 +14,7 @@ import type { AccountRow, EndorsementRow } from "../rows.ts";
 export const MAX_ENDORSEMENTS = 5;
 
 export async function endorseAccount(ctx: CoreContext, accountId: string, targetAccountId: string): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
+  await write(ctx, async (trx) => {
     const follow = await trx
       .selectFrom("follows")
       .select("id")

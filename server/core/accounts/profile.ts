@@ -4,6 +4,7 @@ import type { CoreContext } from "../context.ts";
 import { acceptFollowRequest } from "../relationships/follows.ts";
 import { formatStatusText, renderStatusText } from "../statuses/status-text.ts";
 import type { AccountRow, LocalUserRow } from "../rows.ts";
+import { write } from "../write.ts";
 
 /**
  * A local account edits its profile (Mastodon's update_credentials): the changes are checked, written in
@@ -107,7 +108,7 @@ export async function updateProfile(ctx: CoreContext, accountId: string, input: 
   const fieldsJson = changes.fields === undefined ? undefined : JSON.stringify(storedFields(changes.fields, options.origin));
   const now = ctx.clock.now().toISOString();
 
-  const result = await ctx.db.transaction().execute(async (trx) => {
+  const result = await write(ctx, async (trx, after) => {
     const before = await trx.selectFrom("accounts").selectAll().where("id", "=", accountId).where("domain", "is", null).executeTakeFirst();
     if (!before) throw new UserError(`There is no local account with id ${accountId}.`);
     const accountColumns = {
@@ -148,12 +149,12 @@ export async function updateProfile(ctx: CoreContext, accountId: string, input: 
             (row) => row.account_id,
           )
         : [];
+    after.publish({ type: "account.updated", accountId });
     return { account, user, replacedFiles, pendingRequesterIds };
   });
 
   // An account that stops approving followers by hand lets in everyone who was waiting, as Mastodon does.
   for (const requesterId of result.pendingRequesterIds) await acceptFollowRequest(ctx, accountId, requesterId);
-  await ctx.ports.outbound.publish({ type: "account.updated", accountId });
   return { account: result.account, user: result.user, replacedFiles: result.replacedFiles };
 }
 

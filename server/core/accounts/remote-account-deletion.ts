@@ -1,6 +1,7 @@
 import type { CoreContext } from "../context.ts";
-import { announceRemovedStatus } from "../statuses/status-fan-out.ts";
-import { removeStatus, type RemovedStatus } from "../statuses/status-store.ts";
+import { removeStatus } from "../statuses/status-removal.ts";
+import { emitStatusRemoved } from "../statuses/fan-out.ts";
+import { write } from "../write.ts";
 
 /** Statuses removed per transaction: the inbox and the API wait on the one connection meanwhile. */
 const STATUSES_PER_TRANSACTION = 200;
@@ -16,19 +17,17 @@ export async function forgetRemoteAccount(ctx: CoreContext, accountId: string): 
   const account = await ctx.db.selectFrom("accounts").select(["id", "domain"]).where("id", "=", accountId).executeTakeFirst();
   if (!account || account.domain === null) return false;
   for (;;) {
-    const { selected, removed } = await ctx.db.transaction().execute(async (trx) => {
+    const selected = await write(ctx, async (trx, after) => {
       const batch = await trx.selectFrom("statuses").select("id").where("account_id", "=", accountId).orderBy("id").limit(STATUSES_PER_TRANSACTION).execute();
-      const statuses: RemovedStatus[] = [];
       for (const { id } of batch) {
         // Undefined for its boost of its own status, gone already with that status.
         const status = await removeStatus(trx, id);
-        if (status) statuses.push(status);
+        if (status) emitStatusRemoved(after, status);
       }
-      return { selected: batch.length, removed: statuses };
+      return batch.length;
     });
-    for (const status of removed) announceRemovedStatus(ctx, status);
     if (selected < STATUSES_PER_TRANSACTION) break;
   }
-  await ctx.db.deleteFrom("accounts").where("id", "=", accountId).where("domain", "is not", null).execute();
+  await write(ctx, (trx) => trx.deleteFrom("accounts").where("id", "=", accountId).where("domain", "is not", null).execute());
   return true;
 }

@@ -5,6 +5,7 @@ import type { CoreContext } from "../context.ts";
 import { upsertRemoteEmojis } from "../emojis/remote-emojis.ts";
 import type { RemoteEmoji } from "../statuses/remote-status-record.ts";
 import type { AccountRow } from "../rows.ts";
+import { write } from "../write.ts";
 
 /**
  * A remote actor as core stores it: the columns of an accounts row that come from the actor document.
@@ -59,7 +60,7 @@ export async function upsertRemoteAccount(ctx: CoreContext, fields: RemoteAccoun
   const now = ctx.clock.now();
   const fetchedAt = now.toISOString();
   const { published_at: publishedAt, ...columns } = fields;
-  return ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx) => {
     await releaseStaleHandle(trx, fields);
     await upsertRemoteEmojis(ctx, trx, fields.domain, emojis);
     const existing = await trx.selectFrom("accounts").select("id").where("uri", "=", fields.uri).executeTakeFirst();

@@ -3,6 +3,7 @@ import type { CoreContext } from "../context.ts";
 import { hashSecret, newSecret } from "./secrets.ts";
 import { issueAccessToken, type IssuedToken } from "./tokens.ts";
 import type { ApplicationRow, AuthorizationCodeRow } from "../rows.ts";
+import { write } from "../write.ts";
 
 
 /** Codes are short-lived (RFC 6749 §4.1.2 recommends at most ten minutes) and used once. */
@@ -64,7 +65,7 @@ export async function exchangeAuthorizationCode(
   application: ApplicationRow,
   input: { code: string; redirectUri: string; codeVerifier: string | undefined },
 ): Promise<IssuedToken> {
-  const outcome = await ctx.db.transaction().execute(async (trx): Promise<IssuedToken | { reused: true }> => {
+  const outcome = await write(ctx, async (trx): Promise<IssuedToken | { reused: true }> => {
     const inner = { ...ctx, db: trx };
     const row = await trx.selectFrom("oauth_authorization_codes").selectAll().where("code_hash", "=", hashSecret(input.code)).executeTakeFirst();
     const now = ctx.clock.now().toISOString();

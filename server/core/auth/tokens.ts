@@ -2,6 +2,7 @@ import { createApplication } from "./applications.ts";
 import type { CoreContext } from "../context.ts";
 import { hashSecret, newSecret } from "./secrets.ts";
 import type { AccessTokenRow, ApplicationRow } from "../rows.ts";
+import { write } from "../write.ts";
 
 
 /** The application that tokens printed by `hearth token` belong to. */
@@ -51,7 +52,7 @@ export async function issueAccessToken(
 }
 
 export async function issueCliToken(ctx: CoreContext, accountId: string, scopes: readonly string[]): Promise<IssuedToken> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx) => {
     const inner = { ...ctx, db: trx };
     const application = await cliApplication(inner);
     return issueAccessToken(inner, { applicationId: application.id, accountId, scopes });

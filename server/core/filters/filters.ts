@@ -3,6 +3,7 @@ import { UserError } from "../../user-error.ts";
 import type { DatabaseSchema } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
 import type { FilterKeywordRow, FilterRow, FilterStatusRow } from "../rows.ts";
+import { write, type WriteTransaction } from "../write.ts";
 
 /**
  * Filters (Mastodon's v2 model): a titled filter applies in some contexts, warns, hides or blurs, may
@@ -105,8 +106,13 @@ async function ownFilter(db: Db, accountId: string, filterId: string): Promise<F
   return filter;
 }
 
-function changed(ctx: CoreContext, accountId: string): void {
-  ctx.events.emit({ type: "filters.changed", accountId });
+/** A write to an account's filters: its streams hear filters_changed once it has committed. */
+function changeFilters<T>(ctx: CoreContext, accountId: string, work: (trx: WriteTransaction) => Promise<T>): Promise<T> {
+  return write(ctx, async (trx, after) => {
+    const result = await work(trx);
+    after.emit({ type: "filters.changed", accountId });
+    return result;
+  });
 }
 
 export async function listFilters(ctx: CoreContext, accountId: string): Promise<FilterWithParts[]> {
@@ -154,7 +160,7 @@ export async function createFilter(ctx: CoreContext, accountId: string, input: F
   const contextJson = checkContext(input.context ?? []);
   const action = checkAction(input.action ?? "warn");
   const expires = expiresAt(ctx, input.expiresIn ?? null);
-  const filterId = await ctx.db.transaction().execute(async (trx) => {
+  const filterId = await changeFilters(ctx, accountId, async (trx) => {
     const now = ctx.clock.now();
     const id = ctx.ids.next(now);
     await trx
@@ -164,7 +170,6 @@ export async function createFilter(ctx: CoreContext, accountId: string, input: F
     await applyKeywordChanges(ctx, trx, id, (input.keywords ?? []).filter((keyword) => keyword.id === undefined));
     return id;
   });
-  changed(ctx, accountId);
   return getFilter(ctx, accountId, filterId);
 }
 
@@ -175,19 +180,17 @@ export async function updateFilter(ctx: CoreContext, accountId: string, filterId
     ...(input.action === undefined ? {} : { action: checkAction(input.action) }),
     ...(input.expiresIn === undefined ? {} : { expires_at: expiresAt(ctx, input.expiresIn) }),
   };
-  await ctx.db.transaction().execute(async (trx) => {
+  await changeFilters(ctx, accountId, async (trx) => {
     await ownFilter(trx, accountId, filterId);
     if (Object.keys(columns).length > 0) await trx.updateTable("filters").set(columns).where("id", "=", filterId).execute();
     await applyKeywordChanges(ctx, trx, filterId, input.keywords ?? []);
   });
-  changed(ctx, accountId);
   return getFilter(ctx, accountId, filterId);
 }
 
 export async function deleteFilter(ctx: CoreContext, accountId: string, filterId: string): Promise<void> {
   await ownFilter(ctx.db, accountId, filterId);
-  await ctx.db.deleteFrom("filters").where("id", "=", filterId).execute();
-  changed(ctx, accountId);
+  await changeFilters(ctx, accountId, (trx) => trx.deleteFrom("filters").where("id", "=", filterId).execute());
 }
 
 // Keywords one at a time (/api/v2/filters/:id/keywords, /api/v2/filters/keywords/:id).
@@ -200,13 +203,13 @@ export async function listFilterKeywords(ctx: CoreContext, accountId: string, fi
 export async function addFilterKeyword(ctx: CoreContext, accountId: string, filterId: string, input: { keyword?: string; wholeWord?: boolean }): Promise<FilterKeywordRow> {
   const keyword = checkKeyword(input.keyword);
   await ownFilter(ctx.db, accountId, filterId);
-  const row = await ctx.db
-    .insertInto("filter_keywords")
-    .values({ id: ctx.ids.next(), filter_id: filterId, keyword, whole_word: input.wholeWord === false ? 0 : 1 })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  changed(ctx, accountId);
-  return row;
+  return changeFilters(ctx, accountId, (trx) =>
+    trx
+      .insertInto("filter_keywords")
+      .values({ id: ctx.ids.next(), filter_id: filterId, keyword, whole_word: input.wholeWord === false ? 0 : 1 })
+      .returningAll()
+      .executeTakeFirstOrThrow(),
+  );
 }
 
 /** A keyword of one of the account's filters, with its filter. */
@@ -226,15 +229,14 @@ export async function updateFilterKeyword(
   const { keyword } = await getFilterKeyword(ctx, accountId, keywordId);
   const columns = keywordColumns(input);
   if (Object.keys(columns).length === 0) return keyword;
-  const row = await ctx.db.updateTable("filter_keywords").set(columns).where("id", "=", keywordId).returningAll().executeTakeFirstOrThrow();
-  changed(ctx, accountId);
-  return row;
+  return changeFilters(ctx, accountId, (trx) =>
+    trx.updateTable("filter_keywords").set(columns).where("id", "=", keywordId).returningAll().executeTakeFirstOrThrow(),
+  );
 }
 
 export async function deleteFilterKeyword(ctx: CoreContext, accountId: string, keywordId: string): Promise<void> {
   await getFilterKeyword(ctx, accountId, keywordId);
-  await ctx.db.deleteFrom("filter_keywords").where("id", "=", keywordId).execute();
-  changed(ctx, accountId);
+  await changeFilters(ctx, accountId, (trx) => trx.deleteFrom("filter_keywords").where("id", "=", keywordId).execute());
 }
 
 // Statuses (/api/v2/filters/:id/statuses, /api/v2/filters/statuses/:id).
@@ -251,13 +253,9 @@ export async function addFilterStatus(ctx: CoreContext, accountId: string, filte
   if (!status) throw new FilterNotFound(`There is no status ${statusId}.`);
   const existing = await ctx.db.selectFrom("filter_statuses").selectAll().where("filter_id", "=", filterId).where("status_id", "=", statusId).executeTakeFirst();
   if (existing) return existing;
-  const row = await ctx.db
-    .insertInto("filter_statuses")
-    .values({ id: ctx.ids.next(), filter_id: filterId, status_id: statusId })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  changed(ctx, accountId);
-  return row;
+  return changeFilters(ctx, accountId, (trx) =>
+    trx.insertInto("filter_statuses").values({ id: ctx.ids.next(), filter_id: filterId, status_id: statusId }).returningAll().executeTakeFirstOrThrow(),
+  );
 }
 
 export async function getFilterStatus(ctx: CoreContext, accountId: string, filterStatusId: string): Promise<FilterStatusRow> {
@@ -274,6 +272,5 @@ export async function getFilterStatus(ctx: CoreContext, accountId: string, filte
 
 export async function deleteFilterStatus(ctx: CoreContext, accountId: string, filterStatusId: string): Promise<void> {
   await getFilterStatus(ctx, accountId, filterStatusId);
-  await ctx.db.deleteFrom("filter_statuses").where("id", "=", filterStatusId).execute();
-  changed(ctx, accountId);
+  await changeFilters(ctx, accountId, (trx) => trx.deleteFrom("filter_statuses").where("id", "=", filterStatusId).execute());
 }

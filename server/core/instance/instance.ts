@@ -2,6 +2,7 @@ import { UserError } from "../../user-error.ts";
 import type { CoreContext } from "../context.ts";
 import { insertLocalAccount, prepareLocalAccount } from "../accounts/accounts.ts";
 import type { AccountRow, InstanceRow } from "../rows.ts";
+import { write } from "../write.ts";
 
 
 export async function getInstance(ctx: CoreContext): Promise<InstanceRow | undefined> {
@@ -48,7 +49,7 @@ export async function setupInstance(ctx: CoreContext, setup: InstanceSetup): Pro
     role: "owner",
     displayName: setup.displayName,
   });
-  return ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx) => {
     // Checked again inside the transaction: another process may have set up the directory meanwhile.
     if (await trx.selectFrom("instance").select("id").executeTakeFirst()) {
       throw new UserError("This data directory is already set up; Hearth will not set it up twice.");

@@ -4,15 +4,18 @@ import { UserError } from "../../user-error.ts";
 import type { CoreContext } from "../context.ts";
 import { LIMITS } from "../limits.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
-import { announceNotifications, insertNotification } from "../notifications/notifications.ts";
+import { notify } from "../notifications/notifications.ts";
 import { canViewStatus, loadViewerExclusions } from "../visibility/status-visibility.ts";
-import { announceRemovedStatus, announceStatus, fanOutStatus, insertStatus, removeStatus, type RemovedStatus } from "../statuses/status-store.ts";
+import { insertStatus } from "../statuses/status-store.ts";
 import type { AccountRow, FavouriteRow, StatusRow } from "../rows.ts";
+import { emitStatusRemoved, fanOutStatus } from "../statuses/fan-out.ts";
+import { write, type AfterCommit, type WriteTransaction } from "../write.ts";
+import { removeStatus, type RemovedStatus } from "../statuses/status-removal.ts";
 
 /**
  * What an account does to a status that is not its writing: favourite, boost, bookmark, pin, mute its
  * conversation. The record* functions serve local acts and peers' (a Like or Announce that arrived) alike;
- * the local acts wrap them and then tell the peers.
+ * the local acts record, in the same write, the activity that tells the peers.
  */
 
 type Db = Kysely<DatabaseSchema>;
@@ -49,54 +52,54 @@ export interface FavouriteRecord {
  * Stores a favourite (local or remote) and notifies the status's local author. Returns the favourite and
  * whether it is new: a repeated Like changes nothing.
  */
-export async function recordFavourite(ctx: CoreContext, input: FavouriteRecord): Promise<{ favourite: FavouriteRow; isNew: boolean }> {
-  const result = await ctx.db.transaction().execute(async (trx) => {
-    const existing = await trx
-      .selectFrom("favourites")
-      .selectAll()
-      .where("account_id", "=", input.accountId)
-      .where("status_id", "=", input.statusId)
-      .executeTakeFirst();
-    if (existing) return { favourite: existing, isNew: false, notification: undefined };
-    const status = await trx.selectFrom("statuses").select("account_id").where("id", "=", input.statusId).executeTakeFirstOrThrow();
-    const favourite = await trx
-      .insertInto("favourites")
-      .values({ id: ctx.ids.next(), account_id: input.accountId, status_id: input.statusId, uri: input.uri ?? null, created_at: ctx.clock.now().toISOString() })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const notification = await insertNotification(ctx, trx, {
-      accountId: status.account_id,
-      type: "favourite",
-      fromAccountId: input.accountId,
-      statusId: input.statusId,
-    });
-    return { favourite, isNew: true, notification };
-  });
-  if (result.notification) announceNotifications(ctx, [result.notification]);
-  return { favourite: result.favourite, isNew: result.isNew };
+export function recordFavourite(ctx: CoreContext, input: FavouriteRecord): Promise<{ favourite: FavouriteRow; isNew: boolean }> {
+  return write(ctx, (trx, after) => storeFavourite(ctx, trx, after, input));
+}
+
+async function storeFavourite(ctx: CoreContext, trx: WriteTransaction, after: AfterCommit, input: FavouriteRecord): Promise<{ favourite: FavouriteRow; isNew: boolean }> {
+  const existing = await trx
+    .selectFrom("favourites")
+    .selectAll()
+    .where("account_id", "=", input.accountId)
+    .where("status_id", "=", input.statusId)
+    .executeTakeFirst();
+  if (existing) return { favourite: existing, isNew: false };
+  const status = await trx.selectFrom("statuses").select("account_id").where("id", "=", input.statusId).executeTakeFirstOrThrow();
+  const favourite = await trx
+    .insertInto("favourites")
+    .values({ id: ctx.ids.next(), account_id: input.accountId, status_id: input.statusId, uri: input.uri ?? null, created_at: ctx.clock.now().toISOString() })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await notify(ctx, trx, after, { accountId: status.account_id, type: "favourite", fromAccountId: input.accountId, statusId: input.statusId });
+  return { favourite, isNew: true };
+}
+
+interface FavouriteToRemove {
+  accountId: string;
+  statusId?: string;
+  uri?: string;
 }
 
 /** Removes a favourite (an unfavourite, or a peer's Undo(Like) by its uri) and the notification it caused. */
-export async function removeFavourite(
-  ctx: CoreContext,
-  which: { accountId: string; statusId?: string; uri?: string },
-): Promise<FavouriteRow | undefined> {
-  return ctx.db.transaction().execute(async (trx) => {
-    let query = trx.selectFrom("favourites").selectAll().where("account_id", "=", which.accountId);
-    if (which.statusId) query = query.where("status_id", "=", which.statusId);
-    else if (which.uri) query = query.where("uri", "=", which.uri);
-    else return undefined;
-    const favourite = await query.executeTakeFirst();
-    if (!favourite) return undefined;
-    await trx.deleteFrom("favourites").where("id", "=", favourite.id).execute();
-    await trx
-      .deleteFrom("notifications")
-      .where("type", "=", "favourite")
-      .where("from_account_id", "=", favourite.account_id)
-      .where("status_id", "=", favourite.status_id)
-      .execute();
-    return favourite;
-  });
+export function removeFavourite(ctx: CoreContext, which: FavouriteToRemove): Promise<FavouriteRow | undefined> {
+  return write(ctx, (trx) => deleteFavourite(trx, which));
+}
+
+async function deleteFavourite(trx: WriteTransaction, which: FavouriteToRemove): Promise<FavouriteRow | undefined> {
+  let query = trx.selectFrom("favourites").selectAll().where("account_id", "=", which.accountId);
+  if (which.statusId) query = query.where("status_id", "=", which.statusId);
+  else if (which.uri) query = query.where("uri", "=", which.uri);
+  else return undefined;
+  const favourite = await query.executeTakeFirst();
+  if (!favourite) return undefined;
+  await trx.deleteFrom("favourites").where("id", "=", favourite.id).execute();
+  await trx
+    .deleteFrom("notifications")
+    .where("type", "=", "favourite")
+    .where("from_account_id", "=", favourite.account_id)
+    .where("status_id", "=", favourite.status_id)
+    .execute();
+  return favourite;
 }
 
 /** A local account favourites a status it can see. Returns the status favourited. */
@@ -104,23 +107,25 @@ export async function favouriteStatus(ctx: CoreContext, accountId: string, statu
   const username = await localUsername(ctx.db, accountId);
   const status = await loadTarget(ctx.db, accountId, statusId);
   const id = ctx.ids.next();
-  const { favourite, isNew } = await recordFavourite(ctx, {
-    accountId,
-    statusId: status.id,
-    // Mastodon's Like ids: the actor's id with a fragment.
-    uri: `${options.origin}/users/${username}#likes/${id}`,
+  await write(ctx, async (trx, after) => {
+    const { favourite, isNew } = await storeFavourite(ctx, trx, after, {
+      accountId,
+      statusId: status.id,
+      // Mastodon's Like ids: the actor's id with a fragment.
+      uri: `${options.origin}/users/${username}#likes/${id}`,
+    });
+    if (isNew) after.publish({ type: "status.favourited", favouriteId: favourite.id });
   });
-  if (isNew) await ctx.ports.outbound.publish({ type: "status.favourited", favouriteId: favourite.id });
   return status;
 }
 
 export async function unfavouriteStatus(ctx: CoreContext, accountId: string, statusId: string): Promise<StatusRow> {
   await localUsername(ctx.db, accountId);
   const status = await loadTarget(ctx.db, accountId, statusId);
-  const removed = await removeFavourite(ctx, { accountId, statusId: status.id });
-  if (removed) {
-    await ctx.ports.outbound.publish({ type: "status.unfavourited", accountId, statusId: status.id, favouriteUri: removed.uri ?? "" });
-  }
+  await write(ctx, async (trx, after) => {
+    const removed = await deleteFavourite(trx, { accountId, statusId: status.id });
+    if (removed) after.publish({ type: "status.unfavourited", accountId, statusId: status.id, favouriteUri: removed.uri ?? "" });
+  });
   return status;
 }
 
@@ -143,7 +148,7 @@ export async function reblogStatus(
   visibility: Visibility = "public",
 ): Promise<StatusRow> {
   await localUsername(ctx.db, accountId);
-  const result = await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx, after) => {
     const original = await loadTarget(trx, accountId, statusId);
     if (!mayReblog(original, accountId)) throw new UserError("This status cannot be boosted: only public and unlisted statuses (and your own private ones) can.");
     const existing = await trx
@@ -152,7 +157,7 @@ export async function reblogStatus(
       .where("account_id", "=", accountId)
       .where("reblog_of_id", "=", original.id)
       .executeTakeFirst();
-    if (existing) return { boost: existing, isNew: false };
+    if (existing) return existing;
     if (visibility === "direct") throw new UserError("A boost can be public, unlisted or private, not direct.");
     const boost = await insertStatus(ctx, trx, {
       accountId,
@@ -162,51 +167,50 @@ export async function reblogStatus(
       visibility: original.visibility === "private" ? "private" : visibility,
       createdAt: ctx.clock.now().toISOString(),
     });
-    return { boost, isNew: true, fanOut: await fanOutStatus(ctx, trx, boost.id) };
+    await fanOutStatus(ctx, trx, after, boost.id);
+    after.publish({ type: "status.reblogged", statusId: boost.id });
+    return boost;
   });
-  if (result.isNew) {
-    announceStatus(ctx, result.fanOut);
-    await ctx.ports.outbound.publish({ type: "status.reblogged", statusId: result.boost.id });
-  }
-  return result.boost;
 }
 
 /** Takes back a local account's boost of a status; `removed` is undefined when there was none. */
 export async function unreblogStatus(ctx: CoreContext, accountId: string, statusId: string): Promise<{ original: StatusRow; removed: RemovedStatus | undefined }> {
   await localUsername(ctx.db, accountId);
-  const result = await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx, after) => {
     const original = await loadTarget(trx, accountId, statusId);
     const boost = await trx.selectFrom("statuses").select("id").where("account_id", "=", accountId).where("reblog_of_id", "=", original.id).executeTakeFirst();
-    return { original, removed: boost ? await removeStatus(trx, boost.id) : undefined };
+    const removed = boost ? await removeStatus(trx, boost.id) : undefined;
+    if (removed) {
+      emitStatusRemoved(after, removed);
+      after.publish({ type: "status.deleted", snapshot: removed.snapshot });
+    }
+    return { original, removed };
   });
-  if (result.removed) {
-    announceRemovedStatus(ctx, result.removed);
-    await ctx.ports.outbound.publish({ type: "status.deleted", snapshot: result.removed.snapshot });
-  }
-  return result;
 }
 
 // Bookmarks, pins and muted conversations: local only, never federated (pins reach peers via `featured`).
 
 export async function bookmarkStatus(ctx: CoreContext, accountId: string, statusId: string): Promise<StatusRow> {
   const status = await loadTarget(ctx.db, accountId, statusId);
-  await ctx.db
-    .insertInto("bookmarks")
-    .values({ id: ctx.ids.next(), account_id: accountId, status_id: status.id, created_at: ctx.clock.now().toISOString() })
-    .onConflict((oc) => oc.columns(["account_id", "status_id"]).doNothing())
-    .execute();
+  await write(ctx, (trx) =>
+    trx
+      .insertInto("bookmarks")
+      .values({ id: ctx.ids.next(), account_id: accountId, status_id: status.id, created_at: ctx.clock.now().toISOString() })
+      .onConflict((oc) => oc.columns(["account_id", "status_id"]).doNothing())
+      .execute(),
+  );
   return status;
 }
 
 export async function unbookmarkStatus(ctx: CoreContext, accountId: string, statusId: string): Promise<StatusRow> {
   const status = await loadTarget(ctx.db, accountId, statusId);
-  await ctx.db.deleteFrom("bookmarks").where("account_id", "=", accountId).where("status_id", "=", status.id).execute();
+  await write(ctx, (trx) => trx.deleteFrom("bookmarks").where("account_id", "=", accountId).where("status_id", "=", status.id).execute());
   return status;
 }
 
 /** Pins one of the account's own public or unlisted statuses to its profile (five at most). */
 export async function pinStatus(ctx: CoreContext, accountId: string, statusId: string): Promise<StatusRow> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx) => {
     const status = await trx.selectFrom("statuses").selectAll().where("id", "=", statusId).executeTakeFirst();
     if (!status || !(await canViewStatus(trx, status, accountId))) throw new UserError(`There is no status ${statusId}.`);
     if (status.account_id !== accountId) throw new UserError("Only your own statuses can be pinned.");
@@ -226,7 +230,7 @@ export async function pinStatus(ctx: CoreContext, accountId: string, statusId: s
 
 export async function unpinStatus(ctx: CoreContext, accountId: string, statusId: string): Promise<StatusRow> {
   const status = await loadTarget(ctx.db, accountId, statusId);
-  await ctx.db.deleteFrom("status_pins").where("account_id", "=", accountId).where("status_id", "=", status.id).execute();
+  await write(ctx, (trx) => trx.deleteFrom("status_pins").where("account_id", "=", accountId).where("status_id", "=", status.id).execute());
   return status;
 }
 
@@ -239,17 +243,15 @@ async function conversationOf(db: Db, accountId: string, statusId: string): Prom
 /** Silences notifications from a status's conversation for the account. */
 export async function muteConversation(ctx: CoreContext, accountId: string, statusId: string): Promise<StatusRow> {
   const { status, conversationId } = await conversationOf(ctx.db, accountId, statusId);
-  await ctx.db
-    .insertInto("conversation_mutes")
-    .values({ account_id: accountId, conversation_id: conversationId })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
+  await write(ctx, (trx) =>
+    trx.insertInto("conversation_mutes").values({ account_id: accountId, conversation_id: conversationId }).onConflict((oc) => oc.doNothing()).execute(),
+  );
   return status;
 }
 
 export async function unmuteConversation(ctx: CoreContext, accountId: string, statusId: string): Promise<StatusRow> {
   const { status, conversationId } = await conversationOf(ctx.db, accountId, statusId);
-  await ctx.db.deleteFrom("conversation_mutes").where("account_id", "=", accountId).where("conversation_id", "=", conversationId).execute();
+  await write(ctx, (trx) => trx.deleteFrom("conversation_mutes").where("account_id", "=", accountId).where("conversation_id", "=", conversationId).execute());
   return status;
 }
 

@@ -1,12 +1,14 @@
 import type { Kysely } from "kysely";
 import type { DatabaseSchema, NotificationType, Visibility } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
-import { announceNotifications, insertNotification } from "../notifications/notifications.ts";
+import { notify } from "../notifications/notifications.ts";
 import { upsertRemoteEmojis } from "../emojis/remote-emojis.ts";
 import type { RemoteEmoji } from "../statuses/remote-status-record.ts";
-import { announceRemovedStatus, announceStatus, fanOutStatus } from "../statuses/status-fan-out.ts";
-import { insertStatus, removeStatus } from "../statuses/status-store.ts";
-import type { NotificationRow, StatusRow } from "../rows.ts";
+import { insertStatus } from "../statuses/status-store.ts";
+import type { StatusRow } from "../rows.ts";
+import { removeStatus } from "../statuses/status-removal.ts";
+import { emitStatusRemoved, fanOutStatus } from "../statuses/fan-out.ts";
+import { write } from "../write.ts";
 
 /**
  * What remote accounts do to statuses: boost (Announce) and react (EmojiReact, Misskey's Like with a
@@ -58,9 +60,9 @@ function narrowerVisibility(a: Visibility, b: Visibility): Visibility {
  * Mastodon; a boost of a boost counts for the status boosted. Undefined when refused.
  */
 export async function recordRemoteAnnounce(ctx: CoreContext, announce: RemoteAnnounce): Promise<StatusRow | undefined> {
-  const stored = await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx, after) => {
     const existing = await trx.selectFrom("statuses").selectAll().where("uri", "=", announce.uri).executeTakeFirst();
-    if (existing) return { status: existing, isNew: false };
+    if (existing) return existing;
     let original = await loadStatus(trx, announce.statusId);
     if (original?.reblog_of_id) original = await loadStatus(trx, original.reblog_of_id);
     if (!original) return undefined;
@@ -77,33 +79,27 @@ export async function recordRemoteAnnounce(ctx: CoreContext, announce: RemoteAnn
       createdAt: announce.createdAt,
       fetchedAt: ctx.clock.now().toISOString(),
     });
-    return { status, isNew: true, fanOut: await fanOutStatus(ctx, trx, status.id) };
+    await fanOutStatus(ctx, trx, after, status.id);
+    return status;
   });
-  if (stored?.isNew) announceStatus(ctx, stored.fanOut);
-  return stored?.status;
 }
 
 /** Undo(Announce): the boost is gone, found by the Announce's id or else by who boosted what. */
 export async function recordRemoteUnannounce(ctx: CoreContext, input: { accountId: string; uri: string | null; statusId?: string | null }): Promise<boolean> {
-  const removed = await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx, after) => {
     let query = trx.selectFrom("statuses").selectAll().where("account_id", "=", input.accountId).where("reblog_of_id", "is not", null);
     if (input.uri) query = query.where("uri", "=", input.uri);
     else if (input.statusId) query = query.where("reblog_of_id", "=", input.statusId);
-    else return undefined;
+    else return false;
     const boost = await query.executeTakeFirst();
-    if (!boost?.reblog_of_id) return undefined;
+    if (!boost?.reblog_of_id) return false;
     const original = await loadStatus(trx, boost.reblog_of_id);
     if (original) await withdrawNotification(trx, "reblog", input.accountId, original);
-    return removeStatus(trx, boost.id);
+    const removed = await removeStatus(trx, boost.id);
+    if (!removed) return false;
+    emitStatusRemoved(after, removed);
+    return true;
   });
-  if (!removed) return false;
-  announceRemovedStatus(ctx, removed);
-  return true;
-}
-
-async function notifyAuthor(ctx: CoreContext, trx: Db, type: NotificationType, fromAccountId: string, status: StatusRow): Promise<NotificationRow[]> {
-  const row = await insertNotification(ctx, trx, { accountId: status.account_id, type, fromAccountId, statusId: status.id });
-  return row ? [row] : [];
 }
 
 // Emoji reactions.
@@ -121,11 +117,11 @@ export interface RemoteReactionInput {
 
 /** A remote account reacted to one of our statuses with an emoji. */
 export async function recordRemoteReaction(ctx: CoreContext, reaction: RemoteReactionInput): Promise<boolean> {
-  const notifications = await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx, after) => {
     const status = await loadStatus(trx, reaction.statusId);
-    if (!status || status.local !== 1 || status.reblog_of_id) return undefined;
+    if (!status || status.local !== 1 || status.reblog_of_id) return false;
     const reactor = await trx.selectFrom("accounts").select("domain").where("id", "=", reaction.accountId).executeTakeFirst();
-    if (!reactor?.domain) return undefined;
+    if (!reactor?.domain) return false;
     const emojis = reaction.emoji ? await upsertRemoteEmojis(ctx, trx, reactor.domain, [reaction.emoji]) : new Map();
     const inserted = await trx
       .insertInto("reactions")
@@ -141,11 +137,10 @@ export async function recordRemoteReaction(ctx: CoreContext, reaction: RemoteRea
       .onConflict((oc) => oc.doNothing())
       .returning("id")
       .executeTakeFirst();
-    return inserted ? notifyAuthor(ctx, trx, "reaction", reaction.accountId, status) : undefined;
+    if (!inserted) return false;
+    await notify(ctx, trx, after, { accountId: status.account_id, type: "reaction", fromAccountId: reaction.accountId, statusId: status.id });
+    return true;
   });
-  if (!notifications) return false;
-  announceNotifications(ctx, notifications);
-  return true;
 }
 
 /** Undo(EmojiReact), or Undo of a Misskey reaction Like: found by the activity's id, else by emoji and status. */
@@ -153,7 +148,7 @@ export async function recordRemoteUnreact(
   ctx: CoreContext,
   input: { accountId: string; uri: string | null; statusId?: string | null; name?: string | null },
 ): Promise<boolean> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx) => {
     let query = trx.selectFrom("reactions").selectAll().where("account_id", "=", input.accountId);
     if (input.uri) query = query.where("uri", "=", input.uri);
     else if (input.statusId && input.name) query = query.where("status_id", "=", input.statusId).where("name", "=", input.name);

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { CoreContext } from "../context.ts";
 import { mediaFileUrl } from "./media.ts";
 import type { AccountRow } from "../rows.ts";
+import { write } from "../write.ts";
 
 /** Where the stand-in pictures are served, at Mastodon's own paths, for accounts that have none. */
 export const MISSING_AVATAR_PATH = "/avatars/original/missing.png";
@@ -73,7 +74,7 @@ export async function recordCachedAccountImage(
 ): Promise<{ replaced: string | null } | undefined> {
   const fileColumn = kind === "avatar" ? "avatar_file" : "header_file";
   const urlColumn = kind === "avatar" ? "avatar_remote_url" : "header_remote_url";
-  return ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx) => {
     const row = await trx
       .selectFrom("accounts")
       .select(["avatar_file", "header_file"])

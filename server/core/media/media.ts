@@ -5,6 +5,7 @@ import { UserError } from "../../user-error.ts";
 import type { CoreContext } from "../context.ts";
 import { LIMITS } from "../limits.ts";
 import type { MediaAttachmentRow } from "../rows.ts";
+import { write } from "../write.ts";
 
 
 /**
@@ -178,7 +179,7 @@ export interface UploadChanges {
 /** Changes the alt text or focal point of the account's own unattached upload; undefined when there is none. */
 export async function updateUpload(ctx: CoreContext, accountId: string, id: string, changes: UploadChanges): Promise<MediaAttachmentRow | undefined> {
   const description = changes.description === undefined ? undefined : validateDescription(changes.description ?? "");
-  return ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx) => {
     const upload = await getOwnUnattachedUpload({ ...ctx, db: trx }, accountId, id);
     if (!upload) return undefined;
     return trx
@@ -208,7 +209,7 @@ export async function deleteUpload(
   accountId: string,
   id: string,
 ): Promise<{ deleted: MediaAttachmentRow } | "attached" | undefined> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx) => {
     const row = await trx
       .selectFrom("media_attachments")
       .selectAll()
@@ -294,7 +295,7 @@ export interface CachedRemoteMedia {
  * fetches raced): the caller then removes the files it wrote.
  */
 export async function recordCachedRemoteMedia(ctx: CoreContext, id: string, cached: CachedRemoteMedia): Promise<MediaAttachmentRow | undefined> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx) => {
     const row = await trx.selectFrom("media_attachments").selectAll().where("id", "=", id).executeTakeFirst();
     if (!row || row.remote_url === null || row.file !== null) return undefined;
     const meta = { ...(JSON.parse(row.meta_json) as Record<string, unknown>), ...cached.meta };

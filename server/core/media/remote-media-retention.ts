@@ -1,5 +1,6 @@
 import type { CoreContext } from "../context.ts";
 import type { AccountRow, MediaAttachmentRow } from "../rows.ts";
+import { write } from "../write.ts";
 
 /**
  * Which remote media the archive keeps a copy of, and for how long. Remote media that reached the owner (their
@@ -69,7 +70,7 @@ export async function notificationSubject(ctx: CoreContext, notificationId: stri
  * rows as they were, for the media layer to remove their files.
  */
 export async function forgetUntouchedRemoteMediaCopies(ctx: CoreContext, cutoff: string): Promise<MediaAttachmentRow[]> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx) => {
     const localAccountIds = trx.selectFrom("accounts").select("id").where("domain", "is", null);
     const rows = await trx
       .selectFrom("media_attachments as m")

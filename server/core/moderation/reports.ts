@@ -1,8 +1,9 @@
 import { UserError } from "../../user-error.ts";
 import type { CoreContext } from "../context.ts";
-import { announceNotifications, insertNotification } from "../notifications/notifications.ts";
+import { notify } from "../notifications/notifications.ts";
 import { visibleTo } from "../visibility/status-visibility.ts";
-import type { NotificationRow, ReportRow } from "../rows.ts";
+import type { ReportRow } from "../rows.ts";
+import { write } from "../write.ts";
 
 /**
  * Reports a local account files about another account (POST /api/v1/reports). They are kept for the
@@ -44,7 +45,7 @@ export async function fileReport(ctx: CoreContext, reporterId: string, input: Re
   if (input.ruleIds && input.ruleIds.length > 0) throw new UserError("This instance has no rules to name in rule_ids[].");
   if (reporterId === input.targetAccountId) throw new UserError("You cannot report yourself.");
 
-  const result = await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx, after) => {
     const target = await trx.selectFrom("accounts").select(["id", "domain"]).where("id", "=", input.targetAccountId).executeTakeFirst();
     if (!target) throw new UserError(`There is no account with id ${input.targetAccountId}.`);
     const statusIds = [...new Set(input.statusIds ?? [])];
@@ -77,14 +78,10 @@ export async function fileReport(ctx: CoreContext, reporterId: string, input: Re
       .returningAll()
       .executeTakeFirstOrThrow();
     const owner = await trx.selectFrom("local_users").select("account_id").where("role", "=", "owner").executeTakeFirst();
-    const notifications: NotificationRow[] = [];
     if (owner && owner.account_id !== reporterId) {
-      const row = await insertNotification(ctx, trx, { accountId: owner.account_id, type: "admin.report", fromAccountId: reporterId, reportId: report.id });
-      if (row) notifications.push(row);
+      await notify(ctx, trx, after, { accountId: owner.account_id, type: "admin.report", fromAccountId: reporterId, reportId: report.id });
     }
-    return { report, notifications };
+    if (report.forward === 1) after.publish({ type: "report.forwarded", reportId: report.id });
+    return report;
   });
-  announceNotifications(ctx, result.notifications);
-  if (result.report.forward === 1) await ctx.ports.outbound.publish({ type: "report.forwarded", reportId: result.report.id });
-  return result.report;
 }

@@ -4,6 +4,7 @@ import type { CoreContext } from "../context.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
 import { visibleAndNotBlocked } from "../visibility/status-visibility.ts";
 import type { NotificationRow } from "../rows.ts";
+import { write, type AfterCommit } from "../write.ts";
 
 /**
  * Notifications of local accounts: created (once per recipient, type, sender and status) when someone
@@ -156,15 +157,20 @@ export async function insertNotification(ctx: CoreContext, trx: Db, input: NewNo
     .executeTakeFirst();
 }
 
-/** Tells the streams and Web Push of notifications that were committed. */
-export function announceNotifications(ctx: CoreContext, rows: readonly NotificationRow[]): void {
-  for (const row of rows) ctx.events.emit({ type: "notification.created", notificationId: row.id, accountId: row.account_id });
+/** Tells the streams and Web Push of new notifications, once the write that inserted them has committed. */
+export function emitNotificationsCreated(after: AfterCommit, rows: readonly (NotificationRow | undefined)[]): void {
+  for (const row of rows) if (row) after.emit({ type: "notification.created", notificationId: row.id, accountId: row.account_id });
 }
 
-/** One notification in its own transaction, announced: for callers outside a larger write (follows, reports). */
-export async function createNotification(ctx: CoreContext, input: NewNotification): Promise<NotificationRow | undefined> {
-  const row = await ctx.db.transaction().execute((trx) => insertNotification(ctx, trx, input));
-  if (row) announceNotifications(ctx, [row]);
+/** One notification in a write of its own: for callers outside a larger write. */
+export function createNotification(ctx: CoreContext, input: NewNotification): Promise<NotificationRow | undefined> {
+  return write(ctx, (trx, after) => notify(ctx, trx, after, input));
+}
+
+/** A notification inserted in the caller's write, told once it commits; undefined when it already existed. */
+export async function notify(ctx: CoreContext, trx: Db, after: AfterCommit, input: NewNotification): Promise<NotificationRow | undefined> {
+  const row = await insertNotification(ctx, trx, input);
+  emitNotificationsCreated(after, [row]);
   return row;
 }
 

@@ -1,6 +1,7 @@
 import type { CoreContext } from "../context.ts";
 import { canViewStatus } from "../visibility/status-visibility.ts";
 import type { AccountRow, PushSubscriptionRow } from "../rows.ts";
+import { write } from "../write.ts";
 
 export type PushPolicy = PushSubscriptionRow["policy"];
 
@@ -43,7 +44,7 @@ export function pushAlertsOf(row: PushSubscriptionRow): PushAlerts {
 /** One subscription per access token: a new one replaces the old, in one transaction. */
 export async function createPushSubscription(ctx: CoreContext, input: NewPushSubscription): Promise<PushSubscriptionRow> {
   const now = ctx.clock.now().toISOString();
-  return ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx) => {
     await trx.deleteFrom("push_subscriptions").where("access_token_id", "=", input.accessTokenId).execute();
     return trx
       .insertInto("push_subscriptions")

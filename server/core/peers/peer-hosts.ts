@@ -1,5 +1,6 @@
 import type { CoreContext } from "../context.ts";
 import type { PeerHostRow } from "../rows.ts";
+import { write } from "../write.ts";
 
 
 /**
@@ -43,7 +44,7 @@ export async function listFailingPeerHosts(ctx: CoreContext): Promise<PeerHostRo
  */
 export async function dropGoneFollowers(ctx: CoreContext, actorUris: readonly string[]): Promise<number> {
   if (actorUris.length === 0) return 0;
-  return ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx) => {
     const gone = await trx.selectFrom("accounts").select("id").where("uri", "in", actorUris).where("domain", "is not", null).execute();
     if (gone.length === 0) return 0;
     const result = await trx

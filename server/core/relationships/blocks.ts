@@ -2,9 +2,10 @@ import type { Kysely } from "kysely";
 import { UserError } from "../../user-error.ts";
 import type { DatabaseSchema } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
-import { deleteFollow } from "./follows.ts";
+import { deleteFollow, followSnapshot } from "./follows.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
 import type { AccountRow, BlockRow, FollowRow } from "../rows.ts";
+import { write } from "../write.ts";
 
 /**
  * Blocks between accounts. A local account's block ends follows both ways, as Mastodon's BlockService
@@ -46,7 +47,7 @@ export async function findBlock(ctx: CoreContext, accountId: string, targetAccou
 /** A local account blocks another. Blocking again changes nothing. */
 export async function blockAccount(ctx: CoreContext, accountId: string, targetAccountId: string, options: { origin: string }): Promise<BlockRow> {
   if (accountId === targetAccountId) throw new UserError("An account cannot block itself.");
-  const result = await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx, after) => {
     const blocker = await loadAccount(trx, accountId);
     if (blocker.domain !== null) throw new UserError(`Account ${accountId} is not on this instance.`);
     const target = await loadAccount(trx, targetAccountId);
@@ -56,7 +57,7 @@ export async function blockAccount(ctx: CoreContext, accountId: string, targetAc
       .where("account_id", "=", accountId)
       .where("target_account_id", "=", targetAccountId)
       .executeTakeFirst();
-    if (existing) return { block: existing, blocker, target, severed: {}, isNew: false };
+    if (existing) return existing;
     const severed = await severFollows(trx, accountId, targetAccountId);
     await trx.deleteFrom("notifications").where("account_id", "=", accountId).where("from_account_id", "=", targetAccountId).execute();
     await trx.deleteFrom("account_endorsements").where("account_id", "=", accountId).where("target_account_id", "=", targetAccountId).execute();
@@ -67,20 +68,18 @@ export async function blockAccount(ctx: CoreContext, accountId: string, targetAc
       .values({ id, account_id: accountId, target_account_id: targetAccountId, uri: blockUri(options.origin, blocker, id), created_at: now.toISOString() })
       .returningAll()
       .executeTakeFirstOrThrow();
-    return { block, blocker, target, severed, isNew: true };
+    if (target.domain !== null) {
+      if (severed.aToB) after.publish({ type: "follow.undone", follow: followSnapshot(severed.aToB) });
+      if (severed.bToA) after.publish({ type: "follow.rejected", follow: followSnapshot(severed.bToA) });
+      after.publish({ type: "account.blocked", blockId: block.id });
+    }
+    return block;
   });
-  const { block, blocker, target, severed, isNew } = result;
-  if (isNew && target.domain !== null) {
-    if (severed.aToB) await ctx.ports.outbound.undoFollow(severed.aToB, blocker, target);
-    if (severed.bToA) await ctx.ports.outbound.rejectFollow(severed.bToA, target, blocker);
-    await ctx.ports.outbound.publish({ type: "account.blocked", blockId: block.id });
-  }
-  return block;
 }
 
 /** A local account lifts a block; a remote target hears an Undo(Block). Unblocking twice is a no-op. */
 export async function unblockAccount(ctx: CoreContext, accountId: string, targetAccountId: string): Promise<void> {
-  const removed = await ctx.db.transaction().execute(async (trx) => {
+  await write(ctx, async (trx, after) => {
     const target = await loadAccount(trx, targetAccountId);
     const block = await trx
       .selectFrom("blocks")
@@ -88,13 +87,10 @@ export async function unblockAccount(ctx: CoreContext, accountId: string, target
       .where("account_id", "=", accountId)
       .where("target_account_id", "=", targetAccountId)
       .executeTakeFirst();
-    if (!block) return undefined;
+    if (!block) return;
     await trx.deleteFrom("blocks").where("id", "=", block.id).execute();
-    return { block, target };
+    if (target.domain !== null && block.uri !== null) after.publish({ type: "account.unblocked", accountId, targetAccountId, blockUri: block.uri });
   });
-  if (removed && removed.target.domain !== null && removed.block.uri !== null) {
-    await ctx.ports.outbound.publish({ type: "account.unblocked", accountId, targetAccountId, blockUri: removed.block.uri });
-  }
 }
 
 export interface BlockPage {
@@ -137,7 +133,7 @@ export interface IncomingBlock {
  * side, so nothing is sent) and the block is kept, so the local account sees `blocked_by`.
  */
 export async function recordIncomingBlock(ctx: CoreContext, input: IncomingBlock): Promise<BlockRow | undefined> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx) => {
     const blocker = await trx.selectFrom("accounts").selectAll().where("id", "=", input.accountId).executeTakeFirst();
     const target = await trx.selectFrom("accounts").selectAll().where("id", "=", input.targetAccountId).executeTakeFirst();
     if (!blocker || blocker.domain === null || !target || target.domain !== null) return undefined;

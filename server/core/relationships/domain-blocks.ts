@@ -1,8 +1,9 @@
 import { UserError } from "../../user-error.ts";
 import type { CoreContext } from "../context.ts";
-import { deleteFollow } from "./follows.ts";
+import { deleteFollow, followSnapshot } from "./follows.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
-import type { AccountDomainBlockRow, AccountRow, FollowRow, InstanceDomainBlockRow } from "../rows.ts";
+import type { AccountDomainBlockRow, InstanceDomainBlockRow } from "../rows.ts";
+import { write } from "../write.ts";
 
 /**
  * Domain blocks of two kinds: a local account's own (it stops hearing from a whole server, Mastodon's
@@ -24,25 +25,17 @@ export function normaliseDomain(input: string): string {
   return url.host.toLowerCase();
 }
 
-interface Severed {
-  follow: FollowRow;
-  local: AccountRow;
-  remote: AccountRow;
-  /** Whether the local account was the follower (Undo) or the followed (Reject). */
-  localFollows: boolean;
-}
-
 /**
  * A local account blocks a domain. As Mastodon's AfterBlockDomainFromAccountService does, follows both ways
  * with accounts there end (their servers hear an Undo(Follow) or a Reject) and notifications from there go.
  */
 export async function blockDomain(ctx: CoreContext, accountId: string, domainInput: string): Promise<AccountDomainBlockRow> {
   const domain = normaliseDomain(domainInput);
-  const result = await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx, after) => {
     const local = await trx.selectFrom("accounts").selectAll().where("id", "=", accountId).where("domain", "is", null).executeTakeFirst();
     if (!local) throw new UserError(`There is no local account with id ${accountId}.`);
     const existing = await trx.selectFrom("account_domain_blocks").selectAll().where("account_id", "=", accountId).where("domain", "=", domain).executeTakeFirst();
-    if (existing) return { block: existing, severed: [] as Severed[] };
+    if (existing) return existing;
     const onDomain = (column: "follows.account_id" | "follows.target_account_id") =>
       trx
         .selectFrom("follows")
@@ -53,13 +46,10 @@ export async function blockDomain(ctx: CoreContext, accountId: string, domainInp
       ...(await onDomain("follows.target_account_id").where("follows.account_id", "=", accountId).execute()),
       ...(await onDomain("follows.account_id").where("follows.target_account_id", "=", accountId).execute()),
     ];
-    const severed: Severed[] = [];
     for (const follow of follows) {
-      const localFollows = follow.account_id === accountId;
-      const remoteId = localFollows ? follow.target_account_id : follow.account_id;
-      const remote = await trx.selectFrom("accounts").selectAll().where("id", "=", remoteId).executeTakeFirstOrThrow();
       await deleteFollow(trx, follow);
-      severed.push({ follow, local, remote, localFollows });
+      // The local account was the follower (Undo) or the one followed (Reject).
+      after.publish({ type: follow.account_id === accountId ? "follow.undone" : "follow.rejected", follow: followSnapshot(follow) });
     }
     await trx
       .deleteFrom("notifications")
@@ -72,18 +62,13 @@ export async function blockDomain(ctx: CoreContext, accountId: string, domainInp
       .values({ id: ctx.ids.next(now), account_id: accountId, domain, created_at: now.toISOString() })
       .returningAll()
       .executeTakeFirstOrThrow();
-    return { block, severed };
+    return block;
   });
-  for (const { follow, local, remote, localFollows } of result.severed) {
-    if (localFollows) await ctx.ports.outbound.undoFollow(follow, local, remote);
-    else await ctx.ports.outbound.rejectFollow(follow, remote, local);
-  }
-  return result.block;
 }
 
 export async function unblockDomain(ctx: CoreContext, accountId: string, domainInput: string): Promise<void> {
   const domain = normaliseDomain(domainInput);
-  await ctx.db.deleteFrom("account_domain_blocks").where("account_id", "=", accountId).where("domain", "=", domain).execute();
+  await write(ctx, (trx) => trx.deleteFrom("account_domain_blocks").where("account_id", "=", accountId).where("domain", "=", domain).execute());
 }
 
 /** A local account's blocked domains, newest first, paged by block id. */

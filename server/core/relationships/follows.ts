@@ -4,22 +4,23 @@ import type { DatabaseSchema, FollowState } from "../../db/schema.ts";
 import { isBlockedEitherWay, isDomainBlockedBy } from "./account-barriers.ts";
 import type { CoreContext } from "../context.ts";
 import { mergeIntoHome, unmergeFromHome } from "../timelines/home-feed.ts";
-import { createNotification } from "../notifications/notifications.ts";
+import { notify } from "../notifications/notifications.ts";
+import type { FollowSnapshot } from "../ports.ts";
 import type { AccountRow, FollowRow } from "../rows.ts";
-
+import { write, type AfterCommit, type WriteTransaction } from "../write.ts";
 
 /**
  * Follows and follow requests, both ways. A local account's acts (follow, unfollow, accept, reject,
- * remove a follower) write the rows in one transaction and then hand the activity to the outbound port;
- * what a peer tells us (its Follow, Accept, Reject, Undo) arrives through the record* functions.
+ * remove a follower) write the rows and the activity for the peer in one write (core/write.ts); what a peer
+ * tells us (its Follow, Accept, Reject, Undo) arrives through the record* functions.
  */
 
-interface Parties {
-  follower: AccountRow;
-  target: AccountRow;
-}
-
 const isRemote = (account: AccountRow) => account.domain !== null;
+
+/** What the activities about a follow need of it, kept in the outbox even after the row is gone. */
+export function followSnapshot(follow: FollowRow): FollowSnapshot {
+  return { id: follow.id, uri: follow.uri, followerId: follow.account_id, targetId: follow.target_account_id };
+}
 
 async function loadAccount(db: Kysely<DatabaseSchema>, id: string, what: string): Promise<AccountRow> {
   const account = await db.selectFrom("accounts").selectAll().where("id", "=", id).executeTakeFirst();
@@ -93,8 +94,8 @@ function followOptionColumns(options: FollowOptions) {
  */
 export async function followAccount(ctx: CoreContext, accountId: string, targetAccountId: string, options: FollowOptions): Promise<FollowRow> {
   if (accountId === targetAccountId) throw new UserError("An account cannot follow itself.");
-  const result = await ctx.db.transaction().execute(async (trx) => {
-    const follower = await loadLocalAccount(trx, accountId);
+  return write(ctx, async (trx, after) => {
+    await loadLocalAccount(trx, accountId);
     const target = await loadAccount(trx, targetAccountId, "account to follow");
     if ((await isBlockedEitherWay(trx, accountId, targetAccountId)) || (await isDomainBlockedBy(trx, accountId, target.domain))) {
       throw new UserError("You cannot follow an account you block, or one that blocks you.");
@@ -106,7 +107,7 @@ export async function followAccount(ctx: CoreContext, accountId: string, targetA
         Object.keys(columns).length === 0
           ? existing
           : await trx.updateTable("follows").set(columns).where("id", "=", existing.id).returningAll().executeTakeFirstOrThrow();
-      return { follow, parties: { follower, target }, isNew: false };
+      return follow;
     }
     const now = ctx.clock.now();
     const id = ctx.ids.next(now);
@@ -127,37 +128,33 @@ export async function followAccount(ctx: CoreContext, accountId: string, targetA
       .executeTakeFirstOrThrow();
     // Following an unlocked local account is immediate: its recent statuses join the home feed now.
     if (state === "accepted") await mergeIntoHome(trx, accountId, targetAccountId);
-    return { follow, parties: { follower, target }, isNew: true };
+    if (isRemote(target)) after.publish({ type: "follow.requested", follow: followSnapshot(follow) });
+    else await notifyFollowed(ctx, trx, after, follow);
+    return follow;
   });
-  if (result.isNew && isRemote(result.parties.target)) {
-    await ctx.ports.outbound.follow(result.follow, result.parties.follower, result.parties.target);
-  }
-  if (result.isNew && !isRemote(result.parties.target)) await notifyFollowed(ctx, result.follow);
-  return result.follow;
 }
 
 /** The local account followed hears of it: a follow, or a request to answer when it is locked. */
-async function notifyFollowed(ctx: CoreContext, follow: FollowRow): Promise<void> {
+async function notifyFollowed(ctx: CoreContext, trx: WriteTransaction, after: AfterCommit, follow: FollowRow): Promise<void> {
   const type = follow.state === "accepted" ? "follow" : "follow_request";
-  await createNotification(ctx, { accountId: follow.target_account_id, type, fromAccountId: follow.account_id });
+  await notify(ctx, trx, after, { accountId: follow.target_account_id, type, fromAccountId: follow.account_id });
 }
 
 /** A local account stops following, or withdraws a request it has not had answered. */
 export async function unfollowAccount(ctx: CoreContext, accountId: string, targetAccountId: string): Promise<void> {
-  const removed = await ctx.db.transaction().execute(async (trx) => {
-    const follower = await loadLocalAccount(trx, accountId);
+  await write(ctx, async (trx, after) => {
+    await loadLocalAccount(trx, accountId);
     const target = await loadAccount(trx, targetAccountId, "account to unfollow");
     const follow = await findFollow(trx, accountId, targetAccountId);
-    if (!follow) return undefined;
+    if (!follow) return;
     await deleteFollow(trx, follow);
-    return { follow, follower, target };
+    if (isRemote(target)) after.publish({ type: "follow.undone", follow: followSnapshot(follow) });
   });
-  if (removed && isRemote(removed.target)) await ctx.ports.outbound.undoFollow(removed.follow, removed.follower, removed.target);
 }
 
-async function takeFollowRequest(ctx: CoreContext, accountId: string, requesterId: string, mode: "accept" | "reject") {
-  return ctx.db.transaction().execute(async (trx) => {
-    const target = await loadLocalAccount(trx, accountId);
+async function answerFollowRequest(ctx: CoreContext, accountId: string, requesterId: string, mode: "accept" | "reject"): Promise<FollowRow> {
+  return write(ctx, async (trx, after) => {
+    await loadLocalAccount(trx, accountId);
     const follower = await loadAccount(trx, requesterId, "account that asked to follow");
     const request = await findFollow(trx, requesterId, accountId);
     if (!request || request.state !== "pending") {
@@ -172,7 +169,8 @@ async function takeFollowRequest(ctx: CoreContext, accountId: string, requesterI
       .execute();
     if (mode === "reject") {
       await deleteFollow(trx, request);
-      return { follow: request, parties: { follower, target } satisfies Parties };
+      if (isRemote(follower)) after.publish({ type: "follow.rejected", follow: followSnapshot(request) });
+      return request;
     }
     const follow = await trx
       .updateTable("follows")
@@ -181,34 +179,31 @@ async function takeFollowRequest(ctx: CoreContext, accountId: string, requesterI
       .returningAll()
       .executeTakeFirstOrThrow();
     await mergeIntoHome(trx, follow.account_id, follow.target_account_id);
-    return { follow, parties: { follower, target } satisfies Parties };
+    if (isRemote(follower)) after.publish({ type: "follow.accepted", follow: followSnapshot(follow) });
+    return follow;
   });
 }
 
 /** A locked local account lets a requester follow it. */
-export async function acceptFollowRequest(ctx: CoreContext, accountId: string, requesterId: string): Promise<FollowRow> {
-  const { follow, parties } = await takeFollowRequest(ctx, accountId, requesterId, "accept");
-  if (isRemote(parties.follower)) await ctx.ports.outbound.acceptFollow(follow, parties.follower, parties.target);
-  return follow;
+export function acceptFollowRequest(ctx: CoreContext, accountId: string, requesterId: string): Promise<FollowRow> {
+  return answerFollowRequest(ctx, accountId, requesterId, "accept");
 }
 
 /** A locked local account turns a requester away. */
 export async function rejectFollowRequest(ctx: CoreContext, accountId: string, requesterId: string): Promise<void> {
-  const { follow, parties } = await takeFollowRequest(ctx, accountId, requesterId, "reject");
-  if (isRemote(parties.follower)) await ctx.ports.outbound.rejectFollow(follow, parties.follower, parties.target);
+  await answerFollowRequest(ctx, accountId, requesterId, "reject");
 }
 
 /** A local account drops one of its followers; a remote follower's server hears it as a Reject, as Mastodon sends. */
 export async function removeFollower(ctx: CoreContext, accountId: string, followerId: string): Promise<void> {
-  const removed = await ctx.db.transaction().execute(async (trx) => {
-    const target = await loadLocalAccount(trx, accountId);
+  await write(ctx, async (trx, after) => {
+    await loadLocalAccount(trx, accountId);
     const follower = await loadAccount(trx, followerId, "follower");
     const follow = await findFollow(trx, followerId, accountId);
-    if (!follow) return undefined;
+    if (!follow) return;
     await deleteFollow(trx, follow);
-    return { follow, follower, target };
+    if (isRemote(follower)) after.publish({ type: "follow.rejected", follow: followSnapshot(follow) });
   });
-  if (removed && isRemote(removed.follower)) await ctx.ports.outbound.rejectFollow(removed.follow, removed.follower, removed.target);
 }
 
 // What peers tell us.
@@ -229,26 +224,15 @@ export interface IncomingFollow {
  * it blocks the follower (or the follower's server), which is then sent a Reject.
  */
 export async function recordIncomingFollow(ctx: CoreContext, input: IncomingFollow): Promise<FollowRow | undefined> {
-  const result = await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx, after) => {
     const target = await trx.selectFrom("accounts").selectAll().where("id", "=", input.targetAccountId).executeTakeFirst();
     const follower = await trx.selectFrom("accounts").selectAll().where("id", "=", input.followerId).executeTakeFirst();
     if (!target || isRemote(target) || !follower || !isRemote(follower)) return undefined;
     const now = ctx.clock.now().toISOString();
     // Someone the local account blocks (or whose server it blocks) is turned away, as Mastodon does.
     if ((await isBlockedEitherWay(trx, target.id, follower.id)) || (await isDomainBlockedBy(trx, target.id, follower.domain))) {
-      const refused: FollowRow = {
-        id: ctx.ids.next(),
-        account_id: follower.id,
-        target_account_id: target.id,
-        state: "pending",
-        uri: input.uri,
-        show_reblogs: 1,
-        notify: 0,
-        languages_json: null,
-        created_at: now,
-        updated_at: now,
-      };
-      return { follow: refused, follower, target, refused: true };
+      after.publish({ type: "follow.rejected", follow: { id: ctx.ids.next(), uri: input.uri, followerId: follower.id, targetId: target.id } });
+      return undefined;
     }
     const existing = await findFollow(trx, follower.id, target.id);
     if (existing) {
@@ -258,7 +242,8 @@ export async function recordIncomingFollow(ctx: CoreContext, input: IncomingFoll
         .where("id", "=", existing.id)
         .returningAll()
         .executeTakeFirstOrThrow();
-      return { follow, follower, target };
+      if (follow.state === "accepted") after.publish({ type: "follow.accepted", follow: followSnapshot(follow) });
+      return follow;
     }
     const follow = await trx
       .insertInto("follows")
@@ -273,15 +258,10 @@ export async function recordIncomingFollow(ctx: CoreContext, input: IncomingFoll
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    return { follow, follower, target, isNew: true };
+    if (follow.state === "accepted") after.publish({ type: "follow.accepted", follow: followSnapshot(follow) });
+    await notifyFollowed(ctx, trx, after, follow);
+    return follow;
   });
-  if (result && "refused" in result) {
-    await ctx.ports.outbound.rejectFollow(result.follow, result.follower, result.target);
-    return undefined;
-  }
-  if (result?.follow.state === "accepted") await ctx.ports.outbound.acceptFollow(result.follow, result.follower, result.target);
-  if (result && "isNew" in result) await notifyFollowed(ctx, result.follow);
-  return result?.follow;
 }
 
 /** Which of our outgoing follows a peer's answer is about: by the Follow's id, or by who followed. */
@@ -309,7 +289,7 @@ async function findAnsweredFollow(db: Kysely<DatabaseSchema>, answer: FollowAnsw
 
 /** A peer accepted one of our follows. Returns the follow, or undefined when we have no such follow. */
 export async function recordFollowAccepted(ctx: CoreContext, answer: FollowAnswer): Promise<FollowRow | undefined> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx) => {
     const follow = await findAnsweredFollow(trx, answer);
     if (!follow) return undefined;
     if (follow.state === "accepted") return follow;
@@ -326,7 +306,7 @@ export async function recordFollowAccepted(ctx: CoreContext, answer: FollowAnswe
 
 /** A peer rejected one of our follow requests, or removed us as a follower: either way the follow is gone. */
 export async function recordFollowRejected(ctx: CoreContext, answer: FollowAnswer): Promise<FollowRow | undefined> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx) => {
     const follow = await findAnsweredFollow(trx, answer);
     if (follow) await deleteFollow(trx, follow);
     return follow;
@@ -343,7 +323,7 @@ export interface UndoneFollow {
 
 /** A remote account stopped following a local one (or withdrew its request). */
 export async function recordFollowUndone(ctx: CoreContext, undone: UndoneFollow): Promise<FollowRow | undefined> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx) => {
     let follow: FollowRow | undefined;
     if (undone.followUri) {
       follow = await trx

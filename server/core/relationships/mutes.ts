@@ -2,6 +2,7 @@ import { UserError } from "../../user-error.ts";
 import type { CoreContext } from "../context.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
 import type { AccountRow, MuteRow } from "../rows.ts";
+import { write } from "../write.ts";
 
 /**
  * Mutes: a local account stops seeing another's posts (and, unless it says otherwise, its notifications),
@@ -35,7 +36,7 @@ export async function muteAccount(ctx: CoreContext, accountId: string, targetAcc
   const expiresAt = duration === 0 ? null : new Date(now.getTime() + duration * 1000).toISOString();
   const hideNotifications = options.notifications === false ? 0 : 1;
   await purgeExpired(ctx, accountId);
-  return ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx) => {
     const target = await trx.selectFrom("accounts").select("id").where("id", "=", targetAccountId).executeTakeFirst();
     if (!target) throw new UserError(`There is no account with id ${targetAccountId}.`);
     const existing = await trx

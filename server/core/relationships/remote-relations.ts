@@ -1,7 +1,8 @@
 import type { CoreContext } from "../context.ts";
 import { followAccount, unfollowAccount } from "./follows.ts";
-import { announceNotifications, insertNotification } from "../notifications/notifications.ts";
-import type { AccountRow, NotificationRow } from "../rows.ts";
+import { notify } from "../notifications/notifications.ts";
+import type { AccountRow } from "../rows.ts";
+import { write } from "../write.ts";
 
 /**
  * What remote accounts do to accounts: move to a new address, report one of ours (their blocks are
@@ -58,7 +59,7 @@ export async function recordMove(ctx: CoreContext, move: RemoteMove): Promise<Mo
   ]);
   if (!origin?.uri || origin.domain === null || !target || target.id === origin.id) return undefined;
   if (!aliasesOf(target).includes(origin.uri)) return undefined;
-  await ctx.db.updateTable("accounts").set({ moved_to_uri: target.uri }).where("id", "=", origin.id).execute();
+  await write(ctx, (trx) => trx.updateTable("accounts").set({ moved_to_uri: target.uri }).where("id", "=", origin.id).execute());
 
   const followers = await ctx.db
     .selectFrom("follows")
@@ -97,12 +98,12 @@ export interface RemoteFlag {
  * A Flag already stored (same id) is not stored again. Undefined when the target is not local.
  */
 export async function recordFlag(ctx: CoreContext, flag: RemoteFlag): Promise<string | undefined> {
-  const result = await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx, after) => {
     const target = await trx.selectFrom("accounts").select(["id", "domain"]).where("id", "=", flag.targetAccountId).executeTakeFirst();
     if (!target || target.domain !== null) return undefined;
     if (flag.uri) {
       const existing = await trx.selectFrom("reports").select("id").where("uri", "=", flag.uri).executeTakeFirst();
-      if (existing) return { reportId: existing.id, notifications: [] };
+      if (existing) return existing.id;
     }
     const statuses =
       flag.statusIds.length === 0
@@ -125,14 +126,9 @@ export async function recordFlag(ctx: CoreContext, flag: RemoteFlag): Promise<st
       })
       .execute();
     const moderators = await trx.selectFrom("local_users").select("account_id").where("role", "=", "owner").execute();
-    const notifications: NotificationRow[] = [];
     for (const moderator of moderators) {
-      const row = await insertNotification(ctx, trx, { accountId: moderator.account_id, type: "admin.report", fromAccountId: flag.accountId, reportId });
-      if (row) notifications.push(row);
+      await notify(ctx, trx, after, { accountId: moderator.account_id, type: "admin.report", fromAccountId: flag.accountId, reportId });
     }
-    return { reportId, notifications };
+    return reportId;
   });
-  if (!result) return undefined;
-  announceNotifications(ctx, result.notifications);
-  return result.reportId;
 }

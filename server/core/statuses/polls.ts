@@ -2,9 +2,10 @@ import type { Kysely } from "kysely";
 import type { DatabaseSchema } from "../../db/schema.ts";
 import { UserError } from "../../user-error.ts";
 import type { CoreContext } from "../context.ts";
-import { announceNotifications, insertNotification } from "../notifications/notifications.ts";
+import { notify } from "../notifications/notifications.ts";
 import { canViewStatus } from "../visibility/status-visibility.ts";
-import type { NotificationRow, PollRow, PollVoteRow } from "../rows.ts";
+import type { PollRow, PollVoteRow } from "../rows.ts";
+import { write } from "../write.ts";
 
 /**
  * Polls: votes (a local account's on any poll, a peer's on ours), their tallies, and their ending. Local
@@ -93,7 +94,7 @@ export interface VoteOptions {
  * Peers hear of it: the remote poll's author gets the votes; a local poll's new tallies go out as an Update.
  */
 export async function voteOnPoll(ctx: CoreContext, accountId: string, pollId: string, choices: readonly number[], options: VoteOptions): Promise<PollRow> {
-  const result = await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx, after) => {
     const poll = await trx.selectFrom("polls").selectAll().where("id", "=", pollId).executeTakeFirst();
     const status = poll ? await trx.selectFrom("statuses").selectAll().where("id", "=", poll.status_id).executeTakeFirst() : undefined;
     if (!poll || !status || !(await canViewStatus(trx, status, accountId))) throw new UserError(`There is no poll ${pollId}.`);
@@ -123,11 +124,10 @@ export async function voteOnPoll(ctx: CoreContext, accountId: string, pollId: st
         .returningAll()
         .executeTakeFirstOrThrow();
     }
-    return { poll: updated, isLocalPoll: status.local === 1, voteIds, statusId: status.id };
+    if (status.local === 1) after.publish({ type: "status.updated", statusId: status.id });
+    else after.publish({ type: "poll.voted", pollId: updated.id, accountId, voteIds });
+    return updated;
   });
-  if (result.isLocalPoll) await ctx.ports.outbound.publish({ type: "status.updated", statusId: result.statusId });
-  else await ctx.ports.outbound.publish({ type: "poll.voted", pollId: result.poll.id, accountId, voteIds: result.voteIds });
-  return result.poll;
 }
 
 export interface RemoteVote {
@@ -141,23 +141,27 @@ export interface RemoteVote {
 }
 
 /**
- * A peer's vote on one of our polls. Ignored (undefined) when the poll has ended, the choice is not an
- * option, the vote was counted already, or a single-choice poll already has this voter's vote.
+ * A peer's vote on one of our polls, whose new tallies then go out as an Update. Ignored (undefined) when the
+ * poll has ended, the choice is not an option, the vote was counted already, or a single-choice poll already
+ * has this voter's vote.
  */
 export async function recordRemoteVote(ctx: CoreContext, vote: RemoteVote): Promise<PollVoteRow | undefined> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx, after) => {
     const poll = await trx.selectFrom("polls").selectAll().where("id", "=", vote.pollId).executeTakeFirst();
     if (!poll || isPollExpired(poll, ctx.clock.now())) return undefined;
     if (!Number.isInteger(vote.choice) || vote.choice < 0 || vote.choice >= pollOptions(poll).length) return undefined;
     const earlier = await trx.selectFrom("poll_votes").select(["choice", "uri"]).where("poll_id", "=", poll.id).where("account_id", "=", vote.accountId).execute();
     if (earlier.some((row) => row.uri === vote.uri || row.choice === vote.choice)) return undefined;
     if (poll.multiple === 0 && earlier.length > 0) return undefined;
-    return trx
+    const row = await trx
       .insertInto("poll_votes")
       .values({ id: ctx.ids.next(), poll_id: poll.id, account_id: vote.accountId, choice: vote.choice, uri: vote.uri, created_at: ctx.clock.now().toISOString() })
       .onConflict((oc) => oc.doNothing())
       .returningAll()
       .executeTakeFirst();
+    // The poll's new tallies go out to its audience as an Update.
+    if (row) after.publish({ type: "status.updated", statusId: poll.status_id });
+    return row;
   });
 }
 
@@ -176,10 +180,9 @@ export async function loadOwnVotes(db: Db, accountId: string, pollIds: readonly 
  */
 export async function closeExpiredPolls(ctx: CoreContext): Promise<PollRow[]> {
   const now = ctx.clock.now().toISOString();
-  const result = await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx, after) => {
     const due = await trx.selectFrom("polls").selectAll().where("closed_at", "is", null).where("expires_at", "<=", now).execute();
-    const closed: Array<{ poll: PollRow; local: boolean }> = [];
-    const notifications: NotificationRow[] = [];
+    const closed: PollRow[] = [];
     for (const poll of due) {
       const updated = await trx.updateTable("polls").set({ closed_at: poll.expires_at ?? now, updated_at: now }).where("id", "=", poll.id).returningAll().executeTakeFirstOrThrow();
       const status = await trx
@@ -198,16 +201,11 @@ export async function closeExpiredPolls(ctx: CoreContext): Promise<PollRow[]> {
         .execute();
       const recipients = [...(status.domain === null ? [status.account_id] : []), ...voters.map((row) => row.account_id)];
       for (const recipient of new Set(recipients)) {
-        const row = await insertNotification(ctx, trx, { accountId: recipient, type: "poll", fromAccountId: status.account_id, statusId: status.id });
-        if (row) notifications.push(row);
+        await notify(ctx, trx, after, { accountId: recipient, type: "poll", fromAccountId: status.account_id, statusId: status.id });
       }
-      closed.push({ poll: updated, local: status.local === 1 });
+      if (status.local === 1) after.publish({ type: "status.updated", statusId: poll.status_id });
+      closed.push(updated);
     }
-    return { closed, notifications };
+    return closed;
   });
-  announceNotifications(ctx, result.notifications);
-  for (const { poll, local } of result.closed) {
-    if (local) await ctx.ports.outbound.publish({ type: "status.updated", statusId: poll.status_id });
-  }
-  return result.closed.map((item) => item.poll);
 }

@@ -1,5 +1,6 @@
 import type { CoreContext } from "../context.ts";
 import type { PreviewCardRow, StatusRow } from "../rows.ts";
+import { write } from "../write.ts";
 
 /**
  * Link previews as stored: one preview_cards row per linked URL (the link as it appears in statuses, so a
@@ -91,7 +92,7 @@ export interface SavedPreviewCard {
 /** Stores the card fetched for a link, replacing an older fetch of the same link in place (same id). */
 export async function savePreviewCard(ctx: CoreContext, linkUrl: string, card: StoredPreviewCard): Promise<SavedPreviewCard> {
   const fetchedAt = ctx.clock.now().toISOString();
-  return ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx) => {
     const previous = await trx.selectFrom("preview_cards").select(["id", "card_json"]).where("url", "=", linkUrl).executeTakeFirst();
     const cardJson = JSON.stringify(card);
     if (!previous) {
@@ -107,7 +108,7 @@ export async function savePreviewCard(ctx: CoreContext, linkUrl: string, card: S
 
 /** Shows the card on the status (replacing any other). False when the status is gone meanwhile. */
 export async function attachPreviewCard(ctx: CoreContext, statusId: string, cardId: string): Promise<boolean> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx) => {
     const status = await trx.selectFrom("statuses").select("id").where("id", "=", statusId).executeTakeFirst();
     if (!status) return false;
     await trx
@@ -129,7 +130,7 @@ export async function detachPreviewCard(ctx: CoreContext, statusId: string): Pro
  * would fetch it again anyway), and returns their image files for the caller to delete.
  */
 export async function removeUnusedPreviewCards(ctx: CoreContext, fetchedBefore: string): Promise<string[]> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx) => {
     const unused = await trx
       .selectFrom("preview_cards")
       .select(["id", "card_json"])

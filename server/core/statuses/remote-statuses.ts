@@ -1,24 +1,20 @@
 import type { Kysely } from "kysely";
 import type { DatabaseSchema } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
-import { announceNotifications, insertNotification } from "../notifications/notifications.ts";
+import { notify } from "../notifications/notifications.ts";
 import { upsertRemoteEmojis } from "../emojis/remote-emojis.ts";
 import type { RemoteMedia, RemotePoll, RemoteStatusRecord } from "./remote-status-record.ts";
-import { announceRemovedStatus, announceStatus, deliverStatusUpdate, fanOutStatus } from "./status-fan-out.ts";
-import {
-  insertStatus,
-  removeStatus,
-  updateStoredStatus,
-  type MentionRecord,
-  type NewPollRecord,
-  type RemoteMediaRecord,
-} from "./status-store.ts";
-import type { AccountRow, NotificationRow, StatusRow } from "../rows.ts";
+import { insertStatus, type MentionRecord, type NewPollRecord, type RemoteMediaRecord } from "./status-store.ts";
+import type { AccountRow, StatusRow } from "../rows.ts";
+import { removeStatus } from "./status-removal.ts";
+import { updateStoredStatus } from "./status-edit-store.ts";
+import { emitStatusRemoved, fanOutStatus, fanOutStatusUpdate } from "./fan-out.ts";
+import { write, type AfterCommit } from "../write.ts";
 
 /**
  * What peers tell us about their statuses: a new one (Create), an edit or new poll tallies (Update), and a
  * deletion (Delete). Each is idempotent: a redelivered activity stores and notifies once. Home feeds,
- * notifications and events come from the same fan-out as local posts (status-fan-out.ts).
+ * notifications and events come from the same fan-out as local posts (fan-out.ts), in the same write.
  */
 
 type Db = Kysely<DatabaseSchema>;
@@ -95,7 +91,7 @@ export async function recordRemoteStatus(
   record: RemoteStatusRecord,
   options: RemoteStatusOptions = {},
 ): Promise<RecordedRemoteStatus | undefined> {
-  const stored = await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx, after) => {
     const existing = await trx.selectFrom("statuses").selectAll().where("uri", "=", record.uri).executeTakeFirst();
     if (existing) return { status: existing, isNew: false };
     const author = await loadAuthor(trx, record.accountId);
@@ -124,11 +120,9 @@ export async function recordRemoteStatus(
       remoteMedia: mediaRecords(record.media),
       poll: record.poll ? pollRecord(record.poll) : null,
     });
-    return { status, isNew: true, fanOut: await fanOutStatus(ctx, trx, status.id, { skipNotifications: options.skipNotifications }) };
+    await fanOutStatus(ctx, trx, after, status.id, { skipNotifications: options.skipNotifications });
+    return { status, isNew: true };
   });
-  if (!stored) return undefined;
-  if (stored.isNew) announceStatus(ctx, stored.fanOut);
-  return { status: stored.status, isNew: stored.isNew };
 }
 
 function isNewerEdit(stored: StatusRow, editedAt: string | null): editedAt is string {
@@ -150,10 +144,10 @@ export async function recordRemoteEdit(ctx: CoreContext, record: RemoteStatusRec
     return stored;
   }
   const editedAt = record.editedAt;
-  const updated = await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx, after) => {
     const author = await loadAuthor(trx, record.accountId);
     if (author?.domain) await upsertRemoteEmojis(ctx, trx, author.domain, record.emojis);
-    return updateStoredStatus(ctx, trx, {
+    const updated = await updateStoredStatus(ctx, trx, {
       statusId: stored.id,
       content: record.content,
       spoilerText: record.spoilerText,
@@ -165,9 +159,9 @@ export async function recordRemoteEdit(ctx: CoreContext, record: RemoteStatusRec
       remoteMedia: mediaRecords(record.media),
       poll: record.poll ? pollRecord(record.poll) : null,
     });
+    await fanOutStatusUpdate(ctx, trx, after, stored.id);
+    return updated.status;
   });
-  await deliverStatusUpdate(ctx, stored.id);
-  return updated.status;
 }
 
 /**
@@ -175,11 +169,11 @@ export async function recordRemoteEdit(ctx: CoreContext, record: RemoteStatusRec
  * must be the same ones; a poll that now closed tells the local accounts that voted ("poll" notification).
  */
 export async function recordRemotePollTallies(ctx: CoreContext, statusId: string, poll: RemotePoll): Promise<void> {
-  const notifications = await ctx.db.transaction().execute(async (trx) => {
+  await write(ctx, async (trx, after) => {
     const existing = await trx.selectFrom("polls").selectAll().where("status_id", "=", statusId).executeTakeFirst();
-    if (!existing || existing.cached_tallies_json === null) return [];
+    if (!existing || existing.cached_tallies_json === null) return;
     const options = JSON.parse(existing.options_json) as string[];
-    if (options.length !== poll.options.length || options.some((option, index) => option !== poll.options[index])) return [];
+    if (options.length !== poll.options.length || options.some((option, index) => option !== poll.options[index])) return;
     await trx
       .updateTable("polls")
       .set({
@@ -191,13 +185,12 @@ export async function recordRemotePollTallies(ctx: CoreContext, statusId: string
       })
       .where("id", "=", existing.id)
       .execute();
-    if (existing.closed_at !== null || poll.closedAt === null) return [];
-    return notifyVoters(ctx, trx, existing.id, statusId);
+    if (existing.closed_at !== null || poll.closedAt === null) return;
+    await notifyVoters(ctx, trx, after, existing.id, statusId);
   });
-  announceNotifications(ctx, notifications);
 }
 
-async function notifyVoters(ctx: CoreContext, trx: Db, pollId: string, statusId: string): Promise<NotificationRow[]> {
+async function notifyVoters(ctx: CoreContext, trx: Db, after: AfterCommit, pollId: string, statusId: string): Promise<void> {
   const status = await trx.selectFrom("statuses").select("account_id").where("id", "=", statusId).executeTakeFirstOrThrow();
   const voters = await trx
     .selectFrom("poll_votes")
@@ -207,12 +200,9 @@ async function notifyVoters(ctx: CoreContext, trx: Db, pollId: string, statusId:
     .where("poll_votes.poll_id", "=", pollId)
     .where("accounts.domain", "is", null)
     .execute();
-  const rows: NotificationRow[] = [];
   for (const voter of voters) {
-    const row = await insertNotification(ctx, trx, { accountId: voter.account_id, type: "poll", fromAccountId: status.account_id, statusId });
-    if (row) rows.push(row);
+    await notify(ctx, trx, after, { accountId: voter.account_id, type: "poll", fromAccountId: status.account_id, statusId });
   }
-  return rows;
 }
 
 /**
@@ -220,13 +210,13 @@ async function notifyVoters(ctx: CoreContext, trx: Db, pollId: string, statusId:
  * someone else's, does nothing: peers send Deletes to everyone they ever federated with.
  */
 export async function recordRemoteDelete(ctx: CoreContext, accountId: string, uri: string): Promise<boolean> {
-  const removed = await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx, after) => {
     const status = await trx.selectFrom("statuses").select("id").where("uri", "=", uri).where("account_id", "=", accountId).executeTakeFirst();
-    return status ? removeStatus(trx, status.id) : undefined;
+    const removed = status ? await removeStatus(trx, status.id) : undefined;
+    if (!removed) return false;
+    emitStatusRemoved(after, removed);
+    return true;
   });
-  if (!removed) return false;
-  announceRemovedStatus(ctx, removed);
-  return true;
 }
 
 /** Whether a local account follows this one: what makes its boosts (and statuses found through them) ours to keep. */

@@ -9,6 +9,7 @@ import { closeExpiredPolls } from "./polls.ts";
 import { postStatus, type NewStatusInput, type StatusOptions } from "./statuses.ts";
 import { loadAttachableMedia, validateContent } from "./status-validation.ts";
 import type { MediaAttachmentRow, ScheduledStatusRow } from "../rows.ts";
+import { write } from "../write.ts";
 
 /**
  * Statuses to be posted later (scheduled_at), and the clock that posts them and ends polls when their
@@ -73,7 +74,7 @@ export async function scheduleStatus(ctx: CoreContext, input: NewStatusInput, sc
     idempotency: input.idempotencyKey ?? null,
     with_rate_limit: false,
   };
-  return ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx) => {
     const row = await trx
       .insertInto("scheduled_statuses")
       .values({

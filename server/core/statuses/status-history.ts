@@ -1,6 +1,6 @@
 import type { CoreContext } from "../context.ts";
-import { parseVersionMedia, type VersionMediaRecord } from "./status-store.ts";
 import type { MediaAttachmentRow, StatusRow } from "../rows.ts";
+import { parseVersionMedia, type VersionMediaRecord } from "./status-edit-store.ts";
 
 /**
  * A status's versions for /api/v1/statuses/:id/history: the earlier ones kept in status_edits, then the

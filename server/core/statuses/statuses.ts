@@ -5,27 +5,19 @@ import { getLocalUser } from "../accounts/accounts.ts";
 import type { CoreContext } from "../context.ts";
 import { canViewStatus, filterVisibleStatuses } from "../visibility/status-visibility.ts";
 import { formatStatusText } from "./status-text.ts";
-import {
-  announceRemovedStatus,
-  announceStatus,
-  deliverStatusUpdate,
-  fanOutStatus,
-  insertStatus,
-  removeStatus,
-  updateStoredStatus,
-  type MediaAttributeChange,
-  type MentionRecord,
-  type NewPollRecord,
-  type RemovedStatus,
-} from "./status-store.ts";
+import { insertStatus, type MentionRecord, type NewPollRecord } from "./status-store.ts";
 import { validateDescription } from "../media/media.ts";
 import { loadAttachableMedia, validateContent, type PollInput } from "./status-validation.ts";
 import type { StatusRow } from "../rows.ts";
+import { emitStatusRemoved, fanOutStatus, fanOutStatusUpdate } from "./fan-out.ts";
+import { write } from "../write.ts";
+import { removeStatus, type RemovedStatus } from "./status-removal.ts";
+import { updateStoredStatus, type MediaAttributeChange } from "./status-edit-store.ts";
 
 /**
  * What a local account does with its own statuses: post (now, or later through scheduled-statuses.ts),
- * edit and delete. Each act writes in one transaction, then fans out (status-fan-out.ts) and tells the
- * peers through the outbound port.
+ * edit and delete. Each act is one write (core/write.ts): the rows, their fan-out (fan-out.ts) and the
+ * activity for the peers commit together; the streams hear of it after the commit.
  */
 
 type Db = Kysely<DatabaseSchema>;
@@ -113,10 +105,11 @@ export async function postStatus(ctx: CoreContext, input: NewStatusInput, option
   // Resolving remote mentions may take a WebFinger round trip: done before the transaction, not inside it.
   const formatted = await formatStatusText(ctx, text, options);
 
-  const status = await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx, after) => {
     if (input.idempotencyKey) {
+      // A retry of a post that was saved: its activity was recorded with it, so nothing is sent twice or lost.
       const earlier = await findIdempotent(ctx, trx, input.accountId, input.idempotencyKey);
-      if (earlier) return { status: earlier, isNew: false };
+      if (earlier) return earlier;
     }
     const parent = input.inReplyToId ? await loadParent(trx, input.accountId, input.inReplyToId) : undefined;
     const quoted = input.quoteId ? await loadQuoted(trx, input.accountId, input.quoteId) : undefined;
@@ -155,13 +148,10 @@ export async function postStatus(ctx: CoreContext, input: NewStatusInput, option
         .onConflict((oc) => oc.columns(["account_id", "key"]).doUpdateSet({ status_id: created.id, created_at: now.toISOString() }))
         .execute();
     }
-    return { status: created, isNew: true, fanOut: await fanOutStatus(ctx, trx, created.id) };
+    await fanOutStatus(ctx, trx, after, created.id);
+    after.publish({ type: "status.created", statusId: created.id });
+    return created;
   });
-  if (status.isNew) {
-    announceStatus(ctx, status.fanOut);
-    await ctx.ports.outbound.publish({ type: "status.created", statusId: status.status.id });
-  }
-  return status.status;
 }
 
 /** The author's own status (not a boost), or a UserError naming what is wrong. */
@@ -210,7 +200,7 @@ export async function editStatus(ctx: CoreContext, input: EditStatusInput, optio
   const mediaAttributes = checkMediaAttributes(input.mediaAttributes ?? [], mediaIds);
   const formatted = await formatStatusText(ctx, text, options);
 
-  const updated = await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx, after) => {
     await loadAttachableMedia(trx, input.accountId, mediaIds, current.id);
     const previousMentions = await trx.selectFrom("mentions").select(["account_id", "silent"]).where("status_id", "=", current.id).execute();
     const mentions: MentionRecord[] = formatted.mentions.filter((account) => account.id !== input.accountId).map((account) => ({ accountId: account.id }));
@@ -229,7 +219,7 @@ export async function editStatus(ctx: CoreContext, input: EditStatusInput, optio
     } else {
       poll = input.poll;
     }
-    return updateStoredStatus(ctx, trx, {
+    const updated = await updateStoredStatus(ctx, trx, {
       statusId: current.id,
       content: formatted.html,
       text,
@@ -243,10 +233,10 @@ export async function editStatus(ctx: CoreContext, input: EditStatusInput, optio
       mediaAttributes,
       poll,
     });
+    await fanOutStatusUpdate(ctx, trx, after, updated.status.id);
+    after.publish({ type: "status.updated", statusId: updated.status.id });
+    return updated.status;
   });
-  await deliverStatusUpdate(ctx, updated.status.id);
-  await ctx.ports.outbound.publish({ type: "status.updated", statusId: updated.status.id });
-  return updated.status;
 }
 
 /**
@@ -254,17 +244,16 @@ export async function editStatus(ctx: CoreContext, input: EditStatusInput, optio
  * rather than deleted, so a redraft can attach them again.
  */
 export async function deleteStatus(ctx: CoreContext, accountId: string, statusId: string): Promise<RemovedStatus> {
-  const removed = await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx, after) => {
     const status = await trx.selectFrom("statuses").selectAll().where("id", "=", statusId).executeTakeFirst();
     if (!status || (status.account_id !== accountId && !(await canViewStatus(trx, status, accountId)))) throw new UserError(`There is no status ${statusId}.`);
     if (status.account_id !== accountId) throw new UserError("Only its author can delete a status.");
     const result = await removeStatus(trx, status.id);
     if (!result) throw new UserError(`There is no status ${statusId}.`);
+    emitStatusRemoved(after, result);
+    after.publish({ type: "status.deleted", snapshot: result.snapshot });
     return result;
   });
-  announceRemovedStatus(ctx, removed);
-  await ctx.ports.outbound.publish({ type: "status.deleted", snapshot: removed.snapshot });
-  return removed;
 }
 
 /** A status if `viewerId` (null: anonymous) may see it. */

@@ -1,6 +1,7 @@
 import { UserError } from "../../user-error.ts";
 import type { CoreContext } from "../context.ts";
 import type { AccountRow, ListRow } from "../rows.ts";
+import { write } from "../write.ts";
 
 /**
  * Lists: a local account's named groups of accounts it follows, each a timeline of its own. A list only
@@ -89,7 +90,7 @@ export async function deleteList(ctx: CoreContext, accountId: string, listId: st
  */
 export async function addListAccounts(ctx: CoreContext, ownerId: string, listId: string, accountIds: readonly string[]): Promise<void> {
   if (accountIds.length === 0) throw new UserError("Name the accounts to add in account_ids[].");
-  await ctx.db.transaction().execute(async (trx) => {
+  await write(ctx, async (trx) => {
     const list = await trx.selectFrom("lists").select("id").where("id", "=", listId).where("account_id", "=", ownerId).executeTakeFirst();
     if (!list) throw new ListNotFound(`There is no list ${listId}.`);
     for (const accountId of new Set(accountIds)) {

@@ -1,6 +1,7 @@
 import type { MarkersTable } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
 import type { MarkerRow } from "../rows.ts";
+import { write } from "../write.ts";
 
 /** Where an account left off reading its home timeline and notifications, shared by all its apps. */
 
@@ -15,7 +16,7 @@ export async function getMarkers(ctx: CoreContext, accountId: string, timelines:
 /** Saves the given positions; each save counts up the marker's version, as Mastodon's does. */
 export async function saveMarkers(ctx: CoreContext, accountId: string, positions: Partial<Record<MarkerTimeline, string>>): Promise<MarkerRow[]> {
   const now = ctx.clock.now().toISOString();
-  return ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx) => {
     const saved: MarkerRow[] = [];
     for (const timeline of MARKER_TIMELINES) {
       const lastReadId = positions[timeline];

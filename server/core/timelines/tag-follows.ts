@@ -3,6 +3,7 @@ import type { CoreContext } from "../context.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
 import { normaliseTagName, upsertTags } from "../statuses/status-store.ts";
 import type { TagRow } from "../rows.ts";
+import { write } from "../write.ts";
 
 /**
  * Hashtags a local account follows: their posts come into its home timeline (status-fan-out reads
@@ -37,7 +38,7 @@ export async function followedTagIds(ctx: CoreContext, accountId: string, tagIds
 
 export async function followTag(ctx: CoreContext, accountId: string, name: string): Promise<TagRow> {
   const display = checkTagName(name);
-  return ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (trx) => {
     const [created] = await upsertTags(ctx, trx, [display]);
     if (!created) throw new UserError(`"${name}" is not a hashtag.`);
     await trx

@@ -27,8 +27,7 @@ async function recordVote(ctx: InboxContext<CoreContext>, create: Create, note: 
   const voter = await accountOfActivityActor(ctx, create);
   if (!voter || voter.uri === null || !note.attributionIds.some((id) => id.href === voter.uri)) return true;
   if (!(await canViewStatus(ctx.data.db, parts.status, voter.id))) return true;
-  const vote = await recordRemoteVote(ctx.data, { accountId: voter.id, pollId: parts.poll.row.id, choice: parts.poll.options.indexOf(name), uri: note.id.href });
-  if (vote) await ctx.data.ports.outbound.publish({ type: "status.updated", statusId: parts.status.id });
+  await recordRemoteVote(ctx.data, { accountId: voter.id, pollId: parts.poll.row.id, choice: parts.poll.options.indexOf(name), uri: note.id.href });
   return true;
 }
 

@@ -12,32 +12,42 @@ import {
   loadPollStatusId,
   loadReport,
   loadVotes,
-} from "../core/peers/activity-sources.ts";
-import { loadAccountEmojis } from "../core/emojis/account-emojis.ts";
-import type { CoreContext } from "../core/context.ts";
-import type { DeletedStatusSnapshot, OutboundActivity } from "../core/ports.ts";
-import { loadStatusParts, type StatusParts } from "../core/peers/status-parts.ts";
-import { localAddresses } from "./addresses.ts";
-import { accountRowToPerson } from "./convert/account-row-to-person.ts";
-import { accountUri, statusApUri } from "./convert/status-row-to-note.ts";
-import { remoteRecipients } from "./recipients.ts";
-import { announceActivity, createActivity, deletionActivity, updateActivity } from "./status-activities.ts";
-import type { AccountRow } from "../core/rows.ts";
+} from "../../core/peers/activity-sources.ts";
+import { loadAccountEmojis } from "../../core/emojis/account-emojis.ts";
+import type { CoreContext } from "../../core/context.ts";
+import type { DeletedStatusSnapshot, FollowSnapshot, OutboundActivity } from "../../core/ports.ts";
+import { loadStatusParts, type StatusParts } from "../../core/peers/status-parts.ts";
+import { localAddresses } from "../addresses.ts";
+import { accountRowToPerson } from "../convert/account-row-to-person.ts";
+import { accountUri, statusApUri } from "../convert/status-row-to-note.ts";
+import { remoteRecipients } from "../recipients.ts";
+import { followStepActivity, type FollowActivityKind } from "./follow-activities.ts";
+import { announceActivity, createActivity, deletionActivity, updateActivity } from "../status-activities.ts";
+import type { AccountRow } from "../../core/rows.ts";
 
 const logger = getLogger(["hearth", "federation", "outbound"]);
 
+export interface DeliveryOptions {
+  /** Create/Update/Delete of one object are delivered in this order per server. */
+  orderingKey?: string;
+  /** Follow-family activities go to the personal inbox, as Mastodon sends them; everything else is shared. */
+  personalInbox?: boolean;
+}
+
 /**
  * Sends one activity from a local account to remote recipients, through Fedify's queue: one request per
- * shared inbox (preferSharedInbox), and Create/Update/Delete of one object delivered in order per server
- * (orderingKey). The one place every outgoing activity passes, where delivery policy (per-host health,
- * retries) can hook in.
+ * shared inbox unless asked otherwise. The one place every outgoing activity passes, where delivery policy
+ * (per-host health, retries) can hook in.
  */
-export type Deliver = (sender: AccountRow, recipients: Recipient[], activity: Activity, orderingKey?: string) => Promise<void>;
+export type Deliver = (sender: AccountRow, recipients: Recipient[], activity: Activity, options?: DeliveryOptions) => Promise<void>;
 
 export function fedifyDeliver(ctx: Context<CoreContext>): Deliver {
-  return async (sender, recipients, activity, orderingKey) => {
+  return async (sender, recipients, activity, options = {}) => {
     if (recipients.length === 0) return;
-    await ctx.sendActivity({ identifier: sender.username }, recipients, activity, { preferSharedInbox: true, orderingKey });
+    await ctx.sendActivity({ identifier: sender.username }, recipients, activity, {
+      preferSharedInbox: options.personalInbox !== true,
+      orderingKey: options.orderingKey,
+    });
   };
 }
 
@@ -64,24 +74,38 @@ async function localStatus(core: CoreContext, statusId: string): Promise<StatusP
   return parts && parts.status.local === 1 && parts.author.domain === null ? parts : undefined;
 }
 
-/** The Fedify activity (and its audience) for each OutboundActivity variant. */
+/**
+ * The Fedify activity (and its audience) for each OutboundActivity variant. `recordedAt` is when the write
+ * recorded it: activities sent again after a crash keep their ids and dates.
+ */
 export function createPublisher(ctx: Context<CoreContext>, deliver: Deliver = fedifyDeliver(ctx)) {
   const core = ctx.data;
   const addresses = localAddresses(ctx);
+
+  /** Each step of a follow between a local and a remote account, sent by the local side. */
+  async function followStep(kind: FollowActivityKind, follow: FollowSnapshot) {
+    const follower = await loadAccount(core, follow.followerId);
+    const target = await loadAccount(core, follow.targetId);
+    if (!follower || !target) return;
+    const [sender, recipient] = kind === "follow.requested" || kind === "follow.undone" ? [follower, target] : [target, follower];
+    if (sender.domain !== null) return;
+    const activity = followStepActivity(addresses, kind, follow, follower, target);
+    await deliver(sender, remoteRecipients([recipient]), activity, { personalInbox: true });
+  }
 
   async function statusCreated(statusId: string) {
     const parts = await localStatus(core, statusId);
     if (!parts) return;
     if (parts.reblogOf) return statusReblogged(statusId);
     const activity = createActivity(addresses, parts);
-    await deliver(parts.author, await statusAudience(core, parts), activity, activity.objectId?.href);
+    await deliver(parts.author, await statusAudience(core, parts), activity, { orderingKey: activity.objectId?.href });
   }
 
-  async function statusUpdated(statusId: string) {
+  async function statusUpdated(statusId: string, at: Date) {
     const parts = await localStatus(core, statusId);
     if (!parts || parts.reblogOf) return;
-    const activity = updateActivity(addresses, parts, core.clock.now());
-    await deliver(parts.author, await statusAudience(core, parts), activity, activity.objectId?.href);
+    const activity = updateActivity(addresses, parts, at);
+    await deliver(parts.author, await statusAudience(core, parts), activity, { orderingKey: activity.objectId?.href });
   }
 
   async function statusDeleted(snapshot: DeletedStatusSnapshot) {
@@ -92,7 +116,7 @@ export function createPublisher(ctx: Context<CoreContext>, deliver: Deliver = fe
     const mentionedUris = [...mentioned, ...(boosted ? [boosted] : [])].map((account) => accountUri(addresses, account));
     const activity = deletionActivity(addresses, snapshot, author, mentionedUris);
     const audience = snapshot.visibility === "direct" ? [] : await listRemoteFollowers(core, author.id);
-    await deliver(author, remoteRecipients([...audience, ...mentioned, boosted]), activity, activity.objectId?.href);
+    await deliver(author, remoteRecipients([...audience, ...mentioned, boosted]), activity, { orderingKey: activity.objectId?.href });
   }
 
   async function statusReblogged(statusId: string) {
@@ -154,29 +178,28 @@ export function createPublisher(ctx: Context<CoreContext>, deliver: Deliver = fe
     await deliver(blocker, remoteRecipients([target]), new Undo({ id: new URL(`${blockUri}#undo`), actor, object: block }));
   }
 
-  async function accountUpdated(accountId: string) {
+  async function accountUpdated(accountId: string, at: Date) {
     const account = await loadAccount(core, accountId);
     if (!account || account.domain !== null) return;
     const [keys, emojis] = await Promise.all([ctx.getActorKeyPairs(account.username), loadAccountEmojis(core, [account])]);
     const person = accountRowToPerson(ctx, account, keys, emojis.get(account.id) ?? []);
     const actor = addresses.actorUri(account.username);
-    const at = core.clock.now();
     const update = new Update({ id: new URL(`${actor.href}#updates/${at.getTime()}`), actor, tos: [addresses.followersUri(account.username)], object: person });
-    await deliver(account, remoteRecipients(await listRemoteFollowers(core, account.id)), update, actor.href);
+    await deliver(account, remoteRecipients(await listRemoteFollowers(core, account.id)), update, { orderingKey: actor.href });
   }
 
-  async function accountMoved(accountId: string, targetUri: string) {
+  async function accountMoved(accountId: string, targetUri: string, at: Date) {
     const account = await loadAccount(core, accountId);
     if (!account || account.domain !== null || !URL.canParse(targetUri)) return;
     const actor = addresses.actorUri(account.username);
     const move = new Move({
-      id: new URL(`${actor.href}#moves/${core.clock.now().getTime()}`),
+      id: new URL(`${actor.href}#moves/${at.getTime()}`),
       actor,
       object: actor,
       target: new URL(targetUri),
       tos: [addresses.followersUri(account.username)],
     });
-    await deliver(account, remoteRecipients(await listRemoteFollowers(core, account.id)), move, actor.href);
+    await deliver(account, remoteRecipients(await listRemoteFollowers(core, account.id)), move, { orderingKey: actor.href });
   }
 
   /**
@@ -199,12 +222,17 @@ export function createPublisher(ctx: Context<CoreContext>, deliver: Deliver = fe
     await deliver(owner, remoteRecipients([target]), flag);
   }
 
-  return async function publish(activity: OutboundActivity): Promise<void> {
+  return async function publish(activity: OutboundActivity, recordedAt: Date): Promise<void> {
     switch (activity.type) {
+      case "follow.requested":
+      case "follow.undone":
+      case "follow.accepted":
+      case "follow.rejected":
+        return followStep(activity.type, activity.follow);
       case "status.created":
         return statusCreated(activity.statusId);
       case "status.updated":
-        return statusUpdated(activity.statusId);
+        return statusUpdated(activity.statusId, recordedAt);
       case "status.deleted":
         return statusDeleted(activity.snapshot);
       case "status.reblogged":
@@ -220,9 +248,9 @@ export function createPublisher(ctx: Context<CoreContext>, deliver: Deliver = fe
       case "account.unblocked":
         return accountUnblocked(activity.accountId, activity.targetAccountId, activity.blockUri);
       case "account.updated":
-        return accountUpdated(activity.accountId);
+        return accountUpdated(activity.accountId, recordedAt);
       case "account.moved":
-        return accountMoved(activity.accountId, activity.targetUri);
+        return accountMoved(activity.accountId, activity.targetUri, recordedAt);
       case "report.forwarded":
         return reportForwarded(activity.reportId);
       default: {

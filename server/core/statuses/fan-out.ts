@@ -1,20 +1,24 @@
 import type { Kysely } from "kysely";
 import type { DatabaseSchema } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
-import { announceNotifications, insertNotification, type NewNotification } from "../notifications/notifications.ts";
-import type { RemovedStatus } from "./status-store.ts";
-import type { AccountConversationRow, AccountRow, NotificationRow, StatusRow } from "../rows.ts";
+import { emitNotificationsCreated, insertNotification, type NewNotification } from "../notifications/notifications.ts";
+import type { AccountConversationRow, AccountRow, NotificationRow } from "../rows.ts";
+import { continueConversations } from "../timelines/conversations.ts";
+import { write, type AfterCommit } from "../write.ts";
+import { loadFanOutSubject, type FanOutSubject } from "./fan-out-subject.ts";
+import type { RemovedStatus } from "./status-removal.ts";
 
 /**
  * What follows a stored status, for local posts and remote arrivals alike: the home feeds it enters
  * (Mastodon's FanOutOnWriteService and FeedManager's filters), the notifications it causes, the direct
- * conversations it continues, and the events that tell the streams.
+ * conversations it continues, and the events that tell the streams (emitted through the write's AfterCommit).
  * Every write here is idempotent, so delivering a status twice (a redelivered activity, a catch-up) changes
  * nothing the second time.
  */
 
 type Db = Kysely<DatabaseSchema>;
 
+/** Where a fanned-out status went. */
 export interface StatusDelivery {
   homeAccountIds: string[];
   listIds: string[];
@@ -22,47 +26,16 @@ export interface StatusDelivery {
   conversations: AccountConversationRow[];
 }
 
-export interface DeliveryOptions {
+export interface FanOutOptions {
   /** Store in feeds without notifying (Mastodon's skip_notifications: imports, old posts found later). */
   skipNotifications?: boolean;
-}
-
-export interface Thread {
-  status: StatusRow;
-  author: AccountRow;
-  /** For a boost: the boosted status and its author. */
-  original: { status: StatusRow; author: AccountRow } | null;
-  mentioned: AccountRow[];
-  tagIds: string[];
-}
-
-async function loadThread(trx: Db, statusId: string): Promise<Thread | undefined> {
-  const status = await trx.selectFrom("statuses").selectAll().where("id", "=", statusId).executeTakeFirst();
-  if (!status) return undefined;
-  const author = await trx.selectFrom("accounts").selectAll().where("id", "=", status.account_id).executeTakeFirstOrThrow();
-  let original: Thread["original"] = null;
-  if (status.reblog_of_id) {
-    const boosted = await trx.selectFrom("statuses").selectAll().where("id", "=", status.reblog_of_id).executeTakeFirst();
-    if (boosted) {
-      const boostedAuthor = await trx.selectFrom("accounts").selectAll().where("id", "=", boosted.account_id).executeTakeFirstOrThrow();
-      original = { status: boosted, author: boostedAuthor };
-    }
-  }
-  const mentioned = await trx
-    .selectFrom("mentions")
-    .innerJoin("accounts", "accounts.id", "mentions.account_id")
-    .selectAll("accounts")
-    .where("mentions.status_id", "=", status.id)
-    .execute();
-  const tags = await trx.selectFrom("status_tags").select("tag_id").where("status_id", "=", status.id).execute();
-  return { status, author, original, mentioned, tagIds: tags.map((row) => row.tag_id) };
 }
 
 const isLocal = (account: { domain: string | null }) => account.domain === null;
 
 /** Local accounts that would see the status in their home feed before any filter. */
-async function homeCandidates(trx: Db, thread: Thread): Promise<Set<string>> {
-  const { status, author } = thread;
+async function homeCandidates(trx: Db, subject: FanOutSubject): Promise<Set<string>> {
+  const { status, author } = subject;
   const candidates = new Set<string>();
   if (isLocal(author)) candidates.add(author.id);
   if (status.visibility !== "direct") {
@@ -78,14 +51,14 @@ async function homeCandidates(trx: Db, thread: Thread): Promise<Set<string>> {
     for (const row of await followers.execute()) candidates.add(row.account_id);
   }
   if (status.visibility === "private" || status.visibility === "direct") {
-    for (const account of thread.mentioned) if (isLocal(account)) candidates.add(account.id);
+    for (const account of subject.mentioned) if (isLocal(account)) candidates.add(account.id);
   }
   // Followed hashtags bring public statuses into home, as on Mastodon.
-  if (status.visibility === "public" && !status.reblog_of_id && thread.tagIds.length > 0) {
+  if (status.visibility === "public" && !status.reblog_of_id && subject.tagIds.length > 0) {
     const tagFollowers = await trx
       .selectFrom("tag_follows")
       .select("account_id")
-      .where("tag_id", "in", thread.tagIds)
+      .where("tag_id", "in", subject.tagIds)
       .execute();
     for (const row of tagFollowers) candidates.add(row.account_id);
   }
@@ -93,8 +66,8 @@ async function homeCandidates(trx: Db, thread: Thread): Promise<Set<string>> {
 }
 
 /** The accounts a status involves: who wrote it, whom it boosts and whom it mentions. */
-function involvedAccounts(thread: Thread): AccountRow[] {
-  return thread.original ? [thread.author, thread.original.author, ...thread.mentioned] : [thread.author, ...thread.mentioned];
+function involvedAccounts(subject: FanOutSubject): AccountRow[] {
+  return subject.original ? [subject.author, subject.original.author, ...subject.mentioned] : [subject.author, ...subject.mentioned];
 }
 
 /** Who gets the status in home, and who may get it in a list (the exclusive-list and reply rules differ there). */
@@ -111,13 +84,13 @@ interface HomeJudgement {
  * its author or the boosted author), block their domains, keep the author in an exclusive list, do not
  * follow the account a reply answers, or already have the boosted status (or another boost of it).
  */
-async function judgeHome(trx: Db, thread: Thread, candidates: Set<string>, now: string): Promise<HomeJudgement> {
-  const { status, author } = thread;
+async function judgeHome(trx: Db, subject: FanOutSubject, candidates: Set<string>, now: string): Promise<HomeJudgement> {
+  const { status, author } = subject;
   const others = [...candidates].filter((id) => id !== author.id);
   // A boost of something already in the booster's own home is not shown twice there either, as Mastodon keeps it.
   const isAuthorCandidate = candidates.has(author.id) && !(status.reblog_of_id && (await hasBoostedStatusInHome(trx, author.id, status)));
   if (others.length === 0) return { home: isAuthorCandidate ? [author.id] : [], listEligible: new Set(), followsRepliedTo: new Set() };
-  const involved = involvedAccounts(thread);
+  const involved = involvedAccounts(subject);
   const involvedIds = [...new Set(involved.map((account) => account.id))];
   const involvedDomains = [...new Set(involved.map((account) => account.domain).filter((domain): domain is string => domain !== null))];
   const hidden = new Set<string>();
@@ -129,7 +102,7 @@ async function judgeHome(trx: Db, thread: Thread, candidates: Set<string>, now: 
       .selectFrom("blocks")
       .select("target_account_id as id")
       .where("target_account_id", "in", others)
-      .where("account_id", "in", [author.id, ...(thread.original ? [thread.original.author.id] : [])])
+      .where("account_id", "in", [author.id, ...(subject.original ? [subject.original.author.id] : [])])
       .execute(),
   );
   hide(
@@ -180,7 +153,7 @@ async function judgeHome(trx: Db, thread: Thread, candidates: Set<string>, now: 
     followsRepliedTo = new Set([repliedTo, ...following.map((row) => row.account_id)]);
   }
   // The accounts a private or direct status is addressed to are its audience, whomever it answers.
-  const addressed = new Set(status.visibility === "private" || status.visibility === "direct" ? thread.mentioned.map((account) => account.id) : []);
+  const addressed = new Set(status.visibility === "private" || status.visibility === "direct" ? subject.mentioned.map((account) => account.id) : []);
   const home = others.filter((id) => !hidden.has(id) && !inExclusiveList.has(id) && (followsRepliedTo.has(id) || addressed.has(id)));
   return {
     home: isAuthorCandidate ? [author.id, ...home] : home,
@@ -190,8 +163,8 @@ async function judgeHome(trx: Db, thread: Thread, candidates: Set<string>, now: 
 }
 
 /** Lists the status enters: lists holding its author whose owner follows the author and is not kept from it. */
-async function listsFor(trx: Db, thread: Thread, judgement: HomeJudgement): Promise<string[]> {
-  const { status, author } = thread;
+async function listsFor(trx: Db, subject: FanOutSubject, judgement: HomeJudgement): Promise<string[]> {
+  const { status, author } = subject;
   if (status.visibility === "direct") return [];
   const lists = await trx
     .selectFrom("lists")
@@ -222,18 +195,18 @@ async function listsFor(trx: Db, thread: Thread, judgement: HomeJudgement): Prom
 }
 
 /** The notifications a new status causes: mentions, a boost of a local status, followers' "notify me". */
-async function notificationsFor(trx: Db, thread: Thread): Promise<NewNotification[]> {
-  const { status, author } = thread;
+async function notificationsFor(trx: Db, subject: FanOutSubject): Promise<NewNotification[]> {
+  const { status, author } = subject;
   const wanted: NewNotification[] = [];
-  if (thread.original) {
-    if (isLocal(thread.original.author) && thread.original.author.id !== author.id) {
-      wanted.push({ accountId: thread.original.author.id, type: "reblog", fromAccountId: author.id, statusId: thread.original.status.id });
+  if (subject.original) {
+    if (isLocal(subject.original.author) && subject.original.author.id !== author.id) {
+      wanted.push({ accountId: subject.original.author.id, type: "reblog", fromAccountId: author.id, statusId: subject.original.status.id });
     }
     return wanted;
   }
   const loud = await trx.selectFrom("mentions").select(["account_id", "silent"]).where("status_id", "=", status.id).execute();
   const loudIds = new Set(loud.filter((row) => row.silent === 0).map((row) => row.account_id));
-  for (const account of thread.mentioned) {
+  for (const account of subject.mentioned) {
     if (isLocal(account) && loudIds.has(account.id)) wanted.push({ accountId: account.id, type: "mention", fromAccountId: author.id, statusId: status.id });
   }
   const isReplyToOther = status.in_reply_to_account_id !== null && status.in_reply_to_account_id !== author.id;
@@ -252,65 +225,6 @@ async function notificationsFor(trx: Db, thread: Thread): Promise<NewNotificatio
     }
   }
   return wanted;
-}
-
-/** Direct statuses continue a conversation for each local participant (Mastodon's AccountConversation). */
-async function updateConversations(ctx: CoreContext, trx: Db, thread: Thread): Promise<AccountConversationRow[]> {
-  const { status, author } = thread;
-  if (status.visibility !== "direct" || status.reblog_of_id || !status.conversation_id) return [];
-  const participants = [author, ...thread.mentioned];
-  const participantIds = [...new Set(participants.map((account) => account.id))];
-  const now = ctx.clock.now().toISOString();
-  const rows: AccountConversationRow[] = [];
-  for (const account of participants) {
-    if (!isLocal(account) || rows.some((row) => row.account_id === account.id)) continue;
-    if (account.id !== author.id) {
-      const blocking = await trx.selectFrom("blocks").select("id").where("account_id", "=", account.id).where("target_account_id", "=", author.id).executeTakeFirst();
-      if (blocking) continue;
-    }
-    const others = participantIds.filter((id) => id !== account.id);
-    const existing = await trx
-      .selectFrom("account_conversations")
-      .selectAll()
-      .where("account_id", "=", account.id)
-      .where("conversation_id", "=", status.conversation_id)
-      .executeTakeFirst();
-    const unread = account.id === author.id ? 0 : 1;
-    if (existing) {
-      const known = JSON.parse(existing.participant_account_ids_json) as string[];
-      const isNewer = existing.last_status_id === null || existing.last_status_id <= status.id;
-      rows.push(
-        await trx
-          .updateTable("account_conversations")
-          .set({
-            participant_account_ids_json: JSON.stringify([...new Set([...known, ...others])]),
-            last_status_id: isNewer ? status.id : existing.last_status_id,
-            unread: isNewer ? unread : existing.unread,
-            updated_at: now,
-          })
-          .where("id", "=", existing.id)
-          .returningAll()
-          .executeTakeFirstOrThrow(),
-      );
-    } else {
-      rows.push(
-        await trx
-          .insertInto("account_conversations")
-          .values({
-            id: ctx.ids.next(),
-            account_id: account.id,
-            conversation_id: status.conversation_id,
-            last_status_id: status.id,
-            participant_account_ids_json: JSON.stringify(others),
-            unread,
-            updated_at: now,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow(),
-      );
-    }
-  }
-  return rows;
 }
 
 /** Whether an account's home already holds the status a boost boosts, or another boost of it. */
@@ -343,9 +257,9 @@ async function tagNames(trx: Db, tagIds: readonly string[]): Promise<string[]> {
   return rows.map((row) => row.name);
 }
 
-/** What fanOutStatus wrote, for announceStatus to tell once the transaction has committed. */
-export interface StatusFanOut {
-  thread: Thread;
+/** What fanOutStatus wrote, told by emitStatusCreated once the transaction has committed. */
+interface StatusFanOut {
+  subject: FanOutSubject;
   delivery: StatusDelivery;
   tags: string[];
 }
@@ -356,99 +270,101 @@ export interface StatusFanOut {
  * and an arrival costs one commit. Serves local posts and remote arrivals (the caller publishes to peers,
  * for local acts only). Undefined when the status is gone.
  */
-export async function fanOutStatus(ctx: CoreContext, trx: Db, statusId: string, options: DeliveryOptions = {}): Promise<StatusFanOut | undefined> {
-  const thread = await loadThread(trx, statusId);
-  if (!thread) return undefined;
+export async function fanOutStatus(
+  ctx: CoreContext,
+  trx: Db,
+  after: AfterCommit,
+  statusId: string,
+  options: FanOutOptions = {},
+): Promise<StatusDelivery | undefined> {
+  const subject = await loadFanOutSubject(trx, statusId);
+  if (!subject) return undefined;
   const now = ctx.clock.now().toISOString();
-  const judgement = await judgeHome(trx, thread, await homeCandidates(trx, thread), now);
+  const judgement = await judgeHome(trx, subject, await homeCandidates(trx, subject), now);
   const homeAccountIds = judgement.home;
-  await insertHomeRows(trx, thread.status.id, homeAccountIds);
-  const listIds = await listsFor(trx, thread, judgement);
+  await insertHomeRows(trx, subject.status.id, homeAccountIds);
+  const listIds = await listsFor(trx, subject, judgement);
   const notifications: NotificationRow[] = [];
   if (!options.skipNotifications) {
-    for (const wanted of await notificationsFor(trx, thread)) {
+    for (const wanted of await notificationsFor(trx, subject)) {
       const row = await insertNotification(ctx, trx, wanted);
       if (row) notifications.push(row);
     }
   }
-  const conversations = await updateConversations(ctx, trx, thread);
-  return { thread, delivery: { homeAccountIds, listIds, notifications, conversations }, tags: await tagNames(trx, thread.tagIds) };
-}
-
-/** After fanOutStatus's transaction has committed: status.created, notification.created and conversation.updated. */
-export function announceStatus(ctx: CoreContext, fanOut: StatusFanOut | undefined): StatusDelivery | undefined {
-  if (!fanOut) return undefined;
-  const { thread, delivery, tags } = fanOut;
-  const isBoost = thread.status.reblog_of_id !== null;
-  ctx.events.emit({
-    type: "status.created",
-    statusId: thread.status.id,
-    homeAccountIds: delivery.homeAccountIds,
-    listIds: delivery.listIds,
-    // Public streams carry public statuses but not boosts, as Mastodon's do.
-    public: thread.status.visibility === "public" && !isBoost,
-    local: isLocal(thread.author),
-    tags: isBoost ? [] : tags,
-    directAccountIds: delivery.conversations.map((row) => row.account_id),
-  });
-  announceNotifications(ctx, delivery.notifications);
-  for (const row of delivery.conversations) {
-    ctx.events.emit({ type: "conversation.updated", accountConversationId: row.id, accountId: row.account_id });
-  }
+  const conversations = await continueConversations(ctx, trx, subject);
+  const delivery = { homeAccountIds, listIds, notifications, conversations };
+  emitStatusCreated(after, { subject, delivery, tags: await tagNames(trx, subject.tagIds) });
   return delivery;
 }
 
-/** Fans out a status stored by an earlier transaction, and announces it. */
-export async function deliverStatus(ctx: CoreContext, statusId: string, options: DeliveryOptions = {}): Promise<StatusDelivery | undefined> {
-  return announceStatus(ctx, await ctx.db.transaction().execute((trx) => fanOutStatus(ctx, trx, statusId, options)));
+/** Fans out a status stored by an earlier write, in a write of its own. */
+export function fanOutStoredStatus(ctx: CoreContext, statusId: string, options: FanOutOptions = {}): Promise<StatusDelivery | undefined> {
+  return write(ctx, (trx, after) => fanOutStatus(ctx, trx, after, statusId, options));
+}
+
+/** The events of a fan-out, told once the transaction has committed. */
+function emitStatusCreated(after: AfterCommit, fanOut: StatusFanOut): void {
+  const { subject, delivery, tags } = fanOut;
+  const isBoost = subject.status.reblog_of_id !== null;
+  after.emit({
+    type: "status.created",
+    statusId: subject.status.id,
+    homeAccountIds: delivery.homeAccountIds,
+    listIds: delivery.listIds,
+    // Public streams carry public statuses but not boosts, as Mastodon's do.
+    public: subject.status.visibility === "public" && !isBoost,
+    local: isLocal(subject.author),
+    tags: isBoost ? [] : tags,
+    directAccountIds: delivery.conversations.map((row) => row.account_id),
+  });
+  emitNotificationsCreated(after, delivery.notifications);
+  for (const row of delivery.conversations) {
+    after.emit({ type: "conversation.updated", accountConversationId: row.id, accountId: row.account_id });
+  }
 }
 
 /**
- * After an edit has committed: accounts newly addressed get it in their feed and newly mentioned ones a
+ * After an edit, in its transaction: accounts newly addressed get it in their feed and newly mentioned ones a
  * mention; local accounts that boosted (or quoted) it hear of the edit ("update"); the streams get
- * status.updated.
+ * status.updated once it has committed.
  */
-export async function deliverStatusUpdate(ctx: CoreContext, statusId: string): Promise<NotificationRow[]> {
-  const result = await ctx.db.transaction().execute(async (trx) => {
-    const thread = await loadThread(trx, statusId);
-    if (!thread) return undefined;
-    const now = ctx.clock.now().toISOString();
-    await insertHomeRows(trx, thread.status.id, (await judgeHome(trx, thread, await homeCandidates(trx, thread), now)).home);
-    const notifications: NotificationRow[] = [];
-    const wanted = (await notificationsFor(trx, thread)).filter((notification) => notification.type === "mention");
-    const interested = await trx
-      .selectFrom("statuses")
-      .innerJoin("accounts", "accounts.id", "statuses.account_id")
-      .select("statuses.account_id")
-      .where((eb) => eb.or([eb("statuses.reblog_of_id", "=", statusId), eb("statuses.quote_of_id", "=", statusId)]))
-      .where("accounts.domain", "is", null)
-      .execute();
-    for (const row of new Set(interested.map((r) => r.account_id))) {
-      wanted.push({ accountId: row, type: "update", fromAccountId: thread.author.id, statusId });
-    }
-    for (const notification of wanted) {
-      const row = await insertNotification(ctx, trx, notification);
-      if (row) notifications.push(row);
-    }
-    const home = await trx.selectFrom("home_feed").select("account_id").where("status_id", "=", statusId).execute();
-    return { thread, notifications, homeAccountIds: home.map((row) => row.account_id) };
-  });
-  if (!result) return [];
-  ctx.events.emit({
+export async function fanOutStatusUpdate(ctx: CoreContext, trx: Db, after: AfterCommit, statusId: string): Promise<NotificationRow[]> {
+  const subject = await loadFanOutSubject(trx, statusId);
+  if (!subject) return [];
+  const now = ctx.clock.now().toISOString();
+  await insertHomeRows(trx, subject.status.id, (await judgeHome(trx, subject, await homeCandidates(trx, subject), now)).home);
+  const notifications: NotificationRow[] = [];
+  const wanted = (await notificationsFor(trx, subject)).filter((notification) => notification.type === "mention");
+  const interested = await trx
+    .selectFrom("statuses")
+    .innerJoin("accounts", "accounts.id", "statuses.account_id")
+    .select("statuses.account_id")
+    .where((eb) => eb.or([eb("statuses.reblog_of_id", "=", statusId), eb("statuses.quote_of_id", "=", statusId)]))
+    .where("accounts.domain", "is", null)
+    .execute();
+  for (const row of new Set(interested.map((r) => r.account_id))) {
+    wanted.push({ accountId: row, type: "update", fromAccountId: subject.author.id, statusId });
+  }
+  for (const notification of wanted) {
+    const row = await insertNotification(ctx, trx, notification);
+    if (row) notifications.push(row);
+  }
+  const home = await trx.selectFrom("home_feed").select("account_id").where("status_id", "=", statusId).execute();
+  after.emit({
     type: "status.updated",
     statusId,
-    homeAccountIds: result.homeAccountIds,
-    public: result.thread.status.visibility === "public",
-    local: isLocal(result.thread.author),
+    homeAccountIds: home.map((row) => row.account_id),
+    public: subject.status.visibility === "public",
+    local: isLocal(subject.author),
   });
-  announceNotifications(ctx, result.notifications);
-  return result.notifications;
+  emitNotificationsCreated(after, notifications);
+  return notifications;
 }
 
-/** After a removal has committed: the streams drop the status and its boosts. */
-export function announceRemovedStatus(ctx: CoreContext, removed: RemovedStatus): void {
-  for (const boost of removed.boosts) announceRemovedStatus(ctx, boost);
-  ctx.events.emit({
+/** A removal's events, told once its transaction has committed: the streams drop the status and its boosts. */
+export function emitStatusRemoved(after: AfterCommit, removed: RemovedStatus): void {
+  for (const boost of removed.boosts) emitStatusRemoved(after, boost);
+  after.emit({
     type: "status.deleted",
     statusId: removed.status.id,
     homeAccountIds: removed.homeAccountIds,
