@@ -10,13 +10,16 @@ export interface PendingOutbound {
   attempts: number;
 }
 
-/** The oldest rows due now (never tried, or whose retry time has come), in the order they were written. */
-export async function listDueOutbound(ctx: CoreContext, limit: number): Promise<PendingOutbound[]> {
+/**
+ * The oldest rows due now (never tried, or whose retry time has come), in the order they were written; with
+ * `includePostponed`, every row (at start, when whatever failed before may have passed).
+ */
+export async function listDueOutbound(ctx: CoreContext, limit: number, { includePostponed = false } = {}): Promise<PendingOutbound[]> {
   const now = ctx.clock.now().toISOString();
   const rows = await ctx.db
     .selectFrom("outbox")
     .select(["id", "activity_json", "recorded_at", "attempts"])
-    .where((eb) => eb.or([eb("next_attempt_at", "is", null), eb("next_attempt_at", "<=", now)]))
+    .$if(!includePostponed, (query) => query.where((eb) => eb.or([eb("next_attempt_at", "is", null), eb("next_attempt_at", "<=", now)])))
     .orderBy("id")
     .limit(limit)
     .execute();

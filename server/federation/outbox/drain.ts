@@ -40,11 +40,11 @@ export function createOutboxDrain({ federation, core, origin }: OutboxDrainDepen
   let timer: NodeJS.Timeout | undefined;
   let isStopped = false;
 
-  async function pass(): Promise<void> {
+  async function pass(includePostponed: boolean): Promise<void> {
     const publish = createPublisher(federation.createContext(new URL(origin()), core));
     const failed = new Set<number>();
     for (;;) {
-      const rows = (await listDueOutbound(core, BATCH + failed.size)).filter((row) => !failed.has(row.id));
+      const rows = (await listDueOutbound(core, BATCH + failed.size, { includePostponed })).filter((row) => !failed.has(row.id));
       if (rows.length === 0 || isStopped) return;
       for (const row of rows) {
         try {
@@ -69,17 +69,19 @@ export function createOutboxDrain({ federation, core, origin }: OutboxDrainDepen
     await postponeOutbound(core, id, retryInMs, error instanceof Error ? error.message : String(error));
   }
 
-  function deliverPending(): Promise<void> {
+  function queuePass(includePostponed: boolean): Promise<void> {
     if (isStopped) return passes;
     // One pass at a time; a caller waits for a pass that began after its commit, so its rows are in it.
-    passes = passes.then(pass).catch((error: unknown) => logger.error("The outbox could not be read: {error}", { error }));
+    passes = passes.then(() => pass(includePostponed)).catch((error: unknown) => logger.error("The outbox could not be read: {error}", { error }));
     return passes;
   }
+  const deliverPending = () => queuePass(false);
 
   return {
     deliverPending,
     start() {
-      void deliverPending();
+      // A start is when a full disk was cleared or a bug fixed: what waited for a retry goes now.
+      void queuePass(true);
       timer = setInterval(() => void deliverPending(), SWEEP_INTERVAL_MS);
       timer.unref();
     },
