@@ -33,7 +33,7 @@ export async function endorseAccount(ctx: CoreContext, accountId: string, target
 }
 
 export async function unendorseAccount(ctx: CoreContext, accountId: string, targetAccountId: string): Promise<void> {
-  await ctx.db.deleteFrom("account_endorsements").where("account_id", "=", accountId).where("target_account_id", "=", targetAccountId).execute();
+  await write(ctx, (trx) => trx.deleteFrom("account_endorsements").where("account_id", "=", accountId).where("target_account_id", "=", targetAccountId).execute());
 }
 
 /** The accounts an account features, newest first, paged by endorsement id. */

@@ -2,6 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { CoreContext } from "../context.ts";
 import { hashSecret, newSecret } from "./secrets.ts";
 import type { ApplicationRow } from "../rows.ts";
+import { write } from "../write.ts";
 
 
 export interface NewApplication {
@@ -14,20 +15,22 @@ export interface NewApplication {
 
 export async function createApplication(ctx: CoreContext, input: NewApplication): Promise<{ application: ApplicationRow; clientSecret: string }> {
   const clientSecret = newSecret();
-  const application = await ctx.db
-    .insertInto("oauth_applications")
-    .values({
-      id: ctx.ids.next(),
-      name: input.name,
-      website: input.website ?? null,
-      redirect_uris: input.redirectUris.join("\n"),
-      scopes: input.scopes.join(" "),
-      client_id: input.clientId ?? newSecret(),
-      client_secret_hash: hashSecret(clientSecret),
-      created_at: ctx.clock.now().toISOString(),
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const application = await write(ctx, (trx) =>
+    trx
+      .insertInto("oauth_applications")
+      .values({
+        id: ctx.ids.next(),
+        name: input.name,
+        website: input.website ?? null,
+        redirect_uris: input.redirectUris.join("\n"),
+        scopes: input.scopes.join(" "),
+        client_id: input.clientId ?? newSecret(),
+        client_secret_hash: hashSecret(clientSecret),
+        created_at: ctx.clock.now().toISOString(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow(),
+  );
   return { application, clientSecret };
 }
 

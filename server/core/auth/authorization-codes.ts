@@ -23,22 +23,24 @@ export interface NewAuthorizationCode {
 export async function createAuthorizationCode(ctx: CoreContext, input: NewAuthorizationCode): Promise<string> {
   const code = newSecret();
   const now = ctx.clock.now();
-  await ctx.db
-    .insertInto("oauth_authorization_codes")
-    .values({
-      id: ctx.ids.next(now),
-      code_hash: hashSecret(code),
-      application_id: input.applicationId,
-      account_id: input.accountId,
-      redirect_uri: input.redirectUri,
-      scopes: input.scopes.join(" "),
-      code_challenge: input.codeChallenge,
-      code_challenge_method: input.codeChallenge === null ? null : (input.codeChallengeMethod ?? "plain"),
-      created_at: now.toISOString(),
-      expires_at: new Date(now.getTime() + CODE_LIFETIME_MS).toISOString(),
-      used_at: null,
-    })
-    .execute();
+  await write(ctx, (trx) =>
+    trx
+      .insertInto("oauth_authorization_codes")
+      .values({
+        id: ctx.ids.next(now),
+        code_hash: hashSecret(code),
+        application_id: input.applicationId,
+        account_id: input.accountId,
+        redirect_uri: input.redirectUri,
+        scopes: input.scopes.join(" "),
+        code_challenge: input.codeChallenge,
+        code_challenge_method: input.codeChallenge === null ? null : (input.codeChallengeMethod ?? "plain"),
+        created_at: now.toISOString(),
+        expires_at: new Date(now.getTime() + CODE_LIFETIME_MS).toISOString(),
+        used_at: null,
+      })
+      .execute(),
+  );
   return code;
 }
 

@@ -34,20 +34,22 @@ export async function issueAccessToken(
   input: { applicationId: string; accountId: string | null; scopes: readonly string[] },
 ): Promise<IssuedToken> {
   const token = newSecret();
-  const row = await ctx.db
-    .insertInto("oauth_access_tokens")
-    .values({
-      id: ctx.ids.next(),
-      token_hash: hashSecret(token),
-      application_id: input.applicationId,
-      account_id: input.accountId,
-      scopes: input.scopes.join(" "),
-      created_at: ctx.clock.now().toISOString(),
-      last_used_at: null,
-      revoked_at: null,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const row = await write(ctx, (trx) =>
+    trx
+      .insertInto("oauth_access_tokens")
+      .values({
+        id: ctx.ids.next(),
+        token_hash: hashSecret(token),
+        application_id: input.applicationId,
+        account_id: input.accountId,
+        scopes: input.scopes.join(" "),
+        created_at: ctx.clock.now().toISOString(),
+        last_used_at: null,
+        revoked_at: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow(),
+  );
   return { token, row };
 }
 
@@ -61,13 +63,15 @@ export async function issueCliToken(ctx: CoreContext, accountId: string, scopes:
 
 /** Revokes a token; only the application it was issued to may do so. */
 export async function revokeAccessToken(ctx: CoreContext, token: string, applicationId: string): Promise<void> {
-  await ctx.db
-    .updateTable("oauth_access_tokens")
-    .set({ revoked_at: ctx.clock.now().toISOString() })
-    .where("token_hash", "=", hashSecret(token))
-    .where("application_id", "=", applicationId)
-    .where("revoked_at", "is", null)
-    .execute();
+  await write(ctx, (trx) =>
+    trx
+      .updateTable("oauth_access_tokens")
+      .set({ revoked_at: ctx.clock.now().toISOString() })
+      .where("token_hash", "=", hashSecret(token))
+      .where("application_id", "=", applicationId)
+      .where("revoked_at", "is", null)
+      .execute(),
+  );
 }
 
 // last_used_at answers "is this person active?" (NodeInfo, the instance's usage); to the hour is enough,
@@ -78,7 +82,7 @@ const LAST_USED_RESOLUTION_MS = 60 * 60 * 1000;
 export async function noteAccessTokenUse(ctx: CoreContext, token: AccessTokenRow): Promise<void> {
   const now = ctx.clock.now();
   if (token.last_used_at !== null && now.getTime() - new Date(token.last_used_at).getTime() < LAST_USED_RESOLUTION_MS) return;
-  await ctx.db.updateTable("oauth_access_tokens").set({ last_used_at: now.toISOString() }).where("id", "=", token.id).execute();
+  await write(ctx, (trx) => trx.updateTable("oauth_access_tokens").set({ last_used_at: now.toISOString() }).where("id", "=", token.id).execute());
 }
 
 /** The live (not revoked) token with this value, or undefined. */

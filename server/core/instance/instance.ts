@@ -84,13 +84,15 @@ export async function fixCanonicalOrigin(ctx: CoreContext, requestedOrigin: stri
       `This instance's address is ${instance.canonical_origin}; it cannot become ${origin} by a setting, because followers know it by its address. Moving to a new domain is a migration.`,
     );
   }
-  return ctx.db
-    .updateTable("instance")
-    .set({ canonical_origin: origin })
-    .where("id", "=", 1)
-    .where("canonical_origin", "is", null)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return write(ctx, (trx) =>
+    trx
+      .updateTable("instance")
+      .set({ canonical_origin: origin })
+      .where("id", "=", 1)
+      .where("canonical_origin", "is", null)
+      .returningAll()
+      .executeTakeFirstOrThrow(),
+  );
 }
 
 /** The other servers this instance knows accounts from (Mastodon's peers and domain_count). */

@@ -2,6 +2,7 @@ import type { TunnelModeSetting } from "../../db/schema.ts";
 import { UserError } from "../../user-error.ts";
 import type { CoreContext } from "../context.ts";
 import { fixCanonicalOrigin, getInstance } from "./instance.ts";
+import { write } from "../write.ts";
 
 export type TunnelMode = TunnelModeSetting;
 
@@ -112,10 +113,12 @@ export async function saveTunnelSettings(ctx: CoreContext, change: TunnelSetting
   }
 
   const updatedAt = ctx.clock.now().toISOString();
-  await ctx.db
-    .insertInto("tunnel_settings")
-    .values({ id: 1, ...next, updated_at: updatedAt })
-    .onConflict((oc) => oc.column("id").doUpdateSet({ ...next, updated_at: updatedAt }))
-    .execute();
+  await write(ctx, (trx) =>
+    trx
+      .insertInto("tunnel_settings")
+      .values({ id: 1, ...next, updated_at: updatedAt })
+      .onConflict((oc) => oc.column("id").doUpdateSet({ ...next, updated_at: updatedAt }))
+      .execute(),
+  );
   return next;
 }

@@ -79,22 +79,24 @@ export interface NewUpload {
 /** An upload accepted for processing: the row that clients poll while its file is made. */
 export async function createPendingUpload(ctx: CoreContext, input: NewUpload): Promise<MediaAttachmentRow> {
   const now = ctx.clock.now();
-  return ctx.db
-    .insertInto("media_attachments")
-    .values({
-      id: ctx.ids.next(now),
-      account_id: input.accountId,
-      type: input.type,
-      content_type: input.contentType,
-      description: input.description ?? null,
-      focus_x: input.focus?.x ?? null,
-      focus_y: input.focus?.y ?? null,
-      processing: "pending",
-      created_at: now.toISOString(),
-      updated_at: now.toISOString(),
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return write(ctx, (trx) =>
+    trx
+      .insertInto("media_attachments")
+      .values({
+        id: ctx.ids.next(now),
+        account_id: input.accountId,
+        type: input.type,
+        content_type: input.contentType,
+        description: input.description ?? null,
+        focus_x: input.focus?.x ?? null,
+        focus_y: input.focus?.y ?? null,
+        processing: "pending",
+        created_at: now.toISOString(),
+        updated_at: now.toISOString(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow(),
+  );
 }
 
 /** What processing made of an upload. */
@@ -110,31 +112,35 @@ export interface ProcessedUpload {
 
 /** Marks an upload done with its files; undefined when the row was deleted meanwhile (the caller drops the files). */
 export async function completeUpload(ctx: CoreContext, id: string, processed: ProcessedUpload): Promise<MediaAttachmentRow | undefined> {
-  return ctx.db
-    .updateTable("media_attachments")
-    .set({
-      type: processed.type,
-      content_type: processed.contentType,
-      file: processed.file,
-      thumbnail_file: processed.thumbnailFile,
-      blurhash: processed.blurhash,
-      meta_json: JSON.stringify(processed.meta),
-      processing: "done",
-      updated_at: ctx.clock.now().toISOString(),
-    })
-    .where("id", "=", id)
-    .where("processing", "=", "pending")
-    .returningAll()
-    .executeTakeFirst();
+  return write(ctx, (trx) =>
+    trx
+      .updateTable("media_attachments")
+      .set({
+        type: processed.type,
+        content_type: processed.contentType,
+        file: processed.file,
+        thumbnail_file: processed.thumbnailFile,
+        blurhash: processed.blurhash,
+        meta_json: JSON.stringify(processed.meta),
+        processing: "done",
+        updated_at: ctx.clock.now().toISOString(),
+      })
+      .where("id", "=", id)
+      .where("processing", "=", "pending")
+      .returningAll()
+      .executeTakeFirst(),
+  );
 }
 
 export async function failUpload(ctx: CoreContext, id: string): Promise<void> {
-  await ctx.db
-    .updateTable("media_attachments")
-    .set({ processing: "failed", updated_at: ctx.clock.now().toISOString() })
-    .where("id", "=", id)
-    .where("processing", "=", "pending")
-    .execute();
+  await write(ctx, (trx) =>
+    trx
+      .updateTable("media_attachments")
+      .set({ processing: "failed", updated_at: ctx.clock.now().toISOString() })
+      .where("id", "=", id)
+      .where("processing", "=", "pending")
+      .execute(),
+  );
 }
 
 /**
@@ -142,12 +148,14 @@ export async function failUpload(ctx: CoreContext, id: string): Promise<void> {
  * fail, and the client that polls them hears so rather than waiting forever. Call once at start.
  */
 export async function failInterruptedUploads(ctx: CoreContext): Promise<number> {
-  const result = await ctx.db
-    .updateTable("media_attachments")
-    .set({ processing: "failed", updated_at: ctx.clock.now().toISOString() })
-    .where("processing", "=", "pending")
-    .where("remote_url", "is", null)
-    .executeTakeFirst();
+  const result = await write(ctx, (trx) =>
+    trx
+      .updateTable("media_attachments")
+      .set({ processing: "failed", updated_at: ctx.clock.now().toISOString() })
+      .where("processing", "=", "pending")
+      .where("remote_url", "is", null)
+      .executeTakeFirst(),
+  );
   return Number(result.numUpdatedRows);
 }
 
@@ -233,13 +241,15 @@ export const UNATTACHED_UPLOAD_LIFETIME_MS = 24 * 60 * 60 * 1000;
  */
 export async function removeStaleUploads(ctx: CoreContext, lifetimeMs = UNATTACHED_UPLOAD_LIFETIME_MS): Promise<MediaAttachmentRow[]> {
   const cutoff = new Date(ctx.clock.now().getTime() - lifetimeMs).toISOString();
-  return ctx.db
-    .deleteFrom("media_attachments")
-    .where("status_id", "is", null)
-    .where("scheduled_status_id", "is", null)
-    .where("created_at", "<", cutoff)
-    .returningAll()
-    .execute();
+  return write(ctx, (trx) =>
+    trx
+      .deleteFrom("media_attachments")
+      .where("status_id", "is", null)
+      .where("scheduled_status_id", "is", null)
+      .where("created_at", "<", cutoff)
+      .returningAll()
+      .execute(),
+  );
 }
 
 /**
@@ -277,7 +287,7 @@ export async function loadAttachableUploads(
 
 /** Forgets an upload that could not be processed while its client waited (POST /api/v1/media answers the error). */
 export async function discardUpload(ctx: CoreContext, id: string): Promise<void> {
-  await ctx.db.deleteFrom("media_attachments").where("id", "=", id).execute();
+  await write(ctx, (trx) => trx.deleteFrom("media_attachments").where("id", "=", id).execute());
 }
 
 /** Remote media whose file is now kept here too: the files to serve in place of the peer's. */

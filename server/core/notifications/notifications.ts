@@ -206,22 +206,24 @@ export async function getNotification(ctx: CoreContext, accountId: string, id: s
 
 /** Dismisses one notification; false when the account has no such notification. */
 export async function dismissNotification(ctx: CoreContext, accountId: string, id: string): Promise<boolean> {
-  const result = await ctx.db.deleteFrom("notifications").where("id", "=", id).where("account_id", "=", accountId).executeTakeFirst();
+  const result = await write(ctx, (trx) => trx.deleteFrom("notifications").where("id", "=", id).where("account_id", "=", accountId).executeTakeFirst());
   return result.numDeletedRows > 0n;
 }
 
 /** Dismisses every notification in a group (v2); false when the account has no such group. */
 export async function dismissNotificationGroup(ctx: CoreContext, accountId: string, groupKey: string): Promise<boolean> {
-  const result = await ctx.db
-    .deleteFrom("notifications")
-    .where("account_id", "=", accountId)
-    .where("group_key", "=", groupKey)
-    .executeTakeFirst();
+  const result = await write(ctx, (trx) =>
+    trx
+      .deleteFrom("notifications")
+      .where("account_id", "=", accountId)
+      .where("group_key", "=", groupKey)
+      .executeTakeFirst(),
+  );
   return result.numDeletedRows > 0n;
 }
 
 export async function clearNotifications(ctx: CoreContext, accountId: string): Promise<void> {
-  await ctx.db.deleteFrom("notifications").where("account_id", "=", accountId).execute();
+  await write(ctx, (trx) => trx.deleteFrom("notifications").where("account_id", "=", accountId).execute());
 }
 
 /** Notifications newer than the account's notifications marker, counted up to `limit` (Mastodon's unread_count). */

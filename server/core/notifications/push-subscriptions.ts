@@ -77,21 +77,23 @@ export async function updatePushSubscription(
   accessTokenId: string,
   change: { alerts: PushAlerts; policy: PushPolicy },
 ): Promise<PushSubscriptionRow | undefined> {
-  return ctx.db
-    .updateTable("push_subscriptions")
-    .set({ alerts_json: JSON.stringify(change.alerts), policy: change.policy, updated_at: ctx.clock.now().toISOString() })
-    .where("access_token_id", "=", accessTokenId)
-    .returningAll()
-    .executeTakeFirst();
+  return write(ctx, (trx) =>
+    trx
+      .updateTable("push_subscriptions")
+      .set({ alerts_json: JSON.stringify(change.alerts), policy: change.policy, updated_at: ctx.clock.now().toISOString() })
+      .where("access_token_id", "=", accessTokenId)
+      .returningAll()
+      .executeTakeFirst(),
+  );
 }
 
 export async function deletePushSubscription(ctx: CoreContext, accessTokenId: string): Promise<void> {
-  await ctx.db.deleteFrom("push_subscriptions").where("access_token_id", "=", accessTokenId).execute();
+  await write(ctx, (trx) => trx.deleteFrom("push_subscriptions").where("access_token_id", "=", accessTokenId).execute());
 }
 
 /** The push service said the subscription is gone (404, 410), or its token was revoked. */
 export async function deletePushSubscriptionById(ctx: CoreContext, id: string): Promise<void> {
-  await ctx.db.deleteFrom("push_subscriptions").where("id", "=", id).execute();
+  await write(ctx, (trx) => trx.deleteFrom("push_subscriptions").where("id", "=", id).execute());
 }
 
 /**

@@ -1,5 +1,6 @@
 import webPush from "web-push";
 import type { CoreContext } from "../context.ts";
+import { write } from "../write.ts";
 
 /** The instance's VAPID key pair (RFC 8292), URL-safe base64 as Web Push wants: the public key is the server_key apps see. */
 export interface VapidKeys {
@@ -18,11 +19,13 @@ export async function getVapidKeys(ctx: CoreContext): Promise<VapidKeys> {
   if (stored) return stored;
   const generated = webPush.generateVAPIDKeys();
   // Two first requests may race; whichever insert lands first is the pair both read back.
-  await ctx.db
-    .insertInto("instance_settings")
-    .values({ key: SETTING_KEY, value: JSON.stringify(generated), updated_at: ctx.clock.now().toISOString() })
-    .onConflict((oc) => oc.column("key").doNothing())
-    .execute();
+  await write(ctx, (trx) =>
+    trx
+      .insertInto("instance_settings")
+      .values({ key: SETTING_KEY, value: JSON.stringify(generated), updated_at: ctx.clock.now().toISOString() })
+      .onConflict((oc) => oc.column("key").doNothing())
+      .execute(),
+  );
   const kept = await readVapidKeys(ctx);
   if (!kept) throw new Error("The VAPID key pair could not be stored.");
   return kept;

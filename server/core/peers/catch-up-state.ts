@@ -1,5 +1,6 @@
 import type { CoreContext } from "../context.ts";
 import type { AccountRow } from "../rows.ts";
+import { write } from "../write.ts";
 
 /**
  * What catching up after being away needs to know: when the instance was last reachable by its peers,
@@ -19,11 +20,13 @@ export async function readLastReachableAt(ctx: CoreContext): Promise<Date | null
 
 export async function recordReachableAt(ctx: CoreContext, at: Date): Promise<void> {
   const value = at.toISOString();
-  await ctx.db
-    .insertInto("instance_settings")
-    .values({ key: LAST_REACHABLE_KEY, value, updated_at: value })
-    .onConflict((oc) => oc.column("key").doUpdateSet({ value, updated_at: value }))
-    .execute();
+  await write(ctx, (trx) =>
+    trx
+      .insertInto("instance_settings")
+      .values({ key: LAST_REACHABLE_KEY, value, updated_at: value })
+      .onConflict((oc) => oc.column("key").doUpdateSet({ value, updated_at: value }))
+      .execute(),
+  );
 }
 
 export interface FollowedRemoteAccount {

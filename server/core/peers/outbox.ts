@@ -1,5 +1,6 @@
 import type { CoreContext } from "../context.ts";
 import type { OutboundActivity } from "../ports.ts";
+import { write } from "../write.ts";
 
 /** An activity waiting in the outbox, as recorded by core/write.ts. */
 export interface PendingOutbound {
@@ -33,15 +34,17 @@ export async function listDueOutbound(ctx: CoreContext, limit: number, { include
 
 /** The row's activity is in the delivery queue: it leaves the outbox. */
 export async function removeOutbound(ctx: CoreContext, id: number): Promise<void> {
-  await ctx.db.deleteFrom("outbox").where("id", "=", id).execute();
+  await write(ctx, (trx) => trx.deleteFrom("outbox").where("id", "=", id).execute());
 }
 
 /** A try failed (the queue could not take it): tried again after `retryInMs`, with the reason kept. */
 export async function postponeOutbound(ctx: CoreContext, id: number, retryInMs: number, reason: string): Promise<void> {
   const next = new Date(ctx.clock.now().getTime() + retryInMs).toISOString();
-  await ctx.db
-    .updateTable("outbox")
-    .set((eb) => ({ attempts: eb("attempts", "+", 1), next_attempt_at: next, last_error: reason.slice(0, 1000) }))
-    .where("id", "=", id)
-    .execute();
+  await write(ctx, (trx) =>
+    trx
+      .updateTable("outbox")
+      .set((eb) => ({ attempts: eb("attempts", "+", 1), next_attempt_at: next, last_error: reason.slice(0, 1000) }))
+      .where("id", "=", id)
+      .execute(),
+  );
 }

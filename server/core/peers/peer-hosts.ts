@@ -11,27 +11,31 @@ import { write } from "../write.ts";
 /** A host stopped answering: deliveries to it are being held. */
 export async function markPeerHostFailing(ctx: CoreContext, host: string): Promise<void> {
   const now = ctx.clock.now().toISOString();
-  await ctx.db
-    .insertInto("peer_hosts")
-    .values({ host, last_failure_at: now, failing_since: now, consecutive_failures: 1 })
-    .onConflict((oc) =>
-      oc.column("host").doUpdateSet((eb) => ({
-        last_failure_at: now,
-        failing_since: eb.fn.coalesce("peer_hosts.failing_since", eb.val(now)),
-        consecutive_failures: eb("peer_hosts.consecutive_failures", "+", 1),
-      })),
-    )
-    .execute();
+  await write(ctx, (trx) =>
+    trx
+      .insertInto("peer_hosts")
+      .values({ host, last_failure_at: now, failing_since: now, consecutive_failures: 1 })
+      .onConflict((oc) =>
+        oc.column("host").doUpdateSet((eb) => ({
+          last_failure_at: now,
+          failing_since: eb.fn.coalesce("peer_hosts.failing_since", eb.val(now)),
+          consecutive_failures: eb("peer_hosts.consecutive_failures", "+", 1),
+        })),
+      )
+      .execute(),
+  );
 }
 
 /** A host answers again. */
 export async function markPeerHostHealthy(ctx: CoreContext, host: string): Promise<void> {
   const now = ctx.clock.now().toISOString();
-  await ctx.db
-    .insertInto("peer_hosts")
-    .values({ host, last_success_at: now, consecutive_failures: 0 })
-    .onConflict((oc) => oc.column("host").doUpdateSet({ last_success_at: now, failing_since: null, consecutive_failures: 0 }))
-    .execute();
+  await write(ctx, (trx) =>
+    trx
+      .insertInto("peer_hosts")
+      .values({ host, last_success_at: now, consecutive_failures: 0 })
+      .onConflict((oc) => oc.column("host").doUpdateSet({ last_success_at: now, failing_since: null, consecutive_failures: 0 }))
+      .execute(),
+  );
 }
 
 export async function listFailingPeerHosts(ctx: CoreContext): Promise<PeerHostRow[]> {

@@ -1,5 +1,6 @@
 import { UserError } from "../../user-error.ts";
 import type { CoreContext } from "../context.ts";
+import { write } from "../write.ts";
 
 /** Private notes a local account keeps about other accounts: seen only by their writer, never federated. */
 
@@ -9,13 +10,15 @@ export const NOTE_MAX = 2000;
 export async function setAccountNote(ctx: CoreContext, accountId: string, targetAccountId: string, comment: string): Promise<void> {
   if ([...comment].length > NOTE_MAX) throw new UserError(`A note has at most ${NOTE_MAX} characters.`);
   if (comment.trim() === "") {
-    await ctx.db.deleteFrom("account_notes").where("account_id", "=", accountId).where("target_account_id", "=", targetAccountId).execute();
+    await write(ctx, (trx) => trx.deleteFrom("account_notes").where("account_id", "=", accountId).where("target_account_id", "=", targetAccountId).execute());
     return;
   }
   const now = ctx.clock.now().toISOString();
-  await ctx.db
-    .insertInto("account_notes")
-    .values({ account_id: accountId, target_account_id: targetAccountId, comment, updated_at: now })
-    .onConflict((oc) => oc.columns(["account_id", "target_account_id"]).doUpdateSet({ comment, updated_at: now }))
-    .execute();
+  await write(ctx, (trx) =>
+    trx
+      .insertInto("account_notes")
+      .values({ account_id: accountId, target_account_id: targetAccountId, comment, updated_at: now })
+      .onConflict((oc) => oc.columns(["account_id", "target_account_id"]).doUpdateSet({ comment, updated_at: now }))
+      .execute(),
+  );
 }

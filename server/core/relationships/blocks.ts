@@ -155,9 +155,10 @@ export async function recordIncomingBlock(ctx: CoreContext, input: IncomingBlock
 
 /** A remote account lifted its block (Undo(Block)), named by the Block's id or by who was blocked. */
 export async function recordBlockUndone(ctx: CoreContext, input: { accountId: string; uri?: string | null; targetAccountId?: string | null }): Promise<void> {
-  let query = ctx.db.deleteFrom("blocks").where("account_id", "=", input.accountId);
-  if (input.uri) query = query.where("uri", "=", input.uri);
-  else if (input.targetAccountId) query = query.where("target_account_id", "=", input.targetAccountId);
-  else return;
-  await query.execute();
+  const { uri, targetAccountId } = input;
+  if (!uri && !targetAccountId) return;
+  await write(ctx, (trx) => {
+    const query = trx.deleteFrom("blocks").where("account_id", "=", input.accountId);
+    return (uri ? query.where("uri", "=", uri) : query.where("target_account_id", "=", targetAccountId ?? "")).execute();
+  });
 }

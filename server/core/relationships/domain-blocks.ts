@@ -100,16 +100,18 @@ export async function isInstanceDomainBlocked(ctx: CoreContext, domainInput: str
 export async function blockInstanceDomain(ctx: CoreContext, domainInput: string, reason: string | null = null): Promise<InstanceDomainBlockRow> {
   const domain = normaliseDomain(domainInput);
   const now = ctx.clock.now();
-  return ctx.db
-    .insertInto("instance_domain_blocks")
-    .values({ id: ctx.ids.next(now), domain, reason, created_at: now.toISOString() })
-    .onConflict((oc) => oc.column("domain").doUpdateSet({ reason }))
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return write(ctx, (trx) =>
+    trx
+      .insertInto("instance_domain_blocks")
+      .values({ id: ctx.ids.next(now), domain, reason, created_at: now.toISOString() })
+      .onConflict((oc) => oc.column("domain").doUpdateSet({ reason }))
+      .returningAll()
+      .executeTakeFirstOrThrow(),
+  );
 }
 
 export async function unblockInstanceDomain(ctx: CoreContext, domainInput: string): Promise<void> {
-  await ctx.db.deleteFrom("instance_domain_blocks").where("domain", "=", normaliseDomain(domainInput)).execute();
+  await write(ctx, (trx) => trx.deleteFrom("instance_domain_blocks").where("domain", "=", normaliseDomain(domainInput)).execute());
 }
 
 export async function listInstanceDomainBlocks(ctx: CoreContext): Promise<InstanceDomainBlockRow[]> {

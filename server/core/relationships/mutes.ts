@@ -22,7 +22,7 @@ export interface MuteOptions {
 }
 
 async function purgeExpired(ctx: CoreContext, accountId: string): Promise<void> {
-  await ctx.db.deleteFrom("mutes").where("account_id", "=", accountId).where("expires_at", "<=", ctx.clock.now().toISOString()).execute();
+  await write(ctx, (trx) => trx.deleteFrom("mutes").where("account_id", "=", accountId).where("expires_at", "<=", ctx.clock.now().toISOString()).execute());
 }
 
 /** A local account mutes another; muting again replaces the options and the end time, as on Mastodon. */
@@ -69,7 +69,7 @@ export async function muteAccount(ctx: CoreContext, accountId: string, targetAcc
 }
 
 export async function unmuteAccount(ctx: CoreContext, accountId: string, targetAccountId: string): Promise<void> {
-  await ctx.db.deleteFrom("mutes").where("account_id", "=", accountId).where("target_account_id", "=", targetAccountId).execute();
+  await write(ctx, (trx) => trx.deleteFrom("mutes").where("account_id", "=", accountId).where("target_account_id", "=", targetAccountId).execute());
 }
 
 /** The mute in force, if any: one that has expired is not. */

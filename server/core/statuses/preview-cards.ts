@@ -122,7 +122,7 @@ export async function attachPreviewCard(ctx: CoreContext, statusId: string, card
 
 /** The status no longer shows a card (its link was edited away). */
 export async function detachPreviewCard(ctx: CoreContext, statusId: string): Promise<void> {
-  await ctx.db.deleteFrom("status_preview_cards").where("status_id", "=", statusId).execute();
+  await write(ctx, (trx) => trx.deleteFrom("status_preview_cards").where("status_id", "=", statusId).execute());
 }
 
 /**

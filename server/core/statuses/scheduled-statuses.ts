@@ -105,17 +105,19 @@ export async function getScheduledStatus(ctx: CoreContext, accountId: string, id
 /** Moves a scheduled status to another time; undefined when the account has no such scheduled status. */
 export async function rescheduleStatus(ctx: CoreContext, accountId: string, id: string, scheduledAt: string): Promise<ScheduledStatusRow | undefined> {
   const at = validateScheduledAt(ctx, scheduledAt);
-  return ctx.db
-    .updateTable("scheduled_statuses")
-    .set({ scheduled_at: at })
-    .where("id", "=", id)
-    .where("account_id", "=", accountId)
-    .returningAll()
-    .executeTakeFirst();
+  return write(ctx, (trx) =>
+    trx
+      .updateTable("scheduled_statuses")
+      .set({ scheduled_at: at })
+      .where("id", "=", id)
+      .where("account_id", "=", accountId)
+      .returningAll()
+      .executeTakeFirst(),
+  );
 }
 
 export async function cancelScheduledStatus(ctx: CoreContext, accountId: string, id: string): Promise<boolean> {
-  const result = await ctx.db.deleteFrom("scheduled_statuses").where("id", "=", id).where("account_id", "=", accountId).executeTakeFirst();
+  const result = await write(ctx, (trx) => trx.deleteFrom("scheduled_statuses").where("id", "=", id).where("account_id", "=", accountId).executeTakeFirst());
   return result.numDeletedRows > 0n;
 }
 
@@ -147,7 +149,7 @@ export async function publishDueStatuses(ctx: CoreContext, options: StatusOption
   let posted = 0;
   for (const row of due) {
     // Taken first, so a slow post is never picked up twice by the next tick.
-    const taken = await ctx.db.deleteFrom("scheduled_statuses").where("id", "=", row.id).executeTakeFirst();
+    const taken = await write(ctx, (trx) => trx.deleteFrom("scheduled_statuses").where("id", "=", row.id).executeTakeFirst());
     if (taken.numDeletedRows === 0n) continue;
     try {
       await postStatus(ctx, toStatusInput(row), options);

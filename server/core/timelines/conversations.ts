@@ -4,6 +4,7 @@ import type { CoreContext } from "../context.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
 import type { AccountConversationRow } from "../rows.ts";
 import type { FanOutSubject } from "../statuses/fan-out-subject.ts";
+import { write } from "../write.ts";
 
 /**
  * Direct conversations as each local participant sees them (Mastodon's /api/v1/conversations). They are
@@ -28,18 +29,20 @@ export async function getConversation(ctx: CoreContext, accountId: string, id: s
 }
 
 export async function markConversationRead(ctx: CoreContext, accountId: string, id: string): Promise<AccountConversationRow | undefined> {
-  return ctx.db
-    .updateTable("account_conversations")
-    .set({ unread: 0 })
-    .where("id", "=", id)
-    .where("account_id", "=", accountId)
-    .returningAll()
-    .executeTakeFirst();
+  return write(ctx, (trx) =>
+    trx
+      .updateTable("account_conversations")
+      .set({ unread: 0 })
+      .where("id", "=", id)
+      .where("account_id", "=", accountId)
+      .returningAll()
+      .executeTakeFirst(),
+  );
 }
 
 /** Removes the conversation from the account's list (its statuses stay); false when there is no such conversation. */
 export async function removeConversation(ctx: CoreContext, accountId: string, id: string): Promise<boolean> {
-  const result = await ctx.db.deleteFrom("account_conversations").where("id", "=", id).where("account_id", "=", accountId).executeTakeFirst();
+  const result = await write(ctx, (trx) => trx.deleteFrom("account_conversations").where("id", "=", id).where("account_id", "=", accountId).executeTakeFirst());
   return result.numDeletedRows > 0n;
 }
 

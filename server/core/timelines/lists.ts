@@ -53,18 +53,20 @@ export async function listLists(ctx: CoreContext, accountId: string): Promise<Li
 export async function createList(ctx: CoreContext, accountId: string, input: ListInput): Promise<ListRow> {
   checkInput(input, true);
   const now = ctx.clock.now();
-  return ctx.db
-    .insertInto("lists")
-    .values({
-      id: ctx.ids.next(now),
-      account_id: accountId,
-      title: input.title?.trim() ?? "",
-      replies_policy: (input.repliesPolicy as RepliesPolicy | undefined) ?? "list",
-      exclusive: input.exclusive ? 1 : 0,
-      created_at: now.toISOString(),
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return write(ctx, (trx) =>
+    trx
+      .insertInto("lists")
+      .values({
+        id: ctx.ids.next(now),
+        account_id: accountId,
+        title: input.title?.trim() ?? "",
+        replies_policy: (input.repliesPolicy as RepliesPolicy | undefined) ?? "list",
+        exclusive: input.exclusive ? 1 : 0,
+        created_at: now.toISOString(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow(),
+  );
 }
 
 export async function updateList(ctx: CoreContext, accountId: string, listId: string, input: ListInput): Promise<ListRow> {
@@ -76,12 +78,12 @@ export async function updateList(ctx: CoreContext, accountId: string, listId: st
     ...(input.exclusive === undefined ? {} : { exclusive: input.exclusive ? 1 : 0 }),
   };
   if (Object.keys(changes).length === 0) return getOwnList(ctx, accountId, listId);
-  return ctx.db.updateTable("lists").set(changes).where("id", "=", listId).returningAll().executeTakeFirstOrThrow();
+  return write(ctx, (trx) => trx.updateTable("lists").set(changes).where("id", "=", listId).returningAll().executeTakeFirstOrThrow());
 }
 
 export async function deleteList(ctx: CoreContext, accountId: string, listId: string): Promise<void> {
   await getOwnList(ctx, accountId, listId);
-  await ctx.db.deleteFrom("lists").where("id", "=", listId).execute();
+  await write(ctx, (trx) => trx.deleteFrom("lists").where("id", "=", listId).execute());
 }
 
 /**
@@ -106,7 +108,7 @@ export async function addListAccounts(ctx: CoreContext, ownerId: string, listId:
 export async function removeListAccounts(ctx: CoreContext, ownerId: string, listId: string, accountIds: readonly string[]): Promise<void> {
   await getOwnList(ctx, ownerId, listId);
   if (accountIds.length === 0) return;
-  await ctx.db.deleteFrom("list_accounts").where("list_id", "=", listId).where("account_id", "in", [...accountIds]).execute();
+  await write(ctx, (trx) => trx.deleteFrom("list_accounts").where("list_id", "=", listId).where("account_id", "in", [...accountIds]).execute());
 }
 
 /**

@@ -51,7 +51,7 @@ export async function followTag(ctx: CoreContext, accountId: string, name: strin
 }
 
 export async function unfollowTag(ctx: CoreContext, accountId: string, tagId: string): Promise<void> {
-  await ctx.db.deleteFrom("tag_follows").where("account_id", "=", accountId).where("tag_id", "=", tagId).execute();
+  await write(ctx, (trx) => trx.deleteFrom("tag_follows").where("account_id", "=", accountId).where("tag_id", "=", tagId).execute());
 }
 
 /** The tags an account follows, newest follow first, paged by the follow's id. */
