@@ -35,7 +35,20 @@ export default tseslint.config(
           patterns: [{ group: ["**/api/**", "**/federation/**", "**/http/**"], message: "core/ is the domain: it never reaches out to api, federation or http." }],
         },
       ],
+      // Effects run after the commit, and what federates is recorded with the write: only write() opens one.
+      "no-restricted-syntax": [
+        "error",
+        { selector: "MemberExpression[property.name='transaction'][object.property.name='db']", message: "Write through core/write.ts's write(ctx, (trx, after) => ...)." },
+        {
+          selector: "CallExpression[callee.object.property.name='db'][callee.property.name=/^(insertInto|updateTable|deleteFrom|replaceInto|mergeInto)$/]",
+          message: "Write through core/write.ts's write(ctx, (trx, after) => ...).",
+        },
+      ],
     },
+  },
+  {
+    files: ["server/core/write.ts"],
+    rules: { "no-restricted-syntax": "off" },
   },
   {
     files: ["server/federation/**/*.ts"],

@@ -109,7 +109,7 @@ export async function listLivePushSubscriptions(ctx: CoreContext, accountId: str
     .where("push_subscriptions.account_id", "=", accountId)
     .execute();
   const revoked = rows.filter((row) => row.revoked_at !== null).map((row) => row.id);
-  if (revoked.length > 0) await ctx.db.deleteFrom("push_subscriptions").where("id", "in", revoked).execute();
+  if (revoked.length > 0) await write(ctx, (trx) => trx.deleteFrom("push_subscriptions").where("id", "in", revoked).execute());
   return rows.filter((row) => row.revoked_at === null).map(({ revoked_at: _revoked, ...row }) => row);
 }
 
