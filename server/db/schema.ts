@@ -547,7 +547,7 @@ export interface AccountEndorsementsTable {
   created_at: Timestamp;
 }
 
-/** A profile's numbers, kept exact by triggers on statuses and follows (0006-account-stats.ts); never written by code. */
+/** A profile's numbers, kept exact by triggers on statuses and follows (db/migration-parts/account-stats-table.ts); never written by code. */
 type TriggerKept<T> = ColumnType<T, never, never>;
 export interface AccountStatsTable {
   account_id: TriggerKept<string>;
