@@ -43,6 +43,7 @@ import type { CustomEmojisTable, MediaAttachmentsTable } from "./schema/media.ts
 import type { InstanceDomainBlocksTable, ReportsTable } from "./schema/moderation.ts";
 
 export type * from "./schema/instance.ts";
+export { TUNNEL_MODES } from "./schema/instance.ts";
 export type * from "./schema/accounts.ts";
 export type * from "./schema/oauth.ts";
 export type * from "./schema/relationships.ts";

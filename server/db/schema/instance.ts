@@ -18,12 +18,14 @@ export interface InstanceSettingsTable {
   updated_at: Timestamp;
 }
 
-export type TunnelModeSetting = "off" | "quick" | "named";
+/** How the instance is reached from the internet: not at all, through a quick tunnel (a new address each start) or a named one. */
+export const TUNNEL_MODES = ["off", "quick", "named"] as const;
+export type TunnelMode = (typeof TUNNEL_MODES)[number];
 
 /** One row (id 1) once anything about the tunnel has been chosen; absent means off. */
 export interface TunnelSettingsTable {
   id: ColumnType<1, 1, never>;
-  mode: TunnelModeSetting;
+  mode: TunnelMode;
   hostname: string | null;
   /** A secret: read only to hand it to cloudflared's environment, never serialised. */
   token: string | null;
