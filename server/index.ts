@@ -21,7 +21,7 @@ import { startCatchUp, type CatchUp, type CatchUpTiming } from "./federation/cat
 import type { DeliveryTiming } from "./federation/delivery-policy.ts";
 import { createHearthFederation } from "./federation/federation.ts";
 import { createOutboundPort } from "./federation/outbound.ts";
-import { createRemoteLookup } from "./federation/remote-actors.ts";
+import { createRemoteLookup } from "./federation/remote-lookup.ts";
 import { isPrivateHost } from "./federation/private-hosts.ts";
 import { startPushDelivery } from "./api/push/delivery.ts";
 import { createStreamPayloads } from "./api/streaming/payloads.ts";
