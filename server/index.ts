@@ -276,6 +276,7 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
 
     const app = createApp({
       core,
+      writeGeneration: database.writeGeneration,
       federation,
       federationContextData: () => core,
       origin,
