@@ -28,9 +28,3 @@ export const DESKTOP_CHANNELS = {
   getStartAtLogin: "hearth:get-start-at-login",
   setStartAtLogin: "hearth:set-start-at-login",
 } as const;
-
-export type DesktopChannel = (typeof DESKTOP_CHANNELS)[keyof typeof DESKTOP_CHANNELS];
-
-export function desktopPlatform(platform: NodeJS.Platform): HearthDesktopApi["platform"] {
-  return platform === "darwin" || platform === "win32" || platform === "linux" ? platform : "other";
-}

@@ -2,6 +2,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import { isLogLevel, type LogLevel } from "@logtape/logtape";
+import { TUNNEL_MODES, type TunnelMode } from "./db/schema.ts";
 import { UserError } from "./user-error.ts";
 
 /**
@@ -11,9 +12,6 @@ import { UserError } from "./user-error.ts";
 
 export const DEFAULT_HOST = "127.0.0.1";
 export const DEFAULT_PORT = 8330;
-
-export const TUNNEL_MODES = ["off", "quick", "named"] as const;
-export type TunnelMode = (typeof TUNNEL_MODES)[number];
 
 type Environment = Readonly<Record<string, string | undefined>>;
 

@@ -7,7 +7,7 @@ import { getLogger } from "@logtape/logtape";
 import { systemClock, type Clock } from "./core/clock.ts";
 import { createCoreContext, type CoreContext } from "./core/context.ts";
 import { fixCanonicalOrigin, getInstance, normaliseOrigin } from "./core/instance/instance.ts";
-import { getTunnelSettings, saveTunnelSettings, tunnelSettingsView, type TunnelMode } from "./core/instance/tunnel-settings.ts";
+import { getTunnelSettings, saveTunnelSettings, tunnelSettingsView } from "./core/instance/tunnel-settings.ts";
 import { lateBoundPorts } from "./core/ports.ts";
 import { startStatusScheduler } from "./core/statuses/scheduled-statuses.ts";
 import { openFedifySqlite } from "./db/fedify-connection.ts";
@@ -16,11 +16,12 @@ import { schedulePruning } from "./db/fedify-cache-pruning.ts";
 import { SqliteKvStore } from "./db/fedify-kv-store.ts";
 import { SqliteMessageQueue } from "./db/fedify-message-queue.ts";
 import { openDataDirectoryDatabase } from "./db/open.ts";
+import type { TunnelMode } from "./db/schema.ts";
 import { startCatchUp, type CatchUp, type CatchUpTiming } from "./federation/catch-up.ts";
 import type { DeliveryTiming } from "./federation/delivery-policy.ts";
 import { createHearthFederation } from "./federation/federation.ts";
 import { createOutboxDrain } from "./federation/outbox/drain.ts";
-import { createRemoteLookup } from "./federation/remote-actors.ts";
+import { createRemoteLookup } from "./federation/remote-lookup.ts";
 import { isPrivateHost } from "./federation/private-hosts.ts";
 import { startPushDelivery } from "./api/push/delivery.ts";
 import { createStreamPayloads } from "./api/streaming/payloads.ts";
@@ -280,6 +281,7 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
 
     const app = createApp({
       core,
+      writeGeneration: database.writeGeneration,
       federation,
       federationContextData: () => core,
       origin,

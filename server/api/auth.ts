@@ -3,7 +3,7 @@ import type { CoreContext } from "../core/context.ts";
 import { getAccount } from "../core/accounts/accounts.ts";
 import { scopesAllow } from "../core/auth/scopes.ts";
 import { findAccessToken, noteAccessTokenUse } from "../core/auth/tokens.ts";
-import { writeGenerationOf } from "../db/write-generation.ts";
+import type { WriteGeneration } from "../db/write-generation.ts";
 import type { ApiEnv, Authentication } from "./env.ts";
 import { mastodonError } from "./mastodon-error.ts";
 
@@ -23,8 +23,7 @@ interface RememberedAuthentication {
  * The token and account behind a presented token, read again only once something was written to the
  * database (write-generation.ts): a revoked token, a deleted account or app, an edited profile all write.
  */
-function rememberingAuthentications(core: CoreContext) {
-  const generation = writeGenerationOf(core.db);
+function rememberingAuthentications(core: CoreContext, generation: WriteGeneration | undefined) {
   const remembered = new Map<string, RememberedAuthentication>();
   return async (presented: string): Promise<Authentication | undefined> => {
     const generationNow = generation?.current();
@@ -49,10 +48,11 @@ function rememberingAuthentications(core: CoreContext) {
 
 /**
  * Reads the bearer token, if any. Loopback is never trusted: everything through the tunnel also comes
- * from 127.0.0.1, so the owner is whoever holds a token.
+ * from 127.0.0.1, so the owner is whoever holds a token. Without the database's write generation, every
+ * request reads its token afresh.
  */
-export function authenticate(core: CoreContext) {
-  const authenticationOf = rememberingAuthentications(core);
+export function authenticate(core: CoreContext, writeGeneration?: WriteGeneration) {
+  const authenticationOf = rememberingAuthentications(core, writeGeneration);
   return createMiddleware<ApiEnv>(async (c, next) => {
     c.set("auth", null);
     const header = c.req.header("authorization");

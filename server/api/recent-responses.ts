@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { CoreContext } from "../core/context.ts";
-import { writeGenerationOf } from "../db/write-generation.ts";
+import type { WriteGeneration } from "../db/write-generation.ts";
 import type { ApiEnv } from "./env.ts";
 
 /**
@@ -30,11 +30,10 @@ const KEPT_HEADERS = ["content-type", "link"];
  * account: a page is only ever reused for the token that passed the route's own scope check, and
  * authentication and rate limits run before this on every request.
  */
-export function reuseRecentResponses(core: CoreContext, origin: () => string) {
+export function reuseRecentResponses(core: CoreContext, generation: WriteGeneration, origin: () => string) {
   const recent = new Map<string, RecentResponse>();
-  const generation = writeGenerationOf(core.db);
   return createMiddleware<ApiEnv>(async (c, next) => {
-    if (generation === undefined || c.req.method !== "GET") return next();
+    if (c.req.method !== "GET") return next();
     const key = `${c.get("auth")?.token.id ?? "-"} ${origin()} ${c.req.url}`;
     const now = core.clock.now().getTime();
     const readAt = generation.current();

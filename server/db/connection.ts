@@ -5,7 +5,7 @@ import { Kysely } from "kysely";
 import { UserError } from "../user-error.ts";
 import type { DatabaseSchema } from "./schema.ts";
 import { HearthSqliteDialect } from "./sqlite-dialect.ts";
-import { registerWriteGeneration, WriteGeneration } from "./write-generation.ts";
+import { WriteGeneration } from "./write-generation.ts";
 
 export const DATABASE_FILE_NAME = "hearth.db";
 
@@ -15,6 +15,8 @@ export interface DatabaseHandles {
   /** The raw connection, for the few places kysely cannot speak (FTS5, pragmas). */
   readonly sqlite: Database.Database;
   readonly db: Kysely<DatabaseSchema>;
+  /** Moves whenever anything may have been written, for what reuses a read (write-generation.ts). */
+  readonly writeGeneration: WriteGeneration;
 }
 
 /** Creates the data directory if needed and proves it can be written, before anything opens files in it. */
@@ -86,8 +88,7 @@ export function openSqlite(path: string): Database.Database {
 
 export function openDatabase(path: string): DatabaseHandles {
   const sqlite = openSqlite(path);
-  const generation = new WriteGeneration(sqlite);
-  const db = new Kysely<DatabaseSchema>({ dialect: new HearthSqliteDialect(sqlite, generation) });
-  registerWriteGeneration(db, generation);
-  return { sqlite, db };
+  const writeGeneration = new WriteGeneration(sqlite);
+  const db = new Kysely<DatabaseSchema>({ dialect: new HearthSqliteDialect(sqlite, writeGeneration) });
+  return { sqlite, db, writeGeneration };
 }

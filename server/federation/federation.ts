@@ -3,8 +3,9 @@ import type { CoreContext } from "../core/context.ts";
 import { registerActors } from "./actors.ts";
 import { registerCollections } from "./collections.ts";
 import { deliveryCircuitBreaker, deliveryRetryPolicy, registerPermanentFailureHandler, type DeliveryTiming } from "./delivery-policy.ts";
+import { GoneBeforeArrival } from "./inbox/gone-before-arrival.ts";
 import { registerInbox } from "./inbox/index.ts";
-import { withoutRefusedMarks } from "./inbox/refused-activity-ids.ts";
+import { RefusedActivityIds } from "./inbox/refused-activity-ids.ts";
 import { HEARTH_VERSION } from "../version.ts";
 import { registerNodeInfo } from "./nodeinfo.ts";
 import { registerStatusObjects } from "./objects.ts";
@@ -32,8 +33,10 @@ export interface FederationDependencies {
 export type FederationContextData = CoreContext;
 
 export function createHearthFederation(deps: FederationDependencies): Federation<FederationContextData> {
+  // The inbox's memory belongs to this federation alone, never to the process.
+  const inboxMemory = { refusedIds: new RefusedActivityIds(), goneBeforeArrival: new GoneBeforeArrival() };
   const federation = createFederation<FederationContextData>({
-    kv: withoutRefusedMarks(deps.kv),
+    kv: inboxMemory.refusedIds.withoutRefusedMarks(deps.kv),
     queue: deps.queue,
     origin: deps.origin,
     // Also makes Fedify's document loader (cached in the KvStore) refuse private and loopback addresses
@@ -53,6 +56,6 @@ export function createHearthFederation(deps: FederationDependencies): Federation
   registerCollections(federation);
   registerNodeInfo(federation);
   registerStatusObjects(federation);
-  registerInbox(federation);
+  registerInbox(federation, inboxMemory);
   return federation;
 }

@@ -22,6 +22,7 @@ import { mediaRoutes } from "../api/v1/media.ts";
 import { pushSubscriptionRoutes } from "../api/v1/push-subscription.ts";
 import { MISSING_AVATAR_PATH, MISSING_HEADER_PATH } from "../core/media/account-images.ts";
 import type { CoreContext } from "../core/context.ts";
+import type { WriteGeneration } from "../db/write-generation.ts";
 import type { MediaSizeLimits } from "../media/media-types.ts";
 import type { RemoteAccountImageCache } from "../media/remote-account-images.ts";
 import type { RemoteMediaCache } from "../media/remote-cache.ts";
@@ -46,6 +47,8 @@ const logger = getLogger(["hearth", "http"]);
 
 export interface AppDependencies<TContextData> {
   core: CoreContext;
+  /** core's database's write generation: tokens and polled pages are read again once it moves. */
+  writeGeneration: WriteGeneration;
   federation: Federation<TContextData>;
   federationContextData: () => TContextData;
   origin(): string;
@@ -105,11 +108,11 @@ export function createApp<TContextData>(deps: AppDependencies<TContextData>): Ho
 
   // Browser clients (Elk, Phanpy) call the API from other origins and page with the Link header.
   app.use("/api/*", corsForAnyOrigin({ exposeHeaders: ["Link", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"], maxAge: 86400 }));
-  app.use("/api/*", authenticate(deps.core));
+  app.use("/api/*", authenticate(deps.core, deps.writeGeneration));
   const rateLimits = { ...MASTODON_RATE_LIMITS, ...deps.rateLimits };
   app.use("/api/*", apiRateLimit(rateLimits, deps.core.clock));
   // The pages apps poll most; everything in front of this (CORS, token, rate limit) still runs each time.
-  const recentPages = reuseRecentResponses(deps.core, deps.origin);
+  const recentPages = reuseRecentResponses(deps.core, deps.writeGeneration, deps.origin);
   for (const path of ["/api/v1/timelines/*", "/api/v1/notifications", "/api/v2/notifications"]) app.use(path, recentPages);
   app.route("/api/v1/apps", appRoutes(deps.core));
   const instance = instanceRoutes({ core: deps.core, origin: deps.origin });

@@ -1,5 +1,5 @@
 import { Tunnel, use } from "cloudflared";
-import type { TunnelMode } from "../core/instance/tunnel-settings.ts";
+import type { TunnelMode } from "../db/schema.ts";
 
 export interface CloudflaredRun {
   binaryPath: string;

@@ -1,4 +1,5 @@
-import type { TunnelMode, TunnelSettingsChange, TunnelSettingsView } from "../core/instance/tunnel-settings.ts";
+import type { TunnelSettingsChange, TunnelSettingsView } from "../core/instance/tunnel-settings.ts";
+import type { TunnelMode } from "../db/schema.ts";
 
 export type TunnelState = "off" | "starting" | "connected" | "reconnecting" | "failed";
 

@@ -1,10 +1,8 @@
-import type { TunnelModeSetting } from "../../db/schema.ts";
+import type { TunnelMode } from "../../db/schema.ts";
 import { UserError } from "../../user-error.ts";
 import type { CoreContext } from "../context.ts";
 import { fixCanonicalOrigin, getInstance } from "./instance.ts";
 import { write } from "../write.ts";
-
-export type TunnelMode = TunnelModeSetting;
 
 /** What the tunnel runs with. The token is a secret: it goes to cloudflared's environment and nowhere else. */
 export interface TunnelSettings {

@@ -1,12 +1,10 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { Kysely } from "kysely";
-import type { DatabaseSchema, MediaType } from "../../db/schema.ts";
+import type { MediaType } from "../../db/schema.ts";
 import { UserError } from "../../user-error.ts";
 import type { CoreContext } from "../context.ts";
 import { LIMITS } from "../limits.ts";
 import type { MediaAttachmentRow } from "../rows.ts";
 import { write } from "../write.ts";
-
 
 /**
  * Uploads as rows. A local upload is made pending (before its file is processed), then done or failed; it
@@ -250,39 +248,6 @@ export async function removeStaleUploads(ctx: CoreContext, lifetimeMs = UNATTACH
       .returningAll()
       .execute(),
   );
-}
-
-/**
- * The uploads a new or edited status of `accountId` takes, in the given order, each checked as Mastodon does:
- * the account's own, not another status's, processed. `statusId` is the status being edited, whose own media
- * may stay. Throws a UserError naming the first that cannot be attached. Call inside the status's transaction.
- */
-export async function loadAttachableUploads(
-  db: Kysely<DatabaseSchema>,
-  accountId: string,
-  mediaIds: readonly string[],
-  statusId?: string,
-): Promise<MediaAttachmentRow[]> {
-  if (mediaIds.length > LIMITS.statuses.maxMediaAttachments) {
-    throw new UserError(`A status may have at most ${LIMITS.statuses.maxMediaAttachments} media attachments.`);
-  }
-  if (new Set(mediaIds).size !== mediaIds.length) throw new UserError("The same media is attached twice.");
-  if (mediaIds.length === 0) return [];
-  const rows = await db
-    .selectFrom("media_attachments")
-    .selectAll()
-    .where("id", "in", [...mediaIds])
-    .where("account_id", "=", accountId)
-    .where("remote_url", "is", null)
-    .execute();
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  return mediaIds.map((id) => {
-    const row = byId.get(id);
-    if (!row || (row.status_id !== null && row.status_id !== statusId)) throw new UserError(`There is no upload of yours with id ${id} to attach.`);
-    if (row.processing === "pending") throw new UserError("Cannot attach files that have not finished processing. Try again in a moment!");
-    if (row.processing === "failed") throw new UserError(`The upload ${id} could not be processed; upload the file again.`);
-    return row;
-  });
 }
 
 /** Forgets an upload that could not be processed while its client waited (POST /api/v1/media answers the error). */

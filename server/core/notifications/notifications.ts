@@ -13,20 +13,6 @@ import { write, type AfterCommit } from "../write.ts";
 
 type Db = Kysely<DatabaseSchema>;
 
-export const NOTIFICATION_TYPES: readonly NotificationType[] = [
-  "mention",
-  "status",
-  "reblog",
-  "follow",
-  "follow_request",
-  "favourite",
-  "poll",
-  "update",
-  "reaction",
-  "admin.report",
-  "moved",
-];
-
 /** Mastodon groups these (v2) when a client does not say otherwise. */
 export const DEFAULT_GROUPED_TYPES: readonly NotificationType[] = ["favourite", "reblog", "follow"];
 

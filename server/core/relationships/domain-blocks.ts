@@ -113,7 +113,3 @@ export async function blockInstanceDomain(ctx: CoreContext, domainInput: string,
 export async function unblockInstanceDomain(ctx: CoreContext, domainInput: string): Promise<void> {
   await write(ctx, (trx) => trx.deleteFrom("instance_domain_blocks").where("domain", "=", normaliseDomain(domainInput)).execute());
 }
-
-export async function listInstanceDomainBlocks(ctx: CoreContext): Promise<InstanceDomainBlockRow[]> {
-  return ctx.db.selectFrom("instance_domain_blocks").selectAll().orderBy("domain").execute();
-}

@@ -72,17 +72,6 @@ export async function unmuteAccount(ctx: CoreContext, accountId: string, targetA
   await write(ctx, (trx) => trx.deleteFrom("mutes").where("account_id", "=", accountId).where("target_account_id", "=", targetAccountId).execute());
 }
 
-/** The mute in force, if any: one that has expired is not. */
-export async function findActiveMute(ctx: CoreContext, accountId: string, targetAccountId: string): Promise<MuteRow | undefined> {
-  return ctx.db
-    .selectFrom("mutes")
-    .selectAll()
-    .where("account_id", "=", accountId)
-    .where("target_account_id", "=", targetAccountId)
-    .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", ctx.clock.now().toISOString())]))
-    .executeTakeFirst();
-}
-
 export interface MutePage {
   items: Array<{ mute: MuteRow; account: AccountRow }>;
 }

@@ -24,11 +24,6 @@ export async function findTag(ctx: CoreContext, name: string): Promise<TagRow | 
   return ctx.db.selectFrom("tags").selectAll().where("name", "=", normaliseTagName(name)).executeTakeFirst();
 }
 
-export async function isFollowingTag(ctx: CoreContext, accountId: string, tagId: string): Promise<boolean> {
-  const row = await ctx.db.selectFrom("tag_follows").select("id").where("account_id", "=", accountId).where("tag_id", "=", tagId).executeTakeFirst();
-  return row !== undefined;
-}
-
 /** The tags among these that the account follows. */
 export async function followedTagIds(ctx: CoreContext, accountId: string, tagIds: readonly string[]): Promise<Set<string>> {
   if (tagIds.length === 0) return new Set();

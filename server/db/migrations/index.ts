@@ -9,7 +9,12 @@ import * as outbox from "./0007-outbox.ts";
 
 /**
  * Every migration, in order. A static list rather than a directory scan, so a packaged app (where the
- * folder may sit inside an archive) runs exactly the migrations it was built with.
+ * folder may sit inside an archive) runs exactly the migrations it was built with. The keys are the names
+ * databases record in kysely_migration: never rename one.
+ *
+ * A new migration is a file NNNN-what-it-adds.ts and a line here. Once it is final, record its sha256 in
+ * ../migration-checksums.json (test/unit/migration-checksums.test.ts fails with the line to add); from then
+ * on it never changes: a later change is a later migration.
  */
 export const migrations: Record<string, Migration> = {
   "0001-instance-accounts-oauth": instanceAccountsOauth,

@@ -8,16 +8,16 @@ import { visibilityFromAudience } from "../convert/audience.ts";
 import { instantToIso } from "../convert/embedded.ts";
 import { accountOfActivityActor } from "../remote-actors.ts";
 import { fetchRemoteStatus, localStatusOf } from "../remote-statuses.ts";
-import { wasGoneBeforeArrival } from "./gone-before-arrival.ts";
+import type { GoneBeforeArrival } from "./gone-before-arrival.ts";
 
 /**
  * Announce (a boost). As Mastodon does, only boosts that concern someone here are taken: of one of our
  * statuses, or by an account one of ours follows. The boosted status is fetched when we lack it.
  */
-export async function onAnnounce(ctx: InboxContext<CoreContext>, announce: Announce): Promise<void> {
+export async function onAnnounce(ctx: InboxContext<CoreContext>, announce: Announce, gone: GoneBeforeArrival): Promise<void> {
   const objectId = announce.objectId;
   if (!announce.id || !announce.actorId || !objectId || announce.id.origin !== announce.actorId.origin) return;
-  if (wasGoneBeforeArrival(ctx, announce.actorId, announce.id)) return;
+  if (gone.wasGone(ctx, announce.actorId, announce.id)) return;
   const local = await localStatusOf(ctx, objectId);
   const known = await findAccountByUri(ctx.data, announce.actorId.href);
   if (!local && !(known && (await isFollowedLocally(ctx.data, known.id)))) return;

@@ -9,7 +9,7 @@ import { isStatusObject } from "../convert/note-to-status-record.ts";
 import { rawObjectWithId } from "../convert/raw-json.ts";
 import { accountOfActivityActor } from "../remote-actors.ts";
 import { concernsUs, localStatusOf, storeRemoteStatusObject } from "../remote-statuses.ts";
-import { wasGoneBeforeArrival } from "./gone-before-arrival.ts";
+import type { GoneBeforeArrival } from "./gone-before-arrival.ts";
 import { activityLoaders } from "./loaders.ts";
 
 /**
@@ -37,12 +37,12 @@ async function recordVote(ctx: InboxContext<CoreContext>, create: Create, note: 
  * refused unless it is the sender's own. It must concern someone here (concernsUs). Only then is the
  * sender stored and the status with it.
  */
-export async function onCreate(ctx: InboxContext<CoreContext>, create: Create): Promise<void> {
+export async function onCreate(ctx: InboxContext<CoreContext>, create: Create, gone: GoneBeforeArrival): Promise<void> {
   // The raw JSON first: reading the object can replace it with a fetched copy.
   const raw = await create.toJsonLd();
   const object = await create.getObject(activityLoaders(ctx));
   if (!object?.id || !create.actorId || object.id.origin !== create.actorId.origin) return;
-  if (wasGoneBeforeArrival(ctx, create.actorId, object.id)) return;
+  if (gone.wasGone(ctx, create.actorId, object.id)) return;
   if (object instanceof Note && object.name !== null && (await recordVote(ctx, create, object))) return;
   if (!isStatusObject(object)) return;
   if (!(await concernsUs(ctx, object, await findAccountByUri(ctx.data, create.actorId.href)))) return;

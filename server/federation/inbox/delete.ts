@@ -5,7 +5,7 @@ import type { CoreContext } from "../../core/context.ts";
 import { forgetRemoteAccount } from "../../core/accounts/remote-account-deletion.ts";
 import { findAccountByUri } from "../../core/accounts/remote-accounts.ts";
 import { recordRemoteDelete } from "../../core/statuses/remote-statuses.ts";
-import { rememberGoneBeforeArrival } from "./gone-before-arrival.ts";
+import type { GoneBeforeArrival } from "./gone-before-arrival.ts";
 
 const logger = getLogger(["hearth", "federation", "inbox"]);
 
@@ -15,7 +15,7 @@ const logger = getLogger(["hearth", "federation", "inbox"]);
  * someone else's status does nothing: servers send Deletes to everyone they ever federated with, so most
  * name nothing we have.
  */
-export async function onDelete(ctx: InboxContext<CoreContext>, activity: Delete): Promise<void> {
+export async function onDelete(ctx: InboxContext<CoreContext>, activity: Delete, gone: GoneBeforeArrival): Promise<void> {
   const actorId = activity.actorId;
   const objectId = activity.objectId;
   if (!actorId || !objectId || objectId.origin !== actorId.origin) return;
@@ -29,5 +29,5 @@ export async function onDelete(ctx: InboxContext<CoreContext>, activity: Delete)
   }
   const deleted = account && account.domain !== null ? await recordRemoteDelete(ctx.data, account.id, objectId.href) : false;
   // Nothing deleted: the Delete may have overtaken its Create (gone-before-arrival.ts).
-  if (!deleted) rememberGoneBeforeArrival(ctx, actorId, objectId.href);
+  if (!deleted) gone.remember(ctx, actorId, objectId.href);
 }

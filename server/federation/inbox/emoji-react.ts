@@ -6,13 +6,13 @@ import { canViewStatus } from "../../core/visibility/status-visibility.ts";
 import { reactionOf } from "../convert/reaction.ts";
 import { accountOfActivityActor } from "../remote-actors.ts";
 import { localStatusOf } from "../remote-statuses.ts";
-import { wasGoneBeforeArrival } from "./gone-before-arrival.ts";
+import type { GoneBeforeArrival } from "./gone-before-arrival.ts";
 
 /** EmojiReact (Pleroma, Akkoma, Misskey) on one of our statuses the reacting account may see. */
-export async function onEmojiReact(ctx: InboxContext<CoreContext>, react: EmojiReact): Promise<void> {
+export async function onEmojiReact(ctx: InboxContext<CoreContext>, react: EmojiReact, gone: GoneBeforeArrival): Promise<void> {
   const raw = await react.toJsonLd();
   const status = await localStatusOf(ctx, react.objectId);
-  if (!react.id || !status || status.reblog_of_id !== null || wasGoneBeforeArrival(ctx, react.actorId, react.id)) return;
+  if (!react.id || !status || status.reblog_of_id !== null || gone.wasGone(ctx, react.actorId, react.id)) return;
   const reaction = await reactionOf(react, raw, ctx.contextLoader);
   if (!reaction) return;
   const account = await accountOfActivityActor(ctx, react);

@@ -10,12 +10,13 @@ import { onCreate } from "./create.ts";
 import { onDelete } from "./delete.ts";
 import { onEmojiReact } from "./emoji-react.ts";
 import { onFlag } from "./flag.ts";
+import type { GoneBeforeArrival } from "./gone-before-arrival.ts";
 import { onUnverifiedActivity } from "./gone-actor.ts";
 import { onAccept, onFollow, onReject } from "./follow.ts";
 import { onLike } from "./like.ts";
 import { onMove } from "./move.ts";
+import type { RefusedActivityIds } from "./refused-activity-ids.ts";
 import { onUndo } from "./undo.ts";
-import { refuseToMarkProcessed } from "./refused-activity-ids.ts";
 import { onUpdate } from "./update.ts";
 
 const logger = getLogger(["hearth", "federation", "inbox"]);
@@ -27,13 +28,13 @@ const logger = getLogger(["hearth", "federation", "inbox"]);
  * becomes a stored row's unique uri (and Fedify's processed mark, refused-activity-ids.ts), so a borrowed
  * id would squat another server's Like, Follow, Flag or Delete.
  */
-function unlessBlocked<TActivity extends Activity>(listener: InboxListener<CoreContext, TActivity>): InboxListener<CoreContext, TActivity> {
-  return async (ctx, activity) => {
+function unlessBlockedWith(refusedIds: RefusedActivityIds) {
+  return <TActivity extends Activity>(listener: InboxListener<CoreContext, TActivity>): InboxListener<CoreContext, TActivity> => async (ctx, activity) => {
     const actorId = activity.actorId;
     if (!actorId) return;
     if (activity.id && activity.id.origin !== actorId.origin) {
       logger.info("Ignored {type} {id} from {actor}: its id is on another origin.", { type: activity.constructor.name, id: activity.id.href, actor: actorId.href });
-      refuseToMarkProcessed(ctx.origin, activity.id.href);
+      refusedIds.refuseToMarkProcessed(ctx.origin, activity.id.href);
       return;
     }
     if (await isBlockedHost(ctx.data, actorId)) {
@@ -47,24 +48,36 @@ function unlessBlocked<TActivity extends Activity>(listener: InboxListener<CoreC
 }
 
 /**
+ * What the inbox remembers between activities (in memory, bounded). One per federation, made by
+ * createHearthFederation: two instances in one process (as the tests start them) must
+ * not refuse or drop each other's activities.
+ */
+export interface InboxMemory {
+  refusedIds: RefusedActivityIds;
+  goneBeforeArrival: GoneBeforeArrival;
+}
+
+/**
  * Personal inboxes at /users/{username}/inbox and the shared one at /inbox. Fedify verifies signatures
  * (draft-cavage and RFC 9421) and that the signer is the activity's actor before any listener runs; each
  * activity family has its own file. Of what cannot be verified, only a deleted actor's Delete of itself is
  * heard (gone-actor.ts).
  */
-export function registerInbox(federation: Federation<CoreContext>): void {
+export function registerInbox(federation: Federation<CoreContext>, memory: InboxMemory): void {
+  const unlessBlocked = unlessBlockedWith(memory.refusedIds);
+  const gone = memory.goneBeforeArrival;
   federation
     .setInboxListeners("/users/{identifier}/inbox", "/inbox")
     .on(Follow, unlessBlocked(onFollow))
     .on(Accept, unlessBlocked(onAccept))
     .on(Reject, unlessBlocked(onReject))
-    .on(Undo, unlessBlocked(onUndo))
-    .on(Create, unlessBlocked(onCreate))
+    .on(Undo, unlessBlocked((ctx, undo) => onUndo(ctx, undo, gone)))
+    .on(Create, unlessBlocked((ctx, create) => onCreate(ctx, create, gone)))
     .on(Update, unlessBlocked(onUpdate))
-    .on(Delete, unlessBlocked(onDelete))
-    .on(Announce, unlessBlocked(onAnnounce))
-    .on(Like, unlessBlocked(onLike))
-    .on(EmojiReact, unlessBlocked(onEmojiReact))
+    .on(Delete, unlessBlocked((ctx, activity) => onDelete(ctx, activity, gone)))
+    .on(Announce, unlessBlocked((ctx, announce) => onAnnounce(ctx, announce, gone)))
+    .on(Like, unlessBlocked((ctx, like) => onLike(ctx, like, gone)))
+    .on(EmojiReact, unlessBlocked((ctx, react) => onEmojiReact(ctx, react, gone)))
     .on(Block, unlessBlocked(onBlock))
     .on(Move, unlessBlocked(onMove))
     .on(Flag, unlessBlocked(onFlag))

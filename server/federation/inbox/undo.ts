@@ -8,7 +8,7 @@ import { recordRemoteUnannounce, recordRemoteUnreact } from "../../core/interact
 import { reactionOf } from "../convert/reaction.ts";
 import { localAccountOf, localStatusOf } from "../remote-statuses.ts";
 import { onUndoFollow } from "./follow.ts";
-import { rememberGoneBeforeArrival } from "./gone-before-arrival.ts";
+import type { GoneBeforeArrival } from "./gone-before-arrival.ts";
 import { activityLoaders } from "./loaders.ts";
 
 /**
@@ -16,7 +16,7 @@ import { activityLoaders } from "./loaders.ts";
  * dispatched by the type of the embedded object. When the object is only an id that does not dereference
  * (Like ids rarely do), whatever of the sender's carries that id is undone.
  */
-export async function onUndo(ctx: InboxContext<CoreContext>, undo: Undo): Promise<void> {
+export async function onUndo(ctx: InboxContext<CoreContext>, undo: Undo, gone: GoneBeforeArrival): Promise<void> {
   const actorId = undo.actorId;
   if (!actorId) return;
   const object = await undo.getObject(activityLoaders(ctx));
@@ -29,7 +29,7 @@ export async function onUndo(ctx: InboxContext<CoreContext>, undo: Undo): Promis
   const mayOvertake = object === null || ((object instanceof Like || object instanceof EmojiReact || object instanceof Announce) && object.actorId?.href === actorId.href);
   let undone = false;
   if (!account || account.domain === null) {
-    if (uri && mayOvertake) rememberGoneBeforeArrival(ctx, actorId, uri);
+    if (uri && mayOvertake) gone.remember(ctx, actorId, uri);
     return;
   }
   if (object === null) {
@@ -54,5 +54,5 @@ export async function onUndo(ctx: InboxContext<CoreContext>, undo: Undo): Promis
     const target = await localAccountOf(ctx, object.objectId);
     await recordBlockUndone(ctx.data, { accountId: account.id, uri, targetAccountId: target?.id ?? null });
   }
-  if (!undone && uri && mayOvertake) rememberGoneBeforeArrival(ctx, actorId, uri);
+  if (!undone && uri && mayOvertake) gone.remember(ctx, actorId, uri);
 }
