@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { DatabaseSchema } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
 import type { StatusEditRow, StatusRow } from "../rows.ts";
-import { flag, writeMedia, writeMentions, writePoll, writeStatusSearchRow, writeTags, type MentionRecord, type NewPollRecord, type RemoteMediaRecord } from "./status-store.ts";
+import { flag, pollColumns, writeMedia, writeMentions, writePoll, writeStatusSearchRow, writeTags, type MentionRecord, type NewPollRecord, type RemoteMediaRecord } from "./status-store.ts";
 
 /** Edits of stored statuses, local and remote: the new text, mentions, tags, media and poll, with the version it replaced kept. */
 
@@ -91,16 +91,7 @@ async function updatePoll(ctx: CoreContext, trx: Db, statusId: string, poll: New
   if (isAnotherPoll) await trx.deleteFrom("poll_votes").where("poll_id", "=", existing.id).execute();
   await trx
     .updateTable("polls")
-    .set({
-      options_json: JSON.stringify(poll.options),
-      cached_tallies_json: poll.tallies ? JSON.stringify(poll.tallies) : null,
-      voters_count: poll.votersCount ?? null,
-      multiple: flag(poll.multiple),
-      hide_totals: flag(poll.hideTotals),
-      expires_at: poll.expiresAt,
-      closed_at: poll.closedAt ?? null,
-      updated_at: ctx.clock.now().toISOString(),
-    })
+    .set({ ...pollColumns(poll), updated_at: ctx.clock.now().toISOString() })
     .where("id", "=", existing.id)
     .execute();
 }

@@ -190,6 +190,19 @@ export async function writeMedia(
   }
 }
 
+/** A poll's columns as stored, on insert and on an edit alike. */
+export function pollColumns(poll: NewPollRecord) {
+  return {
+    options_json: JSON.stringify(poll.options),
+    cached_tallies_json: poll.tallies ? JSON.stringify(poll.tallies) : null,
+    voters_count: poll.votersCount ?? null,
+    multiple: flag(poll.multiple),
+    hide_totals: flag(poll.hideTotals),
+    expires_at: poll.expiresAt,
+    closed_at: poll.closedAt ?? null,
+  };
+}
+
 export async function writePoll(ctx: CoreContext, trx: Db, statusId: string, poll: NewPollRecord): Promise<void> {
   const now = ctx.clock.now().toISOString();
   await trx
@@ -197,13 +210,7 @@ export async function writePoll(ctx: CoreContext, trx: Db, statusId: string, pol
     .values({
       id: ctx.ids.next(),
       status_id: statusId,
-      options_json: JSON.stringify(poll.options),
-      cached_tallies_json: poll.tallies ? JSON.stringify(poll.tallies) : null,
-      voters_count: poll.votersCount ?? null,
-      multiple: flag(poll.multiple),
-      hide_totals: flag(poll.hideTotals),
-      expires_at: poll.expiresAt,
-      closed_at: poll.closedAt ?? null,
+      ...pollColumns(poll),
       created_at: now,
       updated_at: now,
     })
