@@ -24,10 +24,12 @@ export interface AfterCommit {
  * emitted and the outbox drained. A throw anywhere in `work` rolls back the rows and drops the effects.
  */
 export async function write<T>(ctx: CoreContext, work: (trx: WriteTransaction, after: AfterCommit) => Promise<T>): Promise<T> {
+  if (ctx.db.isTransaction) return joinOpenWrite(ctx.db as WriteTransaction, work);
   const events: CoreEvent[] = [];
   const activities: OutboundActivity[] = [];
   const after: AfterCommit = { emit: (event) => events.push(event), publish: (activity) => activities.push(activity) };
   const result = await ctx.db.transaction().execute(async (trx) => {
+    openWrites.set(trx, after);
     const value = await work(trx, after);
     if (activities.length > 0) {
       const recordedAt = ctx.clock.now().toISOString();
@@ -41,4 +43,21 @@ export async function write<T>(ctx: CoreContext, work: (trx: WriteTransaction, a
   for (const event of events) ctx.events.emit(event);
   if (activities.length > 0) await ctx.ports.outbox.deliverPending();
   return result;
+}
+
+/**
+ * The effects of each open write, by its transaction. Keyed by the transaction object, so nothing is shared
+ * between writes (or between instances in one process), and an entry goes with its transaction.
+ */
+const openWrites = new WeakMap<WriteTransaction, AfterCommit>();
+
+/**
+ * A write made with a context whose db is the transaction of a write already open (`{ ...ctx, db: trx }`)
+ * is part of that write: its rows commit with it and its effects wait for that commit. SQLite has one
+ * writer, so a second transaction here would wait for the first forever.
+ */
+function joinOpenWrite<T>(trx: WriteTransaction, work: (trx: WriteTransaction, after: AfterCommit) => Promise<T>): Promise<T> {
+  const after = openWrites.get(trx);
+  if (!after) throw new Error("write() was given a transaction that write() did not open.");
+  return work(trx, after);
 }
