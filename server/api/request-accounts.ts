@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { getAccount } from "../core/accounts/accounts.ts";
 import type { CoreContext } from "../core/context.ts";
-import type { ApiEnv } from "./env.ts";
+import type { HonoApiEnv } from "./hono-env.ts";
 import type { AccountRow } from "../core/rows.ts";
 
 /**
@@ -10,14 +10,14 @@ import type { AccountRow } from "../core/rows.ts";
  */
 
 /** The signed-in account; only for routes behind requireUser, which guarantees it. */
-export function viewerOf(c: Context<ApiEnv>): AccountRow {
+export function viewerOf(c: Context<HonoApiEnv>): AccountRow {
   const account = c.get("auth")?.account;
   if (!account) throw new Error("viewerOf() used on a route that does not require a signed-in user.");
   return account;
 }
 
 /** The signed-in account on a public endpoint, or null for anonymous and app-only tokens. */
-export function optionalViewerOf(c: Context<ApiEnv>): AccountRow | null {
+export function optionalViewerOf(c: Context<HonoApiEnv>): AccountRow | null {
   return c.get("auth")?.account ?? null;
 }
 

@@ -4,7 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import type { CoreContext } from "../core/context.ts";
 import { scopesAllow } from "../core/auth/scopes.ts";
 import { findVisibleStatus } from "../core/statuses/statuses.ts";
-import type { ApiEnv } from "./env.ts";
+import type { HonoApiEnv } from "./hono-env.ts";
 import { mastodonError } from "./mastodon-error.ts";
 import { nestedBoolean, type NestedParams } from "./nested-params.ts";
 import type { StatusRow } from "../core/rows.ts";
@@ -20,7 +20,7 @@ import type { StatusRow } from "../core/rows.ts";
  * the scope (a read-only app cannot read more by pretending to be anonymous, nor less by mistake).
  */
 export function scopeIfToken(...scopes: [string, ...string[]]) {
-  return createMiddleware<ApiEnv>(async (c, next) => {
+  return createMiddleware<HonoApiEnv>(async (c, next) => {
     const auth = c.get("auth");
     if (auth && !scopes.some((scope) => scopesAllow(auth.scopes, scope))) return mastodonError(c, 403, "This action is outside the authorized scopes");
     return next();
@@ -35,7 +35,7 @@ export function normaliseId(id: string | undefined): string | undefined {
 }
 
 /** The status `:id` names if the viewer may see it; otherwise the request ends with 404, as Mastodon answers. */
-export async function visibleStatusParam(core: CoreContext, c: Context<ApiEnv>, viewerId: string | null): Promise<StatusRow> {
+export async function visibleStatusParam(core: CoreContext, c: Context<HonoApiEnv>, viewerId: string | null): Promise<StatusRow> {
   const id = normaliseId(c.req.param("id"));
   const status = id ? await findVisibleStatus(core, id, viewerId) : undefined;
   if (!status) throw new HTTPException(404, { message: "Record not found" });

@@ -5,7 +5,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { authenticate } from "../api/auth.ts";
 import { reuseRecentResponses } from "../api/recent-responses.ts";
-import type { ApiEnv } from "../api/env.ts";
+import type { HonoApiEnv } from "../api/hono-env.ts";
 import { mastodonError } from "../api/mastodon-error.ts";
 import { authorizeRoutes } from "../api/oauth/authorize.ts";
 import { authorizationServerMetadata } from "../api/oauth/metadata.ts";
@@ -67,15 +67,15 @@ export interface AppDependencies<TContextData> {
   /** Overrides of Mastodon's rate limits (tests use small numbers). */
   rateLimits?: Partial<RateLimits>;
   /** The streaming API's HTTP side (health, server-sent events); its WebSocket is on the server's upgrade. */
-  streaming?: Hono<ApiEnv>;
+  streaming?: Hono<HonoApiEnv>;
 }
 
 function pngAsset(name: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(readFileSync(new URL(`./assets/${name}`, import.meta.url)));
 }
 
-export function createApp<TContextData>(deps: AppDependencies<TContextData>): Hono<ApiEnv> {
-  const app = new Hono<ApiEnv>();
+export function createApp<TContextData>(deps: AppDependencies<TContextData>): Hono<HonoApiEnv> {
+  const app = new Hono<HonoApiEnv>();
   const missingAvatar = pngAsset("avatar-missing.png");
   const missingHeader = pngAsset("header-missing.png");
 

@@ -3,7 +3,7 @@ import { getLocalUser } from "../../core/accounts/accounts.ts";
 import type { CoreContext } from "../../core/context.ts";
 import { HEARTH_VERSION } from "../../version.ts";
 import { requireUser } from "../auth.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { mastodonError } from "../mastodon-error.ts";
 
 export interface InfoRoutesDependencies {
@@ -13,8 +13,8 @@ export interface InfoRoutesDependencies {
 }
 
 /** Facts about this installation for the owner's settings screen; a path on the owner's disk is nobody else's business. */
-export function infoRoutes({ core, dataDir }: InfoRoutesDependencies): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function infoRoutes({ core, dataDir }: InfoRoutesDependencies): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   routes.get("/", requireUser("read"), async (c) => {
     const account = c.get("auth")?.account;

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
 import { getInstance, setupInstance } from "../../core/instance/instance.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { renderAccount } from "../entities/account-list.ts";
 import { mastodonError } from "../mastodon-error.ts";
 import { readParams } from "../params.ts";
@@ -24,8 +24,8 @@ function text(value: unknown): string | undefined {
  * Cloudflare adds Cf-Connecting-IP) are therefore refused, and only this computer (or the LAN, when the
  * owner chose to listen there) can set it up. Afterwards the wizard signs in through OAuth like any app.
  */
-export function setupRoutes({ core, origin }: SetupRoutesDependencies): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function setupRoutes({ core, origin }: SetupRoutesDependencies): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   routes.post("/", async (c) => {
     c.header("Cache-Control", "no-store");

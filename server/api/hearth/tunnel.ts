@@ -5,7 +5,7 @@ import type { CoreContext } from "../../core/context.ts";
 import type { TunnelMode, TunnelSettingsChange } from "../../core/instance/tunnel-settings.ts";
 import type { TunnelControl } from "../../tunnel/status.ts";
 import { requireUser } from "../auth.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { mastodonError } from "../mastodon-error.ts";
 import { readParams } from "../params.ts";
 
@@ -49,11 +49,11 @@ function optionalText(value: unknown, name: string): string | null | undefined {
   return value;
 }
 
-export function tunnelRoutes({ core, tunnel }: TunnelRoutesDependencies): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function tunnelRoutes({ core, tunnel }: TunnelRoutesDependencies): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   // The tunnel decides how the whole instance is reached: the owner's business alone.
-  const requireOwner = async (c: Context<ApiEnv>) => {
+  const requireOwner = async (c: Context<HonoApiEnv>) => {
     const account = c.get("auth")?.account;
     const user = account ? await getLocalUser(core, account.id) : undefined;
     return user?.role === "owner";

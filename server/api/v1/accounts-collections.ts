@@ -6,7 +6,7 @@ import { listFollows } from "../../core/relationships/follows.ts";
 import { listsContaining } from "../../core/timelines/lists.ts";
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { renderAccounts } from "../entities/account-list.ts";
 import { toList } from "../entities/list.ts";
 import { mastodonError } from "../mastodon-error.ts";
@@ -23,8 +23,8 @@ export interface CollectionRoutesDependencies {
 const FOLLOW_PAGE_LIMITS = { default: 40, max: 80 };
 
 /** What hangs off an account: its followers and following, featured tags, endorsements, and the viewer's lists it is in. */
-export function accountCollectionRoutes({ core, origin }: CollectionRoutesDependencies): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function accountCollectionRoutes({ core, origin }: CollectionRoutesDependencies): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   for (const side of ["followers", "following"] as const) {
     // Public, paged by follow id with Link headers, as on Mastodon.

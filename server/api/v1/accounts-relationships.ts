@@ -8,7 +8,7 @@ import { followAccount, removeFollower, unfollowAccount } from "../../core/relat
 import { muteAccount, unmuteAccount } from "../../core/relationships/mutes.ts";
 import { getRelationship } from "../../core/relationships/relationships.ts";
 import { requireUser } from "../auth.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { toRelationship } from "../entities/relationship.ts";
 import { mastodonError } from "../mastodon-error.ts";
 import { nestedBoolean, nestedText, nestedTextList, readNestedParams, type NestedParams } from "../nested-params.ts";
@@ -21,14 +21,14 @@ export interface RelationshipRoutesDependencies {
 }
 
 /** What an action on an account does, given the viewer, the account and the request's parameters. */
-type AccountAction = (viewer: AccountRow, target: AccountRow, params: NestedParams, c: Context<ApiEnv>) => Promise<Response | void>;
+type AccountAction = (viewer: AccountRow, target: AccountRow, params: NestedParams, c: Context<HonoApiEnv>) => Promise<Response | void>;
 
 /**
  * The acts of a signed-in account on another: follow, unfollow, block, mute, remove a follower, keep a
  * private note, feature on the profile. Each answers the Relationship as it now stands.
  */
-export function accountRelationshipRoutes({ core, origin }: RelationshipRoutesDependencies): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function accountRelationshipRoutes({ core, origin }: RelationshipRoutesDependencies): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   function act(path: string, scope: [string, ...string[]], action: AccountAction) {
     routes.post(`/:id/${path}`, requireUser(...scope), async (c) => {

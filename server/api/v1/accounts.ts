@@ -7,7 +7,7 @@ import type { CoreContext } from "../../core/context.ts";
 import { familiarFollowers, getRelationships } from "../../core/relationships/relationships.ts";
 import type { MediaStorage } from "../../media/storage.ts";
 import { requireUser } from "../auth.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { mastodonError } from "../mastodon-error.ts";
 import { nestedBoolean, nestedText, nestedTextList, readNestedParams } from "../nested-params.ts";
 import { readLimit, readOffset } from "../offset-paging.ts";
@@ -35,9 +35,9 @@ const SEARCH_LIMITS = { default: 40, max: 80 };
  * endpoints that act on an account (follow, block, ...) and its collections (followers, ...) are in
  * accounts-relationships.ts and accounts-collections.ts; update_credentials in accounts-credentials.ts.
  */
-export function accountRoutes(deps: AccountRoutesDependencies): Hono<ApiEnv> {
+export function accountRoutes(deps: AccountRoutesDependencies): Hono<HonoApiEnv> {
   const { core, origin } = deps;
-  const routes = new Hono<ApiEnv>();
+  const routes = new Hono<HonoApiEnv>();
 
   // "profile" is Mastodon's narrow scope that allows this endpoint alone.
   routes.get("/verify_credentials", requireUser("read:accounts", "profile"), async (c) => {

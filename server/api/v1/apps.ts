@@ -5,15 +5,15 @@ import { validateRedirectUri } from "../../core/auth/redirect-uris.ts";
 import { tolerantScopes } from "../../core/auth/scopes.ts";
 import { getVapidKeys } from "../../core/notifications/vapid-keys.ts";
 import { UserError } from "../../user-error.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { toApplication, toCredentialApplication } from "../entities/application.ts";
 import { mastodonError } from "../mastodon-error.ts";
 import { readParams, textListParam, textParam } from "../params.ts";
 
 const NAME_MAX = 60;
 
-export function appRoutes(core: CoreContext): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function appRoutes(core: CoreContext): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   routes.post("/", async (c) => {
     const params = await readParams(c);

@@ -7,7 +7,7 @@ import { clientUrl } from "../client-url.ts";
 import { renderAccountsByIds } from "../entities/account-list.ts";
 import { toConversation, type MastodonConversation } from "../entities/conversation.ts";
 import { toStatuses } from "../entities/status.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { mastodonError } from "../mastodon-error.ts";
 import { readNestedParams } from "../nested-params.ts";
 import { readPageRequest, setLinkHeader } from "../pagination.ts";
@@ -20,8 +20,8 @@ export interface ConversationRoutesDependencies {
 }
 
 /** /api/v1/conversations: the viewer's direct conversations, marked read or removed from the list. */
-export function conversationRoutes({ core, origin }: ConversationRoutesDependencies): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function conversationRoutes({ core, origin }: ConversationRoutesDependencies): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   async function render(rows: readonly AccountConversationRow[], viewerId: string): Promise<MastodonConversation[]> {
     const participants = rows.map((row) => JSON.parse(row.participant_account_ids_json) as string[]);

@@ -3,15 +3,15 @@ import type { CoreContext } from "../../core/context.ts";
 import { blockDomain, listDomainBlocks, unblockDomain } from "../../core/relationships/domain-blocks.ts";
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { mastodonError } from "../mastodon-error.ts";
 import { nestedText, readNestedParams } from "../nested-params.ts";
 import { readPageRequest, setLinkHeader } from "../pagination.ts";
 import { viewerOf } from "../request-accounts.ts";
 
 /** /api/v1/domain_blocks: the servers the signed-in account hears nothing from. */
-export function domainBlockRoutes({ core, origin }: { core: CoreContext; origin(): string }): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function domainBlockRoutes({ core, origin }: { core: CoreContext; origin(): string }): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   routes.get("/", requireUser("read:blocks"), async (c) => {
     const page = readPageRequest(await readNestedParams(c), { default: 100, max: 200 });

@@ -4,7 +4,7 @@ import { acceptFollowRequest, getFollow, listFollows, rejectFollowRequest } from
 import { getRelationship } from "../../core/relationships/relationships.ts";
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { renderAccounts } from "../entities/account-list.ts";
 import { toRelationship } from "../entities/relationship.ts";
 import { mastodonError } from "../mastodon-error.ts";
@@ -13,8 +13,8 @@ import { readPageRequest, setLinkHeader } from "../pagination.ts";
 import { accountById, viewerOf } from "../request-accounts.ts";
 
 /** /api/v1/follow_requests: who asks to follow a locked account, and its answers. */
-export function followRequestRoutes({ core, origin }: { core: CoreContext; origin(): string }): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function followRequestRoutes({ core, origin }: { core: CoreContext; origin(): string }): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   routes.get("/", requireUser("read:follows"), async (c) => {
     const page = readPageRequest(await readNestedParams(c), { default: 40, max: 80 });

@@ -17,7 +17,7 @@ import { removeStoredFiles } from "../../media/attachment-files.ts";
 import type { MediaUploads, UploadRequest } from "../../media/uploads.ts";
 import { requireUser } from "../auth.ts";
 import { toMediaAttachment } from "../entities/media-attachment.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { mastodonError } from "../mastodon-error.ts";
 import { fileParam, readParams, textParam, type Params } from "../params.ts";
 import type { MediaAttachmentRow } from "../../core/rows.ts";
@@ -32,7 +32,7 @@ export interface MediaRoutesDependencies {
 
 const PROCESSING_FAILED = "Error processing thumbnail for uploaded media";
 
-function accountIdOf(c: Context<ApiEnv>): string {
+function accountIdOf(c: Context<HonoApiEnv>): string {
   const account = c.get("auth")?.account;
   // requireUser ran first: a user token always has its account.
   if (!account) throw new Error("A media endpoint ran without a signed-in account.");
@@ -57,7 +57,7 @@ function changesOf(params: Params): UploadChanges {
   };
 }
 
-async function uploadRequestOf(c: Context<ApiEnv>): Promise<UploadRequest> {
+async function uploadRequestOf(c: Context<HonoApiEnv>): Promise<UploadRequest> {
   const params = await readParams(c);
   const file = fileParam(params, "file");
   if (!file) throw new HTTPException(422, { message: 'No file was uploaded: send it as the multipart field "file".' });
@@ -78,7 +78,7 @@ function statusOf(row: MediaAttachmentRow): 200 | 206 {
 }
 
 /** POST /api/v1/media (processed before it answers), /api/v2/media (answers 202 at once), and /api/v1/media/:id. */
-export function mediaRoutes({ core, origin, uploads, storage, limits }: MediaRoutesDependencies): { v1: Hono<ApiEnv>; v2: Hono<ApiEnv> } {
+export function mediaRoutes({ core, origin, uploads, storage, limits }: MediaRoutesDependencies): { v1: Hono<HonoApiEnv>; v2: Hono<HonoApiEnv> } {
   // Room for the largest file, a thumbnail and the multipart framing; the size checks proper come after.
   const limitBody = bodyLimit({
     maxSize: limits.videoSizeLimit + limits.imageSizeLimit + 1024 * 1024,
@@ -86,13 +86,13 @@ export function mediaRoutes({ core, origin, uploads, storage, limits }: MediaRou
   });
   const entity = (row: MediaAttachmentRow) => toMediaAttachment(row, origin());
 
-  const upload = (background: boolean) => async (c: Context<ApiEnv>) => {
+  const upload = (background: boolean) => async (c: Context<HonoApiEnv>) => {
     const request = await uploadRequestOf(c);
     if (background) return c.json(entity(await uploads.uploadInBackground(request)), 202);
     return c.json(entity(await uploads.upload(request)), 200);
   };
 
-  const v1 = new Hono<ApiEnv>();
+  const v1 = new Hono<HonoApiEnv>();
   v1.use("*", requireUser("write:media"));
   v1.post("/", limitBody, upload(false));
 
@@ -121,7 +121,7 @@ export function mediaRoutes({ core, origin, uploads, storage, limits }: MediaRou
     return c.json({});
   });
 
-  const v2 = new Hono<ApiEnv>();
+  const v2 = new Hono<HonoApiEnv>();
   v2.use("*", requireUser("write:media"));
   v2.post("/", limitBody, upload(true));
 

@@ -10,7 +10,7 @@ import {
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import { toNotification, toNotifications } from "../entities/notification.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { mastodonError } from "../mastodon-error.ts";
 import { readNestedParams, nestedText } from "../nested-params.ts";
 import { acceptAllPolicy, notificationQueryOf } from "../notification-params.ts";
@@ -31,8 +31,8 @@ const UNREAD_LIMITS = { default: 100, max: 1000 };
  * /api/v1/notifications: list (filtered by types, exclude_types, account_id), one, dismiss, clear, the unread
  * count, and the notification-requests endpoints, which answer empty since Hearth filters no one into them.
  */
-export function notificationRoutes({ core, origin }: NotificationRoutesDependencies): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function notificationRoutes({ core, origin }: NotificationRoutesDependencies): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   routes.get("/", requireUser("read:notifications"), async (c) => {
     const viewer = viewerOf(c);

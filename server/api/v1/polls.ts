@@ -6,7 +6,7 @@ import { findVisibleStatus } from "../../core/statuses/statuses.ts";
 import { loadStatusBundle } from "../../core/statuses/status-bundle.ts";
 import { requireUser } from "../auth.ts";
 import { toPoll, type MastodonPoll } from "../entities/poll.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { nestedTextList, readNestedParams } from "../nested-params.ts";
 import { optionalViewerOf, viewerOf } from "../request-accounts.ts";
 import { normaliseId, scopeIfToken } from "../status-requests.ts";
@@ -18,8 +18,8 @@ export interface PollRoutesDependencies {
 }
 
 /** GET /api/v1/polls/:id and POST /api/v1/polls/:id/votes. */
-export function pollRoutes({ core, origin }: PollRoutesDependencies): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function pollRoutes({ core, origin }: PollRoutesDependencies): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   /** The poll's status, if the viewer may see it; 404 otherwise. */
   async function pollStatus(pollId: string | undefined, viewerId: string | null): Promise<StatusRow> {

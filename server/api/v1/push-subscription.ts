@@ -14,7 +14,7 @@ import {
 import { getVapidKeys } from "../../core/notifications/vapid-keys.ts";
 import { UserError } from "../../user-error.ts";
 import { requireUser } from "../auth.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { toWebPushSubscription } from "../entities/web-push-subscription.ts";
 import { mastodonError } from "../mastodon-error.ts";
 import { nestedBoolean, nestedHash, nestedText, readNestedParams, type NestedParams } from "../nested-params.ts";
@@ -80,22 +80,22 @@ function readKeys(subscription: NestedParams): { p256dh: string; auth: string } 
 }
 
 /** The signed-in token and account, which requireUser guarantees. */
-function signedIn(c: Context<ApiEnv>) {
+function signedIn(c: Context<HonoApiEnv>) {
   const auth = c.get("auth");
   if (!auth?.account) throw new Error("requireUser lets only signed-in users through.");
   return { token: auth.token, account: auth.account };
 }
 
 /** The bearer token as the client sent it; authenticate() already proved it live. */
-function bearerToken(c: Context<ApiEnv>): string {
+function bearerToken(c: Context<HonoApiEnv>): string {
   const token = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("authorization") ?? "")?.[1];
   if (!token) throw new Error("A push subscription was requested without a bearer token.");
   return token;
 }
 
 /** /api/v1/push/subscription: one Web Push subscription per access token. */
-export function pushSubscriptionRoutes(core: CoreContext): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function pushSubscriptionRoutes(core: CoreContext): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
   routes.use(requireUser("push"));
   const serverKey = async () => (await getVapidKeys(core)).publicKey;
 

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
 import { fileReport, ReportedStatusNotFound } from "../../core/moderation/reports.ts";
 import { requireUser } from "../auth.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { renderAccount } from "../entities/account-list.ts";
 import { toReport } from "../entities/report.ts";
 import { mastodonError } from "../mastodon-error.ts";
@@ -12,8 +12,8 @@ import { accountById, viewerOf } from "../request-accounts.ts";
 const padId = (id: string) => (/^\d{1,19}$/.test(id) ? id.padStart(18, "0") : id);
 
 /** POST /api/v1/reports: report an account (and some of its posts) to this instance, and maybe to its own. */
-export function reportRoutes({ core, origin }: { core: CoreContext; origin(): string }): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function reportRoutes({ core, origin }: { core: CoreContext; origin(): string }): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
   routes.post("/", requireUser("write:reports"), async (c) => {
     const params = await readNestedParams(c);
     const accountId = nestedText(params, "account_id");

@@ -10,7 +10,7 @@ import {
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import { toScheduledStatus } from "../entities/scheduled-status.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { mastodonError } from "../mastodon-error.ts";
 import { nestedText, readNestedParams } from "../nested-params.ts";
 import { readPageRequest, setLinkHeader } from "../pagination.ts";
@@ -23,8 +23,8 @@ export interface ScheduledStatusRoutesDependencies {
 }
 
 /** /api/v1/scheduled_statuses: the viewer's statuses waiting for their time; moved or cancelled. */
-export function scheduledStatusRoutes({ core, origin }: ScheduledStatusRoutesDependencies): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function scheduledStatusRoutes({ core, origin }: ScheduledStatusRoutesDependencies): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   routes.get("/", requireUser("read:statuses"), async (c) => {
     const viewer = viewerOf(c);

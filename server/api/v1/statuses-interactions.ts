@@ -19,7 +19,7 @@ import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import { renderAccounts } from "../entities/account-list.ts";
 import { toStatus } from "../entities/status.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { nestedText, readNestedParams } from "../nested-params.ts";
 import { readPageRequest, setLinkHeader } from "../pagination.ts";
 import { optionalViewerOf, viewerOf } from "../request-accounts.ts";
@@ -36,13 +36,13 @@ const ACCOUNT_PAGE = { default: 40, max: 80 };
 type Act = (core: CoreContext, accountId: string, statusId: string) => Promise<StatusRow>;
 
 /** Boosts, favourites, bookmarks, pins and conversation mutes of a status, and who boosted or favourited it. */
-export function statusInteractionRoutes({ core, origin }: Dependencies): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function statusInteractionRoutes({ core, origin }: Dependencies): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   /** The chain every simple act follows: the status must be visible, the act runs, the status is answered. */
   const act = (scope: string, run: Act) => [
     requireUser(scope),
-    async (c: Context<ApiEnv>) => {
+    async (c: Context<HonoApiEnv>) => {
       const viewer = viewerOf(c);
       const status = await visibleStatusParam(core, c, viewer.id);
       const acted = await run(core, viewer.id, status.id);

@@ -19,7 +19,7 @@ import { toScheduledStatus } from "../entities/scheduled-status.ts";
 import { toStatus, toStatuses } from "../entities/status.ts";
 import { toStatusEdit } from "../entities/status-edit.ts";
 import { toStatusSource } from "../entities/status-source.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { mastodonError } from "../mastodon-error.ts";
 import { nestedBoolean, nestedHash, nestedHashList, nestedText, nestedTextList, readNestedParams, type NestedParams } from "../nested-params.ts";
 import { optionalViewerOf, viewerOf } from "../request-accounts.ts";
@@ -87,8 +87,8 @@ function optionalId(params: NestedParams, name: string): string | null {
  * /api/v1/statuses: post (now or scheduled), read one or several, edit, delete (answering the source for a
  * redraft), and a status's context, history, source and card. Interactions are in statuses-interactions.ts.
  */
-export function statusRoutes({ core, origin }: StatusRoutesDependencies): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function statusRoutes({ core, origin }: StatusRoutesDependencies): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   routes.post("/", requireUser("write:statuses"), async (c) => {
     const viewer = viewerOf(c);

@@ -4,15 +4,15 @@ import { normaliseTagName } from "../../core/statuses/status-store.ts";
 import { checkTagName, findTag, followTag, unfollowTag } from "../../core/timelines/tag-follows.ts";
 import { UserError } from "../../user-error.ts";
 import { requireUser } from "../auth.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { renderTags } from "../entities/tag-list.ts";
 import { toTag, type MastodonTag } from "../entities/tag.ts";
 import { mastodonError } from "../mastodon-error.ts";
 import { optionalViewerOf, viewerOf } from "../request-accounts.ts";
 
 /** /api/v1/tags/:name: a hashtag, and following it into the home timeline. */
-export function tagRoutes({ core, origin }: { core: CoreContext; origin(): string }): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function tagRoutes({ core, origin }: { core: CoreContext; origin(): string }): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   const render = async (name: string, viewerId: string | null) => {
     const tag = await findTag(core, name);

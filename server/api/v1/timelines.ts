@@ -5,7 +5,7 @@ import { homeTimeline, listTimeline, publicTimeline, tagTimeline, type TimelineP
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import { toStatuses } from "../entities/status.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { mastodonError } from "../mastodon-error.ts";
 import { nestedTextList, readNestedParams } from "../nested-params.ts";
 import { readPageRequest, setLinkHeader } from "../pagination.ts";
@@ -18,10 +18,10 @@ export interface TimelineRoutesDependencies {
 }
 
 /** /api/v1/timelines: home, public (local or remote, media only), hashtag and list, each with Link-header paging. */
-export function timelineRoutes({ core, origin }: TimelineRoutesDependencies): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function timelineRoutes({ core, origin }: TimelineRoutesDependencies): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
-  async function answer(c: Context<ApiEnv>, page: TimelinePage, limit: number, viewerId: string | null, filterContext: string) {
+  async function answer(c: Context<HonoApiEnv>, page: TimelinePage, limit: number, viewerId: string | null, filterContext: string) {
     setLinkHeader(c, page.pageIds, clientUrl(c, origin()), limit);
     return c.json(await toStatuses(core, page.statuses, viewerId, origin(), { filterContext }));
   }

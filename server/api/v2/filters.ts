@@ -21,7 +21,7 @@ import {
 } from "../../core/filters/filters.ts";
 import { UserError } from "../../user-error.ts";
 import { requireUser } from "../auth.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { toFilter, toFilterKeyword, toFilterStatus } from "../entities/filter.ts";
 import { mastodonError } from "../mastodon-error.ts";
 import { nestedBoolean, nestedHashList, nestedText, nestedTextList, readNestedParams, type NestedParams } from "../nested-params.ts";
@@ -61,8 +61,8 @@ function readFilterInput(params: NestedParams): FilterInput {
 }
 
 /** /api/v2/filters: filters with their keywords and statuses, and each of those on its own. */
-export function filterV2Routes({ core }: { core: CoreContext }): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function filterV2Routes({ core }: { core: CoreContext }): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
   routes.onError((error, c) => {
     if (error instanceof FilterNotFound) return mastodonError(c, 404, "Record not found");
     throw error;

@@ -12,7 +12,7 @@ import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import { renderAccounts } from "../entities/account-list.ts";
 import { toGroupedNotifications } from "../entities/notification.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { mastodonError } from "../mastodon-error.ts";
 import { nestedText, nestedTextList, readNestedParams } from "../nested-params.ts";
 import { acceptAllPolicy, notificationQueryOf } from "../notification-params.ts";
@@ -28,8 +28,8 @@ const PAGE_LIMITS = { default: 40, max: 80 };
 const UNREAD_LIMITS = { default: 100, max: 1000 };
 
 /** /api/v2/notifications: notifications grouped by group key (favourites and boosts of one status, follows). */
-export function groupedNotificationRoutes({ core, origin }: GroupedNotificationRoutesDependencies): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function groupedNotificationRoutes({ core, origin }: GroupedNotificationRoutesDependencies): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   routes.get("/", requireUser("read:notifications"), async (c) => {
     const viewer = viewerOf(c);

@@ -5,7 +5,7 @@ import { findStatusByUrl, searchStatusText } from "../../core/search/status-sear
 import { canViewStatus } from "../../core/visibility/status-visibility.ts";
 import { searchTags } from "../../core/search/tag-search.ts";
 import { scopesAllow } from "../../core/auth/scopes.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { renderAccounts } from "../entities/account-list.ts";
 import { toStatuses } from "../entities/status.ts";
 import { renderTags } from "../entities/tag-list.ts";
@@ -31,8 +31,8 @@ interface Found {
  * statuses by their text among what the viewer may see. Public without resolve and offset, as on Mastodon;
  * statuses only for a signed-in viewer.
  */
-export function searchV2Routes({ core, origin }: { core: CoreContext; origin(): string }): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function searchV2Routes({ core, origin }: { core: CoreContext; origin(): string }): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   routes.get("/", async (c) => {
     const auth = c.get("auth");
