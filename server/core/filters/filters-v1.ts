@@ -1,4 +1,4 @@
-import { UserError } from "../../user-error.ts";
+import { Invalid } from "../errors.ts";
 import type { CoreContext } from "../context.ts";
 import { checkKeyword, createFilter, keywordColumns, FILTER_CONTEXTS, getFilterKeyword } from "./filters.ts";
 import type { FilterKeywordRow, FilterRow } from "../rows.ts";
@@ -82,7 +82,7 @@ export async function updateV1Filter(ctx: CoreContext, accountId: string, keywor
       .executeTakeFirstOrThrow();
     const filterChanged = Object.entries(filterChanges).some(([column, value]) => filter[column as keyof FilterRow] !== value);
     if (filterChanged && Number(keywordCount.count) > 1) {
-      throw new UserError(
+      throw new Invalid(
         "These settings belong to a filter with more than one keyword and cannot be changed from this app; use a newer app or the web interface.",
       );
     }
@@ -95,7 +95,7 @@ export async function updateV1Filter(ctx: CoreContext, accountId: string, keywor
 function checkV1Context(context: readonly string[]): string[] {
   const unique = [...new Set(context)];
   if (unique.length === 0 || unique.some((item) => !(FILTER_CONTEXTS as readonly string[]).includes(item))) {
-    throw new UserError(`context[] must name some of ${FILTER_CONTEXTS.join(", ")}.`);
+    throw new Invalid(`context[] must name some of ${FILTER_CONTEXTS.join(", ")}.`);
   }
   return unique;
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { UserError } from "../../user-error.ts";
+import { Invalid } from "../errors.ts";
 import type { DatabaseSchema } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
 import type { FilterKeywordRow, FilterRow, FilterStatusRow } from "../rows.ts";
@@ -49,34 +49,34 @@ export interface FilterInput {
 
 function checkTitle(title: string): string {
   const trimmed = title.trim();
-  if (trimmed === "") throw new UserError("A filter needs a title.");
-  if ([...trimmed].length > TITLE_MAX) throw new UserError(`A filter's title has at most ${TITLE_MAX} characters.`);
+  if (trimmed === "") throw new Invalid("A filter needs a title.");
+  if ([...trimmed].length > TITLE_MAX) throw new Invalid(`A filter's title has at most ${TITLE_MAX} characters.`);
   return trimmed;
 }
 
 function checkContext(context: readonly string[]): string {
   const unique = [...new Set(context)];
-  if (unique.length === 0) throw new UserError(`A filter applies somewhere: give context[] from ${FILTER_CONTEXTS.join(", ")}.`);
+  if (unique.length === 0) throw new Invalid(`A filter applies somewhere: give context[] from ${FILTER_CONTEXTS.join(", ")}.`);
   const unknown = unique.filter((item) => !(FILTER_CONTEXTS as readonly string[]).includes(item));
-  if (unknown.length > 0) throw new UserError(`Unknown filter context ${unknown.join(", ")}; use ${FILTER_CONTEXTS.join(", ")}.`);
+  if (unknown.length > 0) throw new Invalid(`Unknown filter context ${unknown.join(", ")}; use ${FILTER_CONTEXTS.join(", ")}.`);
   return JSON.stringify(unique);
 }
 
 function checkAction(action: string): FilterAction {
-  if (!FILTER_ACTIONS.includes(action as FilterAction)) throw new UserError(`filter_action must be one of ${FILTER_ACTIONS.join(", ")}, not "${action}".`);
+  if (!FILTER_ACTIONS.includes(action as FilterAction)) throw new Invalid(`filter_action must be one of ${FILTER_ACTIONS.join(", ")}, not "${action}".`);
   return action as FilterAction;
 }
 
 export function checkKeyword(keyword: string | undefined): string {
   const trimmed = keyword?.trim() ?? "";
-  if (trimmed === "") throw new UserError("A filter keyword cannot be empty.");
-  if ([...trimmed].length > KEYWORD_MAX) throw new UserError(`A filter keyword has at most ${KEYWORD_MAX} characters.`);
+  if (trimmed === "") throw new Invalid("A filter keyword cannot be empty.");
+  if ([...trimmed].length > KEYWORD_MAX) throw new Invalid(`A filter keyword has at most ${KEYWORD_MAX} characters.`);
   return trimmed;
 }
 
 function expiresAt(ctx: CoreContext, seconds: number | null): string | null {
   if (seconds === null) return null;
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new UserError("expires_in must be a positive number of seconds.");
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new Invalid("expires_in must be a positive number of seconds.");
   return new Date(ctx.clock.now().getTime() + Math.round(seconds) * 1000).toISOString();
 }
 

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { DatabaseSchema, MediaType } from "../../db/schema.ts";
-import { UserError } from "../../user-error.ts";
+import { Invalid } from "../errors.ts";
 import type { CoreContext } from "../context.ts";
 import { LIMITS } from "../limits.ts";
 import type { MediaAttachmentRow } from "../rows.ts";
@@ -52,7 +52,7 @@ export function parseFocus(text: string): MediaFocus {
   const parts = text.split(",");
   const [x, y] = parts.map((part) => (NUMBER.test(part) ? Number(part) : Number.NaN));
   if (parts.length !== 2 || x === undefined || y === undefined || !(Math.abs(x) <= 1) || !(Math.abs(y) <= 1)) {
-    throw new UserError(`The focus "${text}" is not a focal point: give two numbers from -1.0 to 1.0 separated by a comma, such as "0.5,-0.25".`);
+    throw new Invalid(`The focus "${text}" is not a focal point: give two numbers from -1.0 to 1.0 separated by a comma, such as "0.5,-0.25".`);
   }
   // -0 would print as 0 anyway; keep the stored value plain.
   return { x: x + 0, y: y + 0 };
@@ -62,7 +62,7 @@ export function parseFocus(text: string): MediaFocus {
 export function validateDescription(text: string): string | null {
   const length = [...text].length;
   if (length > LIMITS.media.descriptionLimit) {
-    throw new UserError(`The description is ${length} characters long; media descriptions may be at most ${LIMITS.media.descriptionLimit}.`);
+    throw new Invalid(`The description is ${length} characters long; media descriptions may be at most ${LIMITS.media.descriptionLimit}.`);
   }
   return text === "" ? null : text;
 }
@@ -244,7 +244,7 @@ export async function removeStaleUploads(ctx: CoreContext, lifetimeMs = UNATTACH
 /**
  * The uploads a new or edited status of `accountId` takes, in the given order, each checked as Mastodon does:
  * the account's own, not another status's, processed. `statusId` is the status being edited, whose own media
- * may stay. Throws a UserError naming the first that cannot be attached. Call inside the status's transaction.
+ * may stay. Throws Invalid naming the first that cannot be attached. Call inside the status's transaction.
  */
 export async function loadAttachableUploads(
   db: Kysely<DatabaseSchema>,
@@ -253,9 +253,9 @@ export async function loadAttachableUploads(
   statusId?: string,
 ): Promise<MediaAttachmentRow[]> {
   if (mediaIds.length > LIMITS.statuses.maxMediaAttachments) {
-    throw new UserError(`A status may have at most ${LIMITS.statuses.maxMediaAttachments} media attachments.`);
+    throw new Invalid(`A status may have at most ${LIMITS.statuses.maxMediaAttachments} media attachments.`);
   }
-  if (new Set(mediaIds).size !== mediaIds.length) throw new UserError("The same media is attached twice.");
+  if (new Set(mediaIds).size !== mediaIds.length) throw new Invalid("The same media is attached twice.");
   if (mediaIds.length === 0) return [];
   const rows = await db
     .selectFrom("media_attachments")
@@ -267,9 +267,9 @@ export async function loadAttachableUploads(
   const byId = new Map(rows.map((row) => [row.id, row]));
   return mediaIds.map((id) => {
     const row = byId.get(id);
-    if (!row || (row.status_id !== null && row.status_id !== statusId)) throw new UserError(`There is no upload of yours with id ${id} to attach.`);
-    if (row.processing === "pending") throw new UserError("Cannot attach files that have not finished processing. Try again in a moment!");
-    if (row.processing === "failed") throw new UserError(`The upload ${id} could not be processed; upload the file again.`);
+    if (!row || (row.status_id !== null && row.status_id !== statusId)) throw new Invalid(`There is no upload of yours with id ${id} to attach.`);
+    if (row.processing === "pending") throw new Invalid("Cannot attach files that have not finished processing. Try again in a moment!");
+    if (row.processing === "failed") throw new Invalid(`The upload ${id} could not be processed; upload the file again.`);
     return row;
   });
 }

@@ -1,4 +1,4 @@
-import { UserError } from "../../user-error.ts";
+import { Invalid } from "../errors.ts";
 import type { CoreContext } from "../context.ts";
 import { announceNotifications, insertNotification } from "../notifications/notifications.ts";
 import { visibleTo } from "../visibility/status-visibility.ts";
@@ -35,18 +35,18 @@ export function reportStatusIds(report: ReportRow): string[] {
 
 export async function fileReport(ctx: CoreContext, reporterId: string, input: ReportInput): Promise<ReportRow> {
   const comment = input.comment ?? "";
-  if ([...comment].length > REPORT_COMMENT_MAX) throw new UserError(`A report's comment has at most ${REPORT_COMMENT_MAX} characters.`);
+  if ([...comment].length > REPORT_COMMENT_MAX) throw new Invalid(`A report's comment has at most ${REPORT_COMMENT_MAX} characters.`);
   // Naming rules makes it a violation whatever the app said, as on Mastodon.
   const category = input.ruleIds && input.ruleIds.length > 0 ? "violation" : (input.category ?? "other");
   if (!(REPORT_CATEGORIES as readonly string[]).includes(category)) {
-    throw new UserError(`category must be one of ${REPORT_CATEGORIES.join(", ")}, not "${category}".`);
+    throw new Invalid(`category must be one of ${REPORT_CATEGORIES.join(", ")}, not "${category}".`);
   }
-  if (input.ruleIds && input.ruleIds.length > 0) throw new UserError("This instance has no rules to name in rule_ids[].");
-  if (reporterId === input.targetAccountId) throw new UserError("You cannot report yourself.");
+  if (input.ruleIds && input.ruleIds.length > 0) throw new Invalid("This instance has no rules to name in rule_ids[].");
+  if (reporterId === input.targetAccountId) throw new Invalid("You cannot report yourself.");
 
   const result = await ctx.db.transaction().execute(async (trx) => {
     const target = await trx.selectFrom("accounts").select(["id", "domain"]).where("id", "=", input.targetAccountId).executeTakeFirst();
-    if (!target) throw new UserError(`There is no account with id ${input.targetAccountId}.`);
+    if (!target) throw new Invalid(`There is no account with id ${input.targetAccountId}.`);
     const statusIds = [...new Set(input.statusIds ?? [])];
     if (statusIds.length > 0) {
       // Only statuses the reporter may see, as Mastodon has it: a report cannot probe for hidden statuses.

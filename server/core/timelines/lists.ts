@@ -1,4 +1,4 @@
-import { UserError } from "../../user-error.ts";
+import { Invalid } from "../errors.ts";
 import type { CoreContext } from "../context.ts";
 import type { AccountRow, ListRow } from "../rows.ts";
 
@@ -30,11 +30,11 @@ export interface ListInput {
 function checkInput(input: ListInput, creating: boolean): void {
   if (creating || input.title !== undefined) {
     const title = input.title?.trim() ?? "";
-    if (title === "") throw new UserError("A list needs a title.");
-    if ([...title].length > TITLE_MAX) throw new UserError(`A list's title has at most ${TITLE_MAX} characters.`);
+    if (title === "") throw new Invalid("A list needs a title.");
+    if ([...title].length > TITLE_MAX) throw new Invalid(`A list's title has at most ${TITLE_MAX} characters.`);
   }
   if (input.repliesPolicy !== undefined && !REPLIES_POLICIES.includes(input.repliesPolicy as RepliesPolicy)) {
-    throw new UserError(`replies_policy must be one of ${REPLIES_POLICIES.join(", ")}, not "${input.repliesPolicy}".`);
+    throw new Invalid(`replies_policy must be one of ${REPLIES_POLICIES.join(", ")}, not "${input.repliesPolicy}".`);
   }
 }
 
@@ -88,7 +88,7 @@ export async function deleteList(ctx: CoreContext, accountId: string, listId: st
  * the list is refused with Mastodon's sentence.
  */
 export async function addListAccounts(ctx: CoreContext, ownerId: string, listId: string, accountIds: readonly string[]): Promise<void> {
-  if (accountIds.length === 0) throw new UserError("Name the accounts to add in account_ids[].");
+  if (accountIds.length === 0) throw new Invalid("Name the accounts to add in account_ids[].");
   await ctx.db.transaction().execute(async (trx) => {
     const list = await trx.selectFrom("lists").select("id").where("id", "=", listId).where("account_id", "=", ownerId).executeTakeFirst();
     if (!list) throw new ListNotFound(`There is no list ${listId}.`);
@@ -96,7 +96,7 @@ export async function addListAccounts(ctx: CoreContext, ownerId: string, listId:
       const follow = await trx.selectFrom("follows").select("id").where("account_id", "=", ownerId).where("target_account_id", "=", accountId).executeTakeFirst();
       if (!follow) throw new ListMemberNotFollowed(`You do not follow account ${accountId}.`);
       const member = await trx.selectFrom("list_accounts").select("account_id").where("list_id", "=", listId).where("account_id", "=", accountId).executeTakeFirst();
-      if (member) throw new UserError("Validation failed: Account has already been taken");
+      if (member) throw new Invalid("Validation failed: Account has already been taken");
       await trx.insertInto("list_accounts").values({ list_id: listId, account_id: accountId }).execute();
     }
   });
