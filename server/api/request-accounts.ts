@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { getAccount } from "../core/accounts/accounts.ts";
 import type { CoreContext } from "../core/context.ts";
+import { NotFound } from "../core/errors.ts";
 import type { HonoApiEnv } from "./hono-env.ts";
 import type { AccountRow } from "../core/rows.ts";
 
@@ -23,8 +24,15 @@ export function optionalViewerOf(c: Context<HonoApiEnv>): AccountRow | null {
 
 const ACCOUNT_ID = /^\d{1,19}$/;
 
-/** The account an id names, or undefined for ids that are not ours (or not ids at all): the route answers 404. */
+/** The account an id names, or undefined for ids that are not ours (or not ids at all). */
 export async function accountById(core: CoreContext, id: string): Promise<AccountRow | undefined> {
   if (!ACCOUNT_ID.test(id)) return undefined;
   return getAccount(core, id.padStart(18, "0"));
+}
+
+/** The account an `:id` names; NotFound for ids that are not ours (or not ids at all). */
+export async function accountParam(core: CoreContext, id: string): Promise<AccountRow> {
+  const account = await accountById(core, id);
+  if (!account) throw new NotFound(`There is no account ${id}.`);
+  return account;
 }

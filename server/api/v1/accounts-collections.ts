@@ -9,10 +9,9 @@ import { clientUrl } from "../client-url.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
 import { renderAccounts } from "../entities/account-list.ts";
 import { toList } from "../entities/list.ts";
-import { mastodonError } from "../mastodon-error.ts";
 import { readNestedParams } from "../nested-params.ts";
 import { readPageRequest, setLinkHeader } from "../pagination.ts";
-import { accountById, optionalViewerOf, viewerOf } from "../request-accounts.ts";
+import { accountParam, optionalViewerOf, viewerOf } from "../request-accounts.ts";
 
 export interface CollectionRoutesDependencies {
   core: CoreContext;
@@ -29,8 +28,7 @@ export function accountCollectionRoutes({ core, origin }: CollectionRoutesDepend
   for (const side of ["followers", "following"] as const) {
     // Public, paged by follow id with Link headers, as on Mastodon.
     routes.get(`/:id/${side}`, async (c) => {
-      const account = await accountById(core, c.req.param("id"));
-      if (!account) return mastodonError(c, 404, "Record not found");
+      const account = await accountParam(core, c.req.param("id"));
       const viewer = optionalViewerOf(c);
       // Someone an account blocks (or who blocks it) is not shown its connections.
       if (viewer && viewer.id !== account.id && (await isBlockedEitherWay(core.db, viewer.id, account.id))) return c.json([]);
@@ -48,14 +46,12 @@ export function accountCollectionRoutes({ core, origin }: CollectionRoutesDepend
 
   // Hearth has no featured hashtags yet: every account features none.
   routes.get("/:id/featured_tags", async (c) => {
-    const account = await accountById(core, c.req.param("id"));
-    if (!account) return mastodonError(c, 404, "Record not found");
+    await accountParam(core, c.req.param("id"));
     return c.json([]);
   });
 
   routes.get("/:id/endorsements", async (c) => {
-    const account = await accountById(core, c.req.param("id"));
-    if (!account) return mastodonError(c, 404, "Record not found");
+    const account = await accountParam(core, c.req.param("id"));
     const page = readPageRequest(await readNestedParams(c), FOLLOW_PAGE_LIMITS);
     const items = await listEndorsements(core, account.id, page);
     setLinkHeader(
@@ -68,8 +64,7 @@ export function accountCollectionRoutes({ core, origin }: CollectionRoutesDepend
   });
 
   routes.get("/:id/lists", requireUser("read:lists"), async (c) => {
-    const account = await accountById(core, c.req.param("id"));
-    if (!account) return mastodonError(c, 404, "Record not found");
+    const account = await accountParam(core, c.req.param("id"));
     const lists = await listsContaining(core, viewerOf(c).id, account.id);
     return c.json(lists.map(toList));
   });

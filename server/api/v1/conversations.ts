@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
+import { NotFound } from "../../core/errors.ts";
 import { listConversations, markConversationRead, removeConversation, type AccountConversationRow } from "../../core/timelines/conversations.ts";
 import { findStatusesByIds } from "../../core/statuses/statuses.ts";
 import { requireUser } from "../auth.ts";
@@ -8,7 +9,6 @@ import { renderAccountsByIds } from "../entities/account-list.ts";
 import { toConversation, type MastodonConversation } from "../entities/conversation.ts";
 import { toStatuses } from "../entities/status.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
-import { mastodonError } from "../mastodon-error.ts";
 import { readNestedParams } from "../nested-params.ts";
 import { readPageRequest, setLinkHeader } from "../pagination.ts";
 import { viewerOf } from "../request-accounts.ts";
@@ -50,7 +50,7 @@ export function conversationRoutes({ core, origin }: ConversationRoutesDependenc
     const viewer = viewerOf(c);
     const id = normaliseId(c.req.param("id"));
     const row = id ? await markConversationRead(core, viewer.id, id) : undefined;
-    if (!row) return mastodonError(c, 404, "Record not found");
+    if (!row) throw new NotFound(`There is no conversation ${c.req.param("id")} of yours.`);
     const [entity] = await render([row], viewer.id);
     return c.json(entity);
   });
@@ -58,7 +58,7 @@ export function conversationRoutes({ core, origin }: ConversationRoutesDependenc
   routes.delete("/:id", requireUser("write:conversations"), async (c) => {
     const viewer = viewerOf(c);
     const id = normaliseId(c.req.param("id"));
-    if (!id || !(await removeConversation(core, viewer.id, id))) return mastodonError(c, 404, "Record not found");
+    if (!id || !(await removeConversation(core, viewer.id, id))) throw new NotFound(`There is no conversation ${c.req.param("id")} of yours.`);
     return c.json({});
   });
 

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
+import { Invalid } from "../../core/errors.ts";
 import { listDirectory } from "../../core/accounts/directory.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
 import { renderAccounts } from "../entities/account-list.ts";
-import { mastodonError } from "../mastodon-error.ts";
 import { nestedBoolean, nestedText, readNestedParams } from "../nested-params.ts";
 import { optionalViewerOf } from "../request-accounts.ts";
 import { readLimit, readOffset } from "../offset-paging.ts";
@@ -14,7 +14,7 @@ export function directoryRoutes({ core, origin }: { core: CoreContext; origin():
   routes.get("/", async (c) => {
     const params = await readNestedParams(c);
     const order = nestedText(params, "order") ?? "active";
-    if (order !== "active" && order !== "new") return mastodonError(c, 422, `order must be "active" or "new", not "${order}".`);
+    if (order !== "active" && order !== "new") throw new Invalid(`order must be "active" or "new", not "${order}".`);
     const accounts = await listDirectory(core, {
       order,
       localOnly: nestedBoolean(params, "local") ?? false,

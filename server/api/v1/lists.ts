@@ -7,8 +7,6 @@ import {
   getOwnList,
   listListAccounts,
   listLists,
-  ListMemberNotFollowed,
-  ListNotFound,
   removeListAccounts,
   updateList,
   type ListInput,
@@ -18,7 +16,6 @@ import { clientUrl } from "../client-url.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
 import { renderAccounts } from "../entities/account-list.ts";
 import { toList } from "../entities/list.ts";
-import { mastodonError } from "../mastodon-error.ts";
 import { nestedBoolean, nestedText, nestedTextList, readNestedParams, type NestedParams } from "../nested-params.ts";
 import { readPageRequest, setLinkHeader } from "../pagination.ts";
 import { viewerOf } from "../request-accounts.ts";
@@ -34,11 +31,6 @@ function accountIdsOf(params: NestedParams): string[] {
 /** Lists and their members; another account's list, or an account not followed, is "not found". */
 export function listRoutes({ core, origin }: { core: CoreContext; origin(): string }): Hono<HonoApiEnv> {
   const routes = new Hono<HonoApiEnv>();
-  routes.onError((error, c) => {
-    if (error instanceof ListNotFound || error instanceof ListMemberNotFollowed) return mastodonError(c, 404, "Record not found");
-    throw error;
-  });
-
   routes.get("/", requireUser("read:lists"), async (c) => c.json((await listLists(core, viewerOf(c).id)).map(toList)));
 
   routes.post("/", requireUser("write:lists"), async (c) => {

@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { HTTPException } from "hono/http-exception";
 import type { CoreContext } from "../../core/context.ts";
+import { Invalid, NotFound } from "../../core/errors.ts";
 import {
   deleteUpload,
   getOwnUnattachedUpload,
@@ -60,7 +60,7 @@ function changesOf(params: Params): UploadChanges {
 async function uploadRequestOf(c: Context<HonoApiEnv>): Promise<UploadRequest> {
   const params = await readParams(c);
   const file = fileParam(params, "file");
-  if (!file) throw new HTTPException(422, { message: 'No file was uploaded: send it as the multipart field "file".' });
+  if (!file) throw new Invalid('No file was uploaded: send it as the multipart field "file".');
   const thumbnail = fileParam(params, "thumbnail");
   const changes = changesOf(params);
   return {
@@ -98,25 +98,25 @@ export function mediaRoutes({ core, origin, uploads, storage, limits }: MediaRou
 
   v1.get("/:id", async (c) => {
     const row = await getOwnUnattachedUpload(core, accountIdOf(c), c.req.param("id"));
-    if (!row) return mastodonError(c, 404, "Record not found");
-    if (row.processing === "failed") return mastodonError(c, 422, PROCESSING_FAILED);
+    if (!row) throw new NotFound(`There is no upload ${c.req.param("id")} of yours that is not attached yet.`);
+    if (row.processing === "failed") throw new Invalid(PROCESSING_FAILED);
     return c.json(entity(row), statusOf(row));
   });
 
   v1.put("/:id", async (c) => {
     const accountId = accountIdOf(c);
     const existing = await getOwnUnattachedUpload(core, accountId, c.req.param("id"));
-    if (!existing) return mastodonError(c, 404, "Record not found");
-    if (existing.processing === "failed") return mastodonError(c, 422, PROCESSING_FAILED);
+    if (!existing) throw new NotFound(`There is no upload ${c.req.param("id")} of yours that is not attached yet.`);
+    if (existing.processing === "failed") throw new Invalid(PROCESSING_FAILED);
     const row = await updateUpload(core, accountId, existing.id, changesOf(await readParams(c)));
-    if (!row) return mastodonError(c, 404, "Record not found");
+    if (!row) throw new NotFound(`There is no upload ${c.req.param("id")} of yours that is not attached yet.`);
     return c.json(entity(row), statusOf(row));
   });
 
   v1.delete("/:id", async (c) => {
     const result = await deleteUpload(core, accountIdOf(c), c.req.param("id"));
-    if (result === undefined) return mastodonError(c, 404, "Record not found");
-    if (result === "attached") return mastodonError(c, 422, "Media attachment is currently used by a status");
+    if (result === undefined) throw new NotFound(`There is no upload ${c.req.param("id")} of yours that is not attached yet.`);
+    if (result === "attached") throw new Invalid("Media attachment is currently used by a status");
     await removeStoredFiles(storage, [result.deleted]);
     return c.json({});
   });

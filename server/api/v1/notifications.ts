@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
+import { NotFound } from "../../core/errors.ts";
 import {
   clearNotifications,
   countUnreadNotifications,
@@ -11,7 +12,6 @@ import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import { toNotification, toNotifications } from "../entities/notification.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
-import { mastodonError } from "../mastodon-error.ts";
 import { readNestedParams, nestedText } from "../nested-params.ts";
 import { acceptAllPolicy, notificationQueryOf } from "../notification-params.ts";
 import { readPageRequest, setLinkHeader } from "../pagination.ts";
@@ -55,14 +55,17 @@ export function notificationRoutes({ core, origin }: NotificationRoutesDependenc
     return c.json({});
   });
 
+  const noRequest = () => {
+    throw new NotFound("There are no notification requests: Hearth filters no one into them.");
+  };
   routes.get("/policy", requireUser("read:notifications"), (c) => c.json(acceptAllPolicy()));
   routes.put("/policy", requireUser("write:notifications"), (c) => c.json(acceptAllPolicy()));
   routes.get("/requests", requireUser("read:notifications"), (c) => c.json([]));
   routes.get("/requests/merged", requireUser("read:notifications"), (c) => c.json({ merged: true }));
-  routes.get("/requests/:id", requireUser("read:notifications"), (c) => mastodonError(c, 404, "Record not found"));
+  routes.get("/requests/:id", requireUser("read:notifications"), noRequest);
   for (const path of ["/requests/accept", "/requests/dismiss"]) routes.post(path, requireUser("write:notifications"), (c) => c.json({}));
   for (const path of ["/requests/:id/accept", "/requests/:id/dismiss"]) {
-    routes.post(path, requireUser("write:notifications"), (c) => mastodonError(c, 404, "Record not found"));
+    routes.post(path, requireUser("write:notifications"), noRequest);
   }
 
   routes.get("/:id", requireUser("read:notifications"), async (c) => {
@@ -70,13 +73,13 @@ export function notificationRoutes({ core, origin }: NotificationRoutesDependenc
     const id = normaliseId(c.req.param("id"));
     const row = id ? await getNotification(core, viewer.id, id) : undefined;
     const entity = row ? await toNotification(core, row, viewer.id, origin()) : undefined;
-    if (!entity) return mastodonError(c, 404, "Record not found");
+    if (!entity) throw new NotFound(`There is no notification ${c.req.param("id")} of yours.`);
     return c.json(entity);
   });
 
   routes.post("/:id/dismiss", requireUser("write:notifications"), async (c) => {
     const id = normaliseId(c.req.param("id"));
-    if (!id || !(await dismissNotification(core, viewerOf(c).id, id))) return mastodonError(c, 404, "Record not found");
+    if (!id || !(await dismissNotification(core, viewerOf(c).id, id))) throw new NotFound(`There is no notification ${c.req.param("id")} of yours.`);
     return c.json({});
   });
 

@@ -1,4 +1,4 @@
-import { Invalid } from "../errors.ts";
+import { Invalid, NotFound } from "../errors.ts";
 import type { Visibility } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
 import { acceptFollowRequest } from "../relationships/follows.ts";
@@ -109,7 +109,7 @@ export async function updateProfile(ctx: CoreContext, accountId: string, input: 
 
   const result = await ctx.db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom("accounts").selectAll().where("id", "=", accountId).where("domain", "is", null).executeTakeFirst();
-    if (!before) throw new Invalid(`There is no local account with id ${accountId}.`);
+    if (!before) throw new NotFound(`There is no local account with id ${accountId}.`);
     const accountColumns = {
       display_name: changes.displayName === undefined ? undefined : oneLine(changes.displayName),
       note: noteHtml,

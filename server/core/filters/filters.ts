@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { Invalid } from "../errors.ts";
+import { Invalid, NotFound } from "../errors.ts";
 import type { DatabaseSchema } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
 import type { FilterKeywordRow, FilterRow, FilterStatusRow } from "../rows.ts";
@@ -23,11 +23,6 @@ export interface FilterWithParts {
   filter: FilterRow;
   keywords: FilterKeywordRow[];
   statuses: FilterStatusRow[];
-}
-
-/** Unknown filters, keywords and filter statuses, or another account's: the API answers 404. */
-export class FilterNotFound extends Error {
-  override name = "FilterNotFound";
 }
 
 /** One entry of keywords_attributes: with an id it changes (or, with destroy, removes) that keyword. */
@@ -101,7 +96,7 @@ async function partsOf(db: Db, filters: FilterRow[]): Promise<FilterWithParts[]>
 
 async function ownFilter(db: Db, accountId: string, filterId: string): Promise<FilterRow> {
   const filter = await db.selectFrom("filters").selectAll().where("id", "=", filterId).where("account_id", "=", accountId).executeTakeFirst();
-  if (!filter) throw new FilterNotFound(`There is no filter ${filterId}.`);
+  if (!filter) throw new NotFound(`There is no filter ${filterId}.`);
   return filter;
 }
 
@@ -116,7 +111,7 @@ export async function listFilters(ctx: CoreContext, accountId: string): Promise<
 
 export async function getFilter(ctx: CoreContext, accountId: string, filterId: string): Promise<FilterWithParts> {
   const [parts] = await partsOf(ctx.db, [await ownFilter(ctx.db, accountId, filterId)]);
-  if (!parts) throw new FilterNotFound(`There is no filter ${filterId}.`);
+  if (!parts) throw new NotFound(`There is no filter ${filterId}.`);
   return parts;
 }
 
@@ -132,7 +127,7 @@ async function applyKeywordChanges(ctx: CoreContext, trx: Db, filterId: string, 
   for (const change of changes) {
     if (change.id !== undefined) {
       const existing = await trx.selectFrom("filter_keywords").selectAll().where("id", "=", change.id).where("filter_id", "=", filterId).executeTakeFirst();
-      if (!existing) throw new FilterNotFound(`There is no keyword ${change.id} in this filter.`);
+      if (!existing) throw new NotFound(`There is no keyword ${change.id} in this filter.`);
       if (change.destroy) {
         await trx.deleteFrom("filter_keywords").where("id", "=", existing.id).execute();
         continue;
@@ -213,7 +208,7 @@ export async function addFilterKeyword(ctx: CoreContext, accountId: string, filt
 export async function getFilterKeyword(ctx: CoreContext, accountId: string, keywordId: string): Promise<{ keyword: FilterKeywordRow; filter: FilterRow }> {
   const keyword = await ctx.db.selectFrom("filter_keywords").selectAll().where("id", "=", keywordId).executeTakeFirst();
   const filter = keyword && (await ctx.db.selectFrom("filters").selectAll().where("id", "=", keyword.filter_id).where("account_id", "=", accountId).executeTakeFirst());
-  if (!keyword || !filter) throw new FilterNotFound(`There is no filter keyword ${keywordId}.`);
+  if (!keyword || !filter) throw new NotFound(`There is no filter keyword ${keywordId}.`);
   return { keyword, filter };
 }
 
@@ -248,7 +243,7 @@ export async function listFilterStatuses(ctx: CoreContext, accountId: string, fi
 export async function addFilterStatus(ctx: CoreContext, accountId: string, filterId: string, statusId: string): Promise<FilterStatusRow> {
   await ownFilter(ctx.db, accountId, filterId);
   const status = await ctx.db.selectFrom("statuses").select("id").where("id", "=", statusId).executeTakeFirst();
-  if (!status) throw new FilterNotFound(`There is no status ${statusId}.`);
+  if (!status) throw new NotFound(`There is no status ${statusId}.`);
   const existing = await ctx.db.selectFrom("filter_statuses").selectAll().where("filter_id", "=", filterId).where("status_id", "=", statusId).executeTakeFirst();
   if (existing) return existing;
   const row = await ctx.db
@@ -268,7 +263,7 @@ export async function getFilterStatus(ctx: CoreContext, accountId: string, filte
     .where("filter_statuses.id", "=", filterStatusId)
     .where("filters.account_id", "=", accountId)
     .executeTakeFirst();
-  if (!row) throw new FilterNotFound(`There is no filtered status ${filterStatusId}.`);
+  if (!row) throw new NotFound(`There is no filtered status ${filterStatusId}.`);
   return row;
 }
 

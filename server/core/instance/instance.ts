@@ -1,4 +1,4 @@
-import { Invalid } from "../errors.ts";
+import { Conflict, Invalid } from "../errors.ts";
 import type { CoreContext } from "../context.ts";
 import { insertLocalAccount, prepareLocalAccount } from "../accounts/accounts.ts";
 import type { AccountRow, InstanceRow } from "../rows.ts";
@@ -40,7 +40,7 @@ export interface SetupResult {
 
 /** The first run: the instance row and its owner, together or not at all. Refuses a second run. */
 export async function setupInstance(ctx: CoreContext, setup: InstanceSetup): Promise<SetupResult> {
-  if (await getInstance(ctx)) throw new Invalid("This data directory is already set up; Hearth will not set it up twice.");
+  if (await getInstance(ctx)) throw new Conflict("This data directory is already set up; Hearth will not set it up twice.");
   const origin = setup.publicOrigin === undefined ? null : normaliseOrigin(setup.publicOrigin);
   const prepared = await prepareLocalAccount({
     username: setup.username,
@@ -51,7 +51,7 @@ export async function setupInstance(ctx: CoreContext, setup: InstanceSetup): Pro
   return ctx.db.transaction().execute(async (trx) => {
     // Checked again inside the transaction: another process may have set up the directory meanwhile.
     if (await trx.selectFrom("instance").select("id").executeTakeFirst()) {
-      throw new Invalid("This data directory is already set up; Hearth will not set it up twice.");
+      throw new Conflict("This data directory is already set up; Hearth will not set it up twice.");
     }
     const instance = await trx
       .insertInto("instance")

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { DatabaseSchema, Visibility } from "../../db/schema.ts";
-import { Invalid } from "../errors.ts";
+import { Forbidden, Invalid, NotFound } from "../errors.ts";
 import type { CoreContext } from "../context.ts";
 import { LIMITS } from "../limits.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
@@ -22,17 +22,22 @@ export interface InteractionOptions {
   origin: string;
 }
 
-/** The status acted on (a boost stands for what it boosts), if the account may see it. */
+/**
+ * The status acted on (a boost stands for what it boosts), if the account may see it: the boost named as well
+ * as what it boosts, as Mastodon authorizes the status the id names (a followers-only boost of a public post
+ * is not there for those who do not follow the booster).
+ */
 async function loadTarget(db: Db, accountId: string, statusId: string): Promise<StatusRow> {
-  let status = await db.selectFrom("statuses").selectAll().where("id", "=", statusId).executeTakeFirst();
-  if (status?.reblog_of_id) status = await db.selectFrom("statuses").selectAll().where("id", "=", status.reblog_of_id).executeTakeFirst();
-  if (!status || !(await canViewStatus(db, status, accountId))) throw new Invalid(`There is no status ${statusId}.`);
+  const named = await db.selectFrom("statuses").selectAll().where("id", "=", statusId).executeTakeFirst();
+  if (!named || !(await canViewStatus(db, named, accountId))) throw new NotFound(`There is no status ${statusId}.`);
+  const status = named.reblog_of_id ? await db.selectFrom("statuses").selectAll().where("id", "=", named.reblog_of_id).executeTakeFirst() : named;
+  if (!status) throw new NotFound(`There is no status ${statusId}.`);
   return status;
 }
 
 async function localUsername(db: Db, accountId: string): Promise<string> {
   const account = await db.selectFrom("accounts").select(["username", "domain"]).where("id", "=", accountId).executeTakeFirst();
-  if (!account || account.domain !== null) throw new Invalid("Only accounts of this instance can act here.");
+  if (!account || account.domain !== null) throw new Forbidden("Only accounts of this instance can act here.");
   return account.username;
 }
 
@@ -208,7 +213,7 @@ export async function unbookmarkStatus(ctx: CoreContext, accountId: string, stat
 export async function pinStatus(ctx: CoreContext, accountId: string, statusId: string): Promise<StatusRow> {
   return ctx.db.transaction().execute(async (trx) => {
     const status = await trx.selectFrom("statuses").selectAll().where("id", "=", statusId).executeTakeFirst();
-    if (!status || !(await canViewStatus(trx, status, accountId))) throw new Invalid(`There is no status ${statusId}.`);
+    if (!status || !(await canViewStatus(trx, status, accountId))) throw new NotFound(`There is no status ${statusId}.`);
     if (status.account_id !== accountId) throw new Invalid("Only your own statuses can be pinned.");
     if (status.reblog_of_id !== null) throw new Invalid("A boost cannot be pinned.");
     if (status.visibility !== "public" && status.visibility !== "unlisted") throw new Invalid("Only public and unlisted statuses can be pinned.");

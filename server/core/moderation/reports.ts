@@ -1,4 +1,4 @@
-import { Invalid } from "../errors.ts";
+import { Invalid, NotFound } from "../errors.ts";
 import type { CoreContext } from "../context.ts";
 import { announceNotifications, insertNotification } from "../notifications/notifications.ts";
 import { visibleTo } from "../visibility/status-visibility.ts";
@@ -13,11 +13,6 @@ import type { NotificationRow, ReportRow } from "../rows.ts";
 
 export const REPORT_CATEGORIES = ["spam", "legal", "violation", "other"] as const;
 export const REPORT_COMMENT_MAX = 1000;
-
-/** A status named in a report that is not the reported account's (or does not exist): the API answers 404. */
-export class ReportedStatusNotFound extends Error {
-  override name = "ReportedStatusNotFound";
-}
 
 export interface ReportInput {
   targetAccountId: string;
@@ -46,7 +41,7 @@ export async function fileReport(ctx: CoreContext, reporterId: string, input: Re
 
   const result = await ctx.db.transaction().execute(async (trx) => {
     const target = await trx.selectFrom("accounts").select(["id", "domain"]).where("id", "=", input.targetAccountId).executeTakeFirst();
-    if (!target) throw new Invalid(`There is no account with id ${input.targetAccountId}.`);
+    if (!target) throw new NotFound(`There is no account with id ${input.targetAccountId}.`);
     const statusIds = [...new Set(input.statusIds ?? [])];
     if (statusIds.length > 0) {
       // Only statuses the reporter may see, as Mastodon has it: a report cannot probe for hidden statuses.
@@ -57,7 +52,8 @@ export async function fileReport(ctx: CoreContext, reporterId: string, input: Re
         .where("account_id", "=", target.id)
         .where((eb) => visibleTo(eb, reporterId))
         .execute();
-      if (found.length !== statusIds.length) throw new ReportedStatusNotFound("Some of the statuses are not the reported account's.");
+      // A status that is not the reported account's (or does not exist): Mastodon answers 404.
+      if (found.length !== statusIds.length) throw new NotFound("Some of the statuses are not the reported account's.");
     }
     const now = ctx.clock.now();
     const report = await trx

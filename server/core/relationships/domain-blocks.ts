@@ -1,4 +1,4 @@
-import { Invalid } from "../errors.ts";
+import { Invalid, NotFound } from "../errors.ts";
 import type { CoreContext } from "../context.ts";
 import { deleteFollow } from "./follows.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
@@ -40,7 +40,7 @@ export async function blockDomain(ctx: CoreContext, accountId: string, domainInp
   const domain = normaliseDomain(domainInput);
   const result = await ctx.db.transaction().execute(async (trx) => {
     const local = await trx.selectFrom("accounts").selectAll().where("id", "=", accountId).where("domain", "is", null).executeTakeFirst();
-    if (!local) throw new Invalid(`There is no local account with id ${accountId}.`);
+    if (!local) throw new NotFound(`There is no local account with id ${accountId}.`);
     const existing = await trx.selectFrom("account_domain_blocks").selectAll().where("account_id", "=", accountId).where("domain", "=", domain).executeTakeFirst();
     if (existing) return { block: existing, severed: [] as Severed[] };
     const onDomain = (column: "follows.account_id" | "follows.target_account_id") =>

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { DatabaseSchema } from "../../db/schema.ts";
-import { Invalid } from "../errors.ts";
+import { Invalid, NotFound } from "../errors.ts";
 import type { CoreContext } from "../context.ts";
 import { announceNotifications, insertNotification } from "../notifications/notifications.ts";
 import { canViewStatus } from "../visibility/status-visibility.ts";
@@ -96,7 +96,7 @@ export async function voteOnPoll(ctx: CoreContext, accountId: string, pollId: st
   const result = await ctx.db.transaction().execute(async (trx) => {
     const poll = await trx.selectFrom("polls").selectAll().where("id", "=", pollId).executeTakeFirst();
     const status = poll ? await trx.selectFrom("statuses").selectAll().where("id", "=", poll.status_id).executeTakeFirst() : undefined;
-    if (!poll || !status || !(await canViewStatus(trx, status, accountId))) throw new Invalid(`There is no poll ${pollId}.`);
+    if (!poll || !status || !(await canViewStatus(trx, status, accountId))) throw new NotFound(`There is no poll ${pollId}.`);
     const voter = await trx.selectFrom("accounts").select(["username", "domain"]).where("id", "=", accountId).executeTakeFirstOrThrow();
     if (isPollExpired(poll, ctx.clock.now())) throw new Invalid("This poll has already ended.");
     if (status.account_id === accountId) throw new Invalid("You cannot vote on your own poll.");

@@ -1,6 +1,6 @@
 import { getLogger } from "@logtape/logtape";
 import type { Visibility } from "../../db/schema.ts";
-import { Invalid } from "../errors.ts";
+import { Forbidden, Invalid } from "../errors.ts";
 import { getLocalUser } from "../accounts/accounts.ts";
 import type { CoreContext } from "../context.ts";
 import type { PageRequest } from "../paging.ts";
@@ -51,7 +51,7 @@ function validateScheduledAt(ctx: CoreContext, scheduledAt: string): string {
 /** Keeps a status to post at `scheduledAt`, after checking now what would fail later. */
 export async function scheduleStatus(ctx: CoreContext, input: NewStatusInput, scheduledAt: string): Promise<ScheduledStatusRow> {
   const user = await getLocalUser(ctx, input.accountId);
-  if (!user) throw new Invalid("Only accounts of this instance can post here.");
+  if (!user) throw new Forbidden("Only accounts of this instance can post here.");
   const at = validateScheduledAt(ctx, scheduledAt);
   const text = input.text ?? "";
   const mediaIds = input.mediaIds ?? [];

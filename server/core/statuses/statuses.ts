@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { DatabaseSchema, Visibility } from "../../db/schema.ts";
-import { Invalid } from "../errors.ts";
+import { Forbidden, Invalid, NotFound } from "../errors.ts";
 import { getLocalUser } from "../accounts/accounts.ts";
 import type { CoreContext } from "../context.ts";
 import { canViewStatus, filterVisibleStatuses } from "../visibility/status-visibility.ts";
@@ -83,7 +83,7 @@ async function findIdempotent(ctx: CoreContext, db: Db, accountId: string, key: 
 async function loadParent(db: Db, accountId: string, inReplyToId: string): Promise<StatusRow> {
   let parent = await db.selectFrom("statuses").selectAll().where("id", "=", inReplyToId).executeTakeFirst();
   if (parent?.reblog_of_id) parent = await db.selectFrom("statuses").selectAll().where("id", "=", parent.reblog_of_id).executeTakeFirst();
-  if (!parent || !(await canViewStatus(db, parent, accountId))) throw new Invalid(`There is no status ${inReplyToId} to reply to.`);
+  if (!parent || !(await canViewStatus(db, parent, accountId))) throw new NotFound(`There is no status ${inReplyToId} to reply to.`);
   return parent;
 }
 
@@ -99,7 +99,7 @@ async function loadQuoted(db: Db, accountId: string, quoteId: string): Promise<S
 /** Posts a status now. Throws Invalid for anything the author must change. */
 export async function postStatus(ctx: CoreContext, input: NewStatusInput, options: StatusOptions): Promise<StatusRow> {
   const user = await getLocalUser(ctx, input.accountId);
-  if (!user) throw new Invalid("Only accounts of this instance can post here.");
+  if (!user) throw new Forbidden("Only accounts of this instance can post here.");
   if (input.idempotencyKey) {
     const earlier = await findIdempotent(ctx, ctx.db, input.accountId, input.idempotencyKey);
     if (earlier) return earlier;
@@ -164,11 +164,11 @@ export async function postStatus(ctx: CoreContext, input: NewStatusInput, option
   return status.status;
 }
 
-/** The author's own status (not a boost), or a UserError naming what is wrong. */
+/** The author's own status (not a boost); another's is as absent as one that never was, as on Mastodon. */
 async function loadOwnStatus(db: Db, accountId: string, statusId: string, act: string): Promise<StatusRow> {
   const status = await db.selectFrom("statuses").selectAll().where("id", "=", statusId).executeTakeFirst();
-  if (!status || (status.account_id !== accountId && !(await canViewStatus(db, status, accountId)))) throw new Invalid(`There is no status ${statusId}.`);
-  if (status.account_id !== accountId) throw new Invalid(`Only its author can ${act} a status.`);
+  if (!status || (status.account_id !== accountId && !(await canViewStatus(db, status, accountId)))) throw new NotFound(`There is no status ${statusId}.`);
+  if (status.account_id !== accountId) throw new NotFound(`Only its author can ${act} a status.`);
   if (status.reblog_of_id !== null) throw new Invalid(`A boost cannot be ${act === "edit" ? "edited" : "changed"}; unboost it instead.`);
   return status;
 }
@@ -256,10 +256,10 @@ export async function editStatus(ctx: CoreContext, input: EditStatusInput, optio
 export async function deleteStatus(ctx: CoreContext, accountId: string, statusId: string): Promise<RemovedStatus> {
   const removed = await ctx.db.transaction().execute(async (trx) => {
     const status = await trx.selectFrom("statuses").selectAll().where("id", "=", statusId).executeTakeFirst();
-    if (!status || (status.account_id !== accountId && !(await canViewStatus(trx, status, accountId)))) throw new Invalid(`There is no status ${statusId}.`);
-    if (status.account_id !== accountId) throw new Invalid("Only its author can delete a status.");
+    if (!status || (status.account_id !== accountId && !(await canViewStatus(trx, status, accountId)))) throw new NotFound(`There is no status ${statusId}.`);
+    if (status.account_id !== accountId) throw new NotFound("Only its author can delete a status.");
     const result = await removeStatus(trx, status.id);
-    if (!result) throw new Invalid(`There is no status ${statusId}.`);
+    if (!result) throw new NotFound(`There is no status ${statusId}.`);
     return result;
   });
   announceRemovedStatus(ctx, removed);
