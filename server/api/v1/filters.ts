@@ -1,12 +1,12 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
-import { createV1Filter, deleteV1Filter, getV1Filter, listV1Filters, updateV1Filter, type V1FilterInput } from "../../core/filters/filters-v1.ts";
 import { requireUser } from "../auth.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
 import { toV1Filter } from "../entities/filter.ts";
 import { nestedBoolean, nestedText, nestedTextList, readNestedParams, type NestedParams } from "../nested-params.ts";
 import { viewerOf } from "../request-accounts.ts";
 import { readExpiresIn } from "../v2/filters.ts";
+import { createV1Filter, deleteV1Filter, getV1Filter, listV1Filters, updateV1Filter, type V1FilterInput } from "./filters-view.ts";
 
 function readV1Input(params: NestedParams): V1FilterInput {
   return {

@@ -116,7 +116,7 @@ export async function getFilter(ctx: CoreContext, accountId: string, filterId: s
 }
 
 /** The keyword columns a change sets: only what it names. */
-export function keywordColumns(change: { keyword?: string; wholeWord?: boolean }): { keyword?: string; whole_word?: number } {
+function keywordColumns(change: { keyword?: string; wholeWord?: boolean }): { keyword?: string; whole_word?: number } {
   return {
     ...(change.keyword === undefined ? {} : { keyword: checkKeyword(change.keyword) }),
     ...(change.wholeWord === undefined ? {} : { whole_word: change.wholeWord ? 1 : 0 }),
