@@ -4,7 +4,7 @@ import { getAccount } from "../core/accounts/accounts.ts";
 import { scopesAllow } from "../core/auth/scopes.ts";
 import { findAccessToken, noteAccessTokenUse } from "../core/auth/tokens.ts";
 import type { WriteGeneration } from "../db/write-generation.ts";
-import type { ApiEnv, Authentication } from "./env.ts";
+import type { HonoApiEnv, Authentication } from "./hono-env.ts";
 import { mastodonError } from "./mastodon-error.ts";
 
 const INVALID_TOKEN = "The access token is invalid";
@@ -53,7 +53,7 @@ function rememberingAuthentications(core: CoreContext, generation: WriteGenerati
  */
 export function authenticate(core: CoreContext, writeGeneration?: WriteGeneration) {
   const authenticationOf = rememberingAuthentications(core, writeGeneration);
-  return createMiddleware<ApiEnv>(async (c, next) => {
+  return createMiddleware<HonoApiEnv>(async (c, next) => {
     c.set("auth", null);
     const header = c.req.header("authorization");
     // Without the header, Mastodon (Doorkeeper) takes the token as ?access_token=; some apps and scripts send it so.
@@ -70,7 +70,7 @@ export function authenticate(core: CoreContext, writeGeneration?: WriteGeneratio
 
 /** An endpoint that acts for a signed-in user holding any one of the given scopes. */
 export function requireUser(...scopes: [string, ...string[]]) {
-  return createMiddleware<ApiEnv>(async (c, next) => {
+  return createMiddleware<HonoApiEnv>(async (c, next) => {
     const auth = c.get("auth");
     if (!auth) return mastodonError(c, 401, INVALID_TOKEN);
     if (!auth.account) return mastodonError(c, 422, "This method requires an authenticated user");

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
-import { HTTPException } from "hono/http-exception";
 import type { PageRequest } from "../core/paging.ts";
 import { textParam, type Params } from "./params.ts";
+import { Invalid } from "../core/errors.ts";
 
 const ID_PATTERN = /^\d{1,19}$/;
 
@@ -18,7 +18,7 @@ export function readPageRequest(params: Params, limits: { default: number; max: 
   let limit = limits.default;
   if (rawLimit !== undefined) {
     const parsed = Number(rawLimit);
-    if (!Number.isInteger(parsed)) throw new HTTPException(422, { message: `limit must be a whole number, not "${rawLimit}".` });
+    if (!Number.isInteger(parsed)) throw new Invalid(`limit must be a whole number, not "${rawLimit}".`);
     // Mastodon clamps rather than refuses.
     limit = Math.min(Math.max(parsed, 1), limits.max);
   }

@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { CoreContext } from "../core/context.ts";
 import type { WriteGeneration } from "../db/write-generation.ts";
-import type { ApiEnv } from "./env.ts";
+import type { HonoApiEnv } from "./hono-env.ts";
 
 /**
  * How long an answer may be reused while nothing was written. The bound covers what changes with time alone
@@ -32,7 +32,7 @@ const KEPT_HEADERS = ["content-type", "link"];
  */
 export function reuseRecentResponses(core: CoreContext, generation: WriteGeneration, origin: () => string) {
   const recent = new Map<string, RecentResponse>();
-  return createMiddleware<ApiEnv>(async (c, next) => {
+  return createMiddleware<HonoApiEnv>(async (c, next) => {
     if (c.req.method !== "GET") return next();
     const key = `${c.get("auth")?.token.id ?? "-"} ${origin()} ${c.req.url}`;
     const now = core.clock.now().getTime();

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../core/context.ts";
 import type { MediaStorage } from "../media/storage.ts";
-import type { ApiEnv } from "./env.ts";
+import type { HonoApiEnv } from "./hono-env.ts";
 import { profileRoutes } from "./v1/accounts-credentials.ts";
 import { announcementRoutes } from "./v1/announcements.ts";
 import { blockRoutes } from "./v1/blocks.ts";
@@ -35,8 +35,8 @@ export interface SocialRoutesDependencies {
  * server does without (trends, suggestions, announcements, featured tags), which answer empty lists.
  * Mounted at /api.
  */
-export function socialRoutes(deps: SocialRoutesDependencies): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function socialRoutes(deps: SocialRoutesDependencies): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
   const suggestions = suggestionRoutes();
   routes.route("/v1/profile", profileRoutes(deps));
   routes.route("/v1/follow_requests", followRequestRoutes(deps));

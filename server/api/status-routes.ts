@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../core/context.ts";
-import type { ApiEnv } from "./env.ts";
+import type { HonoApiEnv } from "./hono-env.ts";
 import { accountStatusRoutes } from "./v1/account-statuses.ts";
 import { markedStatusRoutes } from "./v1/bookmarks.ts";
 import { conversationRoutes } from "./v1/conversations.ts";
@@ -23,8 +23,8 @@ export interface StatusApiDependencies {
  * polls, bookmarks, favourites, conversations, markers, scheduled statuses and an account's statuses.
  * Mounted at /api, before the accounts routes (it answers /v1/accounts/:id/statuses).
  */
-export function statusApiRoutes(deps: StatusApiDependencies): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function statusApiRoutes(deps: StatusApiDependencies): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
   routes.route("/v1/accounts", accountStatusRoutes(deps));
   routes.route("/v1/statuses", statusRoutes(deps));
   routes.route("/v1/timelines", timelineRoutes(deps));

@@ -1,12 +1,9 @@
 import { readFileSync } from "node:fs";
 import type { Federation } from "@fedify/fedify";
-import { getLogger } from "@logtape/logtape";
 import { Hono } from "hono";
-import { HTTPException } from "hono/http-exception";
 import { authenticate } from "../api/auth.ts";
 import { reuseRecentResponses } from "../api/recent-responses.ts";
-import type { ApiEnv } from "../api/env.ts";
-import { mastodonError } from "../api/mastodon-error.ts";
+import type { HonoApiEnv } from "../api/hono-env.ts";
 import { authorizeRoutes } from "../api/oauth/authorize.ts";
 import { authorizationServerMetadata } from "../api/oauth/metadata.ts";
 import { tokenRoutes } from "../api/oauth/token.ts";
@@ -22,6 +19,7 @@ import { mediaRoutes } from "../api/v1/media.ts";
 import { pushSubscriptionRoutes } from "../api/v1/push-subscription.ts";
 import { MISSING_AVATAR_PATH, MISSING_HEADER_PATH } from "../core/media/account-images.ts";
 import type { CoreContext } from "../core/context.ts";
+import { NotFound } from "../core/errors.ts";
 import type { WriteGeneration } from "../db/write-generation.ts";
 import type { MediaSizeLimits } from "../media/media-types.ts";
 import type { RemoteAccountImageCache } from "../media/remote-account-images.ts";
@@ -29,9 +27,9 @@ import type { RemoteMediaCache } from "../media/remote-cache.ts";
 import type { MediaStorage } from "../media/storage.ts";
 import type { MediaUploads } from "../media/uploads.ts";
 import type { TunnelControl } from "../tunnel/status.ts";
-import { UserError } from "../user-error.ts";
 import { requestLog } from "./client-address.ts";
 import { corsForAnyOrigin } from "./cors.ts";
+import { answerError } from "./errors.ts";
 import { federationMount } from "./federation-mount.ts";
 import { federationNotFoundRoutes } from "./federation-not-found.ts";
 import { hostMetaRoutes } from "./host-meta.ts";
@@ -42,8 +40,6 @@ import { mediaFileRoutes } from "./media-files.ts";
 import { mediaProxyRoutes } from "./media-proxy.ts";
 import { apiRateLimit, MASTODON_RATE_LIMITS, signInRateLimit, type RateLimits } from "./rate-limit.ts";
 import { rendererRoutes } from "./renderer.ts";
-
-const logger = getLogger(["hearth", "http"]);
 
 export interface AppDependencies<TContextData> {
   core: CoreContext;
@@ -70,24 +66,19 @@ export interface AppDependencies<TContextData> {
   /** Overrides of Mastodon's rate limits (tests use small numbers). */
   rateLimits?: Partial<RateLimits>;
   /** The streaming API's HTTP side (health, server-sent events); its WebSocket is on the server's upgrade. */
-  streaming?: Hono<ApiEnv>;
+  streaming?: Hono<HonoApiEnv>;
 }
 
 function pngAsset(name: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(readFileSync(new URL(`./assets/${name}`, import.meta.url)));
 }
 
-export function createApp<TContextData>(deps: AppDependencies<TContextData>): Hono<ApiEnv> {
-  const app = new Hono<ApiEnv>();
+export function createApp<TContextData>(deps: AppDependencies<TContextData>): Hono<HonoApiEnv> {
+  const app = new Hono<HonoApiEnv>();
   const missingAvatar = pngAsset("avatar-missing.png");
   const missingHeader = pngAsset("header-missing.png");
 
-  app.onError((error, c) => {
-    if (error instanceof HTTPException) return mastodonError(c, error.status, error.message || "Request failed");
-    if (error instanceof UserError) return mastodonError(c, 422, error.message);
-    logger.error("Unhandled error on {method} {path}: {error}", { method: c.req.method, path: c.req.path, error });
-    return mastodonError(c, 500, "Something went wrong on this server; the details are in its log.");
-  });
+  app.onError(answerError);
 
   app.use(requestLog());
 
@@ -130,7 +121,9 @@ export function createApp<TContextData>(deps: AppDependencies<TContextData>): Ho
   if (deps.tunnel) app.route("/api/hearth/tunnel", tunnelRoutes({ core: deps.core, tunnel: deps.tunnel }));
   app.route("/api/v1/push/subscription", pushSubscriptionRoutes(deps.core));
   if (deps.streaming) app.route("/api/v1/streaming", deps.streaming);
-  app.all("/api/*", (c) => mastodonError(c, 404, "Record not found"));
+  app.all("/api/*", (c) => {
+    throw new NotFound(`There is no API endpoint ${c.req.method} ${c.req.path}.`);
+  });
 
   // OAuth: token and revoke are called from browser apps too, so they answer CORS; the consent page not.
   app.use("/oauth/token", corsForAnyOrigin());

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
-import type { ApiEnv } from "../api/env.ts";
+import type { HonoApiEnv } from "../api/hono-env.ts";
 import type { Clock } from "../core/clock.ts";
 import { clientAddress, isLoopback } from "./client-address.ts";
 
@@ -67,7 +67,7 @@ export function createRateCounter(rule: RateLimitRule, clock: Clock) {
 /** A rule and what it counts by; a key of undefined means the rule does not apply to this request. */
 export interface RateLimitBucket {
   rule: RateLimitRule;
-  key(c: Context<ApiEnv>): string | undefined;
+  key(c: Context<HonoApiEnv>): string | undefined;
 }
 
 function setRateLimitHeaders(c: Context, state: RateLimitState): void {
@@ -87,9 +87,9 @@ export const tooManyApiRequests: TooManyRequests = (c) => c.json({ error: "Too m
  * desktop app, scripts, benchmarks) is never limited, as Mastodon safelists localhost; requests through the
  * tunnel are not local, since clientAddress names them by Cloudflare's Cf-Connecting-IP.
  */
-export function rateLimit(clock: Clock, buckets: readonly RateLimitBucket[], tooMany: TooManyRequests = tooManyApiRequests): MiddlewareHandler<ApiEnv> {
+export function rateLimit(clock: Clock, buckets: readonly RateLimitBucket[], tooMany: TooManyRequests = tooManyApiRequests): MiddlewareHandler<HonoApiEnv> {
   const counted = buckets.map((bucket) => ({ bucket, counter: createRateCounter(bucket.rule, clock) }));
-  return createMiddleware<ApiEnv>(async (c, next) => {
+  return createMiddleware<HonoApiEnv>(async (c, next) => {
     if (isLoopback(clientAddress(c))) return next();
     let tightest: RateLimitState | undefined;
     for (const { bucket, counter } of counted) {
@@ -111,7 +111,7 @@ export function rateLimit(clock: Clock, buckets: readonly RateLimitBucket[], too
 const MEDIA_UPLOAD_PATH = /^\/api\/v[12]\/media\/?$/;
 
 /** For /api/*, after authentication: per token (or per address without one), and media uploads per account. */
-export function apiRateLimit(limits: RateLimits, clock: Clock): MiddlewareHandler<ApiEnv> {
+export function apiRateLimit(limits: RateLimits, clock: Clock): MiddlewareHandler<HonoApiEnv> {
   return rateLimit(clock, [
     {
       rule: limits.api,
@@ -131,7 +131,7 @@ export function apiRateLimit(limits: RateLimits, clock: Clock): MiddlewareHandle
 }
 
 /** For the sign-in form: a person reads this page, so the answer is a sentence, not JSON. */
-export function signInRateLimit(limits: RateLimits, clock: Clock): MiddlewareHandler<ApiEnv> {
+export function signInRateLimit(limits: RateLimits, clock: Clock): MiddlewareHandler<HonoApiEnv> {
   const tooManySignIns: TooManyRequests = (c, state) => {
     const minutes = Math.max(1, Math.ceil((state.resetAt.getTime() - clock.now().getTime()) / 60_000));
     c.header("Cache-Control", "no-store");

@@ -1,6 +1,5 @@
 import type { FilterMatch } from "../../core/filters/filter-matching.ts";
 import { filterContexts, type FilterWithParts } from "../../core/filters/filters.ts";
-import type { V1Filter } from "../../core/filters/filters-v1.ts";
 import type { FilterKeywordRow, FilterRow, FilterStatusRow } from "../../core/rows.ts";
 
 /** Mastodon's FilterKeyword entity. */
@@ -25,6 +24,12 @@ export interface MastodonFilter {
   filter_action: "warn" | "hide" | "blur";
   keywords: MastodonFilterKeyword[];
   statuses: MastodonFilterStatus[];
+}
+
+/** What a v1 filter is made of: one keyword of a v2 filter, with its filter (v1/filters-view.ts). */
+export interface V1Filter {
+  keyword: FilterKeywordRow;
+  filter: FilterRow;
 }
 
 /** Mastodon's V1::Filter entity: one keyword of a v2 filter. */

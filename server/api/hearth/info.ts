@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import { getLocalUser } from "../../core/accounts/accounts.ts";
 import type { CoreContext } from "../../core/context.ts";
+import { Forbidden } from "../../core/errors.ts";
 import { HEARTH_VERSION } from "../../version.ts";
 import { requireUser } from "../auth.ts";
-import type { ApiEnv } from "../env.ts";
-import { mastodonError } from "../mastodon-error.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 
 export interface InfoRoutesDependencies {
   core: CoreContext;
@@ -13,13 +13,13 @@ export interface InfoRoutesDependencies {
 }
 
 /** Facts about this installation for the owner's settings screen; a path on the owner's disk is nobody else's business. */
-export function infoRoutes({ core, dataDir }: InfoRoutesDependencies): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function infoRoutes({ core, dataDir }: InfoRoutesDependencies): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   routes.get("/", requireUser("read"), async (c) => {
     const account = c.get("auth")?.account;
     const user = account ? await getLocalUser(core, account.id) : undefined;
-    if (user?.role !== "owner") return mastodonError(c, 403, "Only the owner of this instance can see where it keeps its data.");
+    if (user?.role !== "owner") throw new Forbidden("Only the owner of this instance can see where it keeps its data.");
     c.header("Cache-Control", "no-store");
     return c.json({ data_directory: dataDir, version: HEARTH_VERSION });
   });

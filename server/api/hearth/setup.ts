@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
+import { Conflict, Forbidden, Invalid } from "../../core/errors.ts";
 import { getInstance, setupInstance } from "../../core/instance/instance.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { renderAccount } from "../entities/account-list.ts";
-import { mastodonError } from "../mastodon-error.ts";
 import { readParams } from "../params.ts";
 
 // Mastodon's limit for a display name.
@@ -24,25 +24,25 @@ function text(value: unknown): string | undefined {
  * Cloudflare adds Cf-Connecting-IP) are therefore refused, and only this computer (or the LAN, when the
  * owner chose to listen there) can set it up. Afterwards the wizard signs in through OAuth like any app.
  */
-export function setupRoutes({ core, origin }: SetupRoutesDependencies): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function setupRoutes({ core, origin }: SetupRoutesDependencies): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   routes.post("/", async (c) => {
     c.header("Cache-Control", "no-store");
     if (c.req.header("cf-connecting-ip") !== undefined) {
-      return mastodonError(c, 403, "Hearth is set up from the computer it runs on, not through its public address.");
+      throw new Forbidden("Hearth is set up from the computer it runs on, not through its public address.");
     }
-    if (await getInstance(core)) return mastodonError(c, 409, "This Hearth is already set up; sign in instead.");
+    if (await getInstance(core)) throw new Conflict("This Hearth is already set up; sign in instead.");
     const params = await readParams(c);
     const username = text(params.username)?.trim();
     const password = text(params.password);
     const displayName = text(params.display_name)?.trim();
-    if (!username) return mastodonError(c, 422, "Choose a username.");
-    if (!password) return mastodonError(c, 422, "Choose a password.");
+    if (!username) throw new Invalid("Choose a username.");
+    if (!password) throw new Invalid("Choose a password.");
     if (displayName !== undefined && [...displayName].length > DISPLAY_NAME_MAX) {
-      return mastodonError(c, 422, `The display name is too long: use at most ${DISPLAY_NAME_MAX} characters.`);
+      throw new Invalid(`The display name is too long: use at most ${DISPLAY_NAME_MAX} characters.`);
     }
-    // Invalid usernames and passwords, and a setup that raced this one, come back as UserError: 422.
+    // Invalid usernames and passwords come back as Invalid (422), a setup that raced this one as Conflict (409).
     const { owner } = await setupInstance(core, { username, password, displayName: displayName || undefined });
     return c.json({ account: await renderAccount(core, owner, origin()) });
   });

@@ -2,12 +2,12 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { getLocalUser } from "../../core/accounts/accounts.ts";
 import type { CoreContext } from "../../core/context.ts";
+import { Forbidden, Invalid } from "../../core/errors.ts";
 import type { TunnelSettingsChange } from "../../core/instance/tunnel-settings.ts";
 import type { TunnelMode } from "../../db/schema.ts";
 import type { TunnelControl } from "../../tunnel/status.ts";
 import { requireUser } from "../auth.ts";
-import type { ApiEnv } from "../env.ts";
-import { mastodonError } from "../mastodon-error.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { readParams } from "../params.ts";
 
 const TRY_OUT_WARNING =
@@ -50,29 +50,29 @@ function optionalText(value: unknown, name: string): string | null | undefined {
   return value;
 }
 
-export function tunnelRoutes({ core, tunnel }: TunnelRoutesDependencies): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function tunnelRoutes({ core, tunnel }: TunnelRoutesDependencies): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   // The tunnel decides how the whole instance is reached: the owner's business alone.
-  const requireOwner = async (c: Context<ApiEnv>) => {
+  const requireOwner = async (c: Context<HonoApiEnv>) => {
     const account = c.get("auth")?.account;
     const user = account ? await getLocalUser(core, account.id) : undefined;
     return user?.role === "owner";
   };
 
   routes.get("/", requireUser("read"), async (c) => {
-    if (!(await requireOwner(c))) return mastodonError(c, 403, "Only the owner of this instance can see its tunnel.");
+    if (!(await requireOwner(c))) throw new Forbidden("Only the owner of this instance can see its tunnel.");
     c.header("Cache-Control", "no-store");
     return c.json(await tunnelEntity(tunnel));
   });
 
   routes.put("/", requireUser("write"), async (c) => {
-    if (!(await requireOwner(c))) return mastodonError(c, 403, "Only the owner of this instance can change its tunnel.");
+    if (!(await requireOwner(c))) throw new Forbidden("Only the owner of this instance can change its tunnel.");
     const params = await readParams(c);
     const change: TunnelSettingsChange = {};
     if (params.mode !== undefined) {
       if (typeof params.mode !== "string" || !MODES.includes(params.mode as TunnelMode)) {
-        return mastodonError(c, 422, `mode must be one of: ${MODES.join(", ")}.`);
+        throw new Invalid(`mode must be one of: ${MODES.join(", ")}.`);
       }
       change.mode = params.mode as TunnelMode;
     }
@@ -80,7 +80,7 @@ export function tunnelRoutes({ core, tunnel }: TunnelRoutesDependencies): Hono<A
       change.hostname = optionalText(params.hostname, "hostname");
       change.token = optionalText(params.token, "token");
     } catch (error) {
-      return mastodonError(c, 422, `${(error as Error).message} must be text.`);
+      throw new Invalid(`${(error as Error).message} must be text.`);
     }
     await tunnel.configure(change);
     c.header("Cache-Control", "no-store");

@@ -3,7 +3,7 @@ import { createAuthorizationCode } from "../../core/auth/authorization-codes.ts"
 import type { CoreContext } from "../../core/context.ts";
 import { signIn } from "../../core/auth/sign-in.ts";
 import { NO_REDIRECT } from "../../core/auth/tokens.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { readParams, textParam, type Params } from "../params.ts";
 import { checkAuthorizationRequest, redirectWith, type AuthorizationRequest, type AuthorizationRequestError } from "./authorization-request.ts";
 import { consentPageCsp, renderCodePage, renderConsentPage, renderErrorPage } from "./authorize-page.ts";
@@ -39,8 +39,8 @@ function showConsent(c: Context, request: AuthorizationRequest, params: Params, 
   return c.html(renderConsentPage(request, carried(params), options), status);
 }
 
-export function authorizeRoutes(core: CoreContext): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function authorizeRoutes(core: CoreContext): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   routes.get("/", async (c) => {
     const params = await readParams(c);

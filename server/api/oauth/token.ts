@@ -5,7 +5,7 @@ import { exchangeAuthorizationCode, InvalidGrant } from "../../core/auth/authori
 import type { CoreContext } from "../../core/context.ts";
 import { scopesAllow, tolerantScopes } from "../../core/auth/scopes.ts";
 import { issueAccessToken, revokeAccessToken, type IssuedToken } from "../../core/auth/tokens.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { readParams, textParam, type Params } from "../params.ts";
 import type { ApplicationRow } from "../../core/rows.ts";
 
@@ -35,8 +35,8 @@ function tokenResponse(c: Context, issued: IssuedToken): Response {
   });
 }
 
-export function tokenRoutes(core: CoreContext): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function tokenRoutes(core: CoreContext): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   routes.post("/token", async (c) => {
     const params = await readParams(c);

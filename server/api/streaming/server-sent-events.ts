@@ -3,7 +3,7 @@ import { Hono, type Context } from "hono";
 import { stream } from "hono/streaming";
 import type { CoreContext } from "../../core/context.ts";
 import { isOwnList } from "../../core/visibility/stream-audience.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { mastodonError } from "../mastodon-error.ts";
 import type { StreamConnection, StreamHub, StreamMessage } from "./hub.ts";
 import { checkStreamScopes, parseSubscription, StreamRequestError, type StreamName, type StreamSubscription } from "./streams.ts";
@@ -33,14 +33,14 @@ function frame(message: StreamMessage): string {
 }
 
 export interface ServerSentEvents {
-  routes: Hono<ApiEnv>;
+  routes: Hono<HonoApiEnv>;
   /** Ends every open response, so the HTTP server can stop. */
   close(): void;
 }
 
 /** /api/v1/streaming/health and the server-sent-events streams, for clients that do not use the WebSocket. */
 export function serverSentEvents(core: CoreContext, hub: StreamHub, heartbeatMs = DEFAULT_HEARTBEAT_MS): ServerSentEvents {
-  const routes = new Hono<ApiEnv>();
+  const routes = new Hono<HonoApiEnv>();
   const open = new Set<() => void>();
 
   routes.get("/health", (c) => {
@@ -48,7 +48,7 @@ export function serverSentEvents(core: CoreContext, hub: StreamHub, heartbeatMs 
     return c.text("OK");
   });
 
-  const openStream = (name: StreamName) => async (c: Context<ApiEnv>) => {
+  const openStream = (name: StreamName) => async (c: Context<HonoApiEnv>) => {
     let subscription: StreamSubscription;
     let viewer: StreamViewer;
     try {

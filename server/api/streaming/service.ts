@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { createStreamHub, type StreamPayloads } from "./hub.ts";
 import { serverSentEvents } from "./server-sent-events.ts";
 import { createStreamingWebSocket } from "./websocket.ts";
@@ -17,7 +17,7 @@ export interface StreamingOptions {
 /** The streaming API: the WebSocket (Node's 'upgrade' event) and the HTTP routes (health, server-sent events). */
 export interface StreamingService {
   /** Mounted at /api/v1/streaming. */
-  readonly routes: Hono<ApiEnv>;
+  readonly routes: Hono<HonoApiEnv>;
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Ends every stream; call before the HTTP server closes, which waits for them. */
   close(): Promise<void>;

@@ -3,11 +3,10 @@ import type { CoreContext } from "../../core/context.ts";
 import { accountStatuses } from "../../core/timelines/timelines.ts";
 import { clientUrl } from "../client-url.ts";
 import { toStatuses } from "../entities/status.ts";
-import type { ApiEnv } from "../env.ts";
-import { mastodonError } from "../mastodon-error.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { nestedText, readNestedParams } from "../nested-params.ts";
 import { readPageRequest, setLinkHeader } from "../pagination.ts";
-import { accountById, optionalViewerOf } from "../request-accounts.ts";
+import { accountParam, optionalViewerOf } from "../request-accounts.ts";
 import { flagParam, scopeIfToken } from "../status-requests.ts";
 
 export interface AccountStatusRoutesDependencies {
@@ -16,12 +15,11 @@ export interface AccountStatusRoutesDependencies {
 }
 
 /** GET /api/v1/accounts/:id/statuses: an account's statuses as the viewer may see them (mounted before accountRoutes). */
-export function accountStatusRoutes({ core, origin }: AccountStatusRoutesDependencies): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function accountStatusRoutes({ core, origin }: AccountStatusRoutesDependencies): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   routes.get("/:id/statuses", scopeIfToken("read:statuses"), async (c) => {
-    const account = await accountById(core, c.req.param("id"));
-    if (!account) return mastodonError(c, 404, "Record not found");
+    const account = await accountParam(core, c.req.param("id"));
     const viewerId = optionalViewerOf(c)?.id ?? null;
     const params = await readNestedParams(c);
     const options = {

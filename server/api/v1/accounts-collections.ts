@@ -6,13 +6,12 @@ import { listFollows } from "../../core/relationships/follows.ts";
 import { listsContaining } from "../../core/timelines/lists.ts";
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { renderAccounts } from "../entities/account-list.ts";
 import { toList } from "../entities/list.ts";
-import { mastodonError } from "../mastodon-error.ts";
 import { readNestedParams } from "../nested-params.ts";
 import { readPageRequest, setLinkHeader } from "../pagination.ts";
-import { accountById, optionalViewerOf, viewerOf } from "../request-accounts.ts";
+import { accountParam, optionalViewerOf, viewerOf } from "../request-accounts.ts";
 
 export interface CollectionRoutesDependencies {
   core: CoreContext;
@@ -23,14 +22,13 @@ export interface CollectionRoutesDependencies {
 const FOLLOW_PAGE_LIMITS = { default: 40, max: 80 };
 
 /** What hangs off an account: its followers and following, featured tags, endorsements, and the viewer's lists it is in. */
-export function accountCollectionRoutes({ core, origin }: CollectionRoutesDependencies): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function accountCollectionRoutes({ core, origin }: CollectionRoutesDependencies): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   for (const side of ["followers", "following"] as const) {
     // Public, paged by follow id with Link headers, as on Mastodon.
     routes.get(`/:id/${side}`, async (c) => {
-      const account = await accountById(core, c.req.param("id"));
-      if (!account) return mastodonError(c, 404, "Record not found");
+      const account = await accountParam(core, c.req.param("id"));
       const viewer = optionalViewerOf(c);
       // Someone an account blocks (or who blocks it) is not shown its connections.
       if (viewer && viewer.id !== account.id && (await isBlockedEitherWay(core.db, viewer.id, account.id))) return c.json([]);
@@ -48,14 +46,12 @@ export function accountCollectionRoutes({ core, origin }: CollectionRoutesDepend
 
   // Hearth has no featured hashtags yet: every account features none.
   routes.get("/:id/featured_tags", async (c) => {
-    const account = await accountById(core, c.req.param("id"));
-    if (!account) return mastodonError(c, 404, "Record not found");
+    await accountParam(core, c.req.param("id"));
     return c.json([]);
   });
 
   routes.get("/:id/endorsements", async (c) => {
-    const account = await accountById(core, c.req.param("id"));
-    if (!account) return mastodonError(c, 404, "Record not found");
+    const account = await accountParam(core, c.req.param("id"));
     const page = readPageRequest(await readNestedParams(c), FOLLOW_PAGE_LIMITS);
     const items = await listEndorsements(core, account.id, page);
     setLinkHeader(
@@ -68,8 +64,7 @@ export function accountCollectionRoutes({ core, origin }: CollectionRoutesDepend
   });
 
   routes.get("/:id/lists", requireUser("read:lists"), async (c) => {
-    const account = await accountById(core, c.req.param("id"));
-    if (!account) return mastodonError(c, 404, "Record not found");
+    const account = await accountParam(core, c.req.param("id"));
     const lists = await listsContaining(core, viewerOf(c).id, account.id);
     return c.json(lists.map(toList));
   });

@@ -6,7 +6,7 @@ import { updateProfile, type ProfileChanges } from "../../core/accounts/profile.
 import { storeProfileImage, type ProfileImageKind } from "../../media/profile-images.ts";
 import type { MediaStorage } from "../../media/storage.ts";
 import { requireUser } from "../auth.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { toCredentialAccount } from "../entities/account.ts";
 import { nestedBoolean, nestedFile, nestedHash, nestedHashList, nestedText, readNestedParams, type NestedParams } from "../nested-params.ts";
 import { viewerOf } from "../request-accounts.ts";
@@ -43,7 +43,7 @@ function readChanges(params: NestedParams): ProfileChanges {
 }
 
 /** Writes the changes, removes the pictures they replaced, and answers the CredentialAccount. */
-async function saveProfile(deps: CredentialRoutesDependencies, c: Context<ApiEnv>, changes: ProfileChanges): Promise<Response> {
+async function saveProfile(deps: CredentialRoutesDependencies, c: Context<HonoApiEnv>, changes: ProfileChanges): Promise<Response> {
   const { core, origin, media } = deps;
   const { account, user, replacedFiles } = await updateProfile(core, viewerOf(c).id, changes, { origin: origin() });
   await Promise.all(replacedFiles.map((path) => media.remove(path)));
@@ -55,8 +55,8 @@ async function saveProfile(deps: CredentialRoutesDependencies, c: Context<ApiEnv
  * PATCH /api/v1/accounts/update_credentials. New pictures are stored before the profile is written (and
  * removed again if writing fails); the pictures they replace are removed after.
  */
-export function accountCredentialRoutes(deps: CredentialRoutesDependencies): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function accountCredentialRoutes(deps: CredentialRoutesDependencies): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
   routes.patch("/update_credentials", requireUser("write:accounts"), async (c) => {
     const params = await readNestedParams(c);
     const changes = readChanges(params);
@@ -80,8 +80,8 @@ export function accountCredentialRoutes(deps: CredentialRoutesDependencies): Hon
 }
 
 /** DELETE /api/v1/profile/avatar and /api/v1/profile/header (Mastodon 4.2): back to the stand-in picture. */
-export function profileRoutes(deps: CredentialRoutesDependencies): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function profileRoutes(deps: CredentialRoutesDependencies): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
   routes.delete("/avatar", requireUser("write:accounts"), (c) => saveProfile(deps, c, { avatarFile: null }));
   routes.delete("/header", requireUser("write:accounts"), (c) => saveProfile(deps, c, { headerFile: null }));
   return routes;

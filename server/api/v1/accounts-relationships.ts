@@ -1,18 +1,17 @@
-import { Hono, type Context } from "hono";
-import { isBlockedEitherWay, isDomainBlockedBy } from "../../core/relationships/account-barriers.ts";
+import { Hono } from "hono";
 import { setAccountNote } from "../../core/relationships/account-notes.ts";
 import { blockAccount, unblockAccount } from "../../core/relationships/blocks.ts";
 import type { CoreContext } from "../../core/context.ts";
+import { Invalid } from "../../core/errors.ts";
 import { endorseAccount, unendorseAccount } from "../../core/accounts/endorsements.ts";
 import { followAccount, removeFollower, unfollowAccount } from "../../core/relationships/follows.ts";
 import { muteAccount, unmuteAccount } from "../../core/relationships/mutes.ts";
 import { getRelationship } from "../../core/relationships/relationships.ts";
 import { requireUser } from "../auth.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { toRelationship } from "../entities/relationship.ts";
-import { mastodonError } from "../mastodon-error.ts";
 import { nestedBoolean, nestedText, nestedTextList, readNestedParams, type NestedParams } from "../nested-params.ts";
-import { accountById, viewerOf } from "../request-accounts.ts";
+import { accountParam, viewerOf } from "../request-accounts.ts";
 import type { AccountRow } from "../../core/rows.ts";
 
 export interface RelationshipRoutesDependencies {
@@ -21,31 +20,26 @@ export interface RelationshipRoutesDependencies {
 }
 
 /** What an action on an account does, given the viewer, the account and the request's parameters. */
-type AccountAction = (viewer: AccountRow, target: AccountRow, params: NestedParams, c: Context<ApiEnv>) => Promise<Response | void>;
+type AccountAction = (viewer: AccountRow, target: AccountRow, params: NestedParams) => Promise<void>;
 
 /**
  * The acts of a signed-in account on another: follow, unfollow, block, mute, remove a follower, keep a
  * private note, feature on the profile. Each answers the Relationship as it now stands.
  */
-export function accountRelationshipRoutes({ core, origin }: RelationshipRoutesDependencies): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function accountRelationshipRoutes({ core, origin }: RelationshipRoutesDependencies): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   function act(path: string, scope: [string, ...string[]], action: AccountAction) {
     routes.post(`/:id/${path}`, requireUser(...scope), async (c) => {
-      const target = await accountById(core, c.req.param("id"));
-      if (!target) return mastodonError(c, 404, "Record not found");
+      const target = await accountParam(core, c.req.param("id"));
       const viewer = viewerOf(c);
-      const answered = await action(viewer, target, await readNestedParams(c), c);
-      if (answered) return answered;
+      await action(viewer, target, await readNestedParams(c));
       return c.json(toRelationship(await getRelationship(core, viewer.id, target.id)));
     });
   }
 
-  act("follow", ["write:follows"], async (viewer, target, params, c) => {
-    if (viewer.id === target.id) return mastodonError(c, 403, "You cannot follow yourself.");
-    if ((await isBlockedEitherWay(core.db, viewer.id, target.id)) || (await isDomainBlockedBy(core.db, viewer.id, target.domain))) {
-      return mastodonError(c, 403, "This action is not allowed");
-    }
+  // followAccount refuses (403) following oneself, and an account blocked either way.
+  act("follow", ["write:follows"], async (viewer, target, params) => {
     const languages = nestedTextList(params, "languages");
     await followAccount(core, viewer.id, target.id, {
       origin: origin(),
@@ -62,19 +56,17 @@ export function accountRelationshipRoutes({ core, origin }: RelationshipRoutesDe
     await removeFollower(core, viewer.id, target.id);
   });
 
-  act("block", ["write:blocks"], async (viewer, target, _params, c) => {
-    if (viewer.id === target.id) return mastodonError(c, 403, "You cannot block yourself.");
+  act("block", ["write:blocks"], async (viewer, target) => {
     await blockAccount(core, viewer.id, target.id, { origin: origin() });
   });
   act("unblock", ["write:blocks"], async (viewer, target) => {
     await unblockAccount(core, viewer.id, target.id);
   });
 
-  act("mute", ["write:mutes"], async (viewer, target, params, c) => {
-    if (viewer.id === target.id) return mastodonError(c, 403, "You cannot mute yourself.");
+  act("mute", ["write:mutes"], async (viewer, target, params) => {
     const duration = nestedText(params, "duration");
     const seconds = duration === undefined ? 0 : Number(duration);
-    if (!Number.isInteger(seconds) || seconds < 0) return mastodonError(c, 422, "duration must be a whole number of seconds (0 for no end).");
+    if (!Number.isInteger(seconds) || seconds < 0) throw new Invalid("duration must be a whole number of seconds (0 for no end).");
     await muteAccount(core, viewer.id, target.id, { notifications: nestedBoolean(params, "notifications") ?? true, durationSeconds: seconds });
   });
   act("unmute", ["write:mutes"], async (viewer, target) => {

@@ -4,14 +4,14 @@ import { loadAccountEmojis } from "../../core/emojis/account-emojis.ts";
 import { getAccountStats } from "../../core/accounts/account-stats.ts";
 import { lookupAccount, searchAccounts } from "../../core/search/account-search.ts";
 import type { CoreContext } from "../../core/context.ts";
+import { Forbidden, Invalid, NotFound } from "../../core/errors.ts";
 import { familiarFollowers, getRelationships } from "../../core/relationships/relationships.ts";
 import type { MediaStorage } from "../../media/storage.ts";
 import { requireUser } from "../auth.ts";
-import type { ApiEnv } from "../env.ts";
-import { mastodonError } from "../mastodon-error.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { nestedBoolean, nestedText, nestedTextList, readNestedParams } from "../nested-params.ts";
 import { readLimit, readOffset } from "../offset-paging.ts";
-import { accountById, viewerOf } from "../request-accounts.ts";
+import { accountById, accountParam, viewerOf } from "../request-accounts.ts";
 import { toCredentialAccount } from "../entities/account.ts";
 import { renderAccount, renderAccounts } from "../entities/account-list.ts";
 import { toRelationship } from "../entities/relationship.ts";
@@ -35,15 +35,15 @@ const SEARCH_LIMITS = { default: 40, max: 80 };
  * endpoints that act on an account (follow, block, ...) and its collections (followers, ...) are in
  * accounts-relationships.ts and accounts-collections.ts; update_credentials in accounts-credentials.ts.
  */
-export function accountRoutes(deps: AccountRoutesDependencies): Hono<ApiEnv> {
+export function accountRoutes(deps: AccountRoutesDependencies): Hono<HonoApiEnv> {
   const { core, origin } = deps;
-  const routes = new Hono<ApiEnv>();
+  const routes = new Hono<HonoApiEnv>();
 
   // "profile" is Mastodon's narrow scope that allows this endpoint alone.
   routes.get("/verify_credentials", requireUser("read:accounts", "profile"), async (c) => {
     const account = viewerOf(c);
     const user = await getLocalUser(core, account.id);
-    if (!user) return mastodonError(c, 403, "This method requires a local account");
+    if (!user) throw new Forbidden("This method requires a local account");
     const [stats, emojis] = await Promise.all([getAccountStats(core, account.id), loadAccountEmojis(core, [account])]);
     return c.json(toCredentialAccount(account, user, stats, origin(), emojis.get(account.id) ?? []));
   });
@@ -61,16 +61,16 @@ export function accountRoutes(deps: AccountRoutesDependencies): Hono<ApiEnv> {
   routes.get("/lookup", async (c) => {
     const params = await readNestedParams(c);
     const acct = nestedText(params, "acct");
-    if (!acct) return mastodonError(c, 422, "Give the account to look up as acct=name or acct=name@host.");
+    if (!acct) throw new Invalid("Give the account to look up as acct=name or acct=name@host.");
     const account = await lookupAccount(core, acct, origin());
-    if (!account) return mastodonError(c, 404, "Record not found");
+    if (!account) throw new NotFound(`There is no account ${acct} known here.`);
     return c.json(await renderAccount(core, account, origin()));
   });
 
   routes.get("/search", requireUser("read:accounts"), async (c) => {
     const params = await readNestedParams(c);
     const query = nestedText(params, "q")?.trim();
-    if (!query) return mastodonError(c, 422, "Give the words or handle to search for as q.");
+    if (!query) throw new Invalid("Give the words or handle to search for as q.");
     const accounts = await searchAccounts(core, {
       query,
       limit: readLimit(nestedText(params, "limit"), SEARCH_LIMITS),
@@ -109,8 +109,7 @@ export function accountRoutes(deps: AccountRoutesDependencies): Hono<ApiEnv> {
 
   // Public: any profile can be read, with or without a token, as Mastodon hides none from those it blocks.
   routes.get("/:id", async (c) => {
-    const account = await accountById(core, c.req.param("id"));
-    if (!account) return mastodonError(c, 404, "Record not found");
+    const account = await accountParam(core, c.req.param("id"));
     return c.json(await renderAccount(core, account, origin()));
   });
 

@@ -1,14 +1,17 @@
 import { Hono } from "hono";
 import { requireUser } from "../auth.ts";
-import type { ApiEnv } from "../env.ts";
-import { mastodonError } from "../mastodon-error.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
+import { NotFound } from "../../core/errors.ts";
 
 /** Instance announcements: Hearth makes none, so the list is empty and no announcement can be found. */
-export function announcementRoutes(): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function announcementRoutes(): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
+  const notFound = () => {
+    throw new NotFound("Hearth makes no announcements.");
+  };
   routes.get("/", requireUser("read"), (c) => c.json([]));
-  routes.post("/:id/dismiss", requireUser("write:accounts"), (c) => mastodonError(c, 404, "Record not found"));
-  routes.put("/:id/reactions/:name", requireUser("write:favourites"), (c) => mastodonError(c, 404, "Record not found"));
-  routes.delete("/:id/reactions/:name", requireUser("write:favourites"), (c) => mastodonError(c, 404, "Record not found"));
+  routes.post("/:id/dismiss", requireUser("write:accounts"), notFound);
+  routes.put("/:id/reactions/:name", requireUser("write:favourites"), notFound);
+  routes.delete("/:id/reactions/:name", requireUser("write:favourites"), notFound);
   return routes;
 }

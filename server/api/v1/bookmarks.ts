@@ -4,7 +4,7 @@ import { markedStatuses } from "../../core/timelines/timelines.ts";
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import { toStatuses } from "../entities/status.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { readNestedParams } from "../nested-params.ts";
 import { readPageRequest, setLinkHeader } from "../pagination.ts";
 import { viewerOf } from "../request-accounts.ts";
@@ -18,8 +18,8 @@ export interface MarkedStatusRoutesDependencies {
  * GET /api/v1/bookmarks and /api/v1/favourites: the viewer's marked statuses, newest mark first; the Link
  * header pages by the bookmark's or favourite's id, as Mastodon's does.
  */
-export function markedStatusRoutes(kind: "bookmarks" | "favourites", { core, origin }: MarkedStatusRoutesDependencies): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function markedStatusRoutes(kind: "bookmarks" | "favourites", { core, origin }: MarkedStatusRoutesDependencies): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
   routes.get("/", requireUser(kind === "bookmarks" ? "read:bookmarks" : "read:favourites"), async (c) => {
     const viewer = viewerOf(c);
     const request = readPageRequest(await readNestedParams(c));

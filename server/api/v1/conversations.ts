@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
+import { NotFound } from "../../core/errors.ts";
 import { listConversations, markConversationRead, removeConversation } from "../../core/timelines/conversations.ts";
 import { findStatusesByIds } from "../../core/statuses/statuses.ts";
 import { requireUser } from "../auth.ts";
@@ -7,8 +8,7 @@ import { clientUrl } from "../client-url.ts";
 import { renderAccountsByIds } from "../entities/account-list.ts";
 import { toConversation, type MastodonConversation } from "../entities/conversation.ts";
 import { toStatuses } from "../entities/status.ts";
-import type { ApiEnv } from "../env.ts";
-import { mastodonError } from "../mastodon-error.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { readNestedParams } from "../nested-params.ts";
 import { readPageRequest, setLinkHeader } from "../pagination.ts";
 import { viewerOf } from "../request-accounts.ts";
@@ -21,8 +21,8 @@ export interface ConversationRoutesDependencies {
 }
 
 /** /api/v1/conversations: the viewer's direct conversations, marked read or removed from the list. */
-export function conversationRoutes({ core, origin }: ConversationRoutesDependencies): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function conversationRoutes({ core, origin }: ConversationRoutesDependencies): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   async function render(rows: readonly AccountConversationRow[], viewerId: string): Promise<MastodonConversation[]> {
     const participants = rows.map((row) => JSON.parse(row.participant_account_ids_json) as string[]);
@@ -51,7 +51,7 @@ export function conversationRoutes({ core, origin }: ConversationRoutesDependenc
     const viewer = viewerOf(c);
     const id = normaliseId(c.req.param("id"));
     const row = id ? await markConversationRead(core, viewer.id, id) : undefined;
-    if (!row) return mastodonError(c, 404, "Record not found");
+    if (!row) throw new NotFound(`There is no conversation ${c.req.param("id")} of yours.`);
     const [entity] = await render([row], viewer.id);
     return c.json(entity);
   });
@@ -59,7 +59,7 @@ export function conversationRoutes({ core, origin }: ConversationRoutesDependenc
   routes.delete("/:id", requireUser("write:conversations"), async (c) => {
     const viewer = viewerOf(c);
     const id = normaliseId(c.req.param("id"));
-    if (!id || !(await removeConversation(core, viewer.id, id))) return mastodonError(c, 404, "Record not found");
+    if (!id || !(await removeConversation(core, viewer.id, id))) throw new NotFound(`There is no conversation ${c.req.param("id")} of yours.`);
     return c.json({});
   });
 

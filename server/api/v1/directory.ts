@@ -1,20 +1,20 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
+import { Invalid } from "../../core/errors.ts";
 import { listDirectory } from "../../core/accounts/directory.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { renderAccounts } from "../entities/account-list.ts";
-import { mastodonError } from "../mastodon-error.ts";
 import { nestedBoolean, nestedText, readNestedParams } from "../nested-params.ts";
 import { optionalViewerOf } from "../request-accounts.ts";
 import { readLimit, readOffset } from "../offset-paging.ts";
 
 /** GET /api/v1/directory: discoverable profiles (public), paged by offset as on Mastodon. */
-export function directoryRoutes({ core, origin }: { core: CoreContext; origin(): string }): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function directoryRoutes({ core, origin }: { core: CoreContext; origin(): string }): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
   routes.get("/", async (c) => {
     const params = await readNestedParams(c);
     const order = nestedText(params, "order") ?? "active";
-    if (order !== "active" && order !== "new") return mastodonError(c, 422, `order must be "active" or "new", not "${order}".`);
+    if (order !== "active" && order !== "new") throw new Invalid(`order must be "active" or "new", not "${order}".`);
     const accounts = await listDirectory(core, {
       order,
       localOnly: nestedBoolean(params, "local") ?? false,

@@ -1,17 +1,17 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
+import { Invalid } from "../../core/errors.ts";
 import { blockDomain, listDomainBlocks, unblockDomain } from "../../core/relationships/domain-blocks.ts";
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
-import type { ApiEnv } from "../env.ts";
-import { mastodonError } from "../mastodon-error.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { nestedText, readNestedParams } from "../nested-params.ts";
 import { readPageRequest, setLinkHeader } from "../pagination.ts";
 import { viewerOf } from "../request-accounts.ts";
 
 /** /api/v1/domain_blocks: the servers the signed-in account hears nothing from. */
-export function domainBlockRoutes({ core, origin }: { core: CoreContext; origin(): string }): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function domainBlockRoutes({ core, origin }: { core: CoreContext; origin(): string }): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   routes.get("/", requireUser("read:blocks"), async (c) => {
     const page = readPageRequest(await readNestedParams(c), { default: 100, max: 200 });
@@ -28,10 +28,10 @@ export function domainBlockRoutes({ core, origin }: { core: CoreContext; origin(
   for (const method of ["post", "delete"] as const) {
     routes[method]("/", requireUser("write:blocks"), async (c) => {
       const domain = nestedText(await readNestedParams(c), "domain");
-      if (!domain) return mastodonError(c, 422, "Give the domain to block as domain=example.social.");
+      if (!domain) throw new Invalid("Give the domain to block as domain=example.social.");
       const viewer = viewerOf(c);
       if (new URL(origin()).host.toLowerCase() === domain.trim().toLowerCase()) {
-        return mastodonError(c, 422, "You cannot block the domain of your own instance.");
+        throw new Invalid("You cannot block the domain of your own instance.");
       }
       if (method === "post") await blockDomain(core, viewer.id, domain);
       else await unblockDomain(core, viewer.id, domain);

@@ -1,14 +1,18 @@
 import { Hono } from "hono";
 import { requireUser } from "../auth.ts";
-import type { ApiEnv } from "../env.ts";
-import { mastodonError } from "../mastodon-error.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
+import { Invalid, NotFound } from "../../core/errors.ts";
 
 /** Featured hashtags on a profile: Hearth has none, so the lists are empty and adding one is refused. */
-export function featuredTagRoutes(): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function featuredTagRoutes(): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
   routes.get("/", requireUser("read:accounts"), (c) => c.json([]));
   routes.get("/suggestions", requireUser("read:accounts"), (c) => c.json([]));
-  routes.post("/", requireUser("write:accounts"), (c) => mastodonError(c, 422, "This server does not feature hashtags on profiles."));
-  routes.delete("/:id", requireUser("write:accounts"), (c) => mastodonError(c, 404, "Record not found"));
+  routes.post("/", requireUser("write:accounts"), () => {
+    throw new Invalid("This server does not feature hashtags on profiles.");
+  });
+  routes.delete("/:id", requireUser("write:accounts"), () => {
+    throw new NotFound("Hearth features no hashtags on profiles.");
+  });
   return routes;
 }

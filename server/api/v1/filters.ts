@@ -1,14 +1,12 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
-import { FilterNotFound } from "../../core/filters/filters.ts";
-import { createV1Filter, deleteV1Filter, getV1Filter, listV1Filters, updateV1Filter, type V1FilterInput } from "../../core/filters/filters-v1.ts";
 import { requireUser } from "../auth.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { toV1Filter } from "../entities/filter.ts";
-import { mastodonError } from "../mastodon-error.ts";
 import { nestedBoolean, nestedText, nestedTextList, readNestedParams, type NestedParams } from "../nested-params.ts";
 import { viewerOf } from "../request-accounts.ts";
 import { readExpiresIn } from "../v2/filters.ts";
+import { createV1Filter, deleteV1Filter, getV1Filter, listV1Filters, updateV1Filter, type V1FilterInput } from "./filters-view.ts";
 
 function readV1Input(params: NestedParams): V1FilterInput {
   return {
@@ -21,13 +19,8 @@ function readV1Input(params: NestedParams): V1FilterInput {
 }
 
 /** The v1 filters API (older apps), answered from the v2 filters: one v1 filter per keyword. */
-export function filterV1Routes({ core }: { core: CoreContext }): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
-  routes.onError((error, c) => {
-    if (error instanceof FilterNotFound) return mastodonError(c, 404, "Record not found");
-    throw error;
-  });
-
+export function filterV1Routes({ core }: { core: CoreContext }): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
   routes.get("/", requireUser("read:filters"), async (c) => {
     return c.json((await listV1Filters(core, viewerOf(c).id)).map(toV1Filter));
   });

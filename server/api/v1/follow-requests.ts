@@ -1,20 +1,20 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
-import { acceptFollowRequest, getFollow, listFollows, rejectFollowRequest } from "../../core/relationships/follows.ts";
+import { acceptFollowRequest, listFollows, rejectFollowRequest } from "../../core/relationships/follows.ts";
 import { getRelationship } from "../../core/relationships/relationships.ts";
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { renderAccounts } from "../entities/account-list.ts";
 import { toRelationship } from "../entities/relationship.ts";
-import { mastodonError } from "../mastodon-error.ts";
 import { readNestedParams } from "../nested-params.ts";
 import { readPageRequest, setLinkHeader } from "../pagination.ts";
-import { accountById, viewerOf } from "../request-accounts.ts";
+import { viewerOf } from "../request-accounts.ts";
+import { idOf } from "../status-requests.ts";
 
 /** /api/v1/follow_requests: who asks to follow a locked account, and its answers. */
-export function followRequestRoutes({ core, origin }: { core: CoreContext; origin(): string }): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function followRequestRoutes({ core, origin }: { core: CoreContext; origin(): string }): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   routes.get("/", requireUser("read:follows"), async (c) => {
     const page = readPageRequest(await readNestedParams(c), { default: 40, max: 80 });
@@ -31,12 +31,11 @@ export function followRequestRoutes({ core, origin }: { core: CoreContext; origi
   for (const answer of ["authorize", "reject"] as const) {
     routes.post(`/:account_id/${answer}`, requireUser("write:follows"), async (c) => {
       const viewer = viewerOf(c);
-      const requester = await accountById(core, c.req.param("account_id"));
-      const request = requester && (await getFollow(core, requester.id, viewer.id));
-      if (!requester || request?.state !== "pending") return mastodonError(c, 404, "Record not found");
-      if (answer === "authorize") await acceptFollowRequest(core, viewer.id, requester.id);
-      else await rejectFollowRequest(core, viewer.id, requester.id);
-      return c.json(toRelationship(await getRelationship(core, viewer.id, requester.id)));
+      // An unknown account, or one with no request waiting, is not found: the core function says so.
+      const requesterId = idOf(c.req.param("account_id"));
+      if (answer === "authorize") await acceptFollowRequest(core, viewer.id, requesterId);
+      else await rejectFollowRequest(core, viewer.id, requesterId);
+      return c.json(toRelationship(await getRelationship(core, viewer.id, requesterId)));
     });
   }
 

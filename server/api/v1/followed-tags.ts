@@ -3,15 +3,15 @@ import type { CoreContext } from "../../core/context.ts";
 import { listFollowedTags } from "../../core/timelines/tag-follows.ts";
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { renderTags } from "../entities/tag-list.ts";
 import { readNestedParams } from "../nested-params.ts";
 import { readPageRequest, setLinkHeader } from "../pagination.ts";
 import { viewerOf } from "../request-accounts.ts";
 
 /** GET /api/v1/followed_tags: the hashtags the signed-in account follows, paged by when it followed them. */
-export function followedTagRoutes({ core, origin }: { core: CoreContext; origin(): string }): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function followedTagRoutes({ core, origin }: { core: CoreContext; origin(): string }): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
   routes.get("/", requireUser("read:follows"), async (c) => {
     const viewer = viewerOf(c);
     const page = readPageRequest(await readNestedParams(c), { default: 100, max: 200 });

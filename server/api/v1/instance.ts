@@ -4,7 +4,7 @@ import type { CoreContext } from "../../core/context.ts";
 import { listKnownDomains, getInstance } from "../../core/instance/instance.ts";
 import { getInstanceUsage } from "../../core/instance/instance-usage.ts";
 import { getVapidKeys } from "../../core/notifications/vapid-keys.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { renderAccount } from "../entities/account-list.ts";
 import { toInstanceV1, toInstanceV2, type InstanceFacts } from "../entities/instance.ts";
 import { postingLanguages } from "../entities/languages.ts";
@@ -38,8 +38,8 @@ const PRIVACY_POLICY = [
 ].join("");
 
 /** Public: apps read these before anyone signs in. Peers and apps poll them, so the edge may cache briefly. */
-export function instanceRoutes({ core, origin }: InstanceRoutesDependencies): { v1: Hono<ApiEnv>; v2: Hono<ApiEnv> } {
-  const v1 = new Hono<ApiEnv>();
+export function instanceRoutes({ core, origin }: InstanceRoutesDependencies): { v1: Hono<HonoApiEnv>; v2: Hono<HonoApiEnv> } {
+  const v1 = new Hono<HonoApiEnv>();
   v1.get("/", async (c) => {
     c.header("Cache-Control", "public, max-age=60");
     return c.json(toInstanceV1(await gatherFacts(core, origin())));
@@ -59,7 +59,7 @@ export function instanceRoutes({ core, origin }: InstanceRoutesDependencies): { 
   // Hearth translates nothing (configuration.translation.enabled is false): no pair of languages to offer.
   v1.get("/translation_languages", (c) => c.json({}));
 
-  const v2 = new Hono<ApiEnv>();
+  const v2 = new Hono<HonoApiEnv>();
   v2.get("/", async (c) => {
     c.header("Cache-Control", "public, max-age=60");
     return c.json(toInstanceV2(await gatherFacts(core, origin())));

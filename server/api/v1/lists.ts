@@ -7,18 +7,15 @@ import {
   getOwnList,
   listListAccounts,
   listLists,
-  ListMemberNotFollowed,
-  ListNotFound,
   removeListAccounts,
   updateList,
   type ListInput,
 } from "../../core/timelines/lists.ts";
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { renderAccounts } from "../entities/account-list.ts";
 import { toList } from "../entities/list.ts";
-import { mastodonError } from "../mastodon-error.ts";
 import { nestedBoolean, nestedText, nestedTextList, readNestedParams, type NestedParams } from "../nested-params.ts";
 import { readPageRequest, setLinkHeader } from "../pagination.ts";
 import { viewerOf } from "../request-accounts.ts";
@@ -32,13 +29,8 @@ function accountIdsOf(params: NestedParams): string[] {
 }
 
 /** Lists and their members; another account's list, or an account not followed, is "not found". */
-export function listRoutes({ core, origin }: { core: CoreContext; origin(): string }): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
-  routes.onError((error, c) => {
-    if (error instanceof ListNotFound || error instanceof ListMemberNotFollowed) return mastodonError(c, 404, "Record not found");
-    throw error;
-  });
-
+export function listRoutes({ core, origin }: { core: CoreContext; origin(): string }): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
   routes.get("/", requireUser("read:lists"), async (c) => c.json((await listLists(core, viewerOf(c).id)).map(toList)));
 
   routes.post("/", requireUser("write:lists"), async (c) => {
@@ -75,7 +67,7 @@ export function listRoutes({ core, origin }: { core: CoreContext; origin(): stri
     return c.json(await renderAccounts(core, accounts, origin()));
   });
 
-  const changeMembers = (change: typeof addListAccounts) => async (c: Context<ApiEnv>) => {
+  const changeMembers = (change: typeof addListAccounts) => async (c: Context<HonoApiEnv>) => {
     const id = c.req.param("id") ?? "";
     await change(core, viewerOf(c).id, id, accountIdsOf(await readNestedParams(c)));
     return c.json({});

@@ -3,14 +3,14 @@ import type { CoreContext } from "../../core/context.ts";
 import { getMarkers, MARKER_TIMELINES, saveMarkers, type MarkerTimeline } from "../../core/timelines/markers.ts";
 import { requireUser } from "../auth.ts";
 import { toMarkers } from "../entities/marker.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { nestedHash, nestedText, nestedTextList, readNestedParams } from "../nested-params.ts";
 import { viewerOf } from "../request-accounts.ts";
 import { normaliseId } from "../status-requests.ts";
 
 /** GET and POST /api/v1/markers: where the account left off in home and notifications. */
-export function markerRoutes({ core }: { core: CoreContext }): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function markerRoutes({ core }: { core: CoreContext }): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   routes.get("/", requireUser("read:statuses"), async (c) => {
     const asked = nestedTextList(await readNestedParams(c), "timeline") ?? [];

@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { HTTPException } from "hono/http-exception";
 import type { CoreContext } from "../../core/context.ts";
+import { Invalid, NotFound } from "../../core/errors.ts";
 import {
   deleteUpload,
   getOwnUnattachedUpload,
@@ -17,7 +17,7 @@ import { removeStoredFiles } from "../../media/attachment-files.ts";
 import type { MediaUploads, UploadRequest } from "../../media/uploads.ts";
 import { requireUser } from "../auth.ts";
 import { toMediaAttachment } from "../entities/media-attachment.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { mastodonError } from "../mastodon-error.ts";
 import { fileParam, readParams, textParam, type Params } from "../params.ts";
 import type { MediaAttachmentRow } from "../../core/rows.ts";
@@ -32,7 +32,7 @@ export interface MediaRoutesDependencies {
 
 const PROCESSING_FAILED = "Error processing thumbnail for uploaded media";
 
-function accountIdOf(c: Context<ApiEnv>): string {
+function accountIdOf(c: Context<HonoApiEnv>): string {
   const account = c.get("auth")?.account;
   // requireUser ran first: a user token always has its account.
   if (!account) throw new Error("A media endpoint ran without a signed-in account.");
@@ -57,10 +57,10 @@ function changesOf(params: Params): UploadChanges {
   };
 }
 
-async function uploadRequestOf(c: Context<ApiEnv>): Promise<UploadRequest> {
+async function uploadRequestOf(c: Context<HonoApiEnv>): Promise<UploadRequest> {
   const params = await readParams(c);
   const file = fileParam(params, "file");
-  if (!file) throw new HTTPException(422, { message: 'No file was uploaded: send it as the multipart field "file".' });
+  if (!file) throw new Invalid('No file was uploaded: send it as the multipart field "file".');
   const thumbnail = fileParam(params, "thumbnail");
   const changes = changesOf(params);
   return {
@@ -78,7 +78,7 @@ function statusOf(row: MediaAttachmentRow): 200 | 206 {
 }
 
 /** POST /api/v1/media (processed before it answers), /api/v2/media (answers 202 at once), and /api/v1/media/:id. */
-export function mediaRoutes({ core, origin, uploads, storage, limits }: MediaRoutesDependencies): { v1: Hono<ApiEnv>; v2: Hono<ApiEnv> } {
+export function mediaRoutes({ core, origin, uploads, storage, limits }: MediaRoutesDependencies): { v1: Hono<HonoApiEnv>; v2: Hono<HonoApiEnv> } {
   // Room for the largest file, a thumbnail and the multipart framing; the size checks proper come after.
   const limitBody = bodyLimit({
     maxSize: limits.videoSizeLimit + limits.imageSizeLimit + 1024 * 1024,
@@ -86,42 +86,42 @@ export function mediaRoutes({ core, origin, uploads, storage, limits }: MediaRou
   });
   const entity = (row: MediaAttachmentRow) => toMediaAttachment(row, origin());
 
-  const upload = (background: boolean) => async (c: Context<ApiEnv>) => {
+  const upload = (background: boolean) => async (c: Context<HonoApiEnv>) => {
     const request = await uploadRequestOf(c);
     if (background) return c.json(entity(await uploads.uploadInBackground(request)), 202);
     return c.json(entity(await uploads.upload(request)), 200);
   };
 
-  const v1 = new Hono<ApiEnv>();
+  const v1 = new Hono<HonoApiEnv>();
   v1.use("*", requireUser("write:media"));
   v1.post("/", limitBody, upload(false));
 
   v1.get("/:id", async (c) => {
     const row = await getOwnUnattachedUpload(core, accountIdOf(c), c.req.param("id"));
-    if (!row) return mastodonError(c, 404, "Record not found");
-    if (row.processing === "failed") return mastodonError(c, 422, PROCESSING_FAILED);
+    if (!row) throw new NotFound(`There is no upload ${c.req.param("id")} of yours that is not attached yet.`);
+    if (row.processing === "failed") throw new Invalid(PROCESSING_FAILED);
     return c.json(entity(row), statusOf(row));
   });
 
   v1.put("/:id", async (c) => {
     const accountId = accountIdOf(c);
     const existing = await getOwnUnattachedUpload(core, accountId, c.req.param("id"));
-    if (!existing) return mastodonError(c, 404, "Record not found");
-    if (existing.processing === "failed") return mastodonError(c, 422, PROCESSING_FAILED);
+    if (!existing) throw new NotFound(`There is no upload ${c.req.param("id")} of yours that is not attached yet.`);
+    if (existing.processing === "failed") throw new Invalid(PROCESSING_FAILED);
     const row = await updateUpload(core, accountId, existing.id, changesOf(await readParams(c)));
-    if (!row) return mastodonError(c, 404, "Record not found");
+    if (!row) throw new NotFound(`There is no upload ${c.req.param("id")} of yours that is not attached yet.`);
     return c.json(entity(row), statusOf(row));
   });
 
   v1.delete("/:id", async (c) => {
     const result = await deleteUpload(core, accountIdOf(c), c.req.param("id"));
-    if (result === undefined) return mastodonError(c, 404, "Record not found");
-    if (result === "attached") return mastodonError(c, 422, "Media attachment is currently used by a status");
+    if (result === undefined) throw new NotFound(`There is no upload ${c.req.param("id")} of yours that is not attached yet.`);
+    if (result === "attached") throw new Invalid("Media attachment is currently used by a status");
     await removeStoredFiles(storage, [result.deleted]);
     return c.json({});
   });
 
-  const v2 = new Hono<ApiEnv>();
+  const v2 = new Hono<HonoApiEnv>();
   v2.use("*", requireUser("write:media"));
   v2.post("/", limitBody, upload(true));
 

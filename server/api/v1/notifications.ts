@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
+import { NotFound } from "../../core/errors.ts";
 import {
   clearNotifications,
   countUnreadNotifications,
@@ -10,8 +11,7 @@ import {
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import { toNotification, toNotifications } from "../entities/notification.ts";
-import type { ApiEnv } from "../env.ts";
-import { mastodonError } from "../mastodon-error.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { readNestedParams, nestedText } from "../nested-params.ts";
 import { acceptAllPolicy, notificationQueryOf } from "../notification-params.ts";
 import { readPageRequest, setLinkHeader } from "../pagination.ts";
@@ -31,8 +31,8 @@ const UNREAD_LIMITS = { default: 100, max: 1000 };
  * /api/v1/notifications: list (filtered by types, exclude_types, account_id), one, dismiss, clear, the unread
  * count, and the notification-requests endpoints, which answer empty since Hearth filters no one into them.
  */
-export function notificationRoutes({ core, origin }: NotificationRoutesDependencies): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function notificationRoutes({ core, origin }: NotificationRoutesDependencies): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   routes.get("/", requireUser("read:notifications"), async (c) => {
     const viewer = viewerOf(c);
@@ -55,14 +55,17 @@ export function notificationRoutes({ core, origin }: NotificationRoutesDependenc
     return c.json({});
   });
 
+  const noRequest = () => {
+    throw new NotFound("There are no notification requests: Hearth filters no one into them.");
+  };
   routes.get("/policy", requireUser("read:notifications"), (c) => c.json(acceptAllPolicy()));
   routes.put("/policy", requireUser("write:notifications"), (c) => c.json(acceptAllPolicy()));
   routes.get("/requests", requireUser("read:notifications"), (c) => c.json([]));
   routes.get("/requests/merged", requireUser("read:notifications"), (c) => c.json({ merged: true }));
-  routes.get("/requests/:id", requireUser("read:notifications"), (c) => mastodonError(c, 404, "Record not found"));
+  routes.get("/requests/:id", requireUser("read:notifications"), noRequest);
   for (const path of ["/requests/accept", "/requests/dismiss"]) routes.post(path, requireUser("write:notifications"), (c) => c.json({}));
   for (const path of ["/requests/:id/accept", "/requests/:id/dismiss"]) {
-    routes.post(path, requireUser("write:notifications"), (c) => mastodonError(c, 404, "Record not found"));
+    routes.post(path, requireUser("write:notifications"), noRequest);
   }
 
   routes.get("/:id", requireUser("read:notifications"), async (c) => {
@@ -70,13 +73,13 @@ export function notificationRoutes({ core, origin }: NotificationRoutesDependenc
     const id = normaliseId(c.req.param("id"));
     const row = id ? await getNotification(core, viewer.id, id) : undefined;
     const entity = row ? await toNotification(core, row, viewer.id, origin()) : undefined;
-    if (!entity) return mastodonError(c, 404, "Record not found");
+    if (!entity) throw new NotFound(`There is no notification ${c.req.param("id")} of yours.`);
     return c.json(entity);
   });
 
   routes.post("/:id/dismiss", requireUser("write:notifications"), async (c) => {
     const id = normaliseId(c.req.param("id"));
-    if (!id || !(await dismissNotification(core, viewerOf(c).id, id))) return mastodonError(c, 404, "Record not found");
+    if (!id || !(await dismissNotification(core, viewerOf(c).id, id))) throw new NotFound(`There is no notification ${c.req.param("id")} of yours.`);
     return c.json({});
   });
 

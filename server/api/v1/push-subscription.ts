@@ -1,6 +1,7 @@
 import { createECDH } from "node:crypto";
 import { Hono, type Context } from "hono";
 import type { CoreContext } from "../../core/context.ts";
+import { Invalid, NotFound } from "../../core/errors.ts";
 import {
   createPushSubscription,
   deletePushSubscription,
@@ -12,11 +13,9 @@ import {
   type PushPolicy,
 } from "../../core/notifications/push-subscriptions.ts";
 import { getVapidKeys } from "../../core/notifications/vapid-keys.ts";
-import { UserError } from "../../user-error.ts";
 import { requireUser } from "../auth.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { toWebPushSubscription } from "../entities/web-push-subscription.ts";
-import { mastodonError } from "../mastodon-error.ts";
 import { nestedBoolean, nestedHash, nestedText, readNestedParams, type NestedParams } from "../nested-params.ts";
 
 /** What to push: alerts not named are off, a missing policy is "all" (Mastodon replaces data as a whole). */
@@ -28,7 +27,7 @@ function readPushData(params: NestedParams): { alerts: PushAlerts; policy: PushP
   // masto sends the policy beside data rather than in it.
   const policy = present(nestedText(data, "policy")) ?? present(nestedText(params, "policy")) ?? "all";
   if (!PUSH_POLICIES.includes(policy as PushPolicy)) {
-    throw new UserError(`Validation failed: Policy must be one of ${PUSH_POLICIES.join(", ")}`);
+    throw new Invalid(`Validation failed: Policy must be one of ${PUSH_POLICIES.join(", ")}`);
   }
   return { alerts, policy: policy as PushPolicy };
 }
@@ -40,14 +39,14 @@ function present(value: string | undefined): string | undefined {
 
 function readEndpoint(subscription: NestedParams): string {
   const endpoint = present(nestedText(subscription, "endpoint"));
-  if (!endpoint) throw new UserError("Validation failed: Endpoint can't be blank");
+  if (!endpoint) throw new Invalid("Validation failed: Endpoint can't be blank");
   let url: URL;
   try {
     url = new URL(endpoint);
   } catch {
-    throw new UserError("Validation failed: Endpoint is not a valid URL");
+    throw new Invalid("Validation failed: Endpoint is not a valid URL");
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw new UserError("Validation failed: Endpoint is not a valid URL");
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new Invalid("Validation failed: Endpoint is not a valid URL");
   return url.href;
 }
 
@@ -61,8 +60,8 @@ function readKeys(subscription: NestedParams): { p256dh: string; auth: string } 
   const keys = nestedHash(subscription, "keys") ?? {};
   const p256dh = present(nestedText(keys, "p256dh"));
   const auth = present(nestedText(keys, "auth"));
-  if (!p256dh) throw new UserError("Validation failed: Key p256dh can't be blank");
-  if (!auth) throw new UserError("Validation failed: Key auth can't be blank");
+  if (!p256dh) throw new Invalid("Validation failed: Key p256dh can't be blank");
+  if (!auth) throw new Invalid("Validation failed: Key auth can't be blank");
   const point = decodeBase64Url(p256dh);
   try {
     if (point.length !== 65) throw new Error("not an uncompressed point");
@@ -71,31 +70,31 @@ function readKeys(subscription: NestedParams): { p256dh: string; auth: string } 
     probe.generateKeys();
     probe.computeSecret(point);
   } catch {
-    throw new UserError("Validation failed: Key p256dh is not a P-256 public key");
+    throw new Invalid("Validation failed: Key p256dh is not a P-256 public key");
   }
   const secret = decodeBase64Url(auth);
-  if (secret.length !== 16) throw new UserError("Validation failed: Key auth must be 16 bytes");
+  if (secret.length !== 16) throw new Invalid("Validation failed: Key auth must be 16 bytes");
   // Kept in the URL-safe alphabet web-push expects, whichever the app sent.
   return { p256dh: point.toString("base64url"), auth: secret.toString("base64url") };
 }
 
 /** The signed-in token and account, which requireUser guarantees. */
-function signedIn(c: Context<ApiEnv>) {
+function signedIn(c: Context<HonoApiEnv>) {
   const auth = c.get("auth");
   if (!auth?.account) throw new Error("requireUser lets only signed-in users through.");
   return { token: auth.token, account: auth.account };
 }
 
 /** The bearer token as the client sent it; authenticate() already proved it live. */
-function bearerToken(c: Context<ApiEnv>): string {
+function bearerToken(c: Context<HonoApiEnv>): string {
   const token = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("authorization") ?? "")?.[1];
   if (!token) throw new Error("A push subscription was requested without a bearer token.");
   return token;
 }
 
 /** /api/v1/push/subscription: one Web Push subscription per access token. */
-export function pushSubscriptionRoutes(core: CoreContext): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function pushSubscriptionRoutes(core: CoreContext): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
   routes.use(requireUser("push"));
   const serverKey = async () => (await getVapidKeys(core)).publicKey;
 
@@ -120,14 +119,14 @@ export function pushSubscriptionRoutes(core: CoreContext): Hono<ApiEnv> {
 
   routes.get("/", async (c) => {
     const row = await findPushSubscription(core, signedIn(c).token.id);
-    if (!row) return mastodonError(c, 404, "Record not found");
+    if (!row) throw new NotFound("This access token has no push subscription.");
     return c.json(toWebPushSubscription(row, await serverKey()));
   });
 
   routes.put("/", async (c) => {
     const data = readPushData(await readNestedParams(c));
     const row = await updatePushSubscription(core, signedIn(c).token.id, data);
-    if (!row) return mastodonError(c, 404, "Record not found");
+    if (!row) throw new NotFound("This access token has no push subscription.");
     return c.json(toWebPushSubscription(row, await serverKey()));
   });
 

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
+import { Invalid, NotFound } from "../../core/errors.ts";
 import {
   cancelScheduledStatus,
   getScheduledStatus,
@@ -10,8 +11,7 @@ import {
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import { toScheduledStatus } from "../entities/scheduled-status.ts";
-import type { ApiEnv } from "../env.ts";
-import { mastodonError } from "../mastodon-error.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { nestedText, readNestedParams } from "../nested-params.ts";
 import { readPageRequest, setLinkHeader } from "../pagination.ts";
 import { viewerOf } from "../request-accounts.ts";
@@ -23,8 +23,8 @@ export interface ScheduledStatusRoutesDependencies {
 }
 
 /** /api/v1/scheduled_statuses: the viewer's statuses waiting for their time; moved or cancelled. */
-export function scheduledStatusRoutes({ core, origin }: ScheduledStatusRoutesDependencies): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function scheduledStatusRoutes({ core, origin }: ScheduledStatusRoutesDependencies): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   routes.get("/", requireUser("read:statuses"), async (c) => {
     const viewer = viewerOf(c);
@@ -38,23 +38,23 @@ export function scheduledStatusRoutes({ core, origin }: ScheduledStatusRoutesDep
   routes.get("/:id", requireUser("read:statuses"), async (c) => {
     const id = normaliseId(c.req.param("id"));
     const row = id ? await getScheduledStatus(core, viewerOf(c).id, id) : undefined;
-    if (!row) return mastodonError(c, 404, "Record not found");
+    if (!row) throw new NotFound(`There is no scheduled status ${c.req.param("id")} of yours.`);
     return c.json(toScheduledStatus(row, await loadScheduledMedia(core, [row]), origin()));
   });
 
   routes.put("/:id", requireUser("write:statuses"), async (c) => {
     const id = normaliseId(c.req.param("id"));
     const scheduledAt = nestedText(await readNestedParams(c), "scheduled_at");
-    if (!id || !(await getScheduledStatus(core, viewerOf(c).id, id))) return mastodonError(c, 404, "Record not found");
-    if (!scheduledAt) return mastodonError(c, 422, "scheduled_at is missing: say when the status should be posted.");
+    if (!id || !(await getScheduledStatus(core, viewerOf(c).id, id))) throw new NotFound(`There is no scheduled status ${c.req.param("id")} of yours.`);
+    if (!scheduledAt) throw new Invalid("scheduled_at is missing: say when the status should be posted.");
     const row = await rescheduleStatus(core, viewerOf(c).id, id, scheduledAt);
-    if (!row) return mastodonError(c, 404, "Record not found");
+    if (!row) throw new NotFound(`There is no scheduled status ${c.req.param("id")} of yours.`);
     return c.json(toScheduledStatus(row, await loadScheduledMedia(core, [row]), origin()));
   });
 
   routes.delete("/:id", requireUser("write:statuses"), async (c) => {
     const id = normaliseId(c.req.param("id"));
-    if (!id || !(await cancelScheduledStatus(core, viewerOf(c).id, id))) return mastodonError(c, 404, "Record not found");
+    if (!id || !(await cancelScheduledStatus(core, viewerOf(c).id, id))) throw new NotFound(`There is no scheduled status ${c.req.param("id")} of yours.`);
     return c.json({});
   });
 

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
-import { HTTPException } from "hono/http-exception";
 import type { CoreContext } from "../../core/context.ts";
+import { Invalid, NotFound } from "../../core/errors.ts";
 import { loadAccountStatsMany, noAccountStats } from "../../core/accounts/account-stats-many.ts";
 import { parseFocus } from "../../core/media/media.ts";
 import { loadScheduledMedia, scheduleStatus } from "../../core/statuses/scheduled-statuses.ts";
@@ -18,11 +18,10 @@ import { toScheduledStatus } from "../entities/scheduled-status.ts";
 import { toStatus, toStatuses } from "../entities/status.ts";
 import { toStatusEdit } from "../entities/status-edit.ts";
 import { toStatusSource } from "../entities/status-source.ts";
-import type { ApiEnv } from "../env.ts";
-import { mastodonError } from "../mastodon-error.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { nestedBoolean, nestedHash, nestedHashList, nestedText, nestedTextList, readNestedParams, type NestedParams } from "../nested-params.ts";
 import { optionalViewerOf, viewerOf } from "../request-accounts.ts";
-import { normaliseId, scopeIfToken, visibleStatusParam } from "../status-requests.ts";
+import { idOf, normaliseId, scopeIfToken, visibleStatus, visibleStatusParam } from "../status-requests.ts";
 import { statusInteractionRoutes } from "./statuses-interactions.ts";
 import type { MediaAttributeChange } from "../../core/statuses/status-edit-store.ts";
 
@@ -40,7 +39,7 @@ function pollParam(params: NestedParams): PollInput | null | undefined {
   const options = nestedTextList(poll, "options") ?? [];
   const rawExpiresIn = nestedText(poll, "expires_in");
   const expiresIn = Number(rawExpiresIn);
-  if (rawExpiresIn === undefined || !Number.isFinite(expiresIn)) throw new HTTPException(422, { message: "A poll needs expires_in: how many seconds it runs." });
+  if (rawExpiresIn === undefined || !Number.isFinite(expiresIn)) throw new Invalid("A poll needs expires_in: how many seconds it runs.");
   return { options, expiresIn: Math.trunc(expiresIn), multiple: nestedBoolean(poll, "multiple") ?? false, hideTotals: nestedBoolean(poll, "hide_totals") ?? false };
 }
 
@@ -64,7 +63,7 @@ function draftOf(params: NestedParams): StatusDraft {
 function mediaAttributesOf(params: NestedParams): MediaAttributeChange[] {
   return (nestedHashList(params, "media_attributes") ?? []).map((entry) => {
     const rawId = nestedText(entry, "id");
-    if (rawId === undefined || rawId === "") throw new HTTPException(422, { message: "Each media_attributes entry needs the id of the media it changes." });
+    if (rawId === undefined || rawId === "") throw new Invalid("Each media_attributes entry needs the id of the media it changes.");
     const change: MediaAttributeChange = { id: normaliseId(rawId) ?? rawId };
     if ("description" in entry) change.description = nestedText(entry, "description") ?? "";
     if ("focus" in entry) {
@@ -79,7 +78,7 @@ function optionalId(params: NestedParams, name: string): string | null {
   const value = nestedText(params, name);
   if (value === undefined || value === "") return null;
   const id = normaliseId(value);
-  if (!id) throw new HTTPException(404, { message: "Record not found" });
+  if (!id) throw new NotFound(`${name} ${value} cannot be the id of a status here.`);
   return id;
 }
 
@@ -87,16 +86,14 @@ function optionalId(params: NestedParams, name: string): string | null {
  * /api/v1/statuses: post (now or scheduled), read one or several, edit, delete (answering the source for a
  * redraft), and a status's context, history, source and card. Interactions are in statuses-interactions.ts.
  */
-export function statusRoutes({ core, origin }: StatusRoutesDependencies): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function statusRoutes({ core, origin }: StatusRoutesDependencies): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   routes.post("/", requireUser("write:statuses"), async (c) => {
     const viewer = viewerOf(c);
     const params = await readNestedParams(c);
     const visibilityText = nestedText(params, "visibility");
     const inReplyToId = optionalId(params, "in_reply_to_id");
-    // The reply target must be one the author can see; otherwise Mastodon answers 404.
-    if (inReplyToId) await visibleStatusParamById(core, inReplyToId, viewer.id);
     const input = {
       ...draftOf(params),
       accountId: viewer.id,
@@ -108,6 +105,9 @@ export function statusRoutes({ core, origin }: StatusRoutesDependencies): Hono<A
     };
     const scheduledAt = nestedText(params, "scheduled_at");
     if (scheduledAt) {
+      // postStatus refuses a reply to what the author cannot see (404, as Mastodon answers); scheduling
+      // checks nothing of the kind, so it is checked here, now rather than when the time comes.
+      if (inReplyToId) await visibleStatus(core, inReplyToId, viewer.id);
       const scheduled = await scheduleStatus(core, input, scheduledAt);
       return c.json(toScheduledStatus(scheduled, await loadScheduledMedia(core, [scheduled]), origin()));
     }
@@ -118,7 +118,7 @@ export function statusRoutes({ core, origin }: StatusRoutesDependencies): Hono<A
   routes.get("/", scopeIfToken("read:statuses"), async (c) => {
     const viewer = optionalViewerOf(c);
     const ids = [...new Set((nestedTextList(await readNestedParams(c), "id") ?? []).map(normaliseId).filter((id): id is string => id !== undefined))];
-    if (ids.length > MULTIPLE_LIMIT) return mastodonError(c, 422, `Ask for at most ${MULTIPLE_LIMIT} statuses at once.`);
+    if (ids.length > MULTIPLE_LIMIT) throw new Invalid(`Ask for at most ${MULTIPLE_LIMIT} statuses at once.`);
     // In the order asked, as Mastodon answers; unknown and hidden ones are left out.
     const visible = await findStatusesByIds(core, ids, viewer?.id ?? null);
     return c.json(await toStatuses(core, visible, viewer?.id ?? null, origin()));
@@ -132,22 +132,23 @@ export function statusRoutes({ core, origin }: StatusRoutesDependencies): Hono<A
 
   routes.put("/:id", requireUser("write:statuses"), async (c) => {
     const viewer = viewerOf(c);
-    const status = await visibleStatusParam(core, c, viewer.id);
-    if (status.account_id !== viewer.id) return mastodonError(c, 404, "Record not found");
     const params = await readNestedParams(c);
-    // Mastodon's edit replaces the whole status: what is not sent (media, poll) is gone afterwards.
-    const edited = await editStatus(core, { ...draftOf(params), mediaAttributes: mediaAttributesOf(params), accountId: viewer.id, statusId: status.id }, { origin: origin() });
+    // Mastodon's edit replaces the whole status: what is not sent (media, poll) is gone afterwards. Only the
+    // author's own status can be edited; any other is not found (editStatus says so).
+    const statusId = idOf(c.req.param("id"));
+    const edited = await editStatus(core, { ...draftOf(params), mediaAttributes: mediaAttributesOf(params), accountId: viewer.id, statusId }, { origin: origin() });
     return c.json(await toStatus(core, edited, viewer.id, origin()));
   });
 
   routes.delete("/:id", requireUser("write:statuses"), async (c) => {
     const viewer = viewerOf(c);
-    const status = await visibleStatusParam(core, c, viewer.id);
-    if (status.account_id !== viewer.id) return mastodonError(c, 404, "Record not found");
-    // Rendered before it goes: the answer is what a client needs to redraft it (text, media, poll).
-    const entity = await toStatus(core, status, viewer.id, origin(), { withSource: true });
-    await deleteStatus(core, viewer.id, status.id);
-    return c.json(entity);
+    const statusId = idOf(c.req.param("id"));
+    // Rendered before it goes: the answer is what a client needs to redraft it (text, media, poll). Whether it
+    // may go is deleteStatus's to say: only the author's own, any other is not found.
+    const status = await findVisibleStatus(core, statusId, viewer.id);
+    const entity = status && (await toStatus(core, status, viewer.id, origin(), { withSource: true }));
+    await deleteStatus(core, viewer.id, statusId);
+    return c.json(entity ?? {});
   });
 
   routes.get("/:id/context", scopeIfToken("read:statuses"), async (c) => {
@@ -170,7 +171,7 @@ export function statusRoutes({ core, origin }: StatusRoutesDependencies): Hono<A
       loadAccountStatsMany(core, [status.account_id]),
     ]);
     const author = bundle.accounts.get(status.account_id);
-    if (!author) return mastodonError(c, 404, "Record not found");
+    if (!author) throw new NotFound(`The author of status ${status.id} is gone.`);
     const account = toAccount(author, stats.get(author.id) ?? noAccountStats(), origin(), bundle.accountEmojis.get(author.id) ?? []);
     const emojis = (bundle.emojis.get(status.id) ?? []).map((row) => toCustomEmoji(row, origin()));
     return c.json(history.versions.map((version) => toStatusEdit(version, account, history.media, emojis, origin())));
@@ -179,7 +180,7 @@ export function statusRoutes({ core, origin }: StatusRoutesDependencies): Hono<A
   routes.get("/:id/source", requireUser("read:statuses"), async (c) => {
     const viewer = viewerOf(c);
     const status = await visibleStatusParam(core, c, viewer.id);
-    if (status.account_id !== viewer.id) return mastodonError(c, 404, "Record not found");
+    if (status.account_id !== viewer.id) throw new NotFound(`Only its author can see the source of status ${status.id}.`);
     return c.json(toStatusSource(status));
   });
 
@@ -193,8 +194,4 @@ export function statusRoutes({ core, origin }: StatusRoutesDependencies): Hono<A
 
   routes.route("/", statusInteractionRoutes({ core, origin }));
   return routes;
-}
-
-async function visibleStatusParamById(core: CoreContext, id: string, viewerId: string): Promise<void> {
-  if (!(await findVisibleStatus(core, id, viewerId))) throw new HTTPException(404, { message: "Record not found" });
 }

@@ -1,12 +1,12 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
+import { NotFound } from "../../core/errors.ts";
 import { homeTimeline, listTimeline, publicTimeline, tagTimeline, type TimelinePage } from "../../core/timelines/timelines.ts";
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import { toStatuses } from "../entities/status.ts";
-import type { ApiEnv } from "../env.ts";
-import { mastodonError } from "../mastodon-error.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { nestedTextList, readNestedParams } from "../nested-params.ts";
 import { readPageRequest, setLinkHeader } from "../pagination.ts";
 import { optionalViewerOf, viewerOf } from "../request-accounts.ts";
@@ -18,10 +18,10 @@ export interface TimelineRoutesDependencies {
 }
 
 /** /api/v1/timelines: home, public (local or remote, media only), hashtag and list, each with Link-header paging. */
-export function timelineRoutes({ core, origin }: TimelineRoutesDependencies): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function timelineRoutes({ core, origin }: TimelineRoutesDependencies): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
-  async function answer(c: Context<ApiEnv>, page: TimelinePage, limit: number, viewerId: string | null, filterContext: string) {
+  async function answer(c: Context<HonoApiEnv>, page: TimelinePage, limit: number, viewerId: string | null, filterContext: string) {
     setLinkHeader(c, page.pageIds, clientUrl(c, origin()), limit);
     return c.json(await toStatuses(core, page.statuses, viewerId, origin(), { filterContext }));
   }
@@ -60,7 +60,7 @@ export function timelineRoutes({ core, origin }: TimelineRoutesDependencies): Ho
     const id = c.req.param("id");
     const request = readPageRequest(await readNestedParams(c));
     const page = /^\d{1,19}$/.test(id) ? await listTimeline(core, viewer.id, id.padStart(18, "0"), request) : undefined;
-    if (!page) return mastodonError(c, 404, "Record not found");
+    if (!page) throw new NotFound(`There is no list ${id} of yours.`);
     return answer(c, page, request.limit, viewer.id, "home");
   });
 

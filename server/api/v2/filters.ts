@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
+import { Invalid } from "../../core/errors.ts";
 import {
   addFilterKeyword,
   addFilterStatus,
@@ -7,7 +8,6 @@ import {
   deleteFilter,
   deleteFilterKeyword,
   deleteFilterStatus,
-  FilterNotFound,
   getFilter,
   getFilterKeyword,
   getFilterStatus,
@@ -19,11 +19,9 @@ import {
   type FilterInput,
   type KeywordChange,
 } from "../../core/filters/filters.ts";
-import { UserError } from "../../user-error.ts";
 import { requireUser } from "../auth.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { toFilter, toFilterKeyword, toFilterStatus } from "../entities/filter.ts";
-import { mastodonError } from "../mastodon-error.ts";
 import { nestedBoolean, nestedHashList, nestedText, nestedTextList, readNestedParams, type NestedParams } from "../nested-params.ts";
 import { viewerOf } from "../request-accounts.ts";
 
@@ -36,8 +34,8 @@ export function readExpiresIn(params: NestedParams): number | null | undefined {
   const raw = params.expires_in;
   if (raw === null || raw === "") return null;
   const seconds = Number(raw);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new UserError("expires_in must be a positive number of seconds, or empty for no end.");
-  if (seconds > MAX_EXPIRES_IN_SECONDS) throw new UserError(`expires_in can be at most ${MAX_EXPIRES_IN_SECONDS} seconds (a century), or empty for no end.`);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new Invalid("expires_in must be a positive number of seconds, or empty for no end.");
+  if (seconds > MAX_EXPIRES_IN_SECONDS) throw new Invalid(`expires_in can be at most ${MAX_EXPIRES_IN_SECONDS} seconds (a century), or empty for no end.`);
   return seconds;
 }
 
@@ -61,12 +59,8 @@ function readFilterInput(params: NestedParams): FilterInput {
 }
 
 /** /api/v2/filters: filters with their keywords and statuses, and each of those on its own. */
-export function filterV2Routes({ core }: { core: CoreContext }): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
-  routes.onError((error, c) => {
-    if (error instanceof FilterNotFound) return mastodonError(c, 404, "Record not found");
-    throw error;
-  });
+export function filterV2Routes({ core }: { core: CoreContext }): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
   const read = requireUser("read:filters");
   const write = requireUser("write:filters");
 
@@ -114,7 +108,7 @@ export function filterV2Routes({ core }: { core: CoreContext }): Hono<ApiEnv> {
   routes.get("/:id/statuses", read, async (c) => c.json((await listFilterStatuses(core, viewerOf(c).id, c.req.param("id"))).map(toFilterStatus)));
   routes.post("/:id/statuses", write, async (c) => {
     const statusId = nestedText(await readNestedParams(c), "status_id");
-    if (!statusId) return mastodonError(c, 422, "Give the status to filter as status_id.");
+    if (!statusId) throw new Invalid("Give the status to filter as status_id.");
     return c.json(toFilterStatus(await addFilterStatus(core, viewerOf(c).id, c.req.param("id"), statusId)));
   });
 

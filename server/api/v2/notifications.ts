@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
+import { NotFound } from "../../core/errors.ts";
 import {
   countUnreadNotifications,
   DEFAULT_GROUPED_TYPES,
@@ -12,8 +13,7 @@ import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import { renderAccounts } from "../entities/account-list.ts";
 import { toGroupedNotifications } from "../entities/notification.ts";
-import type { ApiEnv } from "../env.ts";
-import { mastodonError } from "../mastodon-error.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { nestedText, nestedTextList, readNestedParams } from "../nested-params.ts";
 import { acceptAllPolicy, notificationQueryOf } from "../notification-params.ts";
 import { readPageRequest, setLinkHeader } from "../pagination.ts";
@@ -28,8 +28,8 @@ const PAGE_LIMITS = { default: 40, max: 80 };
 const UNREAD_LIMITS = { default: 100, max: 1000 };
 
 /** /api/v2/notifications: notifications grouped by group key (favourites and boosts of one status, follows). */
-export function groupedNotificationRoutes({ core, origin }: GroupedNotificationRoutesDependencies): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function groupedNotificationRoutes({ core, origin }: GroupedNotificationRoutesDependencies): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
   routes.get("/", requireUser("read:notifications"), async (c) => {
     const viewer = viewerOf(c);
@@ -62,12 +62,12 @@ export function groupedNotificationRoutes({ core, origin }: GroupedNotificationR
       { groupedTypes: [...DEFAULT_GROUPED_TYPES], groupKey: c.req.param("group_key") },
       { maxId: null, sinceId: null, minId: null, limit: 1 },
     );
-    if (groups.length === 0) return mastodonError(c, 404, "Record not found");
+    if (groups.length === 0) throw new NotFound(`There is no notification group ${c.req.param("group_key")} of yours.`);
     return c.json(await toGroupedNotifications(core, groups, viewer.id, origin()));
   });
 
   routes.post("/:group_key/dismiss", requireUser("write:notifications"), async (c) => {
-    if (!(await dismissNotificationGroup(core, viewerOf(c).id, c.req.param("group_key")))) return mastodonError(c, 404, "Record not found");
+    if (!(await dismissNotificationGroup(core, viewerOf(c).id, c.req.param("group_key")))) throw new NotFound(`There is no notification group ${c.req.param("group_key")} of yours.`);
     return c.json({});
   });
 
@@ -78,7 +78,7 @@ export function groupedNotificationRoutes({ core, origin }: GroupedNotificationR
     const rows = await listNotificationGroupAccountIds(core, viewer.id, groupKey, page);
     // An empty page past the group's end is an answer; a group the viewer does not have is not found.
     if (rows.length === 0 && (await listNotificationGroupAccountIds(core, viewer.id, groupKey, { maxId: null, sinceId: null, minId: null, limit: 1 })).length === 0) {
-      return mastodonError(c, 404, "Record not found");
+      throw new NotFound(`There is no notification group ${c.req.param("group_key")} of yours.`);
     }
     setLinkHeader(c, rows.map((row) => row.id), clientUrl(c, origin()), page.limit);
     const accounts = await getAccountsByIds(core, [...new Set(rows.map((row) => row.from_account_id))]);

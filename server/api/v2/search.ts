@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import { searchAccounts } from "../../core/search/account-search.ts";
 import type { CoreContext } from "../../core/context.ts";
+import { Invalid } from "../../core/errors.ts";
 import { findStatusByUrl, searchStatusText } from "../../core/search/status-search.ts";
 import { canViewStatus } from "../../core/visibility/status-visibility.ts";
 import { searchTags } from "../../core/search/tag-search.ts";
-import { scopesAllow } from "../../core/auth/scopes.ts";
-import type { ApiEnv } from "../env.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 import { renderAccounts } from "../entities/account-list.ts";
 import { toStatuses } from "../entities/status.ts";
 import { renderTags } from "../entities/tag-list.ts";
@@ -14,6 +14,7 @@ import { nestedBoolean, nestedText, readNestedParams } from "../nested-params.ts
 import { readLimit, readOffset } from "../offset-paging.ts";
 import { readPageRequest } from "../pagination.ts";
 import { accountById } from "../request-accounts.ts";
+import { scopeIfToken } from "../status-requests.ts";
 import type { AccountRow, StatusRow, TagRow } from "../../core/rows.ts";
 
 const TYPES = ["accounts", "statuses", "hashtags"] as const;
@@ -31,19 +32,17 @@ interface Found {
  * statuses by their text among what the viewer may see. Public without resolve and offset, as on Mastodon;
  * statuses only for a signed-in viewer.
  */
-export function searchV2Routes({ core, origin }: { core: CoreContext; origin(): string }): Hono<ApiEnv> {
-  const routes = new Hono<ApiEnv>();
+export function searchV2Routes({ core, origin }: { core: CoreContext; origin(): string }): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
 
-  routes.get("/", async (c) => {
-    const auth = c.get("auth");
-    if (auth && !scopesAllow(auth.scopes, "read:search")) return mastodonError(c, 403, "This action is outside the authorized scopes");
-    const viewer = auth?.account ?? null;
+  routes.get("/", scopeIfToken("read:search"), async (c) => {
+    const viewer = c.get("auth")?.account ?? null;
     const params = await readNestedParams(c);
     const query = nestedText(params, "q")?.trim();
-    if (!query) return mastodonError(c, 422, "Give the words, handle or address to search for as q.");
+    if (!query) throw new Invalid("Give the words, handle or address to search for as q.");
     const type = nestedText(params, "type");
     if (type !== undefined && !(TYPES as readonly string[]).includes(type)) {
-      return mastodonError(c, 422, `type must be one of ${TYPES.join(", ")}, not "${type}".`);
+      throw new Invalid(`type must be one of ${TYPES.join(", ")}, not "${type}".`);
     }
     const resolve = nestedBoolean(params, "resolve") ?? false;
     const offset = readOffset(nestedText(params, "offset"));

@@ -1,6 +1,6 @@
 import { webcrypto } from "node:crypto";
 import type { Kysely } from "kysely";
-import { UserError } from "../../user-error.ts";
+import { Invalid } from "../errors.ts";
 import type { DatabaseSchema, LocalUserRole } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
 import { hashPassword } from "../auth/passwords.ts";
@@ -15,7 +15,7 @@ const PASSWORD_MAX = 1024;
 
 export function validateUsername(username: string): string {
   if (!USERNAME_PATTERN.test(username) || username.length > USERNAME_MAX) {
-    throw new UserError(
+    throw new Invalid(
       `"${username}" cannot be a username: use up to ${USERNAME_MAX} letters, digits or underscores (dots and dashes only in the middle).`,
     );
   }
@@ -23,8 +23,8 @@ export function validateUsername(username: string): string {
 }
 
 export function validatePassword(password: string): string {
-  if (password.length < PASSWORD_MIN) throw new UserError(`The password is too short: use at least ${PASSWORD_MIN} characters.`);
-  if (password.length > PASSWORD_MAX) throw new UserError(`The password is too long: use at most ${PASSWORD_MAX} characters.`);
+  if (password.length < PASSWORD_MIN) throw new Invalid(`The password is too short: use at least ${PASSWORD_MIN} characters.`);
+  if (password.length > PASSWORD_MAX) throw new Invalid(`The password is too long: use at most ${PASSWORD_MAX} characters.`);
   return password;
 }
 
@@ -84,7 +84,7 @@ export async function insertLocalAccount(
 ): Promise<AccountRow> {
   const { input, passwordHash, keys } = prepared;
   if (await findLocalAccountByUsername({ ...ctx, db: trx }, input.username)) {
-    throw new UserError(`The username ${input.username} is taken on this instance.`);
+    throw new Invalid(`The username ${input.username} is taken on this instance.`);
   }
   const now = ctx.clock.now();
   const createdAt = now.toISOString();

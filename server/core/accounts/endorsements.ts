@@ -1,4 +1,4 @@
-import { UserError } from "../../user-error.ts";
+import { Invalid } from "../errors.ts";
 import type { CoreContext } from "../context.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
 import type { AccountRow, EndorsementRow } from "../rows.ts";
@@ -22,11 +22,11 @@ export async function endorseAccount(ctx: CoreContext, accountId: string, target
       .where("target_account_id", "=", targetAccountId)
       .where("state", "=", "accepted")
       .executeTakeFirst();
-    if (!follow) throw new UserError("You can only feature accounts you follow.");
+    if (!follow) throw new Invalid("You can only feature accounts you follow.");
     const existing = await trx.selectFrom("account_endorsements").select("id").where("account_id", "=", accountId).where("target_account_id", "=", targetAccountId).executeTakeFirst();
     if (existing) return;
     const count = await trx.selectFrom("account_endorsements").select((eb) => eb.fn.countAll<number>().as("count")).where("account_id", "=", accountId).executeTakeFirstOrThrow();
-    if (Number(count.count) >= MAX_ENDORSEMENTS) throw new UserError(`You can feature at most ${MAX_ENDORSEMENTS} accounts.`);
+    if (Number(count.count) >= MAX_ENDORSEMENTS) throw new Invalid(`You can feature at most ${MAX_ENDORSEMENTS} accounts.`);
     const now = ctx.clock.now();
     await trx.insertInto("account_endorsements").values({ id: ctx.ids.next(now), account_id: accountId, target_account_id: targetAccountId, created_at: now.toISOString() }).execute();
   });

@@ -1,4 +1,4 @@
-import { UserError } from "../../user-error.ts";
+import { Invalid, NotFound } from "../errors.ts";
 import type { Visibility } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
 import { acceptFollowRequest } from "../relationships/follows.ts";
@@ -59,7 +59,7 @@ export interface ProfileUpdate {
 const length = (text: string) => [...text].length;
 
 function checkLength(what: string, text: string, maximum: number): string {
-  if (length(text) > maximum) throw new UserError(`The ${what} is too long: at most ${maximum} characters, not ${length(text)}.`);
+  if (length(text) > maximum) throw new Invalid(`The ${what} is too long: at most ${maximum} characters, not ${length(text)}.`);
   return text;
 }
 
@@ -68,17 +68,17 @@ function checkChanges(changes: ProfileChanges): void {
   if (changes.note !== undefined) checkLength("bio", changes.note, PROFILE_LIMITS.note);
   if (changes.fields !== undefined) {
     const kept = changes.fields.filter((field) => field.name.trim() !== "" || field.value.trim() !== "");
-    if (kept.length > PROFILE_LIMITS.fields) throw new UserError(`A profile has at most ${PROFILE_LIMITS.fields} fields, not ${kept.length}.`);
+    if (kept.length > PROFILE_LIMITS.fields) throw new Invalid(`A profile has at most ${PROFILE_LIMITS.fields} fields, not ${kept.length}.`);
     for (const field of kept) {
       checkLength("field name", field.name, PROFILE_LIMITS.fieldName);
       checkLength("field value", field.value, PROFILE_LIMITS.fieldValue);
     }
   }
   if (changes.defaultVisibility !== undefined && !DEFAULT_PRIVACIES.includes(changes.defaultVisibility as Visibility)) {
-    throw new UserError(`The default post visibility must be one of ${DEFAULT_PRIVACIES.join(", ")}, not "${changes.defaultVisibility}".`);
+    throw new Invalid(`The default post visibility must be one of ${DEFAULT_PRIVACIES.join(", ")}, not "${changes.defaultVisibility}".`);
   }
   if (changes.defaultLanguage !== undefined && changes.defaultLanguage !== null && !LANGUAGE.test(changes.defaultLanguage)) {
-    throw new UserError(`"${changes.defaultLanguage}" is not a language code; use an ISO 639-1 code such as "en".`);
+    throw new Invalid(`"${changes.defaultLanguage}" is not a language code; use an ISO 639-1 code such as "en".`);
   }
 }
 
@@ -110,7 +110,7 @@ export async function updateProfile(ctx: CoreContext, accountId: string, input: 
 
   const result = await write(ctx, async (trx, after) => {
     const before = await trx.selectFrom("accounts").selectAll().where("id", "=", accountId).where("domain", "is", null).executeTakeFirst();
-    if (!before) throw new UserError(`There is no local account with id ${accountId}.`);
+    if (!before) throw new NotFound(`There is no local account with id ${accountId}.`);
     const accountColumns = {
       display_name: changes.displayName === undefined ? undefined : oneLine(changes.displayName),
       note: noteHtml,

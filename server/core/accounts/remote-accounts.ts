@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { UserError } from "../../user-error.ts";
+import { Invalid } from "../errors.ts";
 import type { DatabaseSchema } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
 import { upsertRemoteEmojis } from "../emojis/remote-emojis.ts";
@@ -118,7 +118,7 @@ export function isStale(ctx: CoreContext, account: AccountRow): boolean {
 /** Splits `name@host` (or `@name@host`), refusing what cannot be a fediverse handle. */
 export function parseHandle(handle: string): { username: string; domain: string } {
   const match = /^@?([^@\s/?#]+)@([^@\s/?#]+)$/.exec(handle.trim());
-  if (!match?.[1] || !match[2]) throw new UserError(`"${handle}" is not a fediverse handle; write it as name@example.social.`);
+  if (!match?.[1] || !match[2]) throw new Invalid(`"${handle}" is not a fediverse handle; write it as name@example.social.`);
   return { username: match[1], domain: match[2].toLowerCase() };
 }
 

@@ -1,4 +1,4 @@
-import { UserError } from "../../user-error.ts";
+import { Invalid } from "../errors.ts";
 import { NO_REDIRECT } from "./tokens.ts";
 
 // Schemes that would run code or show content in place of returning to the app.
@@ -14,9 +14,9 @@ export function validateRedirectUri(input: string): string {
   try {
     url = new URL(input);
   } catch {
-    throw new UserError(`Validation failed: Redirect URI "${input}" must be an absolute URI.`);
+    throw new Invalid(`Validation failed: Redirect URI "${input}" must be an absolute URI.`);
   }
-  if (FORBIDDEN_SCHEMES.has(url.protocol)) throw new UserError(`Validation failed: Redirect URI "${input}" uses a scheme that cannot be a redirect.`);
-  if (url.hash) throw new UserError(`Validation failed: Redirect URI "${input}" must not contain a fragment.`);
+  if (FORBIDDEN_SCHEMES.has(url.protocol)) throw new Invalid(`Validation failed: Redirect URI "${input}" uses a scheme that cannot be a redirect.`);
+  if (url.hash) throw new Invalid(`Validation failed: Redirect URI "${input}" must not contain a fragment.`);
   return input;
 }

@@ -1,4 +1,4 @@
-import { UserError } from "../../user-error.ts";
+import { Invalid } from "../errors.ts";
 
 /** Mastodon's OAuth scopes: the four top-level ones and the granular ones beneath them. */
 const GRANULAR: Record<string, readonly string[]> = {
@@ -21,9 +21,9 @@ export const KNOWN_SCOPES: readonly string[] = [...KNOWN];
 /** Splits a space-separated scope string, refusing unknown scopes with a sentence that names them. */
 export function parseScopes(input: string): string[] {
   const scopes = [...new Set(input.split(/[\s+]+/).filter(Boolean))];
-  if (scopes.length === 0) throw new UserError("No scopes were given; use some of: read write follow push.");
+  if (scopes.length === 0) throw new Invalid("No scopes were given; use some of: read write follow push.");
   const unknown = scopes.filter((scope) => !KNOWN.has(scope));
-  if (unknown.length > 0) throw new UserError(`Unknown scope ${unknown.join(", ")}; use some of: read write follow push (or granular ones such as read:statuses).`);
+  if (unknown.length > 0) throw new Invalid(`Unknown scope ${unknown.join(", ")}; use some of: read write follow push (or granular ones such as read:statuses).`);
   return scopes;
 }
 

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { UserError } from "../../user-error.ts";
+import { Invalid, NotFound } from "../errors.ts";
 import type { DatabaseSchema } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
 import type { FilterKeywordRow, FilterRow, FilterStatusRow } from "../rows.ts";
@@ -26,11 +26,6 @@ export interface FilterWithParts {
   statuses: FilterStatusRow[];
 }
 
-/** Unknown filters, keywords and filter statuses, or another account's: the API answers 404. */
-export class FilterNotFound extends Error {
-  override name = "FilterNotFound";
-}
-
 /** One entry of keywords_attributes: with an id it changes (or, with destroy, removes) that keyword. */
 export interface KeywordChange {
   id?: string;
@@ -50,34 +45,34 @@ export interface FilterInput {
 
 function checkTitle(title: string): string {
   const trimmed = title.trim();
-  if (trimmed === "") throw new UserError("A filter needs a title.");
-  if ([...trimmed].length > TITLE_MAX) throw new UserError(`A filter's title has at most ${TITLE_MAX} characters.`);
+  if (trimmed === "") throw new Invalid("A filter needs a title.");
+  if ([...trimmed].length > TITLE_MAX) throw new Invalid(`A filter's title has at most ${TITLE_MAX} characters.`);
   return trimmed;
 }
 
 function checkContext(context: readonly string[]): string {
   const unique = [...new Set(context)];
-  if (unique.length === 0) throw new UserError(`A filter applies somewhere: give context[] from ${FILTER_CONTEXTS.join(", ")}.`);
+  if (unique.length === 0) throw new Invalid(`A filter applies somewhere: give context[] from ${FILTER_CONTEXTS.join(", ")}.`);
   const unknown = unique.filter((item) => !(FILTER_CONTEXTS as readonly string[]).includes(item));
-  if (unknown.length > 0) throw new UserError(`Unknown filter context ${unknown.join(", ")}; use ${FILTER_CONTEXTS.join(", ")}.`);
+  if (unknown.length > 0) throw new Invalid(`Unknown filter context ${unknown.join(", ")}; use ${FILTER_CONTEXTS.join(", ")}.`);
   return JSON.stringify(unique);
 }
 
 function checkAction(action: string): FilterAction {
-  if (!FILTER_ACTIONS.includes(action as FilterAction)) throw new UserError(`filter_action must be one of ${FILTER_ACTIONS.join(", ")}, not "${action}".`);
+  if (!FILTER_ACTIONS.includes(action as FilterAction)) throw new Invalid(`filter_action must be one of ${FILTER_ACTIONS.join(", ")}, not "${action}".`);
   return action as FilterAction;
 }
 
 export function checkKeyword(keyword: string | undefined): string {
   const trimmed = keyword?.trim() ?? "";
-  if (trimmed === "") throw new UserError("A filter keyword cannot be empty.");
-  if ([...trimmed].length > KEYWORD_MAX) throw new UserError(`A filter keyword has at most ${KEYWORD_MAX} characters.`);
+  if (trimmed === "") throw new Invalid("A filter keyword cannot be empty.");
+  if ([...trimmed].length > KEYWORD_MAX) throw new Invalid(`A filter keyword has at most ${KEYWORD_MAX} characters.`);
   return trimmed;
 }
 
 function expiresAt(ctx: CoreContext, seconds: number | null): string | null {
   if (seconds === null) return null;
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new UserError("expires_in must be a positive number of seconds.");
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new Invalid("expires_in must be a positive number of seconds.");
   return new Date(ctx.clock.now().getTime() + Math.round(seconds) * 1000).toISOString();
 }
 
@@ -102,7 +97,7 @@ async function partsOf(db: Db, filters: FilterRow[]): Promise<FilterWithParts[]>
 
 async function ownFilter(db: Db, accountId: string, filterId: string): Promise<FilterRow> {
   const filter = await db.selectFrom("filters").selectAll().where("id", "=", filterId).where("account_id", "=", accountId).executeTakeFirst();
-  if (!filter) throw new FilterNotFound(`There is no filter ${filterId}.`);
+  if (!filter) throw new NotFound(`There is no filter ${filterId}.`);
   return filter;
 }
 
@@ -122,12 +117,12 @@ export async function listFilters(ctx: CoreContext, accountId: string): Promise<
 
 export async function getFilter(ctx: CoreContext, accountId: string, filterId: string): Promise<FilterWithParts> {
   const [parts] = await partsOf(ctx.db, [await ownFilter(ctx.db, accountId, filterId)]);
-  if (!parts) throw new FilterNotFound(`There is no filter ${filterId}.`);
+  if (!parts) throw new NotFound(`There is no filter ${filterId}.`);
   return parts;
 }
 
 /** The keyword columns a change sets: only what it names. */
-export function keywordColumns(change: { keyword?: string; wholeWord?: boolean }): { keyword?: string; whole_word?: number } {
+function keywordColumns(change: { keyword?: string; wholeWord?: boolean }): { keyword?: string; whole_word?: number } {
   return {
     ...(change.keyword === undefined ? {} : { keyword: checkKeyword(change.keyword) }),
     ...(change.wholeWord === undefined ? {} : { whole_word: change.wholeWord ? 1 : 0 }),
@@ -138,7 +133,7 @@ async function applyKeywordChanges(ctx: CoreContext, trx: Db, filterId: string, 
   for (const change of changes) {
     if (change.id !== undefined) {
       const existing = await trx.selectFrom("filter_keywords").selectAll().where("id", "=", change.id).where("filter_id", "=", filterId).executeTakeFirst();
-      if (!existing) throw new FilterNotFound(`There is no keyword ${change.id} in this filter.`);
+      if (!existing) throw new NotFound(`There is no keyword ${change.id} in this filter.`);
       if (change.destroy) {
         await trx.deleteFrom("filter_keywords").where("id", "=", existing.id).execute();
         continue;
@@ -216,7 +211,7 @@ export async function addFilterKeyword(ctx: CoreContext, accountId: string, filt
 export async function getFilterKeyword(ctx: CoreContext, accountId: string, keywordId: string): Promise<{ keyword: FilterKeywordRow; filter: FilterRow }> {
   const keyword = await ctx.db.selectFrom("filter_keywords").selectAll().where("id", "=", keywordId).executeTakeFirst();
   const filter = keyword && (await ctx.db.selectFrom("filters").selectAll().where("id", "=", keyword.filter_id).where("account_id", "=", accountId).executeTakeFirst());
-  if (!keyword || !filter) throw new FilterNotFound(`There is no filter keyword ${keywordId}.`);
+  if (!keyword || !filter) throw new NotFound(`There is no filter keyword ${keywordId}.`);
   return { keyword, filter };
 }
 
@@ -250,7 +245,7 @@ export async function listFilterStatuses(ctx: CoreContext, accountId: string, fi
 export async function addFilterStatus(ctx: CoreContext, accountId: string, filterId: string, statusId: string): Promise<FilterStatusRow> {
   await ownFilter(ctx.db, accountId, filterId);
   const status = await ctx.db.selectFrom("statuses").select("id").where("id", "=", statusId).executeTakeFirst();
-  if (!status) throw new FilterNotFound(`There is no status ${statusId}.`);
+  if (!status) throw new NotFound(`There is no status ${statusId}.`);
   const existing = await ctx.db.selectFrom("filter_statuses").selectAll().where("filter_id", "=", filterId).where("status_id", "=", statusId).executeTakeFirst();
   if (existing) return existing;
   return changeFilters(ctx, accountId, (trx) =>
@@ -266,7 +261,7 @@ export async function getFilterStatus(ctx: CoreContext, accountId: string, filte
     .where("filter_statuses.id", "=", filterStatusId)
     .where("filters.account_id", "=", accountId)
     .executeTakeFirst();
-  if (!row) throw new FilterNotFound(`There is no filtered status ${filterStatusId}.`);
+  if (!row) throw new NotFound(`There is no filtered status ${filterStatusId}.`);
   return row;
 }
 

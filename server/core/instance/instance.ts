@@ -1,4 +1,4 @@
-import { UserError } from "../../user-error.ts";
+import { Conflict, Invalid } from "../errors.ts";
 import type { CoreContext } from "../context.ts";
 import { insertLocalAccount, prepareLocalAccount } from "../accounts/accounts.ts";
 import type { AccountRow, InstanceRow } from "../rows.ts";
@@ -15,13 +15,13 @@ export function normaliseOrigin(input: string): string {
   try {
     url = new URL(input);
   } catch {
-    throw new UserError(`"${input}" is not a URL; give the public address as https://name.example.`);
+    throw new Invalid(`"${input}" is not a URL; give the public address as https://name.example.`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new UserError(`"${input}" is not a web address; give the public address as https://name.example.`);
+    throw new Invalid(`"${input}" is not a web address; give the public address as https://name.example.`);
   }
   if (url.pathname !== "/" || url.search || url.hash || url.username || url.password) {
-    throw new UserError(`The public address must be an origin only (like https://name.example), not "${input}".`);
+    throw new Invalid(`The public address must be an origin only (like https://name.example), not "${input}".`);
   }
   return url.origin;
 }
@@ -41,7 +41,7 @@ export interface SetupResult {
 
 /** The first run: the instance row and its owner, together or not at all. Refuses a second run. */
 export async function setupInstance(ctx: CoreContext, setup: InstanceSetup): Promise<SetupResult> {
-  if (await getInstance(ctx)) throw new UserError("This data directory is already set up; Hearth will not set it up twice.");
+  if (await getInstance(ctx)) throw new Conflict("This data directory is already set up; Hearth will not set it up twice.");
   const origin = setup.publicOrigin === undefined ? null : normaliseOrigin(setup.publicOrigin);
   const prepared = await prepareLocalAccount({
     username: setup.username,
@@ -52,7 +52,7 @@ export async function setupInstance(ctx: CoreContext, setup: InstanceSetup): Pro
   return write(ctx, async (trx) => {
     // Checked again inside the transaction: another process may have set up the directory meanwhile.
     if (await trx.selectFrom("instance").select("id").executeTakeFirst()) {
-      throw new UserError("This data directory is already set up; Hearth will not set it up twice.");
+      throw new Conflict("This data directory is already set up; Hearth will not set it up twice.");
     }
     const instance = await trx
       .insertInto("instance")
@@ -77,10 +77,10 @@ export async function setupInstance(ctx: CoreContext, setup: InstanceSetup): Pro
 export async function fixCanonicalOrigin(ctx: CoreContext, requestedOrigin: string): Promise<InstanceRow> {
   const origin = normaliseOrigin(requestedOrigin);
   const instance = await getInstance(ctx);
-  if (!instance) throw new UserError("This data directory is not set up yet; run `hearth setup` first.");
+  if (!instance) throw new Invalid("This data directory is not set up yet; run `hearth setup` first.");
   if (instance.canonical_origin === origin) return instance;
   if (instance.canonical_origin !== null) {
-    throw new UserError(
+    throw new Invalid(
       `This instance's address is ${instance.canonical_origin}; it cannot become ${origin} by a setting, because followers know it by its address. Moving to a new domain is a migration.`,
     );
   }

@@ -1,5 +1,5 @@
 import type { TunnelMode } from "../../db/schema.ts";
-import { UserError } from "../../user-error.ts";
+import { Invalid } from "../errors.ts";
 import type { CoreContext } from "../context.ts";
 import { fixCanonicalOrigin, getInstance } from "./instance.ts";
 import { write } from "../write.ts";
@@ -41,7 +41,7 @@ export async function getTunnelSettings(ctx: CoreContext): Promise<TunnelSetting
  * {"a": account tag, "t": tunnel id, "s": secret}. A wrong paste is caught here, before cloudflared sees it.
  */
 export function parseTunnelToken(token: string): { tunnelId: string } {
-  const refusal = new UserError(
+  const refusal = new Invalid(
     "That is not a Cloudflare tunnel token; copy the long token (it starts with eyJ) from your tunnel's install command in the Cloudflare dashboard.",
   );
   if (!/^[A-Za-z0-9+/=_-]{20,}$/.test(token)) throw refusal;
@@ -62,7 +62,7 @@ export function normaliseTunnelHostname(input: string): string {
   const trimmed = input.trim().replace(/\/+$/, "");
   const hostname = (/^https?:\/\//i.test(trimmed) ? trimmed.replace(/^https?:\/\//i, "") : trimmed).toLowerCase();
   if (!HOSTNAME.test(hostname)) {
-    throw new UserError(`"${input}" is not a hostname; give the public hostname you routed to the tunnel, like social.example.`);
+    throw new Invalid(`"${input}" is not a hostname; give the public hostname you routed to the tunnel, like social.example.`);
   }
   return hostname;
 }
@@ -96,16 +96,16 @@ export async function saveTunnelSettings(ctx: CoreContext, change: TunnelSetting
   const instance = await getInstance(ctx);
   if (next.mode === "named") {
     if (next.token === null) {
-      throw new UserError("A named tunnel needs its token: copy it from the Cloudflare dashboard (Networks > Tunnels > your tunnel).");
+      throw new Invalid("A named tunnel needs its token: copy it from the Cloudflare dashboard (Networks > Tunnels > your tunnel).");
     }
     if (next.hostname === null) {
-      throw new UserError("A named tunnel needs the public hostname you routed to it in the Cloudflare dashboard, like social.example.");
+      throw new Invalid("A named tunnel needs the public hostname you routed to it in the Cloudflare dashboard, like social.example.");
     }
     // Refuses, with the reason, a hostname other than the address followers already know.
     if (instance) await fixCanonicalOrigin(ctx, `https://${next.hostname}`);
   }
   if (next.mode === "quick" && instance?.canonical_origin) {
-    throw new UserError(
+    throw new Invalid(
       `This instance's address is ${instance.canonical_origin}; a quick tunnel would publish it under a different, temporary address, so use a named tunnel for that hostname instead.`,
     );
   }

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { DatabaseSchema, Visibility } from "../../db/schema.ts";
-import { UserError } from "../../user-error.ts";
+import { Forbidden, Invalid, NotFound } from "../errors.ts";
 import type { CoreContext } from "../context.ts";
 import { LIMITS } from "../limits.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
@@ -25,17 +25,22 @@ export interface InteractionOptions {
   origin: string;
 }
 
-/** The status acted on (a boost stands for what it boosts), if the account may see it. */
+/**
+ * The status acted on (a boost stands for what it boosts), if the account may see it: the boost named as well
+ * as what it boosts, as Mastodon authorizes the status the id names (a followers-only boost of a public post
+ * is not there for those who do not follow the booster).
+ */
 async function loadTarget(db: Db, accountId: string, statusId: string): Promise<StatusRow> {
-  let status = await db.selectFrom("statuses").selectAll().where("id", "=", statusId).executeTakeFirst();
-  if (status?.reblog_of_id) status = await db.selectFrom("statuses").selectAll().where("id", "=", status.reblog_of_id).executeTakeFirst();
-  if (!status || !(await canViewStatus(db, status, accountId))) throw new UserError(`There is no status ${statusId}.`);
+  const named = await db.selectFrom("statuses").selectAll().where("id", "=", statusId).executeTakeFirst();
+  if (!named || !(await canViewStatus(db, named, accountId))) throw new NotFound(`There is no status ${statusId}.`);
+  const status = named.reblog_of_id ? await db.selectFrom("statuses").selectAll().where("id", "=", named.reblog_of_id).executeTakeFirst() : named;
+  if (!status) throw new NotFound(`There is no status ${statusId}.`);
   return status;
 }
 
 async function localUsername(db: Db, accountId: string): Promise<string> {
   const account = await db.selectFrom("accounts").select(["username", "domain"]).where("id", "=", accountId).executeTakeFirst();
-  if (!account || account.domain !== null) throw new UserError("Only accounts of this instance can act here.");
+  if (!account || account.domain !== null) throw new Forbidden("Only accounts of this instance can act here.");
   return account.username;
 }
 
@@ -150,7 +155,7 @@ export async function reblogStatus(
   await localUsername(ctx.db, accountId);
   return write(ctx, async (trx, after) => {
     const original = await loadTarget(trx, accountId, statusId);
-    if (!mayReblog(original, accountId)) throw new UserError("This status cannot be boosted: only public and unlisted statuses (and your own private ones) can.");
+    if (!mayReblog(original, accountId)) throw new Invalid("This status cannot be boosted: only public and unlisted statuses (and your own private ones) can.");
     const existing = await trx
       .selectFrom("statuses")
       .selectAll()
@@ -158,7 +163,7 @@ export async function reblogStatus(
       .where("reblog_of_id", "=", original.id)
       .executeTakeFirst();
     if (existing) return existing;
-    if (visibility === "direct") throw new UserError("A boost can be public, unlisted or private, not direct.");
+    if (visibility === "direct") throw new Invalid("A boost can be public, unlisted or private, not direct.");
     const boost = await insertStatus(ctx, trx, {
       accountId,
       local: true,
@@ -212,14 +217,14 @@ export async function unbookmarkStatus(ctx: CoreContext, accountId: string, stat
 export async function pinStatus(ctx: CoreContext, accountId: string, statusId: string): Promise<StatusRow> {
   return write(ctx, async (trx) => {
     const status = await trx.selectFrom("statuses").selectAll().where("id", "=", statusId).executeTakeFirst();
-    if (!status || !(await canViewStatus(trx, status, accountId))) throw new UserError(`There is no status ${statusId}.`);
-    if (status.account_id !== accountId) throw new UserError("Only your own statuses can be pinned.");
-    if (status.reblog_of_id !== null) throw new UserError("A boost cannot be pinned.");
-    if (status.visibility !== "public" && status.visibility !== "unlisted") throw new UserError("Only public and unlisted statuses can be pinned.");
+    if (!status || !(await canViewStatus(trx, status, accountId))) throw new NotFound(`There is no status ${statusId}.`);
+    if (status.account_id !== accountId) throw new Invalid("Only your own statuses can be pinned.");
+    if (status.reblog_of_id !== null) throw new Invalid("A boost cannot be pinned.");
+    if (status.visibility !== "public" && status.visibility !== "unlisted") throw new Invalid("Only public and unlisted statuses can be pinned.");
     const pinned = await trx.selectFrom("status_pins").select(["status_id"]).where("account_id", "=", accountId).execute();
     if (pinned.some((pin) => pin.status_id === status.id)) return status;
     const max = LIMITS.accounts.maxPinnedStatuses;
-    if (pinned.length >= max) throw new UserError(`You can pin at most ${max} statuses; unpin one first.`);
+    if (pinned.length >= max) throw new Invalid(`You can pin at most ${max} statuses; unpin one first.`);
     await trx
       .insertInto("status_pins")
       .values({ id: ctx.ids.next(), account_id: accountId, status_id: status.id, created_at: ctx.clock.now().toISOString() })
@@ -236,7 +241,7 @@ export async function unpinStatus(ctx: CoreContext, accountId: string, statusId:
 
 async function conversationOf(db: Db, accountId: string, statusId: string): Promise<{ status: StatusRow; conversationId: string }> {
   const status = await loadTarget(db, accountId, statusId);
-  if (!status.conversation_id) throw new UserError("This status is not part of a conversation that can be muted.");
+  if (!status.conversation_id) throw new Invalid("This status is not part of a conversation that can be muted.");
   return { status, conversationId: status.conversation_id };
 }
 

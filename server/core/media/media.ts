@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { MediaType } from "../../db/schema.ts";
-import { UserError } from "../../user-error.ts";
+import { Invalid } from "../errors.ts";
 import type { CoreContext } from "../context.ts";
 import { LIMITS } from "../limits.ts";
 import type { MediaAttachmentRow } from "../rows.ts";
@@ -51,7 +51,7 @@ export function parseFocus(text: string): MediaFocus {
   const parts = text.split(",");
   const [x, y] = parts.map((part) => (NUMBER.test(part) ? Number(part) : Number.NaN));
   if (parts.length !== 2 || x === undefined || y === undefined || !(Math.abs(x) <= 1) || !(Math.abs(y) <= 1)) {
-    throw new UserError(`The focus "${text}" is not a focal point: give two numbers from -1.0 to 1.0 separated by a comma, such as "0.5,-0.25".`);
+    throw new Invalid(`The focus "${text}" is not a focal point: give two numbers from -1.0 to 1.0 separated by a comma, such as "0.5,-0.25".`);
   }
   // -0 would print as 0 anyway; keep the stored value plain.
   return { x: x + 0, y: y + 0 };
@@ -61,7 +61,7 @@ export function parseFocus(text: string): MediaFocus {
 export function validateDescription(text: string): string | null {
   const length = [...text].length;
   if (length > LIMITS.media.descriptionLimit) {
-    throw new UserError(`The description is ${length} characters long; media descriptions may be at most ${LIMITS.media.descriptionLimit}.`);
+    throw new Invalid(`The description is ${length} characters long; media descriptions may be at most ${LIMITS.media.descriptionLimit}.`);
   }
   return text === "" ? null : text;
 }

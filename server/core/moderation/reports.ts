@@ -1,4 +1,4 @@
-import { UserError } from "../../user-error.ts";
+import { Invalid, NotFound } from "../errors.ts";
 import type { CoreContext } from "../context.ts";
 import { notify } from "../notifications/notifications.ts";
 import { visibleTo } from "../visibility/status-visibility.ts";
@@ -14,11 +14,6 @@ import { write } from "../write.ts";
 
 export const REPORT_CATEGORIES = ["spam", "legal", "violation", "other"] as const;
 export const REPORT_COMMENT_MAX = 1000;
-
-/** A status named in a report that is not the reported account's (or does not exist): the API answers 404. */
-export class ReportedStatusNotFound extends Error {
-  override name = "ReportedStatusNotFound";
-}
 
 export interface ReportInput {
   targetAccountId: string;
@@ -36,18 +31,18 @@ export function reportStatusIds(report: ReportRow): string[] {
 
 export async function fileReport(ctx: CoreContext, reporterId: string, input: ReportInput): Promise<ReportRow> {
   const comment = input.comment ?? "";
-  if ([...comment].length > REPORT_COMMENT_MAX) throw new UserError(`A report's comment has at most ${REPORT_COMMENT_MAX} characters.`);
+  if ([...comment].length > REPORT_COMMENT_MAX) throw new Invalid(`A report's comment has at most ${REPORT_COMMENT_MAX} characters.`);
   // Naming rules makes it a violation whatever the app said, as on Mastodon.
   const category = input.ruleIds && input.ruleIds.length > 0 ? "violation" : (input.category ?? "other");
   if (!(REPORT_CATEGORIES as readonly string[]).includes(category)) {
-    throw new UserError(`category must be one of ${REPORT_CATEGORIES.join(", ")}, not "${category}".`);
+    throw new Invalid(`category must be one of ${REPORT_CATEGORIES.join(", ")}, not "${category}".`);
   }
-  if (input.ruleIds && input.ruleIds.length > 0) throw new UserError("This instance has no rules to name in rule_ids[].");
-  if (reporterId === input.targetAccountId) throw new UserError("You cannot report yourself.");
+  if (input.ruleIds && input.ruleIds.length > 0) throw new Invalid("This instance has no rules to name in rule_ids[].");
+  if (reporterId === input.targetAccountId) throw new Invalid("You cannot report yourself.");
 
   return write(ctx, async (trx, after) => {
     const target = await trx.selectFrom("accounts").select(["id", "domain"]).where("id", "=", input.targetAccountId).executeTakeFirst();
-    if (!target) throw new UserError(`There is no account with id ${input.targetAccountId}.`);
+    if (!target) throw new NotFound(`There is no account with id ${input.targetAccountId}.`);
     const statusIds = [...new Set(input.statusIds ?? [])];
     if (statusIds.length > 0) {
       // Only statuses the reporter may see, as Mastodon has it: a report cannot probe for hidden statuses.
@@ -58,7 +53,8 @@ export async function fileReport(ctx: CoreContext, reporterId: string, input: Re
         .where("account_id", "=", target.id)
         .where((eb) => visibleTo(eb, reporterId))
         .execute();
-      if (found.length !== statusIds.length) throw new ReportedStatusNotFound("Some of the statuses are not the reported account's.");
+      // A status that is not the reported account's (or does not exist): Mastodon answers 404.
+      if (found.length !== statusIds.length) throw new NotFound("Some of the statuses are not the reported account's.");
     }
     const now = ctx.clock.now();
     const report = await trx

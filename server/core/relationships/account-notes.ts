@@ -1,4 +1,4 @@
-import { UserError } from "../../user-error.ts";
+import { Invalid } from "../errors.ts";
 import type { CoreContext } from "../context.ts";
 import { write } from "../write.ts";
 
@@ -8,7 +8,7 @@ export const NOTE_MAX = 2000;
 
 /** Sets (or, with an empty comment, removes) the note about an account. */
 export async function setAccountNote(ctx: CoreContext, accountId: string, targetAccountId: string, comment: string): Promise<void> {
-  if ([...comment].length > NOTE_MAX) throw new UserError(`A note has at most ${NOTE_MAX} characters.`);
+  if ([...comment].length > NOTE_MAX) throw new Invalid(`A note has at most ${NOTE_MAX} characters.`);
   if (comment.trim() === "") {
     await write(ctx, (trx) => trx.deleteFrom("account_notes").where("account_id", "=", accountId).where("target_account_id", "=", targetAccountId).execute());
     return;

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { UserError } from "../../user-error.ts";
+import { Forbidden, NotFound } from "../errors.ts";
 import type { DatabaseSchema } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
 import { deleteFollow, followSnapshot } from "./follows.ts";
@@ -18,7 +18,7 @@ type Db = Kysely<DatabaseSchema>;
 
 async function loadAccount(db: Db, id: string): Promise<AccountRow> {
   const account = await db.selectFrom("accounts").selectAll().where("id", "=", id).executeTakeFirst();
-  if (!account) throw new UserError(`There is no account with id ${id}.`);
+  if (!account) throw new NotFound(`There is no account with id ${id}.`);
   return account;
 }
 
@@ -46,10 +46,10 @@ export async function findBlock(ctx: CoreContext, accountId: string, targetAccou
 
 /** A local account blocks another. Blocking again changes nothing. */
 export async function blockAccount(ctx: CoreContext, accountId: string, targetAccountId: string, options: { origin: string }): Promise<BlockRow> {
-  if (accountId === targetAccountId) throw new UserError("An account cannot block itself.");
+  if (accountId === targetAccountId) throw new Forbidden("You cannot block yourself.");
   return write(ctx, async (trx, after) => {
     const blocker = await loadAccount(trx, accountId);
-    if (blocker.domain !== null) throw new UserError(`Account ${accountId} is not on this instance.`);
+    if (blocker.domain !== null) throw new Forbidden(`Account ${accountId} is not on this instance.`);
     const target = await loadAccount(trx, targetAccountId);
     const existing = await trx
       .selectFrom("blocks")

@@ -1,4 +1,4 @@
-import { UserError } from "../../user-error.ts";
+import { Invalid, NotFound } from "../errors.ts";
 import type { CoreContext } from "../context.ts";
 import { deleteFollow, followSnapshot } from "./follows.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
@@ -20,7 +20,7 @@ export function normaliseDomain(input: string): string {
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`;
   const url = trimmed === "" || !URL.canParse(withScheme) ? undefined : new URL(withScheme);
   if (!url || url.username || url.password || (!url.hostname.includes(".") && url.hostname !== "localhost")) {
-    throw new UserError(`"${input}" is not a domain; write it as example.social.`);
+    throw new Invalid(`"${input}" is not a domain; write it as example.social.`);
   }
   return url.host.toLowerCase();
 }
@@ -33,7 +33,7 @@ export async function blockDomain(ctx: CoreContext, accountId: string, domainInp
   const domain = normaliseDomain(domainInput);
   return write(ctx, async (trx, after) => {
     const local = await trx.selectFrom("accounts").selectAll().where("id", "=", accountId).where("domain", "is", null).executeTakeFirst();
-    if (!local) throw new UserError(`There is no local account with id ${accountId}.`);
+    if (!local) throw new NotFound(`There is no local account with id ${accountId}.`);
     const existing = await trx.selectFrom("account_domain_blocks").selectAll().where("account_id", "=", accountId).where("domain", "=", domain).executeTakeFirst();
     if (existing) return existing;
     const onDomain = (column: "follows.account_id" | "follows.target_account_id") =>

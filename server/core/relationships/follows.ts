@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { UserError } from "../../user-error.ts";
+import { Forbidden, NotFound } from "../errors.ts";
 import type { DatabaseSchema, FollowState } from "../../db/schema.ts";
 import { isBlockedEitherWay, isDomainBlockedBy } from "./account-barriers.ts";
 import type { CoreContext } from "../context.ts";
@@ -24,13 +24,13 @@ export function followSnapshot(follow: FollowRow): FollowSnapshot {
 
 async function loadAccount(db: Kysely<DatabaseSchema>, id: string, what: string): Promise<AccountRow> {
   const account = await db.selectFrom("accounts").selectAll().where("id", "=", id).executeTakeFirst();
-  if (!account) throw new UserError(`There is no ${what} with id ${id}.`);
+  if (!account) throw new NotFound(`There is no ${what} with id ${id}.`);
   return account;
 }
 
 async function loadLocalAccount(db: Kysely<DatabaseSchema>, id: string): Promise<AccountRow> {
   const account = await loadAccount(db, id, "account");
-  if (isRemote(account)) throw new UserError(`Account ${id} is not on this instance; only its own server can act for it.`);
+  if (isRemote(account)) throw new Forbidden(`Account ${id} is not on this instance; only its own server can act for it.`);
   return account;
 }
 
@@ -93,12 +93,13 @@ function followOptionColumns(options: FollowOptions) {
  * options (boosts, notify, languages), as on Mastodon.
  */
 export async function followAccount(ctx: CoreContext, accountId: string, targetAccountId: string, options: FollowOptions): Promise<FollowRow> {
-  if (accountId === targetAccountId) throw new UserError("An account cannot follow itself.");
+  if (accountId === targetAccountId) throw new Forbidden("You cannot follow yourself.");
   return write(ctx, async (trx, after) => {
     await loadLocalAccount(trx, accountId);
     const target = await loadAccount(trx, targetAccountId, "account to follow");
     if ((await isBlockedEitherWay(trx, accountId, targetAccountId)) || (await isDomainBlockedBy(trx, accountId, target.domain))) {
-      throw new UserError("You cannot follow an account you block, or one that blocks you.");
+      // Mastodon's own sentence for this refusal (Mastodon::NotPermittedError), which apps show as it is.
+      throw new Forbidden("This action is not allowed");
     }
     const existing = await findFollow(trx, accountId, targetAccountId);
     if (existing) {
@@ -158,7 +159,7 @@ async function answerFollowRequest(ctx: CoreContext, accountId: string, requeste
     const follower = await loadAccount(trx, requesterId, "account that asked to follow");
     const request = await findFollow(trx, requesterId, accountId);
     if (!request || request.state !== "pending") {
-      throw new UserError(`There is no follow request from ${follower.username} to answer.`);
+      throw new NotFound(`There is no follow request from ${follower.username} to answer.`);
     }
     // The request is answered either way: its notification goes, as Mastodon's goes with the request.
     await trx

@@ -1,4 +1,4 @@
-import { UserError } from "../../user-error.ts";
+import { Forbidden, Invalid, NotFound } from "../errors.ts";
 import type { CoreContext } from "../context.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
 import type { AccountRow, MuteRow } from "../rows.ts";
@@ -27,10 +27,10 @@ async function purgeExpired(ctx: CoreContext, accountId: string): Promise<void> 
 
 /** A local account mutes another; muting again replaces the options and the end time, as on Mastodon. */
 export async function muteAccount(ctx: CoreContext, accountId: string, targetAccountId: string, options: MuteOptions = {}): Promise<MuteRow> {
-  if (accountId === targetAccountId) throw new UserError("An account cannot mute itself.");
+  if (accountId === targetAccountId) throw new Forbidden("You cannot mute yourself.");
   const duration = options.durationSeconds ?? 0;
   if (!Number.isInteger(duration) || duration < 0 || duration > MAX_DURATION_SECONDS) {
-    throw new UserError("The duration must be a whole number of seconds, 0 for a mute without end.");
+    throw new Invalid("The duration must be a whole number of seconds, 0 for a mute without end.");
   }
   const now = ctx.clock.now();
   const expiresAt = duration === 0 ? null : new Date(now.getTime() + duration * 1000).toISOString();
@@ -38,7 +38,7 @@ export async function muteAccount(ctx: CoreContext, accountId: string, targetAcc
   await purgeExpired(ctx, accountId);
   return write(ctx, async (trx) => {
     const target = await trx.selectFrom("accounts").select("id").where("id", "=", targetAccountId).executeTakeFirst();
-    if (!target) throw new UserError(`There is no account with id ${targetAccountId}.`);
+    if (!target) throw new NotFound(`There is no account with id ${targetAccountId}.`);
     const existing = await trx
       .selectFrom("mutes")
       .select("id")

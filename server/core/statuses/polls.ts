@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { DatabaseSchema } from "../../db/schema.ts";
-import { UserError } from "../../user-error.ts";
+import { Invalid, NotFound } from "../errors.ts";
 import type { CoreContext } from "../context.ts";
 import { notify } from "../notifications/notifications.ts";
 import { canViewStatus } from "../visibility/status-visibility.ts";
@@ -74,13 +74,13 @@ export async function loadPollTallies(db: Db, polls: readonly PollRow[]): Promis
 /** Which choices a vote may have, as Mastodon's VoteValidator checks them; a sentence for each refusal. */
 export function validateChoices(poll: PollRow, choices: readonly number[], alreadyVoted: boolean): void {
   const size = pollOptions(poll).length;
-  if (alreadyVoted) throw new UserError("You have already voted on this poll.");
-  if (choices.length === 0) throw new UserError("Choose at least one option to vote.");
-  if (new Set(choices).size !== choices.length) throw new UserError("The same option was chosen twice.");
-  if (poll.multiple === 0 && choices.length > 1) throw new UserError("This poll allows one choice only.");
+  if (alreadyVoted) throw new Invalid("You have already voted on this poll.");
+  if (choices.length === 0) throw new Invalid("Choose at least one option to vote.");
+  if (new Set(choices).size !== choices.length) throw new Invalid("The same option was chosen twice.");
+  if (poll.multiple === 0 && choices.length > 1) throw new Invalid("This poll allows one choice only.");
   for (const choice of choices) {
     if (!Number.isInteger(choice) || choice < 0 || choice >= size) {
-      throw new UserError(`There is no option ${choice} in this poll; choose from 0 to ${size - 1}.`);
+      throw new Invalid(`There is no option ${choice} in this poll; choose from 0 to ${size - 1}.`);
     }
   }
 }
@@ -97,10 +97,10 @@ export async function voteOnPoll(ctx: CoreContext, accountId: string, pollId: st
   return write(ctx, async (trx, after) => {
     const poll = await trx.selectFrom("polls").selectAll().where("id", "=", pollId).executeTakeFirst();
     const status = poll ? await trx.selectFrom("statuses").selectAll().where("id", "=", poll.status_id).executeTakeFirst() : undefined;
-    if (!poll || !status || !(await canViewStatus(trx, status, accountId))) throw new UserError(`There is no poll ${pollId}.`);
+    if (!poll || !status || !(await canViewStatus(trx, status, accountId))) throw new NotFound(`There is no poll ${pollId}.`);
     const voter = await trx.selectFrom("accounts").select(["username", "domain"]).where("id", "=", accountId).executeTakeFirstOrThrow();
-    if (isPollExpired(poll, ctx.clock.now())) throw new UserError("This poll has already ended.");
-    if (status.account_id === accountId) throw new UserError("You cannot vote on your own poll.");
+    if (isPollExpired(poll, ctx.clock.now())) throw new Invalid("This poll has already ended.");
+    if (status.account_id === accountId) throw new Invalid("You cannot vote on your own poll.");
     const earlier = await trx.selectFrom("poll_votes").select("id").where("poll_id", "=", poll.id).where("account_id", "=", accountId).executeTakeFirst();
     validateChoices(poll, choices, earlier !== undefined);
     const now = ctx.clock.now().toISOString();

@@ -1,6 +1,6 @@
 import { getLogger } from "@logtape/logtape";
 import type { Visibility } from "../../db/schema.ts";
-import { UserError } from "../../user-error.ts";
+import { Forbidden, Invalid } from "../errors.ts";
 import { getLocalUser } from "../accounts/accounts.ts";
 import type { CoreContext } from "../context.ts";
 import type { PageRequest } from "../paging.ts";
@@ -44,15 +44,15 @@ export function parseScheduledParams(row: ScheduledStatusRow): ScheduledStatusPa
 
 function validateScheduledAt(ctx: CoreContext, scheduledAt: string): string {
   const at = new Date(scheduledAt);
-  if (Number.isNaN(at.getTime())) throw new UserError(`"${scheduledAt}" is not a time; use ISO 8601, such as 2030-01-01T12:00:00Z.`);
-  if (at.getTime() < ctx.clock.now().getTime() + MIN_LEAD_MS) throw new UserError("A status can be scheduled at least 5 minutes ahead.");
+  if (Number.isNaN(at.getTime())) throw new Invalid(`"${scheduledAt}" is not a time; use ISO 8601, such as 2030-01-01T12:00:00Z.`);
+  if (at.getTime() < ctx.clock.now().getTime() + MIN_LEAD_MS) throw new Invalid("A status can be scheduled at least 5 minutes ahead.");
   return at.toISOString();
 }
 
 /** Keeps a status to post at `scheduledAt`, after checking now what would fail later. */
 export async function scheduleStatus(ctx: CoreContext, input: NewStatusInput, scheduledAt: string): Promise<ScheduledStatusRow> {
   const user = await getLocalUser(ctx, input.accountId);
-  if (!user) throw new UserError("Only accounts of this instance can post here.");
+  if (!user) throw new Forbidden("Only accounts of this instance can post here.");
   const at = validateScheduledAt(ctx, scheduledAt);
   const text = input.text ?? "";
   const mediaIds = input.mediaIds ?? [];

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { DatabaseSchema, Visibility } from "../../db/schema.ts";
-import { UserError } from "../../user-error.ts";
+import { Invalid } from "../errors.ts";
 import { LIMITS } from "../limits.ts";
 import type { MediaAttachmentRow } from "../rows.ts";
 import { countStatusCharacters } from "./status-text.ts";
@@ -14,7 +14,7 @@ export const VISIBILITIES: readonly Visibility[] = ["public", "unlisted", "priva
 
 export function parseVisibility(value: string): Visibility {
   if ((VISIBILITIES as readonly string[]).includes(value)) return value as Visibility;
-  throw new UserError(`"${value}" is not a visibility; use public, unlisted, private or direct.`);
+  throw new Invalid(`"${value}" is not a visibility; use public, unlisted, private or direct.`);
 }
 
 /** A poll as a local author asks for it. */
@@ -28,18 +28,18 @@ export interface PollInput {
 
 export function validatePoll(poll: PollInput): void {
   const { maxOptions, maxCharactersPerOption, minExpiration, maxExpiration } = LIMITS.polls;
-  if (poll.options.length < 2) throw new UserError("A poll needs at least 2 options.");
-  if (poll.options.length > maxOptions) throw new UserError(`A poll can have at most ${maxOptions} options.`);
+  if (poll.options.length < 2) throw new Invalid("A poll needs at least 2 options.");
+  if (poll.options.length > maxOptions) throw new Invalid(`A poll can have at most ${maxOptions} options.`);
   for (const option of poll.options) {
-    if (option.trim() === "") throw new UserError("A poll option cannot be blank.");
+    if (option.trim() === "") throw new Invalid("A poll option cannot be blank.");
     if ([...option].length > maxCharactersPerOption) {
-      throw new UserError(`The poll option "${option}" is too long: use at most ${maxCharactersPerOption} characters.`);
+      throw new Invalid(`The poll option "${option}" is too long: use at most ${maxCharactersPerOption} characters.`);
     }
   }
-  if (new Set(poll.options.map((option) => option.trim())).size !== poll.options.length) throw new UserError("A poll cannot have the same option twice.");
-  if (!Number.isInteger(poll.expiresIn)) throw new UserError("The poll's expires_in must be a whole number of seconds.");
-  if (poll.expiresIn < minExpiration) throw new UserError(`A poll must run for at least ${minExpiration / 60} minutes.`);
-  if (poll.expiresIn > maxExpiration) throw new UserError("A poll can run for at most a month.");
+  if (new Set(poll.options.map((option) => option.trim())).size !== poll.options.length) throw new Invalid("A poll cannot have the same option twice.");
+  if (!Number.isInteger(poll.expiresIn)) throw new Invalid("The poll's expires_in must be a whole number of seconds.");
+  if (poll.expiresIn < minExpiration) throw new Invalid(`A poll must run for at least ${minExpiration / 60} minutes.`);
+  if (poll.expiresIn > maxExpiration) throw new Invalid("A poll can run for at most a month.");
 }
 
 export interface ContentInput {
@@ -54,15 +54,15 @@ export interface ContentInput {
 export function validateContent(input: ContentInput): void {
   const { maxCharacters, maxMediaAttachments, charactersReservedPerUrl } = LIMITS.statuses;
   if (input.text.trim() === "" && input.mediaIds.length === 0) {
-    throw new UserError("The status is empty: write something, or attach media.");
+    throw new Invalid("The status is empty: write something, or attach media.");
   }
   const length = countStatusCharacters(input.text, charactersReservedPerUrl) + countStatusCharacters(input.spoilerText, charactersReservedPerUrl);
-  if (length > maxCharacters) throw new UserError(`The status is too long: ${length} characters where ${maxCharacters} are allowed.`);
-  if (input.mediaIds.length > maxMediaAttachments) throw new UserError(`A status can have at most ${maxMediaAttachments} media attachments.`);
-  if (input.mediaIds.length > 0 && input.poll) throw new UserError("A status cannot have both media attachments and a poll.");
+  if (length > maxCharacters) throw new Invalid(`The status is too long: ${length} characters where ${maxCharacters} are allowed.`);
+  if (input.mediaIds.length > maxMediaAttachments) throw new Invalid(`A status can have at most ${maxMediaAttachments} media attachments.`);
+  if (input.mediaIds.length > 0 && input.poll) throw new Invalid("A status cannot have both media attachments and a poll.");
   if (input.poll) validatePoll(input.poll);
   if (input.language !== null && !/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i.test(input.language)) {
-    throw new UserError(`"${input.language}" is not a language code; use an ISO 639 code such as en or de.`);
+    throw new Invalid(`"${input.language}" is not a language code; use an ISO 639 code such as en or de.`);
   }
 }
 
@@ -73,15 +73,15 @@ export function validateContent(input: ContentInput): void {
  */
 export async function loadAttachableMedia(db: Kysely<DatabaseSchema>, accountId: string, mediaIds: readonly string[], statusId: string | null): Promise<MediaAttachmentRow[]> {
   if (mediaIds.length === 0) return [];
-  if (new Set(mediaIds).size !== mediaIds.length) throw new UserError("The same media attachment is given twice.");
+  if (new Set(mediaIds).size !== mediaIds.length) throw new Invalid("The same media attachment is given twice.");
   const rows = await db.selectFrom("media_attachments").selectAll().where("id", "in", mediaIds).where("account_id", "=", accountId).execute();
   const byId = new Map(rows.map((row) => [row.id, row]));
   return mediaIds.map((id) => {
     const row = byId.get(id);
-    if (!row) throw new UserError(`There is no media attachment ${id} of yours to attach.`);
-    if (row.status_id !== null && row.status_id !== statusId) throw new UserError(`Media attachment ${id} is already attached to another status.`);
-    if (row.processing === "pending") throw new UserError(`Media attachment ${id} is still being processed; try again in a moment.`);
-    if (row.processing === "failed") throw new UserError(`Media attachment ${id} could not be processed; upload it again.`);
+    if (!row) throw new Invalid(`There is no media attachment ${id} of yours to attach.`);
+    if (row.status_id !== null && row.status_id !== statusId) throw new Invalid(`Media attachment ${id} is already attached to another status.`);
+    if (row.processing === "pending") throw new Invalid(`Media attachment ${id} is still being processed; try again in a moment.`);
+    if (row.processing === "failed") throw new Invalid(`Media attachment ${id} could not be processed; upload it again.`);
     return row;
   });
 }

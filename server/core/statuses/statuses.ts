@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { DatabaseSchema, Visibility } from "../../db/schema.ts";
-import { UserError } from "../../user-error.ts";
+import { Forbidden, Invalid, NotFound } from "../errors.ts";
 import { getLocalUser } from "../accounts/accounts.ts";
 import type { CoreContext } from "../context.ts";
 import { canViewStatus, filterVisibleStatuses } from "../visibility/status-visibility.ts";
@@ -75,23 +75,23 @@ async function findIdempotent(ctx: CoreContext, db: Db, accountId: string, key: 
 async function loadParent(db: Db, accountId: string, inReplyToId: string): Promise<StatusRow> {
   let parent = await db.selectFrom("statuses").selectAll().where("id", "=", inReplyToId).executeTakeFirst();
   if (parent?.reblog_of_id) parent = await db.selectFrom("statuses").selectAll().where("id", "=", parent.reblog_of_id).executeTakeFirst();
-  if (!parent || !(await canViewStatus(db, parent, accountId))) throw new UserError(`There is no status ${inReplyToId} to reply to.`);
+  if (!parent || !(await canViewStatus(db, parent, accountId))) throw new NotFound(`There is no status ${inReplyToId} to reply to.`);
   return parent;
 }
 
 async function loadQuoted(db: Db, accountId: string, quoteId: string): Promise<StatusRow> {
   const quoted = await db.selectFrom("statuses").selectAll().where("id", "=", quoteId).executeTakeFirst();
-  if (!quoted || quoted.reblog_of_id !== null || !(await canViewStatus(db, quoted, accountId))) throw new UserError(`There is no status ${quoteId} to quote.`);
+  if (!quoted || quoted.reblog_of_id !== null || !(await canViewStatus(db, quoted, accountId))) throw new Invalid(`There is no status ${quoteId} to quote.`);
   if (quoted.account_id !== accountId && (quoted.visibility === "private" || quoted.visibility === "direct")) {
-    throw new UserError("Only public and unlisted statuses can be quoted.");
+    throw new Invalid("Only public and unlisted statuses can be quoted.");
   }
   return quoted;
 }
 
-/** Posts a status now. Throws UserError for anything the author must change (422 in the API). */
+/** Posts a status now. Throws Invalid for anything the author must change. */
 export async function postStatus(ctx: CoreContext, input: NewStatusInput, options: StatusOptions): Promise<StatusRow> {
   const user = await getLocalUser(ctx, input.accountId);
-  if (!user) throw new UserError("Only accounts of this instance can post here.");
+  if (!user) throw new Forbidden("Only accounts of this instance can post here.");
   if (input.idempotencyKey) {
     const earlier = await findIdempotent(ctx, ctx.db, input.accountId, input.idempotencyKey);
     if (earlier) return earlier;
@@ -154,12 +154,12 @@ export async function postStatus(ctx: CoreContext, input: NewStatusInput, option
   });
 }
 
-/** The author's own status (not a boost), or a UserError naming what is wrong. */
+/** The author's own status (not a boost); another's is as absent as one that never was, as on Mastodon. */
 async function loadOwnStatus(db: Db, accountId: string, statusId: string, act: string): Promise<StatusRow> {
   const status = await db.selectFrom("statuses").selectAll().where("id", "=", statusId).executeTakeFirst();
-  if (!status || (status.account_id !== accountId && !(await canViewStatus(db, status, accountId)))) throw new UserError(`There is no status ${statusId}.`);
-  if (status.account_id !== accountId) throw new UserError(`Only its author can ${act} a status.`);
-  if (status.reblog_of_id !== null) throw new UserError(`A boost cannot be ${act === "edit" ? "edited" : "changed"}; unboost it instead.`);
+  if (!status || (status.account_id !== accountId && !(await canViewStatus(db, status, accountId)))) throw new NotFound(`There is no status ${statusId}.`);
+  if (status.account_id !== accountId) throw new NotFound(`Only its author can ${act} a status.`);
+  if (status.reblog_of_id !== null) throw new Invalid(`A boost cannot be ${act === "edit" ? "edited" : "changed"}; unboost it instead.`);
   return status;
 }
 
@@ -175,8 +175,8 @@ export interface EditStatusInput extends StatusDraft {
 function checkMediaAttributes(changes: readonly MediaAttributeChange[], mediaIds: readonly string[]): MediaAttributeChange[] {
   const seen = new Set<string>();
   return changes.map((change) => {
-    if (!mediaIds.includes(change.id)) throw new UserError(`Media attachment ${change.id} is not one of this status's media; only those can be changed in an edit.`);
-    if (seen.has(change.id)) throw new UserError(`Media attachment ${change.id} is given twice in media_attributes.`);
+    if (!mediaIds.includes(change.id)) throw new Invalid(`Media attachment ${change.id} is not one of this status's media; only those can be changed in an edit.`);
+    if (seen.has(change.id)) throw new Invalid(`Media attachment ${change.id} is given twice in media_attributes.`);
     seen.add(change.id);
     return typeof change.description === "string" ? { ...change, description: validateDescription(change.description) } : change;
   });
@@ -196,7 +196,7 @@ export async function editStatus(ctx: CoreContext, input: EditStatusInput, optio
   const language = input.language === undefined ? current.language : input.language;
   const existingPoll = await ctx.db.selectFrom("polls").selectAll().where("status_id", "=", current.id).executeTakeFirst();
   validateContent({ text, spoilerText, mediaIds, poll: input.poll ?? null, language });
-  if (input.poll === undefined && existingPoll && mediaIds.length > 0) throw new UserError("A status cannot have both media attachments and a poll.");
+  if (input.poll === undefined && existingPoll && mediaIds.length > 0) throw new Invalid("A status cannot have both media attachments and a poll.");
   const mediaAttributes = checkMediaAttributes(input.mediaAttributes ?? [], mediaIds);
   const formatted = await formatStatusText(ctx, text, options);
 
@@ -246,10 +246,10 @@ export async function editStatus(ctx: CoreContext, input: EditStatusInput, optio
 export async function deleteStatus(ctx: CoreContext, accountId: string, statusId: string): Promise<RemovedStatus> {
   return write(ctx, async (trx, after) => {
     const status = await trx.selectFrom("statuses").selectAll().where("id", "=", statusId).executeTakeFirst();
-    if (!status || (status.account_id !== accountId && !(await canViewStatus(trx, status, accountId)))) throw new UserError(`There is no status ${statusId}.`);
-    if (status.account_id !== accountId) throw new UserError("Only its author can delete a status.");
+    if (!status || (status.account_id !== accountId && !(await canViewStatus(trx, status, accountId)))) throw new NotFound(`There is no status ${statusId}.`);
+    if (status.account_id !== accountId) throw new NotFound("Only its author can delete a status.");
     const result = await removeStatus(trx, status.id);
-    if (!result) throw new UserError(`There is no status ${statusId}.`);
+    if (!result) throw new NotFound(`There is no status ${statusId}.`);
     emitStatusRemoved(after, result);
     after.publish({ type: "status.deleted", snapshot: result.snapshot });
     return result;

@@ -1,4 +1,4 @@
-import { UserError } from "../../user-error.ts";
+import { Invalid, NotFound } from "../errors.ts";
 import type { CoreContext } from "../context.ts";
 import type { AccountRow, ListRow } from "../rows.ts";
 import { write } from "../write.ts";
@@ -13,15 +13,6 @@ export type RepliesPolicy = ListRow["replies_policy"];
 export const REPLIES_POLICIES: readonly RepliesPolicy[] = ["followed", "list", "none"];
 const TITLE_MAX = 256;
 
-export class ListNotFound extends Error {
-  override name = "ListNotFound";
-}
-
-/** An account to add that the list's owner does not follow: Mastodon answers 404 for it. */
-export class ListMemberNotFollowed extends Error {
-  override name = "ListMemberNotFollowed";
-}
-
 export interface ListInput {
   title?: string;
   repliesPolicy?: string;
@@ -31,18 +22,18 @@ export interface ListInput {
 function checkInput(input: ListInput, creating: boolean): void {
   if (creating || input.title !== undefined) {
     const title = input.title?.trim() ?? "";
-    if (title === "") throw new UserError("A list needs a title.");
-    if ([...title].length > TITLE_MAX) throw new UserError(`A list's title has at most ${TITLE_MAX} characters.`);
+    if (title === "") throw new Invalid("A list needs a title.");
+    if ([...title].length > TITLE_MAX) throw new Invalid(`A list's title has at most ${TITLE_MAX} characters.`);
   }
   if (input.repliesPolicy !== undefined && !REPLIES_POLICIES.includes(input.repliesPolicy as RepliesPolicy)) {
-    throw new UserError(`replies_policy must be one of ${REPLIES_POLICIES.join(", ")}, not "${input.repliesPolicy}".`);
+    throw new Invalid(`replies_policy must be one of ${REPLIES_POLICIES.join(", ")}, not "${input.repliesPolicy}".`);
   }
 }
 
 /** One of the account's own lists; another account's list is as absent as one that never was. */
 export async function getOwnList(ctx: CoreContext, accountId: string, listId: string): Promise<ListRow> {
   const list = await ctx.db.selectFrom("lists").selectAll().where("id", "=", listId).where("account_id", "=", accountId).executeTakeFirst();
-  if (!list) throw new ListNotFound(`There is no list ${listId}.`);
+  if (!list) throw new NotFound(`There is no list ${listId}.`);
   return list;
 }
 
@@ -91,15 +82,16 @@ export async function deleteList(ctx: CoreContext, accountId: string, listId: st
  * the list is refused with Mastodon's sentence.
  */
 export async function addListAccounts(ctx: CoreContext, ownerId: string, listId: string, accountIds: readonly string[]): Promise<void> {
-  if (accountIds.length === 0) throw new UserError("Name the accounts to add in account_ids[].");
+  if (accountIds.length === 0) throw new Invalid("Name the accounts to add in account_ids[].");
   await write(ctx, async (trx) => {
     const list = await trx.selectFrom("lists").select("id").where("id", "=", listId).where("account_id", "=", ownerId).executeTakeFirst();
-    if (!list) throw new ListNotFound(`There is no list ${listId}.`);
+    if (!list) throw new NotFound(`There is no list ${listId}.`);
     for (const accountId of new Set(accountIds)) {
       const follow = await trx.selectFrom("follows").select("id").where("account_id", "=", ownerId).where("target_account_id", "=", accountId).executeTakeFirst();
-      if (!follow) throw new ListMemberNotFollowed(`You do not follow account ${accountId}.`);
+      // Mastodon answers 404 for an account the owner does not follow.
+      if (!follow) throw new NotFound(`You do not follow account ${accountId}.`);
       const member = await trx.selectFrom("list_accounts").select("account_id").where("list_id", "=", listId).where("account_id", "=", accountId).executeTakeFirst();
-      if (member) throw new UserError("Validation failed: Account has already been taken");
+      if (member) throw new Invalid("Validation failed: Account has already been taken");
       await trx.insertInto("list_accounts").values({ list_id: listId, account_id: accountId }).execute();
     }
   });

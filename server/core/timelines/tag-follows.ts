@@ -1,4 +1,4 @@
-import { UserError } from "../../user-error.ts";
+import { Invalid } from "../errors.ts";
 import type { CoreContext } from "../context.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
 import { normaliseTagName, upsertTags } from "../statuses/status-store.ts";
@@ -16,7 +16,7 @@ const TAG_NAME = /^[\p{L}\p{N}_\u00b7\u200c]*[\p{L}_][\p{L}\p{N}_\u00b7\u200c]*$
 
 export function checkTagName(name: string): string {
   const bare = name.trim().replace(/^#/, "");
-  if (!TAG_NAME.test(bare)) throw new UserError(`"${name}" is not a hashtag: use letters, digits and underscores.`);
+  if (!TAG_NAME.test(bare)) throw new Invalid(`"${name}" is not a hashtag: use letters, digits and underscores.`);
   return bare;
 }
 
@@ -35,7 +35,7 @@ export async function followTag(ctx: CoreContext, accountId: string, name: strin
   const display = checkTagName(name);
   return write(ctx, async (trx) => {
     const [created] = await upsertTags(ctx, trx, [display]);
-    if (!created) throw new UserError(`"${name}" is not a hashtag.`);
+    if (!created) throw new Invalid(`"${name}" is not a hashtag.`);
     await trx
       .insertInto("tag_follows")
       .values({ id: ctx.ids.next(), account_id: accountId, tag_id: created.id, created_at: ctx.clock.now().toISOString() })

@@ -7,7 +7,11 @@ export interface Authentication {
   account: AccountRow | null;
 }
 
-export interface ApiEnv {
+/**
+ * Hono's Env type parameter for the client API (`new Hono<HonoApiEnv>()`, `Context<HonoApiEnv>`): the
+ * variables middleware sets on a request for the handlers after it. Nothing to do with process.env.
+ */
+export interface HonoApiEnv {
   Variables: {
     auth: Authentication | null;
   };
