@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AccountStats } from "../../server/core/accounts/account-stats.ts";
-import { loadAccountStatsMany } from "../../server/core/accounts/account-stats-many.ts";
+import { type AccountStats, loadAccountStatsMany } from "../../server/core/accounts/account-stats.ts";
 import { idToDate } from "../../server/core/ids.ts";
 import type { Visibility } from "../../server/db/schema.ts";
 import { insertFollow, insertTestAccount, openCoreDatabase, type CoreDatabase } from "../helpers/core-database.ts";

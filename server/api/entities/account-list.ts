@@ -1,9 +1,9 @@
 import { loadAccountEmojis } from "../../core/emojis/account-emojis.ts";
-import { loadAccountStatsMany } from "../../core/accounts/account-stats-many.ts";
 import type { CoreContext } from "../../core/context.ts";
 import { getAccountsByIds } from "../../core/statuses/status-bundle.ts";
 import { toAccount, type MastodonAccount } from "./account.ts";
 import type { AccountRow } from "../../core/rows.ts";
+import { loadAccountStatsMany } from "../../core/accounts/account-stats.ts";
 
 /** Account entities for a page of rows, with their counts read in a few grouped queries, in the rows' order. */
 export async function renderAccounts(core: CoreContext, rows: readonly AccountRow[], origin: string): Promise<MastodonAccount[]> {

@@ -1,7 +1,6 @@
 import type { CoreContext } from "../../core/context.ts";
 import { loadActiveFilters, matchFilters, type ActiveFilter } from "../../core/filters/filter-matching.ts";
 import { loadAccountEmojis } from "../../core/emojis/account-emojis.ts";
-import { loadAccountsWithStats, noAccountStats } from "../../core/accounts/account-stats-many.ts";
 import { htmlToPlainText } from "../../core/statuses/plain-text.ts";
 import { statusUri, statusUrl } from "../../core/statuses/status-addresses.ts";
 import { loadStatusBundle, type StatusBundle } from "../../core/statuses/status-bundle.ts";
@@ -13,6 +12,7 @@ import { toMediaAttachment, type MastodonMediaAttachment } from "./media-attachm
 import { toPoll, type MastodonPoll } from "./poll.ts";
 import { previewCardFromJson, type MastodonPreviewCard } from "./preview-card.ts";
 import type { StatusRow } from "../../core/rows.ts";
+import { loadAccountsWithStats, noAccountStats } from "../../core/accounts/account-stats.ts";
 
 /** Mastodon's StatusMention. */
 export interface MastodonMention {

@@ -1,5 +1,4 @@
-import { Hono } from "hono";
-import type { Context } from "hono";
+import { type Context, Hono } from "hono";
 import { getLocalUser } from "../../core/accounts/accounts.ts";
 import type { CoreContext } from "../../core/context.ts";
 import { Forbidden, Invalid } from "../../core/errors.ts";

@@ -1,5 +1,4 @@
-import type { Context } from "hono";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { CoreContext } from "../../core/context.ts";
 import { Invalid, NotFound } from "../../core/errors.ts";

@@ -1,7 +1,6 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
 import { Invalid, NotFound } from "../../core/errors.ts";
-import { loadAccountStatsMany, noAccountStats } from "../../core/accounts/account-stats-many.ts";
 import { parseFocus } from "../../core/media/media.ts";
 import { loadScheduledMedia, scheduleStatus } from "../../core/statuses/scheduled-statuses.ts";
 import { loadStatusHistory } from "../../core/statuses/status-history.ts";
@@ -24,6 +23,7 @@ import { optionalViewerOf, viewerOf } from "../request-accounts.ts";
 import { idOf, normaliseId, scopeIfToken, visibleStatus, visibleStatusParam } from "../status-requests.ts";
 import { statusInteractionRoutes } from "./statuses-interactions.ts";
 import type { MediaAttributeChange } from "../../core/statuses/status-edit-store.ts";
+import { loadAccountStatsMany, noAccountStats } from "../../core/accounts/account-stats.ts";
 
 export interface StatusRoutesDependencies {
   core: CoreContext;

@@ -1,5 +1,4 @@
-import type { Context } from "hono";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
 import { NotFound } from "../../core/errors.ts";
 import { homeTimeline, listTimeline, publicTimeline, tagTimeline, type TimelinePage } from "../../core/timelines/timelines.ts";

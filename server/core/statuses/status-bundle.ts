@@ -1,8 +1,7 @@
 import { sql, type Kysely, type Selectable } from "kysely";
 import type { DatabaseSchema, OAuthApplicationsTable } from "../../db/schema.ts";
 import { loadAccountEmojis } from "../emojis/account-emojis.ts";
-import type { AccountStats } from "../accounts/account-stats.ts";
-import { loadAccountsWithStats } from "../accounts/account-stats-many.ts";
+import { type AccountStats, loadAccountsWithStats } from "../accounts/account-stats.ts";
 import type { CoreContext } from "../context.ts";
 import { loadOwnVotes, loadPollTallies, pollOptions, type PollTally } from "./polls.ts";
 import { filterVisibleStatuses } from "../visibility/status-visibility.ts";

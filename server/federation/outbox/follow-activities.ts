@@ -1,8 +1,7 @@
 import { Accept, Follow, Reject, Undo, type Activity } from "@fedify/vocab";
 import type { FollowSnapshot } from "../../core/ports.ts";
 import type { AccountRow } from "../../core/rows.ts";
-import type { LocalAddresses } from "../convert/status-row-to-note.ts";
-import { accountUri } from "../convert/status-row-to-note.ts";
+import { accountUri, type LocalAddresses } from "../convert/status-row-to-note.ts";
 
 /** The Follow itself, as both sides name it (Undo, Accept and Reject carry it as their object). */
 function followActivity(addresses: LocalAddresses, follow: FollowSnapshot, follower: AccountRow, target: AccountRow): Follow {
