@@ -19,7 +19,7 @@ import { requireUser } from "../auth.ts";
 import { toMediaAttachment } from "../entities/media-attachment.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
 import { mastodonError } from "../mastodon-error.ts";
-import { fileParam, readParams, textParam, type Params } from "../params.ts";
+import { file, presentText, readInput, text, type Field, type Input } from "../input.ts";
 import type { MediaAttachmentRow } from "../../core/rows.ts";
 
 export interface MediaRoutesDependencies {
@@ -39,34 +39,34 @@ function accountIdOf(c: Context<HonoApiEnv>): string {
   return account.id;
 }
 
-/** Alt text as sent: "" is kept (it clears the description on PUT), unlike textParam's reading. */
-function descriptionParam(params: Params): string | undefined {
-  const value = params.description;
-  const first = Array.isArray(value) ? value[0] : value;
-  if (typeof first === "string") return first;
-  if (typeof first === "number" || typeof first === "boolean") return String(first);
-  return undefined;
+/** The file itself, which an upload cannot do without. */
+function upload(): Field<File> {
+  const read = file();
+  return (params, name) => {
+    const uploaded = read(params, name);
+    if (!uploaded) throw new Invalid(`No file was uploaded: send it as the multipart field "${name}".`);
+    return uploaded;
+  };
 }
 
-function changesOf(params: Params): UploadChanges {
-  const description = descriptionParam(params);
-  const focus = textParam(params, "focus");
+/** Alt text as sent ("" is kept: it clears the description on PUT) and the focal point. */
+const Changes = { description: text(), focus: presentText() };
+const Upload = { file: upload(), thumbnail: file(), ...Changes };
+
+function changesOf(input: Input<typeof Changes>): UploadChanges {
   return {
-    ...(description !== undefined && { description: validateDescription(description) }),
-    ...(focus !== undefined && { focus: parseFocus(focus) }),
+    ...(input.description !== undefined && { description: validateDescription(input.description) }),
+    ...(input.focus !== undefined && { focus: parseFocus(input.focus) }),
   };
 }
 
 async function uploadRequestOf(c: Context<HonoApiEnv>): Promise<UploadRequest> {
-  const params = await readParams(c);
-  const file = fileParam(params, "file");
-  if (!file) throw new Invalid('No file was uploaded: send it as the multipart field "file".');
-  const thumbnail = fileParam(params, "thumbnail");
-  const changes = changesOf(params);
+  const input = await readInput(c, Upload);
+  const changes = changesOf(input);
   return {
     accountId: accountIdOf(c),
-    file: new Uint8Array(await file.arrayBuffer()),
-    thumbnail: thumbnail ? new Uint8Array(await thumbnail.arrayBuffer()) : undefined,
+    file: new Uint8Array(await input.file.arrayBuffer()),
+    thumbnail: input.thumbnail ? new Uint8Array(await input.thumbnail.arrayBuffer()) : undefined,
     description: changes.description ?? null,
     focus: changes.focus ?? null,
   };
@@ -108,7 +108,7 @@ export function mediaRoutes({ core, origin, uploads, storage, limits }: MediaRou
     const existing = await getOwnUnattachedUpload(core, accountId, c.req.param("id"));
     if (!existing) throw new NotFound(`There is no upload ${c.req.param("id")} of yours that is not attached yet.`);
     if (existing.processing === "failed") throw new Invalid(PROCESSING_FAILED);
-    const row = await updateUpload(core, accountId, existing.id, changesOf(await readParams(c)));
+    const row = await updateUpload(core, accountId, existing.id, changesOf(await readInput(c, Changes)));
     if (!row) throw new NotFound(`There is no upload ${c.req.param("id")} of yours that is not attached yet.`);
     return c.json(entity(row), statusOf(row));
   });
