@@ -42,7 +42,7 @@ function showConsent(c: Context, request: AuthorizationRequest, params: Authoriz
   return c.html(renderConsentPage(request, carried(params), options), status);
 }
 
-export function authorizeRoutes(core: CoreContext): Hono<HonoApiEnv> {
+export function authorizeRoutes({ core }: { core: CoreContext }): Hono<HonoApiEnv> {
   const routes = new Hono<HonoApiEnv>();
 
   routes.get("/", async (c) => {

@@ -51,7 +51,7 @@ function tokenResponse(c: Context, issued: IssuedToken): Response {
   });
 }
 
-export function tokenRoutes(core: CoreContext): Hono<HonoApiEnv> {
+export function tokenRoutes({ core }: { core: CoreContext }): Hono<HonoApiEnv> {
   const routes = new Hono<HonoApiEnv>();
 
   routes.post("/token", async (c) => {

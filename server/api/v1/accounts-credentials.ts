@@ -14,7 +14,8 @@ import { viewerOf } from "../request-accounts.ts";
 export interface CredentialRoutesDependencies {
   core: CoreContext;
   origin(): string;
-  media: MediaStorage;
+  /** Where avatars and headers are stored (the data directory's media folder). */
+  media: { storage: MediaStorage };
 }
 
 /**
@@ -58,7 +59,7 @@ function changesOf(input: Input<typeof UpdateCredentials>): ProfileChanges {
 async function saveProfile(deps: CredentialRoutesDependencies, c: Context<HonoApiEnv>, changes: ProfileChanges): Promise<Response> {
   const { core, origin, media } = deps;
   const { account, user, replacedFiles } = await updateProfile(core, viewerOf(c).id, changes, { origin: origin() });
-  await Promise.all(replacedFiles.map((path) => media.remove(path)));
+  await Promise.all(replacedFiles.map((path) => media.storage.remove(path)));
   const [stats, emojis] = await Promise.all([getAccountStats(core, account.id), loadAccountEmojis(core, [account])]);
   return c.json(toCredentialAccount(account, user, stats, origin(), emojis.get(account.id) ?? []));
 }
@@ -77,14 +78,14 @@ export function accountCredentialRoutes(deps: CredentialRoutesDependencies): Hon
       for (const kind of ["avatar", "header"] as const satisfies readonly ProfileImageKind[]) {
         const picture = input[kind];
         if (!picture) continue;
-        const path = await storeProfileImage(deps.media, picture, kind);
+        const path = await storeProfileImage(deps.media.storage, picture, kind);
         stored.push(path);
         if (kind === "avatar") changes.avatarFile = path;
         else changes.headerFile = path;
       }
       return await saveProfile(deps, c, changes);
     } catch (error) {
-      await Promise.all(stored.map((path) => deps.media.remove(path)));
+      await Promise.all(stored.map((path) => deps.media.storage.remove(path)));
       throw error;
     }
   });

@@ -6,7 +6,6 @@ import { lookupAccount, searchAccounts } from "../../core/search/account-search.
 import type { CoreContext } from "../../core/context.ts";
 import { Forbidden, NotFound } from "../../core/errors.ts";
 import { familiarFollowers, getRelationships } from "../../core/relationships/relationships.ts";
-import type { MediaStorage } from "../../media/storage.ts";
 import { requireUser } from "../auth.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
 import { flag, normaliseId, readInput, requiredText, textList } from "../input.ts";
@@ -15,16 +14,11 @@ import { accountById, accountParam, viewerOf } from "../request-accounts.ts";
 import { toCredentialAccount } from "../entities/account.ts";
 import { renderAccount, renderAccounts } from "../entities/account-list.ts";
 import { toRelationship } from "../entities/relationship.ts";
-import { accountCollectionRoutes } from "./accounts-collections.ts";
-import { accountCredentialRoutes } from "./accounts-credentials.ts";
-import { accountRelationshipRoutes } from "./accounts-relationships.ts";
 
 export interface AccountRoutesDependencies {
   core: CoreContext;
   /** The origin entity URLs are built on: the canonical one once the instance is published. */
   origin(): string;
-  /** Where avatars and headers are stored (the data directory's media folder). */
-  media: MediaStorage;
 }
 
 /** Mastodon's account search limits (GET /api/v1/accounts/search). */
@@ -36,11 +30,11 @@ const Search = { q: requiredText("Give the words or handle to search for as q.",
 
 /**
  * /api/v1/accounts: the signed-in account, others by id, handle or search, and how they relate. The
- * endpoints that act on an account (follow, block, ...) and its collections (followers, ...) are in
- * accounts-relationships.ts and accounts-collections.ts; update_credentials in accounts-credentials.ts.
+ * endpoints that act on an account (follow, block, ...), its collections (followers, ...), its statuses and
+ * update_credentials are in accounts-relationships.ts, accounts-collections.ts, account-statuses.ts and
+ * accounts-credentials.ts, mounted beside this at the same path (api/routes.ts).
  */
-export function accountRoutes(deps: AccountRoutesDependencies): Hono<HonoApiEnv> {
-  const { core, origin } = deps;
+export function accountRoutes({ core, origin }: AccountRoutesDependencies): Hono<HonoApiEnv> {
   const routes = new Hono<HonoApiEnv>();
 
   // "profile" is Mastodon's narrow scope that allows this endpoint alone.
@@ -51,8 +45,6 @@ export function accountRoutes(deps: AccountRoutesDependencies): Hono<HonoApiEnv>
     const [stats, emojis] = await Promise.all([getAccountStats(core, account.id), loadAccountEmojis(core, [account])]);
     return c.json(toCredentialAccount(account, user, stats, origin(), emojis.get(account.id) ?? []));
   });
-
-  routes.route("/", accountCredentialRoutes(deps));
 
   // Several accounts at once (Mastodon 4.3), public; unknown ids are left out.
   routes.get("/", async (c) => {
@@ -103,9 +95,6 @@ export function accountRoutes(deps: AccountRoutesDependencies): Hono<HonoApiEnv>
     );
     return c.json(answers);
   });
-
-  routes.route("/", accountCollectionRoutes(deps));
-  routes.route("/", accountRelationshipRoutes(deps));
 
   // Public: any profile can be read, with or without a token, as Mastodon hides none from those it blocks.
   routes.get("/:id", async (c) => {

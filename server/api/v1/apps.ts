@@ -14,7 +14,7 @@ const NAME_MAX = 60;
 
 const App = { client_name: presentText(), redirect_uris: textList(), website: presentText(), scopes: presentText() };
 
-export function appRoutes(core: CoreContext): Hono<HonoApiEnv> {
+export function appRoutes({ core }: { core: CoreContext }): Hono<HonoApiEnv> {
   const routes = new Hono<HonoApiEnv>();
 
   routes.post("/", async (c) => {

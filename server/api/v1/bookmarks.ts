@@ -16,6 +16,11 @@ export interface MarkedStatusRoutesDependencies {
   origin(): string;
 }
 
+/** GET /api/v1/bookmarks. */
+export function bookmarkRoutes(deps: MarkedStatusRoutesDependencies): Hono<HonoApiEnv> {
+  return markedStatusRoutes("bookmarks", deps);
+}
+
 /**
  * GET /api/v1/bookmarks and /api/v1/favourites: the viewer's marked statuses, newest mark first; the Link
  * header pages by the bookmark's or favourite's id, as Mastodon's does.

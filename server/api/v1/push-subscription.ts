@@ -98,7 +98,7 @@ function bearerToken(c: Context<HonoApiEnv>): string {
 }
 
 /** /api/v1/push/subscription: one Web Push subscription per access token. */
-export function pushSubscriptionRoutes(core: CoreContext): Hono<HonoApiEnv> {
+export function pushSubscriptionRoutes({ core }: { core: CoreContext }): Hono<HonoApiEnv> {
   const routes = new Hono<HonoApiEnv>();
   routes.use(requireUser("push"));
   const serverKey = async () => (await getVapidKeys(core)).publicKey;

@@ -24,7 +24,6 @@ import type { HonoApiEnv } from "../hono-env.ts";
 import { clearable, flag, hash, hashList, idList, idOf, later, normaliseId, pathId, presentText, readInput, text, textList, type Field, type Input } from "../input.ts";
 import { optionalViewerOf, viewerOf } from "../request-accounts.ts";
 import { visibleStatus } from "../visible-status.ts";
-import { statusInteractionRoutes } from "./statuses-interactions.ts";
 
 export interface StatusRoutesDependencies {
   core: CoreContext;
@@ -125,7 +124,8 @@ function mediaAttributesOf(input: Input<typeof EditStatus>): MediaAttributeChang
 
 /**
  * /api/v1/statuses: post (now or scheduled), read one or several, edit, delete (answering the source for a
- * redraft), and a status's context, history, source and card. Interactions are in statuses-interactions.ts.
+ * redraft), and a status's context, history, source and card. Interactions are in statuses-interactions.ts,
+ * mounted beside this at the same path (api/routes.ts).
  */
 export function statusRoutes({ core, origin }: StatusRoutesDependencies): Hono<HonoApiEnv> {
   const routes = new Hono<HonoApiEnv>();
@@ -231,6 +231,5 @@ export function statusRoutes({ core, origin }: StatusRoutesDependencies): Hono<H
     return c.json(previewCardFromJson(bundle.cards.get(status.id), origin()) ?? {});
   });
 
-  routes.route("/", statusInteractionRoutes({ core, origin }));
   return routes;
 }
