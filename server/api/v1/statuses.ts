@@ -91,7 +91,7 @@ function draftOf(input: Input<typeof Draft>): StatusDraft {
   };
 }
 
-/** POST /api/v1/statuses, in the order Mastodon checks the parts. */
+/** POST /api/v1/statuses. The parts are read in this order: a request with several faults is told of the first. */
 const PostStatus = {
   in_reply_to_id: statusReference(),
   ...Draft,
