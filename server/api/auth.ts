@@ -78,3 +78,15 @@ export function requireUser(...scopes: [string, ...string[]]) {
     return next();
   });
 }
+
+/**
+ * Mastodon's authorize_if_got_token!: anyone may call, but a request that brings a token must bring one with
+ * the scope (a read-only app cannot read more by pretending to be anonymous, nor less by mistake).
+ */
+export function scopeIfToken(...scopes: [string, ...string[]]) {
+  return createMiddleware<HonoApiEnv>(async (c, next) => {
+    const auth = c.get("auth");
+    if (auth && !scopes.some((scope) => scopesAllow(auth.scopes, scope))) return mastodonError(c, 403, "This action is outside the authorized scopes");
+    return next();
+  });
+}

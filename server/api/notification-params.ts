@@ -1,14 +1,26 @@
 import type { NotificationQuery } from "../core/notifications/notifications.ts";
-import { nestedText, nestedTextList, type NestedParams } from "./nested-params.ts";
-import { normaliseId } from "./status-requests.ts";
+import { normaliseId, text, textList, type Field } from "./input.ts";
 
 /** types[], exclude_types[] and account_id, as both notification APIs (v1 and v2) read them. */
-export function notificationQueryOf(params: NestedParams): NotificationQuery {
-  const fromAccountId = normaliseId(nestedText(params, "account_id"));
-  return {
-    types: nestedTextList(params, "types"),
-    excludeTypes: nestedTextList(params, "exclude_types"),
-    ...(fromAccountId && { fromAccountId }),
+export function notificationQuery(): Field<NotificationQuery> {
+  const readList = textList();
+  const readText = text();
+  return (params) => {
+    const fromAccountId = normaliseId(readText(params, "account_id"));
+    return {
+      types: readList(params, "types"),
+      excludeTypes: readList(params, "exclude_types"),
+      ...(fromAccountId && { fromAccountId }),
+    };
+  };
+}
+
+/** unread_count's limit: clamped, and the default where it is not a whole number. */
+export function unreadLimit(limits: { default: number; max: number }): Field<number> {
+  const read = text();
+  return (params, name) => {
+    const requested = Number(read(params, name) ?? limits.default);
+    return Number.isInteger(requested) ? Math.min(Math.max(requested, 1), limits.max) : limits.default;
   };
 }
 

@@ -1,28 +1,29 @@
 import type { Context } from "hono";
 import type { PageRequest } from "../core/paging.ts";
-import { textParam, type Params } from "./params.ts";
+import { normaliseId, presentText, type Field } from "./input.ts";
 import { Invalid } from "../core/errors.ts";
 
-const ID_PATTERN = /^\d{1,19}$/;
-
-function idParam(params: Params, name: string): string | null {
-  const value = textParam(params, name);
-  if (value === undefined) return null;
-  // Some clients send ids of other servers' shapes (or garbage); Mastodon ignores what cannot be an id.
-  return ID_PATTERN.test(value) ? value.padStart(18, "0") : null;
+/** An id to page from (max_id, since_id, min_id); null when absent or not one of ours, as Mastodon ignores those. */
+export function pageId(): Field<string | null> {
+  const read = presentText();
+  return (params, name) => normaliseId(read(params, name)) ?? null;
 }
 
 /** max_id, since_id, min_id and limit from a request; limit is clamped as Mastodon clamps it. */
-export function readPageRequest(params: Params, limits: { default: number; max: number } = { default: 20, max: 40 }): PageRequest {
-  const rawLimit = textParam(params, "limit");
-  let limit = limits.default;
-  if (rawLimit !== undefined) {
-    const parsed = Number(rawLimit);
-    if (!Number.isInteger(parsed)) throw new Invalid(`limit must be a whole number, not "${rawLimit}".`);
-    // Mastodon clamps rather than refuses.
-    limit = Math.min(Math.max(parsed, 1), limits.max);
-  }
-  return { maxId: idParam(params, "max_id"), sinceId: idParam(params, "since_id"), minId: idParam(params, "min_id"), limit };
+export function paging(limits: { default: number; max: number } = { default: 20, max: 40 }): Field<PageRequest> {
+  const readLimit = presentText();
+  const readId = pageId();
+  return (params) => {
+    const rawLimit = readLimit(params, "limit");
+    let limit = limits.default;
+    if (rawLimit !== undefined) {
+      const parsed = Number(rawLimit);
+      if (!Number.isInteger(parsed)) throw new Invalid(`limit must be a whole number, not "${rawLimit}".`);
+      // Mastodon clamps rather than refuses.
+      limit = Math.min(Math.max(parsed, 1), limits.max);
+    }
+    return { maxId: readId(params, "max_id"), sinceId: readId(params, "since_id"), minId: readId(params, "min_id"), limit };
+  };
 }
 
 /**

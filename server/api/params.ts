@@ -1,69 +1,98 @@
 import type { Context } from "hono";
-import { HTTPException } from "hono/http-exception";
-
-/** A request parameter as clients send it: text, several texts, or an uploaded file. */
-export type ParamValue = string | File | Array<string | File>;
-export type Params = Record<string, ParamValue | unknown>;
-
-function jsonToParams(body: unknown): Params {
-  if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw new HTTPException(422, { message: "The request body must be a JSON object." });
-  }
-  return body as Params;
-}
+import { Invalid } from "../core/errors.ts";
 
 /**
- * Mastodon accepts parameters as a query string, a form, multipart or JSON alike, and apps use all four;
- * the body wins over the query where both name a parameter. Rails-style `name[]` keys become `name`.
+ * The one reader of a request's parameters. Mastodon (Rails) takes them from the query string, a form,
+ * multipart or JSON alike, and apps use all four; the body wins over the query. Names nest as Rails nests them: `source[privacy]=private`,
+ * `fields_attributes[0][name]=Site`, `keywords_attributes[][keyword]=a&keywords_attributes[][whole_word]=0`,
+ * `name[]=a&name[]=b`. Order matters for `[]` of hashes (a repeated key starts the next hash), so the raw
+ * entries are read in order, never a grouped map.
+ *
+ * What each endpoint takes from them, and in which shape, it declares with input.ts.
  */
-export async function readParams(c: Context): Promise<Params> {
-  const params: Params = {};
-  for (const [key, values] of Object.entries(c.req.queries())) {
-    params[key.replace(/\[\]$/, "")] = key.endsWith("[]") || values.length > 1 ? values : values[0];
+
+/** Parameters as sent: text, files, lists and hashes of them (or whatever JSON the client sent). */
+export type Params = Record<string, unknown>;
+
+/** name[a][][b] -> ["name", "a", "", "b"]; a name that is not bracketed is one segment. */
+function segmentsOf(key: string): string[] {
+  const match = /^([^[\]]+)((?:\[[^[\]]*\])*)$/.exec(key);
+  if (!match?.[1]) return [key];
+  const rest = [...(match[2] ?? "").matchAll(/\[([^[\]]*)\]/g)].map((part) => part[1] ?? "");
+  return [match[1], ...rest];
+}
+
+/** A hash of named parts: what `name[part]` builds, or a JSON object. */
+export function isHash(value: unknown): value is Params {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof File);
+}
+
+/** Whether a hash already holds a value at a path (Rack's rule for when `[][key]` starts a new hash). */
+function hasPath(hash: Params, segments: readonly string[]): boolean {
+  const [head, ...rest] = segments;
+  if (head === undefined || !(head in hash)) return false;
+  if (rest.length === 0 || rest[0] === "") return true;
+  const child = hash[head];
+  return isHash(child) && hasPath(child, rest);
+}
+
+function assign(target: Params, segments: readonly string[], value: unknown): void {
+  const [head, next, ...rest] = segments;
+  if (head === undefined) return;
+  if (next === undefined) {
+    target[head] = value;
+    return;
   }
-  if (c.req.method === "GET" || c.req.method === "HEAD") return params;
+  if (next === "") {
+    const list = Array.isArray(target[head]) ? (target[head] as unknown[]) : (target[head] = []);
+    if (rest.length === 0) {
+      (list as unknown[]).push(value);
+      return;
+    }
+    const last = list.at(-1);
+    if (isHash(last) && !hasPath(last, rest)) assign(last, rest, value);
+    else {
+      const fresh: Params = {};
+      assign(fresh, rest, value);
+      list.push(fresh);
+    }
+    return;
+  }
+  const child = isHash(target[head]) ? (target[head] as Params) : (target[head] = {});
+  assign(child as Params, [next, ...rest], value);
+}
+
+function fromEntries(entries: Iterable<[string, unknown]>, into: Params = {}): Params {
+  for (const [key, value] of entries) assign(into, segmentsOf(key), value);
+  return into;
+}
+
+async function readBody(c: Context, query: Params): Promise<Params> {
   const type = c.req.header("content-type") ?? "";
   if (type.includes("application/json")) {
     let body: unknown;
     try {
       body = await c.req.json();
     } catch {
-      throw new HTTPException(422, { message: "The request body is not valid JSON." });
+      throw new Invalid("The request body is not valid JSON.");
     }
-    return { ...params, ...jsonToParams(body) };
+    if (!isHash(body)) throw new Invalid("The request body must be a JSON object.");
+    return { ...query, ...body };
   }
   if (type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data")) {
-    const body = await c.req.parseBody({ all: true });
-    for (const [key, value] of Object.entries(body)) params[key.replace(/\[\]$/, "")] = value;
+    let form: FormData;
+    try {
+      form = await c.req.formData();
+    } catch {
+      throw new Invalid("The request body is not a readable form.");
+    }
+    return fromEntries(form.entries(), query);
   }
-  return params;
+  return query;
 }
 
-/** A single text parameter; an empty string counts as absent, as Rails treats it. */
-export function textParam(params: Params, name: string): string | undefined {
-  const value = params[name];
-  const first = Array.isArray(value) ? value[0] : value;
-  if (typeof first === "string") return first === "" ? undefined : first;
-  if (typeof first === "number" || typeof first === "boolean") return String(first);
-  return undefined;
-}
-
-/** A list of texts from `name[]=a&name[]=b`, a JSON array, or one value. */
-export function textListParam(params: Params, name: string): string[] | undefined {
-  const value = params[name];
-  if (value === undefined) return undefined;
-  const list = Array.isArray(value) ? value : [value];
-  return list.filter((item): item is string => typeof item === "string" && item !== "");
-}
-
-/**
- * An uploaded file (multipart). Undefined when absent; a 422 when the parameter came as text, which is a
- * client sending a file name or a URL where the file belongs.
- */
-export function fileParam(params: Params, name: string): File | undefined {
-  const value = params[name];
-  const first = Array.isArray(value) ? value[0] : value;
-  if (first === undefined || first === "") return undefined;
-  if (first instanceof File) return first;
-  throw new HTTPException(422, { message: `${name} must be sent as a file (multipart/form-data).` });
+/** The request's parameters: the query string, and over it the body (not for GET and HEAD). */
+export async function readParams(c: Context): Promise<Params> {
+  const query = fromEntries(new URL(c.req.url).searchParams.entries());
+  return c.req.method === "GET" || c.req.method === "HEAD" ? query : readBody(c, query);
 }

@@ -4,19 +4,7 @@ import { Hono } from "hono";
 import { authenticate } from "../api/auth.ts";
 import { reuseRecentResponses } from "../api/recent-responses.ts";
 import type { HonoApiEnv } from "../api/hono-env.ts";
-import { authorizeRoutes } from "../api/oauth/authorize.ts";
-import { authorizationServerMetadata } from "../api/oauth/metadata.ts";
-import { tokenRoutes } from "../api/oauth/token.ts";
-import { socialRoutes } from "../api/social-routes.ts";
-import { statusApiRoutes } from "../api/status-routes.ts";
-import { accountRoutes } from "../api/v1/accounts.ts";
-import { appRoutes } from "../api/v1/apps.ts";
-import { infoRoutes } from "../api/hearth/info.ts";
-import { setupRoutes } from "../api/hearth/setup.ts";
-import { tunnelRoutes } from "../api/hearth/tunnel.ts";
-import { instanceRoutes } from "../api/v1/instance.ts";
-import { mediaRoutes } from "../api/v1/media.ts";
-import { pushSubscriptionRoutes } from "../api/v1/push-subscription.ts";
+import { apiRoutes } from "../api/routes.ts";
 import { MISSING_AVATAR_PATH, MISSING_HEADER_PATH } from "../core/media/account-images.ts";
 import type { CoreContext } from "../core/context.ts";
 import { NotFound } from "../core/errors.ts";
@@ -105,33 +93,15 @@ export function createApp<TContextData>(deps: AppDependencies<TContextData>): Ho
   // The pages apps poll most; everything in front of this (CORS, token, rate limit) still runs each time.
   const recentPages = reuseRecentResponses(deps.core, deps.writeGeneration, deps.origin);
   for (const path of ["/api/v1/timelines/*", "/api/v1/notifications", "/api/v2/notifications"]) app.use(path, recentPages);
-  app.route("/api/v1/apps", appRoutes(deps.core));
-  const instance = instanceRoutes({ core: deps.core, origin: deps.origin });
-  app.route("/api/v1/instance", instance.v1);
-  app.route("/api/v2/instance", instance.v2);
-  // Before the accounts routes: it answers /api/v1/accounts/:id/statuses.
-  app.route("/api", statusApiRoutes({ core: deps.core, origin: deps.origin }));
-  app.route("/api/v1/accounts", accountRoutes({ core: deps.core, origin: deps.origin, media: deps.media.storage }));
-  app.route("/api", socialRoutes({ core: deps.core, origin: deps.origin, media: deps.media.storage }));
-  const media = mediaRoutes({ core: deps.core, origin: deps.origin, ...deps.media });
-  app.route("/api/v1/media", media.v1);
-  app.route("/api/v2/media", media.v2);
-  app.route("/api/hearth/setup", setupRoutes({ core: deps.core, origin: deps.origin }));
-  app.route("/api/hearth/info", infoRoutes({ core: deps.core, dataDir: deps.dataDir }));
-  if (deps.tunnel) app.route("/api/hearth/tunnel", tunnelRoutes({ core: deps.core, tunnel: deps.tunnel }));
-  app.route("/api/v1/push/subscription", pushSubscriptionRoutes(deps.core));
-  if (deps.streaming) app.route("/api/v1/streaming", deps.streaming);
-  app.all("/api/*", (c) => {
-    throw new NotFound(`There is no API endpoint ${c.req.method} ${c.req.path}.`);
-  });
-
   // OAuth: token and revoke are called from browser apps too, so they answer CORS; the consent page not.
   app.use("/oauth/token", corsForAnyOrigin());
   app.use("/oauth/revoke", corsForAnyOrigin());
   app.use("/oauth/authorize", signInRateLimit(rateLimits, deps.core.clock));
-  app.route("/oauth/authorize", authorizeRoutes(deps.core));
-  app.route("/oauth", tokenRoutes(deps.core));
-  app.get("/.well-known/oauth-authorization-server", (c) => c.json(authorizationServerMetadata(deps.origin())));
+  // Every route of the API and of OAuth, from the one table.
+  for (const [path, routes] of apiRoutes(deps)) app.route(path, routes);
+  app.all("/api/*", (c) => {
+    throw new NotFound(`There is no API endpoint ${c.req.method} ${c.req.path}.`);
+  });
 
   const png = (body: Uint8Array<ArrayBuffer>) => () =>
     new Response(body, { headers: { "Content-Type": "image/png", "Cache-Control": "public, max-age=86400" } });

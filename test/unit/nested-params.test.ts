@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { nestedHashList, nestedTextList, readNestedParams, type NestedParams } from "../../server/api/nested-params.ts";
+import { readHashList as nestedHashList, readTextList as nestedTextList } from "../../server/api/input.ts";
+import { readParams as readNestedParams, type Params as NestedParams } from "../../server/api/params.ts";
 
 /** What the parser makes of a request, through a real Hono handler. */
 async function parse(init: RequestInit & { query?: string } = {}): Promise<NestedParams> {

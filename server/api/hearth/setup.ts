@@ -4,7 +4,7 @@ import { Conflict, Forbidden, Invalid } from "../../core/errors.ts";
 import { getInstance, setupInstance } from "../../core/instance/instance.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
 import { renderAccount } from "../entities/account-list.ts";
-import { readParams } from "../params.ts";
+import { readInput, text } from "../input.ts";
 
 // Mastodon's limit for a display name.
 const DISPLAY_NAME_MAX = 30;
@@ -14,9 +14,7 @@ export interface SetupRoutesDependencies {
   origin(): string;
 }
 
-function text(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
-}
+const Setup = { username: text(), password: text(), display_name: text() };
 
 /**
  * The first-run wizard's one write: the owner account on an empty data directory. There is no account yet
@@ -33,10 +31,10 @@ export function setupRoutes({ core, origin }: SetupRoutesDependencies): Hono<Hon
       throw new Forbidden("Hearth is set up from the computer it runs on, not through its public address.");
     }
     if (await getInstance(core)) throw new Conflict("This Hearth is already set up; sign in instead.");
-    const params = await readParams(c);
-    const username = text(params.username)?.trim();
-    const password = text(params.password);
-    const displayName = text(params.display_name)?.trim();
+    const input = await readInput(c, Setup);
+    const username = input.username?.trim();
+    const password = input.password;
+    const displayName = input.display_name?.trim();
     if (!username) throw new Invalid("Choose a username.");
     if (!password) throw new Invalid("Choose a password.");
     if (displayName !== undefined && [...displayName].length > DISPLAY_NAME_MAX) {

@@ -7,7 +7,7 @@ import type { TunnelMode } from "../../db/schema.ts";
 import type { TunnelControl } from "../../tunnel/status.ts";
 import { requireUser } from "../auth.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
-import { readParams } from "../params.ts";
+import { clearable, readInput, type Field } from "../input.ts";
 
 const TRY_OUT_WARNING =
   "This is a try-out address: it changes every time Hearth starts, and followers made through it are lost. Set up a named tunnel for a lasting address.";
@@ -42,12 +42,26 @@ async function tunnelEntity(tunnel: TunnelControl) {
   };
 }
 
-function optionalText(value: unknown, name: string): string | null | undefined {
-  if (value === undefined) return undefined;
-  if (value === null || value === "") return null;
-  if (typeof value !== "string") throw new TypeError(name);
-  return value;
+/** A setting sent as text: absent leaves it, empty (or null) clears it, anything but text is refused. */
+function setting(): Field<string | null | undefined> {
+  return clearable((params, name) => {
+    const value = params[name];
+    if (typeof value !== "string") throw new Invalid(`${name} must be text.`);
+    return value;
+  });
 }
+
+/** The tunnel's mode, one of MODES (anything else, text or not, is refused). */
+function mode(): Field<TunnelMode | undefined> {
+  return (params, name) => {
+    const value = params[name];
+    if (value === undefined) return undefined;
+    if (typeof value !== "string" || !MODES.includes(value as TunnelMode)) throw new Invalid(`${name} must be one of: ${MODES.join(", ")}.`);
+    return value as TunnelMode;
+  };
+}
+
+const TunnelSettings = { mode: mode(), hostname: setting(), token: setting() };
 
 export function tunnelRoutes({ core, tunnel }: TunnelRoutesDependencies): Hono<HonoApiEnv> {
   const routes = new Hono<HonoApiEnv>();
@@ -67,20 +81,9 @@ export function tunnelRoutes({ core, tunnel }: TunnelRoutesDependencies): Hono<H
 
   routes.put("/", requireUser("write"), async (c) => {
     if (!(await requireOwner(c))) throw new Forbidden("Only the owner of this instance can change its tunnel.");
-    const params = await readParams(c);
-    const change: TunnelSettingsChange = {};
-    if (params.mode !== undefined) {
-      if (typeof params.mode !== "string" || !MODES.includes(params.mode as TunnelMode)) {
-        throw new Invalid(`mode must be one of: ${MODES.join(", ")}.`);
-      }
-      change.mode = params.mode as TunnelMode;
-    }
-    try {
-      change.hostname = optionalText(params.hostname, "hostname");
-      change.token = optionalText(params.token, "token");
-    } catch (error) {
-      throw new Invalid(`${(error as Error).message} must be text.`);
-    }
+    const input = await readInput(c, TunnelSettings);
+    const change: TunnelSettingsChange = { hostname: input.hostname, token: input.token };
+    if (input.mode !== undefined) change.mode = input.mode;
     await tunnel.configure(change);
     c.header("Cache-Control", "no-store");
     return c.json(await tunnelEntity(tunnel));

@@ -4,21 +4,24 @@ import type { CoreContext } from "../../core/context.ts";
 import { signIn } from "../../core/auth/sign-in.ts";
 import { NO_REDIRECT } from "../../core/auth/tokens.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
-import { readParams, textParam, type Params } from "../params.ts";
-import { checkAuthorizationRequest, redirectWith, type AuthorizationRequest, type AuthorizationRequestError } from "./authorization-request.ts";
+import { presentText, readInput } from "../input.ts";
+import { AuthorizationParams, checkAuthorizationRequest, redirectWith, type AuthorizationRequest, type AuthorizationRequestError } from "./authorization-request.ts";
 import { consentPageCsp, renderCodePage, renderConsentPage, renderErrorPage } from "./authorize-page.ts";
 
 /** The request's own parameters, carried through the form so the POST sees what the GET saw. */
-const CARRIED = ["response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method"];
+const CARRIED = ["response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method"] as const;
 
-function carried(params: Params): Record<string, string> {
+function carried(params: AuthorizationParams): Record<string, string> {
   const kept: Record<string, string> = {};
   for (const name of CARRIED) {
-    const value = textParam(params, name);
+    const value = params[name];
     if (value !== undefined) kept[name] = value;
   }
   return kept;
 }
+
+/** The consent form's answer, beside the request it carries. */
+const Consent = { ...AuthorizationParams, decision: presentText(), username: presentText(), password: presentText() };
 
 function noStore(c: Context, csp: string): void {
   c.header("Cache-Control", "no-store");
@@ -34,31 +37,31 @@ function answerError(c: Context, error: AuthorizationRequestError): Response {
   return c.redirect(redirectWith(error.redirectUri, { error: error.error, error_description: error.description, state: error.state }), 302);
 }
 
-function showConsent(c: Context, request: AuthorizationRequest, params: Params, options: { error?: string; username?: string }, status: 200 | 401) {
+function showConsent(c: Context, request: AuthorizationRequest, params: AuthorizationParams, options: { error?: string; username?: string }, status: 200 | 401) {
   noStore(c, consentPageCsp(request.redirectUri));
   return c.html(renderConsentPage(request, carried(params), options), status);
 }
 
-export function authorizeRoutes(core: CoreContext): Hono<HonoApiEnv> {
+export function authorizeRoutes({ core }: { core: CoreContext }): Hono<HonoApiEnv> {
   const routes = new Hono<HonoApiEnv>();
 
   routes.get("/", async (c) => {
-    const params = await readParams(c);
+    const params = await readInput(c, AuthorizationParams);
     const checked = await checkAuthorizationRequest(core, params);
     if ("error" in checked) return answerError(c, checked.error);
     return showConsent(c, checked.request, params, {}, 200);
   });
 
   routes.post("/", async (c) => {
-    const params = await readParams(c);
+    const params = await readInput(c, Consent);
     const checked = await checkAuthorizationRequest(core, params);
     if ("error" in checked) return answerError(c, checked.error);
     const { request } = checked;
-    if (textParam(params, "decision") === "deny") {
+    if (params.decision === "deny") {
       return c.redirect(redirectWith(request.redirectUri, { error: "access_denied", error_description: "The user denied the request.", state: request.state }), 302);
     }
-    const username = textParam(params, "username") ?? "";
-    const account = await signIn(core, username, textParam(params, "password") ?? "");
+    const username = params.username ?? "";
+    const account = await signIn(core, username, params.password ?? "");
     if (!account) return showConsent(c, request, params, { error: "Wrong username or password.", username }, 401);
     const code = await createAuthorizationCode(core, {
       applicationId: request.application.id,

@@ -1,4 +1,6 @@
+import { Hono } from "hono";
 import { KNOWN_SCOPES } from "../../core/auth/scopes.ts";
+import type { HonoApiEnv } from "../hono-env.ts";
 
 /** RFC 8414 authorization server metadata, which newer apps read instead of assuming Mastodon's paths. */
 export function authorizationServerMetadata(origin: string) {
@@ -16,4 +18,11 @@ export function authorizationServerMetadata(origin: string) {
     grant_types_supported: ["authorization_code", "client_credentials"],
     token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
   };
+}
+
+/** GET /.well-known/oauth-authorization-server. */
+export function oauthMetadataRoutes({ origin }: { origin(): string }): Hono<HonoApiEnv> {
+  const routes = new Hono<HonoApiEnv>();
+  routes.get("/", (c) => c.json(authorizationServerMetadata(origin())));
+  return routes;
 }

@@ -1,18 +1,27 @@
 import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
 import { accountStatuses } from "../../core/timelines/timelines.ts";
+import { scopeIfToken } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import { toStatuses } from "../entities/status.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
-import { nestedText, readNestedParams } from "../nested-params.ts";
-import { readPageRequest, setLinkHeader } from "../pagination.ts";
+import { flag, presentText, readInput } from "../input.ts";
+import { paging, setLinkHeader } from "../pagination.ts";
 import { accountParam, optionalViewerOf } from "../request-accounts.ts";
-import { flagParam, scopeIfToken } from "../status-requests.ts";
 
 export interface AccountStatusRoutesDependencies {
   core: CoreContext;
   origin(): string;
 }
+
+const AccountStatuses = {
+  pinned: flag(false),
+  exclude_replies: flag(false),
+  exclude_reblogs: flag(false),
+  only_media: flag(false),
+  tagged: presentText(),
+  page: paging(),
+};
 
 /** GET /api/v1/accounts/:id/statuses: an account's statuses as the viewer may see them (mounted before accountRoutes). */
 export function accountStatusRoutes({ core, origin }: AccountStatusRoutesDependencies): Hono<HonoApiEnv> {
@@ -21,17 +30,16 @@ export function accountStatusRoutes({ core, origin }: AccountStatusRoutesDepende
   routes.get("/:id/statuses", scopeIfToken("read:statuses"), async (c) => {
     const account = await accountParam(core, c.req.param("id"));
     const viewerId = optionalViewerOf(c)?.id ?? null;
-    const params = await readNestedParams(c);
+    const input = await readInput(c, AccountStatuses);
     const options = {
-      pinned: flagParam(params, "pinned"),
-      excludeReplies: flagParam(params, "exclude_replies"),
-      excludeReblogs: flagParam(params, "exclude_reblogs"),
-      onlyMedia: flagParam(params, "only_media"),
-      tagged: nestedText(params, "tagged") || undefined,
+      pinned: input.pinned,
+      excludeReplies: input.exclude_replies,
+      excludeReblogs: input.exclude_reblogs,
+      onlyMedia: input.only_media,
+      tagged: input.tagged,
     };
-    const request = readPageRequest(params);
-    const page = await accountStatuses(core, viewerId, account.id, options, request);
-    setLinkHeader(c, page.pageIds, clientUrl(c, origin()), request.limit);
+    const page = await accountStatuses(core, viewerId, account.id, options, input.page);
+    setLinkHeader(c, page.pageIds, clientUrl(c, origin()), input.page.limit);
     return c.json(await toStatuses(core, page.statuses, viewerId, origin(), { filterContext: "account" }));
   });
 

@@ -9,8 +9,8 @@ import { clientUrl } from "../client-url.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
 import { renderAccounts } from "../entities/account-list.ts";
 import { toList } from "../entities/list.ts";
-import { readNestedParams } from "../nested-params.ts";
-import { readPageRequest, setLinkHeader } from "../pagination.ts";
+import { readInput } from "../input.ts";
+import { paging, setLinkHeader } from "../pagination.ts";
 import { accountParam, optionalViewerOf, viewerOf } from "../request-accounts.ts";
 
 export interface CollectionRoutesDependencies {
@@ -20,6 +20,7 @@ export interface CollectionRoutesDependencies {
 
 // Mastodon's limits for follower and following pages.
 const FOLLOW_PAGE_LIMITS = { default: 40, max: 80 };
+const Page = { page: paging(FOLLOW_PAGE_LIMITS) };
 
 /** What hangs off an account: its followers and following, featured tags, endorsements, and the viewer's lists it is in. */
 export function accountCollectionRoutes({ core, origin }: CollectionRoutesDependencies): Hono<HonoApiEnv> {
@@ -32,7 +33,7 @@ export function accountCollectionRoutes({ core, origin }: CollectionRoutesDepend
       const viewer = optionalViewerOf(c);
       // Someone an account blocks (or who blocks it) is not shown its connections.
       if (viewer && viewer.id !== account.id && (await isBlockedEitherWay(core.db, viewer.id, account.id))) return c.json([]);
-      const page = readPageRequest(await readNestedParams(c), FOLLOW_PAGE_LIMITS);
+      const { page } = await readInput(c, Page);
       const { items } = await listFollows(core, account.id, side, page);
       setLinkHeader(
         c,
@@ -52,7 +53,7 @@ export function accountCollectionRoutes({ core, origin }: CollectionRoutesDepend
 
   routes.get("/:id/endorsements", async (c) => {
     const account = await accountParam(core, c.req.param("id"));
-    const page = readPageRequest(await readNestedParams(c), FOLLOW_PAGE_LIMITS);
+    const { page } = await readInput(c, Page);
     const items = await listEndorsements(core, account.id, page);
     setLinkHeader(
       c,

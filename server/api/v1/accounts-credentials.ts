@@ -8,37 +8,50 @@ import type { MediaStorage } from "../../media/storage.ts";
 import { requireUser } from "../auth.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
 import { toCredentialAccount } from "../entities/account.ts";
-import { nestedBoolean, nestedFile, nestedHash, nestedHashList, nestedText, readNestedParams, type NestedParams } from "../nested-params.ts";
+import { clearable, file, flag, hash, hashList, readInput, text, type Input } from "../input.ts";
 import { viewerOf } from "../request-accounts.ts";
 
 export interface CredentialRoutesDependencies {
   core: CoreContext;
   origin(): string;
-  media: MediaStorage;
+  /** Where avatars and headers are stored (the data directory's media folder). */
+  media: { storage: MediaStorage };
 }
 
-/** fields_attributes as Mastodon takes it: an array, or a hash of indexes, of { name, value }. */
-function readFields(params: NestedParams): ProfileChanges["fields"] {
-  const list = nestedHashList(params, "fields_attributes");
-  if (list === undefined) return undefined;
-  return list.map((field) => ({ name: nestedText(field, "name") ?? "", value: nestedText(field, "value") ?? "" }));
-}
-
-function readChanges(params: NestedParams): ProfileChanges {
-  const source = nestedHash(params, "source") ?? {};
-  const language = source.language;
-  return {
-    displayName: nestedText(params, "display_name"),
-    note: nestedText(params, "note"),
-    locked: nestedBoolean(params, "locked"),
-    bot: nestedBoolean(params, "bot"),
-    discoverable: nestedBoolean(params, "discoverable"),
-    indexable: nestedBoolean(params, "indexable"),
-    fields: readFields(params),
-    defaultVisibility: nestedText(source, "privacy"),
-    defaultSensitive: nestedBoolean(source, "sensitive"),
+/**
+ * PATCH update_credentials: what is absent stays as it is. fields_attributes as Mastodon takes it: an array,
+ * or a hash of indexes, of { name, value }. Pictures that are not files are ignored, as they always were here.
+ */
+const UpdateCredentials = {
+  display_name: text(),
+  note: text(),
+  locked: flag(),
+  bot: flag(),
+  discoverable: flag(),
+  indexable: flag(),
+  fields_attributes: hashList({ name: text(), value: text() }),
+  source: hash({
+    privacy: text(),
+    sensitive: flag(),
     // An empty language means none, as Mastodon's settings page sends it.
-    defaultLanguage: language === undefined ? undefined : language === "" || language === null ? null : nestedText(source, "language"),
+    language: clearable(text()),
+  }),
+  avatar: file({ textIsAbsent: true }),
+  header: file({ textIsAbsent: true }),
+};
+
+function changesOf(input: Input<typeof UpdateCredentials>): ProfileChanges {
+  return {
+    displayName: input.display_name,
+    note: input.note,
+    locked: input.locked,
+    bot: input.bot,
+    discoverable: input.discoverable,
+    indexable: input.indexable,
+    fields: input.fields_attributes?.map((field) => ({ name: field.name ?? "", value: field.value ?? "" })),
+    defaultVisibility: input.source?.privacy,
+    defaultSensitive: input.source?.sensitive,
+    defaultLanguage: input.source?.language,
   };
 }
 
@@ -46,7 +59,7 @@ function readChanges(params: NestedParams): ProfileChanges {
 async function saveProfile(deps: CredentialRoutesDependencies, c: Context<HonoApiEnv>, changes: ProfileChanges): Promise<Response> {
   const { core, origin, media } = deps;
   const { account, user, replacedFiles } = await updateProfile(core, viewerOf(c).id, changes, { origin: origin() });
-  await Promise.all(replacedFiles.map((path) => media.remove(path)));
+  await Promise.all(replacedFiles.map((path) => media.storage.remove(path)));
   const [stats, emojis] = await Promise.all([getAccountStats(core, account.id), loadAccountEmojis(core, [account])]);
   return c.json(toCredentialAccount(account, user, stats, origin(), emojis.get(account.id) ?? []));
 }
@@ -58,21 +71,21 @@ async function saveProfile(deps: CredentialRoutesDependencies, c: Context<HonoAp
 export function accountCredentialRoutes(deps: CredentialRoutesDependencies): Hono<HonoApiEnv> {
   const routes = new Hono<HonoApiEnv>();
   routes.patch("/update_credentials", requireUser("write:accounts"), async (c) => {
-    const params = await readNestedParams(c);
-    const changes = readChanges(params);
+    const input = await readInput(c, UpdateCredentials);
+    const changes = changesOf(input);
     const stored: string[] = [];
     try {
       for (const kind of ["avatar", "header"] as const satisfies readonly ProfileImageKind[]) {
-        const file = nestedFile(params, kind);
-        if (!file) continue;
-        const path = await storeProfileImage(deps.media, file, kind);
+        const picture = input[kind];
+        if (!picture) continue;
+        const path = await storeProfileImage(deps.media.storage, picture, kind);
         stored.push(path);
         if (kind === "avatar") changes.avatarFile = path;
         else changes.headerFile = path;
       }
       return await saveProfile(deps, c, changes);
     } catch (error) {
-      await Promise.all(stored.map((path) => deps.media.remove(path)));
+      await Promise.all(stored.map((path) => deps.media.storage.remove(path)));
       throw error;
     }
   });

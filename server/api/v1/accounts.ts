@@ -4,39 +4,37 @@ import { loadAccountEmojis } from "../../core/emojis/account-emojis.ts";
 import { getAccountStats } from "../../core/accounts/account-stats.ts";
 import { lookupAccount, searchAccounts } from "../../core/search/account-search.ts";
 import type { CoreContext } from "../../core/context.ts";
-import { Forbidden, Invalid, NotFound } from "../../core/errors.ts";
+import { Forbidden, NotFound } from "../../core/errors.ts";
 import { familiarFollowers, getRelationships } from "../../core/relationships/relationships.ts";
-import type { MediaStorage } from "../../media/storage.ts";
 import { requireUser } from "../auth.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
-import { nestedBoolean, nestedText, nestedTextList, readNestedParams } from "../nested-params.ts";
-import { readLimit, readOffset } from "../offset-paging.ts";
+import { flag, normaliseId, readInput, requiredText, textList } from "../input.ts";
+import { offset, offsetLimit } from "../offset-paging.ts";
 import { accountById, accountParam, viewerOf } from "../request-accounts.ts";
 import { toCredentialAccount } from "../entities/account.ts";
 import { renderAccount, renderAccounts } from "../entities/account-list.ts";
 import { toRelationship } from "../entities/relationship.ts";
-import { accountCollectionRoutes } from "./accounts-collections.ts";
-import { accountCredentialRoutes } from "./accounts-credentials.ts";
-import { accountRelationshipRoutes } from "./accounts-relationships.ts";
 
 export interface AccountRoutesDependencies {
   core: CoreContext;
   /** The origin entity URLs are built on: the canonical one once the instance is published. */
   origin(): string;
-  /** Where avatars and headers are stored (the data directory's media folder). */
-  media: MediaStorage;
 }
 
 /** Mastodon's account search limits (GET /api/v1/accounts/search). */
 const SEARCH_LIMITS = { default: 40, max: 80 };
 
+const AccountIds = { id: textList() };
+const Lookup = { acct: requiredText("Give the account to look up as acct=name or acct=name@host.") };
+const Search = { q: requiredText("Give the words or handle to search for as q.", { trim: true }), limit: offsetLimit(SEARCH_LIMITS), offset: offset(), resolve: flag(false), following: flag(false) };
+
 /**
  * /api/v1/accounts: the signed-in account, others by id, handle or search, and how they relate. The
- * endpoints that act on an account (follow, block, ...) and its collections (followers, ...) are in
- * accounts-relationships.ts and accounts-collections.ts; update_credentials in accounts-credentials.ts.
+ * endpoints that act on an account (follow, block, ...), its collections (followers, ...), its statuses and
+ * update_credentials are in accounts-relationships.ts, accounts-collections.ts, account-statuses.ts and
+ * accounts-credentials.ts, mounted beside this at the same path (api/routes.ts).
  */
-export function accountRoutes(deps: AccountRoutesDependencies): Hono<HonoApiEnv> {
-  const { core, origin } = deps;
+export function accountRoutes({ core, origin }: AccountRoutesDependencies): Hono<HonoApiEnv> {
   const routes = new Hono<HonoApiEnv>();
 
   // "profile" is Mastodon's narrow scope that allows this endpoint alone.
@@ -48,35 +46,29 @@ export function accountRoutes(deps: AccountRoutesDependencies): Hono<HonoApiEnv>
     return c.json(toCredentialAccount(account, user, stats, origin(), emojis.get(account.id) ?? []));
   });
 
-  routes.route("/", accountCredentialRoutes(deps));
-
   // Several accounts at once (Mastodon 4.3), public; unknown ids are left out.
   routes.get("/", async (c) => {
-    const ids = [...new Set(nestedTextList(await readNestedParams(c), "id") ?? [])].slice(0, 40);
+    const ids = [...new Set((await readInput(c, AccountIds)).id ?? [])].slice(0, 40);
     const rows = (await Promise.all(ids.map((id) => accountById(core, id)))).filter((row) => row !== undefined);
     return c.json(await renderAccounts(core, rows, origin()));
   });
 
   // Public, as on Mastodon: apps look a handle up before anyone signs in.
   routes.get("/lookup", async (c) => {
-    const params = await readNestedParams(c);
-    const acct = nestedText(params, "acct");
-    if (!acct) throw new Invalid("Give the account to look up as acct=name or acct=name@host.");
+    const { acct } = await readInput(c, Lookup);
     const account = await lookupAccount(core, acct, origin());
     if (!account) throw new NotFound(`There is no account ${acct} known here.`);
     return c.json(await renderAccount(core, account, origin()));
   });
 
   routes.get("/search", requireUser("read:accounts"), async (c) => {
-    const params = await readNestedParams(c);
-    const query = nestedText(params, "q")?.trim();
-    if (!query) throw new Invalid("Give the words or handle to search for as q.");
+    const input = await readInput(c, Search);
     const accounts = await searchAccounts(core, {
-      query,
-      limit: readLimit(nestedText(params, "limit"), SEARCH_LIMITS),
-      offset: readOffset(nestedText(params, "offset")),
-      resolve: nestedBoolean(params, "resolve") ?? false,
-      followingOnly: nestedBoolean(params, "following") ?? false,
+      query: input.q,
+      limit: input.limit,
+      offset: input.offset,
+      resolve: input.resolve,
+      followingOnly: input.following,
       viewerId: viewerOf(c).id,
       origin: origin(),
     });
@@ -84,15 +76,15 @@ export function accountRoutes(deps: AccountRoutesDependencies): Hono<HonoApiEnv>
   });
 
   routes.get("/relationships", requireUser("read:follows"), async (c) => {
-    const params = await readNestedParams(c);
-    const ids = (nestedTextList(params, "id") ?? []).filter((id) => /^\d{1,19}$/.test(id)).map((id) => id.padStart(18, "0"));
+    // Ids that cannot be ours are left out, as unknown ones are.
+    const ids = ((await readInput(c, AccountIds)).id ?? []).flatMap((id) => normaliseId(id) ?? []);
     const relationships = await getRelationships(core, viewerOf(c).id, ids);
     return c.json(relationships.map(toRelationship));
   });
 
   routes.get("/familiar_followers", requireUser("read:follows"), async (c) => {
-    const params = await readNestedParams(c);
-    const ids = [...new Set(nestedTextList(params, "id") ?? [])];
+    // Answered by the ids as sent, which the app matches its accounts by.
+    const ids = [...new Set((await readInput(c, AccountIds)).id ?? [])];
     const viewer = viewerOf(c);
     const answers = await Promise.all(
       ids.map(async (id) => {
@@ -103,9 +95,6 @@ export function accountRoutes(deps: AccountRoutesDependencies): Hono<HonoApiEnv>
     );
     return c.json(answers);
   });
-
-  routes.route("/", accountCollectionRoutes(deps));
-  routes.route("/", accountRelationshipRoutes(deps));
 
   // Public: any profile can be read, with or without a token, as Mastodon hides none from those it blocks.
   routes.get("/:id", async (c) => {

@@ -8,31 +8,33 @@ import { getVapidKeys } from "../../core/notifications/vapid-keys.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
 import { toApplication, toCredentialApplication } from "../entities/application.ts";
 import { mastodonError } from "../mastodon-error.ts";
-import { readParams, textListParam, textParam } from "../params.ts";
+import { presentText, readInput, textList } from "../input.ts";
 
 const NAME_MAX = 60;
 
-export function appRoutes(core: CoreContext): Hono<HonoApiEnv> {
+const App = { client_name: presentText(), redirect_uris: textList(), website: presentText(), scopes: presentText() };
+
+export function appRoutes({ core }: { core: CoreContext }): Hono<HonoApiEnv> {
   const routes = new Hono<HonoApiEnv>();
 
   routes.post("/", async (c) => {
-    const params = await readParams(c);
-    const name = textParam(params, "client_name")?.trim();
+    const input = await readInput(c, App);
+    const name = input.client_name?.trim();
     if (!name) throw new Invalid("Validation failed: Application name can't be blank");
     if (name.length > NAME_MAX) throw new Invalid(`Validation failed: Application name is too long (maximum is ${NAME_MAX} characters)`);
     // Some apps send several URIs in one newline-separated string, others as an array.
-    const redirectUris = (textListParam(params, "redirect_uris") ?? [])
+    const redirectUris = (input.redirect_uris ?? [])
       .flatMap((value) => value.split(/\r?\n/))
       .map((value) => value.trim())
       .filter(Boolean);
     if (redirectUris.length === 0) throw new Invalid("Validation failed: Redirect URI can't be blank");
     redirectUris.forEach(validateRedirectUri);
-    const website = textParam(params, "website") ?? null;
+    const website = input.website ?? null;
     const { application, clientSecret } = await createApplication(core, {
       name,
       website,
       redirectUris,
-      scopes: tolerantScopes(textParam(params, "scopes")),
+      scopes: tolerantScopes(input.scopes),
     });
     // The VAPID key apps read from their registration, to subscribe to Web Push with.
     return c.json(toCredentialApplication(application, clientSecret, (await getVapidKeys(core)).publicKey));

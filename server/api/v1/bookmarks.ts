@@ -5,13 +5,20 @@ import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import { toStatuses } from "../entities/status.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
-import { readNestedParams } from "../nested-params.ts";
-import { readPageRequest, setLinkHeader } from "../pagination.ts";
+import { readInput } from "../input.ts";
+import { paging, setLinkHeader } from "../pagination.ts";
 import { viewerOf } from "../request-accounts.ts";
+
+const Page = { page: paging() };
 
 export interface MarkedStatusRoutesDependencies {
   core: CoreContext;
   origin(): string;
+}
+
+/** GET /api/v1/bookmarks. */
+export function bookmarkRoutes(deps: MarkedStatusRoutesDependencies): Hono<HonoApiEnv> {
+  return markedStatusRoutes("bookmarks", deps);
 }
 
 /**
@@ -22,7 +29,7 @@ export function markedStatusRoutes(kind: "bookmarks" | "favourites", { core, ori
   const routes = new Hono<HonoApiEnv>();
   routes.get("/", requireUser(kind === "bookmarks" ? "read:bookmarks" : "read:favourites"), async (c) => {
     const viewer = viewerOf(c);
-    const request = readPageRequest(await readNestedParams(c));
+    const { page: request } = await readInput(c, Page);
     const page = await markedStatuses(core, viewer.id, kind, request);
     setLinkHeader(c, page.pageIds, clientUrl(c, origin()), request.limit);
     return c.json(await toStatuses(core, page.statuses, viewer.id, origin()));

@@ -9,11 +9,12 @@ import { renderAccountsByIds } from "../entities/account-list.ts";
 import { toConversation, type MastodonConversation } from "../entities/conversation.ts";
 import { toStatuses } from "../entities/status.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
-import { readNestedParams } from "../nested-params.ts";
-import { readPageRequest, setLinkHeader } from "../pagination.ts";
+import { pathId, readInput } from "../input.ts";
+import { paging, setLinkHeader } from "../pagination.ts";
 import { viewerOf } from "../request-accounts.ts";
-import { normaliseId } from "../status-requests.ts";
 import type { AccountConversationRow } from "../../core/rows.ts";
+
+const Page = { page: paging() };
 
 export interface ConversationRoutesDependencies {
   core: CoreContext;
@@ -41,7 +42,7 @@ export function conversationRoutes({ core, origin }: ConversationRoutesDependenc
 
   routes.get("/", requireUser("read:statuses"), async (c) => {
     const viewer = viewerOf(c);
-    const page = readPageRequest(await readNestedParams(c));
+    const { page } = await readInput(c, Page);
     const rows = await listConversations(core, viewer.id, page);
     setLinkHeader(c, rows.map((row) => row.last_status_id ?? row.id), clientUrl(c, origin()), page.limit);
     return c.json(await render(rows, viewer.id));
@@ -49,8 +50,7 @@ export function conversationRoutes({ core, origin }: ConversationRoutesDependenc
 
   routes.post("/:id/read", requireUser("write:conversations"), async (c) => {
     const viewer = viewerOf(c);
-    const id = normaliseId(c.req.param("id"));
-    const row = id ? await markConversationRead(core, viewer.id, id) : undefined;
+    const row = await markConversationRead(core, viewer.id, pathId(c));
     if (!row) throw new NotFound(`There is no conversation ${c.req.param("id")} of yours.`);
     const [entity] = await render([row], viewer.id);
     return c.json(entity);
@@ -58,8 +58,7 @@ export function conversationRoutes({ core, origin }: ConversationRoutesDependenc
 
   routes.delete("/:id", requireUser("write:conversations"), async (c) => {
     const viewer = viewerOf(c);
-    const id = normaliseId(c.req.param("id"));
-    if (!id || !(await removeConversation(core, viewer.id, id))) throw new NotFound(`There is no conversation ${c.req.param("id")} of yours.`);
+    if (!(await removeConversation(core, viewer.id, pathId(c)))) throw new NotFound(`There is no conversation ${c.req.param("id")} of yours.`);
     return c.json({});
   });
 

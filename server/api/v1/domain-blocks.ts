@@ -5,16 +5,20 @@ import { blockDomain, listDomainBlocks, unblockDomain } from "../../core/relatio
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
-import { nestedText, readNestedParams } from "../nested-params.ts";
-import { readPageRequest, setLinkHeader } from "../pagination.ts";
+import { readInput, requiredText } from "../input.ts";
+import { paging, setLinkHeader } from "../pagination.ts";
 import { viewerOf } from "../request-accounts.ts";
+
+const Page = { page: paging({ default: 100, max: 200 }) };
+
+const DomainBlock = { domain: requiredText("Give the domain to block as domain=example.social.") };
 
 /** /api/v1/domain_blocks: the servers the signed-in account hears nothing from. */
 export function domainBlockRoutes({ core, origin }: { core: CoreContext; origin(): string }): Hono<HonoApiEnv> {
   const routes = new Hono<HonoApiEnv>();
 
   routes.get("/", requireUser("read:blocks"), async (c) => {
-    const page = readPageRequest(await readNestedParams(c), { default: 100, max: 200 });
+    const { page } = await readInput(c, Page);
     const blocks = await listDomainBlocks(core, viewerOf(c).id, page);
     setLinkHeader(
       c,
@@ -27,8 +31,7 @@ export function domainBlockRoutes({ core, origin }: { core: CoreContext; origin(
 
   for (const method of ["post", "delete"] as const) {
     routes[method]("/", requireUser("write:blocks"), async (c) => {
-      const domain = nestedText(await readNestedParams(c), "domain");
-      if (!domain) throw new Invalid("Give the domain to block as domain=example.social.");
+      const { domain } = await readInput(c, DomainBlock);
       const viewer = viewerOf(c);
       if (new URL(origin()).host.toLowerCase() === domain.trim().toLowerCase()) {
         throw new Invalid("You cannot block the domain of your own instance.");

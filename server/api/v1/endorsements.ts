@@ -5,15 +5,17 @@ import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
 import { renderAccounts } from "../entities/account-list.ts";
-import { readNestedParams } from "../nested-params.ts";
-import { readPageRequest, setLinkHeader } from "../pagination.ts";
+import { readInput } from "../input.ts";
+import { paging, setLinkHeader } from "../pagination.ts";
 import { viewerOf } from "../request-accounts.ts";
+
+const Page = { page: paging({ default: 40, max: 80 }) };
 
 /** GET /api/v1/endorsements: the accounts the signed-in account features on its profile. */
 export function endorsementRoutes({ core, origin }: { core: CoreContext; origin(): string }): Hono<HonoApiEnv> {
   const routes = new Hono<HonoApiEnv>();
   routes.get("/", requireUser("read:accounts"), async (c) => {
-    const page = readPageRequest(await readNestedParams(c), { default: 40, max: 80 });
+    const { page } = await readInput(c, Page);
     const items = await listEndorsements(core, viewerOf(c).id, page);
     setLinkHeader(
       c,

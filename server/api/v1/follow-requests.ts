@@ -7,17 +7,18 @@ import { clientUrl } from "../client-url.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
 import { renderAccounts } from "../entities/account-list.ts";
 import { toRelationship } from "../entities/relationship.ts";
-import { readNestedParams } from "../nested-params.ts";
-import { readPageRequest, setLinkHeader } from "../pagination.ts";
+import { pathId, readInput } from "../input.ts";
+import { paging, setLinkHeader } from "../pagination.ts";
 import { viewerOf } from "../request-accounts.ts";
-import { idOf } from "../status-requests.ts";
+
+const Page = { page: paging({ default: 40, max: 80 }) };
 
 /** /api/v1/follow_requests: who asks to follow a locked account, and its answers. */
 export function followRequestRoutes({ core, origin }: { core: CoreContext; origin(): string }): Hono<HonoApiEnv> {
   const routes = new Hono<HonoApiEnv>();
 
   routes.get("/", requireUser("read:follows"), async (c) => {
-    const page = readPageRequest(await readNestedParams(c), { default: 40, max: 80 });
+    const { page } = await readInput(c, Page);
     const { items } = await listFollows(core, viewerOf(c).id, "followers", page, "pending");
     setLinkHeader(
       c,
@@ -32,7 +33,7 @@ export function followRequestRoutes({ core, origin }: { core: CoreContext; origi
     routes.post(`/:account_id/${answer}`, requireUser("write:follows"), async (c) => {
       const viewer = viewerOf(c);
       // An unknown account, or one with no request waiting, is not found: the core function says so.
-      const requesterId = idOf(c.req.param("account_id"));
+      const requesterId = pathId(c, "account_id");
       if (answer === "authorize") await acceptFollowRequest(core, viewer.id, requesterId);
       else await rejectFollowRequest(core, viewer.id, requesterId);
       return c.json(toRelationship(await getRelationship(core, viewer.id, requesterId)));

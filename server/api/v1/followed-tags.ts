@@ -5,16 +5,18 @@ import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
 import { renderTags } from "../entities/tag-list.ts";
-import { readNestedParams } from "../nested-params.ts";
-import { readPageRequest, setLinkHeader } from "../pagination.ts";
+import { readInput } from "../input.ts";
+import { paging, setLinkHeader } from "../pagination.ts";
 import { viewerOf } from "../request-accounts.ts";
+
+const Page = { page: paging({ default: 100, max: 200 }) };
 
 /** GET /api/v1/followed_tags: the hashtags the signed-in account follows, paged by when it followed them. */
 export function followedTagRoutes({ core, origin }: { core: CoreContext; origin(): string }): Hono<HonoApiEnv> {
   const routes = new Hono<HonoApiEnv>();
   routes.get("/", requireUser("read:follows"), async (c) => {
     const viewer = viewerOf(c);
-    const page = readPageRequest(await readNestedParams(c), { default: 100, max: 200 });
+    const { page } = await readInput(c, Page);
     const followed = await listFollowedTags(core, viewer.id, page);
     setLinkHeader(
       c,

@@ -38,7 +38,7 @@ const PRIVACY_POLICY = [
 ].join("");
 
 /** Public: apps read these before anyone signs in. Peers and apps poll them, so the edge may cache briefly. */
-export function instanceRoutes({ core, origin }: InstanceRoutesDependencies): { v1: Hono<HonoApiEnv>; v2: Hono<HonoApiEnv> } {
+export function instanceV1Routes({ core, origin }: InstanceRoutesDependencies): Hono<HonoApiEnv> {
   const v1 = new Hono<HonoApiEnv>();
   v1.get("/", async (c) => {
     c.header("Cache-Control", "public, max-age=60");
@@ -58,11 +58,15 @@ export function instanceRoutes({ core, origin }: InstanceRoutesDependencies): { 
   v1.get("/languages", (c) => c.json(languages));
   // Hearth translates nothing (configuration.translation.enabled is false): no pair of languages to offer.
   v1.get("/translation_languages", (c) => c.json({}));
+  return v1;
+}
 
+/** GET /api/v2/instance: the same facts in Mastodon 4's shape. */
+export function instanceV2Routes({ core, origin }: InstanceRoutesDependencies): Hono<HonoApiEnv> {
   const v2 = new Hono<HonoApiEnv>();
   v2.get("/", async (c) => {
     c.header("Cache-Control", "public, max-age=60");
     return c.json(toInstanceV2(await gatherFacts(core, origin())));
   });
-  return { v1, v2 };
+  return v2;
 }

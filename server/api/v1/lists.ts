@@ -16,17 +16,20 @@ import { clientUrl } from "../client-url.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
 import { renderAccounts } from "../entities/account-list.ts";
 import { toList } from "../entities/list.ts";
-import { nestedBoolean, nestedText, nestedTextList, readNestedParams, type NestedParams } from "../nested-params.ts";
-import { readPageRequest, setLinkHeader } from "../pagination.ts";
+import { flag, idList, readInput, text, type Input } from "../input.ts";
+import { paging, setLinkHeader } from "../pagination.ts";
 import { viewerOf } from "../request-accounts.ts";
 
-function readListInput(params: NestedParams): ListInput {
-  return { title: nestedText(params, "title"), repliesPolicy: nestedText(params, "replies_policy"), exclusive: nestedBoolean(params, "exclusive") };
+const List = { title: text(), replies_policy: text(), exclusive: flag() };
+
+function listInputOf(input: Input<typeof List>): ListInput {
+  return { title: input.title, repliesPolicy: input.replies_policy, exclusive: input.exclusive };
 }
 
-function accountIdsOf(params: NestedParams): string[] {
-  return (nestedTextList(params, "account_ids") ?? []).map((id) => (/^\d{1,19}$/.test(id) ? id.padStart(18, "0") : id));
-}
+/** limit=0 asks for every member at once, without paging. */
+const Members = { limit: text(), page: paging({ default: 40, max: 80 }) };
+
+const MemberIds = { account_ids: idList() };
 
 /** Lists and their members; another account's list, or an account not followed, is "not found". */
 export function listRoutes({ core, origin }: { core: CoreContext; origin(): string }): Hono<HonoApiEnv> {
@@ -34,14 +37,14 @@ export function listRoutes({ core, origin }: { core: CoreContext; origin(): stri
   routes.get("/", requireUser("read:lists"), async (c) => c.json((await listLists(core, viewerOf(c).id)).map(toList)));
 
   routes.post("/", requireUser("write:lists"), async (c) => {
-    const list = await createList(core, viewerOf(c).id, readListInput(await readNestedParams(c)));
+    const list = await createList(core, viewerOf(c).id, listInputOf(await readInput(c, List)));
     return c.json(toList(list));
   });
 
   routes.get("/:id", requireUser("read:lists"), async (c) => c.json(toList(await getOwnList(core, viewerOf(c).id, c.req.param("id")))));
 
   routes.put("/:id", requireUser("write:lists"), async (c) => {
-    const list = await updateList(core, viewerOf(c).id, c.req.param("id"), readListInput(await readNestedParams(c)));
+    const list = await updateList(core, viewerOf(c).id, c.req.param("id"), listInputOf(await readInput(c, List)));
     return c.json(toList(list));
   });
 
@@ -51,10 +54,8 @@ export function listRoutes({ core, origin }: { core: CoreContext; origin(): stri
   });
 
   routes.get("/:id/accounts", requireUser("read:lists"), async (c) => {
-    const params = await readNestedParams(c);
-    // limit=0 asks for every member at once, without paging.
-    const everyone = nestedText(params, "limit") === "0";
-    const page = readPageRequest(everyone ? { ...params, limit: undefined } : params, { default: 40, max: 80 });
+    const { limit, page } = await readInput(c, Members);
+    const everyone = limit === "0";
     const accounts = await listListAccounts(core, viewerOf(c).id, c.req.param("id"), { ...page, limit: everyone ? null : page.limit });
     if (!everyone) {
       setLinkHeader(
@@ -69,7 +70,7 @@ export function listRoutes({ core, origin }: { core: CoreContext; origin(): stri
 
   const changeMembers = (change: typeof addListAccounts) => async (c: Context<HonoApiEnv>) => {
     const id = c.req.param("id") ?? "";
-    await change(core, viewerOf(c).id, id, accountIdsOf(await readNestedParams(c)));
+    await change(core, viewerOf(c).id, id, (await readInput(c, MemberIds)).account_ids ?? []);
     return c.json({});
   };
   routes.post("/:id/accounts", requireUser("write:lists"), changeMembers(addListAccounts));

@@ -18,15 +18,14 @@ import { requireUser } from "../auth.ts";
 import { toMediaAttachment } from "../entities/media-attachment.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
 import { mastodonError } from "../mastodon-error.ts";
-import { fileParam, readParams, textParam, type Params } from "../params.ts";
+import { file, presentText, readInput, text, type Field, type Input } from "../input.ts";
 import type { MediaAttachmentRow } from "../../core/rows.ts";
 
 export interface MediaRoutesDependencies {
   core: CoreContext;
   origin(): string;
-  uploads: MediaUploads;
-  storage: MediaStorage;
-  limits: MediaSizeLimits;
+  /** The files under <dataDir>/media, what fills them, and the size limits. */
+  media: { uploads: MediaUploads; storage: MediaStorage; limits: MediaSizeLimits };
 }
 
 const PROCESSING_FAILED = "Error processing thumbnail for uploaded media";
@@ -38,34 +37,34 @@ function accountIdOf(c: Context<HonoApiEnv>): string {
   return account.id;
 }
 
-/** Alt text as sent: "" is kept (it clears the description on PUT), unlike textParam's reading. */
-function descriptionParam(params: Params): string | undefined {
-  const value = params.description;
-  const first = Array.isArray(value) ? value[0] : value;
-  if (typeof first === "string") return first;
-  if (typeof first === "number" || typeof first === "boolean") return String(first);
-  return undefined;
+/** The file itself, which an upload cannot do without. */
+function upload(): Field<File> {
+  const read = file();
+  return (params, name) => {
+    const uploaded = read(params, name);
+    if (!uploaded) throw new Invalid(`No file was uploaded: send it as the multipart field "${name}".`);
+    return uploaded;
+  };
 }
 
-function changesOf(params: Params): UploadChanges {
-  const description = descriptionParam(params);
-  const focus = textParam(params, "focus");
+/** Alt text as sent ("" is kept: it clears the description on PUT) and the focal point. */
+const Changes = { description: text(), focus: presentText() };
+const Upload = { file: upload(), thumbnail: file(), ...Changes };
+
+function changesOf(input: Input<typeof Changes>): UploadChanges {
   return {
-    ...(description !== undefined && { description: validateDescription(description) }),
-    ...(focus !== undefined && { focus: parseFocus(focus) }),
+    ...(input.description !== undefined && { description: validateDescription(input.description) }),
+    ...(input.focus !== undefined && { focus: parseFocus(input.focus) }),
   };
 }
 
 async function uploadRequestOf(c: Context<HonoApiEnv>): Promise<UploadRequest> {
-  const params = await readParams(c);
-  const file = fileParam(params, "file");
-  if (!file) throw new Invalid('No file was uploaded: send it as the multipart field "file".');
-  const thumbnail = fileParam(params, "thumbnail");
-  const changes = changesOf(params);
+  const input = await readInput(c, Upload);
+  const changes = changesOf(input);
   return {
     accountId: accountIdOf(c),
-    file: new Uint8Array(await file.arrayBuffer()),
-    thumbnail: thumbnail ? new Uint8Array(await thumbnail.arrayBuffer()) : undefined,
+    file: new Uint8Array(await input.file.arrayBuffer()),
+    thumbnail: input.thumbnail ? new Uint8Array(await input.thumbnail.arrayBuffer()) : undefined,
     description: changes.description ?? null,
     focus: changes.focus ?? null,
   };
@@ -76,24 +75,31 @@ function statusOf(row: MediaAttachmentRow): 200 | 206 {
   return row.processing === "pending" ? 206 : 200;
 }
 
-/** POST /api/v1/media (processed before it answers), /api/v2/media (answers 202 at once), and /api/v1/media/:id. */
-export function mediaRoutes({ core, origin, uploads, storage, limits }: MediaRoutesDependencies): { v1: Hono<HonoApiEnv>; v2: Hono<HonoApiEnv> } {
-  // Room for the largest file, a thumbnail and the multipart framing; the size checks proper come after.
+/**
+ * An upload's chain: the body within the size limit (room for the largest file, a thumbnail and the multipart
+ * framing; the size checks proper come after), the upload, the MediaAttachment.
+ */
+function uploadRoute({ origin, media }: MediaRoutesDependencies, background: boolean) {
   const limitBody = bodyLimit({
-    maxSize: limits.videoSizeLimit + limits.imageSizeLimit + 1024 * 1024,
+    maxSize: media.limits.videoSizeLimit + media.limits.imageSizeLimit + 1024 * 1024,
     onError: (c) => mastodonError(c, 413, "The upload is larger than this server accepts."),
   });
-  const entity = (row: MediaAttachmentRow) => toMediaAttachment(row, origin());
-
-  const upload = (background: boolean) => async (c: Context<HonoApiEnv>) => {
+  const upload = async (c: Context<HonoApiEnv>) => {
     const request = await uploadRequestOf(c);
-    if (background) return c.json(entity(await uploads.uploadInBackground(request)), 202);
-    return c.json(entity(await uploads.upload(request)), 200);
+    if (background) return c.json(toMediaAttachment(await media.uploads.uploadInBackground(request), origin()), 202);
+    return c.json(toMediaAttachment(await media.uploads.upload(request), origin()), 200);
   };
+  return [limitBody, upload] as const;
+}
+
+/** /api/v1/media: an upload processed before it answers, and an upload not yet attached, read, changed or deleted. */
+export function mediaV1Routes(deps: MediaRoutesDependencies): Hono<HonoApiEnv> {
+  const { core, origin, media } = deps;
+  const entity = (row: MediaAttachmentRow) => toMediaAttachment(row, origin());
 
   const v1 = new Hono<HonoApiEnv>();
   v1.use("*", requireUser("write:media"));
-  v1.post("/", limitBody, upload(false));
+  v1.post("/", ...uploadRoute(deps, false));
 
   v1.get("/:id", async (c) => {
     const row = await getOwnUnattachedUpload(core, accountIdOf(c), c.req.param("id"));
@@ -107,7 +113,7 @@ export function mediaRoutes({ core, origin, uploads, storage, limits }: MediaRou
     const existing = await getOwnUnattachedUpload(core, accountId, c.req.param("id"));
     if (!existing) throw new NotFound(`There is no upload ${c.req.param("id")} of yours that is not attached yet.`);
     if (existing.processing === "failed") throw new Invalid(PROCESSING_FAILED);
-    const row = await updateUpload(core, accountId, existing.id, changesOf(await readParams(c)));
+    const row = await updateUpload(core, accountId, existing.id, changesOf(await readInput(c, Changes)));
     if (!row) throw new NotFound(`There is no upload ${c.req.param("id")} of yours that is not attached yet.`);
     return c.json(entity(row), statusOf(row));
   });
@@ -116,13 +122,17 @@ export function mediaRoutes({ core, origin, uploads, storage, limits }: MediaRou
     const result = await deleteUpload(core, accountIdOf(c), c.req.param("id"));
     if (result === undefined) throw new NotFound(`There is no upload ${c.req.param("id")} of yours that is not attached yet.`);
     if (result === "attached") throw new Invalid("Media attachment is currently used by a status");
-    await removeStoredFiles(storage, [result.deleted]);
+    await removeStoredFiles(media.storage, [result.deleted]);
     return c.json({});
   });
 
+  return v1;
+}
+
+/** POST /api/v2/media: answers 202 at once, and the client polls /api/v1/media/:id until it is processed. */
+export function mediaV2Routes(deps: MediaRoutesDependencies): Hono<HonoApiEnv> {
   const v2 = new Hono<HonoApiEnv>();
   v2.use("*", requireUser("write:media"));
-  v2.post("/", limitBody, upload(true));
-
-  return { v1, v2 };
+  v2.post("/", ...uploadRoute(deps, true));
+  return v2;
 }

@@ -12,11 +12,10 @@ import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import { toNotification, toNotifications } from "../entities/notification.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
-import { readNestedParams, nestedText } from "../nested-params.ts";
-import { acceptAllPolicy, notificationQueryOf } from "../notification-params.ts";
-import { readPageRequest, setLinkHeader } from "../pagination.ts";
+import { pathId, readInput } from "../input.ts";
+import { acceptAllPolicy, notificationQuery, unreadLimit } from "../notification-params.ts";
+import { paging, setLinkHeader } from "../pagination.ts";
 import { viewerOf } from "../request-accounts.ts";
-import { normaliseId } from "../status-requests.ts";
 
 export interface NotificationRoutesDependencies {
   core: CoreContext;
@@ -27,6 +26,9 @@ export interface NotificationRoutesDependencies {
 const PAGE_LIMITS = { default: 40, max: 80 };
 const UNREAD_LIMITS = { default: 100, max: 1000 };
 
+const Notifications = { query: notificationQuery(), page: paging(PAGE_LIMITS) };
+const UnreadCount = { query: notificationQuery(), limit: unreadLimit(UNREAD_LIMITS) };
+
 /**
  * /api/v1/notifications: list (filtered by types, exclude_types, account_id), one, dismiss, clear, the unread
  * count, and the notification-requests endpoints, which answer empty since Hearth filters no one into them.
@@ -36,18 +38,15 @@ export function notificationRoutes({ core, origin }: NotificationRoutesDependenc
 
   routes.get("/", requireUser("read:notifications"), async (c) => {
     const viewer = viewerOf(c);
-    const params = await readNestedParams(c);
-    const page = readPageRequest(params, PAGE_LIMITS);
-    const rows = await listNotifications(core, viewer.id, notificationQueryOf(params), page);
+    const { query, page } = await readInput(c, Notifications);
+    const rows = await listNotifications(core, viewer.id, query, page);
     setLinkHeader(c, rows.map((row) => row.id), clientUrl(c, origin()), page.limit);
     return c.json(await toNotifications(core, rows, viewer.id, origin()));
   });
 
   routes.get("/unread_count", requireUser("read:notifications"), async (c) => {
-    const params = await readNestedParams(c);
-    const requested = Number(nestedText(params, "limit") ?? UNREAD_LIMITS.default);
-    const limit = Number.isInteger(requested) ? Math.min(Math.max(requested, 1), UNREAD_LIMITS.max) : UNREAD_LIMITS.default;
-    return c.json({ count: await countUnreadNotifications(core, viewerOf(c).id, notificationQueryOf(params), limit) });
+    const { query, limit } = await readInput(c, UnreadCount);
+    return c.json({ count: await countUnreadNotifications(core, viewerOf(c).id, query, limit) });
   });
 
   routes.post("/clear", requireUser("write:notifications"), async (c) => {
@@ -70,16 +69,14 @@ export function notificationRoutes({ core, origin }: NotificationRoutesDependenc
 
   routes.get("/:id", requireUser("read:notifications"), async (c) => {
     const viewer = viewerOf(c);
-    const id = normaliseId(c.req.param("id"));
-    const row = id ? await getNotification(core, viewer.id, id) : undefined;
+    const row = await getNotification(core, viewer.id, pathId(c));
     const entity = row ? await toNotification(core, row, viewer.id, origin()) : undefined;
     if (!entity) throw new NotFound(`There is no notification ${c.req.param("id")} of yours.`);
     return c.json(entity);
   });
 
   routes.post("/:id/dismiss", requireUser("write:notifications"), async (c) => {
-    const id = normaliseId(c.req.param("id"));
-    if (!id || !(await dismissNotification(core, viewerOf(c).id, id))) throw new NotFound(`There is no notification ${c.req.param("id")} of yours.`);
+    if (!(await dismissNotification(core, viewerOf(c).id, pathId(c)))) throw new NotFound(`There is no notification ${c.req.param("id")} of yours.`);
     return c.json({});
   });
 

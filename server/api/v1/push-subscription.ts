@@ -16,29 +16,35 @@ import { getVapidKeys } from "../../core/notifications/vapid-keys.ts";
 import { requireUser } from "../auth.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
 import { toWebPushSubscription } from "../entities/web-push-subscription.ts";
-import { nestedBoolean, nestedHash, nestedText, readNestedParams, type NestedParams } from "../nested-params.ts";
+import { flag, hash, presentText, readInput, type Field, type Input } from "../input.ts";
+
+/** Each alert the app may ask for, off unless it says so. */
+const Alerts = Object.fromEntries(PUSH_ALERT_TYPES.map((type) => [type, flag(false)])) as Record<(typeof PUSH_ALERT_TYPES)[number], Field<boolean>>;
 
 /** What to push: alerts not named are off, a missing policy is "all" (Mastodon replaces data as a whole). */
-function readPushData(params: NestedParams): { alerts: PushAlerts; policy: PushPolicy } {
-  const data = nestedHash(params, "data") ?? {};
-  const given = nestedHash(data, "alerts") ?? {};
-  const alerts: PushAlerts = {};
-  for (const type of PUSH_ALERT_TYPES) alerts[type] = nestedBoolean(given, type) ?? false;
+const PushData = {
+  data: hash({ alerts: hash(Alerts), policy: presentText() }),
   // masto sends the policy beside data rather than in it.
-  const policy = present(nestedText(data, "policy")) ?? present(nestedText(params, "policy")) ?? "all";
+  policy: presentText(),
+};
+
+function pushDataOf(input: Input<typeof PushData>): { alerts: PushAlerts; policy: PushPolicy } {
+  const alerts: PushAlerts = {};
+  for (const type of PUSH_ALERT_TYPES) alerts[type] = input.data?.alerts?.[type] ?? false;
+  const policy = input.data?.policy ?? input.policy ?? "all";
   if (!PUSH_POLICIES.includes(policy as PushPolicy)) {
     throw new Invalid(`Validation failed: Policy must be one of ${PUSH_POLICIES.join(", ")}`);
   }
   return { alerts, policy: policy as PushPolicy };
 }
 
-/** Rails treats an empty parameter as a missing one. */
-function present(value: string | undefined): string | undefined {
-  return value === "" ? undefined : value;
-}
+/** POST: the browser's subscription (its endpoint and keys), and what to push. */
+const Subscribe = {
+  subscription: hash({ endpoint: presentText(), keys: hash({ p256dh: presentText(), auth: presentText() }), standard: flag(false) }),
+  ...PushData,
+};
 
-function readEndpoint(subscription: NestedParams): string {
-  const endpoint = present(nestedText(subscription, "endpoint"));
+function readEndpoint(endpoint: string | undefined): string {
   if (!endpoint) throw new Invalid("Validation failed: Endpoint can't be blank");
   let url: URL;
   try {
@@ -56,10 +62,9 @@ function decodeBase64Url(value: string): Buffer {
 }
 
 /** The browser's keys (RFC 8291): an uncompressed P-256 point and a 16-byte secret, or nothing can be encrypted. */
-function readKeys(subscription: NestedParams): { p256dh: string; auth: string } {
-  const keys = nestedHash(subscription, "keys") ?? {};
-  const p256dh = present(nestedText(keys, "p256dh"));
-  const auth = present(nestedText(keys, "auth"));
+function readKeys(keys: { p256dh: string | undefined; auth: string | undefined } | undefined): { p256dh: string; auth: string } {
+  const p256dh = keys?.p256dh;
+  const auth = keys?.auth;
   if (!p256dh) throw new Invalid("Validation failed: Key p256dh can't be blank");
   if (!auth) throw new Invalid("Validation failed: Key auth can't be blank");
   const point = decodeBase64Url(p256dh);
@@ -93,25 +98,24 @@ function bearerToken(c: Context<HonoApiEnv>): string {
 }
 
 /** /api/v1/push/subscription: one Web Push subscription per access token. */
-export function pushSubscriptionRoutes(core: CoreContext): Hono<HonoApiEnv> {
+export function pushSubscriptionRoutes({ core }: { core: CoreContext }): Hono<HonoApiEnv> {
   const routes = new Hono<HonoApiEnv>();
   routes.use(requireUser("push"));
   const serverKey = async () => (await getVapidKeys(core)).publicKey;
 
   routes.post("/", async (c) => {
     const { token, account } = signedIn(c);
-    const params = await readNestedParams(c);
-    const subscription = nestedHash(params, "subscription") ?? {};
-    const endpoint = readEndpoint(subscription);
-    const keys = readKeys(subscription);
-    const data = readPushData(params);
+    const input = await readInput(c, Subscribe);
+    const endpoint = readEndpoint(input.subscription?.endpoint);
+    const keys = readKeys(input.subscription?.keys);
+    const data = pushDataOf(input);
     const row = await createPushSubscription(core, {
       accessTokenId: token.id,
       accessToken: bearerToken(c),
       accountId: account.id,
       endpoint,
       ...keys,
-      standard: nestedBoolean(subscription, "standard") ?? false,
+      standard: input.subscription?.standard ?? false,
       ...data,
     });
     return c.json(toWebPushSubscription(row, await serverKey()));
@@ -124,7 +128,7 @@ export function pushSubscriptionRoutes(core: CoreContext): Hono<HonoApiEnv> {
   });
 
   routes.put("/", async (c) => {
-    const data = readPushData(await readNestedParams(c));
+    const data = pushDataOf(await readInput(c, PushData));
     const row = await updatePushSubscription(core, signedIn(c).token.id, data);
     if (!row) throw new NotFound("This access token has no push subscription.");
     return c.json(toWebPushSubscription(row, await serverKey()));

@@ -14,15 +14,15 @@ import {
   unreblogStatus,
 } from "../../core/interactions/interactions.ts";
 import { parseVisibility } from "../../core/statuses/status-validation.ts";
-import { requireUser } from "../auth.ts";
+import { requireUser, scopeIfToken } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import { renderAccounts } from "../entities/account-list.ts";
 import { toStatus } from "../entities/status.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
-import { nestedText, readNestedParams } from "../nested-params.ts";
-import { readPageRequest, setLinkHeader } from "../pagination.ts";
+import { pathId, presentText, readInput } from "../input.ts";
+import { paging, setLinkHeader } from "../pagination.ts";
 import { optionalViewerOf, viewerOf } from "../request-accounts.ts";
-import { idOf, scopeIfToken, visibleStatusParam } from "../status-requests.ts";
+import { visibleStatus } from "../visible-status.ts";
 import type { StatusRow } from "../../core/rows.ts";
 
 interface Dependencies {
@@ -31,6 +31,9 @@ interface Dependencies {
 }
 
 const ACCOUNT_PAGE = { default: 40, max: 80 };
+
+const Reblog = { visibility: presentText() };
+const StatusActors = { page: paging(ACCOUNT_PAGE) };
 
 type Act = (core: CoreContext, accountId: string, statusId: string) => Promise<StatusRow>;
 
@@ -46,20 +49,20 @@ export function statusInteractionRoutes({ core, origin }: Dependencies): Hono<Ho
     requireUser(scope),
     async (c: Context<HonoApiEnv>) => {
       const viewer = viewerOf(c);
-      const acted = await run(core, viewer.id, idOf(c.req.param("id")));
+      const acted = await run(core, viewer.id, pathId(c));
       return c.json(await toStatus(core, acted, viewer.id, origin()));
     },
   ] as const;
 
   routes.post("/:id/reblog", requireUser("write:statuses"), async (c) => {
     const viewer = viewerOf(c);
-    const visibility = nestedText(await readNestedParams(c), "visibility");
-    const boost = await reblogStatus(core, viewer.id, idOf(c.req.param("id")), visibility ? parseVisibility(visibility) : "public");
+    const { visibility } = await readInput(c, Reblog);
+    const boost = await reblogStatus(core, viewer.id, pathId(c), visibility ? parseVisibility(visibility) : "public");
     return c.json(await toStatus(core, boost, viewer.id, origin()));
   });
   routes.post("/:id/unreblog", requireUser("write:statuses"), async (c) => {
     const viewer = viewerOf(c);
-    const { original } = await unreblogStatus(core, viewer.id, idOf(c.req.param("id")));
+    const { original } = await unreblogStatus(core, viewer.id, pathId(c));
     return c.json(await toStatus(core, original, viewer.id, origin()));
   });
   routes.post("/:id/favourite", ...act("write:favourites", (ctx, accountId, statusId) => favouriteStatus(ctx, accountId, statusId, { origin: origin() })));
@@ -76,8 +79,8 @@ export function statusInteractionRoutes({ core, origin }: Dependencies): Hono<Ho
   for (const [path, kind] of [["reblogged_by", "reblogs"], ["favourited_by", "favourites"]] as const) {
     routes.get(`/:id/${path}`, scopeIfToken("read:statuses", "read:accounts"), async (c) => {
       const viewerId = optionalViewerOf(c)?.id ?? null;
-      const status = await visibleStatusParam(core, c, viewerId);
-      const page = readPageRequest(await readNestedParams(c), ACCOUNT_PAGE);
+      const status = await visibleStatus(core, pathId(c), viewerId);
+      const { page } = await readInput(c, StatusActors);
       const items = await listStatusActors(core, status.id, kind, viewerId, page);
       setLinkHeader(c, items.map((item) => item.pageId), clientUrl(c, origin()), page.limit);
       return c.json(await renderAccounts(core, items.map((item) => item.account), origin()));

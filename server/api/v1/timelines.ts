@@ -2,19 +2,22 @@ import { type Context, Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
 import { NotFound } from "../../core/errors.ts";
 import { homeTimeline, listTimeline, publicTimeline, tagTimeline, type TimelinePage } from "../../core/timelines/timelines.ts";
-import { requireUser } from "../auth.ts";
+import { requireUser, scopeIfToken } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import { toStatuses } from "../entities/status.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
-import { nestedTextList, readNestedParams } from "../nested-params.ts";
-import { readPageRequest, setLinkHeader } from "../pagination.ts";
+import { flag, pathId, readInput, textList } from "../input.ts";
+import { paging, setLinkHeader } from "../pagination.ts";
 import { optionalViewerOf, viewerOf } from "../request-accounts.ts";
-import { flagParam, scopeIfToken } from "../status-requests.ts";
 
 export interface TimelineRoutesDependencies {
   core: CoreContext;
   origin(): string;
 }
+
+const Page = { page: paging() };
+const PublicTimeline = { local: flag(false), remote: flag(false), only_media: flag(false), page: paging() };
+const TagTimeline = { ...PublicTimeline, any: textList(), all: textList(), none: textList() };
 
 /** /api/v1/timelines: home, public (local or remote, media only), hashtag and list, each with Link-header paging. */
 export function timelineRoutes({ core, origin }: TimelineRoutesDependencies): Hono<HonoApiEnv> {
@@ -27,39 +30,28 @@ export function timelineRoutes({ core, origin }: TimelineRoutesDependencies): Ho
 
   routes.get("/home", requireUser("read:statuses"), async (c) => {
     const viewer = viewerOf(c);
-    const page = readPageRequest(await readNestedParams(c));
+    const { page } = await readInput(c, Page);
     return answer(c, await homeTimeline(core, viewer.id, page), page.limit, viewer.id, "home");
   });
 
   routes.get("/public", scopeIfToken("read:statuses"), async (c) => {
     const viewerId = optionalViewerOf(c)?.id ?? null;
-    const params = await readNestedParams(c);
-    const options = { local: flagParam(params, "local"), remote: flagParam(params, "remote"), onlyMedia: flagParam(params, "only_media") };
-    const page = readPageRequest(params);
-    return answer(c, await publicTimeline(core, viewerId, options, page), page.limit, viewerId, "public");
+    const { local, remote, only_media: onlyMedia, page } = await readInput(c, PublicTimeline);
+    return answer(c, await publicTimeline(core, viewerId, { local, remote, onlyMedia }, page), page.limit, viewerId, "public");
   });
 
   routes.get("/tag/:hashtag", scopeIfToken("read:statuses"), async (c) => {
     const viewerId = optionalViewerOf(c)?.id ?? null;
-    const params = await readNestedParams(c);
-    const options = {
-      local: flagParam(params, "local"),
-      remote: flagParam(params, "remote"),
-      onlyMedia: flagParam(params, "only_media"),
-      any: nestedTextList(params, "any"),
-      all: nestedTextList(params, "all"),
-      none: nestedTextList(params, "none"),
-    };
-    const request = readPageRequest(params);
-    return answer(c, await tagTimeline(core, viewerId, c.req.param("hashtag"), options, request), request.limit, viewerId, "public");
+    const { local, remote, only_media: onlyMedia, any, all, none, page } = await readInput(c, TagTimeline);
+    const options = { local, remote, onlyMedia, any, all, none };
+    return answer(c, await tagTimeline(core, viewerId, c.req.param("hashtag"), options, page), page.limit, viewerId, "public");
   });
 
   routes.get("/list/:id", requireUser("read:lists"), async (c) => {
     const viewer = viewerOf(c);
-    const id = c.req.param("id");
-    const request = readPageRequest(await readNestedParams(c));
-    const page = /^\d{1,19}$/.test(id) ? await listTimeline(core, viewer.id, id.padStart(18, "0"), request) : undefined;
-    if (!page) throw new NotFound(`There is no list ${id} of yours.`);
+    const { page: request } = await readInput(c, Page);
+    const page = await listTimeline(core, viewer.id, pathId(c), request);
+    if (!page) throw new NotFound(`There is no list ${c.req.param("id")} of yours.`);
     return answer(c, page, request.limit, viewer.id, "home");
   });
 

@@ -14,9 +14,9 @@ import { clientUrl } from "../client-url.ts";
 import { renderAccounts } from "../entities/account-list.ts";
 import { toGroupedNotifications } from "../entities/notification.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
-import { nestedText, nestedTextList, readNestedParams } from "../nested-params.ts";
-import { acceptAllPolicy, notificationQueryOf } from "../notification-params.ts";
-import { readPageRequest, setLinkHeader } from "../pagination.ts";
+import { readInput, textList } from "../input.ts";
+import { acceptAllPolicy, notificationQuery, unreadLimit } from "../notification-params.ts";
+import { paging, setLinkHeader } from "../pagination.ts";
 import { viewerOf } from "../request-accounts.ts";
 
 export interface GroupedNotificationRoutesDependencies {
@@ -27,16 +27,19 @@ export interface GroupedNotificationRoutesDependencies {
 const PAGE_LIMITS = { default: 40, max: 80 };
 const UNREAD_LIMITS = { default: 100, max: 1000 };
 
+const Groups = { query: notificationQuery(), grouped_types: textList(), page: paging(PAGE_LIMITS) };
+const UnreadCount = { query: notificationQuery(), limit: unreadLimit(UNREAD_LIMITS) };
+const GroupAccounts = { page: paging(PAGE_LIMITS) };
+
 /** /api/v2/notifications: notifications grouped by group key (favourites and boosts of one status, follows). */
 export function groupedNotificationRoutes({ core, origin }: GroupedNotificationRoutesDependencies): Hono<HonoApiEnv> {
   const routes = new Hono<HonoApiEnv>();
 
   routes.get("/", requireUser("read:notifications"), async (c) => {
     const viewer = viewerOf(c);
-    const params = await readNestedParams(c);
-    const groupedTypes = nestedTextList(params, "grouped_types") ?? [...DEFAULT_GROUPED_TYPES];
-    const page = readPageRequest(params, PAGE_LIMITS);
-    const groups = await listNotificationGroups(core, viewer.id, { ...notificationQueryOf(params), groupedTypes }, page);
+    const input = await readInput(c, Groups);
+    const page = input.page;
+    const groups = await listNotificationGroups(core, viewer.id, { ...input.query, groupedTypes: input.grouped_types ?? [...DEFAULT_GROUPED_TYPES] }, page);
     // Pages continue below the oldest notification shown and above the newest, as Mastodon's v2 pages.
     const first = groups[0];
     const last = groups.at(-1);
@@ -45,10 +48,8 @@ export function groupedNotificationRoutes({ core, origin }: GroupedNotificationR
   });
 
   routes.get("/unread_count", requireUser("read:notifications"), async (c) => {
-    const params = await readNestedParams(c);
-    const requested = Number(nestedText(params, "limit") ?? UNREAD_LIMITS.default);
-    const limit = Number.isInteger(requested) ? Math.min(Math.max(requested, 1), UNREAD_LIMITS.max) : UNREAD_LIMITS.default;
-    return c.json({ count: await countUnreadNotifications(core, viewerOf(c).id, notificationQueryOf(params), limit) });
+    const { query, limit } = await readInput(c, UnreadCount);
+    return c.json({ count: await countUnreadNotifications(core, viewerOf(c).id, query, limit) });
   });
 
   routes.get("/policy", requireUser("read:notifications"), (c) => c.json(acceptAllPolicy()));
@@ -73,7 +74,7 @@ export function groupedNotificationRoutes({ core, origin }: GroupedNotificationR
 
   routes.get("/:group_key/accounts", requireUser("read:notifications"), async (c) => {
     const viewer = viewerOf(c);
-    const page = readPageRequest(await readNestedParams(c), PAGE_LIMITS);
+    const page = (await readInput(c, GroupAccounts)).page;
     const groupKey = c.req.param("group_key");
     const rows = await listNotificationGroupAccountIds(core, viewer.id, groupKey, page);
     // An empty page past the group's end is an answer; a group the viewer does not have is not found.

@@ -1,24 +1,35 @@
 import { Hono } from "hono";
 import { searchAccounts } from "../../core/search/account-search.ts";
 import type { CoreContext } from "../../core/context.ts";
-import { Invalid } from "../../core/errors.ts";
 import { findStatusByUrl, searchStatusText } from "../../core/search/status-search.ts";
 import { canViewStatus } from "../../core/visibility/status-visibility.ts";
 import { searchTags } from "../../core/search/tag-search.ts";
+import { scopeIfToken } from "../auth.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
 import { renderAccounts } from "../entities/account-list.ts";
 import { toStatuses } from "../entities/status.ts";
 import { renderTags } from "../entities/tag-list.ts";
 import { mastodonError } from "../mastodon-error.ts";
-import { nestedBoolean, nestedText, readNestedParams } from "../nested-params.ts";
-import { readLimit, readOffset } from "../offset-paging.ts";
-import { readPageRequest } from "../pagination.ts";
+import { flag, later, oneOf, readInput, requiredText, text } from "../input.ts";
+import { offset, offsetLimit } from "../offset-paging.ts";
+import { paging } from "../pagination.ts";
 import { accountById } from "../request-accounts.ts";
-import { scopeIfToken } from "../status-requests.ts";
 import type { AccountRow, StatusRow, TagRow } from "../../core/rows.ts";
 
 const TYPES = ["accounts", "statuses", "hashtags"] as const;
 type SearchType = (typeof TYPES)[number];
+
+const Search = {
+  q: requiredText("Give the words, handle or address to search for as q.", { trim: true }),
+  type: oneOf(TYPES, (type) => `type must be one of ${TYPES.join(", ")}, not "${type}".`),
+  resolve: flag(false),
+  offset: offset(),
+  limit: offsetLimit({ default: 20, max: 40 }),
+  following: later(flag(false)),
+  account_id: text(),
+  // Statuses page by id as well (max_id, min_id), and only they.
+  page: later(paging({ default: 20, max: 40 })),
+};
 
 interface Found {
   accounts: AccountRow[];
@@ -37,17 +48,9 @@ export function searchV2Routes({ core, origin }: { core: CoreContext; origin(): 
 
   routes.get("/", scopeIfToken("read:search"), async (c) => {
     const viewer = c.get("auth")?.account ?? null;
-    const params = await readNestedParams(c);
-    const query = nestedText(params, "q")?.trim();
-    if (!query) throw new Invalid("Give the words, handle or address to search for as q.");
-    const type = nestedText(params, "type");
-    if (type !== undefined && !(TYPES as readonly string[]).includes(type)) {
-      throw new Invalid(`type must be one of ${TYPES.join(", ")}, not "${type}".`);
-    }
-    const resolve = nestedBoolean(params, "resolve") ?? false;
-    const offset = readOffset(nestedText(params, "offset"));
+    const input = await readInput(c, Search);
+    const { q: query, type, resolve, offset, limit } = input;
     if (!viewer && (resolve || offset > 0)) return mastodonError(c, 401, "Search with resolve or offset requires a signed-in user");
-    const limit = readLimit(nestedText(params, "limit"), { default: 20, max: 40 });
     const wants = (kind: SearchType) => type === undefined || type === kind;
 
     const found: Found = { accounts: [], statuses: [], hashtags: [] };
@@ -60,17 +63,16 @@ export function searchV2Routes({ core, origin }: { core: CoreContext; origin(): 
           limit,
           offset,
           resolve,
-          followingOnly: nestedBoolean(params, "following") ?? false,
+          followingOnly: input.following(),
           viewerId: viewer?.id ?? null,
           origin: origin(),
         });
       }
       if (wants("hashtags") && !query.startsWith("@")) found.hashtags = await searchTags(core, query, { limit, offset }, viewer?.id ?? null);
       if (wants("statuses") && viewer) {
-        const accountIdParam = nestedText(params, "account_id");
-        const account = accountIdParam ? await accountById(core, accountIdParam) : undefined;
-        if (accountIdParam && !account) return c.json({ accounts: [], statuses: [], hashtags: [] });
-        const page = readPageRequest(params, { default: 20, max: 40 });
+        const account = input.account_id ? await accountById(core, input.account_id) : undefined;
+        if (input.account_id && !account) return c.json({ accounts: [], statuses: [], hashtags: [] });
+        const page = input.page();
         found.statuses = await searchStatusText(core, {
           query,
           viewerId: viewer.id,

@@ -1,0 +1,147 @@
+import type { Hono } from "hono";
+import type { CoreContext } from "../core/context.ts";
+import type { MediaSizeLimits } from "../media/media-types.ts";
+import type { MediaStorage } from "../media/storage.ts";
+import type { MediaUploads } from "../media/uploads.ts";
+import type { TunnelControl } from "../tunnel/status.ts";
+import { infoRoutes } from "./hearth/info.ts";
+import { setupRoutes } from "./hearth/setup.ts";
+import { tunnelRoutes } from "./hearth/tunnel.ts";
+import type { HonoApiEnv } from "./hono-env.ts";
+import { authorizeRoutes } from "./oauth/authorize.ts";
+import { oauthMetadataRoutes } from "./oauth/metadata.ts";
+import { tokenRoutes } from "./oauth/token.ts";
+import { accountStatusRoutes } from "./v1/account-statuses.ts";
+import { accountCollectionRoutes } from "./v1/accounts-collections.ts";
+import { accountCredentialRoutes, profileRoutes } from "./v1/accounts-credentials.ts";
+import { accountRelationshipRoutes } from "./v1/accounts-relationships.ts";
+import { accountRoutes } from "./v1/accounts.ts";
+import { announcementRoutes } from "./v1/announcements.ts";
+import { appRoutes } from "./v1/apps.ts";
+import { blockRoutes } from "./v1/blocks.ts";
+import { bookmarkRoutes } from "./v1/bookmarks.ts";
+import { conversationRoutes } from "./v1/conversations.ts";
+import { customEmojiRoutes } from "./v1/custom-emojis.ts";
+import { directoryRoutes } from "./v1/directory.ts";
+import { domainBlockRoutes } from "./v1/domain-blocks.ts";
+import { endorsementRoutes } from "./v1/endorsements.ts";
+import { favouriteRoutes } from "./v1/favourites.ts";
+import { featuredTagRoutes } from "./v1/featured-tags.ts";
+import { filterV1Routes } from "./v1/filters.ts";
+import { followRequestRoutes } from "./v1/follow-requests.ts";
+import { followedTagRoutes } from "./v1/followed-tags.ts";
+import { instanceV1Routes, instanceV2Routes } from "./v1/instance.ts";
+import { listRoutes } from "./v1/lists.ts";
+import { markerRoutes } from "./v1/markers.ts";
+import { mediaV1Routes, mediaV2Routes } from "./v1/media.ts";
+import { muteRoutes } from "./v1/mutes.ts";
+import { notificationRoutes } from "./v1/notifications.ts";
+import { pollRoutes } from "./v1/polls.ts";
+import { preferenceRoutes } from "./v1/preferences.ts";
+import { pushSubscriptionRoutes } from "./v1/push-subscription.ts";
+import { reportRoutes } from "./v1/reports.ts";
+import { scheduledStatusRoutes } from "./v1/scheduled-statuses.ts";
+import { statusInteractionRoutes } from "./v1/statuses-interactions.ts";
+import { statusRoutes } from "./v1/statuses.ts";
+import { suggestionV1Routes, suggestionV2Routes } from "./v1/suggestions.ts";
+import { tagRoutes } from "./v1/tags.ts";
+import { timelineRoutes } from "./v1/timelines.ts";
+import { trendRoutes } from "./v1/trends.ts";
+import { filterV2Routes } from "./v2/filters.ts";
+import { groupedNotificationRoutes } from "./v2/notifications.ts";
+import { searchV2Routes } from "./v2/search.ts";
+
+/** What the API's routes are built from; each builder takes the part it needs. */
+export interface ApiDependencies {
+  core: CoreContext;
+  /** The origin entity URLs are built on: the canonical one once the instance is published. */
+  origin(): string;
+  /** The data directory in use, shown to the owner in settings. */
+  dataDir: string;
+  /** The files under <dataDir>/media (uploads, avatars, headers), what fills them, and the size limits. */
+  media: { storage: MediaStorage; uploads: MediaUploads; limits: MediaSizeLimits };
+  /** The tunnel, for /api/hearth/tunnel; absent where no instance runs one (some tests). */
+  tunnel?: TunnelControl;
+  /** The streaming API's HTTP side (health, server-sent events); its WebSocket is on the server's upgrade. */
+  streaming?: Hono<HonoApiEnv>;
+}
+
+type RoutesBuilder = (deps: ApiDependencies) => Hono<HonoApiEnv> | undefined;
+
+/**
+ * Every route of the client API (Mastodon's, and Hearth's own under /api/hearth) and of OAuth, by path, in
+ * the order they are mounted: http/app.ts mounts this table after the API's middleware (CORS, token, rate
+ * limits, reuse of recent pages). Where two builders share a path, the first is asked first: account statuses
+ * come before the accounts routes, and within those the fixed names (lookup, search, relationships, ...)
+ * before `:id`.
+ */
+const API_ROUTES: ReadonlyArray<readonly [path: string, build: RoutesBuilder]> = [
+  ["/api/v1/apps", appRoutes],
+  ["/api/v1/instance", instanceV1Routes],
+  ["/api/v2/instance", instanceV2Routes],
+
+  // Statuses, and what is read from them: timelines, notifications, polls, marks, conversations.
+  ["/api/v1/accounts", accountStatusRoutes],
+  ["/api/v1/statuses", statusRoutes],
+  ["/api/v1/statuses", statusInteractionRoutes],
+  ["/api/v1/timelines", timelineRoutes],
+  ["/api/v1/notifications", notificationRoutes],
+  ["/api/v2/notifications", groupedNotificationRoutes],
+  ["/api/v1/polls", pollRoutes],
+  ["/api/v1/bookmarks", bookmarkRoutes],
+  ["/api/v1/favourites", favouriteRoutes],
+  ["/api/v1/conversations", conversationRoutes],
+  ["/api/v1/markers", markerRoutes],
+  ["/api/v1/scheduled_statuses", scheduledStatusRoutes],
+
+  // Accounts, and what people keep about each other.
+  ["/api/v1/accounts", accountRoutes],
+  ["/api/v1/accounts", accountCredentialRoutes],
+  ["/api/v1/accounts", accountCollectionRoutes],
+  ["/api/v1/accounts", accountRelationshipRoutes],
+  ["/api/v1/profile", profileRoutes],
+  ["/api/v1/follow_requests", followRequestRoutes],
+  ["/api/v1/blocks", blockRoutes],
+  ["/api/v1/mutes", muteRoutes],
+  ["/api/v1/domain_blocks", domainBlockRoutes],
+  ["/api/v1/lists", listRoutes],
+  ["/api/v1/filters", filterV1Routes],
+  ["/api/v2/filters", filterV2Routes],
+  ["/api/v1/preferences", preferenceRoutes],
+  ["/api/v1/followed_tags", followedTagRoutes],
+  ["/api/v1/tags", tagRoutes],
+  ["/api/v1/custom_emojis", customEmojiRoutes],
+  ["/api/v1/endorsements", endorsementRoutes],
+  ["/api/v1/reports", reportRoutes],
+  ["/api/v1/directory", directoryRoutes],
+  ["/api/v2/search", searchV2Routes],
+  // What a home server does without, answered empty: suggestions, trends, featured tags, announcements.
+  ["/api/v1/suggestions", suggestionV1Routes],
+  ["/api/v2/suggestions", suggestionV2Routes],
+  ["/api/v1/trends", trendRoutes],
+  ["/api/v1/featured_tags", featuredTagRoutes],
+  ["/api/v1/announcements", announcementRoutes],
+
+  ["/api/v1/media", mediaV1Routes],
+  ["/api/v2/media", mediaV2Routes],
+  ["/api/v1/push/subscription", pushSubscriptionRoutes],
+  ["/api/v1/streaming", (deps) => deps.streaming],
+
+  // Hearth's own: the first-run wizard, settings.
+  ["/api/hearth/setup", setupRoutes],
+  ["/api/hearth/info", infoRoutes],
+  ["/api/hearth/tunnel", (deps) => deps.tunnel && tunnelRoutes({ ...deps, tunnel: deps.tunnel })],
+
+  // OAuth: the consent page, tokens, and the metadata that says where they are.
+  ["/oauth/authorize", authorizeRoutes],
+  ["/oauth", tokenRoutes],
+  ["/.well-known/oauth-authorization-server", oauthMetadataRoutes],
+];
+
+/** The table's routes, built: the paths and sub-apps to mount, in order (those without their dependency left out). */
+export function apiRoutes(deps: ApiDependencies): Array<[path: string, routes: Hono<HonoApiEnv>]> {
+  return API_ROUTES.flatMap(([path, build]) => {
+    const routes = build(deps);
+    return routes ? [[path, routes] as [string, Hono<HonoApiEnv>]] : [];
+  });
+}
