@@ -5,7 +5,7 @@ import { Hono } from "hono";
 import { createStreamingAPIClient, type mastodon } from "masto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authenticate } from "../../server/api/auth.ts";
-import type { HonoApiEnv } from "../../server/api/hono-env.ts";
+import type { HonoApiEnv as ApiEnv } from "../../server/api/hono-env.ts";
 import type { StreamPayloads } from "../../server/api/streaming/hub.ts";
 import { createStreamingService, type StreamingService } from "../../server/api/streaming/service.ts";
 import { systemClock } from "../../server/core/clock.ts";
@@ -64,7 +64,7 @@ describe("Streaming transport: WebSocket and server-sent events", () => {
       await core.db.insertInto("statuses").values({ id, account_id: alice.id, local: 1, visibility: "public", created_at: now, updated_at: now }).execute();
     }
     streaming = createStreamingService({ core, payloads: standInPayloads, pingIntervalMs: 200, heartbeatMs: 200 });
-    const app = new Hono<HonoApiEnv>();
+    const app = new Hono<ApiEnv>();
     app.use("/api/*", authenticate(core));
     app.route("/api/v1/streaming", streaming.routes);
     server = createAdaptorServer({ fetch: app.fetch });
