@@ -51,6 +51,7 @@ export class SqliteKvStore implements KvStore {
 
   // Writes wait their turn, without blocking the event loop, while another connection holds the write lock.
   async set(key: KvKey, value: unknown, options?: KvStoreSetOptions): Promise<void> {
+    if (value === undefined) return this.delete(key);
     const encodedKey = encodeKey(key);
     const encodedValue = encodeValue(value);
     await writeWhenUnlocked(() => this.#write(encodedKey, encodedValue, options));
@@ -61,9 +62,14 @@ export class SqliteKvStore implements KvStore {
     await writeWhenUnlocked(() => this.#prepare("DELETE FROM fedify_kv WHERE key = ?").run(encodedKey));
   }
 
+  /**
+   * Replaces the value only if it is still `expectedValue` (undefined: absent). A new value of undefined deletes
+   * the key, as Fedify's MemoryKvStore has it: Fedify's circuit breaker closes a host's circuit that way, and
+   * refusing it left the circuit open for good.
+   */
   async cas(key: KvKey, expectedValue: unknown, newValue: unknown, options?: KvStoreSetOptions): Promise<boolean> {
     const encodedKey = encodeKey(key);
-    const value = encodeValue(newValue);
+    const value = newValue === undefined ? undefined : encodeValue(newValue);
     // Compare what a JSON round trip would give back, so { a: 1, b: undefined } matches a stored { a: 1 }.
     const expected = expectedValue === undefined ? undefined : JSON.parse(encodeValue(expectedValue));
     // IMMEDIATE takes the write lock before reading, so another connection cannot change the row in between.
@@ -73,7 +79,8 @@ export class SqliteKvStore implements KvStore {
           const row = this.#read(encodedKey);
           const current = row === undefined ? undefined : JSON.parse(row.value);
           if (!isDeepStrictEqual(current, expected)) return false;
-          this.#write(encodedKey, value, options);
+          if (value === undefined) this.#prepare("DELETE FROM fedify_kv WHERE key = ?").run(encodedKey);
+          else this.#write(encodedKey, value, options);
           return true;
         })
         .immediate(),

@@ -9,19 +9,34 @@ import { DELIVERY_RETRY, deliveryRetryPolicy } from "../../server/federation/del
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 
-/** A peer whose inboxes all answer one status code, counting what it was sent. */
-async function startPeer(status: number): Promise<{ server: Server; origin: string; host: string; hits: string[] }> {
+interface Peer {
+  server: Server;
+  origin: string;
+  host: string;
+  /** Every request's path. */
+  hits: string[];
+  /** The paths of the requests it answered 2xx: what was delivered. */
+  accepted: string[];
+  /** From now on, answer this status. */
+  answer(status: number): void;
+}
+
+/** A peer whose inboxes all answer one status code (which a test may change), counting what it was sent. */
+async function startPeer(status: number): Promise<Peer> {
   const hits: string[] = [];
+  const accepted: string[] = [];
+  let answering = status;
   const server = createServer((request, response) => {
     request.resume();
     request.on("end", () => {
       hits.push(request.url ?? "");
-      response.writeHead(status).end();
+      if (answering < 300) accepted.push(request.url ?? "");
+      response.writeHead(answering).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  return { server, origin: `http://127.0.0.1:${port}`, host: `127.0.0.1:${port}`, hits };
+  return { server, origin: `http://127.0.0.1:${port}`, host: `127.0.0.1:${port}`, hits, accepted, answer: (next) => (answering = next) };
 }
 
 /** A remote account on `peer` that has asked `instance`'s locked owner to follow it. */
@@ -130,6 +145,47 @@ describe("deliveries to peers that are gone or down", () => {
     } finally {
       down.server.close();
       up.server.close();
+    }
+  });
+});
+
+describe("a host that comes back", () => {
+  let group: InstanceGroup | undefined;
+  let alice: TestInstance;
+
+  beforeAll(async () => {
+    // Seconds where the published policy waits minutes, so the circuit's whole life fits in a test.
+    const deliveryTiming = { hostRecoveryDelay: { seconds: 1 }, retry: { initialDelay: { seconds: 1 }, maxDelay: { seconds: 2 }, maxAttempts: 30 } };
+    group = await startInstances([{ username: "alice", locked: true, options: { deliveryTiming } }]);
+    [alice] = group.instances as [TestInstance];
+  });
+  afterAll(() => group?.close());
+
+  it("closes its circuit on the first delivery that succeeds, and everything held for it arrives", async () => {
+    const peer = await startPeer(503);
+    try {
+      const names = ["b1", "b2", "b3", "b4", "b5", "b6"];
+      for (const name of names) {
+        const follower = await pendingFollower(alice, peer, name);
+        await acceptFollowRequest(alice.core, alice.owner.id, follower.id);
+      }
+      await waitFor(async () => (await listFailingPeerHosts(alice.core)).some((row) => row.host === peer.host), {
+        what: "the peer to be marked failing",
+        timeoutMs: 20_000,
+      });
+
+      peer.answer(202);
+      await waitFor(async () => !(await listFailingPeerHosts(alice.core)).some((row) => row.host === peer.host), {
+        what: "the peer's circuit to close",
+        timeoutMs: 20_000,
+      });
+      const late = await pendingFollower(alice, peer, "late");
+      await acceptFollowRequest(alice.core, alice.owner.id, late.id);
+      for (const name of [...names, "late"]) {
+        await waitFor(() => peer.accepted.includes(`/users/${name}/inbox`), { what: `the Accept for ${name} to arrive`, timeoutMs: 20_000 });
+      }
+    } finally {
+      peer.server.close();
     }
   });
 });

@@ -106,6 +106,21 @@ describe("SqliteKvStore", () => {
       expect(await kv.get(["missing"])).toBeUndefined();
     });
 
+    it("deletes the key when the new value is undefined, as Fedify's circuit breaker closes a circuit", async () => {
+      await kv.set(["circuit", "peer.example"], { state: "open", failures: [] });
+      expect(await kv.cas(["circuit", "peer.example"], { state: "half-open", failures: [] }, undefined)).toBe(false);
+      expect(await kv.get(["circuit", "peer.example"])).toEqual({ state: "open", failures: [] });
+      expect(await kv.cas(["circuit", "peer.example"], { state: "open", failures: [] }, undefined)).toBe(true);
+      expect(await kv.get(["circuit", "peer.example"])).toBeUndefined();
+      for await (const entry of kv.list(["circuit"])) expect.unreachable(`${JSON.stringify(entry.key)} is still listed`);
+    });
+
+    it("takes set(key, undefined) as a deletion, as Fedify's MemoryKvStore does", async () => {
+      await kv.set(["doc"], { a: 1 });
+      await kv.set(["doc"], undefined);
+      expect(await kv.get(["doc"])).toBeUndefined();
+    });
+
     it("treats an expired entry as absent and applies the new TTL", async () => {
       await kv.set(["lock"], "old", { ttl: seconds(1) });
       now += 1_000;
