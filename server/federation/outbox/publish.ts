@@ -1,5 +1,5 @@
 import type { Context } from "@fedify/fedify";
-import { Block, Create, Flag, Like, Move, Note, Undo, Update, type Activity, type Recipient } from "@fedify/vocab";
+import { Block, Create, Flag, Like, Move, Note, PUBLIC_COLLECTION, Undo, Update, type Activity, type Recipient } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import {
   listBlockedEitherWay,
@@ -184,7 +184,15 @@ export function createPublisher(ctx: Context<CoreContext>, deliver: Deliver = fe
     const [keys, emojis] = await Promise.all([ctx.getActorKeyPairs(account.username), loadAccountEmojis(core, [account])]);
     const person = accountRowToPerson(ctx, account, keys, emojis.get(account.id) ?? []);
     const actor = addresses.actorUri(account.username);
-    const update = new Update({ id: new URL(`${actor.href}#updates/${at.getTime()}`), actor, tos: [addresses.followersUri(account.username)], object: person });
+    // Addressed as Mastodon addresses it, to Public with the followers in cc: servers such as snac2 take an
+    // Update only when it is public or addressed to them, and never heard of profile changes otherwise.
+    const update = new Update({
+      id: new URL(`${actor.href}#updates/${at.getTime()}`),
+      actor,
+      tos: [PUBLIC_COLLECTION],
+      ccs: [addresses.followersUri(account.username)],
+      object: person,
+    });
     await deliver(account, remoteRecipients(await listRemoteFollowers(core, account.id)), update, { orderingKey: actor.href });
   }
 
