@@ -62,8 +62,17 @@ function assign(target: Params, segments: readonly string[], value: unknown): vo
   assign(child as Params, [next, ...rest], value);
 }
 
+/**
+ * A file part with no file name is an empty file input (browsers send one for every file field left empty,
+ * and Phanpy sends avatar and header with every profile edit): Rack drops such parts before Mastodon sees
+ * them, so they count as not sent.
+ */
+function isEmptyFileInput(value: unknown): boolean {
+  return value instanceof File && value.name === "";
+}
+
 function fromEntries(entries: Iterable<[string, unknown]>, into: Params = {}): Params {
-  for (const [key, value] of entries) assign(into, segmentsOf(key), value);
+  for (const [key, value] of entries) if (!isEmptyFileInput(value)) assign(into, segmentsOf(key), value);
   return into;
 }
 

@@ -102,6 +102,27 @@ describe("accounts API: profiles, lookup, search, relationships", () => {
     expect((await alice.client.v1.accounts.verifyCredentials()).avatar).toBe(`${home.url}/avatars/original/missing.png`);
   });
 
+  it("takes a profile edit whose form carries empty avatar and header parts (a browser's empty file inputs, as Phanpy sends)", async () => {
+    const boundary = "----hearth-empty-file-parts";
+    const part = (headers: string, value: string) => `--${boundary}\r\n${headers}\r\n\r\n${value}\r\n`;
+    const body =
+      part('Content-Disposition: form-data; name="display_name"', "Alice of the empty inputs") +
+      part('Content-Disposition: form-data; name="avatar"; filename=""\r\nContent-Type: application/octet-stream', "") +
+      part('Content-Disposition: form-data; name="header"; filename=""\r\nContent-Type: application/octet-stream', "") +
+      `--${boundary}--\r\n`;
+    const before = await alice.client.v1.accounts.verifyCredentials();
+    const response = await alice.request("/api/v1/accounts/update_credentials", {
+      method: "PATCH",
+      headers: { "Content-Type": `multipart/form-data; boundary=${boundary}` },
+      body,
+    });
+    expect(response.status).toBe(200);
+    const after = await alice.client.v1.accounts.verifyCredentials();
+    expect(after.displayName).toBe("Alice of the empty inputs");
+    expect(after.avatar).toBe(before.avatar);
+    expect(after.header).toBe(before.header);
+  });
+
   it("stores an uploaded avatar as a square picture, and removes it again", async () => {
     const png = await sharp({ create: { width: 900, height: 600, channels: 3, background: "#c0ffee" } }).png().toBuffer();
     const updated = await alice.client.v1.accounts.updateCredentials({ avatar: new Blob([new Uint8Array(png)], { type: "image/png" }) });
