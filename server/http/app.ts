@@ -78,6 +78,10 @@ export function createApp<TContextData>(deps: AppDependencies<TContextData>): Ho
   for (const path of INBOX_PATHS) app.post(path, inboxBodyLimit());
   for (const path of INBOX_PATHS) app.post(path, inboxJsonShapeLimit());
   // Before the federation mount: a file request never needs Fedify's routing pass.
+  // Browser clients read these from their own origins, as Mastodon lets them: the OAuth server's metadata
+  // (without it a browser app cannot see that PKCE is offered), WebFinger, host-meta, NodeInfo, and the media
+  // proxy's redirects (images loaded with crossorigin="anonymous" fail without it).
+  for (const path of ["/.well-known/*", "/nodeinfo/*", "/media_proxy/*"]) app.use(path, corsForAnyOrigin());
   app.route("/media", mediaFileRoutes(deps.media.storage));
   app.route("/media_proxy", mediaProxyRoutes(deps.core, deps.media.remoteCache, deps.media.remoteAccountImages, deps.origin));
   app.route("/", nodeInfoVersionRoutes(deps.core, deps.origin));

@@ -157,4 +157,11 @@ describe("Remote media, fetched on demand and kept here", () => {
       expect(isPublicAddress(address), address).toBe(true);
     }
   });
+
+  it("answers browser clients of any origin on its redirects, so images loaded with crossorigin work the first time", async () => {
+    const id = await remoteAttachment("/files/photo.jpg");
+    const response = await fetch(await proxyUrl(id, "original"), { redirect: "manual", headers: { Origin: "https://phanpy.example" } });
+    expect(response.status).toBe(302);
+    expect(response.headers.get("access-control-allow-origin")).toBe("*");
+  });
 });
