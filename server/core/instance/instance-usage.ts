@@ -34,9 +34,15 @@ export async function getInstanceUsage(ctx: CoreContext): Promise<InstanceUsage>
     return Number(row.count);
   };
   const total = await ctx.db.selectFrom("local_users").select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirstOrThrow();
+  // Mastodon sums its local accounts' statuses_count (direct messages left out): account_stats keeps the same.
+  const posts = await ctx.db
+    .selectFrom("account_stats")
+    .innerJoin("accounts", "accounts.id", "account_stats.account_id")
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("account_stats.statuses_count"), eb.lit(0)).as("count"))
+    .where("accounts.domain", "is", null)
+    .executeTakeFirstOrThrow();
   return {
     users: { total: Number(total.count), activeMonth: await activeSince(30), activeHalfyear: await activeSince(180) },
-    // Statuses arrive with their own table; until then there are none to count.
-    localPosts: 0,
+    localPosts: Number(posts.count),
   };
 }
