@@ -12,10 +12,11 @@ import { migrations } from "../../server/db/migrations/index.ts";
 
 const DB_DIR = new URL("../../server/db/", import.meta.url);
 const RECORD = "server/db/migration-checksums.json";
-// The folders whose files make up migrations: the migrations, and the steps that one imports.
-const FOLDERS = ["migrations", "migration-parts"];
+const FOLDERS = ["migrations"];
 // The list of migrations, which grows by one line with each new migration.
 const NOT_A_MIGRATION = new Set(["migrations/index.ts"]);
+// Steps of a migration in files of their own, imported by it (and frozen with it): not migrations themselves.
+const MIGRATION_PARTS = new Set(["migrations/0006-account-stats.ts"]);
 
 const recorded = JSON.parse(readFileSync(new URL("migration-checksums.json", DB_DIR), "utf8")) as Record<string, string>;
 
@@ -53,7 +54,7 @@ describe("shipped migrations", () => {
     const missing = Object.keys(recorded).filter((file) => !files.includes(file));
     expect(missing, `shipped migration files are gone or renamed; ${RECORD} records them`).toEqual([]);
     // kysely_migration stores the keys of migrations/index.ts: each migration file is listed under its own name.
-    const migrationFiles = files.filter((file) => file.startsWith("migrations/"));
+    const migrationFiles = files.filter((file) => !MIGRATION_PARTS.has(file));
     expect(
       Object.keys(migrations).map((name) => `migrations/${name}.ts`),
       "server/db/migrations/index.ts lists every migration file, in order, under the file's name",

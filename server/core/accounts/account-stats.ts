@@ -6,7 +6,7 @@ import type { AccountRow } from "../rows.ts";
 
 /**
  * The profile numbers of many accounts at once (the authors on a timeline page), one primary-key lookup
- * each: account_stats, which triggers keep exact as statuses and follows change (db/migration-parts/account-stats-table.ts).
+ * each: account_stats, which triggers keep exact as statuses and follows change (db/migrations/0006-account-stats.ts).
  * Statuses are counted but direct ones (as on Mastodon), with followers, following, follow requests and the
  * day of the newest status. An account with none of these has no row: all zero.
  */

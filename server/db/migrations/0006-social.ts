@@ -1,6 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { CreateTableBuilder } from "kysely";
-import { createAccountStats } from "../migration-parts/account-stats-table.ts";
+import { createAccountStats } from "./0006-account-stats.ts";
 
 /**
  * Everything a social life is made of: statuses and what hangs off them, interactions, notifications, the

@@ -14,7 +14,8 @@ import * as outbox from "./0007-outbox.ts";
  *
  * A new migration is a file NNNN-what-it-adds.ts and a line here. Once it is final, record its sha256 in
  * ../migration-checksums.json (test/unit/migration-checksums.test.ts fails with the line to add); from then
- * on it never changes: a later change is a later migration.
+ * on it never changes: a later change is a later migration. 0006-account-stats.ts is not a migration but a
+ * step of 0006-social kept in a file of its own; it shipped under that name, so it stays there, frozen too.
  */
 export const migrations: Record<string, Migration> = {
   "0001-instance-accounts-oauth": instanceAccountsOauth,

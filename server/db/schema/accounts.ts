@@ -80,7 +80,7 @@ export interface AccountEndorsementsTable {
 /** A column that only the database's triggers write. */
 type TriggerKept<T> = ColumnType<T, never, never>;
 
-/** A profile's numbers, kept exact by triggers on statuses and follows (db/migration-parts/account-stats-table.ts); never written by code. */
+/** A profile's numbers, kept exact by triggers on statuses and follows (db/migrations/0006-account-stats.ts); never written by code. */
 export interface AccountStatsTable {
   account_id: TriggerKept<string>;
   statuses_count: TriggerKept<number>;

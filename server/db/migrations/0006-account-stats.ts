@@ -1,12 +1,9 @@
 import { sql, type Kysely } from "kysely";
 
 /**
- * A step of migration 0006-social, in a file of its own for its length. It has shipped, so it is frozen like
- * the migration itself: test/unit/migration-checksums.test.ts checks both.
- *
- * The numbers a profile shows, kept beside the account rather than counted on every read (Mastodon's
- * account_stats). Counting a page's authors' statuses walks an index entry per status, so a timeline page
- * cost grew with the database; now it is one primary-key lookup per author.
+ * Part of 0006: the numbers a profile shows, kept beside the account rather than counted on every read
+ * (Mastodon's account_stats). Counting a page's authors' statuses walks an index entry per status, so a
+ * timeline page cost grew with the database; now it is one primary-key lookup per author.
  *
  * Triggers keep the table exact inside the transaction that changes statuses or follows, whoever writes
  * (core, federation, a cascade from a deleted account): no code path can forget to update it. The rules are
