@@ -4,9 +4,9 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acceptFollowRequest, getFollow, recordIncomingFollow } from "../../server/core/relationships/follows.ts";
 import { listFailingPeerHosts } from "../../server/core/peers/peer-hosts.ts";
-import { upsertRemoteAccount } from "../../server/core/accounts/remote-accounts.ts";
 import { DELIVERY_RETRY, deliveryRetryPolicy } from "../../server/federation/delivery-policy.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
+import { storePeerAccount } from "../helpers/peer-accounts.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 
 interface Peer {
@@ -41,32 +41,7 @@ async function startPeer(status: number): Promise<Peer> {
 
 /** A remote account on `peer` that has asked `instance`'s locked owner to follow it. */
 async function pendingFollower(instance: TestInstance, peer: { origin: string; host: string }, username: string) {
-  const account = await upsertRemoteAccount(instance.core, {
-    uri: `${peer.origin}/users/${username}`,
-    username,
-    domain: peer.host,
-    display_name: username,
-    note: "",
-    fields_json: "[]",
-    is_locked: 0,
-    is_bot: 0,
-    is_discoverable: 1,
-    is_indexable: 1,
-    url: null,
-    actor_type: "Person",
-    inbox_url: `${peer.origin}/users/${username}/inbox`,
-    shared_inbox_url: null,
-    outbox_url: null,
-    followers_url: null,
-    following_url: null,
-    featured_url: null,
-    public_key_id: null,
-    avatar_remote_url: null,
-    header_remote_url: null,
-    moved_to_uri: null,
-    also_known_as_json: "[]",
-    published_at: null,
-  });
+  const account = await storePeerAccount(instance.core, peer, username);
   await recordIncomingFollow(instance.core, { followerId: account.id, targetAccountId: instance.owner.id, uri: `${peer.origin}/follows/${username}` });
   return account;
 }

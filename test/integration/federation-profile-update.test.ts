@@ -1,10 +1,10 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { upsertRemoteAccount } from "../../server/core/accounts/remote-accounts.ts";
 import { updateProfile } from "../../server/core/accounts/profile.ts";
 import { recordIncomingFollow } from "../../server/core/relationships/follows.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
+import { storePeerAccount } from "../helpers/peer-accounts.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 
 /** What a peer's inbox was sent, as JSON. */
@@ -46,32 +46,7 @@ describe("a profile change, as peers receive it", () => {
     group = await startInstances([{ username: "alice" }]);
     [alice] = group.instances as [TestInstance];
     peer = await startRecordingPeer();
-    const follower = await upsertRemoteAccount(alice.core, {
-      uri: `${peer.origin}/users/sam`,
-      username: "sam",
-      domain: peer.host,
-      display_name: "Sam",
-      note: "",
-      fields_json: "[]",
-      is_locked: 0,
-      is_bot: 0,
-      is_discoverable: 1,
-      is_indexable: 1,
-      url: null,
-      actor_type: "Person",
-      inbox_url: `${peer.origin}/users/sam/inbox`,
-      shared_inbox_url: null,
-      outbox_url: null,
-      followers_url: null,
-      following_url: null,
-      featured_url: null,
-      public_key_id: null,
-      avatar_remote_url: null,
-      header_remote_url: null,
-      moved_to_uri: null,
-      also_known_as_json: "[]",
-      published_at: null,
-    });
+    const follower = await storePeerAccount(alice.core, peer, "sam");
     await recordIncomingFollow(alice.core, { followerId: follower.id, targetAccountId: alice.owner.id, uri: `${peer.origin}/follows/1` });
   });
   afterAll(async () => {
