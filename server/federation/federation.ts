@@ -9,6 +9,7 @@ import { RefusedActivityIds } from "./inbox/refused-activity-ids.ts";
 import { HEARTH_VERSION } from "../version.ts";
 import { registerNodeInfo } from "./nodeinfo.ts";
 import { registerStatusObjects } from "./objects.ts";
+import { FIRST_SIGNATURE_FORMAT, SIGNATURE_FORMAT_PREFIX, withoutSignatureFormatMemory } from "./signature-format.ts";
 
 export interface FederationDependencies {
   kv: KvStore;
@@ -36,7 +37,8 @@ export function createHearthFederation(deps: FederationDependencies): Federation
   // The inbox's memory belongs to this federation alone, never to the process.
   const inboxMemory = { refusedIds: new RefusedActivityIds(), goneBeforeArrival: new GoneBeforeArrival() };
   const federation = createFederation<FederationContextData>({
-    kv: inboxMemory.refusedIds.withoutRefusedMarks(deps.kv),
+    kv: withoutSignatureFormatMemory(inboxMemory.refusedIds.withoutRefusedMarks(deps.kv)),
+    kvPrefixes: { httpMessageSignaturesSpec: SIGNATURE_FORMAT_PREFIX },
     queue: deps.queue,
     origin: deps.origin,
     // Also makes Fedify's document loader (cached in the KvStore) refuse private and loopback addresses
@@ -45,8 +47,9 @@ export function createHearthFederation(deps: FederationDependencies): Federation
     // The queue is started by startInstance with an abort signal, so close() can stop it cleanly.
     manuallyStartQueue: true,
     // Some peers (snac2, GoToSocial) answer 202 to an RFC 9421 signature they cannot verify and then drop
-    // the activity, so Fedify would never fall back; draft-cavage first is what every peer accepts.
-    firstKnock: "draft-cavage-http-signatures-12",
+    // the activity, so Fedify would never fall back; draft-cavage first is what every peer accepts, and
+    // signature-format.ts keeps it first whatever a host once answered.
+    firstKnock: FIRST_SIGNATURE_FORMAT,
     userAgent: { software: `Hearth/${HEARTH_VERSION}` },
     outboxRetryPolicy: deliveryRetryPolicy({ timing: deps.deliveryTiming }),
     circuitBreaker: deliveryCircuitBreaker(deps.core, deps.deliveryTiming),
