@@ -33,6 +33,17 @@ export function deliveryRetryPolicy(options: { jitter?: boolean; timing?: Delive
 }
 
 /**
+ * Answers that end a delivery at once, as Mastodon's delivery worker has it (response_error_unsalvageable?): any
+ * 4xx but 401 (the peer may not have our new key yet), 408 and 429, and 501 (no inbox there to speak of). A 403
+ * or 404 stays so on a retry, and retrying it for two days only loads both sides; 5xx, 401, 408, 429 and network
+ * errors are retried as DELIVERY_RETRY says.
+ */
+export const PERMANENT_FAILURE_STATUS_CODES: readonly number[] = [
+  ...Array.from({ length: 100 }, (_, index) => 400 + index).filter((status) => ![401, 408, 429].includes(status)),
+  501,
+];
+
+/**
  * Per-host health through Fedify's circuit breaker: after repeated failures a host's deliveries are held
  * (not attempted) for a while, so a dead server costs the queue nothing and the others are not slowed;
  * held deliveries are kept for two days, as retries are.
@@ -60,8 +71,8 @@ export function deliveryCircuitBreaker(core: CoreContext, timing: DeliveryTiming
 }
 
 /**
- * A permanent failure ends the delivery. 410 Gone means the actor is gone for good, so it no longer
- * follows us; a 404 may be a peer's passing misconfiguration, so it only stops this delivery.
+ * A permanent failure (PERMANENT_FAILURE_STATUS_CODES) ends the delivery. 410 Gone means the actor is gone for
+ * good, so it no longer follows us; a 404 may be a peer's passing misconfiguration, so it only stops this delivery.
  */
 export function registerPermanentFailureHandler(federation: Federation<CoreContext>): void {
   federation.setOutboxPermanentFailureHandler(async (ctx, failure) => {

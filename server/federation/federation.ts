@@ -2,7 +2,13 @@ import { createFederation, type Federation, type KvStore, type MessageQueue } fr
 import type { CoreContext } from "../core/context.ts";
 import { registerActors } from "./actors.ts";
 import { registerCollections } from "./collections.ts";
-import { deliveryCircuitBreaker, deliveryRetryPolicy, registerPermanentFailureHandler, type DeliveryTiming } from "./delivery-policy.ts";
+import {
+  deliveryCircuitBreaker,
+  deliveryRetryPolicy,
+  PERMANENT_FAILURE_STATUS_CODES,
+  registerPermanentFailureHandler,
+  type DeliveryTiming,
+} from "./delivery-policy.ts";
 import { GoneBeforeArrival } from "./inbox/gone-before-arrival.ts";
 import { registerInbox } from "./inbox/index.ts";
 import { RefusedActivityIds } from "./inbox/refused-activity-ids.ts";
@@ -52,6 +58,7 @@ export function createHearthFederation(deps: FederationDependencies): Federation
     firstKnock: FIRST_SIGNATURE_FORMAT,
     userAgent: { software: `Hearth/${HEARTH_VERSION}` },
     outboxRetryPolicy: deliveryRetryPolicy({ timing: deps.deliveryTiming }),
+    permanentFailureStatusCodes: PERMANENT_FAILURE_STATUS_CODES,
     circuitBreaker: deliveryCircuitBreaker(deps.core, deps.deliveryTiming),
   });
   registerPermanentFailureHandler(federation);

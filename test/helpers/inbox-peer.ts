@@ -71,6 +71,11 @@ export async function startInboxPeer(initial: InboxAnswer | number): Promise<Inb
     answer(next) {
       answering = typeof next === "number" ? always(next) : next;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Fedify keeps connections alive; a closed peer is gone for good.
+        server.closeAllConnections();
+      }),
   };
 }
