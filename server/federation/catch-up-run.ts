@@ -10,6 +10,7 @@ import type { CoreContext } from "../core/context.ts";
 import { findStatusByUri } from "../core/statuses/status-store.ts";
 import { storeFoundReply, storeOutboxItem, type CatchUpOutcome, type FetchScope } from "./catch-up-store.ts";
 import { createHostPoliteness } from "./host-politeness.ts";
+import { keepRawDocuments } from "./raw-documents.ts";
 import { isBlockedHost } from "./remote-statuses.ts";
 
 /** How far and how fast one catch-up reads. */
@@ -117,9 +118,12 @@ async function catchUpOutbox(
 ) {
   const { account } = followed;
   if (account.outbox_url === null || account.uri === null) return;
-  const { ctx, documentLoader } = scope;
   // The instance refuses that server (or a parent domain): its activities are ignored, so are its outboxes.
-  if (await isBlockedHost(ctx.data, new URL(account.uri))) return;
+  if (await isBlockedHost(scope.ctx.data, new URL(account.uri))) return;
+  // This account's pages as they came, for what Fedify's parse drops (raw-documents.ts); kept for this outbox only.
+  const raw = keepRawDocuments(scope.documentLoader);
+  scope = { ...scope, documentLoader: raw.loader, rawDocuments: raw.documents };
+  const { ctx, documentLoader } = scope;
   const outbox = await ctx.lookupObject(account.outbox_url, { documentLoader, crossOrigin: "ignore" });
   // An outbox is the actor's own: one elsewhere could only list someone else's activities.
   if (!(outbox instanceof Collection) || outbox.id?.origin !== new URL(account.uri).origin) {
@@ -155,6 +159,8 @@ function count(tally: Tally, outcome: CatchUpOutcome, kind: "post" | "reply"): v
 
 /** Answers to a reply we know, from its replies collection: the ones sent while we were away. */
 async function catchUpReplies(scope: FetchScope, reply: KnownRemoteReply, bounds: CatchUpBounds, signal: AbortSignal, tally: Tally) {
+  const raw = keepRawDocuments(scope.documentLoader);
+  scope = { ...scope, documentLoader: raw.loader, rawDocuments: raw.documents };
   const { ctx, documentLoader } = scope;
   const loaders = { documentLoader, contextLoader: ctx.contextLoader };
   const object = await ctx.lookupObject(reply.uri, { documentLoader, crossOrigin: "ignore" });
