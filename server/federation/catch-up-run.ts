@@ -21,6 +21,8 @@ export interface CatchUpBounds {
   maxAgeMs: number;
   /** Items read from one outbox at most. */
   maxItemsPerAccount: number;
+  /** Pages read from one outbox at most; unset, as many as maxItemsPerAccount needs. */
+  maxPagesPerAccount?: number;
   /** Local statuses this recent have the replies collections of their known remote replies read. */
   repliesWindowMs: number;
   maxReplyRoots: number;
@@ -37,6 +39,8 @@ export interface CatchUpSummary {
   reason: string;
   /** When we were last reachable: what was published since (less the margin) was read. */
   since: string;
+  /** Outbox pages read per followed account at most: 1 after a short absence. */
+  pagesPerAccount: number;
   accounts: number;
   itemsRead: number;
   postsStored: number;
@@ -47,7 +51,7 @@ export interface CatchUpSummary {
   durationMs: number;
 }
 
-type Tally = Omit<CatchUpSummary, "reason" | "since" | "durationMs">;
+type Tally = Omit<CatchUpSummary, "reason" | "since" | "pagesPerAccount" | "durationMs">;
 
 /**
  * Accounts in turns by server (one from each, then the next from each), so that the workers, which wait
@@ -83,6 +87,10 @@ async function inPool<T>(items: readonly T[], concurrency: number, signal: Abort
 /** A page holds this many items or more on every server we know of (Mastodon's outbox pages hold 20). */
 const LEAST_ITEMS_PER_PAGE = 10;
 
+function pagesPerAccount(bounds: CatchUpBounds): number {
+  return bounds.maxPagesPerAccount ?? Math.ceil(bounds.maxItemsPerAccount / LEAST_ITEMS_PER_PAGE);
+}
+
 interface Loaders {
   documentLoader: DocumentLoader;
   contextLoader: DocumentLoader;
@@ -94,9 +102,11 @@ interface Loaders {
  */
 async function* pagesOf(collection: Collection, loaders: Loaders, maxPages: number): AsyncIterable<Collection> {
   let page: Collection | null = (await collection.getFirst(loaders)) ?? collection;
-  for (let read = 0; page && read < maxPages; read++) {
+  for (let read = 1; page; read++) {
     yield page;
-    page = page instanceof CollectionPage ? await page.getNext(loaders) : null;
+    // The next page is not even fetched past the bound.
+    if (read >= maxPages || !(page instanceof CollectionPage)) return;
+    page = await page.getNext(loaders);
   }
 }
 
@@ -131,7 +141,7 @@ async function catchUpOutbox(
     return;
   }
   const loaders = { documentLoader, contextLoader: ctx.contextLoader };
-  const maxPages = Math.ceil(bounds.maxItemsPerAccount / LEAST_ITEMS_PER_PAGE);
+  const maxPages = pagesPerAccount(bounds);
   const found: Array<ApObject | Link> = [];
   reading: for await (const page of pagesOf(outbox, loaders, maxPages)) {
     // Fedify refetches from its own origin any embedded item whose id is on another host than the page.
@@ -237,6 +247,7 @@ export async function runCatchUp(
   return {
     reason: input.reason,
     since: input.since.toISOString(),
+    pagesPerAccount: pagesPerAccount(bounds),
     ...tally,
     durationMs: Math.round(performance.now() - started),
   };

@@ -50,7 +50,8 @@ async function storeAnnounce(scope: FetchScope, announce: Announce, owner: Accou
 async function storeStatus(scope: FetchScope, object: ApObject, author: AccountRow, rawActivity: unknown): Promise<CatchUpOutcome> {
   if (!isStatusObject(object) || object.id === null) return "skipped";
   if (await findStatusByUri(scope.ctx.data, object.id.href)) return "known";
-  const raw = rawObjectWithId(object.id.href, rawActivity, ...(scope.rawDocuments?.() ?? []), await object.toJsonLd().catch(() => null));
+  // The documents as sent first: Fedify's toJsonLd() writes anew, without what it could not parse.
+  const raw = rawObjectWithId(object.id.href, ...(scope.rawDocuments?.() ?? []), rawActivity, await object.toJsonLd().catch(() => null));
   const recorded = await storeRemoteStatusObject(scope.ctx, object, author, { raw });
   if (!recorded) return "skipped";
   return recorded.isNew ? "stored" : "known";
