@@ -10,6 +10,7 @@ import type { CoreContext } from "../core/context.ts";
 import { findStatusByUri } from "../core/statuses/status-store.ts";
 import { storeFoundReply, storeOutboxItem, type CatchUpOutcome, type FetchScope } from "./catch-up-store.ts";
 import { createHostPoliteness } from "./host-politeness.ts";
+import { keepRawDocuments } from "./raw-documents.ts";
 import { isBlockedHost } from "./remote-statuses.ts";
 
 /** How far and how fast one catch-up reads. */
@@ -20,6 +21,8 @@ export interface CatchUpBounds {
   maxAgeMs: number;
   /** Items read from one outbox at most. */
   maxItemsPerAccount: number;
+  /** Pages read from one outbox at most; unset, as many as maxItemsPerAccount needs. */
+  maxPagesPerAccount?: number;
   /** Local statuses this recent have the replies collections of their known remote replies read. */
   repliesWindowMs: number;
   maxReplyRoots: number;
@@ -36,6 +39,8 @@ export interface CatchUpSummary {
   reason: string;
   /** When we were last reachable: what was published since (less the margin) was read. */
   since: string;
+  /** Outbox pages read per followed account at most: 1 after a short absence. */
+  pagesPerAccount: number;
   accounts: number;
   itemsRead: number;
   postsStored: number;
@@ -46,7 +51,7 @@ export interface CatchUpSummary {
   durationMs: number;
 }
 
-type Tally = Omit<CatchUpSummary, "reason" | "since" | "durationMs">;
+type Tally = Omit<CatchUpSummary, "reason" | "since" | "pagesPerAccount" | "durationMs">;
 
 /**
  * Accounts in turns by server (one from each, then the next from each), so that the workers, which wait
@@ -82,6 +87,10 @@ async function inPool<T>(items: readonly T[], concurrency: number, signal: Abort
 /** A page holds this many items or more on every server we know of (Mastodon's outbox pages hold 20). */
 const LEAST_ITEMS_PER_PAGE = 10;
 
+function pagesPerAccount(bounds: CatchUpBounds): number {
+  return bounds.maxPagesPerAccount ?? Math.ceil(bounds.maxItemsPerAccount / LEAST_ITEMS_PER_PAGE);
+}
+
 interface Loaders {
   documentLoader: DocumentLoader;
   contextLoader: DocumentLoader;
@@ -93,9 +102,11 @@ interface Loaders {
  */
 async function* pagesOf(collection: Collection, loaders: Loaders, maxPages: number): AsyncIterable<Collection> {
   let page: Collection | null = (await collection.getFirst(loaders)) ?? collection;
-  for (let read = 0; page && read < maxPages; read++) {
+  for (let read = 1; page; read++) {
     yield page;
-    page = page instanceof CollectionPage ? await page.getNext(loaders) : null;
+    // The next page is not even fetched past the bound.
+    if (read >= maxPages || !(page instanceof CollectionPage)) return;
+    page = await page.getNext(loaders);
   }
 }
 
@@ -117,9 +128,12 @@ async function catchUpOutbox(
 ) {
   const { account } = followed;
   if (account.outbox_url === null || account.uri === null) return;
-  const { ctx, documentLoader } = scope;
   // The instance refuses that server (or a parent domain): its activities are ignored, so are its outboxes.
-  if (await isBlockedHost(ctx.data, new URL(account.uri))) return;
+  if (await isBlockedHost(scope.ctx.data, new URL(account.uri))) return;
+  // This account's pages as they came, for what Fedify's parse drops (raw-documents.ts); kept for this outbox only.
+  const raw = keepRawDocuments(scope.documentLoader);
+  scope = { ...scope, documentLoader: raw.loader, rawDocuments: raw.documents };
+  const { ctx, documentLoader } = scope;
   const outbox = await ctx.lookupObject(account.outbox_url, { documentLoader, crossOrigin: "ignore" });
   // An outbox is the actor's own: one elsewhere could only list someone else's activities.
   if (!(outbox instanceof Collection) || outbox.id?.origin !== new URL(account.uri).origin) {
@@ -127,7 +141,7 @@ async function catchUpOutbox(
     return;
   }
   const loaders = { documentLoader, contextLoader: ctx.contextLoader };
-  const maxPages = Math.ceil(bounds.maxItemsPerAccount / LEAST_ITEMS_PER_PAGE);
+  const maxPages = pagesPerAccount(bounds);
   const found: Array<ApObject | Link> = [];
   reading: for await (const page of pagesOf(outbox, loaders, maxPages)) {
     // Fedify refetches from its own origin any embedded item whose id is on another host than the page.
@@ -155,6 +169,8 @@ function count(tally: Tally, outcome: CatchUpOutcome, kind: "post" | "reply"): v
 
 /** Answers to a reply we know, from its replies collection: the ones sent while we were away. */
 async function catchUpReplies(scope: FetchScope, reply: KnownRemoteReply, bounds: CatchUpBounds, signal: AbortSignal, tally: Tally) {
+  const raw = keepRawDocuments(scope.documentLoader);
+  scope = { ...scope, documentLoader: raw.loader, rawDocuments: raw.documents };
   const { ctx, documentLoader } = scope;
   const loaders = { documentLoader, contextLoader: ctx.contextLoader };
   const object = await ctx.lookupObject(reply.uri, { documentLoader, crossOrigin: "ignore" });
@@ -231,6 +247,7 @@ export async function runCatchUp(
   return {
     reason: input.reason,
     since: input.since.toISOString(),
+    pagesPerAccount: pagesPerAccount(bounds),
     ...tally,
     durationMs: Math.round(performance.now() - started),
   };

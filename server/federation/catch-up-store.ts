@@ -25,6 +25,8 @@ export interface FetchScope {
   ctx: Context<CoreContext>;
   /** Signed as a local account (so followers-only posts come where the peer allows), and polite to each host. */
   documentLoader: DocumentLoader;
+  /** The documents read so far as their servers sent them (raw-documents.ts): items' raw JSON is found there. */
+  rawDocuments?: () => unknown[];
 }
 
 /** A boost by `owner`: the boosted status is fetched (and stored without notifying) when we lack it. */
@@ -48,7 +50,8 @@ async function storeAnnounce(scope: FetchScope, announce: Announce, owner: Accou
 async function storeStatus(scope: FetchScope, object: ApObject, author: AccountRow, rawActivity: unknown): Promise<CatchUpOutcome> {
   if (!isStatusObject(object) || object.id === null) return "skipped";
   if (await findStatusByUri(scope.ctx.data, object.id.href)) return "known";
-  const raw = rawObjectWithId(object.id.href, rawActivity, await object.toJsonLd().catch(() => null));
+  // The documents as sent first: Fedify's toJsonLd() writes anew, without what it could not parse.
+  const raw = rawObjectWithId(object.id.href, ...(scope.rawDocuments?.() ?? []), rawActivity, await object.toJsonLd().catch(() => null));
   const recorded = await storeRemoteStatusObject(scope.ctx, object, author, { raw });
   if (!recorded) return "skipped";
   return recorded.isNew ? "stored" : "known";

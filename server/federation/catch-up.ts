@@ -9,17 +9,30 @@ const logger = getLogger(["hearth", "federation", "catch-up"]);
 
 /**
  * Catching up after being away. A home computer sleeps, loses its network, or has its tunnel drop, and
- * peers give up delivering to it (GoToSocial after minutes, snac2 after about two hours, Mastodon after
- * days). So when Hearth comes back, at start, when a timer shows that the computer slept, or when the
- * tunnel is up again, it reads what it missed (catch-up-run.ts) in the background.
+ * peers give up delivering to it (snac2 drops a delivery whose connection is refused at once, GoToSocial
+ * after minutes, Mastodon after days). So when Hearth comes back, at every start and whenever the clocks
+ * show that the computer slept, however briefly, it reads what it missed (catch-up-run.ts) in the
+ * background: one outbox page per followed account after a short absence, further back after a long one.
+ * When the tunnel is up again after a while down, it does the same.
  */
 
 export interface CatchUpTiming extends CatchUpBounds {
-  /** How often the instance notes that it is awake and reachable, and looks for a gap. */
+  /** How often the instance notes that it is awake and reachable (the time the next start reads back to). */
   heartbeatMs: number;
-  /** A heartbeat this much later than due means the computer slept (or the process was frozen). */
+  /** How often the clocks are compared to notice a sleep. */
+  wakeCheckMs: number;
+  /**
+   * This much wall-clock time unaccounted for between two checks means the computer slept: time the
+   * monotonic clock did not see (it stands still in sleep on Linux and macOS), or a check this much later
+   * than due (a frozen process, or a system whose monotonic clock counts sleep).
+   */
   sleepGapMs: number;
-  /** Away for less than this, peers' own retries bring what we missed: no catch-up. */
+  /** Away for less than this, one outbox page per account is read; for longer, pages back (CatchUpBounds). */
+  deepReadAfterMs: number;
+  /**
+   * A tunnel down for less than this needs no catch-up: peers got an HTTP error from Cloudflare meanwhile,
+   * which they retry (unlike a refused connection).
+   */
   minAwayMs: number;
   /** The first catch-up waits this long after start, so it does not slow starting up. */
   startDelayMs: number;
@@ -27,7 +40,9 @@ export interface CatchUpTiming extends CatchUpBounds {
 
 export const CATCH_UP_TIMING: CatchUpTiming = {
   heartbeatMs: 60_000,
-  sleepGapMs: 3 * 60_000,
+  wakeCheckMs: 5_000,
+  sleepGapMs: 10_000,
+  deepReadAfterMs: 2 * 60_000,
   minAwayMs: 2 * 60_000,
   startDelayMs: 5_000,
   marginMs: 15 * 60_000,
@@ -48,7 +63,18 @@ export interface CatchUpDependencies {
   /** Peers reach us only while the tunnel is connected (unless there is none). */
   tunnel?: TunnelWatch;
   timing?: Partial<CatchUpTiming>;
+  /** The clocks compared to notice a sleep; tests move them by hand. */
+  clocks?: SleepClocks;
 }
+
+export interface SleepClocks {
+  /** Wall-clock milliseconds (Date.now): they run on while the computer sleeps. */
+  wall(): number;
+  /** Monotonic milliseconds (performance.now): they stand still while it sleeps, on Linux and macOS. */
+  monotonic(): number;
+}
+
+const SYSTEM_CLOCKS: SleepClocks = { wall: () => Date.now(), monotonic: () => performance.now() };
 
 export interface CatchUp {
   /** Resolves once the catch-up at start (and any other asked for meanwhile) has finished. */
@@ -79,7 +105,10 @@ export function startCatchUp(deps: CatchUpDependencies): CatchUp {
       pending = undefined;
       try {
         const ctx = deps.federation.createContext(new URL(deps.origin()), core);
-        const summary = await runCatchUp(ctx, { reason, since, bounds: timing, signal: stopping.signal });
+        // A short absence costs one request per followed account; only a long one pages back.
+        const isShort = core.clock.now().getTime() - since.getTime() < timing.deepReadAfterMs;
+        const bounds = isShort ? { ...timing, maxPagesPerAccount: 1 } : timing;
+        const summary = await runCatchUp(ctx, { reason, since, bounds, signal: stopping.signal });
         lastSummary = summary;
         logger.info(
           "Caught up ({reason}): {itemsRead} items read from {accounts} followed accounts, " +
@@ -120,26 +149,36 @@ export function startCatchUp(deps: CatchUpDependencies): CatchUp {
   });
   const startTimer = setTimeout(() => {
     void starting.then(() => {
-      // Never reachable before (a new instance): nothing was missed.
-      const away = lastReachableAt;
-      if (away && core.clock.now().getTime() - away.getTime() >= timing.minAwayMs) request("start", away);
+      // Never reachable before (a new instance): nothing was missed. Otherwise, however short the time away:
+      // a peer that found the port closed may have dropped what it sent (snac2 does).
+      if (lastReachableAt) request("start", lastReachableAt);
       if (isReachable()) noteReachable(core.clock.now());
       startDecided();
     });
   }, timing.startDelayMs);
 
-  // Wall-clock time on purpose: the monotonic clock stands still while the computer sleeps.
-  let lastTick = Date.now();
+  const clocks = deps.clocks ?? SYSTEM_CLOCKS;
+  let lastWall = clocks.wall();
+  let lastMonotonic = clocks.monotonic();
+  let lastNoted = lastWall;
   const heartbeat = setInterval(() => {
-    const now = Date.now();
-    const late = now - lastTick - timing.heartbeatMs;
-    lastTick = now;
-    if (late >= timing.sleepGapMs) {
-      logger.info("The computer was asleep for about {minutes} minutes; catching up", { minutes: Math.round(late / 60_000) });
-      request("woke", lastReachableAt ?? new Date(now - late));
+    const wall = clocks.wall();
+    const monotonic = clocks.monotonic();
+    const elapsed = wall - lastWall;
+    const unseen = elapsed - (monotonic - lastMonotonic);
+    const late = elapsed - timing.wakeCheckMs;
+    lastWall = wall;
+    lastMonotonic = monotonic;
+    const asleep = Math.max(unseen, late);
+    if (asleep >= timing.sleepGapMs) {
+      logger.info("The computer was asleep for about {seconds} seconds; catching up", { seconds: Math.round(asleep / 1_000) });
+      request("woke", lastReachableAt ?? new Date(core.clock.now().getTime() - asleep));
     }
-    if (isReachable()) noteReachable(core.clock.now());
-  }, timing.heartbeatMs);
+    if (isReachable() && (asleep >= timing.sleepGapMs || wall - lastNoted >= timing.heartbeatMs)) {
+      lastNoted = wall;
+      noteReachable(core.clock.now());
+    }
+  }, timing.wakeCheckMs);
   heartbeat.unref();
 
   // The tunnel coming back after a while down: peers could not reach us meanwhile. At start the tunnel

@@ -4,6 +4,7 @@ import type { CoreContext } from "../core/context.ts";
 import type { RemoteLookupPort } from "../core/ports.ts";
 import { isStatusObject } from "./convert/note-to-status-record.ts";
 import { isPrivateHost } from "./private-hosts.ts";
+import { webFingerOverHttp } from "./webfinger-over-http.ts";
 import { storeActor } from "./remote-actors.ts";
 import { fetchRemoteStatus } from "./remote-statuses.ts";
 
@@ -17,16 +18,19 @@ const ACTIVITY_PUB_TYPES = new Set([
   'application/ld+json; profile="https://www.w3.org/ns/activitystreams"',
 ]);
 
+/** What the lookup reads of a WebFinger answer: its links. */
+type Descriptor = Awaited<ReturnType<Context<CoreContext>["lookupWebFinger"]>>;
+
 /**
  * WebFinger for acct:name@host. Fedify always asks https://host for an acct: resource; a peer on this
  * machine or a private network (tests, two instances side by side) speaks plain http, so with
- * --allow-private-network such hosts are asked over http first, through the profile URL (which Hearth
- * and Mastodon both answer WebFinger for), then over https.
+ * --allow-private-network such hosts are first asked over http, for the same acct: resource Mastodon asks
+ * for (snac2 answers nothing else), then over https.
  */
-async function webFingerHandle(ctx: Context<CoreContext>, username: string, domain: string, allowPrivateNetwork: boolean) {
+async function webFingerHandle(ctx: Context<CoreContext>, username: string, domain: string, allowPrivateNetwork: boolean): Promise<Descriptor> {
   const acct = `acct:${username}@${domain}`;
   if (allowPrivateNetwork && isPrivateHost(domain)) {
-    const overHttp = await ctx.lookupWebFinger(new URL(`http://${domain}/@${encodeURIComponent(username)}`));
+    const overHttp = await webFingerOverHttp(domain, acct);
     if (overHttp) return overHttp;
   }
   return ctx.lookupWebFinger(acct);

@@ -10,7 +10,8 @@ import { findStatusByUri, getStatusRow } from "../core/statuses/status-store.ts"
 import { parseLocalStatusUri } from "./addresses.ts";
 import { isStatusObject, noteToStatusRecord, type NoteConversion, type StatusObject } from "./convert/note-to-status-record.ts";
 import { readObjectTags } from "./convert/note-tags.ts";
-import { isRecord, type JsonRecord } from "./convert/raw-json.ts";
+import { rawObjectWithId, type JsonRecord } from "./convert/raw-json.ts";
+import { keepRawDocuments } from "./raw-documents.ts";
 import { storeActor } from "./remote-actors.ts";
 import type { AccountRow, StatusRow } from "../core/rows.ts";
 
@@ -178,7 +179,8 @@ export async function fetchRemoteStatus(ctx: Context<CoreContext>, uri: URL, dep
   const known = await knownStatusOf(ctx, uri);
   if (known) return known;
   if (uri.origin === new URL(ctx.canonicalOrigin).origin || (await isBlockedHost(ctx.data, uri))) return null;
-  const object = await ctx.lookupObject(uri).catch(() => null);
+  const fetched = keepRawDocuments(ctx.documentLoader);
+  const object = await ctx.lookupObject(uri, { documentLoader: fetched.loader }).catch(() => null);
   // Fedify's lookup has checked the document's id is on the URL's origin; the id may still differ (a url).
   if (!object || !isStatusObject(object) || !object.id) return null;
   if (object.id.href !== uri.href) {
@@ -187,7 +189,7 @@ export async function fetchRemoteStatus(ctx: Context<CoreContext>, uri: URL, dep
   }
   const author = await authorOf(ctx, object);
   if (!author) return null;
-  const raw = await object.toJsonLd().catch(() => null);
-  const stored = await storeRemoteStatusObject(ctx, object, author, { raw: isRecord(raw) ? raw : null, depth, skipNotifications: true });
+  const raw = rawObjectWithId(object.id.href, ...fetched.documents(), await object.toJsonLd().catch(() => null));
+  const stored = await storeRemoteStatusObject(ctx, object, author, { raw, depth, skipNotifications: true });
   return stored?.status ?? null;
 }

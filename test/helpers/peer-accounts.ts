@@ -2,11 +2,19 @@ import type { CoreContext } from "../../server/core/context.ts";
 import { upsertRemoteAccount } from "../../server/core/accounts/remote-accounts.ts";
 import type { AccountRow } from "../../server/core/rows.ts";
 
+type RemoteAccountFields = Parameters<typeof upsertRemoteAccount>[1];
+
 /**
  * An account stored as if a fake peer on loopback had sent its actor document: `${origin}/users/${username}`,
  * with its personal inbox there and no shared inbox.
  */
-export function storePeerAccount(core: CoreContext, peer: { origin: string; host: string }, username: string): Promise<AccountRow> {
+export function storePeerAccount(
+  core: CoreContext,
+  peer: { origin: string; host: string },
+  username: string,
+  /** Fields its actor document would also give (an outbox, followers). */
+  extra: Partial<RemoteAccountFields> = {},
+): Promise<AccountRow> {
   return upsertRemoteAccount(core, {
     uri: `${peer.origin}/users/${username}`,
     username,
@@ -32,5 +40,6 @@ export function storePeerAccount(core: CoreContext, peer: { origin: string; host
     moved_to_uri: null,
     also_known_as_json: "[]",
     published_at: null,
+    ...extra,
   });
 }

@@ -18,8 +18,8 @@ const QUICK_RETRIES: DeliveryTiming = {
 };
 /** A peer that gives up after the first failed delivery, as GoToSocial does after a few minutes. */
 const GIVES_UP: DeliveryTiming = { retry: { maxAttempts: 0 } };
-/** Catching up at every start, without the waits that spare real peers. */
-const EAGER_CATCH_UP: Partial<CatchUpTiming> = { startDelayMs: 0, minAwayMs: 0, perHostIntervalMs: 0 };
+/** Catching up at every start as after a long absence (paging back), without the waits that spare real peers. */
+const EAGER_CATCH_UP: Partial<CatchUpTiming> = { startDelayMs: 0, deepReadAfterMs: 0, perHostIntervalMs: 0 };
 
 function post(instance: TestInstance, text: string, extra: Partial<Parameters<typeof postStatus>[1]> = {}): Promise<StatusRow> {
   return postStatus(instance.core, { accountId: instance.owner.id, text, ...extra }, { origin: instance.url });

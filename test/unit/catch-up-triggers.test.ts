@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readLastReachableAt, recordReachableAt } from "../../server/core/peers/catch-up-state.ts";
 import { createCoreContext, type CoreContext } from "../../server/core/context.ts";
 import { openDataDirectoryDatabase, type OpenedDatabase } from "../../server/db/open.ts";
-import { startCatchUp, type CatchUp, type CatchUpTiming } from "../../server/federation/catch-up.ts";
+import { startCatchUp, type CatchUp, type CatchUpTiming, type SleepClocks } from "../../server/federation/catch-up.ts";
 import { createHearthFederation } from "../../server/federation/federation.ts";
 import type { TunnelState, TunnelStatus, TunnelStatusListener, TunnelWatch } from "../../server/tunnel/status.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
@@ -70,7 +70,7 @@ describe("when catching up starts", () => {
     dir.remove();
   });
 
-  function start(timing: Partial<CatchUpTiming>, tunnel?: TunnelWatch): CatchUp {
+  function start(timing: Partial<CatchUpTiming>, tunnel?: TunnelWatch, clocks?: SleepClocks): CatchUp {
     const federation = createHearthFederation({
       kv: new MemoryKvStore(),
       queue: new InProcessMessageQueue(),
@@ -78,7 +78,7 @@ describe("when catching up starts", () => {
       allowPrivateNetwork: true,
       core,
     });
-    catchUp = startCatchUp({ federation, core, origin: () => "http://127.0.0.1:9", tunnel, timing: { startDelayMs: 0, perHostIntervalMs: 0, ...timing } });
+    catchUp = startCatchUp({ federation, core, origin: () => "http://127.0.0.1:9", tunnel, timing: { startDelayMs: 0, perHostIntervalMs: 0, ...timing }, clocks });
     return catchUp;
   }
 
@@ -89,23 +89,65 @@ describe("when catching up starts", () => {
     expect(await readLastReachableAt(core)).not.toBeNull();
   });
 
-  it("reads back to when the instance was last reachable, when it was away long enough", async () => {
+  it("reads back to when the instance was last reachable, paging back when it was away long", async () => {
     const wentAway = new Date(Date.now() - 10 * 60_000);
     await recordReachableAt(core, wentAway);
-    const running = start({ minAwayMs: 5 * 60_000 });
+    const running = start({ deepReadAfterMs: 5 * 60_000, maxItemsPerAccount: 200 });
     await running.whenIdle();
-    expect(running.lastSummary()).toMatchObject({ reason: "start", since: wentAway.toISOString() });
+    expect(running.lastSummary()).toMatchObject({ reason: "start", since: wentAway.toISOString(), pagesPerAccount: 20 });
   });
 
-  it("leaves a short absence to the peers' own retries", async () => {
-    await recordReachableAt(core, new Date(Date.now() - 30_000));
-    const running = start({ minAwayMs: 5 * 60_000 });
+  it("catches up after a short absence too (a peer may have dropped what found the port closed), one page per account", async () => {
+    const wentAway = new Date(Date.now() - 15_000);
+    await recordReachableAt(core, wentAway);
+    const running = start({});
     await running.whenIdle();
+    expect(running.lastSummary()).toMatchObject({ reason: "start", since: wentAway.toISOString(), pagesPerAccount: 1 });
+  });
+
+  it("notices a short sleep: wall-clock time that the monotonic clock did not see", async () => {
+    let wall = Date.now();
+    let monotonic = 0;
+    const running = start({ wakeCheckMs: 20, heartbeatMs: 20 }, undefined, { wall: () => wall, monotonic: () => monotonic });
+    await running.whenIdle();
+    const beforeSleep = await waitFor(() => readLastReachableAt(core).then((at) => at ?? undefined), { what: "a heartbeat" });
+    // Twenty seconds asleep: the wall clock moves on, the monotonic clock does not; then both run again.
+    wall += 20_000;
+    passes(20_000);
+    const awake = setInterval(() => {
+      wall += 20;
+      monotonic += 20;
+    }, 20);
+    try {
+      const summary = await waitFor(() => running.lastSummary(), { what: "a catch-up after waking" });
+      expect(summary).toMatchObject({ reason: "woke", pagesPerAccount: 1 });
+      expect(Date.parse(summary.since)).toBeGreaterThanOrEqual(beforeSleep.getTime());
+    } finally {
+      clearInterval(awake);
+    }
+  });
+
+  it("does not catch up while awake: both clocks run on together, each check on time", async () => {
+    let wall = Date.now();
+    let monotonic = 0;
+    const running = start({ wakeCheckMs: 20, heartbeatMs: 20 }, undefined, { wall: () => wall, monotonic: () => monotonic });
+    await running.whenIdle();
+    let ticks = 0;
+    const awake = setInterval(() => {
+      wall += 20;
+      monotonic += 20;
+      ticks++;
+    }, 20);
+    try {
+      await waitFor(() => ticks >= 25, { what: "the clocks to run a while" });
+    } finally {
+      clearInterval(awake);
+    }
     expect(running.lastSummary()).toBeUndefined();
   });
 
-  it("notices that the computer slept: a heartbeat far later than due", async () => {
-    const running = start({ heartbeatMs: 40, sleepGapMs: 300, minAwayMs: 0 });
+  it("notices that the computer slept: a check far later than due", async () => {
+    const running = start({ wakeCheckMs: 40, heartbeatMs: 40, sleepGapMs: 300 });
     await running.whenIdle();
     const beforeSleep = await waitFor(() => readLastReachableAt(core).then((at) => at ?? undefined), { what: "a heartbeat" });
     freeze(600);

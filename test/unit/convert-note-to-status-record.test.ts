@@ -1,5 +1,6 @@
 import { Object as ApObject } from "@fedify/vocab";
 import { describe, expect, it } from "vitest";
+import { REMOTE_STATUS_LIMITS } from "../../server/core/statuses/remote-status-record.ts";
 import { noteToStatusRecord, type NoteConversionOptions } from "../../server/federation/convert/note-to-status-record.ts";
 import { accountRow, activityPubFixture, offlineLoader } from "../helpers/activitypub-fixtures.ts";
 import type { AccountRow } from "../../server/core/rows.ts";
@@ -15,6 +16,7 @@ const lain = account("4", "https://pleroma.example/users/lain");
 const ed = account("5", "https://write.example/api/collections/ed");
 const owner = { ...account("10", "https://hearth.example/users/owner"), domain: null };
 const bob = account("11", "https://elsewhere.example/users/bob");
+const kim = account("12", "https://snac.example/kim");
 
 /** Mentions resolve from this little directory; anything else is unknown (as an actor that does not answer). */
 const directory = new Map([owner, bob].map((row) => [row.uri ?? "", row]));
@@ -204,6 +206,78 @@ describe("noteToStatusRecord: Misskey, GoToSocial, Pleroma, WriteFreely", () => 
     );
     expect(status.spoilerText).toBe("");
     expect(status.tagNames).toEqual(["gardening"]);
+  });
+});
+
+describe("noteToStatusRecord: snac2, whose @context is ActivityStreams' alone", () => {
+  const MASTODON_TERMS = { toot: "http://joinmastodon.org/ns#", Emoji: "toot:Emoji", Hashtag: "as:Hashtag" };
+
+  /** The snac2 fixture with its tags (and, for the controls, its @context) replaced. */
+  async function snacRecord(change: { tag?: unknown[]; context?: unknown; raw?: "kept" | "lost" }) {
+    const raw = { ...activityPubFixture("snac2-note.json") };
+    if (change.tag) raw.tag = change.tag;
+    if (change.context) raw["@context"] = change.context;
+    const object = await ApObject.fromJsonLd(raw, { documentLoader: offlineLoader, contextLoader: offlineLoader });
+    const conversion = await noteToStatusRecord(object, {
+      author: kim,
+      raw: change.raw === "lost" ? null : raw,
+      contextLoader: offlineLoader,
+      now: NOW,
+      resolveMention: async () => null,
+    });
+    if (!conversion.ok) throw new Error(`refused: ${conversion.reason}`);
+    return conversion.record;
+  }
+  const blob = { shortcode: "blob", imageUrl: "https://snac.example/s/blob.png", uri: null };
+
+  it("reads its Hashtag and Emoji tags from the JSON as it arrived, which the JSON-LD parse drops", async () => {
+    expect(await snacRecord({ raw: "lost" })).toMatchObject({ tagNames: [], emojis: [] });
+    expect(await snacRecord({})).toMatchObject({ tagNames: ["Tea"], emojis: [blob] });
+  });
+
+  it("reads the prefixed type toot:Emoji, an icon whose url is a Link, and an Emoji's http(s) id", async () => {
+    const record = await snacRecord({
+      tag: [{ type: "toot:Emoji", id: "https://snac.example/s/blob", name: "blob", icon: { type: "Image", url: [{ type: "Link", href: "https://snac.example/s/blob.png" }] } }],
+    });
+    expect(record.emojis).toEqual([{ ...blob, uri: "https://snac.example/s/blob" }]);
+  });
+
+  it("checks raw tags as typed ones: names, Image icons with http(s) URLs, and the bounds", async () => {
+    const emoji = (name: unknown, icon: unknown) => ({ type: "Emoji", name, icon });
+    const image = (url: unknown) => ({ type: "Image", url });
+    const record = await snacRecord({
+      tag: [
+        { type: "Hashtag", name: "#no spaces" },
+        { type: "Hashtag", name: "#123" },
+        { type: "Hashtag", name: `#${"a".repeat(101)}` },
+        { type: "Hashtag", name: 42 },
+        emoji(":x:", image("https://snac.example/s/x.png")),
+        emoji(`:${"a".repeat(101)}:`, image("https://snac.example/s/long.png")),
+        emoji(":js:", image("javascript:alert(1)")),
+        emoji(":data:", image("data:image/png;base64,AAAA")),
+        emoji(":notimage:", { type: "Document", url: "https://snac.example/s/doc.png" }),
+        emoji(":noicon:", undefined),
+        { type: "Hashtag", name: "#Tea" },
+        emoji(":blob:", image("https://snac.example/s/blob.png")),
+      ],
+    });
+    expect(record).toMatchObject({ tagNames: ["Tea"], emojis: [blob] });
+
+    const many = await snacRecord({ tag: Array.from({ length: 500 }, (_, i) => ({ type: "Hashtag", name: `#tag${i}` })) });
+    expect(many.tagNames.length).toBeGreaterThan(0);
+    expect(many.tagNames.length).toBeLessThanOrEqual(REMOTE_STATUS_LIMITS.maxTags);
+  });
+
+  it("with Mastodon's terms in the context reads the same tags once, not once typed and again raw", async () => {
+    const tag = [
+      { type: "Hashtag", name: "#Tea", href: "https://snac.example/?t=tea" },
+      { type: "Hashtag", name: "#tea", href: "https://snac.example/?t=tea" },
+      { type: "Emoji", name: ":blob:", icon: { type: "Image", url: "https://snac.example/s/blob.png" } },
+    ];
+    const record = await snacRecord({ tag, context: ["https://www.w3.org/ns/activitystreams", MASTODON_TERMS] });
+    expect(record).toMatchObject({ tagNames: ["Tea"], emojis: [blob] });
+    // The typed reading alone gives the same: the raw one added nothing.
+    expect(await snacRecord({ tag, context: ["https://www.w3.org/ns/activitystreams", MASTODON_TERMS], raw: "lost" })).toMatchObject({ tagNames: ["Tea"], emojis: [blob] });
   });
 });
 

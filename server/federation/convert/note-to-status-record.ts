@@ -20,7 +20,7 @@ export function isStatusObject(object: unknown): object is StatusObject {
 export interface NoteConversionOptions {
   /** The account the object must be attributed to: the activity's (verified) actor. */
   author: AccountRow;
-  /** The object's JSON as it arrived, for what Fedify does not model (blurhash, focal points). */
+  /** The object's JSON as it arrived, for what Fedify does not model (blurhash, focal points) or drops (snac2's tags). */
   raw?: JsonRecord | null;
   /**
    * The account a Mention's href names (local, stored, or fetched), or null. Called at most
@@ -134,9 +134,9 @@ export async function noteToStatusRecord(object: ApObject, options: NoteConversi
   const { html, language } = contentAndLanguage(object);
   const content = isConverted ? convertedContent(object, url ?? uri) : html;
   const spoilerText = isConverted ? "" : plainText(object.summary);
-  const tags = await readObjectTags(object, options.contextLoader);
-  const mentionedAccountIds = await resolveMentions(tags.mentionHrefs, options);
   const raw = options.raw ?? null;
+  const tags = await readObjectTags(object, options.contextLoader, raw);
+  const mentionedAccountIds = await resolveMentions(tags.mentionHrefs, options);
 
   const record: RemoteStatusRecord = {
     uri,

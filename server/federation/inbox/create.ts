@@ -11,6 +11,7 @@ import { accountOfActivityActor } from "../remote-actors.ts";
 import { concernsUs, localStatusOf, storeRemoteStatusObject } from "../remote-statuses.ts";
 import type { GoneBeforeArrival } from "./gone-before-arrival.ts";
 import { activityLoaders } from "./loaders.ts";
+import { receivedJson } from "./received-json.ts";
 
 /**
  * A vote on one of our polls arrives as Create(Note) whose name is the option and whose inReplyTo is the
@@ -39,7 +40,7 @@ async function recordVote(ctx: InboxContext<CoreContext>, create: Create, note: 
  */
 export async function onCreate(ctx: InboxContext<CoreContext>, create: Create, gone: GoneBeforeArrival): Promise<void> {
   // The raw JSON first: reading the object can replace it with a fetched copy.
-  const raw = await create.toJsonLd();
+  const raw = await receivedJson(ctx, create);
   const object = await create.getObject(activityLoaders(ctx));
   if (!object?.id || !create.actorId || object.id.origin !== create.actorId.origin) return;
   if (gone.wasGone(ctx, create.actorId, object.id)) return;

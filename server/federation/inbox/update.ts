@@ -7,6 +7,7 @@ import { isStatusObject } from "../convert/note-to-status-record.ts";
 import { rawObjectWithId } from "../convert/raw-json.ts";
 import { convertStatusObject } from "../remote-statuses.ts";
 import { activityLoaders } from "./loaders.ts";
+import { receivedJson } from "./received-json.ts";
 import { onUpdateActor } from "./update-person.ts";
 
 /**
@@ -14,7 +15,7 @@ import { onUpdateActor } from "./update-person.ts";
  * the author may update a status, and only one we stored: an Update for anything else changes nothing.
  */
 export async function onUpdate(ctx: InboxContext<CoreContext>, update: Update): Promise<void> {
-  const raw = await update.toJsonLd();
+  const raw = await receivedJson(ctx, update);
   const object = await update.getObject(activityLoaders(ctx));
   if (!object?.id || !update.actorId || object.id.origin !== update.actorId.origin) return;
   if (isActor(object)) return onUpdateActor(ctx, update, object);
