@@ -208,7 +208,7 @@ describe("accounts API: profiles, lookup, search, relationships", () => {
   it("lists familiar followers: accounts the viewer follows that follow the other", async () => {
     await alice.client.v1.accounts.$select(bea.account.id).follow();
     await bea.client.v1.accounts.$select(cid.account.id).follow();
-    // Raw: masto 7 sends its array as ?0=..., not Mastodon's id[]=.
+    // Raw: masto (7 and 8 alike) sends its array as ?0=..., not Mastodon's id[]=.
     const response = await alice.request(`/api/v1/accounts/familiar_followers?id[]=${cid.account.id}&id[]=${alice.account.id}`);
     const familiar = (await response.json()) as Array<{ id: string; accounts: Array<{ id: string }> }>;
     expect(familiar.map((entry) => entry.id)).toEqual([cid.account.id, alice.account.id]);
