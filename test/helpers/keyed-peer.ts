@@ -1,4 +1,5 @@
 import { createServer, type Server } from "node:http";
+import type { webcrypto } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { generateCryptoKeyPair, signRequest } from "@fedify/fedify";
 import { CryptographicKey, Multikey, Person } from "@fedify/vocab";
@@ -6,8 +7,8 @@ import { CryptographicKey, Multikey, Person } from "@fedify/vocab";
 /** A key a fake peer signs with: its id (where the peer serves it) and its private half. */
 export interface PeerKey {
   id: URL;
-  privateKey: CryptoKey;
-  publicKey: CryptoKey;
+  privateKey: webcrypto.CryptoKey;
+  publicKey: webcrypto.CryptoKey;
 }
 
 /** An actor a fake peer serves, with an RSA key in publicKey and an Ed25519 Multikey in assertionMethod. */
