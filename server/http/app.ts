@@ -19,7 +19,7 @@ import type { TunnelControl } from "../tunnel/status.ts";
 import { requestLog } from "./client-address.ts";
 import { corsForAnyOrigin } from "./cors.ts";
 import { answerError } from "./errors.ts";
-import { federationMount } from "./federation-mount.ts";
+import { federationMount, isClientPath } from "./federation-mount.ts";
 import { federationNotFoundRoutes } from "./federation-not-found.ts";
 import { hostMetaRoutes } from "./host-meta.ts";
 import { nodeInfoVersionRoutes } from "./nodeinfo-versions.ts";
@@ -30,6 +30,7 @@ import { mediaFileRoutes } from "./media-files.ts";
 import { mediaProxyRoutes } from "./media-proxy.ts";
 import { apiRateLimit, MASTODON_RATE_LIMITS, signInRateLimit, type RateLimits } from "./rate-limit.ts";
 import { rendererRoutes } from "./renderer.ts";
+import { signedRequestGuard } from "./signed-request-guard.ts";
 
 export interface AppDependencies<TContextData> {
   core: CoreContext;
@@ -79,6 +80,10 @@ export function createApp<TContextData>(deps: AppDependencies<TContextData>): Ho
 
   for (const path of INBOX_PATHS) app.post(path, inboxBodyLimit());
   for (const path of INBOX_PATHS) app.post(path, inboxJsonShapeLimit());
+  const signedRequests = signedRequestGuard();
+  for (const path of INBOX_PATHS) app.post(path, signedRequests);
+  // Signed fetches (of followers-only statuses, collections) reach Fedify's signature check too.
+  app.on(["GET", "HEAD"], "*", (c, next) => (isClientPath(c.req.path) ? next() : signedRequests(c, next)));
   const federationContext = () => deps.federation.createContext(new URL(deps.origin()), deps.federationContextData());
   for (const path of INBOX_PATHS) app.post(path, inboxKeyOwnership((json) => refuseForeignKeys(federationContext(), json)));
   // Before the federation mount: a file request never needs Fedify's routing pass.
