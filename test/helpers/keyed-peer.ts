@@ -27,8 +27,8 @@ export interface KeyedPeer {
   readonly host: string;
   /** Serves `document` as application/activity+json at `path`. */
   serve(path: string, document: unknown): void;
-  /** An actor at /users/{username} with its own keys, served with both keys listed. */
-  addActor(username: string): Promise<PeerActor>;
+  /** An actor at /users/{username} with its own keys, served with both keys listed (and `alsoListed` in assertionMethod). */
+  addActor(username: string, alsoListed?: Array<{ key: PeerKey; owner: URL }>): Promise<PeerActor>;
   /** A key served at `path` as a document of its own, claiming `owner` as its owner (controller). */
   addStandaloneKey(path: string, kind: "rsa" | "ed25519", owner: URL): Promise<PeerKey>;
   /** POSTs `body` to `url`, signed (draft-cavage, every header) with `key`, as a peer delivers. */
@@ -64,7 +64,7 @@ export async function startKeyedPeer(): Promise<KeyedPeer> {
     origin,
     host: `127.0.0.1:${port}`,
     serve,
-    async addActor(username) {
+    async addActor(username, alsoListed = []) {
       const id = new URL(`/users/${username}`, origin);
       const rsa = await newKey(new URL(`${id.href}#main-key`), "rsa");
       const ed25519 = await newKey(new URL(`${id.href}#ed25519-key`), "ed25519");
@@ -73,7 +73,7 @@ export async function startKeyedPeer(): Promise<KeyedPeer> {
         preferredUsername: username,
         inbox: new URL(`${id.href}/inbox`),
         publicKey: keyDocument(rsa, "rsa", id) as CryptographicKey,
-        assertionMethods: [keyDocument(ed25519, "ed25519", id) as Multikey],
+        assertionMethods: [ed25519, ...alsoListed].map((listed) => ("key" in listed ? keyDocument(listed.key, "ed25519", listed.owner) : keyDocument(listed, "ed25519", id)) as Multikey),
       });
       serve(id.pathname, await person.toJsonLd());
       return { id, rsa, ed25519 };

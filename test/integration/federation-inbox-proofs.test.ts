@@ -86,6 +86,14 @@ describe("federation on loopback: object integrity proofs and LD signatures spea
     await storedAsYans(await y.deliver(`${gina.url}/inbox`, await withProof(create, yan.ed25519), yan.rsa), create);
   });
 
+  it("refuses an activity naming yan beside xena, whose document on X lists the key on X that claims yan", async () => {
+    // Every key is listed by an actor on its origin (xena), but yan's own document lists none of them.
+    const xena = await x.addActor("xena", [{ key: forgedMultikey, owner: yan.id }]);
+    const create = createByYan().clone({ actors: [yan.id, xena.id] });
+    const signed = await signObject(await signObject(create, xena.ed25519.privateKey, xena.ed25519.id), forgedMultikey.privateKey, forgedMultikey.id);
+    await refused(await x.deliver(`${gina.url}/inbox`, await signed.toJsonLd({ format: "compact" }), xavier.rsa), create);
+  });
+
   it("refuses a relayed activity LD-signed by an RSA key on X that claims yan as its owner", async () => {
     const create = createByYan();
     await refused(await x.deliver(`${gina.url}/inbox`, await withLdSignature(create, forgedRsaKey), xavier.rsa), create);
