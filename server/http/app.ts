@@ -8,6 +8,7 @@ import { apiRoutes } from "../api/routes.ts";
 import { MISSING_AVATAR_PATH, MISSING_HEADER_PATH } from "../core/media/account-images.ts";
 import type { CoreContext } from "../core/context.ts";
 import { NotFound } from "../core/errors.ts";
+import { refuseForeignKeys } from "../federation/key-ownership.ts";
 import type { WriteGeneration } from "../db/write-generation.ts";
 import type { MediaSizeLimits } from "../media/media-types.ts";
 import type { RemoteAccountImageCache } from "../media/remote-account-images.ts";
@@ -18,16 +19,18 @@ import type { TunnelControl } from "../tunnel/status.ts";
 import { requestLog } from "./client-address.ts";
 import { corsForAnyOrigin } from "./cors.ts";
 import { answerError } from "./errors.ts";
-import { federationMount } from "./federation-mount.ts";
+import { federationMount, isClientPath } from "./federation-mount.ts";
 import { federationNotFoundRoutes } from "./federation-not-found.ts";
 import { hostMetaRoutes } from "./host-meta.ts";
 import { nodeInfoVersionRoutes } from "./nodeinfo-versions.ts";
 import { INBOX_PATHS, inboxBodyLimit } from "./inbox-body-limit.ts";
 import { inboxJsonShapeLimit } from "./inbox-json-shape.ts";
+import { inboxKeyOwnership } from "./inbox-key-ownership.ts";
 import { mediaFileRoutes } from "./media-files.ts";
 import { mediaProxyRoutes } from "./media-proxy.ts";
 import { apiRateLimit, MASTODON_RATE_LIMITS, signInRateLimit, type RateLimits } from "./rate-limit.ts";
 import { rendererRoutes } from "./renderer.ts";
+import { signedRequestGuard } from "./signed-request-guard.ts";
 
 export interface AppDependencies<TContextData> {
   core: CoreContext;
@@ -77,6 +80,12 @@ export function createApp<TContextData>(deps: AppDependencies<TContextData>): Ho
 
   for (const path of INBOX_PATHS) app.post(path, inboxBodyLimit());
   for (const path of INBOX_PATHS) app.post(path, inboxJsonShapeLimit());
+  const signedRequests = signedRequestGuard();
+  for (const path of INBOX_PATHS) app.post(path, signedRequests);
+  // Signed fetches (of followers-only statuses, collections) reach Fedify's signature check too.
+  app.on(["GET", "HEAD"], "*", (c, next) => (isClientPath(c.req.path) ? next() : signedRequests(c, next)));
+  const federationContext = () => deps.federation.createContext(new URL(deps.origin()), deps.federationContextData());
+  for (const path of INBOX_PATHS) app.post(path, inboxKeyOwnership((json) => refuseForeignKeys(federationContext(), json)));
   // Before the federation mount: a file request never needs Fedify's routing pass.
   // Browser clients read these from their own origins, as Mastodon lets them: the OAuth server's metadata
   // (without it a browser app cannot see that PKCE is offered), WebFinger, host-meta, NodeInfo, and the media

@@ -5,6 +5,9 @@ import { canonicalRequest } from "./canonical-url.ts";
 
 const CLIENT_PATHS = /^\/(api|oauth)\//;
 
+/** The client API and OAuth: paths Fedify never serves. */
+export const isClientPath = (path: string): boolean => CLIENT_PATHS.test(path);
+
 /**
  * Hands every request to Fedify first, addressed to the canonical origin (see canonical-url.ts); what Fedify
  * does not route (or cannot answer in the requested format, such as a browser asking for HTML) falls through
@@ -17,7 +20,7 @@ export function federationMount<TContextData>(
 ) {
   return createMiddleware(async (c, next) => {
     // The client API and OAuth are never Fedify's: spare their every request a rewritten copy and a routing pass.
-    if (CLIENT_PATHS.test(c.req.path)) return next();
+    if (isClientPath(c.req.path)) return next();
     let fallThrough = false;
     const passOn = () => {
       fallThrough = true;
