@@ -22,7 +22,6 @@ import type { DeliveryTiming } from "./federation/delivery-policy.ts";
 import { createHearthFederation } from "./federation/federation.ts";
 import { createOutboxDrain } from "./federation/outbox/drain.ts";
 import { createRemoteLookup } from "./federation/remote-lookup.ts";
-import { isPrivateHost } from "./federation/private-hosts.ts";
 import { startPushDelivery } from "./api/push/delivery.ts";
 import { createStreamPayloads } from "./api/streaming/payloads.ts";
 import { createStreamingService } from "./api/streaming/service.ts";
@@ -36,6 +35,9 @@ import { startRemoteMediaPrefetch } from "./media/remote-prefetch.ts";
 import { createMediaUploads } from "./media/uploads.ts";
 import { startLinkPreviews, type LinkPreviewTiming } from "./link-previews/worker.ts";
 import type { RateLimits } from "./http/rate-limit.ts";
+import { routeFetches } from "./net/fetch-routing.ts";
+import { createOutgoingFetch, type ExchangeLimits, type FetchFunction, type OutgoingFetch } from "./net/outgoing-fetch.ts";
+import type { OutgoingPolicy } from "./net/outgoing-policy.ts";
 import { createTunnelManager, type TunnelTiming } from "./tunnel/manager.ts";
 import type { TunnelControl, TunnelWatch } from "./tunnel/status.ts";
 import { UserError } from "./user-error.ts";
@@ -64,6 +66,8 @@ export interface InstanceOptions {
   catchUp?: Partial<CatchUpTiming>;
   /** Tests only: link previews without the spread of remote statuses' fetches over a minute. */
   linkPreviews?: Partial<LinkPreviewTiming>;
+  /** Tests only: smaller limits for remote documents, and a resolver standing in for DNS. */
+  outgoing?: { documentLimits?: Partial<ExchangeLimits>; policy?: Omit<OutgoingPolicy, "allowPrivateNetwork"> };
 }
 
 /** The tunnel as `hearth serve` (or the desktop app) asks for it. What is given is stored; the rest is as stored. */
@@ -123,15 +127,32 @@ function urlFor(host: string, port: number): string {
   return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 
+/** How the instance reaches other servers: one guarded fetch, which Fedify's global fetch() is routed to. */
+interface InstanceOutgoing {
+  policy: OutgoingPolicy;
+  documents: OutgoingFetch;
+  /** Runs work (and all it starts) with fetch() routed to the instance's guarded fetch. */
+  within<T>(work: () => T): T;
+}
+
 /** The one entry point: a whole Hearth instance on one data directory, until close(). */
-export async function startInstance(options: InstanceOptions): Promise<RunningInstance> {
+export function startInstance(options: InstanceOptions): Promise<RunningInstance> {
+  const policy: OutgoingPolicy = { ...options.outgoing?.policy, allowPrivateNetwork: options.allowPrivateNetwork ?? false };
+  const documents = createOutgoingFetch({ policy, limits: options.outgoing?.documentLimits });
+  const fetchOfInstance: FetchFunction = (input, init) => documents.fetch(input, init);
+  const outgoing: InstanceOutgoing = { policy, documents, within: (work) => routeFetches(fetchOfInstance, work) };
+  // Everything the instance starts (its server, queue, timers) runs inside, so whatever Fedify fetches is guarded.
+  return outgoing.within(() => startWithin(options, outgoing));
+}
+
+async function startWithin(options: InstanceOptions, outgoing: InstanceOutgoing): Promise<RunningInstance> {
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? 8330;
   const clock = options.clock ?? systemClock;
   const requestedOrigin = options.publicUrl === undefined ? undefined : normaliseOrigin(options.publicUrl);
 
   const database = await openDataDirectoryDatabase(options.dataDir);
-  const cleanups: Array<() => unknown> = [() => database.close()];
+  const cleanups: Array<() => unknown> = [() => database.close(), () => outgoing.documents.close()];
   const cleanUp = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
@@ -211,6 +232,7 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
       queue,
       origin: instance?.canonical_origin ?? requestedOrigin,
       allowPrivateNetwork: options.allowPrivateNetwork ?? false,
+      outgoing: { policy: outgoing.policy, within: outgoing.within },
       core,
       deliveryTiming: options.deliveryTiming,
     });
@@ -221,7 +243,7 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
       remote: createRemoteLookup({ federation, core, origin, allowPrivateNetwork }),
     });
     // Web Push: new notifications go to the phones that subscribed (stopped before the database closes).
-    const pushDelivery = startPushDelivery({ core, origin, allowPrivateNetwork, isPrivateHost });
+    const pushDelivery = startPushDelivery({ core, origin, allowPrivateNetwork, fetch: (input, init) => outgoing.documents.fetch(input, init) });
     cleanups.push(() => pushDelivery.stop());
     // Scheduled statuses are posted, and polls ended, when their time comes (stopped before the database closes).
     const statusScheduler = startStatusScheduler(core, { origin });
@@ -293,7 +315,7 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
       isSetUp: async () => (instance ??= await getInstance(core)) !== undefined,
       media: { storage: mediaStorage, uploads: mediaUploads, remoteCache: remoteMediaCache, remoteAccountImages, limits: mediaLimits },
     });
-    handle = (request, env) => app.fetch(request, env);
+    handle = (request, env) => outgoing.within(() => app.fetch(request, env));
     logger.info("Hearth is serving {localUrl} as {origin}", { localUrl, origin: origin() });
     tunnel.start();
 

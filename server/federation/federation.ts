@@ -15,6 +15,7 @@ import { RefusedActivityIds } from "./inbox/refused-activity-ids.ts";
 import { HEARTH_VERSION } from "../version.ts";
 import { registerNodeInfo } from "./nodeinfo.ts";
 import { registerStatusObjects } from "./objects.ts";
+import { dropDeliveriesToPrivateInboxes, type PrivateInboxGuardOptions } from "./outbox/private-inbox-guard.ts";
 import { FIRST_SIGNATURE_FORMAT, SIGNATURE_FORMAT_PREFIX, withoutSignatureFormatMemory } from "./signature-format.ts";
 
 export interface FederationDependencies {
@@ -27,6 +28,8 @@ export interface FederationDependencies {
    */
   origin: string | undefined;
   allowPrivateNetwork: boolean;
+  /** Where deliveries may go, and how queued work runs with the instance's guarded fetch (startInstance's). */
+  outgoing?: PrivateInboxGuardOptions;
   /** For the delivery policy's bookkeeping (peer health, followers gone for good). */
   core: CoreContext;
   /** Tests only: shorter delivery retries than the published two days. */
@@ -45,7 +48,7 @@ export function createHearthFederation(deps: FederationDependencies): Federation
   const federation = createFederation<FederationContextData>({
     kv: withoutSignatureFormatMemory(inboxMemory.refusedIds.withoutRefusedMarks(deps.kv)),
     kvPrefixes: { httpMessageSignaturesSpec: SIGNATURE_FORMAT_PREFIX },
-    queue: deps.queue,
+    queue: dropDeliveriesToPrivateInboxes(deps.queue, deps.outgoing ?? { policy: { allowPrivateNetwork: deps.allowPrivateNetwork }, within: (work) => work() }),
     origin: deps.origin,
     // Also makes Fedify's document loader (cached in the KvStore) refuse private and loopback addresses
     // unless the instance runs with --allow-private-network.

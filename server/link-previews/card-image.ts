@@ -1,6 +1,6 @@
 import { extensionFor, sniffMedia } from "../media/media-types.ts";
 import { makePreview, readImageHeader } from "../media/image-processing.ts";
-import { PublicFetchError } from "../media/public-fetch.ts";
+import { PublicFetchError } from "../net/outgoing-policy.ts";
 import { randomFileToken, type MediaStorage } from "../media/storage.ts";
 import { fetchLinkedResource, type ResourceFetchOptions } from "./page-fetch.ts";
 

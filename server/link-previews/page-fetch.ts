@@ -1,15 +1,16 @@
-import { request as httpRequest, type IncomingMessage } from "node:http";
-import { request as httpsRequest } from "node:https";
-import { isIP } from "node:net";
-import { guardedLookup, isPublicAddress, PublicFetchError } from "../media/public-fetch.ts";
+import { createOutgoingFetch } from "../net/outgoing-fetch.ts";
+import { PublicFetchError } from "../net/outgoing-policy.ts";
 
 /**
- * A GET of a page (or its picture) that a status links to. Anyone can post a link, so it is guarded as remote
- * media is (server/media/public-fetch.ts): every address a name resolves to is checked when connecting, IP
- * literals before, and each redirect again. Unlike remote media, plain http is fine on the public internet
- * (plenty of pages still are), and a page longer than the limit is cut rather than refused: its <head> is
- * what we read. One deadline covers the whole walk, redirects and body, so a slow server cannot hold a worker.
+ * A GET of a page (or its picture) that a status links to. Anyone can post a link, so it goes through the
+ * guarded fetch (server/net/): every address checked when connecting and on each redirect, one deadline for
+ * the whole walk, so a slow server cannot hold a worker. Unlike remote media, plain http is fine on the public
+ * internet (plenty of pages still are), and a page longer than the limit is cut rather than refused: its
+ * <head> is what we read.
  */
+
+/** More than the chunks a stream holds ahead of its reader, so a cut page is never refused instead. */
+const TRUNCATION_SLACK = 256 * 1024;
 
 export interface ResourceFetchOptions {
   /** --allow-private-network: loopback and LAN addresses are fetched too. */
@@ -37,33 +38,6 @@ export interface FetchedResource {
   isTruncated: boolean;
 }
 
-function checkUrl(url: URL, allowPrivateNetwork: boolean): void {
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new PublicFetchError(`${url.href} is not an http(s) address.`);
-  const hostname = url.hostname.replace(/^\[|\]$/g, "");
-  // Node connects to an IP literal without a lookup, so the guarded lookup never sees it.
-  if (isIP(hostname) !== 0 && !isPublicAddress(hostname) && !allowPrivateNetwork) {
-    throw new PublicFetchError(`${url.href} is a private address; it is not fetched.`);
-  }
-}
-
-function get(url: URL, options: ResourceFetchOptions, signal: AbortSignal): Promise<IncomingMessage> {
-  const send = url.protocol === "https:" ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const request = send(
-      url,
-      {
-        method: "GET",
-        lookup: guardedLookup(options.allowPrivateNetwork),
-        headers: { "User-Agent": options.userAgent, Accept: options.accept },
-        signal,
-      },
-      resolve,
-    );
-    request.on("error", reject);
-    request.end();
-  });
-}
-
 function parseContentType(header: string | undefined): { mediaType: string; charset: string | undefined } {
   const [type = "", ...parameters] = (header ?? "").split(";");
   const charset = parameters
@@ -72,58 +46,40 @@ function parseContentType(header: string | undefined): { mediaType: string; char
   return { mediaType: type.trim().toLowerCase(), charset };
 }
 
-async function readBody(response: IncomingMessage, url: URL, options: ResourceFetchOptions): Promise<{ body: Uint8Array; isTruncated: boolean }> {
-  const declared = Number(response.headers["content-length"]);
-  if (options.overflow === "refuse" && Number.isFinite(declared) && declared > options.maxBytes) {
-    response.destroy();
-    throw new PublicFetchError(`${url.href} is ${declared} bytes, more than the ${options.maxBytes} accepted.`);
-  }
-  const chunks: Buffer[] = [];
+/** Reads up to maxBytes of a body and stops there, cut (a page) or refused (a picture, which is useless cut). */
+async function readBody(response: Response, options: ResourceFetchOptions): Promise<{ body: Uint8Array; isTruncated: boolean }> {
+  const chunks: Uint8Array[] = [];
   let total = 0;
-  for await (const chunk of response) {
-    const buffer = chunk as Buffer;
-    if (total + buffer.byteLength > options.maxBytes) {
-      response.destroy();
-      if (options.overflow === "refuse") throw new PublicFetchError(`${url.href} is more than the ${options.maxBytes} bytes accepted.`);
-      chunks.push(buffer.subarray(0, options.maxBytes - total));
+  const reader = response.body?.getReader();
+  if (!reader) return { body: new Uint8Array(), isTruncated: false };
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return { body: new Uint8Array(Buffer.concat(chunks)), isTruncated: false };
+    if (total + value.byteLength > options.maxBytes) {
+      await reader.cancel();
+      if (options.overflow === "refuse") throw new PublicFetchError(`${response.url} is more than the ${options.maxBytes} bytes accepted.`);
+      chunks.push(value.subarray(0, options.maxBytes - total));
       return { body: new Uint8Array(Buffer.concat(chunks)), isTruncated: true };
     }
-    total += buffer.byteLength;
-    chunks.push(buffer);
-  }
-  return { body: new Uint8Array(Buffer.concat(chunks)), isTruncated: false };
-}
-
-async function walk(address: string, options: ResourceFetchOptions, signal: AbortSignal): Promise<FetchedResource> {
-  let url = new URL(address);
-  for (let redirects = 0; ; redirects++) {
-    checkUrl(url, options.allowPrivateNetwork);
-    const response = await get(url, options, signal);
-    const status = response.statusCode ?? 0;
-    if (status >= 300 && status < 400 && response.headers.location) {
-      response.resume();
-      if (redirects >= options.maxRedirects) throw new PublicFetchError(`${address} redirects more than ${options.maxRedirects} times.`);
-      url = new URL(response.headers.location, url);
-      continue;
-    }
-    if (status !== 200) {
-      response.resume();
-      throw new PublicFetchError(`${url.href} answered ${status}.`);
-    }
-    const { mediaType, charset } = parseContentType(response.headers["content-type"]);
-    const { body, isTruncated } = await readBody(response, url, options);
-    return { url, mediaType, charset, body, isTruncated };
+    total += value.byteLength;
+    chunks.push(value);
   }
 }
 
 /** The resource at a public address (or a private one, when allowed), followed through a few redirects. */
 export async function fetchLinkedResource(address: string, options: ResourceFetchOptions): Promise<FetchedResource> {
-  const deadline = AbortSignal.timeout(options.timeoutMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
-  try {
-    return await walk(address, options, signal);
-  } catch (error) {
-    if (deadline.aborted) throw new PublicFetchError(`${address} did not answer within ${options.timeoutMs} ms.`, { cause: error });
-    throw error;
+  const outgoing = createOutgoingFetch({ policy: { allowPrivateNetwork: options.allowPrivateNetwork }, keepAlive: false });
+  const response = await outgoing.fetch(
+    address,
+    { headers: { "User-Agent": options.userAgent, Accept: options.accept }, signal: options.signal },
+    // A page is cut at maxBytes here, so the fetch's own limit leaves room for what is already on its way.
+    { timeoutMs: options.timeoutMs, maxRedirects: options.maxRedirects, maxBytes: options.overflow === "truncate" ? options.maxBytes + TRUNCATION_SLACK : options.maxBytes },
+  );
+  if (response.status !== 200) {
+    await response.body?.cancel();
+    throw new PublicFetchError(`${response.url} answered ${response.status}.`);
   }
+  const { mediaType, charset } = parseContentType(response.headers.get("content-type") ?? undefined);
+  const { body, isTruncated } = await readBody(response, options);
+  return { url: new URL(response.url), mediaType, charset, body, isTruncated };
 }

@@ -5,7 +5,7 @@ import { attachPreviewCard, detachPreviewCard, loadPreviewSubject, removeUnusedP
 import type { MediaStorage } from "../media/storage.ts";
 import { HEARTH_VERSION } from "../version.ts";
 import { CARD_FRESH_FOR_MS, createCardFetcher, type CardFetchTiming } from "./card-fetcher.ts";
-import { isReservedExampleHost } from "../media/public-fetch.ts";
+import { isReservedExampleHost } from "../net/outgoing-policy.ts";
 import { previewLinkOf } from "./status-link.ts";
 
 const logger = getLogger(["hearth", "link-previews"]);

@@ -5,6 +5,7 @@ import type { CoreContext } from "../core/context.ts";
 import { processProfileImage } from "./image-processing.ts";
 import { extensionFor, PUBLISHED_SIZE_LIMITS, sniffMedia } from "./media-types.ts";
 import { PROFILE_IMAGE_SHAPES, PROFILE_IMAGE_SIZE_LIMIT } from "./profile-images.ts";
+import { createOutgoingFetch } from "../net/outgoing-fetch.ts";
 import { fetchPublicFile } from "./public-fetch.ts";
 import { RemoteMediaRefused } from "./remote-cache.ts";
 import type { MediaStorage } from "./storage.ts";
@@ -38,9 +39,10 @@ export interface RemoteAccountImageCache {
 export function createRemoteAccountImageCache(options: RemoteAccountImageCacheOptions): RemoteAccountImageCache {
   const { core, storage } = options;
   const underWay = new Map<string, Promise<AccountRow | undefined>>();
+  const outgoing = createOutgoingFetch({ policy: { allowPrivateNetwork: options.allowPrivateNetwork } });
 
   async function download(account: AccountRow, kind: AccountImageKind, remoteUrl: string): Promise<AccountRow | undefined> {
-    const bytes = await fetchPublicFile(remoteUrl, {
+    const bytes = await fetchPublicFile(outgoing, remoteUrl, {
       allowPrivateNetwork: options.allowPrivateNetwork,
       maxBytes: PROFILE_IMAGE_SIZE_LIMIT,
       timeoutMs: options.timeoutMs,

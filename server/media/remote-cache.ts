@@ -3,7 +3,9 @@ import type { CoreContext } from "../core/context.ts";
 import { getMediaAttachment, recordCachedRemoteMedia } from "../core/media/media.ts";
 import { removeFiles, writeMediaFiles } from "./attachment-files.ts";
 import { PUBLISHED_SIZE_LIMITS, sniffMedia, type MediaSizeLimits } from "./media-types.ts";
-import { fetchPublicFile, PublicFetchError } from "./public-fetch.ts";
+import { createOutgoingFetch } from "../net/outgoing-fetch.ts";
+import { PublicFetchError } from "../net/outgoing-policy.ts";
+import { fetchPublicFile } from "./public-fetch.ts";
 import type { MediaStorage } from "./storage.ts";
 import { checkSize } from "./uploads.ts";
 import type { MediaAttachmentRow } from "../core/rows.ts";
@@ -37,10 +39,11 @@ export class RemoteMediaRefused extends Error {
 export function createRemoteMediaCache(options: RemoteMediaCacheOptions): RemoteMediaCache {
   const { core, storage } = options;
   const limits = options.limits ?? PUBLISHED_SIZE_LIMITS;
+  const outgoing = createOutgoingFetch({ policy: { allowPrivateNetwork: options.allowPrivateNetwork } });
   const underWay = new Map<string, Promise<MediaAttachmentRow | undefined>>();
 
   async function download(row: MediaAttachmentRow & { remote_url: string }): Promise<MediaAttachmentRow | undefined> {
-    const bytes = await fetchPublicFile(row.remote_url, {
+    const bytes = await fetchPublicFile(outgoing, row.remote_url, {
       allowPrivateNetwork: options.allowPrivateNetwork,
       maxBytes: Math.max(limits.imageSizeLimit, limits.videoSizeLimit),
       timeoutMs: options.timeoutMs,

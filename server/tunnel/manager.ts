@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { getLogger } from "@logtape/logtape";
 import type { TunnelSettings } from "../core/instance/tunnel-settings.ts";
 import { UserError } from "../user-error.ts";
+import { localFetch } from "../net/fetch-routing.ts";
 import { locateCloudflared, readCloudflaredVersion } from "./binary.ts";
 import { lineSplitter, redact, secretsOfToken, spawnCloudflared } from "./cloudflared-process.ts";
 import { parseCloudflaredLine, splitLine } from "./log-lines.ts";
@@ -101,7 +102,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 async function askReady(address: string, signal: AbortSignal): Promise<number | null> {
   try {
-    const response = await fetch(`http://${address}/ready`, { signal: AbortSignal.any([signal, AbortSignal.timeout(2_000)]) });
+    // cloudflared's own metrics server on this machine: not a peer, so not behind the outgoing guard.
+    const response = await localFetch(`http://${address}/ready`, { signal: AbortSignal.any([signal, AbortSignal.timeout(2_000)]) });
     const body = (await response.json()) as { readyConnections?: unknown };
     if (typeof body.readyConnections === "number") return body.readyConnections;
     return response.ok ? null : 0;

@@ -8,7 +8,8 @@ import { getMediaAttachment, remoteMediaKey } from "../../server/core/media/medi
 import { setupInstance } from "../../server/core/instance/instance.ts";
 import { openDataDirectoryDatabase } from "../../server/db/open.ts";
 import { startInstance, type RunningInstance } from "../../server/index.ts";
-import { PublicFetchError, isPublicAddress } from "../../server/media/public-fetch.ts";
+import { isPublicAddress } from "../../server/net/ip-addresses.ts";
+import { PublicFetchError } from "../../server/net/outgoing-policy.ts";
 import { createRemoteMediaCache, RemoteMediaRefused } from "../../server/media/remote-cache.ts";
 import { createMediaStorage, mediaRootOf } from "../../server/media/storage.ts";
 import { insertTestAccount } from "../helpers/core-database.ts";

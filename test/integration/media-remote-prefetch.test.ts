@@ -8,7 +8,7 @@ import { bookmarkStatus } from "../../server/core/interactions/interactions.ts";
 import { getMediaAttachment, remoteMediaKey } from "../../server/core/media/media.ts";
 import { REMOTE_MEDIA_RETENTION_MS } from "../../server/core/media/remote-media-retention.ts";
 import { cleanUpUnattachedMedia } from "../../server/media/cleanup.ts";
-import { PublicFetchError } from "../../server/media/public-fetch.ts";
+import { PublicFetchError } from "../../server/net/outgoing-policy.ts";
 import { createRemoteAccountImageCache } from "../../server/media/remote-account-images.ts";
 import { pruneRemoteMediaCache } from "../../server/media/remote-cache-pruning.ts";
 import { createRemoteMediaCache } from "../../server/media/remote-cache.ts";

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PublicFetchError } from "../../server/media/public-fetch.ts";
+import { PublicFetchError } from "../../server/net/outgoing-policy.ts";
 import { fetchLinkedResource, type ResourceFetchOptions } from "../../server/link-previews/page-fetch.ts";
 
 const MEGABYTE = 1024 * 1024;

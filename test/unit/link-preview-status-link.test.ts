@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { PreviewSubject } from "../../server/core/statuses/preview-cards.ts";
 import { previewLinkOf } from "../../server/link-previews/status-link.ts";
-import { isReservedExampleHost } from "../../server/media/public-fetch.ts";
+import { isReservedExampleHost } from "../../server/net/outgoing-policy.ts";
 import type { StatusRow } from "../../server/core/rows.ts";
 
 const OWN_ORIGIN = "https://hearth.example";

@@ -22,10 +22,13 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 export interface PushDeliveryOptions {
   core: CoreContext;
   origin(): string;
-  /** --allow-private-network: only then may an endpoint be on this machine or the LAN, and over plain http. */
+  /** --allow-private-network: only then may an endpoint be over plain http. */
   allowPrivateNetwork: boolean;
-  /** Federation's rule for what is private (api/ cannot import it, so it is handed in). */
-  isPrivateHost(host: string): boolean;
+  /**
+   * The instance's guarded fetch (server/net/): an endpoint on this machine or the LAN is refused when its
+   * socket connects, unless private networks are allowed.
+   */
+  fetch(input: string, init: RequestInit): Promise<Response>;
   timeoutMs?: number;
 }
 
@@ -35,12 +38,12 @@ export interface PushDelivery {
 }
 
 /**
- * A push service is an address an app chose, so it is fetched only where a peer could be: https on the
- * public internet, or anything private when the instance was told private networks are fine (tests).
+ * A push service is an address an app chose, so it is reached only where a peer could be: over https (the
+ * guarded fetch keeps it off private addresses), or over anything when the instance was told private networks
+ * are fine (tests).
  */
 function isEndpointAllowed(endpoint: URL, options: PushDeliveryOptions): boolean {
-  if (options.isPrivateHost(endpoint.host)) return options.allowPrivateNetwork;
-  return endpoint.protocol === "https:";
+  return endpoint.protocol === "https:" || (endpoint.protocol === "http:" && options.allowPrivateNetwork);
 }
 
 /** The VAPID subject must be https: or mailto:; an instance on plain http (local use, tests) names its host. */
@@ -57,7 +60,7 @@ export function startPushDelivery(options: PushDeliveryOptions): PushDelivery {
   async function send(subscription: PushSubscriptionRow, payload: string): Promise<void> {
     const endpoint = new URL(subscription.endpoint);
     if (!isEndpointAllowed(endpoint, options)) {
-      logger.warn("Not pushing to {host}: a private address, and private networks are not allowed.", { host: endpoint.host });
+      logger.warn("Not pushing to {host}: a push service must be on https.", { host: endpoint.host });
       return;
     }
     const keys = await getVapidKeys(core);
@@ -71,7 +74,7 @@ export function startPushDelivery(options: PushDeliveryOptions): PushDelivery {
     });
     const headers = new Headers(request.headers);
     headers.delete("content-length");
-    const response = await fetch(request.endpoint, {
+    const response = await options.fetch(request.endpoint, {
       method: "POST",
       headers,
       body: new Uint8Array(request.body),

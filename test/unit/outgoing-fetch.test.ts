@@ -1,0 +1,199 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createOutgoingFetch, type OutgoingFetch } from "../../server/net/outgoing-fetch.ts";
+import { PublicFetchError, type OutgoingPolicy, type ResolveAll } from "../../server/net/outgoing-policy.ts";
+import { waitFor } from "../helpers/wait-for.ts";
+
+const MEGABYTE = 1024 * 1024;
+const ACTOR = { "@context": "https://www.w3.org/ns/activitystreams", id: "https://peer.example/users/ann", type: "Person", preferredUsername: "ann" };
+
+/** What a hostile peer saw of one answer: how much it wrote, and whether the reader hung up before the end. */
+interface Answer {
+  path: string;
+  bytesWritten: number;
+  closedEarly: boolean;
+}
+
+/** Writes `total` bytes in chunks, waiting whenever the socket is full, as long as the reader reads. */
+function stream(response: ServerResponse, total: number, answer: Answer): void {
+  const chunk = Buffer.alloc(64 * 1024, "a");
+  const writeMore = () => {
+    while (answer.bytesWritten < total && !response.destroyed) {
+      answer.bytesWritten += chunk.byteLength;
+      if (!response.write(chunk)) return void response.once("drain", writeMore);
+    }
+    if (!response.destroyed) response.end();
+  };
+  writeMore();
+}
+
+describe("The guarded fetch: addresses, deadline, size and decompression limits", () => {
+  let peer: Server;
+  let other: Server;
+  let port: number;
+  let otherPort: number;
+  const answers: Answer[] = [];
+  const otherHits: string[] = [];
+  const drips = new Set<NodeJS.Timeout>();
+  const fetchers: OutgoingFetch[] = [];
+  let bomb: Buffer;
+
+  function serve(request: IncomingMessage, response: ServerResponse): void {
+    const path = request.url ?? "";
+    const answer: Answer = { path, bytesWritten: 0, closedEarly: false };
+    answers.push(answer);
+    response.on("close", () => (answer.closedEarly = !response.writableFinished));
+    if (path === "/actor") {
+      response.writeHead(200, { "Content-Type": "application/activity+json" });
+      response.end(JSON.stringify(ACTOR));
+    } else if (path === "/actor.gz") {
+      response.writeHead(200, { "Content-Type": "application/activity+json", "Content-Encoding": "gzip" });
+      response.end(gzipSync(JSON.stringify(ACTOR)));
+    } else if (path === "/drip") {
+      // Headers at once, then a byte now and then, for ever: only a deadline on the whole exchange ends it.
+      response.writeHead(200, { "Content-Type": "application/activity+json" });
+      response.write("{");
+      const timer = setInterval(() => response.write(" "), 20);
+      drips.add(timer);
+      response.on("close", () => clearInterval(timer));
+    } else if (path === "/huge") {
+      // 5 MB of JSON, chunked: no Content-Length to refuse it by.
+      response.writeHead(200, { "Content-Type": "application/activity+json" });
+      stream(response, 5 * MEGABYTE, answer);
+    } else if (path === "/huge-declared") {
+      response.writeHead(200, { "Content-Type": "application/activity+json", "Content-Length": String(5 * MEGABYTE) });
+      stream(response, 5 * MEGABYTE, answer);
+    } else if (path === "/bomb") {
+      // 64 MB of zeros in about 64 KB of gzip.
+      response.writeHead(200, { "Content-Type": "application/activity+json", "Content-Encoding": "gzip" });
+      response.end(bomb);
+    } else if (path === "/to-other") {
+      response.writeHead(302, { Location: `http://127.0.0.2:${otherPort}/actor` });
+      response.end();
+    } else if (path === "/to-here") {
+      response.writeHead(302, { Location: `http://127.0.0.1:${port}/actor` });
+      response.end();
+    } else {
+      response.writeHead(404);
+      response.end();
+    }
+  }
+
+  beforeAll(async () => {
+    bomb = gzipSync(Buffer.alloc(64 * MEGABYTE));
+    peer = createServer(serve);
+    await new Promise<void>((resolve) => peer.listen(0, "127.0.0.1", resolve));
+    port = (peer.address() as AddressInfo).port;
+    // A second server, on another loopback address, stands for "inside the home network" in the redirect test.
+    other = createServer((request, response) => {
+      otherHits.push(request.url ?? "");
+      response.writeHead(200, { "Content-Type": "application/activity+json" });
+      response.end(JSON.stringify(ACTOR));
+    });
+    await new Promise<void>((resolve) => other.listen(0, "127.0.0.2", resolve));
+    otherPort = (other.address() as AddressInfo).port;
+  });
+  afterEach(() => {
+    for (const fetcher of fetchers.splice(0)) fetcher.close();
+  });
+  afterAll(async () => {
+    for (const timer of drips) clearInterval(timer);
+    for (const server of [peer, other]) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  function fetcher(policy: OutgoingPolicy, limits = {}): OutgoingFetch {
+    const made = createOutgoingFetch({ policy, limits });
+    fetchers.push(made);
+    return made;
+  }
+  // A short deadline where the deadline is what is tested; the published 10 s elsewhere.
+  const allowed = (limits = {}) => fetcher({ allowPrivateNetwork: true }, limits);
+  const hitsOf = (path: string) => answers.filter((answer) => answer.path === path).length;
+
+  describe("size, time and compression", () => {
+    it("reads a normal actor, plain or gzipped (the control for the refusals below)", async () => {
+      const fetch = allowed();
+      expect(await (await fetch.fetch(`http://127.0.0.1:${port}/actor`)).json()).toEqual(ACTOR);
+      const gzipped = await fetch.fetch(`http://127.0.0.1:${port}/actor.gz`);
+      expect(await gzipped.json()).toEqual(ACTOR);
+      expect(gzipped.url).toBe(`http://127.0.0.1:${port}/actor.gz`);
+    });
+
+    it("ends a peer that drips for ever at the deadline, with a clear failure", async () => {
+      const response = await allowed({ timeoutMs: 500 }).fetch(`http://127.0.0.1:${port}/drip`);
+      const error = await response.json().catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(PublicFetchError);
+      expect(String(error)).toMatch(/did not answer within 500 ms/);
+      const answer = answers.findLast((entry) => entry.path === "/drip");
+      await waitFor(() => answer?.closedEarly, { what: "the dripping peer to see the connection closed" });
+    });
+
+    it("refuses a 5 MB document while it streams, hanging up before the peer has written it all", async () => {
+      const response = await allowed().fetch(`http://127.0.0.1:${port}/huge`);
+      const error = await response.json().catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(PublicFetchError);
+      expect(String(error)).toMatch(/more than the 1048576 bytes accepted/);
+      const answer = answers.findLast((entry) => entry.path === "/huge");
+      await waitFor(() => answer?.closedEarly, { what: "the peer to see the connection closed" });
+      expect(answer?.bytesWritten).toBeLessThan(5 * MEGABYTE);
+    });
+
+    it("refuses a declared 5 MB at once, and does not rely on the declaration either", async () => {
+      await expect(allowed().fetch(`http://127.0.0.1:${port}/huge-declared`)).rejects.toThrow(/is 5242880 bytes, more than the 1048576 bytes accepted/);
+      // With a limit above the declaration, the stream is still counted (and here, accepted).
+      const big = await fetcher({ allowPrivateNetwork: true }, { maxBytes: 6 * MEGABYTE }).fetch(`http://127.0.0.1:${port}/huge-declared`);
+      expect((await big.arrayBuffer()).byteLength).toBe(5 * MEGABYTE);
+    });
+
+    it("refuses a gzip bomb once it decompresses past the limit", async () => {
+      const response = await allowed().fetch(`http://127.0.0.1:${port}/bomb`);
+      const error = await response.arrayBuffer().catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(PublicFetchError);
+      expect(String(error)).toMatch(/decompresses to more than the 1048576 bytes accepted/);
+    });
+  });
+
+  describe("addresses", () => {
+    const refused = () => fetcher({ allowPrivateNetwork: false });
+
+    it("reaches nothing on this machine without --allow-private-network: literals, mapped forms and names that resolve here", async () => {
+      const before = hitsOf("/actor");
+      for (const address of [
+        `http://127.0.0.1:${port}/actor`,
+        `http://localhost:${port}/actor`,
+        `http://[::ffff:127.0.0.1]:${port}/actor`,
+        `http://[::1]:${port}/actor`,
+        `http://0.0.0.0:${port}/actor`,
+        "http://169.254.169.254/latest/meta-data/",
+      ]) {
+        await expect(refused().fetch(address), address).rejects.toBeInstanceOf(PublicFetchError);
+      }
+      // A public-looking name whose DNS answer is loopback: refused after resolution, when the socket connects.
+      const rebinding: ResolveAll = (_hostname, _options, callback) => callback(null, [{ address: "127.0.0.1", family: 4 }]);
+      await expect(fetcher({ allowPrivateNetwork: false, resolve: rebinding }).fetch(`http://peer.hostile.net:${port}/actor`)).rejects.toThrow(/resolves to 127\.0\.0\.1, a private address/);
+      expect(hitsOf("/actor")).toBe(before);
+      // The control: the same addresses are reached when private networks are allowed.
+      expect((await fetcher({ allowPrivateNetwork: true, resolve: rebinding }).fetch(`http://peer.hostile.net:${port}/actor`)).status).toBe(200);
+      expect(hitsOf("/actor")).toBe(before + 1);
+    });
+
+    it("checks every redirect hop again", async () => {
+      // Here 127.0.0.1 stands for the internet and 127.0.0.2 for the home network.
+      const policy: OutgoingPolicy = { allowPrivateNetwork: false, isPublicAddress: (address) => address === "127.0.0.1" };
+      const before = hitsOf("/actor");
+      await expect(fetcher(policy).fetch(`http://127.0.0.1:${port}/to-other`)).rejects.toThrow(/127\.0\.0\.2.*private address/);
+      expect(hitsOf("/to-other")).toBeGreaterThan(0);
+      expect(otherHits).toEqual([]);
+      // The control: a redirect that stays "on the internet" is followed.
+      const followed = await fetcher(policy).fetch(`http://127.0.0.1:${port}/to-here`);
+      expect(await followed.json()).toEqual(ACTOR);
+      expect(followed).toMatchObject({ redirected: true, url: `http://127.0.0.1:${port}/actor` });
+      expect(hitsOf("/actor")).toBe(before + 1);
+    });
+  });
+});
