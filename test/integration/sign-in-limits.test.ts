@@ -63,10 +63,12 @@ describe("sign-in limits on the main listener: forwarded headers are not believe
       statuses.push(answer.status);
       if (answer.status === 429) refused ??= answer;
       else await answer.body?.cancel();
+      // Each guess checked costs a password hash: past the limit, one that gets through is the failure itself.
+      if (i >= 3 && answer.status !== 429) break;
     }
     // This computer's socket address is the client, whatever the headers say: 3 guesses checked, then no more.
     expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
-    expect(statuses.slice(3).every((status) => status === 429)).toBe(true);
+    expect(statuses.slice(3)).toEqual(Array.from({ length: 97 }, () => 429));
     expect(Number(refused?.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(Number(refused?.headers.get("retry-after"))).toBeLessThanOrEqual(300);
     expect(await refused?.text()).toMatch(/^Too many sign-in attempts from your address\. Try again in \d+ minutes?\.$/);
