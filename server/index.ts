@@ -50,6 +50,8 @@ export interface InstanceOptions {
   host?: string;
   /** 0 picks a free port; the chosen one is in localUrl. */
   port?: number;
+  /** The tunnel's listener (tunnelServiceUrl): PORT+1 when PORT was given and that one is free; 0 picks a free port. */
+  tunnelPort?: number;
   publicUrl?: string;
   allowPrivateNetwork?: boolean;
   rendererDir?: string;
@@ -130,8 +132,8 @@ function listen(server: ReturnType<typeof createAdaptorServer>, host: string, po
  * to the next; a free port when that one is taken (said in the log, and shown in settings), or when the main
  * port was chosen freely.
  */
-async function listenForTunnel(server: ReturnType<typeof createAdaptorServer>, mainPort: number, requestedPort: number): Promise<AddressInfo> {
-  const preferred = requestedPort === 0 || mainPort >= 65535 ? 0 : mainPort + 1;
+async function listenForTunnel(server: ReturnType<typeof createAdaptorServer>, mainPort: number, requestedPort: number, tunnelPort: number | undefined): Promise<AddressInfo> {
+  const preferred = tunnelPort ?? (requestedPort === 0 || mainPort >= 65535 ? 0 : mainPort + 1);
   try {
     return await listen(server, TUNNEL_HOST, preferred);
   } catch (error) {
@@ -219,7 +221,7 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
     }
     const address = await listen(server, host, port);
     const localUrl = urlFor(host, address.port);
-    const tunnelAddress = await listenForTunnel(tunnelServer, address.port, port).catch(async (error: unknown) => {
+    const tunnelAddress = await listenForTunnel(tunnelServer, address.port, port, options.tunnelPort).catch(async (error: unknown) => {
       await new Promise((resolve) => server.close(resolve));
       throw error;
     });
