@@ -127,6 +127,9 @@ function listen(server: ReturnType<typeof createAdaptorServer>, host: string, po
   });
 }
 
+// cloudflared runs on this computer: its listener is never opened beyond loopback, whatever --host says.
+const TUNNEL_HOST = "127.0.0.1";
+
 /**
  * The tunnel's listener: PORT+1, so that the route a named tunnel's dashboard holds stays right from one start
  * to the next; a free port when that one is taken (said in the log, and shown in settings), or when the main
@@ -146,9 +149,6 @@ async function listenForTunnel(server: ReturnType<typeof createAdaptorServer>, m
     return address;
   }
 }
-
-// cloudflared runs on this computer: its listener is never opened beyond loopback, whatever --host says.
-const TUNNEL_HOST = "127.0.0.1";
 
 function urlFor(host: string, port: number): string {
   return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;

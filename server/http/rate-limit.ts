@@ -146,7 +146,7 @@ export function apiRateLimit(limits: RateLimits, clock: Clock): MiddlewareHandle
 }
 
 /** Whole minutes until `until`, at least one, as a phrase: "3 minutes". */
-export function minutesUntil(until: Date, clock: Clock): string {
+function minutesUntil(until: Date, clock: Clock): string {
   const minutes = Math.max(1, Math.ceil((until.getTime() - clock.now().getTime()) / 60_000));
   return `${minutes} minute${minutes === 1 ? "" : "s"}`;
 }
