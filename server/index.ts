@@ -34,6 +34,7 @@ import { createRemoteMediaCache } from "./media/remote-cache.ts";
 import { startRemoteMediaPrefetch } from "./media/remote-prefetch.ts";
 import { createMediaUploads } from "./media/uploads.ts";
 import { startLinkPreviews, type LinkPreviewTiming } from "./link-previews/worker.ts";
+import type { ListenerBindings } from "./http/client-address.ts";
 import type { RateLimits } from "./http/rate-limit.ts";
 import { routeFetches } from "./net/fetch-routing.ts";
 import { createOutgoingFetch, type ExchangeLimits, type FetchFunction, type OutgoingFetch } from "./net/outgoing-fetch.ts";
@@ -51,6 +52,8 @@ export interface InstanceOptions {
   host?: string;
   /** 0 picks a free port; the chosen one is in localUrl. */
   port?: number;
+  /** The tunnel's listener (tunnelServiceUrl): PORT+1 when PORT was given and that one is free; 0 picks a free port. */
+  tunnelPort?: number;
   publicUrl?: string;
   allowPrivateNetwork?: boolean;
   rendererDir?: string;
@@ -85,6 +88,11 @@ export interface TunnelOptions {
 export interface RunningInstance {
   /** Where this machine reaches the server: http://127.0.0.1:PORT. */
   readonly localUrl: string;
+  /**
+   * Where cloudflared forwards to: a second listener on loopback, the only one whose requests are believed about
+   * their client (Cf-Connecting-IP). Port PORT+1 when it is free, so a named tunnel's route stays put.
+   */
+  readonly tunnelServiceUrl: string;
   /** The address the fediverse knows: the canonical origin once published, else the local URL. */
   readonly publicUrl: string;
   /** The instance's core, for callers in the same process (tests, the desktop shell). */
@@ -96,8 +104,8 @@ export interface RunningInstance {
   close(): Promise<void>;
 }
 
-/** env carries the Node request (HttpBindings): clientAddress reads the peer's address from it. */
-type RequestHandler = (request: Request, env: HttpBindings) => Response | Promise<Response>;
+/** env carries the Node request (HttpBindings), from which clientAddress reads the peer's address, and the listener. */
+type RequestHandler = (request: Request, env: HttpBindings & ListenerBindings) => Response | Promise<Response>;
 
 function listen(server: ReturnType<typeof createAdaptorServer>, host: string, port: number): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
@@ -121,6 +129,29 @@ function listen(server: ReturnType<typeof createAdaptorServer>, host: string, po
     server.once("listening", onListening);
     server.listen(port, host);
   });
+}
+
+// cloudflared runs on this computer: its listener is never opened beyond loopback, whatever --host says.
+const TUNNEL_HOST = "127.0.0.1";
+
+/**
+ * The tunnel's listener: PORT+1, so that the route a named tunnel's dashboard holds stays right from one start
+ * to the next; a free port when that one is taken (said in the log, and shown in settings), or when the main
+ * port was chosen freely.
+ */
+async function listenForTunnel(server: ReturnType<typeof createAdaptorServer>, mainPort: number, requestedPort: number, tunnelPort: number | undefined): Promise<AddressInfo> {
+  const preferred = tunnelPort ?? (requestedPort === 0 || mainPort >= 65535 ? 0 : mainPort + 1);
+  try {
+    return await listen(server, TUNNEL_HOST, preferred);
+  } catch (error) {
+    if (preferred === 0 || !(error instanceof UserError)) throw error;
+    const address = await listen(server, TUNNEL_HOST, 0);
+    logger.warn("Port {preferred} was taken, so cloudflared reaches Hearth on port {port}; a named tunnel's route must name that port.", {
+      preferred,
+      port: address.port,
+    });
+    return address;
+  }
 }
 
 function urlFor(host: string, port: number): string {
@@ -201,14 +232,21 @@ async function startWithin(options: InstanceOptions, outgoing: InstanceOutgoing)
     cleanups.push(() => remoteMediaPrefetch.stop());
 
     let handle: RequestHandler = () => new Response("Hearth is starting", { status: 503 });
-    const server = createAdaptorServer({ fetch: (request: Request, env) => handle(request, env as HttpBindings) });
+    // Two doors into the one app: the main listener, and the tunnel's (see RunningInstance.tunnelServiceUrl).
+    const server = createAdaptorServer({ fetch: (request: Request, env) => handle(request, { ...(env as HttpBindings), listener: "main" }) });
+    const tunnelServer = createAdaptorServer({ fetch: (request: Request, env) => handle(request, { ...(env as HttpBindings), listener: "tunnel" }) });
     // The streaming API's WebSocket arrives as an HTTP upgrade, which Hono never sees; bound once the API exists.
     let handleUpgrade = (_request: IncomingMessage, socket: Duplex, _head: Buffer): void => void socket.destroy();
-    server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => handleUpgrade(request, socket, head));
+    for (const door of [server, tunnelServer]) {
+      door.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => handleUpgrade(request, socket, head));
+    }
     const address = await listen(server, host, port);
     const localUrl = urlFor(host, address.port);
-    // cloudflared reaches the server on loopback even when it listens on every interface.
-    const tunnelTarget = urlFor(host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host, address.port);
+    const tunnelAddress = await listenForTunnel(tunnelServer, address.port, port, options.tunnelPort).catch(async (error: unknown) => {
+      await new Promise((resolve) => server.close(resolve));
+      throw error;
+    });
+    const tunnelTarget = urlFor(TUNNEL_HOST, tunnelAddress.port);
     const tunnel = createTunnelManager({
       dataDir: options.dataDir,
       localUrl: tunnelTarget,
@@ -271,12 +309,16 @@ async function startWithin(options: InstanceOptions, outgoing: InstanceOutgoing)
     outbox.start();
     cleanups.push(() => outbox.stop());
     // Runs first on close: stop accepting, let requests in flight finish, drop idle keep-alive sockets.
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          if ("closeIdleConnections" in server) server.closeIdleConnections();
-        }),
+    cleanups.push(() =>
+      Promise.all(
+        [server, tunnelServer].map(
+          (door) =>
+            new Promise<void>((resolve) => {
+              door.close(() => resolve());
+              if ("closeIdleConnections" in door) door.closeIdleConnections();
+            }),
+        ),
+      ),
     );
 
     cleanups.push(() => tunnel.stop());
@@ -322,6 +364,7 @@ async function startWithin(options: InstanceOptions, outgoing: InstanceOutgoing)
     let closing: Promise<void> | undefined;
     return {
       localUrl,
+      tunnelServiceUrl: tunnelTarget,
       core,
       get publicUrl() {
         return origin();

@@ -1,11 +1,13 @@
 import type { Hono } from "hono";
 import type { CoreContext } from "../core/context.ts";
+import type { SignInLockout } from "../core/auth/sign-in-lockout.ts";
 import type { MediaSizeLimits } from "../media/media-types.ts";
 import type { MediaStorage } from "../media/storage.ts";
 import type { MediaUploads } from "../media/uploads.ts";
 import type { TunnelControl } from "../tunnel/status.ts";
 import { infoRoutes } from "./hearth/info.ts";
 import { setupRoutes } from "./hearth/setup.ts";
+import { signInFailureRoutes } from "./hearth/sign-in-failures.ts";
 import { tunnelRoutes } from "./hearth/tunnel.ts";
 import type { HonoApiEnv } from "./hono-env.ts";
 import { authorizeRoutes } from "./oauth/authorize.ts";
@@ -64,6 +66,8 @@ export interface ApiDependencies {
   tunnel?: TunnelControl;
   /** The streaming API's HTTP side (health, server-sent events); its WebSocket is on the server's upgrade. */
   streaming?: Hono<HonoApiEnv>;
+  /** Wrong passwords per account, for every check of a password (the instance's rateLimits.signInAccount). */
+  signInLockout: SignInLockout;
 }
 
 type RoutesBuilder = (deps: ApiDependencies) => Hono<HonoApiEnv> | undefined;
@@ -130,6 +134,7 @@ const API_ROUTES: ReadonlyArray<readonly [path: string, build: RoutesBuilder]> =
   // Hearth's own: the first-run wizard, settings.
   ["/api/hearth/setup", setupRoutes],
   ["/api/hearth/info", infoRoutes],
+  ["/api/hearth/sign_in_failures", signInFailureRoutes],
   ["/api/hearth/tunnel", (deps) => deps.tunnel && tunnelRoutes({ ...deps, tunnel: deps.tunnel })],
 
   // OAuth: the consent page, tokens, and the metadata that says where they are.

@@ -30,6 +30,7 @@ import type {
   PushSubscriptionsTable,
   ReportsTable,
   ScheduledStatusesTable,
+  SignInFailuresTable,
   StatusEditsTable,
   StatusesTable,
   TagsTable,
@@ -65,6 +66,7 @@ export type PreviewCardRow = Selectable<PreviewCardsTable>;
 export type PushSubscriptionRow = Selectable<PushSubscriptionsTable>;
 export type ReportRow = Selectable<ReportsTable>;
 export type ScheduledStatusRow = Selectable<ScheduledStatusesTable>;
+export type SignInFailureRow = Selectable<SignInFailuresTable>;
 /** An earlier version of an edited status. */
 export type StatusEditRow = Selectable<StatusEditsTable>;
 /** A statuses row (a boost is one whose reblog_of_id is set). */

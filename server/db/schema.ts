@@ -42,6 +42,7 @@ import type { FilterKeywordsTable, FilterStatusesTable, FiltersTable } from "./s
 import type { CustomEmojisTable, MediaAttachmentsTable } from "./schema/media.ts";
 import type { InstanceDomainBlocksTable, ReportsTable } from "./schema/moderation.ts";
 import type { OutboxTable } from "./schema/outbox.ts";
+import type { SignInFailuresTable } from "./schema/sign-in.ts";
 
 export type * from "./schema/instance.ts";
 export { TUNNEL_MODES } from "./schema/instance.ts";
@@ -56,6 +57,7 @@ export type * from "./schema/filters.ts";
 export type * from "./schema/media.ts";
 export type * from "./schema/moderation.ts";
 export type * from "./schema/outbox.ts";
+export type * from "./schema/sign-in.ts";
 
 export interface DatabaseSchema {
   instance: InstanceTable;
@@ -108,4 +110,5 @@ export interface DatabaseSchema {
   account_endorsements: AccountEndorsementsTable;
   account_stats: AccountStatsTable;
   outbox: OutboxTable;
+  sign_in_failures: SignInFailuresTable;
 }

@@ -7,6 +7,7 @@ import type { HonoApiEnv } from "../api/hono-env.ts";
 import { apiRoutes } from "../api/routes.ts";
 import { MISSING_AVATAR_PATH, MISSING_HEADER_PATH } from "../core/media/account-images.ts";
 import type { CoreContext } from "../core/context.ts";
+import { createSignInLockout } from "../core/auth/sign-in-lockout.ts";
 import { NotFound } from "../core/errors.ts";
 import { refuseForeignKeys } from "../federation/key-ownership.ts";
 import type { WriteGeneration } from "../db/write-generation.ts";
@@ -16,7 +17,7 @@ import type { RemoteMediaCache } from "../media/remote-cache.ts";
 import type { MediaStorage } from "../media/storage.ts";
 import type { MediaUploads } from "../media/uploads.ts";
 import type { TunnelControl } from "../tunnel/status.ts";
-import { requestLog } from "./client-address.ts";
+import { identifyClient, requestLog } from "./client-address.ts";
 import { corsForAnyOrigin } from "./cors.ts";
 import { answerError } from "./errors.ts";
 import { federationMount, isClientPath } from "./federation-mount.ts";
@@ -72,6 +73,7 @@ export function createApp<TContextData>(deps: AppDependencies<TContextData>): Ho
   app.onError(answerError);
 
   app.use(requestLog());
+  app.use(identifyClient());
 
   app.get("/healthz", async (c) => {
     c.header("Cache-Control", "no-store");
@@ -111,7 +113,8 @@ export function createApp<TContextData>(deps: AppDependencies<TContextData>): Ho
   app.use("/oauth/revoke", corsForAnyOrigin());
   app.use("/oauth/authorize", signInRateLimit(rateLimits, deps.core.clock));
   // Every route of the API and of OAuth, from the one table.
-  for (const [path, routes] of apiRoutes(deps)) app.route(path, routes);
+  const signInLockout = createSignInLockout(rateLimits.signInAccount, deps.core.clock);
+  for (const [path, routes] of apiRoutes({ ...deps, signInLockout })) app.route(path, routes);
   app.all("/api/*", (c) => {
     throw new NotFound(`There is no API endpoint ${c.req.method} ${c.req.path}.`);
   });

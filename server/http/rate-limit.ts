@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { HonoApiEnv } from "../api/hono-env.ts";
 import type { Clock } from "../core/clock.ts";
-import { clientAddress, isLoopback } from "./client-address.ts";
+import { clientAddress, isThisComputer } from "./client-address.ts";
 
 /** At most `limit` requests in each `periodSeconds`-long window. */
 export interface RateLimitRule {
@@ -16,6 +16,12 @@ export interface RateLimits {
   api: RateLimitRule;
   /** POST /oauth/authorize (the sign-in form), per client address: guessing passwords must be slow. */
   signIn: RateLimitRule;
+  /**
+   * Wrong passwords for one account, from any address, in a sliding window: past the limit every sign-in to that
+   * account waits, right password or not, until the oldest of those failures is periodSeconds old. Addresses
+   * are cheap to change (an IPv6 prefix holds billions), an account's password is what is being guessed.
+   */
+  signInAccount: RateLimitRule;
   /** POST /api/v1/media and /api/v2/media, per account: uploads cost disk and CPU. */
   mediaUploads: RateLimitRule;
 }
@@ -24,6 +30,8 @@ export interface RateLimits {
 export const MASTODON_RATE_LIMITS: RateLimits = {
   api: { limit: 300, periodSeconds: 5 * 60 },
   signIn: { limit: 25, periodSeconds: 5 * 60 },
+  // Not Mastodon's (it counts sign-ins per e-mail address, 25 an hour): 10 wrong passwords in 15 minutes.
+  signInAccount: { limit: 10, periodSeconds: 15 * 60 },
   mediaUploads: { limit: 30, periodSeconds: 30 * 60 },
 };
 
@@ -81,16 +89,23 @@ export type TooManyRequests = (c: Context, state: RateLimitState) => Response;
 /** Mastodon's answer to an API client over its limit. */
 export const tooManyApiRequests: TooManyRequests = (c) => c.json({ error: "Too many requests" }, 429);
 
+export interface RateLimitOptions {
+  tooMany?: TooManyRequests;
+  /** Whether this computer's own requests (isThisComputer) go uncounted; true unless said otherwise. */
+  exemptsThisComputer?: boolean;
+}
+
 /**
  * Counts the request in every bucket that applies. The headers describe the bucket closest to its limit,
  * as Mastodon's do; over any limit, the request is answered 429 without running. This computer itself (the
- * desktop app, scripts, benchmarks) is never limited, as Mastodon safelists localhost; requests through the
- * tunnel are not local, since clientAddress names them by Cloudflare's Cf-Connecting-IP.
+ * desktop app, scripts, benchmarks) is not limited unless asked, as Mastodon safelists localhost; requests
+ * through the tunnel never count as this computer's, whatever they say.
  */
-export function rateLimit(clock: Clock, buckets: readonly RateLimitBucket[], tooMany: TooManyRequests = tooManyApiRequests): MiddlewareHandler<HonoApiEnv> {
+export function rateLimit(clock: Clock, buckets: readonly RateLimitBucket[], options: RateLimitOptions = {}): MiddlewareHandler<HonoApiEnv> {
+  const { tooMany = tooManyApiRequests, exemptsThisComputer = true } = options;
   const counted = buckets.map((bucket) => ({ bucket, counter: createRateCounter(bucket.rule, clock) }));
   return createMiddleware<HonoApiEnv>(async (c, next) => {
-    if (isLoopback(clientAddress(c))) return next();
+    if (exemptsThisComputer && isThisComputer(c)) return next();
     let tightest: RateLimitState | undefined;
     for (const { bucket, counter } of counted) {
       const key = bucket.key(c);
@@ -130,12 +145,24 @@ export function apiRateLimit(limits: RateLimits, clock: Clock): MiddlewareHandle
   ]);
 }
 
-/** For the sign-in form: a person reads this page, so the answer is a sentence, not JSON. */
+/** Whole minutes until `until`, at least one, as a phrase: "3 minutes". */
+function minutesUntil(until: Date, clock: Clock): string {
+  const minutes = Math.max(1, Math.ceil((until.getTime() - clock.now().getTime()) / 60_000));
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+}
+
+/**
+ * For the sign-in form, per client address. A person reads this page, so the answer is a sentence, not JSON.
+ * This computer is counted too: a password guess is a guess wherever it comes from, and anything that
+ * forwards to the main port (a reverse proxy of the user's own, a tunnel routed there) arrives from loopback.
+ */
 export function signInRateLimit(limits: RateLimits, clock: Clock): MiddlewareHandler<HonoApiEnv> {
   const tooManySignIns: TooManyRequests = (c, state) => {
-    const minutes = Math.max(1, Math.ceil((state.resetAt.getTime() - clock.now().getTime()) / 60_000));
     c.header("Cache-Control", "no-store");
-    return c.text(`Too many sign-in attempts from your address. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`, 429);
+    return c.text(`Too many sign-in attempts from your address. Try again in ${minutesUntil(state.resetAt, clock)}.`, 429);
   };
-  return rateLimit(clock, [{ rule: limits.signIn, key: (c) => (c.req.method === "POST" ? `address:${clientAddress(c)}` : undefined) }], tooManySignIns);
+  return rateLimit(clock, [{ rule: limits.signIn, key: (c) => (c.req.method === "POST" ? `address:${clientAddress(c)}` : undefined) }], {
+    tooMany: tooManySignIns,
+    exemptsThisComputer: false,
+  });
 }

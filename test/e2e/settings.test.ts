@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, newPage, screenshot } from "./support/browser.ts";
 import { startE2eHearth, type E2eHearth } from "./support/hearth.ts";
 import { testPng } from "./support/images.ts";
-import { signIn, waitFor } from "./support/ui.ts";
+import { signIn, signInThroughConsentPage, waitFor } from "./support/ui.ts";
 
 interface AccountJson {
   display_name: string;
@@ -76,6 +76,46 @@ describe("settings: the profile, the tunnel and the data directory", () => {
     await tunnel.scrollIntoViewIfNeeded();
     await screenshot(page, "settings-3-tunnel-refused-phone");
     expect((await hearth.running.tunnel.status()).mode).toBe("off");
+    await context.close();
+  });
+
+  it("shows the owner the failed sign-ins: when, the username tried, the address and the app", async () => {
+    // A visitor through the tunnel's listener (as cloudflared forwards them) guesses at alice's password.
+    const registered = await fetch(`${hearth.url}/api/v1/apps`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ client_name: "Guesser", redirect_uris: "urn:ietf:wg:oauth:2.0:oob", scopes: "read" }),
+    });
+    const { client_id: clientId } = (await registered.json()) as { client_id: string };
+    const form = new URLSearchParams({ response_type: "code", client_id: clientId, redirect_uri: "urn:ietf:wg:oauth:2.0:oob", scope: "read", decision: "allow", username: "admin", password: "hunter2" });
+    const guess = await fetch(`${hearth.running.tunnelServiceUrl}/oauth/authorize`, {
+      method: "POST",
+      body: form,
+      headers: { "Cf-Connecting-IP": "203.0.113.77", "User-Agent": "GuessBot/1.0" },
+    });
+    expect(guess.status).toBe(401);
+
+    // The owner mistypes once in the browser, then signs in.
+    const { page, context } = await newPage(browser, { isPhone: true });
+    await page.goto(hearth.url);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(/\/oauth\/authorize/);
+    await page.getByLabel("Username").fill("alice");
+    await page.getByLabel("Password").fill("not my password");
+    await page.getByRole("button", { name: "Allow" }).click();
+    await page.getByRole("alert").filter({ hasText: "Wrong username or password." }).waitFor();
+    await signInThroughConsentPage(page, "alice");
+    await page.getByRole("heading", { name: "Home", level: 1 }).waitFor();
+
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
+    const failures = page.getByRole("region", { name: "Failed sign-ins" });
+    const items = failures.getByRole("listitem");
+    await waitFor(async () => (await items.count()) === 2, { what: "the two failures" });
+    // Newest first: the owner's own slip, from this computer, then the visitor as Cloudflare named them.
+    expect(await items.nth(0).innerText()).toMatch(/^alice from 127\.0\.0\.1 on .+\s+Mozilla\/5\.0/);
+    expect(await items.nth(1).innerText()).toMatch(/^admin from 203\.0\.113\.77 on .+\s+GuessBot\/1\.0$/);
+    await failures.scrollIntoViewIfNeeded();
+    await screenshot(page, "settings-4-failed-sign-ins-phone");
     await context.close();
   });
 });

@@ -46,7 +46,14 @@ interface InstanceSlot {
 }
 
 function launch(slot: InstanceSlot): Promise<RunningInstance> {
-  return startInstance({ ...slot.spec.options, dataDir: slot.dataDir, port: slot.port, allowPrivateNetwork: slot.spec.allowPrivateNetwork ?? true });
+  // The tunnel's listener on any free port: PORT+1, its default, may be the port another instance here comes back on.
+  return startInstance({
+    tunnelPort: 0,
+    ...slot.spec.options,
+    dataDir: slot.dataDir,
+    port: slot.port,
+    allowPrivateNetwork: slot.spec.allowPrivateNetwork ?? true,
+  });
 }
 
 /** Each spec an instance of its own: a set-up data directory, a free loopback port, private network allowed. */

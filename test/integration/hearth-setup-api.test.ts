@@ -25,8 +25,12 @@ describe("/api/hearth/setup and /api/hearth/info: the first-run wizard's server 
     dataDir.remove();
   });
 
-  const setup = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
-    fetch(`${url}/api/hearth/setup`, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(body) });
+  const jsonPost = (body: Record<string, unknown>, headers: Record<string, string> = {}) => ({
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+  const setup = (body: Record<string, unknown>, headers: Record<string, string> = {}) => fetch(`${url}/api/hearth/setup`, jsonPost(body, headers));
 
   it("refuses bad input with a sentence, and a request through the tunnel, while nothing is set up", async () => {
     expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: "ok", setUp: false });
@@ -45,6 +49,9 @@ describe("/api/hearth/setup and /api/hearth/info: the first-run wizard's server 
     // cloudflared adds Cf-Connecting-IP to everything it forwards: a stranger on the public address cannot claim the server.
     const throughTunnel = await setup({ username: "mallory", password: PASSWORD }, { "Cf-Connecting-IP": "203.0.113.9" });
     expect(throughTunnel.status).toBe(403);
+    // The tunnel's own listener is the internet's door, with or without the header.
+    const tunnelDoor = await fetch(`${running.tunnelServiceUrl}/api/hearth/setup`, jsonPost({ username: "mallory", password: PASSWORD }));
+    expect(tunnelDoor.status).toBe(403);
 
     expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: "ok", setUp: false });
   });

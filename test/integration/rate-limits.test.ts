@@ -26,12 +26,12 @@ describe("Rate limits: X-RateLimit headers, then 429", () => {
   });
   afterAll(() => group?.close());
 
-  /** A request as it arrives through the tunnel: cloudflared names the visitor in Cf-Connecting-IP. */
+  /** A request as it arrives through the tunnel: cloudflared, on the tunnel's own listener, names the visitor in Cf-Connecting-IP. */
   function fromVisitor(address: string, path: string, init: RequestInit & { token?: string } = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     headers.set("Cf-Connecting-IP", address);
     if (init.token) headers.set("Authorization", `Bearer ${init.token}`);
-    return fetch(`${hearth.url}${path}`, { ...init, headers });
+    return fetch(`${hearth.running.tunnelServiceUrl}${path}`, { ...init, headers });
   }
 
   async function newToken(): Promise<string> {
@@ -71,7 +71,7 @@ describe("Rate limits: X-RateLimit headers, then 429", () => {
       const answer = await fromVisitor(address, "/api/v1/accounts/verify_credentials", { token });
       expect(answer.status).toBe(200);
     }
-    const client = createRestAPIClient({ url: hearth.url, accessToken: token, requestInit: { headers: { "Cf-Connecting-IP": "198.51.100.4" } } });
+    const client = createRestAPIClient({ url: hearth.running.tunnelServiceUrl, accessToken: token, requestInit: { headers: { "Cf-Connecting-IP": "198.51.100.4" } } });
     const error = (await client.v1.accounts.verifyCredentials().catch((caught: unknown) => caught)) as MastoHttpError;
     expect(error.statusCode).toBe(429);
     expect(error.message).toBe("Too many requests");

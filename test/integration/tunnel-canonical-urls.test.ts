@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createFederation, generateCryptoKeyPair, MemoryKvStore, signRequest, verifyRequest } from "@fedify/fedify";
 import { CryptographicKey, Person } from "@fedify/vocab";
-import { createAdaptorServer } from "@hono/node-server";
+import { createAdaptorServer, type HttpBindings } from "@hono/node-server";
 import { Hono } from "hono";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { canonicalRequest } from "../../server/http/canonical-url.ts";
@@ -20,6 +20,7 @@ const STAND_IN = new URL("../fixtures/cloudflared-stand-in.mjs", import.meta.url
 describe("requests through the tunnel, as Fedify sees them", () => {
   let dir: { path: string; remove(): void };
   let server: ReturnType<typeof createAdaptorServer>;
+  let tunnelServer: ReturnType<typeof createAdaptorServer>;
   let cloudflared: ChildProcess | undefined;
   let localUrl: string;
   let origin = "http://not-yet.invalid";
@@ -48,16 +49,21 @@ describe("requests through the tunnel, as Fedify sees them", () => {
       seen.push({ url: c.req.url, client: clientAddress(c) });
       return c.text("the rest of the app");
     });
-    server = createAdaptorServer({ fetch: app.fetch });
+    // Two doors into the app, as startInstance opens them: the main one, and the tunnel's, which cloudflared is given.
+    server = createAdaptorServer({ fetch: (request, env) => app.fetch(request, { ...(env as HttpBindings), listener: "main" }) });
+    tunnelServer = createAdaptorServer({ fetch: (request, env) => app.fetch(request, { ...(env as HttpBindings), listener: "tunnel" }) });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => tunnelServer.listen(0, "127.0.0.1", resolve));
     localUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    cloudflared = spawn(STAND_IN, ["tunnel", "--config", join(dir.path, "cloudflared.yml"), "--no-autoupdate", "--metrics", "127.0.0.1:0", "--url", localUrl], {
+    const tunnelServiceUrl = `http://127.0.0.1:${(tunnelServer.address() as AddressInfo).port}`;
+    cloudflared = spawn(STAND_IN, ["tunnel", "--config", join(dir.path, "cloudflared.yml"), "--no-autoupdate", "--metrics", "127.0.0.1:0", "--url", tunnelServiceUrl], {
       stdio: "ignore",
     });
   });
   afterEach(async () => {
     cloudflared?.kill("SIGKILL");
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await new Promise<void>((resolve) => tunnelServer.close(() => resolve()));
     dir.remove();
   });
 
@@ -109,9 +115,8 @@ describe("requests through the tunnel, as Fedify sees them", () => {
     expect(await response.text()).toBe("the rest of the app");
     expect(seen.at(-1)).toEqual({ url: `http://${new URL(publicUrl).host}/@alice`, client: "198.51.100.23" });
 
-    // Straight to the local port, a Cf-Connecting-IP from a non-loopback peer would be ignored; from
-    // loopback without one, the client is the peer itself.
-    await fetch(`${localUrl}/about`);
+    // Straight to the main port, the client is the peer itself, whatever the request claims.
+    await fetch(`${localUrl}/about`, { headers: { "Cf-Connecting-IP": "198.51.100.23", "X-Forwarded-For": "6.6.6.6", Forwarded: "for=6.6.6.6" } });
     expect(seen.at(-1)?.client).toBe("127.0.0.1");
   });
 });

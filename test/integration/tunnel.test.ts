@@ -118,9 +118,10 @@ describe("the Cloudflare tunnel, with a stand-in cloudflared", () => {
     expect(status.publicUrl).toMatch(/^https:\/\/[a-z0-9-]+\.trycloudflare\.com$/);
     expect(running.publicUrl).toBe(status.publicUrl);
 
-    // Our own config and no self-update, whatever ~/.cloudflared holds; the quick tunnel points at us.
+    // Our own config and no self-update, whatever ~/.cloudflared holds; the quick tunnel points at the tunnel's own listener.
     const configPath = join(dataDir.path, "tunnel", "cloudflared.yml");
-    expect(cloudflared?.argv).toEqual(["tunnel", "--config", configPath, "--no-autoupdate", "--metrics", "127.0.0.1:0", "--loglevel", "info", "--url", running.localUrl]);
+    expect(running.tunnelServiceUrl).not.toBe(running.localUrl);
+    expect(cloudflared?.argv).toEqual(["tunnel", "--config", configPath, "--no-autoupdate", "--metrics", "127.0.0.1:0", "--loglevel", "info", "--url", running.tunnelServiceUrl]);
     expect(readFileSync(configPath, "utf8")).toMatch(/^no-autoupdate: true$/m);
 
     const health = await fetch(`${cloudflared?.forwardUrl}/healthz`);
@@ -142,7 +143,7 @@ describe("the Cloudflare tunnel, with a stand-in cloudflared", () => {
       connections: 4,
       cloudflared_version: "2025.8.1",
       has_token: false,
-      local_service_url: running.localUrl,
+      local_service_url: running.tunnelServiceUrl,
     });
   });
 

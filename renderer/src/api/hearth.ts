@@ -53,3 +53,16 @@ export interface InstallationInfo {
 }
 
 export const getInstallationInfo = (api: ApiClient) => api.request<InstallationInfo>("GET", "/api/hearth/info");
+
+/** A sign-in refused for a wrong username or password, as the owner sees it in settings. */
+export interface SignInFailure {
+  id: string;
+  created_at: string;
+  /** As typed; it may name no account. */
+  username: string;
+  /** The visitor's address as Cloudflare gave it, or this computer's (127.0.0.1) or the LAN's. */
+  address: string;
+  user_agent: string | null;
+}
+
+export const getSignInFailures = (api: ApiClient) => api.request<SignInFailure[]>("GET", "/api/hearth/sign_in_failures");

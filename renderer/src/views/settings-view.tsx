@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { getInstallationInfo, type InstallationInfo } from "../api/hearth.ts";
 import { useApp } from "../app-context.ts";
 import { ProfileForm } from "../components/profile-form.tsx";
+import { SignInFailures } from "../components/sign-in-failures.tsx";
 import { TunnelPanel } from "../components/tunnel-panel.tsx";
 
 function ThisComputer() {
@@ -47,6 +48,12 @@ export function SettingsView() {
         <section className="card" aria-labelledby="tunnel-settings-title">
           <h2 id="tunnel-settings-title">Reachability</h2>
           <TunnelPanel />
+        </section>
+      )}
+      {isOwner && (
+        <section className="card" aria-labelledby="sign-in-failures-title">
+          <h2 id="sign-in-failures-title">Failed sign-ins</h2>
+          <SignInFailures />
         </section>
       )}
       {isOwner && (

@@ -18,16 +18,16 @@ const Setup = { username: text(), password: text(), display_name: text() };
 
 /**
  * The first-run wizard's one write: the owner account on an empty data directory. There is no account yet
- * to authenticate, so whoever reaches the server first could claim it; requests through the tunnel (where
- * Cloudflare adds Cf-Connecting-IP) are therefore refused, and only this computer (or the LAN, when the
- * owner chose to listen there) can set it up. Afterwards the wizard signs in through OAuth like any app.
+ * to authenticate, so whoever reaches the server first could claim it; requests through the tunnel (its own
+ * listener, or the main one with Cloudflare's Cf-Connecting-IP when a tunnel is routed there) are therefore
+ * refused, and only this computer (or the LAN, when the owner chose to listen there) can set it up. Afterwards the wizard signs in through OAuth like any app.
  */
 export function setupRoutes({ core, origin }: SetupRoutesDependencies): Hono<HonoApiEnv> {
   const routes = new Hono<HonoApiEnv>();
 
   routes.post("/", async (c) => {
     c.header("Cache-Control", "no-store");
-    if (c.req.header("cf-connecting-ip") !== undefined) {
+    if (c.get("client").isThroughTunnel || c.req.header("cf-connecting-ip") !== undefined) {
       throw new Forbidden("Hearth is set up from the computer it runs on, not through its public address.");
     }
     if (await getInstance(core)) throw new Conflict("This Hearth is already set up; sign in instead.");

@@ -2,6 +2,7 @@ import { Hono, type Context } from "hono";
 import { createAuthorizationCode } from "../../core/auth/authorization-codes.ts";
 import type { CoreContext } from "../../core/context.ts";
 import { signIn } from "../../core/auth/sign-in.ts";
+import type { SignInLockout } from "../../core/auth/sign-in-lockout.ts";
 import { NO_REDIRECT } from "../../core/auth/tokens.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
 import { presentText, readInput } from "../input.ts";
@@ -37,12 +38,18 @@ function answerError(c: Context, error: AuthorizationRequestError): Response {
   return c.redirect(redirectWith(error.redirectUri, { error: error.error, error_description: error.description, state: error.state }), 302);
 }
 
-function showConsent(c: Context, request: AuthorizationRequest, params: AuthorizationParams, options: { error?: string; username?: string }, status: 200 | 401) {
+function showConsent(c: Context, request: AuthorizationRequest, params: AuthorizationParams, options: { error?: string; username?: string }, status: 200 | 401 | 429) {
   noStore(c, consentPageCsp(request.redirectUri));
   return c.html(renderConsentPage(request, carried(params), options), status);
 }
 
-export function authorizeRoutes({ core }: { core: CoreContext }): Hono<HonoApiEnv> {
+/** Whole minutes until `until`, at least one: "in 3 minutes". */
+function inMinutes(until: Date, now: Date): string {
+  const minutes = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));
+  return `in ${minutes} minute${minutes === 1 ? "" : "s"}`;
+}
+
+export function authorizeRoutes({ core, signInLockout }: { core: CoreContext; signInLockout: SignInLockout }): Hono<HonoApiEnv> {
   const routes = new Hono<HonoApiEnv>();
 
   routes.get("/", async (c) => {
@@ -61,8 +68,18 @@ export function authorizeRoutes({ core }: { core: CoreContext }): Hono<HonoApiEn
       return c.redirect(redirectWith(request.redirectUri, { error: "access_denied", error_description: "The user denied the request.", state: request.state }), 302);
     }
     const username = params.username ?? "";
-    const account = await signIn(core, username, params.password ?? "");
-    if (!account) return showConsent(c, request, params, { error: "Wrong username or password.", username }, 401);
+    const client = { address: c.get("client").address, userAgent: c.req.header("user-agent") ?? null };
+    const outcome = await signIn(core, signInLockout, { username, password: params.password ?? "" }, client);
+    if (outcome.kind === "locked") {
+      const now = core.clock.now();
+      c.header("Retry-After", String(Math.max(1, Math.ceil((outcome.retryAt.getTime() - now.getTime()) / 1000))));
+      const error =
+        `Too many wrong passwords for ${outcome.username} lately, so signing in to it is paused for everyone. ` +
+        `Try again ${inMinutes(outcome.retryAt, now)}; the owner can see the failed attempts in Hearth's settings.`;
+      return showConsent(c, request, params, { error, username }, 429);
+    }
+    if (outcome.kind === "wrong") return showConsent(c, request, params, { error: "Wrong username or password.", username }, 401);
+    const { account } = outcome;
     const code = await createAuthorizationCode(core, {
       applicationId: request.application.id,
       accountId: account.id,

@@ -6,6 +6,7 @@ import * as remoteActorsAndFollows from "./0004-remote-actors-and-follows.ts";
 import * as oauthAuthorizationCodes from "./0005-oauth-authorization-codes.ts";
 import * as social from "./0006-social.ts";
 import * as outbox from "./0007-outbox.ts";
+import * as signInFailures from "./0008-sign-in-failures.ts";
 
 /**
  * Every migration, in order. A static list rather than a directory scan, so a packaged app (where the
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   "0005-oauth-authorization-codes": oauthAuthorizationCodes,
   "0006-social": social,
   "0007-outbox": outbox,
+  "0008-sign-in-failures": signInFailures,
 };
