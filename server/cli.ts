@@ -6,6 +6,7 @@ import {
   parseSetupOptions,
   parseTokenOptions,
   SERVE_USAGE,
+  type ServeOptions,
   SETUP_USAGE,
   TOKEN_USAGE,
 } from "./config.ts";
@@ -16,6 +17,7 @@ import { getInstance, setupInstance } from "./core/instance/instance.ts";
 import { parseScopes } from "./core/auth/scopes.ts";
 import { issueCliToken } from "./core/auth/tokens.ts";
 import { databasePath, prepareDataDirectory } from "./db/connection.ts";
+import { lockDataDirectory } from "./db/data-dir-lock.ts";
 import { openDataDirectoryDatabase } from "./db/open.ts";
 import { startInstance } from "./index.ts";
 import { describeTunnelStatus } from "./tunnel/describe.ts";
@@ -95,6 +97,16 @@ export interface CliOptions {
 async function serve(args: readonly string[], io: CliIo, cliOptions: CliOptions): Promise<void> {
   const options = parseServeOptions(args);
   prepareDataDirectory(options.dataDir);
+  // Before the log file too: a second process must leave a directory another one serves as it found it.
+  const lock = lockDataDirectory(options.dataDir);
+  try {
+    await serveLocked(options, io, cliOptions);
+  } finally {
+    lock.release();
+  }
+}
+
+async function serveLocked(options: ServeOptions, io: CliIo, cliOptions: CliOptions): Promise<void> {
   await configureLogging({ dataDir: options.dataDir, level: options.logLevel });
   const instance = await startInstance({
     ...options,

@@ -11,7 +11,6 @@ import { getTunnelSettings, saveTunnelSettings, tunnelSettingsView } from "./cor
 import { lateBoundPorts } from "./core/ports.ts";
 import { startStatusScheduler } from "./core/statuses/scheduled-statuses.ts";
 import { openFedifySqlite } from "./db/fedify-connection.ts";
-import { lockDataDirectory } from "./db/data-dir-lock.ts";
 import { schedulePruning } from "./db/fedify-cache-pruning.ts";
 import { SqliteKvStore } from "./db/fedify-kv-store.ts";
 import { SqliteMessageQueue } from "./db/fedify-message-queue.ts";
@@ -130,14 +129,13 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
   const clock = options.clock ?? systemClock;
   const requestedOrigin = options.publicUrl === undefined ? undefined : normaliseOrigin(options.publicUrl);
 
+  // Locks the data directory before anything in it is opened or migrated; close() releases it.
   const database = await openDataDirectoryDatabase(options.dataDir);
   const cleanups: Array<() => unknown> = [() => database.close()];
   const cleanUp = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
   try {
-    const lock = lockDataDirectory(options.dataDir);
-    cleanups.push(() => lock.release());
     // Core's ports need the federation, whose dispatchers need core: the ports are bound once it exists.
     const ports = lateBoundPorts();
     const core = createCoreContext(database.db, clock, ports.ports);
