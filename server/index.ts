@@ -1,4 +1,4 @@
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { fileURLToPath } from "node:url";
@@ -26,6 +26,7 @@ import { startPushDelivery } from "./api/push/delivery.ts";
 import { createStreamPayloads } from "./api/streaming/payloads.ts";
 import { createStreamingService } from "./api/streaming/service.ts";
 import { createApp } from "./http/app.ts";
+import { REQUEST_DEADLINE_MS, refuseUpgradeWhileStopping, stoppingResponse, watchForStop, within } from "./http/server-stop.ts";
 import { startMediaCleanup } from "./media/cleanup.ts";
 import { PUBLISHED_SIZE_LIMITS, type MediaSizeLimits } from "./media/media-types.ts";
 import { createMediaStorage, mediaRootOf } from "./media/storage.ts";
@@ -40,6 +41,22 @@ import type { TunnelControl, TunnelWatch } from "./tunnel/status.ts";
 import { UserError } from "./user-error.ts";
 
 const logger = getLogger(["hearth"]);
+
+/** Beyond the requests' deadline, for the streams' goodbyes and the tunnel to finish. */
+const INTAKE_EXTRA_MS = 1_000;
+/** How long the workers (queue, outbox drain, previews, push, media) get to stop once nothing new comes in. */
+const WORK_DEADLINE_MS = 2_000;
+/** How long queued deliveries under way get; less than WORK_DEADLINE_MS, so the queue itself ends in time. */
+const QUEUE_DRAIN_MS = 1_500;
+
+/** One step of a stop: its failure is logged and the stop goes on, so the database is always closed. */
+async function runStep(step: () => unknown): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    logger.error("A part of Hearth failed to stop: {error}", { error });
+  }
+}
 
 export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL("../renderer/dist", import.meta.url));
 
@@ -94,7 +111,7 @@ export interface RunningInstance {
 /** env carries the Node request (HttpBindings): clientAddress reads the peer's address from it. */
 type RequestHandler = (request: Request, env: HttpBindings) => Response | Promise<Response>;
 
-function listen(server: ReturnType<typeof createAdaptorServer>, host: string, port: number): Promise<AddressInfo> {
+function listen(server: HttpServer, host: string, port: number): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       server.off("listening", onListening);
@@ -131,9 +148,16 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
 
   // Locks the data directory before anything in it is opened or migrated; close() releases it.
   const database = await openDataDirectoryDatabase(options.dataDir);
-  const cleanups: Array<() => unknown> = [() => database.close()];
+  // A stop ends within about 8 s whatever clients and peers do (a desktop quit must end), in three steps:
+  // nothing new comes in (requests under way get REQUEST_DEADLINE_MS), the workers stop (given
+  // WORK_DEADLINE_MS), then the storage closes, always.
+  const intake: Array<() => unknown> = [];
+  const work: Array<() => unknown> = [];
+  const storage: Array<() => unknown> = [() => database.close()];
   const cleanUp = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
+    await within(REQUEST_DEADLINE_MS + INTAKE_EXTRA_MS, Promise.all(intake.splice(0).map(runStep)));
+    await within(WORK_DEADLINE_MS, Promise.all(work.splice(0).map(runStep)));
+    for (const close of storage.splice(0).reverse()) await runStep(close);
   };
   try {
     // Core's ports need the federation, whose dispatchers need core: the ports are bound once it exists.
@@ -153,18 +177,20 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
 
     // Fedify's own connection: its writes never nest inside one of our transactions.
     const fedifySqlite = openFedifySqlite(database.path);
-    cleanups.push(() => fedifySqlite.close());
+    storage.push(() => fedifySqlite.close());
     const kv = new SqliteKvStore(fedifySqlite);
-    const queue = new SqliteMessageQueue(fedifySqlite);
+    // Deliveries still running when a stop comes are let go after this; their messages stay leased and go
+    // again at the next start.
+    const queue = new SqliteMessageQueue(fedifySqlite, { drainTimeoutMs: QUEUE_DRAIN_MS });
     const pruning = schedulePruning(kv);
-    cleanups.push(() => pruning.stop());
+    work.push(() => pruning.stop());
     const mediaStorage = createMediaStorage(mediaRootOf(options.dataDir));
     const mediaLimits = { ...PUBLISHED_SIZE_LIMITS, ...options.mediaLimits };
     const mediaUploads = createMediaUploads({ core, storage: mediaStorage, limits: mediaLimits });
     // Uploads still being processed finish (and write their rows) before the database closes.
-    cleanups.push(() => mediaUploads.settled());
+    work.push(() => mediaUploads.settled());
     const mediaCleanup = await startMediaCleanup(core, mediaStorage);
-    cleanups.push(() => mediaCleanup.stop());
+    work.push(() => mediaCleanup.stop());
     const remoteMediaCache = createRemoteMediaCache({
       core,
       storage: mediaStorage,
@@ -175,14 +201,22 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
     // Remote media reaching the owner's home feed or notifications is fetched ahead, for the archive offline
     // (stopped before the database closes).
     const remoteMediaPrefetch = startRemoteMediaPrefetch({ core, media: remoteMediaCache, accountImages: remoteAccountImages });
-    cleanups.push(() => remoteMediaPrefetch.stop());
+    work.push(() => remoteMediaPrefetch.stop());
 
     let handle: RequestHandler = () => new Response("Hearth is starting", { status: 503 });
-    const server = createAdaptorServer({ fetch: (request: Request, env) => handle(request, env as HttpBindings) });
+    // Without a createServer option, Hono's adaptor makes a node:http server.
+    const server = createAdaptorServer({
+      fetch: (request: Request, env) => (serverStop.isStopping ? stoppingResponse() : handle(request, env as HttpBindings)),
+    }) as HttpServer;
+    const serverStop = watchForStop(server);
     // The streaming API's WebSocket arrives as an HTTP upgrade, which Hono never sees; bound once the API exists.
     let handleUpgrade = (_request: IncomingMessage, socket: Duplex, _head: Buffer): void => void socket.destroy();
-    server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => handleUpgrade(request, socket, head));
+    server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (serverStop.isStopping) refuseUpgradeWhileStopping(socket);
+      else handleUpgrade(request, socket, head);
+    });
     const address = await listen(server, host, port);
+    intake.push(() => serverStop.stop());
     const localUrl = urlFor(host, address.port);
     // cloudflared reaches the server on loopback even when it listens on every interface.
     const tunnelTarget = urlFor(host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host, address.port);
@@ -220,10 +254,10 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
     });
     // Web Push: new notifications go to the phones that subscribed (stopped before the database closes).
     const pushDelivery = startPushDelivery({ core, origin, allowPrivateNetwork, isPrivateHost });
-    cleanups.push(() => pushDelivery.stop());
+    work.push(() => pushDelivery.stop());
     // Scheduled statuses are posted, and polls ended, when their time comes (stopped before the database closes).
     const statusScheduler = startStatusScheduler(core, { origin });
-    cleanups.push(() => statusScheduler.stop());
+    work.push(() => statusScheduler.stop());
     // Link preview cards for statuses posted, arrived or edited (stopped before the database closes).
     const linkPreviews = startLinkPreviews({
       core,
@@ -234,31 +268,23 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
       matrixLimit: mediaLimits.imageMatrixLimit,
       timing: options.linkPreviews,
     });
-    cleanups.push(() => linkPreviews.stop());
+    work.push(() => linkPreviews.stop());
     const queueStop = new AbortController();
     // Queued work (deliveries, inbox activities) runs with core as its context data, as requests do.
     const queueRunning = federation.startQueue(core, { signal: queueStop.signal });
-    cleanups.push(async () => {
+    work.push(async () => {
       queueStop.abort();
       await queueRunning;
     });
     // What the outbox holds goes to the queue now (left by a crash, a stop, or another `hearth` process),
-    // then after every write that federates; stopped before the queue is.
+    // then after every write that federates. What a stop leaves in it goes at the next start.
     outbox.start();
-    cleanups.push(() => outbox.stop());
-    // Runs first on close: stop accepting, let requests in flight finish, drop idle keep-alive sockets.
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          if ("closeIdleConnections" in server) server.closeIdleConnections();
-        }),
-    );
+    work.push(() => outbox.stop());
 
-    cleanups.push(() => tunnel.stop());
-    // Catching up after being away: stopped first on close, while the database is still open.
+    intake.push(() => tunnel.stop());
+    // Catching up after being away: stopped with the intake, while the database is still open.
     const catchUp = startCatchUp({ federation, core, origin, tunnel, timing: options.catchUp });
-    cleanups.push(() => catchUp.stop());
+    intake.push(() => catchUp.stop());
     const tunnelControl: TunnelControl = {
       status: () => tunnel.status(),
       onStatus: (listener) => tunnel.onStatus(listener),
@@ -274,8 +300,8 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
 
     const streaming = createStreamingService({ core, payloads: createStreamPayloads(core, origin) });
     handleUpgrade = streaming.handleUpgrade;
-    // Runs before the server's close, which would otherwise wait for the open streams.
-    cleanups.push(() => streaming.close());
+    // Every stream is told goodbye (1001) while the server stops.
+    intake.push(() => streaming.close());
 
     const app = createApp({
       core,
