@@ -33,8 +33,9 @@ export interface ServerHandle {
 }
 
 /**
- * How long a graceful stop may take: cloudflared gets 5 s to leave (server/tunnel/manager.ts), requests
- * and queued deliveries in flight are let finish, then SQLite checkpoints its WAL.
+ * How long a graceful stop may take before the server is killed. The server ends itself within 10 s (requests
+ * under way get 5 s, the workers 2 s, then SQLite checkpoints its WAL; `hearth serve` exits at 9.5 s at the
+ * latest), so this only catches a server that hangs outright.
  */
 export const DEFAULT_STOP_GRACE_MS = 20_000;
 

@@ -6,6 +6,7 @@ import {
   parseSetupOptions,
   parseTokenOptions,
   SERVE_USAGE,
+  type ServeOptions,
   SETUP_USAGE,
   TOKEN_USAGE,
 } from "./config.ts";
@@ -16,6 +17,7 @@ import { getInstance, setupInstance } from "./core/instance/instance.ts";
 import { parseScopes } from "./core/auth/scopes.ts";
 import { issueCliToken } from "./core/auth/tokens.ts";
 import { databasePath, prepareDataDirectory } from "./db/connection.ts";
+import { lockDataDirectory } from "./db/data-dir-lock.ts";
 import { openDataDirectoryDatabase } from "./db/open.ts";
 import { startInstance } from "./index.ts";
 import { describeTunnelStatus } from "./tunnel/describe.ts";
@@ -95,6 +97,16 @@ export interface CliOptions {
 async function serve(args: readonly string[], io: CliIo, cliOptions: CliOptions): Promise<void> {
   const options = parseServeOptions(args);
   prepareDataDirectory(options.dataDir);
+  // Before the log file too: a second process must leave a directory another one serves as it found it.
+  const lock = lockDataDirectory(options.dataDir);
+  try {
+    await serveLocked(options, io, cliOptions);
+  } finally {
+    lock.release();
+  }
+}
+
+async function serveLocked(options: ServeOptions, io: CliIo, cliOptions: CliOptions): Promise<void> {
   await configureLogging({ dataDir: options.dataDir, level: options.logLevel });
   const instance = await startInstance({
     ...options,
@@ -122,6 +134,12 @@ async function serve(args: readonly string[], io: CliIo, cliOptions: CliOptions)
       }
       stopping = true;
       getLogger(["hearth"]).info("Received {signal}; stopping.", { signal });
+      // The stop has its own deadlines (server/index.ts); this one holds if a part of it hangs all the same.
+      // Unref'd: a stop that ends in time exits without waiting for it.
+      setTimeout(() => {
+        io.stderr.write(`hearth: Hearth did not stop within ${STOP_DEADLINE_MS / 1000} s; exiting without waiting (every acknowledged post is already on disk).\n`);
+        process.exit(1);
+      }, STOP_DEADLINE_MS).unref();
       void instance.close().then(resolve);
     };
     process.on("SIGINT", stop);
@@ -129,6 +147,9 @@ async function serve(args: readonly string[], io: CliIo, cliOptions: CliOptions)
   });
   await closeLogging();
 }
+
+/** From the signal to the exit at the latest: within the desktop shell's grace and a user's patience. */
+const STOP_DEADLINE_MS = 9_500;
 
 /** Runs one `hearth` command and returns the exit code; never throws. */
 export async function runCli(argv: readonly string[], io: CliIo = process, cliOptions: CliOptions = {}): Promise<number> {
@@ -165,5 +186,9 @@ export async function runCli(argv: readonly string[], io: CliIo = process, cliOp
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  process.exitCode = await runCli(process.argv.slice(2));
+  const code = await runCli(process.argv.slice(2));
+  process.exitCode = code;
+  // Everything Hearth opened is closed by now; what a library may still hold (a delivery's socket to a peer
+  // that does not answer) must not keep a stopped Hearth running. Unref'd: a clean exit does not wait.
+  setTimeout(() => process.exit(code), 500).unref();
 }

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { fileURLToPath } from "node:url";
@@ -11,7 +11,6 @@ import { getTunnelSettings, saveTunnelSettings, tunnelSettingsView } from "./cor
 import { lateBoundPorts } from "./core/ports.ts";
 import { startStatusScheduler } from "./core/statuses/scheduled-statuses.ts";
 import { openFedifySqlite } from "./db/fedify-connection.ts";
-import { lockDataDirectory } from "./db/data-dir-lock.ts";
 import { schedulePruning } from "./db/fedify-cache-pruning.ts";
 import { SqliteKvStore } from "./db/fedify-kv-store.ts";
 import { SqliteMessageQueue } from "./db/fedify-message-queue.ts";
@@ -26,6 +25,7 @@ import { startPushDelivery } from "./api/push/delivery.ts";
 import { createStreamPayloads } from "./api/streaming/payloads.ts";
 import { createStreamingService } from "./api/streaming/service.ts";
 import { createApp } from "./http/app.ts";
+import { REQUEST_DEADLINE_MS, refuseUpgradeWhileStopping, stoppingResponse, watchForStop, within, type ServerStop } from "./http/server-stop.ts";
 import { startMediaCleanup } from "./media/cleanup.ts";
 import { PUBLISHED_SIZE_LIMITS, type MediaSizeLimits } from "./media/media-types.ts";
 import { createMediaStorage, mediaRootOf } from "./media/storage.ts";
@@ -44,6 +44,22 @@ import type { TunnelControl, TunnelWatch } from "./tunnel/status.ts";
 import { UserError } from "./user-error.ts";
 
 const logger = getLogger(["hearth"]);
+
+/** Beyond the requests' deadline, for the streams' goodbyes and the tunnel to finish. */
+const INTAKE_EXTRA_MS = 1_000;
+/** How long the workers (queue, outbox drain, previews, push, media) get to stop once nothing new comes in. */
+const WORK_DEADLINE_MS = 2_000;
+/** How long queued deliveries under way get; less than WORK_DEADLINE_MS, so the queue itself ends in time. */
+const QUEUE_DRAIN_MS = 1_500;
+
+/** One step of a stop: its failure is logged and the stop goes on, so the database is always closed. */
+async function runStep(step: () => unknown): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    logger.error("A part of Hearth failed to stop: {error}", { error });
+  }
+}
 
 export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL("../renderer/dist", import.meta.url));
 
@@ -107,7 +123,7 @@ export interface RunningInstance {
 /** env carries the Node request (HttpBindings), from which clientAddress reads the peer's address, and the listener. */
 type RequestHandler = (request: Request, env: HttpBindings & ListenerBindings) => Response | Promise<Response>;
 
-function listen(server: ReturnType<typeof createAdaptorServer>, host: string, port: number): Promise<AddressInfo> {
+function listen(server: HttpServer, host: string, port: number): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       server.off("listening", onListening);
@@ -139,7 +155,7 @@ const TUNNEL_HOST = "127.0.0.1";
  * to the next; a free port when that one is taken (said in the log, and shown in settings), or when the main
  * port was chosen freely.
  */
-async function listenForTunnel(server: ReturnType<typeof createAdaptorServer>, mainPort: number, requestedPort: number, tunnelPort: number | undefined): Promise<AddressInfo> {
+async function listenForTunnel(server: HttpServer, mainPort: number, requestedPort: number, tunnelPort: number | undefined): Promise<AddressInfo> {
   const preferred = tunnelPort ?? (requestedPort === 0 || mainPort >= 65535 ? 0 : mainPort + 1);
   try {
     return await listen(server, TUNNEL_HOST, preferred);
@@ -182,14 +198,20 @@ async function startWithin(options: InstanceOptions, outgoing: InstanceOutgoing)
   const clock = options.clock ?? systemClock;
   const requestedOrigin = options.publicUrl === undefined ? undefined : normaliseOrigin(options.publicUrl);
 
+  // Locks the data directory before anything in it is opened or migrated; close() releases it.
   const database = await openDataDirectoryDatabase(options.dataDir);
-  const cleanups: Array<() => unknown> = [() => database.close(), () => outgoing.documents.close()];
+  // A stop ends within about 8 s whatever clients and peers do (a desktop quit must end), in three steps:
+  // nothing new comes in (requests under way get REQUEST_DEADLINE_MS), the workers stop (given
+  // WORK_DEADLINE_MS), then the storage closes, always.
+  const intake: Array<() => unknown> = [];
+  const work: Array<() => unknown> = [];
+  const storage: Array<() => unknown> = [() => database.close(), () => outgoing.documents.close()];
   const cleanUp = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
+    await within(REQUEST_DEADLINE_MS + INTAKE_EXTRA_MS, Promise.all(intake.splice(0).map(runStep)));
+    await within(WORK_DEADLINE_MS, Promise.all(work.splice(0).map(runStep)));
+    for (const close of storage.splice(0).reverse()) await runStep(close);
   };
   try {
-    const lock = lockDataDirectory(options.dataDir);
-    cleanups.push(() => lock.release());
     // Core's ports need the federation, whose dispatchers need core: the ports are bound once it exists.
     const ports = lateBoundPorts();
     const core = createCoreContext(database.db, clock, ports.ports);
@@ -207,18 +229,20 @@ async function startWithin(options: InstanceOptions, outgoing: InstanceOutgoing)
 
     // Fedify's own connection: its writes never nest inside one of our transactions.
     const fedifySqlite = openFedifySqlite(database.path);
-    cleanups.push(() => fedifySqlite.close());
+    storage.push(() => fedifySqlite.close());
     const kv = new SqliteKvStore(fedifySqlite);
-    const queue = new SqliteMessageQueue(fedifySqlite);
+    // Deliveries still running when a stop comes are let go after this; their messages stay leased and go
+    // again at the next start.
+    const queue = new SqliteMessageQueue(fedifySqlite, { drainTimeoutMs: QUEUE_DRAIN_MS });
     const pruning = schedulePruning(kv);
-    cleanups.push(() => pruning.stop());
+    work.push(() => pruning.stop());
     const mediaStorage = createMediaStorage(mediaRootOf(options.dataDir));
     const mediaLimits = { ...PUBLISHED_SIZE_LIMITS, ...options.mediaLimits };
     const mediaUploads = createMediaUploads({ core, storage: mediaStorage, limits: mediaLimits });
     // Uploads still being processed finish (and write their rows) before the database closes.
-    cleanups.push(() => mediaUploads.settled());
+    work.push(() => mediaUploads.settled());
     const mediaCleanup = await startMediaCleanup(core, mediaStorage);
-    cleanups.push(() => mediaCleanup.stop());
+    work.push(() => mediaCleanup.stop());
     const remoteMediaCache = createRemoteMediaCache({
       core,
       storage: mediaStorage,
@@ -229,16 +253,26 @@ async function startWithin(options: InstanceOptions, outgoing: InstanceOutgoing)
     // Remote media reaching the owner's home feed or notifications is fetched ahead, for the archive offline
     // (stopped before the database closes).
     const remoteMediaPrefetch = startRemoteMediaPrefetch({ core, media: remoteMediaCache, accountImages: remoteAccountImages });
-    cleanups.push(() => remoteMediaPrefetch.stop());
+    work.push(() => remoteMediaPrefetch.stop());
 
     let handle: RequestHandler = () => new Response("Hearth is starting", { status: 503 });
     // Two doors into the one app: the main listener, and the tunnel's (see RunningInstance.tunnelServiceUrl).
-    const server = createAdaptorServer({ fetch: (request: Request, env) => handle(request, { ...(env as HttpBindings), listener: "main" }) });
-    const tunnelServer = createAdaptorServer({ fetch: (request: Request, env) => handle(request, { ...(env as HttpBindings), listener: "tunnel" }) });
+    // Without a createServer option, Hono's adaptor makes a node:http server.
+    const doorFor = (listener: "main" | "tunnel"): HttpServer =>
+      createAdaptorServer({
+        fetch: (request: Request, env) => (isStopping() ? stoppingResponse() : handle(request, { ...(env as HttpBindings), listener })),
+      }) as HttpServer;
+    const server = doorFor("main");
+    const tunnelServer = doorFor("tunnel");
+    const doorStops: ServerStop[] = [server, tunnelServer].map((door) => watchForStop(door));
+    const isStopping = (): boolean => doorStops.some((stop) => stop.isStopping);
     // The streaming API's WebSocket arrives as an HTTP upgrade, which Hono never sees; bound once the API exists.
     let handleUpgrade = (_request: IncomingMessage, socket: Duplex, _head: Buffer): void => void socket.destroy();
     for (const door of [server, tunnelServer]) {
-      door.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => handleUpgrade(request, socket, head));
+      door.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+        if (isStopping()) refuseUpgradeWhileStopping(socket);
+        else handleUpgrade(request, socket, head);
+      });
     }
     const address = await listen(server, host, port);
     const localUrl = urlFor(host, address.port);
@@ -247,6 +281,7 @@ async function startWithin(options: InstanceOptions, outgoing: InstanceOutgoing)
       throw error;
     });
     const tunnelTarget = urlFor(TUNNEL_HOST, tunnelAddress.port);
+    intake.push(() => Promise.all(doorStops.map((stop) => stop.stop())));
     const tunnel = createTunnelManager({
       dataDir: options.dataDir,
       localUrl: tunnelTarget,
@@ -282,10 +317,10 @@ async function startWithin(options: InstanceOptions, outgoing: InstanceOutgoing)
     });
     // Web Push: new notifications go to the phones that subscribed (stopped before the database closes).
     const pushDelivery = startPushDelivery({ core, origin, allowPrivateNetwork, fetch: (input, init) => outgoing.documents.fetch(input, init) });
-    cleanups.push(() => pushDelivery.stop());
+    work.push(() => pushDelivery.stop());
     // Scheduled statuses are posted, and polls ended, when their time comes (stopped before the database closes).
     const statusScheduler = startStatusScheduler(core, { origin });
-    cleanups.push(() => statusScheduler.stop());
+    work.push(() => statusScheduler.stop());
     // Link preview cards for statuses posted, arrived or edited (stopped before the database closes).
     const linkPreviews = startLinkPreviews({
       core,
@@ -296,35 +331,23 @@ async function startWithin(options: InstanceOptions, outgoing: InstanceOutgoing)
       matrixLimit: mediaLimits.imageMatrixLimit,
       timing: options.linkPreviews,
     });
-    cleanups.push(() => linkPreviews.stop());
+    work.push(() => linkPreviews.stop());
     const queueStop = new AbortController();
     // Queued work (deliveries, inbox activities) runs with core as its context data, as requests do.
     const queueRunning = federation.startQueue(core, { signal: queueStop.signal });
-    cleanups.push(async () => {
+    work.push(async () => {
       queueStop.abort();
       await queueRunning;
     });
     // What the outbox holds goes to the queue now (left by a crash, a stop, or another `hearth` process),
-    // then after every write that federates; stopped before the queue is.
+    // then after every write that federates. What a stop leaves in it goes at the next start.
     outbox.start();
-    cleanups.push(() => outbox.stop());
-    // Runs first on close: stop accepting, let requests in flight finish, drop idle keep-alive sockets.
-    cleanups.push(() =>
-      Promise.all(
-        [server, tunnelServer].map(
-          (door) =>
-            new Promise<void>((resolve) => {
-              door.close(() => resolve());
-              if ("closeIdleConnections" in door) door.closeIdleConnections();
-            }),
-        ),
-      ),
-    );
+    work.push(() => outbox.stop());
 
-    cleanups.push(() => tunnel.stop());
-    // Catching up after being away: stopped first on close, while the database is still open.
+    intake.push(() => tunnel.stop());
+    // Catching up after being away: stopped with the intake, while the database is still open.
     const catchUp = startCatchUp({ federation, core, origin, tunnel, timing: options.catchUp });
-    cleanups.push(() => catchUp.stop());
+    intake.push(() => catchUp.stop());
     const tunnelControl: TunnelControl = {
       status: () => tunnel.status(),
       onStatus: (listener) => tunnel.onStatus(listener),
@@ -340,8 +363,8 @@ async function startWithin(options: InstanceOptions, outgoing: InstanceOutgoing)
 
     const streaming = createStreamingService({ core, payloads: createStreamPayloads(core, origin) });
     handleUpgrade = streaming.handleUpgrade;
-    // Runs before the server's close, which would otherwise wait for the open streams.
-    cleanups.push(() => streaming.close());
+    // Every stream is told goodbye (1001) while the server stops.
+    intake.push(() => streaming.close());
 
     const app = createApp({
       core,

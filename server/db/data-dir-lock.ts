@@ -1,49 +1,109 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import Database from "better-sqlite3";
+import { readFileSync, realpathSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../user-error.ts";
 
-const LOCK_FILE_NAME = "hearth.lock";
+/**
+ * The lock itself: a small SQLite database that the holding process keeps an exclusive transaction open on.
+ * The operating system drops that lock when the process ends, however it ends (kill -9, a power cut), so a
+ * stale lock cannot exist. The file stays: deleting a lock file while another process opens it would let two
+ * processes lock two different files.
+ */
+const LOCK_DATABASE_NAME = "hearth.db.lock";
 
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
+/**
+ * Which process holds the lock, only for the sentence a second process prints; never trusted to decide, since
+ * after a reboot its PID may belong to anything. Hearths from before the lock database took this file as
+ * their lock, so they still refuse to start beside this one.
+ */
+const HOLDER_FILE_NAME = "hearth.lock";
+
+interface HeldLock {
+  readonly sqlite: Database.Database;
+  holders: number;
 }
 
 /**
- * One serving Hearth per data directory: two would each run the delivery queue and the tunnel. A lock
- * left by a process that died (power cut, kill -9) is taken over.
+ * Locks this process holds, by data directory. One process may open its directory more than once (the
+ * desktop's server process runs `hearth token` beside `hearth serve`), and SQLite's locks are per connection,
+ * so a second connection of the same process would be refused; the one lock is shared instead.
  */
-export function lockDataDirectory(dataDir: string): { release(): void } {
-  const path = join(dataDir, LOCK_FILE_NAME);
-  for (let attempt = 0; attempt < 2; attempt += 1) {
+const held = new Map<string, HeldLock>();
+
+export interface DataDirectoryLock {
+  release(): void;
+}
+
+function anotherHearthIsServing(dataDir: string): UserError {
+  let holder: number | undefined;
+  try {
+    const pid = Number.parseInt(readFileSync(join(dataDir, HOLDER_FILE_NAME), "utf8").trim(), 10);
+    if (Number.isInteger(pid) && pid > 0) holder = pid;
+  } catch {
+    // The holder has not written its file yet, or it was removed: the sentence goes without the number.
+  }
+  const who = holder === undefined ? "Another Hearth" : `Another Hearth (process ${holder})`;
+  return new UserError(`${who} is already serving ${dataDir}; stop it first or choose another --data-dir.`);
+}
+
+function acquire(dataDir: string): Database.Database {
+  const path = join(dataDir, LOCK_DATABASE_NAME);
+  let sqlite: Database.Database;
+  try {
+    // No busy timeout: a held lock is an answer, not something to wait for.
+    sqlite = new Database(path, { timeout: 0 });
+  } catch (error) {
+    throw new UserError(`Cannot lock the data directory ${dataDir}: ${(error as Error).message}.`);
+  }
+  try {
+    // Nothing is written, so no journal file is needed beside it.
+    sqlite.pragma("journal_mode = MEMORY");
+    sqlite.pragma("locking_mode = EXCLUSIVE");
+    // EXCLUSIVE takes the file's exclusive lock at once, though nothing is ever written.
+    sqlite.exec("BEGIN EXCLUSIVE");
+  } catch (error) {
+    sqlite.close();
+    const code = (error as { code?: string }).code;
+    if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED") throw anotherHearthIsServing(dataDir);
+    throw new UserError(`Cannot lock the data directory ${dataDir}: ${(error as Error).message}; if no Hearth is running, remove ${path}.`);
+  }
+  return sqlite;
+}
+
+/**
+ * One process per data directory, decided before anything in it is opened: two processes would each run the
+ * delivery queue and the tunnel, and one of another version would migrate the database under the other.
+ * The directory must exist.
+ */
+export function lockDataDirectory(dataDir: string): DataDirectoryLock {
+  const key = realpathSync(dataDir);
+  let lock = held.get(key);
+  if (!lock) {
+    lock = { sqlite: acquire(dataDir), holders: 0 };
+    held.set(key, lock);
     try {
-      const fd = openSync(path, "wx");
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return {
-        release() {
-          try {
-            if (readFileSync(path, "utf8").trim() === String(process.pid)) unlinkSync(path);
-          } catch {
-            // Already gone: nothing to release.
-          }
-        },
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
-        throw new UserError(`Cannot lock the data directory ${dataDir}: ${(error as Error).message}.`);
-      }
-      const holder = Number.parseInt(readFileSync(path, "utf8").trim(), 10);
-      if (Number.isInteger(holder) && holder !== process.pid && isProcessAlive(holder)) {
-        throw new UserError(`Another Hearth (process ${holder}) is already serving ${dataDir}; stop it first or choose another --data-dir.`);
-      }
-      unlinkSync(path);
+      writeFileSync(join(dataDir, HOLDER_FILE_NAME), String(process.pid));
+    } catch {
+      // Only the sentence of a second process needs it.
     }
   }
-  throw new UserError(`Cannot lock the data directory ${dataDir}; remove ${path} if no Hearth is running.`);
+  lock.holders += 1;
+  const taken = lock;
+  let isReleased = false;
+  return {
+    release() {
+      if (isReleased) return;
+      isReleased = true;
+      taken.holders -= 1;
+      if (taken.holders > 0) return;
+      held.delete(key);
+      // Removed while the lock is still held, so it cannot be the file of a process that came next.
+      try {
+        unlinkSync(join(dataDir, HOLDER_FILE_NAME));
+      } catch {
+        // Already gone.
+      }
+      taken.sqlite.close();
+    },
+  };
 }

@@ -30,15 +30,16 @@ describe("the hearth command: setup, serve, token", () => {
 
   it("proves a printed token end to end: verify_credentials answers with the owner through masto", async () => {
     await setUp();
-    serving = await serveHearth(["--data-dir", dataDir.path]);
-    const health = await fetch(`${serving.localUrl}/healthz`);
-    expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: "ok", setUp: true });
-
+    // Before serving: a directory is opened by one process at a time.
     const token = await runHearth(["token", "--data-dir", dataDir.path, "--scopes", "read write"]);
     expect(token.code).toBe(0);
     const accessToken = token.stdout.trim();
     expect(accessToken).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+
+    serving = await serveHearth(["--data-dir", dataDir.path]);
+    const health = await fetch(`${serving.localUrl}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok", setUp: true });
 
     const masto = createRestAPIClient({ url: serving.localUrl, accessToken });
     const me = await masto.v1.accounts.verifyCredentials();
@@ -76,8 +77,8 @@ describe("the hearth command: setup, serve, token", () => {
 
   it("refuses a token whose scopes do not cover the endpoint", async () => {
     await setUp();
-    serving = await serveHearth(["--data-dir", dataDir.path]);
     const token = (await runHearth(["token", "--data-dir", dataDir.path, "--scopes", "write:statuses"])).stdout.trim();
+    serving = await serveHearth(["--data-dir", dataDir.path]);
     const response = await fetch(`${serving.localUrl}/api/v1/accounts/verify_credentials`, {
       headers: { Authorization: `Bearer ${token}` },
     });

@@ -118,7 +118,14 @@ describe("the desktop shell and its server process", () => {
     const shell = startShell(["--data-dir", dataDir.path, "--port", "0"]);
     await waitFor(() => shell.line() === "Finish setting up Hearth in its window", { timeoutMs: 30_000, what: "the first-run state" });
     expect(shell.tokensIssued()).toBe(0);
-    await setUp();
+    // Set up as the first-run wizard does, through the running server (a second process may not open its directory).
+    const { localUrl } = shell.supervisor.state() as { localUrl: string };
+    const setup = await fetch(`${localUrl}/api/hearth/setup`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ username: "alice", password: "correct horse battery staple" }),
+    });
+    expect(setup.status).toBe(200);
     await waitFor(() => shell.line() === "Not published: only this computer reaches Hearth", { timeoutMs: 30_000, what: "the token and the tunnel state" });
     expect(shell.tokensIssued()).toBe(1);
     const token = preferencesTokenStore(shell.preferences, noKeychain).load();

@@ -16,10 +16,13 @@ describe("OAuth: a third-party app signs in", () => {
   const dataDir = makeTempDir("oauth");
   let serving: ServingHearth;
   let url: string;
+  /** Issued before serving: `hearth token` refuses a directory another process serves. */
+  let cliToken: string;
 
   beforeAll(async () => {
     const setup = await runHearth(["setup", "--data-dir", dataDir.path, "--username", "alice", "--password-stdin"], { stdin: `${PASSWORD}\n` });
     expect(setup.code).toBe(0);
+    cliToken = (await runHearth(["token", "--data-dir", dataDir.path])).stdout.trim();
     serving = await serveHearth(["--data-dir", dataDir.path]);
     url = serving.localUrl;
   });
@@ -186,9 +189,9 @@ describe("OAuth: a third-party app signs in", () => {
 
   it("revokes a token so it answers 401 afterwards", async () => {
     const app = await registerApp();
-    const accessToken = (await runHearth(["token", "--data-dir", dataDir.path])).stdout.trim();
-    const cliToken = await fetch(`${url}/api/v1/accounts/verify_credentials`, { headers: { Authorization: `Bearer ${accessToken}` } });
-    expect(cliToken.status).toBe(200);
+    const accessToken = cliToken;
+    const cliTokenAnswer = await fetch(`${url}/api/v1/accounts/verify_credentials`, { headers: { Authorization: `Bearer ${accessToken}` } });
+    expect(cliTokenAnswer.status).toBe(200);
     // Another app cannot revoke the command line's token.
     await createOAuthAPIClient({ url }).revoke({ clientId: app.clientId, clientSecret: app.clientSecret, token: accessToken });
     expect((await fetch(`${url}/api/v1/accounts/verify_credentials`, { headers: { Authorization: `Bearer ${accessToken}` } })).status).toBe(200);
