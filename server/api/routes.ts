@@ -6,10 +6,13 @@ import type { MediaStorage } from "../media/storage.ts";
 import type { MediaUploads } from "../media/uploads.ts";
 import type { TunnelControl } from "../tunnel/status.ts";
 import { infoRoutes } from "./hearth/info.ts";
+import { memberRoutes } from "./hearth/members.ts";
 import { setupRoutes } from "./hearth/setup.ts";
 import { signInFailureRoutes } from "./hearth/sign-in-failures.ts";
 import { tunnelRoutes } from "./hearth/tunnel.ts";
+import type { Permission } from "../core/accounts/roles.ts";
 import type { HonoApiEnv } from "./hono-env.ts";
+import { guarded } from "./permissions.ts";
 import { authorizeRoutes } from "./oauth/authorize.ts";
 import { oauthMetadataRoutes } from "./oauth/metadata.ts";
 import { tokenRoutes } from "./oauth/token.ts";
@@ -72,14 +75,21 @@ export interface ApiDependencies {
 
 type RoutesBuilder = (deps: ApiDependencies) => Hono<HonoApiEnv> | undefined;
 
+/** One line of the table: a path, what builds its routes and, for the owner's (and moderators') routes, the permission every one of them needs. */
+type RouteEntry = readonly [path: string, build: RoutesBuilder, permission?: Permission];
+
 /**
  * Every route of the client API (Mastodon's, and Hearth's own under /api/hearth) and of OAuth, by path, in
  * the order they are mounted: http/app.ts mounts this table after the API's middleware (CORS, token, rate
  * limits, reuse of recent pages). Where two builders share a path, the first is asked first: account statuses
  * come before the accounts routes, and within those the fixed names (lookup, search, relationships, ...)
  * before `:id`.
+ *
+ * A line with a permission is guarded as a whole (api/permissions.ts): a member's token gets 403 on every
+ * method and path under it. Hearth's own paths are the owner's unless the line says otherwise (the setup
+ * wizard is before any account); test/integration/member-permissions.test.ts holds every line to that.
  */
-const API_ROUTES: ReadonlyArray<readonly [path: string, build: RoutesBuilder]> = [
+const API_ROUTES: readonly RouteEntry[] = [
   ["/api/v1/apps", appRoutes],
   ["/api/v1/instance", instanceV1Routes],
   ["/api/v2/instance", instanceV2Routes],
@@ -133,9 +143,10 @@ const API_ROUTES: ReadonlyArray<readonly [path: string, build: RoutesBuilder]> =
 
   // Hearth's own: the first-run wizard, settings.
   ["/api/hearth/setup", setupRoutes],
-  ["/api/hearth/info", infoRoutes],
-  ["/api/hearth/sign_in_failures", signInFailureRoutes],
-  ["/api/hearth/tunnel", (deps) => deps.tunnel && tunnelRoutes({ ...deps, tunnel: deps.tunnel })],
+  ["/api/hearth/info", infoRoutes, "viewDataDirectory"],
+  ["/api/hearth/sign_in_failures", signInFailureRoutes, "viewSignInFailures"],
+  ["/api/hearth/members", memberRoutes, "manageRoles"],
+  ["/api/hearth/tunnel", (deps) => deps.tunnel && tunnelRoutes({ ...deps, tunnel: deps.tunnel }), "manageTunnel"],
 
   // OAuth: the consent page, tokens, and the metadata that says where they are.
   ["/oauth/authorize", authorizeRoutes],
@@ -143,10 +154,28 @@ const API_ROUTES: ReadonlyArray<readonly [path: string, build: RoutesBuilder]> =
   ["/.well-known/oauth-authorization-server", oauthMetadataRoutes],
 ];
 
-/** The table's routes, built: the paths and sub-apps to mount, in order (those without their dependency left out). */
-export function apiRoutes(deps: ApiDependencies): Array<[path: string, routes: Hono<HonoApiEnv>]> {
-  return API_ROUTES.flatMap(([path, build]) => {
+/** A line of the table, built: its path, its routes (unguarded) and the permission they need, if any. */
+export interface BuiltRoutes {
+  path: string;
+  routes: Hono<HonoApiEnv>;
+  permission: Permission | undefined;
+}
+
+/** The table's lines, unbuilt: each path and the permission its routes need, if any. */
+export function apiRoutePermissions(): Array<{ path: string; permission: Permission | undefined }> {
+  return API_ROUTES.map(([path, , permission]) => ({ path, permission }));
+}
+
+/** The table, built in order (only the lines `only` keeps, if given); lines whose dependency is absent are left out. */
+export function apiRouteTable(deps: ApiDependencies, only: (path: string, permission: Permission | undefined) => boolean = () => true): BuiltRoutes[] {
+  return API_ROUTES.flatMap(([path, build, permission]) => {
+    if (!only(path, permission)) return [];
     const routes = build(deps);
-    return routes ? [[path, routes] as [string, Hono<HonoApiEnv>]] : [];
+    return routes ? [{ path, routes, permission }] : [];
   });
+}
+
+/** The table's routes, built: the paths and sub-apps to mount, in order, each behind its permission. */
+export function apiRoutes(deps: ApiDependencies): Array<[path: string, routes: Hono<HonoApiEnv>]> {
+  return apiRouteTable(deps).map(({ path, routes, permission }) => [path, permission ? guarded(deps.core, permission, routes) : routes]);
 }

@@ -3,6 +3,7 @@ import { insertLocalAccount, prepareLocalAccount } from "../../server/core/accou
 import type { CoreContext } from "../../server/core/context.ts";
 import { issueCliToken } from "../../server/core/auth/tokens.ts";
 import type { AccountRow } from "../../server/core/rows.ts";
+import type { LocalUserRole } from "../../server/db/schema.ts";
 
 /** A person using the client API: their account, a token and a masto client on the instance's URL. */
 export interface ApiUser {
@@ -23,9 +24,9 @@ export async function apiUser(core: CoreContext, url: string, account: AccountRo
   };
 }
 
-/** Another person on the same instance (a member, as the owner would invite). */
-export async function addLocalAccount(core: CoreContext, username: string): Promise<AccountRow> {
-  const prepared = await prepareLocalAccount({ username, password: "correct horse battery staple", role: "member" });
+/** Another person on the same instance (a member, as the owner would invite, or a moderator). */
+export async function addLocalAccount(core: CoreContext, username: string, role: Exclude<LocalUserRole, "owner"> = "member"): Promise<AccountRow> {
+  const prepared = await prepareLocalAccount({ username, password: "correct horse battery staple", role });
   return core.db.transaction().execute((trx) => insertLocalAccount(core, trx, prepared));
 }
 

@@ -3,6 +3,7 @@ import type { AccountStats } from "../../core/accounts/account-stats.ts";
 import { parseStoredFields } from "../../core/accounts/profile.ts";
 import { toCustomEmoji, type MastodonCustomEmoji } from "./custom-emoji.ts";
 import type { AccountRow, CustomEmojiRow, LocalUserRow } from "../../core/rows.ts";
+import type { LocalUserRole } from "../../db/schema.ts";
 
 /** Mastodon's Field entity. */
 export interface MastodonField {
@@ -122,6 +123,16 @@ export function toAccount(row: AccountRow, stats: AccountStats, origin: string, 
   };
 }
 
+/**
+ * Mastodon's built-in roles as its API shows them (ids as Mastodon seeds them; permissions are its Role flags):
+ * the owner holds all of them, a moderator manage_reports, manage_blocks and manage_users, a member none.
+ */
+const MASTODON_ROLES: Readonly<Record<LocalUserRole, MastodonCredentialAccount["role"]>> = {
+  owner: { id: "3", name: "Owner", permissions: "1048575", color: "", highlighted: true },
+  moderator: { id: "1", name: "Moderator", permissions: String((1 << 4) | (1 << 7) | (1 << 10)), color: "", highlighted: true },
+  member: { id: "-99", name: "", permissions: "0", color: "", highlighted: false },
+};
+
 export function toCredentialAccount(
   row: AccountRow,
   user: LocalUserRow,
@@ -130,7 +141,6 @@ export function toCredentialAccount(
   emojis: readonly CustomEmojiRow[],
 ): MastodonCredentialAccount {
   const account = toAccount(row, stats, origin, emojis);
-  const isOwner = user.role === "owner";
   return {
     ...account,
     source: {
@@ -146,9 +156,6 @@ export function toCredentialAccount(
       indexable: row.is_indexable === 1,
       attribution_domains: [],
     },
-    // Mastodon's built-in roles: the owner administers the instance, members are plain users.
-    role: isOwner
-      ? { id: "3", name: "Owner", permissions: "1048575", color: "", highlighted: true }
-      : { id: "-99", name: "", permissions: "0", color: "", highlighted: false },
+    role: MASTODON_ROLES[user.role],
   };
 }

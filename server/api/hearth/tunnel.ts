@@ -1,7 +1,6 @@
-import { type Context, Hono } from "hono";
-import { getLocalUser } from "../../core/accounts/accounts.ts";
+import { Hono } from "hono";
 import type { CoreContext } from "../../core/context.ts";
-import { Forbidden, Invalid } from "../../core/errors.ts";
+import { Invalid } from "../../core/errors.ts";
 import type { TunnelSettingsChange } from "../../core/instance/tunnel-settings.ts";
 import type { TunnelMode } from "../../db/schema.ts";
 import type { TunnelControl } from "../../tunnel/status.ts";
@@ -63,24 +62,16 @@ function mode(): Field<TunnelMode | undefined> {
 
 const TunnelSettings = { mode: mode(), hostname: setting(), token: setting() };
 
-export function tunnelRoutes({ core, tunnel }: TunnelRoutesDependencies): Hono<HonoApiEnv> {
+/** The tunnel decides how the whole instance is reached: the owner's business alone (routes.ts guards it with manageTunnel). */
+export function tunnelRoutes({ tunnel }: TunnelRoutesDependencies): Hono<HonoApiEnv> {
   const routes = new Hono<HonoApiEnv>();
 
-  // The tunnel decides how the whole instance is reached: the owner's business alone.
-  const requireOwner = async (c: Context<HonoApiEnv>) => {
-    const account = c.get("auth")?.account;
-    const user = account ? await getLocalUser(core, account.id) : undefined;
-    return user?.role === "owner";
-  };
-
   routes.get("/", requireUser("read"), async (c) => {
-    if (!(await requireOwner(c))) throw new Forbidden("Only the owner of this instance can see its tunnel.");
     c.header("Cache-Control", "no-store");
     return c.json(await tunnelEntity(tunnel));
   });
 
   routes.put("/", requireUser("write"), async (c) => {
-    if (!(await requireOwner(c))) throw new Forbidden("Only the owner of this instance can change its tunnel.");
     const input = await readInput(c, TunnelSettings);
     const change: TunnelSettingsChange = { hostname: input.hostname, token: input.token };
     if (input.mode !== undefined) change.mode = input.mode;

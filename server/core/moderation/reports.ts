@@ -1,3 +1,4 @@
+import { listAccountsThatMay } from "../accounts/roles.ts";
 import { Invalid, NotFound } from "../errors.ts";
 import type { CoreContext } from "../context.ts";
 import { notify } from "../notifications/notifications.ts";
@@ -7,7 +8,7 @@ import { write } from "../write.ts";
 
 /**
  * Reports a local account files about another account (POST /api/v1/reports). They are kept for the
- * instance's owner, who is notified (admin.report) unless they filed it; a report about a remote account
+ * instance's owner and moderators, who are notified (admin.report) unless they filed it; a report about a remote account
  * can be forwarded to its server, which hears it as a Flag.
  */
 
@@ -73,9 +74,9 @@ export async function fileReport(ctx: CoreContext, reporterId: string, input: Re
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    const owner = await trx.selectFrom("local_users").select("account_id").where("role", "=", "owner").executeTakeFirst();
-    if (owner && owner.account_id !== reporterId) {
-      await notify(ctx, trx, after, { accountId: owner.account_id, type: "admin.report", fromAccountId: reporterId, reportId: report.id });
+    for (const moderatorId of await listAccountsThatMay({ db: trx }, "manageReports")) {
+      if (moderatorId === reporterId) continue;
+      await notify(ctx, trx, after, { accountId: moderatorId, type: "admin.report", fromAccountId: reporterId, reportId: report.id });
     }
     if (report.forward === 1) after.publish({ type: "report.forwarded", reportId: report.id });
     return report;

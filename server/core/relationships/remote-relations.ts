@@ -1,3 +1,4 @@
+import { listAccountsThatMay } from "../accounts/roles.ts";
 import type { CoreContext } from "../context.ts";
 import { followAccount, unfollowAccount } from "./follows.ts";
 import { notify } from "../notifications/notifications.ts";
@@ -125,9 +126,8 @@ export async function recordFlag(ctx: CoreContext, flag: RemoteFlag): Promise<st
         created_at: now,
       })
       .execute();
-    const moderators = await trx.selectFrom("local_users").select("account_id").where("role", "=", "owner").execute();
-    for (const moderator of moderators) {
-      await notify(ctx, trx, after, { accountId: moderator.account_id, type: "admin.report", fromAccountId: flag.accountId, reportId });
+    for (const moderatorId of await listAccountsThatMay({ db: trx }, "manageReports")) {
+      await notify(ctx, trx, after, { accountId: moderatorId, type: "admin.report", fromAccountId: flag.accountId, reportId });
     }
     return reportId;
   });

@@ -44,7 +44,8 @@ export interface AccountsTable {
   fetched_at: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
 }
 
-export type LocalUserRole = "owner" | "member";
+/** Owner: everything. Moderator: reports, blocks, suspensions. Member: their own account. */
+export type LocalUserRole = "owner" | "moderator" | "member";
 
 export interface LocalUsersTable {
   account_id: string;
