@@ -264,7 +264,7 @@ describe("the Cloudflare tunnel, with a stand-in cloudflared", () => {
     const memberToken = (await issueCliToken(running.core, member.id, ["read", "write"])).token;
     const refused = await tunnelApi(running, memberToken);
     expect(refused.status).toBe(403);
-    expect(JSON.parse(refused.text)).toEqual({ error: "Only the owner of this instance can see its tunnel." });
+    expect(JSON.parse(refused.text)).toEqual({ error: "Only the owner of this instance can see or change its tunnel." });
 
     const sideways = await tunnelApi(running, ownerToken, { method: "PUT", body: JSON.stringify({ mode: "sideways" }) });
     expect(sideways.status).toBe(422);
