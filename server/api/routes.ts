@@ -6,6 +6,7 @@ import type { MediaStorage } from "../media/storage.ts";
 import type { MediaUploads } from "../media/uploads.ts";
 import type { TunnelControl } from "../tunnel/status.ts";
 import { infoRoutes } from "./hearth/info.ts";
+import { inviteRoutes } from "./hearth/invites.ts";
 import { setupRoutes } from "./hearth/setup.ts";
 import { signInFailureRoutes } from "./hearth/sign-in-failures.ts";
 import { tunnelRoutes } from "./hearth/tunnel.ts";
@@ -13,11 +14,13 @@ import type { HonoApiEnv } from "./hono-env.ts";
 import { authorizeRoutes } from "./oauth/authorize.ts";
 import { oauthMetadataRoutes } from "./oauth/metadata.ts";
 import { tokenRoutes } from "./oauth/token.ts";
+import { inviteLinkRoutes } from "./sign-up/invite-link.ts";
 import { accountStatusRoutes } from "./v1/account-statuses.ts";
 import { accountCollectionRoutes } from "./v1/accounts-collections.ts";
 import { accountCredentialRoutes, profileRoutes } from "./v1/accounts-credentials.ts";
 import { accountRelationshipRoutes } from "./v1/accounts-relationships.ts";
 import { accountRoutes } from "./v1/accounts.ts";
+import { signUpRoutes } from "./v1/accounts-sign-up.ts";
 import { announcementRoutes } from "./v1/announcements.ts";
 import { appRoutes } from "./v1/apps.ts";
 import { blockRoutes } from "./v1/blocks.ts";
@@ -99,6 +102,7 @@ const API_ROUTES: ReadonlyArray<readonly [path: string, build: RoutesBuilder]> =
   ["/api/v1/scheduled_statuses", scheduledStatusRoutes],
 
   // Accounts, and what people keep about each other.
+  ["/api/v1/accounts", signUpRoutes],
   ["/api/v1/accounts", accountRoutes],
   ["/api/v1/accounts", accountCredentialRoutes],
   ["/api/v1/accounts", accountCollectionRoutes],
@@ -135,12 +139,16 @@ const API_ROUTES: ReadonlyArray<readonly [path: string, build: RoutesBuilder]> =
   ["/api/hearth/setup", setupRoutes],
   ["/api/hearth/info", infoRoutes],
   ["/api/hearth/sign_in_failures", signInFailureRoutes],
+  ["/api/hearth/invites", inviteRoutes],
   ["/api/hearth/tunnel", (deps) => deps.tunnel && tunnelRoutes({ ...deps, tunnel: deps.tunnel })],
 
   // OAuth: the consent page, tokens, and the metadata that says where they are.
   ["/oauth/authorize", authorizeRoutes],
   ["/oauth", tokenRoutes],
   ["/.well-known/oauth-authorization-server", oauthMetadataRoutes],
+
+  // Sign-up by invite: the link's page (and its JSON for apps); apps post to /api/v1/accounts above.
+  ["/invite", inviteLinkRoutes],
 ];
 
 /** The table's routes, built: the paths and sub-apps to mount, in order (those without their dependency left out). */
