@@ -2,7 +2,7 @@ import { Hono, type Context } from "hono";
 import { getLocalUser } from "../../core/accounts/accounts.ts";
 import type { CoreContext } from "../../core/context.ts";
 import { Forbidden, Invalid } from "../../core/errors.ts";
-import { createInvite, INVITE_EXPIRIES, inviteState, inviteUsesLeft, listInvites, revokeInvite } from "../../core/invites/invites.ts";
+import { createInvite, INVITE_EXPIRIES, inviteLink, inviteState, inviteUsesLeft, listInvites, revokeInvite } from "../../core/invites/invites.ts";
 import type { InviteRow } from "../../core/rows.ts";
 import { requireUser } from "../auth.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
@@ -13,16 +13,11 @@ export interface InviteRoutesDependencies {
   origin(): string;
 }
 
-/** The link to share: the public origin's /invite/CODE. */
-export function inviteUrl(origin: string, code: string): string {
-  return `${origin}/invite/${code}`;
-}
-
 function inviteEntity(row: InviteRow, origin: string, now: Date) {
   return {
     id: row.id,
     code: row.code,
-    url: inviteUrl(origin, row.code),
+    url: inviteLink(origin, row.code),
     uses: row.uses,
     max_uses: row.max_uses,
     uses_left: inviteUsesLeft(row),

@@ -35,6 +35,11 @@ function newInviteCode(): string {
   return code;
 }
 
+/** The link to share: the public origin's /invite/CODE (the page, and for apps its JSON). */
+export function inviteLink(origin: string, code: string): string {
+  return `${origin}/invite/${code}`;
+}
+
 export function isInviteExpiry(value: string): value is InviteExpiry {
   return Object.hasOwn(EXPIRY_MS, value);
 }
