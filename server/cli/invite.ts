@@ -6,16 +6,13 @@ import { createCoreContext, type CoreContext } from "../core/context.ts";
 import { getInstance } from "../core/instance/instance.ts";
 import { createInvite, INVITE_EXPIRIES, inviteLink, isInviteExpiry } from "../core/invites/invites.ts";
 import { databasePath } from "../db/connection.ts";
-import { openDataDirectoryDatabase } from "../db/open.ts";
+import { openDataDirectoryBesideServe } from "../db/open.ts";
 import { UserError } from "../user-error.ts";
 import type { CliIo } from "../cli.ts";
 
-/**
- * The one place this command opens the database. `hearth invite` is meant to work beside a running `serve`;
- * when db/open.ts offers a way to open a served directory, it is this line that changes.
- */
+/** The one place this command opens the database: beside a running `serve` too, as the contract says. */
 async function withDatabase<T>(dataDir: string, work: (core: CoreContext) => Promise<T>): Promise<T> {
-  const database = await openDataDirectoryDatabase(dataDir);
+  const database = await openDataDirectoryBesideServe(dataDir);
   try {
     return await work(createCoreContext(database.db, systemClock));
   } finally {

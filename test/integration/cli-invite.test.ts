@@ -41,16 +41,16 @@ describe("hearth invite", () => {
     expect(await inviteCount()).toBe(0);
   });
 
-  it("prints the public link last, and the served instance takes its code", async () => {
-    const made = await runHearth(["invite", "--data-dir", dataDir.path, "--uses", "5", "--expires", "1d"]);
-    expect(made.code).toBe(0);
-    const lastLine = made.stdout.trimEnd().split("\n").at(-1) ?? "";
-    expect(lastLine).toMatch(/^https:\/\/home\.example\/invite\/[A-Za-z0-9]{12}$/);
-    expect(made.stdout).toContain("5 people");
-    const code = lastLine.split("/").at(-1) ?? "";
-
+  it("prints the public link last, beside a running serve, which takes the code at once", async () => {
     const serving = await serveHearth(["--data-dir", dataDir.path]);
     try {
+      const made = await runHearth(["invite", "--data-dir", dataDir.path, "--uses", "5", "--expires", "1d"]);
+      expect(made.stderr).toBe("");
+      expect(made.code).toBe(0);
+      const lastLine = made.stdout.trimEnd().split("\n").at(-1) ?? "";
+      expect(lastLine).toMatch(/^https:\/\/home\.example\/invite\/[A-Za-z0-9]{12}$/);
+      expect(made.stdout).toContain("5 people");
+      const code = lastLine.split("/").at(-1) ?? "";
       const answer = await fetch(`${serving.localUrl}/invite/${code}`, { headers: { Accept: "application/json" } });
       expect(answer.status).toBe(200);
       expect(await answer.json()).toEqual({ invite_code: code, instance_api_url: "https://home.example/api/v2/instance" });
