@@ -135,7 +135,20 @@ describe("invite links: the owner hands them out, people and apps sign up with t
     const { inviteCode: _omitted, ...withoutCode } = params;
     expect((await errorOf(asApp.v1.accounts.create(withoutCode))).status).toBe(403);
     expect((await errorOf(anonymous.v1.accounts.create(params as mastodon.rest.v1.CreateAccountParams))).status).toBe(401);
+    const refusals: Array<[Record<string, unknown>, number, string]> = [
+      [{ password: "short" }, 422, "at least 8 characters"],
+      [{ agreement: false }, 422, "Agreement must be accepted"],
+      [{ username: "Ada" }, 422, "taken"],
+      [{ username: "root" }, 422, "reserved"],
+      [{ inviteCode: "NoSuchCode99" }, 403, "not known here"],
+    ];
+    for (const [change, status, sentence] of refusals) {
+      const refused = await errorOf(asApp.v1.accounts.create({ ...params, ...change } as mastodon.rest.v1.CreateAccountParams));
+      expect(refused.status, JSON.stringify(change)).toBe(status);
+      expect(refused.message).toContain(sentence);
+    }
     expect(await localAccountCount()).toBe(accountsBefore);
+    expect((await fetch(`${hearth.url}/invite/NoSuchCode99`, { headers: { Accept: "application/json" } })).status).toBe(404);
 
     const token = await asApp.v1.accounts.create(params as mastodon.rest.v1.CreateAccountParams);
     expect(token.tokenType).toBe("Bearer");
