@@ -268,3 +268,30 @@ describe("invite links: the owner hands them out, people and apps sign up with t
     expect((await listInvites()).find((row) => row.id === expiring.id)?.state).toBe("expired");
   });
 });
+
+describe("sign-ups are paced per address, as sign-ins are", () => {
+  let group: InstanceGroup;
+  let hearth: TestInstance;
+
+  beforeAll(async () => {
+    group = await startInstances([{ username: "ada", options: { rateLimits: { signIn: { limit: 2, periodSeconds: 300 } } } }]);
+    hearth = group.instances[0]!;
+  });
+  afterAll(async () => {
+    await group?.close();
+  });
+
+  it("answers the page's form and the apps' sign-up with 429 and a sentence past the limit", async () => {
+    const post = () => fetch(`${hearth.url}/invite/NoSuchCode99`, { method: "POST", body: new URLSearchParams({ username: "x", password: PASSWORD }) });
+    // Within the limit the request is heard (and refused for its unknown code).
+    expect((await post()).status).toBe(403);
+    expect((await post()).status).toBe(403);
+    const third = await post();
+    expect(third.status).toBe(429);
+    expect(await third.text()).toContain("Too many sign-ups from your address");
+    const apps = async () => (await fetch(`${hearth.url}/api/v1/accounts`, jsonBody("POST", { username: "x" }))).status;
+    expect(await apps()).toBe(401);
+    expect(await apps()).toBe(401);
+    expect(await apps()).toBe(429);
+  });
+});
