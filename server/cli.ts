@@ -9,7 +9,9 @@ import {
   type ServeOptions,
   SETUP_USAGE,
   TOKEN_USAGE,
+  INVITE_USAGE,
 } from "./config.ts";
+import { invite } from "./cli/invite.ts";
 import { findLocalAccountByUsername, findOwnerAccount } from "./core/accounts/accounts.ts";
 import { systemClock } from "./core/clock.ts";
 import { createCoreContext } from "./core/context.ts";
@@ -30,6 +32,7 @@ Usage:
   ${SERVE_USAGE}
   ${SETUP_USAGE}
   ${TOKEN_USAGE}
+  ${INVITE_USAGE}
 
 Environment: HEARTH_DATA_DIR, HEARTH_HOST, HEARTH_PORT, HEARTH_PUBLIC_URL, HEARTH_TUNNEL, HEARTH_TUNNEL_HOSTNAME,
 HEARTH_TUNNEL_TOKEN (a named tunnel's token: only ever from the environment), CLOUDFLARED_BIN.`;
@@ -167,6 +170,9 @@ export async function runCli(argv: readonly string[], io: CliIo = process, cliOp
         return 0;
       case "token":
         await token(args, io);
+        return 0;
+      case "invite":
+        await invite(args, io);
         return 0;
       case undefined:
       case "help":

@@ -53,6 +53,14 @@ export interface TokenOptions {
   scopes: string;
 }
 
+export interface InviteOptions {
+  dataDir: string;
+  /** As typed: a number of uses or "unlimited"; core judges it. Absent: one use. */
+  uses: string | undefined;
+  /** As typed: 30m, 1h, 6h, 12h, 1d, 7d or never; core judges it. Absent: 7d. */
+  expires: string | undefined;
+}
+
 function parse(args: readonly string[], options: ParseArgsOptionsConfig, usage: string) {
   try {
     return parseArgs({ args: [...args], options, strict: true, allowPositionals: false }).values;
@@ -92,6 +100,7 @@ export const SERVE_USAGE =
   "hearth serve [--data-dir DIR] [--host 127.0.0.1] [--port 8330] [--public-url URL] [--tunnel off|quick|named] [--tunnel-hostname NAME] [--allow-private-network]";
 export const SETUP_USAGE = "hearth setup --data-dir DIR --username NAME --password-stdin [--public-url URL] [--display-name S]";
 export const TOKEN_USAGE = 'hearth token --data-dir DIR [--username NAME] [--scopes "read write follow push"]';
+export const INVITE_USAGE = "hearth invite --data-dir DIR [--uses N] [--expires 30m|1h|6h|12h|1d|7d|never]";
 
 export function parseServeOptions(args: readonly string[], env: Environment = process.env): ServeOptions {
   const values = parse(
@@ -161,4 +170,9 @@ export function parseTokenOptions(args: readonly string[], env: Environment = pr
     username: text(values.username),
     scopes: text(values.scopes) ?? "read write follow push",
   };
+}
+
+export function parseInviteOptions(args: readonly string[], env: Environment = process.env): InviteOptions {
+  const values = parse(args, { "data-dir": { type: "string" }, uses: { type: "string" }, expires: { type: "string" } }, INVITE_USAGE);
+  return { dataDir: dataDirFrom(values["data-dir"], env), uses: text(values.uses), expires: text(values.expires) };
 }

@@ -6,6 +6,7 @@ import type { MediaStorage } from "../media/storage.ts";
 import type { MediaUploads } from "../media/uploads.ts";
 import type { TunnelControl } from "../tunnel/status.ts";
 import { infoRoutes } from "./hearth/info.ts";
+import { inviteRoutes } from "./hearth/invites.ts";
 import { memberRoutes } from "./hearth/members.ts";
 import { setupRoutes } from "./hearth/setup.ts";
 import { signInFailureRoutes } from "./hearth/sign-in-failures.ts";
@@ -16,11 +17,13 @@ import { guarded } from "./permissions.ts";
 import { authorizeRoutes } from "./oauth/authorize.ts";
 import { oauthMetadataRoutes } from "./oauth/metadata.ts";
 import { tokenRoutes } from "./oauth/token.ts";
+import { inviteLinkRoutes } from "./sign-up/invite-link.ts";
 import { accountStatusRoutes } from "./v1/account-statuses.ts";
 import { accountCollectionRoutes } from "./v1/accounts-collections.ts";
 import { accountCredentialRoutes, profileRoutes } from "./v1/accounts-credentials.ts";
 import { accountRelationshipRoutes } from "./v1/accounts-relationships.ts";
 import { accountRoutes } from "./v1/accounts.ts";
+import { signUpRoutes } from "./v1/accounts-sign-up.ts";
 import { announcementRoutes } from "./v1/announcements.ts";
 import { appRoutes } from "./v1/apps.ts";
 import { blockRoutes } from "./v1/blocks.ts";
@@ -109,6 +112,7 @@ const API_ROUTES: readonly RouteEntry[] = [
   ["/api/v1/scheduled_statuses", scheduledStatusRoutes],
 
   // Accounts, and what people keep about each other.
+  ["/api/v1/accounts", signUpRoutes],
   ["/api/v1/accounts", accountRoutes],
   ["/api/v1/accounts", accountCredentialRoutes],
   ["/api/v1/accounts", accountCollectionRoutes],
@@ -146,12 +150,16 @@ const API_ROUTES: readonly RouteEntry[] = [
   ["/api/hearth/info", infoRoutes, "viewDataDirectory"],
   ["/api/hearth/sign_in_failures", signInFailureRoutes, "viewSignInFailures"],
   ["/api/hearth/members", memberRoutes, "manageRoles"],
+  ["/api/hearth/invites", inviteRoutes, "manageInvites"],
   ["/api/hearth/tunnel", (deps) => deps.tunnel && tunnelRoutes({ ...deps, tunnel: deps.tunnel }), "manageTunnel"],
 
   // OAuth: the consent page, tokens, and the metadata that says where they are.
   ["/oauth/authorize", authorizeRoutes],
   ["/oauth", tokenRoutes],
   ["/.well-known/oauth-authorization-server", oauthMetadataRoutes],
+
+  // Sign-up by invite: the link's page (and its JSON for apps); apps post to /api/v1/accounts above.
+  ["/invite", inviteLinkRoutes],
 ];
 
 /** A line of the table, built: its path, its routes (unguarded) and the permission they need, if any. */

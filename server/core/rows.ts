@@ -14,6 +14,7 @@ import type {
   FollowsTable,
   InstanceDomainBlocksTable,
   InstanceTable,
+  InvitesTable,
   ListsTable,
   LocalUsersTable,
   MarkersTable,
@@ -52,6 +53,8 @@ export type FilterStatusRow = Selectable<FilterStatusesTable>;
 export type FollowRow = Selectable<FollowsTable>;
 export type InstanceDomainBlockRow = Selectable<InstanceDomainBlocksTable>;
 export type InstanceRow = Selectable<InstanceTable>;
+/** An invite link of the owner's; uses and revoked_at say how much of it is left. */
+export type InviteRow = Selectable<InvitesTable>;
 export type ListRow = Selectable<ListsTable>;
 export type LocalUserRow = Selectable<LocalUsersTable>;
 export type MarkerRow = Selectable<MarkersTable>;

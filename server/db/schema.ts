@@ -43,6 +43,7 @@ import type { CustomEmojisTable, MediaAttachmentsTable } from "./schema/media.ts
 import type { InstanceDomainBlocksTable, ReportsTable } from "./schema/moderation.ts";
 import type { OutboxTable } from "./schema/outbox.ts";
 import type { SignInFailuresTable } from "./schema/sign-in.ts";
+import type { InvitesTable } from "./schema/invites.ts";
 
 export type * from "./schema/instance.ts";
 export { TUNNEL_MODES } from "./schema/instance.ts";
@@ -58,6 +59,7 @@ export type * from "./schema/media.ts";
 export type * from "./schema/moderation.ts";
 export type * from "./schema/outbox.ts";
 export type * from "./schema/sign-in.ts";
+export type * from "./schema/invites.ts";
 
 export interface DatabaseSchema {
   instance: InstanceTable;
@@ -111,4 +113,5 @@ export interface DatabaseSchema {
   account_stats: AccountStatsTable;
   outbox: OutboxTable;
   sign_in_failures: SignInFailuresTable;
+  invites: InvitesTable;
 }

@@ -112,6 +112,10 @@ export function createApp<TContextData>(deps: AppDependencies<TContextData>): Ho
   app.use("/oauth/token", corsForAnyOrigin());
   app.use("/oauth/revoke", corsForAnyOrigin());
   app.use("/oauth/authorize", signInRateLimit(rateLimits, deps.core.clock));
+  // Signing up is paced like signing in (Mastodon throttles both per address): a POST of the invite page's
+  // form or of an app's sign-up hashes a password and makes two key pairs.
+  app.use("/invite/*", signInRateLimit(rateLimits, deps.core.clock, "sign-ups"));
+  app.on("POST", "/api/v1/accounts", signInRateLimit(rateLimits, deps.core.clock, "sign-ups"));
   // Every route of the API and of OAuth, from the one table.
   const signInLockout = createSignInLockout(rateLimits.signInAccount, deps.core.clock);
   for (const [path, routes] of apiRoutes({ ...deps, signInLockout })) app.route(path, routes);

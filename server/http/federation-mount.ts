@@ -3,9 +3,9 @@ import { createMiddleware } from "hono/factory";
 import { withFederationCaching } from "./cache-control.ts";
 import { canonicalRequest } from "./canonical-url.ts";
 
-const CLIENT_PATHS = /^\/(api|oauth)\//;
+const CLIENT_PATHS = /^\/(api|oauth|invite)\//;
 
-/** The client API and OAuth: paths Fedify never serves. */
+/** The client API, OAuth and invite links: paths Fedify never serves. */
 export const isClientPath = (path: string): boolean => CLIENT_PATHS.test(path);
 
 /**

@@ -156,10 +156,10 @@ function minutesUntil(until: Date, clock: Clock): string {
  * This computer is counted too: a password guess is a guess wherever it comes from, and anything that
  * forwards to the main port (a reverse proxy of the user's own, a tunnel routed there) arrives from loopback.
  */
-export function signInRateLimit(limits: RateLimits, clock: Clock): MiddlewareHandler<HonoApiEnv> {
+export function signInRateLimit(limits: RateLimits, clock: Clock, attempts = "sign-in attempts"): MiddlewareHandler<HonoApiEnv> {
   const tooManySignIns: TooManyRequests = (c, state) => {
     c.header("Cache-Control", "no-store");
-    return c.text(`Too many sign-in attempts from your address. Try again in ${minutesUntil(state.resetAt, clock)}.`, 429);
+    return c.text(`Too many ${attempts} from your address. Try again in ${minutesUntil(state.resetAt, clock)}.`, 429);
   };
   return rateLimit(clock, [{ rule: limits.signIn, key: (c) => (c.req.method === "POST" ? `address:${clientAddress(c)}` : undefined) }], {
     tooMany: tooManySignIns,

@@ -66,3 +66,36 @@ export interface SignInFailure {
 }
 
 export const getSignInFailures = (api: ApiClient) => api.request<SignInFailure[]>("GET", "/api/hearth/sign_in_failures");
+
+/** Mastodon's choices for an invite link's expiry, by Hearth's short names. */
+export type InviteExpiry = "30m" | "1h" | "6h" | "12h" | "1d" | "7d" | "never";
+
+/** An invite link of the owner's, with how much of it is left. */
+export interface Invite {
+  id: string;
+  code: string;
+  /** The link to share. */
+  url: string;
+  uses: number;
+  /** Null: no limit. */
+  max_uses: number | null;
+  uses_left: number | null;
+  expires_at: string | null;
+  autofollow: boolean;
+  comment: string;
+  created_at: string;
+  revoked_at: string | null;
+  state: "usable" | "revoked" | "expired" | "used_up";
+}
+
+export interface NewInvite {
+  /** A number of uses, or "unlimited". */
+  max_uses: number | "unlimited";
+  expires_in: InviteExpiry;
+  comment: string;
+  autofollow: boolean;
+}
+
+export const getInvites = (api: ApiClient) => api.request<Invite[]>("GET", "/api/hearth/invites");
+export const createInvite = (api: ApiClient, invite: NewInvite) => api.request<Invite>("POST", "/api/hearth/invites", { json: invite });
+export const revokeInvite = (api: ApiClient, id: string) => api.request<Invite>("DELETE", `/api/hearth/invites/${encodeURIComponent(id)}`);

@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { getInstallationInfo, type InstallationInfo } from "../api/hearth.ts";
 import { useApp } from "../app-context.ts";
 import { ProfileForm } from "../components/profile-form.tsx";
+import { InvitesPanel } from "../components/invites-panel.tsx";
 import { SignInFailures } from "../components/sign-in-failures.tsx";
 import { TunnelPanel } from "../components/tunnel-panel.tsx";
 
@@ -48,6 +49,12 @@ export function SettingsView() {
         <section className="card" aria-labelledby="tunnel-settings-title">
           <h2 id="tunnel-settings-title">Reachability</h2>
           <TunnelPanel />
+        </section>
+      )}
+      {isOwner && (
+        <section className="card" aria-labelledby="invites-title">
+          <h2 id="invites-title">Invites</h2>
+          <InvitesPanel />
         </section>
       )}
       {isOwner && (

@@ -14,6 +14,8 @@ export interface InstanceFacts {
   thumbnailUrl: string;
   /** The VAPID public key apps subscribe to Web Push with. */
   vapidPublicKey: string;
+  /** Whether some invite link can still make an account. */
+  invitesEnabled: boolean;
 }
 
 function streamingUrl(origin: string): string {
@@ -74,7 +76,8 @@ export function toInstanceV2(facts: InstanceFacts) {
       translation: { enabled: false },
       limited_federation: false,
     },
-    // Invite-only by design: friends and family join by the owner's invitation, never by open sign-up.
+    // Invite-only by design: friends and family join by the owner's invitation, never by open sign-up, so
+    // registrations stay closed even while an invite link is usable (Mastodon says the same of invite-only).
     registrations: { enabled: false, approval_required: false, reason_required: false, message: null, min_age: null, url: null },
     // Mastodon's API version 2 (4.3) is grouped notifications at /api/v2/notifications, which apps such as
     // Phanpy look for here. Later versions are not claimed.
@@ -101,7 +104,7 @@ export function toInstanceV1(facts: InstanceFacts) {
     languages: ["en"],
     registrations: false,
     approval_required: false,
-    invites_enabled: true,
+    invites_enabled: facts.invitesEnabled,
     configuration: {
       accounts: { max_featured_tags: LIMITS.accounts.maxFeaturedTags },
       statuses: statusesConfiguration(),

@@ -1,9 +1,6 @@
 import { NO_REDIRECT } from "../../core/auth/tokens.ts";
+import { escapeHtml, htmlPage as page } from "../html-page.ts";
 import type { AuthorizationRequest } from "./authorization-request.ts";
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
-}
 
 const SCOPE_WORDS: Record<string, string> = {
   read: "read everything in your account",
@@ -18,28 +15,6 @@ function describeScope(scope: string): string {
   if (words) return words;
   const [action, what] = scope.split(":");
   return `${action === "read" ? "read" : action === "write" ? "change" : action} your ${what?.replace(/_/g, " ") ?? scope}`;
-}
-
-const STYLE = `
-  :root { color-scheme: light dark; font-family: system-ui, sans-serif; line-height: 1.5; }
-  body { margin: 0; display: grid; min-height: 100vh; place-items: center; background: Canvas; }
-  main { max-width: 26rem; width: calc(100% - 2rem); padding: 1.5rem; border: 1px solid #8884; border-radius: 12px; }
-  h1 { font-size: 1.3rem; margin-top: 0; }
-  label { display: block; margin-top: 0.8rem; font-weight: 600; }
-  input { width: 100%; box-sizing: border-box; padding: 0.55rem; font: inherit; margin-top: 0.25rem; }
-  .actions { display: flex; gap: 0.6rem; margin-top: 1.2rem; }
-  button { font: inherit; padding: 0.55rem 1rem; border-radius: 8px; border: 1px solid #8886; cursor: pointer; }
-  button.primary { background: #b56a3c; color: white; border-color: #b56a3c; }
-  button:focus-visible, input:focus-visible { outline: 3px solid #b56a3c; outline-offset: 2px; }
-  .error { color: #c0392b; font-weight: 600; }
-  code { font-size: 1.1rem; word-break: break-all; user-select: all; }
-`;
-
-function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer"><title>${escapeHtml(title)} · Hearth</title><style>${STYLE}</style></head>
-<body><main>${body}</main></body></html>`;
 }
 
 /**

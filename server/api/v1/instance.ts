@@ -3,6 +3,7 @@ import { findOwnerAccount } from "../../core/accounts/accounts.ts";
 import type { CoreContext } from "../../core/context.ts";
 import { listKnownDomains, getInstance } from "../../core/instance/instance.ts";
 import { getInstanceUsage } from "../../core/instance/instance-usage.ts";
+import { hasUsableInvite } from "../../core/invites/invites.ts";
 import { getVapidKeys } from "../../core/notifications/vapid-keys.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
 import { renderAccount } from "../entities/account-list.ts";
@@ -15,15 +16,16 @@ export interface InstanceRoutesDependencies {
 }
 
 async function gatherFacts(core: CoreContext, origin: string): Promise<InstanceFacts> {
-  const [instance, ownerRow, usage, domains, vapidKeys] = await Promise.all([
+  const [instance, ownerRow, usage, domains, vapidKeys, invitesEnabled] = await Promise.all([
     getInstance(core),
     findOwnerAccount(core),
     getInstanceUsage(core),
     listKnownDomains(core),
     getVapidKeys(core),
+    hasUsableInvite(core),
   ]);
   const owner = ownerRow ? await renderAccount(core, ownerRow, origin) : null;
-  return { instance, origin, owner, usage, domainCount: domains.length, thumbnailUrl: owner?.avatar ?? `${origin}/avatars/original/missing.png`, vapidPublicKey: vapidKeys.publicKey };
+  return { instance, origin, owner, usage, domainCount: domains.length, thumbnailUrl: owner?.avatar ?? `${origin}/avatars/original/missing.png`, vapidPublicKey: vapidKeys.publicKey, invitesEnabled };
 }
 
 /**
