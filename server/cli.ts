@@ -4,6 +4,7 @@ import { getLogger } from "@logtape/logtape";
 import {
   parseServeOptions,
   parseSetupOptions,
+  EXPORT_USAGE,
   parseTokenOptions,
   SERVE_USAGE,
   type ServeOptions,
@@ -19,6 +20,7 @@ import { issueCliToken } from "./core/auth/tokens.ts";
 import { databasePath, prepareDataDirectory } from "./db/connection.ts";
 import { lockDataDirectory } from "./db/data-dir-lock.ts";
 import { openDataDirectoryDatabase } from "./db/open.ts";
+import { exportCommand } from "./cli/export.ts";
 import { startInstance } from "./index.ts";
 import { describeTunnelStatus } from "./tunnel/describe.ts";
 import { closeLogging, configureLogging } from "./logging.ts";
@@ -30,6 +32,7 @@ Usage:
   ${SERVE_USAGE}
   ${SETUP_USAGE}
   ${TOKEN_USAGE}
+  ${EXPORT_USAGE}
 
 Environment: HEARTH_DATA_DIR, HEARTH_HOST, HEARTH_PORT, HEARTH_PUBLIC_URL, HEARTH_TUNNEL, HEARTH_TUNNEL_HOSTNAME,
 HEARTH_TUNNEL_TOKEN (a named tunnel's token: only ever from the environment), CLOUDFLARED_BIN.`;
@@ -164,6 +167,9 @@ export async function runCli(argv: readonly string[], io: CliIo = process, cliOp
         return 0;
       case "token":
         await token(args, io);
+        return 0;
+      case "export":
+        await exportCommand(args, io);
         return 0;
       case undefined:
       case "help":
