@@ -5,14 +5,14 @@ import { systemClock } from "../core/clock.ts";
 import { createCoreContext } from "../core/context.ts";
 import { getInstance } from "../core/instance/instance.ts";
 import { databasePath } from "../db/connection.ts";
-import { openDataDirectoryDatabase } from "../db/open.ts";
+import { openDataDirectoryBesideServe } from "../db/open.ts";
 import { writeAccountArchive } from "../export/account-archive.ts";
 import { terminalProgress } from "../export/progress.ts";
 import { createMediaStorage, mediaRootOf } from "../media/storage.ts";
 import { UserError } from "../user-error.ts";
 
-/** What a command beside a running `serve` opens the database with: the one line to change when that lands. */
-const openDatabaseForCommand = openDataDirectoryDatabase;
+/** The contract lets export run beside a `serve` of the same directory: through the database, never a file copy. */
+const openDatabaseForCommand = openDataDirectoryBesideServe;
 
 /** Where ids point when the instance has no lasting address yet (only quick tunnels): its default local one. */
 const FALLBACK_ORIGIN = "http://127.0.0.1:8330";
