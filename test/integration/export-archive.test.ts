@@ -9,7 +9,7 @@ import { openDataDirectoryDatabase } from "../../server/db/open.ts";
 import { startInstance, type RunningInstance } from "../../server/index.ts";
 import { createMediaStorage, mediaRootOf } from "../../server/media/storage.ts";
 import { addLocalAccount, apiUser, type ApiUser } from "../helpers/api-accounts.ts";
-import { runHearth } from "../helpers/hearth-cli.ts";
+import { runHearth, serveHearth } from "../helpers/hearth-cli.ts";
 import { twoColours } from "../helpers/media-fixtures.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 import { readZipEntries } from "../helpers/zip-entries.ts";
@@ -213,5 +213,20 @@ describe("hearth export: the account's archive in Mastodon's format", () => {
     expect(bobs.code).toBe(0);
     const bobEntries = await readZipEntries(readFileSync(bobs.stdout.trim().split("\n").at(-1) ?? ""));
     expect(JSON.parse(bobEntries.get("outbox.json")?.toString() ?? "{}")).toMatchObject({ totalItems: 1 });
+  });
+
+  it("works beside a running serve of the same directory, through the database", async () => {
+    const serving = await serveHearth(["--data-dir", dataDir.path]);
+    try {
+      const beside = await runHearth(["export", "--data-dir", dataDir.path, "--to", join(outDir.path, "beside")]);
+      expect(beside.stderr).not.toMatch(/unexpected/);
+      expect(beside.code).toBe(0);
+      const besideEntries = await readZipEntries(readFileSync(beside.stdout.trim().split("\n").at(-1) ?? ""));
+      expect(JSON.parse(besideEntries.get("outbox.json")?.toString() ?? "{}")).toMatchObject({ totalItems: 7 });
+      // The server went on serving.
+      expect((await fetch(`${serving.localUrl}/api/v1/instance`)).status).toBe(200);
+    } finally {
+      await serving.stop();
+    }
   });
 });
