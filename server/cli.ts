@@ -4,6 +4,7 @@ import { getLogger } from "@logtape/logtape";
 import {
   parseServeOptions,
   parseSetupOptions,
+  EXPORT_USAGE,
   parseTokenOptions,
   SERVE_USAGE,
   type ServeOptions,
@@ -21,6 +22,7 @@ import { issueCliToken } from "./core/auth/tokens.ts";
 import { databasePath, prepareDataDirectory } from "./db/connection.ts";
 import { lockDataDirectory } from "./db/data-dir-lock.ts";
 import { openDataDirectoryBesideServe, openDataDirectoryDatabase } from "./db/open.ts";
+import { exportCommand } from "./cli/export.ts";
 import { startInstance } from "./index.ts";
 import { describeTunnelStatus } from "./tunnel/describe.ts";
 import { closeLogging, configureLogging } from "./logging.ts";
@@ -33,6 +35,7 @@ Usage:
   ${SETUP_USAGE}
   ${TOKEN_USAGE}
   ${INVITE_USAGE}
+  ${EXPORT_USAGE}
 
 Environment: HEARTH_DATA_DIR, HEARTH_HOST, HEARTH_PORT, HEARTH_PUBLIC_URL, HEARTH_TUNNEL, HEARTH_TUNNEL_HOSTNAME,
 HEARTH_TUNNEL_TOKEN (a named tunnel's token: only ever from the environment), CLOUDFLARED_BIN.`;
@@ -173,6 +176,9 @@ export async function runCli(argv: readonly string[], io: CliIo = process, cliOp
         return 0;
       case "invite":
         await invite(args, io);
+        return 0;
+      case "export":
+        await exportCommand(args, io);
         return 0;
       case undefined:
       case "help":

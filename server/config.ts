@@ -99,6 +99,7 @@ function dataDirFrom(flag: unknown, env: Environment): string {
 export const SERVE_USAGE =
   "hearth serve [--data-dir DIR] [--host 127.0.0.1] [--port 8330] [--public-url URL] [--tunnel off|quick|named] [--tunnel-hostname NAME] [--allow-private-network]";
 export const SETUP_USAGE = "hearth setup --data-dir DIR --username NAME --password-stdin [--public-url URL] [--display-name S]";
+export const EXPORT_USAGE = "hearth export --data-dir DIR [--username NAME] [--to DIR]";
 export const TOKEN_USAGE = 'hearth token --data-dir DIR [--username NAME] [--scopes "read write follow push"]';
 export const INVITE_USAGE = "hearth invite --data-dir DIR [--uses N] [--expires 30m|1h|6h|12h|1d|7d|never]";
 
@@ -175,4 +176,20 @@ export function parseTokenOptions(args: readonly string[], env: Environment = pr
 export function parseInviteOptions(args: readonly string[], env: Environment = process.env): InviteOptions {
   const values = parse(args, { "data-dir": { type: "string" }, uses: { type: "string" }, expires: { type: "string" } }, INVITE_USAGE);
   return { dataDir: dataDirFrom(values["data-dir"], env), uses: text(values.uses), expires: text(values.expires) };
+}
+
+export interface ExportOptions {
+  dataDir: string;
+  username: string | undefined;
+  /** Where the archive is written: the current folder unless given. */
+  toDir: string;
+}
+
+export function parseExportOptions(args: readonly string[], env: Environment = process.env, cwd: string = process.cwd()): ExportOptions {
+  const values = parse(args, { "data-dir": { type: "string" }, username: { type: "string" }, to: { type: "string" } }, EXPORT_USAGE);
+  return {
+    dataDir: dataDirFrom(values["data-dir"], env),
+    username: text(values.username),
+    toDir: resolve(cwd, text(values.to) ?? "."),
+  };
 }

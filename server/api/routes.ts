@@ -33,11 +33,13 @@ import { customEmojiRoutes } from "./v1/custom-emojis.ts";
 import { directoryRoutes } from "./v1/directory.ts";
 import { domainBlockRoutes } from "./v1/domain-blocks.ts";
 import { endorsementRoutes } from "./v1/endorsements.ts";
+import { exportRoutes } from "./v1/exports.ts";
 import { favouriteRoutes } from "./v1/favourites.ts";
 import { featuredTagRoutes } from "./v1/featured-tags.ts";
 import { filterV1Routes } from "./v1/filters.ts";
 import { followRequestRoutes } from "./v1/follow-requests.ts";
 import { followedTagRoutes } from "./v1/followed-tags.ts";
+import { importRoutes } from "./v1/import.ts";
 import { instanceV1Routes, instanceV2Routes } from "./v1/instance.ts";
 import { listRoutes } from "./v1/lists.ts";
 import { markerRoutes } from "./v1/markers.ts";
@@ -123,6 +125,8 @@ const API_ROUTES: readonly RouteEntry[] = [
   ["/api/v1/mutes", muteRoutes],
   ["/api/v1/domain_blocks", domainBlockRoutes],
   ["/api/v1/lists", listRoutes],
+  ["/api/v1/exports", exportRoutes],
+  ["/api/v1/import", importRoutes],
   ["/api/v1/filters", filterV1Routes],
   ["/api/v2/filters", filterV2Routes],
   ["/api/v1/preferences", preferenceRoutes],
