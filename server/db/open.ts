@@ -1,6 +1,7 @@
 import type { DatabaseHandles } from "./connection.ts";
 import { databasePath, openDatabase, prepareDataDirectory } from "./connection.ts";
 import { migrateToLatest } from "./migrate.ts";
+import { checkStorage } from "./storage-check.ts";
 
 export interface OpenedDatabase extends DatabaseHandles {
   readonly path: string;
@@ -11,6 +12,7 @@ export interface OpenedDatabase extends DatabaseHandles {
 export async function openDataDirectoryDatabase(dataDir: string): Promise<OpenedDatabase> {
   prepareDataDirectory(dataDir);
   const path = databasePath(dataDir);
+  checkStorage(dataDir, path);
   const handles = openDatabase(path);
   try {
     await migrateToLatest(handles.db, path);
