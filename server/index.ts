@@ -30,6 +30,7 @@ import { createApp } from "./http/app.ts";
 import { startMediaCleanup } from "./media/cleanup.ts";
 import { PUBLISHED_SIZE_LIMITS, type MediaSizeLimits } from "./media/media-types.ts";
 import { createMediaStorage, mediaRootOf } from "./media/storage.ts";
+import { releaseIdleMemory, startIdleRelease } from "./memory/idle-release.ts";
 import { createRemoteAccountImageCache } from "./media/remote-account-images.ts";
 import { createRemoteMediaCache } from "./media/remote-cache.ts";
 import { startRemoteMediaPrefetch } from "./media/remote-prefetch.ts";
@@ -156,6 +157,9 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
     // Fedify's own connection: its writes never nest inside one of our transactions.
     const fedifySqlite = openFedifySqlite(database.path);
     cleanups.push(() => fedifySqlite.close());
+    // A quiet server gives back what its last busy spell grew: SQLite's page caches and V8's heap.
+    const idleRelease = startIdleRelease(() => releaseIdleMemory([database.sqlite, fedifySqlite]));
+    cleanups.push(() => idleRelease.stop());
     const kv = new SqliteKvStore(fedifySqlite);
     const queue = new SqliteMessageQueue(fedifySqlite);
     const pruning = schedulePruning(kv);
@@ -293,7 +297,10 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
       isSetUp: async () => (instance ??= await getInstance(core)) !== undefined,
       media: { storage: mediaStorage, uploads: mediaUploads, remoteCache: remoteMediaCache, remoteAccountImages, limits: mediaLimits },
     });
-    handle = (request, env) => app.fetch(request, env);
+    handle = (request, env) => {
+      idleRelease.noteActivity();
+      return app.fetch(request, env);
+    };
     logger.info("Hearth is serving {localUrl} as {origin}", { localUrl, origin: origin() });
     tunnel.start();
 
