@@ -6,3 +6,4 @@ await import("./fedify-inbox-floor.ts");
 await import("./fan-out.ts");
 await import("./timeline-latency.ts");
 await import("./http-floor.ts");
+await import("./memory-plateau.ts");
