@@ -29,6 +29,7 @@ import { REQUEST_DEADLINE_MS, refuseUpgradeWhileStopping, stoppingResponse, watc
 import { startMediaCleanup } from "./media/cleanup.ts";
 import { PUBLISHED_SIZE_LIMITS, type MediaSizeLimits } from "./media/media-types.ts";
 import { createMediaStorage, mediaRootOf } from "./media/storage.ts";
+import { releaseIdleMemory, startIdleRelease } from "./memory/idle-release.ts";
 import { createRemoteAccountImageCache } from "./media/remote-account-images.ts";
 import { createRemoteMediaCache } from "./media/remote-cache.ts";
 import { startRemoteMediaPrefetch } from "./media/remote-prefetch.ts";
@@ -230,6 +231,9 @@ async function startWithin(options: InstanceOptions, outgoing: InstanceOutgoing)
     // Fedify's own connection: its writes never nest inside one of our transactions.
     const fedifySqlite = openFedifySqlite(database.path);
     storage.push(() => fedifySqlite.close());
+    // A quiet server gives back what its last busy spell grew: SQLite's page caches and V8's heap.
+    const idleRelease = startIdleRelease(() => releaseIdleMemory([database.sqlite, fedifySqlite]));
+    work.push(() => idleRelease.stop());
     const kv = new SqliteKvStore(fedifySqlite);
     // Deliveries still running when a stop comes are let go after this; their messages stay leased and go
     // again at the next start.
@@ -380,7 +384,10 @@ async function startWithin(options: InstanceOptions, outgoing: InstanceOutgoing)
       isSetUp: async () => (instance ??= await getInstance(core)) !== undefined,
       media: { storage: mediaStorage, uploads: mediaUploads, remoteCache: remoteMediaCache, remoteAccountImages, limits: mediaLimits },
     });
-    handle = (request, env) => outgoing.within(() => app.fetch(request, env));
+    handle = (request, env) => {
+      idleRelease.noteActivity();
+      return outgoing.within(() => app.fetch(request, env));
+    };
     logger.info("Hearth is serving {localUrl} as {origin}", { localUrl, origin: origin() });
     tunnel.start();
 

@@ -10,6 +10,8 @@ import type { HonoApiEnv } from "./hono-env.ts";
 const REUSE_FOR_MS = 1_000;
 const MOST_ENTRIES = 200;
 const LARGEST_BODY_BYTES = 1_000_000;
+/** All kept bodies together: two hundred pages of a megabyte would be 200 MB held for a moment's reuse. */
+const MOST_BYTES = 8_000_000;
 
 interface RecentResponse {
   generation: string;
@@ -17,6 +19,83 @@ interface RecentResponse {
   /** Bytes, not a string: encoding a page of statuses anew for every answer would cost more than the rest of it. */
   body: Uint8Array<ArrayBuffer>;
   headers: Record<string, string>;
+}
+
+export interface RecentResponseLimits {
+  reuseForMs: number;
+  mostEntries: number;
+  mostBytes: number;
+}
+
+/**
+ * The answers kept for reuse, oldest first (a Map keeps insertion order, and an entry is stored anew each
+ * time). Bounded in count and in bytes, and emptied of what is too old to reuse: once requests stop, a
+ * sweep after REUSE_FOR_MS lets the last pages go, rather than holding them until the next busy moment.
+ */
+export class RecentResponseStore {
+  readonly #entries = new Map<string, RecentResponse>();
+  readonly #limits: RecentResponseLimits;
+  readonly #now: () => number;
+  #bytes = 0;
+  #sweep: NodeJS.Timeout | undefined;
+
+  constructor(now: () => number, limits: RecentResponseLimits = { reuseForMs: REUSE_FOR_MS, mostEntries: MOST_ENTRIES, mostBytes: MOST_BYTES }) {
+    this.#now = now;
+    this.#limits = limits;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** The answer stored under key at `generation`, if it is still young enough to reuse. */
+  reusable(key: string, generation: string): RecentResponse | undefined {
+    const entry = this.#entries.get(key);
+    if (!entry || entry.generation !== generation || this.#now() - entry.storedAt >= this.#limits.reuseForMs) return undefined;
+    return entry;
+  }
+
+  store(key: string, entry: RecentResponse): void {
+    this.#remove(key);
+    if (entry.body.byteLength > this.#limits.mostBytes) return;
+    this.#entries.set(key, entry);
+    this.#bytes += entry.body.byteLength;
+    for (const [oldest] of this.#entries) {
+      if (this.#entries.size <= this.#limits.mostEntries && this.#bytes <= this.#limits.mostBytes) break;
+      this.#remove(oldest);
+    }
+    this.#scheduleSweep();
+  }
+
+  /** Drops every answer too old to be reused. */
+  sweep(): void {
+    const now = this.#now();
+    for (const [key, entry] of this.#entries) {
+      if (now - entry.storedAt < this.#limits.reuseForMs) break;
+      this.#remove(key);
+    }
+  }
+
+  #remove(key: string): void {
+    const entry = this.#entries.get(key);
+    if (!entry) return;
+    this.#entries.delete(key);
+    this.#bytes -= entry.body.byteLength;
+  }
+
+  #scheduleSweep(): void {
+    if (this.#sweep) return;
+    // unref: a sweep still to come never keeps a stopping process alive.
+    this.#sweep = setTimeout(() => {
+      this.#sweep = undefined;
+      this.sweep();
+      if (this.#entries.size > 0) this.#scheduleSweep();
+    }, this.#limits.reuseForMs).unref();
+  }
 }
 
 /** Response headers that belong to the answer itself; CORS and rate-limit headers are each request's own. */
@@ -31,16 +110,14 @@ const KEPT_HEADERS = ["content-type", "link"];
  * authentication and rate limits run before this on every request.
  */
 export function reuseRecentResponses(core: CoreContext, generation: WriteGeneration, origin: () => string) {
-  const recent = new Map<string, RecentResponse>();
+  const recent = new RecentResponseStore(() => core.clock.now().getTime());
   return createMiddleware<HonoApiEnv>(async (c, next) => {
     if (c.req.method !== "GET") return next();
     const key = `${c.get("auth")?.token.id ?? "-"} ${origin()} ${c.req.url}`;
     const now = core.clock.now().getTime();
     const readAt = generation.current();
-    const reusable = recent.get(key);
-    if (reusable && reusable.generation === readAt && now - reusable.storedAt < REUSE_FOR_MS) {
-      return c.body(reusable.body, 200, reusable.headers);
-    }
+    const reusable = recent.reusable(key, readAt);
+    if (reusable) return c.body(reusable.body, 200, reusable.headers);
     await next();
     const answer = c.res;
     if (answer.status !== 200 || !answer.headers.get("content-type")?.startsWith("application/json")) return;
@@ -56,9 +133,7 @@ export function reuseRecentResponses(core: CoreContext, generation: WriteGenerat
       const value = answerHeaders.get(name);
       if (value !== null) headers[name] = value;
     }
-    recent.delete(key);
     // The generation from before the page was read: a write while it was being read makes it stale at once.
-    recent.set(key, { generation: readAt, storedAt: now, body, headers });
-    if (recent.size > MOST_ENTRIES) recent.delete(recent.keys().next().value!);
+    recent.store(key, { generation: readAt, storedAt: now, body, headers });
   });
 }

@@ -38,7 +38,7 @@ export function databasePath(dataDir: string): string {
 }
 
 /** Refuses a file that exists but is not a SQLite database, so we never overwrite what someone put there. */
-function assertIsSqliteFile(path: string): void {
+export function assertIsSqliteFile(path: string): void {
   if (!existsSync(path)) return;
   const fd = openSync(path, "r");
   try {

@@ -2,6 +2,7 @@ import type { DatabaseHandles } from "./connection.ts";
 import { databasePath, openDatabase, prepareDataDirectory } from "./connection.ts";
 import { DataDirectoryHeldElsewhere, holderSharesThisSchema, lockDataDirectory, readDataDirectoryHolder } from "./data-dir-lock.ts";
 import { hasExactlyThisBuildsSchema, migrateToLatest } from "./migrate.ts";
+import { checkStorage } from "./storage-check.ts";
 
 export interface OpenedDatabase extends DatabaseHandles {
   readonly path: string;
@@ -19,6 +20,8 @@ export async function openDataDirectoryDatabase(dataDir: string): Promise<Opened
   const path = databasePath(dataDir);
   let handles: DatabaseHandles;
   try {
+    // Damaged, read-only or lost storage is refused with one sentence before anything is written.
+    checkStorage(dataDir, path);
     handles = openDatabase(path);
   } catch (error) {
     lock.release();

@@ -1,10 +1,19 @@
 import type Database from "better-sqlite3";
-import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase, type SqliteStatement } from "kysely";
+import {
+  CompiledQuery,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDatabase,
+  type SqliteDialectConfig,
+  type SqliteStatement,
+} from "kysely";
 import { isDurabilityRelaxed } from "./durability.ts";
 import type { WriteGeneration } from "./write-generation.ts";
 
 /**
- * Kysely's SQLite dialect with four changes for a server that writes from many places at once.
+ * Kysely's SQLite dialect with five changes for a server that writes from many places at once.
  *
  * Transactions begin IMMEDIATE. Kysely begins them DEFERRED: a transaction that reads before it writes holds
  * only a read snapshot until its first write, and if Fedify's connection (its queue, its caches) committed
@@ -15,6 +24,8 @@ import type { WriteGeneration } from "./write-generation.ts";
  *
  * Every statement that writes counts in the connection's write generation (write-generation.ts).
  *
+ * A failed transaction that SQLite has already ended is not rolled back again (rollbackTransaction).
+ *
  * Prepared statements are kept. Kysely prepares every query anew, and a status arriving runs some thirty
  * statements whose text repeats exactly (parameters are bound, not inlined).
  */
@@ -24,6 +35,12 @@ const STATEMENT_CACHE_SIZE = 500;
 class ImmediateTransactionsDriver extends SqliteDriver {
   /** Whether the open transaction began with synchronous = NORMAL; transactions on the one connection never overlap. */
   #isRelaxed = false;
+  readonly #sqlite: Database.Database;
+
+  constructor(config: SqliteDialectConfig, sqlite: Database.Database) {
+    super(config);
+    this.#sqlite = sqlite;
+  }
 
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     // The setting cannot change inside a transaction, so it is chosen here, before BEGIN.
@@ -42,7 +59,10 @@ class ImmediateTransactionsDriver extends SqliteDriver {
 
   override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     try {
-      await super.rollbackTransaction(connection);
+      // SQLite ends the transaction itself on some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM); a ROLLBACK
+      // then fails with "cannot rollback - no transaction is active", and that error would replace the one
+      // that says what went wrong. Only a transaction still open is rolled back, so none is ever left open.
+      if (this.#sqlite.inTransaction) await super.rollbackTransaction(connection);
     } finally {
       await this.#restoreDurability(connection);
     }
@@ -94,14 +114,16 @@ function withStatementCache(sqlite: Database.Database, generation: WriteGenerati
 
 export class HearthSqliteDialect extends SqliteDialect {
   readonly #database: SqliteDatabase;
+  readonly #sqlite: Database.Database;
 
   constructor(sqlite: Database.Database, generation: WriteGeneration) {
     const database = withStatementCache(sqlite, generation);
     super({ database });
     this.#database = database;
+    this.#sqlite = sqlite;
   }
 
   override createDriver(): Driver {
-    return new ImmediateTransactionsDriver({ database: this.#database });
+    return new ImmediateTransactionsDriver({ database: this.#database }, this.#sqlite);
   }
 }

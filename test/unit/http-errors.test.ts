@@ -38,6 +38,18 @@ describe("core's error kinds as HTTP answers, in Mastodon's error body", () => {
     });
   });
 
+  it("answers a full disk (SQLite's SQLITE_FULL, or ENOSPC writing a media file, however wrapped) with 507 and a sentence", async () => {
+    const full = (code: string) => Object.assign(new Error(`${code}: no room`), { code });
+    for (const error of [full("SQLITE_FULL"), full("ENOSPC"), new Error("The upload could not be stored.", { cause: full("ENOSPC") })]) {
+      const answer = await answerTo(error);
+      expect(answer.status).toBe(507);
+      expect((answer.body as { error: string }).error).toMatch(/^The disk is full: nothing of this request was saved/);
+    }
+    // Other failures of SQLite or the file system stay 500s.
+    expect((await answerTo(full("SQLITE_IOERR"))).status).toBe(500);
+    expect((await answerTo(full("EACCES"))).status).toBe(500);
+  });
+
   it("lets the CLI print every kind as a UserError, without a stack", () => {
     for (const error of [new NotFound("a"), new Forbidden("b"), new Invalid("c"), new Conflict("d")]) expect(error).toBeInstanceOf(UserError);
   });
