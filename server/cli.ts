@@ -5,6 +5,8 @@ import {
   parseServeOptions,
   parseSetupOptions,
   parseTokenOptions,
+  BACKUP_USAGE,
+  RESTORE_USAGE,
   SERVE_USAGE,
   type ServeOptions,
   SETUP_USAGE,
@@ -18,6 +20,8 @@ import { parseScopes } from "./core/auth/scopes.ts";
 import { issueCliToken } from "./core/auth/tokens.ts";
 import { databasePath, prepareDataDirectory } from "./db/connection.ts";
 import { lockDataDirectory } from "./db/data-dir-lock.ts";
+import { backupCommand } from "./cli/backup.ts";
+import { restoreCommand } from "./cli/restore.ts";
 import { openDataDirectoryDatabase } from "./db/open.ts";
 import { startInstance } from "./index.ts";
 import { describeTunnelStatus } from "./tunnel/describe.ts";
@@ -30,6 +34,8 @@ Usage:
   ${SERVE_USAGE}
   ${SETUP_USAGE}
   ${TOKEN_USAGE}
+  ${BACKUP_USAGE}
+  ${RESTORE_USAGE}
 
 Environment: HEARTH_DATA_DIR, HEARTH_HOST, HEARTH_PORT, HEARTH_PUBLIC_URL, HEARTH_TUNNEL, HEARTH_TUNNEL_HOSTNAME,
 HEARTH_TUNNEL_TOKEN (a named tunnel's token: only ever from the environment), CLOUDFLARED_BIN.`;
@@ -164,6 +170,12 @@ export async function runCli(argv: readonly string[], io: CliIo = process, cliOp
         return 0;
       case "token":
         await token(args, io);
+        return 0;
+      case "backup":
+        await backupCommand(args, io);
+        return 0;
+      case "restore":
+        await restoreCommand(args, io);
         return 0;
       case undefined:
       case "help":
