@@ -11,6 +11,9 @@ import { BACKUP_FORMAT, BACKUP_FORMAT_VERSION, DATABASE_ENTRY, MANIFEST_ENTRY, r
 import { listMediaFiles } from "./media-files.ts";
 import { ignoreProgress, type ProgressListener } from "./progress.ts";
 
+/** better-sqlite3's largest step: the rest of the database at once. */
+const ALL_PAGES = 0x7fffffff;
+
 export const BACKUP_FILE_SUFFIX = ".hearth-backup.tar.gz";
 
 export interface BackupRequest {
@@ -58,13 +61,14 @@ export async function createBackup(request: BackupRequest): Promise<CreatedBacku
   const partial = join(staging, "backup.partial");
   try {
     const copyPath = join(staging, DATABASE_ENTRY);
+    onProgress({ step: "copying the database", done: 0, total: 1 });
     await request.sqlite.backup(copyPath, {
-      progress: ({ totalPages, remainingPages }) => {
-        onProgress({ step: "copying the database", done: totalPages - remainingPages, total: totalPages });
-        // Pages per step: large enough to finish soon, small enough to let the instance's writes in between.
-        return 1024;
-      },
+      // Every page in one step, inside one read transaction: a copy made in steps starts over whenever another
+      // connection writes between two of them, so a busy instance could keep it from ever ending. In WAL mode
+      // the instance's writers go on meanwhile; the copy is the database as of the step's start.
+      progress: () => ALL_PAGES,
     });
+    onProgress({ step: "copying the database", done: 1, total: 1 });
     onProgress({ step: "checking the copy", done: 0, total: 1 });
     const copy = openDatabase(copyPath);
     let figures;
