@@ -22,7 +22,7 @@ import { databasePath, prepareDataDirectory } from "./db/connection.ts";
 import { lockDataDirectory } from "./db/data-dir-lock.ts";
 import { backupCommand } from "./cli/backup.ts";
 import { restoreCommand } from "./cli/restore.ts";
-import { openDataDirectoryDatabase } from "./db/open.ts";
+import { openDataDirectoryBesideServe, openDataDirectoryDatabase } from "./db/open.ts";
 import { startInstance } from "./index.ts";
 import { describeTunnelStatus } from "./tunnel/describe.ts";
 import { closeLogging, configureLogging } from "./logging.ts";
@@ -55,8 +55,10 @@ async function readPasswordFromStdin(stdin: NodeJS.ReadableStream): Promise<stri
   return password;
 }
 
-async function withDatabase<T>(dataDir: string, work: (core: ReturnType<typeof createCoreContext>) => Promise<T>): Promise<T> {
-  const database = await openDataDirectoryDatabase(dataDir);
+type OpenDatabase = typeof openDataDirectoryDatabase;
+
+async function withDatabase<T>(dataDir: string, work: (core: ReturnType<typeof createCoreContext>) => Promise<T>, open: OpenDatabase = openDataDirectoryDatabase): Promise<T> {
+  const database = await open(dataDir);
   try {
     return await work(createCoreContext(database.db, systemClock));
   } finally {
@@ -84,6 +86,7 @@ async function token(args: readonly string[], io: CliIo): Promise<void> {
   const scopes = parseScopes(options.scopes);
   // Checked before opening, which would create an empty database in a directory that was never set up.
   if (!existsSync(databasePath(options.dataDir))) throw new UserError(`${options.dataDir} is not set up yet; run \`hearth setup\` first.`);
+  // Scripts ask the directory of a serving instance for a token: it is shared with that process, not refused.
   const issued = await withDatabase(options.dataDir, async (core) => {
     if (!(await getInstance(core))) throw new UserError(`${options.dataDir} is not set up yet; run \`hearth setup\` first.`);
     const account = options.username
@@ -91,7 +94,7 @@ async function token(args: readonly string[], io: CliIo): Promise<void> {
       : await findOwnerAccount(core);
     if (!account) throw new UserError(`There is no local account named ${options.username} on this instance.`);
     return issueCliToken(core, account.id, scopes);
-  });
+  }, openDataDirectoryBesideServe);
   io.stdout.write(`${issued.token}\n`);
 }
 

@@ -4,18 +4,18 @@ import type { BackupManifest } from "../backup/manifest.ts";
 import { verifyBackup } from "../backup/verify-backup.ts";
 import { parseBackupOptions } from "../config.ts";
 import { databasePath } from "../db/connection.ts";
-import { openDataDirectoryDatabase, type OpenedDatabase } from "../db/open.ts";
+import { openDataDirectoryBesideServe, type OpenedDatabase } from "../db/open.ts";
 import { startInstance } from "../index.ts";
 import { UserError } from "../user-error.ts";
 import type { CliIo } from "../cli.ts";
 import { createProgressDisplay } from "./progress-display.ts";
 
 /**
- * The one place a backup command opens a data directory's database. The contract says backup works beside a
- * running `serve`; when db/open.ts offers an opening for that, it is swapped in here.
+ * The one place a backup command opens a data directory's database: beside a running `serve` too, as the
+ * contract says (the online copy reads through SQLite, whatever the server writes meanwhile).
  */
 export function openForBackup(dataDir: string): Promise<OpenedDatabase> {
-  return openDataDirectoryDatabase(dataDir);
+  return openDataDirectoryBesideServe(dataDir);
 }
 
 export function describeManifest(manifest: BackupManifest): string[] {
