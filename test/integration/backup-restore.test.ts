@@ -148,6 +148,28 @@ describe("backups and restores", { timeout: 120_000 }, () => {
     }
   });
 
+  it("includes other servers' media by default and leaves it out with --no-remote-media", async () => {
+    mkdirSync(join(alice.dataDir, "media", "cache", "2026-12"), { recursive: true });
+    writeFileSync(join(alice.dataDir, "media", "cache", "2026-12", "remote-copy.png"), await twoColours(4, 4).png().toBuffer());
+    const mediaOf = async (args: string[]) => {
+      const result = await runCliHere(["backup", "--data-dir", alice.dataDir, "--to", join(scratch.path, "remote-media"), ...args]);
+      expect(result.code).toBe(0);
+      const unpacked = join(scratch.path, `remote-media-${args.length}`);
+      mkdirSync(unpacked);
+      await unpackRaw(lastLine(result.stdout), unpacked);
+      const manifest = JSON.parse(readFileSync(join(unpacked, "manifest.json"), "utf8")) as { media: Array<{ path: string }> };
+      return { listed: manifest.media.map((file) => file.path), packed: existsSync(join(unpacked, "media", "cache", "2026-12", "remote-copy.png")) };
+    };
+    const all = await mediaOf([]);
+    expect(all.listed).toContain("cache/2026-12/remote-copy.png");
+    expect(all.packed).toBe(true);
+    expect(all.listed.some((path) => path.startsWith("attachments/"))).toBe(true);
+    const local = await mediaOf(["--no-remote-media"]);
+    expect(local.listed.some((path) => path.startsWith("cache/"))).toBe(false);
+    expect(local.packed).toBe(false);
+    expect(local.listed.some((path) => path.startsWith("attachments/"))).toBe(true);
+  });
+
   describe("restore's refusals leave the target as it was", () => {
     let target: string;
     let snapshot: Record<string, string>;
