@@ -6,6 +6,8 @@ import {
   parseSetupOptions,
   EXPORT_USAGE,
   parseTokenOptions,
+  BACKUP_USAGE,
+  RESTORE_USAGE,
   SERVE_USAGE,
   type ServeOptions,
   SETUP_USAGE,
@@ -21,6 +23,8 @@ import { parseScopes } from "./core/auth/scopes.ts";
 import { issueCliToken } from "./core/auth/tokens.ts";
 import { databasePath, prepareDataDirectory } from "./db/connection.ts";
 import { lockDataDirectory } from "./db/data-dir-lock.ts";
+import { backupCommand } from "./cli/backup.ts";
+import { restoreCommand } from "./cli/restore.ts";
 import { openDataDirectoryBesideServe, openDataDirectoryDatabase } from "./db/open.ts";
 import { exportCommand } from "./cli/export.ts";
 import { startInstance } from "./index.ts";
@@ -36,6 +40,8 @@ Usage:
   ${TOKEN_USAGE}
   ${INVITE_USAGE}
   ${EXPORT_USAGE}
+  ${BACKUP_USAGE}
+  ${RESTORE_USAGE}
 
 Environment: HEARTH_DATA_DIR, HEARTH_HOST, HEARTH_PORT, HEARTH_PUBLIC_URL, HEARTH_TUNNEL, HEARTH_TUNNEL_HOSTNAME,
 HEARTH_TUNNEL_TOKEN (a named tunnel's token: only ever from the environment), CLOUDFLARED_BIN.`;
@@ -179,6 +185,12 @@ export async function runCli(argv: readonly string[], io: CliIo = process, cliOp
         return 0;
       case "export":
         await exportCommand(args, io);
+        return 0;
+      case "backup":
+        await backupCommand(args, io);
+        return 0;
+      case "restore":
+        await restoreCommand(args, io);
         return 0;
       case undefined:
       case "help":

@@ -193,3 +193,49 @@ export function parseExportOptions(args: readonly string[], env: Environment = p
     toDir: resolve(cwd, text(values.to) ?? "."),
   };
 }
+
+export const BACKUP_USAGE = "hearth backup --data-dir DIR [--to DIR] [--no-remote-media] | hearth backup --verify FILE";
+export const RESTORE_USAGE = "hearth restore FILE --data-dir DIR";
+
+export type BackupOptions =
+  | { kind: "create"; dataDir: string; toDir: string; includeRemoteMedia: boolean }
+  | { kind: "verify"; file: string };
+
+export function parseBackupOptions(args: readonly string[], env: Environment = process.env): BackupOptions {
+  const values = parse(
+    args,
+    { "data-dir": { type: "string" }, to: { type: "string" }, "no-remote-media": { type: "boolean" }, verify: { type: "string" } },
+    BACKUP_USAGE,
+  );
+  const verify = text(values.verify);
+  if (verify !== undefined) {
+    if (values["data-dir"] !== undefined || values.to !== undefined || values["no-remote-media"] !== undefined) {
+      throw new UserError(`backup --verify takes only the backup file. Usage: ${BACKUP_USAGE}`);
+    }
+    return { kind: "verify", file: resolve(verify) };
+  }
+  const dataDir = dataDirFrom(values["data-dir"], env);
+  // Inside the data directory unless told otherwise: found again easily, and never part of a later backup.
+  const toDir = resolve(text(values.to) ?? join(dataDir, "backups"));
+  return { kind: "create", dataDir, toDir, includeRemoteMedia: values["no-remote-media"] !== true };
+}
+
+export interface RestoreOptions {
+  file: string;
+  dataDir: string;
+}
+
+export function parseRestoreOptions(args: readonly string[], env: Environment = process.env): RestoreOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...args], options: { "data-dir": { type: "string" } }, strict: true, allowPositionals: true });
+  } catch (error) {
+    throw new UserError(`${(error as Error).message.replace(/\.$/, "")}. Usage: ${RESTORE_USAGE}`);
+  }
+  const [file, ...extra] = parsed.positionals;
+  if (file === undefined || extra.length > 0) throw new UserError(`restore takes one backup file. Usage: ${RESTORE_USAGE}`);
+  // Restoring replaces a directory's data: which one is never left to a default.
+  const dataDir = text(parsed.values["data-dir"]) ?? env.HEARTH_DATA_DIR;
+  if (!dataDir) throw new UserError(`restore needs --data-dir: the directory to restore into. Usage: ${RESTORE_USAGE}`);
+  return { file: resolve(file), dataDir: resolve(dataDir) };
+}

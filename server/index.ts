@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createAdaptorServer, type HttpBindings } from "@hono/node-server";
 import { getLogger } from "@logtape/logtape";
@@ -22,6 +23,7 @@ import { createHearthFederation } from "./federation/federation.ts";
 import { createOutboxDrain } from "./federation/outbox/drain.ts";
 import { createRemoteLookup } from "./federation/remote-lookup.ts";
 import { startPushDelivery } from "./api/push/delivery.ts";
+import { createBackupService } from "./backup/backup-service.ts";
 import { createStreamPayloads } from "./api/streaming/payloads.ts";
 import { createStreamingService } from "./api/streaming/service.ts";
 import { createApp } from "./http/app.ts";
@@ -370,6 +372,10 @@ async function startWithin(options: InstanceOptions, outgoing: InstanceOutgoing)
     // Every stream is told goodbye (1001) while the server stops.
     intake.push(() => streaming.close());
 
+    // Backups from the web client go where `hearth backup` puts them without --to; a stop waits for one under way.
+    const backups = createBackupService({ sqlite: database.sqlite, dataDir: options.dataDir, backupsDir: join(options.dataDir, "backups"), startInstance });
+    work.push(() => backups.settled());
+
     const app = createApp({
       core,
       writeGeneration: database.writeGeneration,
@@ -377,6 +383,7 @@ async function startWithin(options: InstanceOptions, outgoing: InstanceOutgoing)
       federationContextData: () => core,
       origin,
       tunnel: tunnelControl,
+      backups,
       rendererDir: options.rendererDir ?? DEFAULT_RENDERER_DIR,
       dataDir: options.dataDir,
       rateLimits: options.rateLimits,

@@ -5,6 +5,8 @@ import type { MediaSizeLimits } from "../media/media-types.ts";
 import type { MediaStorage } from "../media/storage.ts";
 import type { MediaUploads } from "../media/uploads.ts";
 import type { TunnelControl } from "../tunnel/status.ts";
+import type { BackupService } from "../backup/backup-service.ts";
+import { backupRoutes } from "./hearth/backups.ts";
 import { infoRoutes } from "./hearth/info.ts";
 import { inviteRoutes } from "./hearth/invites.ts";
 import { memberRoutes } from "./hearth/members.ts";
@@ -72,6 +74,8 @@ export interface ApiDependencies {
   media: { storage: MediaStorage; uploads: MediaUploads; limits: MediaSizeLimits };
   /** The tunnel, for /api/hearth/tunnel; absent where no instance runs one (some tests). */
   tunnel?: TunnelControl;
+  /** Backups made and tested from the web client, for /api/hearth/backups; absent in some tests. */
+  backups?: BackupService;
   /** The streaming API's HTTP side (health, server-sent events); its WebSocket is on the server's upgrade. */
   streaming?: Hono<HonoApiEnv>;
   /** Wrong passwords per account, for every check of a password (the instance's rateLimits.signInAccount). */
@@ -155,6 +159,7 @@ const API_ROUTES: readonly RouteEntry[] = [
   ["/api/hearth/sign_in_failures", signInFailureRoutes, "viewSignInFailures"],
   ["/api/hearth/members", memberRoutes, "manageRoles"],
   ["/api/hearth/invites", inviteRoutes, "manageInvites"],
+  ["/api/hearth/backups", (deps) => deps.backups && backupRoutes({ ...deps, backups: deps.backups }), "manageBackups"],
   ["/api/hearth/tunnel", (deps) => deps.tunnel && tunnelRoutes({ ...deps, tunnel: deps.tunnel }), "manageTunnel"],
 
   // OAuth: the consent page, tokens, and the metadata that says where they are.

@@ -17,6 +17,7 @@ import type { RemoteMediaCache } from "../media/remote-cache.ts";
 import type { MediaStorage } from "../media/storage.ts";
 import type { MediaUploads } from "../media/uploads.ts";
 import type { TunnelControl } from "../tunnel/status.ts";
+import type { BackupService } from "../backup/backup-service.ts";
 import { identifyClient, requestLog } from "./client-address.ts";
 import { corsForAnyOrigin } from "./cors.ts";
 import { answerError } from "./errors.ts";
@@ -55,6 +56,8 @@ export interface AppDependencies<TContextData> {
   };
   /** The tunnel, for /api/hearth/tunnel; absent where no instance runs one (some tests). */
   tunnel?: TunnelControl;
+  /** Backups made and tested from the web client (/api/hearth/backups). */
+  backups?: BackupService;
   /** Overrides of Mastodon's rate limits (tests use small numbers). */
   rateLimits?: Partial<RateLimits>;
   /** The streaming API's HTTP side (health, server-sent events); its WebSocket is on the server's upgrade. */

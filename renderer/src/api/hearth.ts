@@ -99,3 +99,14 @@ export interface NewInvite {
 export const getInvites = (api: ApiClient) => api.request<Invite[]>("GET", "/api/hearth/invites");
 export const createInvite = (api: ApiClient, invite: NewInvite) => api.request<Invite>("POST", "/api/hearth/invites", { json: invite });
 export const revokeInvite = (api: ApiClient, id: string) => api.request<Invite>("DELETE", `/api/hearth/invites/${encodeURIComponent(id)}`);
+
+/** Where the owner's backups stand (GET /api/hearth/backups). */
+export interface BackupsState {
+  running: { kind: "backup" | "verify"; started_at: string; step: string | null; done: number; total: number } | null;
+  last_backup: { file: string; bytes: number; created_at: string } | null;
+  last_outcome: { kind: "backup" | "verify"; file: string | null; finished_at: string; error: string | null; home_timeline_statuses: number | null } | null;
+}
+
+export const getBackups = (api: ApiClient) => api.request<BackupsState>("GET", "/api/hearth/backups");
+export const startBackup = (api: ApiClient) => api.request<BackupsState>("POST", "/api/hearth/backups");
+export const startTestRestore = (api: ApiClient) => api.request<BackupsState>("POST", "/api/hearth/backups/verify");

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { getInstallationInfo, type InstallationInfo } from "../api/hearth.ts";
 import { useApp } from "../app-context.ts";
+import { BackupPanel } from "../components/backup-panel.tsx";
 import { ProfileForm } from "../components/profile-form.tsx";
 import { InvitesPanel } from "../components/invites-panel.tsx";
 import { SignInFailures } from "../components/sign-in-failures.tsx";
@@ -61,6 +62,12 @@ export function SettingsView() {
         <section className="card" aria-labelledby="sign-in-failures-title">
           <h2 id="sign-in-failures-title">Failed sign-ins</h2>
           <SignInFailures />
+        </section>
+      )}
+      {isOwner && (
+        <section className="card" aria-labelledby="backups-title">
+          <h2 id="backups-title">Backups</h2>
+          <BackupPanel />
         </section>
       )}
       {isOwner && (

@@ -1,0 +1,83 @@
+import { createHash } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { join, resolve, sep } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { Pack, extract, type WriteEntry } from "tar";
+import { DATABASE_ENTRY, MANIFEST_ENTRY, MEDIA_PREFIX } from "./manifest.ts";
+import type { ProgressListener } from "./progress.ts";
+
+/** sha256 of a file, read as a stream: media and databases may be large. */
+export async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  await pipeline(createReadStream(path), hash);
+  return hash.digest("hex");
+}
+
+export interface PackInput {
+  /** The folder holding the manifest and the database copy. */
+  stagingDir: string;
+  /** The data directory's media/ folder. */
+  mediaRoot: string;
+  /** Paths under media/ to include, with "/" between parts. */
+  mediaPaths: readonly string[];
+  /** Where to write the archive (a temporary name: the caller renames it once it is sound). */
+  to: string;
+  onProgress: ProgressListener;
+}
+
+/**
+ * Writes one gzipped tar: manifest.json first (so a reader learns what the file is before anything else),
+ * the database, then the media files, streamed from disk. The staging files and the media come from two
+ * folders, so entries are added by absolute path and renamed as their headers are written.
+ */
+export async function packBackup(input: PackInput): Promise<void> {
+  const names = new Map<string, string>([
+    [resolve(input.stagingDir, MANIFEST_ENTRY), MANIFEST_ENTRY],
+    [resolve(input.stagingDir, DATABASE_ENTRY), DATABASE_ENTRY],
+  ]);
+  for (const path of input.mediaPaths) names.set(resolve(input.mediaRoot, ...path.split("/")), `${MEDIA_PREFIX}${path}`);
+  const total = names.size;
+  let done = 0;
+  const pack = new Pack({
+    gzip: true,
+    portable: true,
+    // Entries are named by onWriteEntry; the stripped absolute path would otherwise be reported.
+    onwarn: () => {},
+    onWriteEntry: (entry: WriteEntry) => {
+      const name = names.get(entry.absolute);
+      if (name !== undefined) entry.path = name;
+      done += 1;
+      input.onProgress({ step: "packing", done, total });
+    },
+  });
+  const written = pipeline(pack, createWriteStream(input.to, { flags: "wx" }));
+  for (const absolute of names.keys()) pack.add(absolute);
+  pack.end();
+  await written;
+}
+
+/** Refused entries are reported, never written: only what a backup holds may land in the folder. */
+function isBackupEntry(path: string): boolean {
+  if (path === MANIFEST_ENTRY || path === DATABASE_ENTRY) return true;
+  if (!path.startsWith(MEDIA_PREFIX)) return false;
+  return path.slice(MEDIA_PREFIX.length).split("/").every((part) => /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(part));
+}
+
+/**
+ * Unpacks a backup file into an empty folder. strict: a damaged or truncated file (or one that is not a tar
+ * at all) fails rather than unpacking what it can.
+ */
+export async function unpackBackup(file: string, into: string, onProgress: ProgressListener): Promise<void> {
+  onProgress({ step: "unpacking", done: 0, total: 1 });
+  const root = resolve(into);
+  await mkdir(root, { recursive: true });
+  await extract({
+    file,
+    cwd: into,
+    strict: true,
+    preservePaths: false,
+    filter: (path) => isBackupEntry(path) && resolve(join(root, path)).startsWith(root + sep),
+  });
+  onProgress({ step: "unpacking", done: 1, total: 1 });
+}

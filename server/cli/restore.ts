@@ -1,0 +1,19 @@
+import { restoreBackup } from "../backup/restore-backup.ts";
+import { parseRestoreOptions } from "../config.ts";
+import type { CliIo } from "../cli.ts";
+import { describeManifest } from "./backup.ts";
+import { createProgressDisplay } from "./progress-display.ts";
+
+export async function restoreCommand(args: readonly string[], io: CliIo): Promise<void> {
+  const options = parseRestoreOptions(args);
+  const display = createProgressDisplay(io.stderr);
+  try {
+    const restored = await restoreBackup({ file: options.file, dataDir: options.dataDir, onProgress: display.listener });
+    display.finish();
+    for (const line of describeManifest(restored.manifest)) io.stdout.write(`${line}\n`);
+    for (const aside of restored.keptAside) io.stdout.write(`kept what it replaced as ${aside}\n`);
+    io.stdout.write(`Restored ${options.file} into ${options.dataDir}.\n`);
+  } finally {
+    display.finish();
+  }
+}
