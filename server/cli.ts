@@ -20,6 +20,7 @@ import { databasePath, prepareDataDirectory } from "./db/connection.ts";
 import { lockDataDirectory } from "./db/data-dir-lock.ts";
 import { openDataDirectoryDatabase } from "./db/open.ts";
 import { startInstance } from "./index.ts";
+import { IMPORT_USAGE, runImport } from "./cli/import.ts";
 import { describeTunnelStatus } from "./tunnel/describe.ts";
 import { closeLogging, configureLogging } from "./logging.ts";
 import { UserError } from "./user-error.ts";
@@ -30,6 +31,7 @@ Usage:
   ${SERVE_USAGE}
   ${SETUP_USAGE}
   ${TOKEN_USAGE}
+  ${IMPORT_USAGE}
 
 Environment: HEARTH_DATA_DIR, HEARTH_HOST, HEARTH_PORT, HEARTH_PUBLIC_URL, HEARTH_TUNNEL, HEARTH_TUNNEL_HOSTNAME,
 HEARTH_TUNNEL_TOKEN (a named tunnel's token: only ever from the environment), CLOUDFLARED_BIN.`;
@@ -165,6 +167,8 @@ export async function runCli(argv: readonly string[], io: CliIo = process, cliOp
       case "token":
         await token(args, io);
         return 0;
+      case "import":
+        return await runImport(args, io);
       case undefined:
       case "help":
       case "--help":

@@ -7,6 +7,7 @@ import * as oauthAuthorizationCodes from "./0005-oauth-authorization-codes.ts";
 import * as social from "./0006-social.ts";
 import * as outbox from "./0007-outbox.ts";
 import * as signInFailures from "./0008-sign-in-failures.ts";
+import * as mastodonImport from "./0009-import.ts";
 
 /**
  * Every migration, in order. A static list rather than a directory scan, so a packaged app (where the
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   "0006-social": social,
   "0007-outbox": outbox,
   "0008-sign-in-failures": signInFailures,
+  "0009-import": mastodonImport,
 };
