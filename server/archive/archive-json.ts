@@ -36,7 +36,8 @@ export async function* collectionItems(archive: ArchiveZip, file: string, name: 
       while (ready.length > 0) yield ready.shift() as JsonValue;
     }
     try {
-      parser.end();
+      // The parser ends itself once the top-level value closes; a file cut short leaves it open.
+      if (!parser.isEnded) parser.end();
     } catch (error) {
       throw wrongShape(`it ends early: ${(error as Error).message}`);
     }
