@@ -18,7 +18,7 @@ import { parseScopes } from "./core/auth/scopes.ts";
 import { issueCliToken } from "./core/auth/tokens.ts";
 import { databasePath, prepareDataDirectory } from "./db/connection.ts";
 import { lockDataDirectory } from "./db/data-dir-lock.ts";
-import { openDataDirectoryDatabase } from "./db/open.ts";
+import { openDataDirectoryBesideServe, openDataDirectoryDatabase } from "./db/open.ts";
 import { startInstance } from "./index.ts";
 import { IMPORT_USAGE, runImport } from "./cli/import.ts";
 import { describeTunnelStatus } from "./tunnel/describe.ts";
@@ -51,8 +51,10 @@ async function readPasswordFromStdin(stdin: NodeJS.ReadableStream): Promise<stri
   return password;
 }
 
-async function withDatabase<T>(dataDir: string, work: (core: ReturnType<typeof createCoreContext>) => Promise<T>): Promise<T> {
-  const database = await openDataDirectoryDatabase(dataDir);
+type OpenDatabase = typeof openDataDirectoryDatabase;
+
+async function withDatabase<T>(dataDir: string, work: (core: ReturnType<typeof createCoreContext>) => Promise<T>, open: OpenDatabase = openDataDirectoryDatabase): Promise<T> {
+  const database = await open(dataDir);
   try {
     return await work(createCoreContext(database.db, systemClock));
   } finally {
@@ -80,6 +82,7 @@ async function token(args: readonly string[], io: CliIo): Promise<void> {
   const scopes = parseScopes(options.scopes);
   // Checked before opening, which would create an empty database in a directory that was never set up.
   if (!existsSync(databasePath(options.dataDir))) throw new UserError(`${options.dataDir} is not set up yet; run \`hearth setup\` first.`);
+  // Scripts ask the directory of a serving instance for a token: it is shared with that process, not refused.
   const issued = await withDatabase(options.dataDir, async (core) => {
     if (!(await getInstance(core))) throw new UserError(`${options.dataDir} is not set up yet; run \`hearth setup\` first.`);
     const account = options.username
@@ -87,7 +90,7 @@ async function token(args: readonly string[], io: CliIo): Promise<void> {
       : await findOwnerAccount(core);
     if (!account) throw new UserError(`There is no local account named ${options.username} on this instance.`);
     return issueCliToken(core, account.id, scopes);
-  });
+  }, openDataDirectoryBesideServe);
   io.stdout.write(`${issued.token}\n`);
 }
 

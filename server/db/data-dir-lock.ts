@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import { readFileSync, realpathSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../user-error.ts";
+import { migrations } from "./migrations/index.ts";
 
 /**
  * The lock itself: a small SQLite database that the holding process keeps an exclusive transaction open on.
@@ -34,16 +35,43 @@ export interface DataDirectoryLock {
   release(): void;
 }
 
-function anotherHearthIsServing(dataDir: string): UserError {
-  let holder: number | undefined;
+/** The last schema change this build knows: a holder names it so that a command beside it knows if it may share. */
+const THIS_BUILDS_SCHEMA = Object.keys(migrations).sort().at(-1) ?? "";
+
+export interface DataDirectoryHolder {
+  pid?: number;
+  /** The last schema change the holding build knows (absent from builds before it was written). */
+  schema?: string;
+}
+
+/**
+ * Who holds the directory, from the file the holder wrote after taking the lock: the process id on the first
+ * line (which is all older builds wrote, and read), its build's schema on the second. Only read once the lock
+ * has shown the directory held, so it is the current holder's.
+ */
+export function readDataDirectoryHolder(dataDir: string): DataDirectoryHolder {
   try {
-    const pid = Number.parseInt(readFileSync(join(dataDir, HOLDER_FILE_NAME), "utf8").trim(), 10);
-    if (Number.isInteger(pid) && pid > 0) holder = pid;
+    const [pidLine = "", schema = ""] = readFileSync(join(dataDir, HOLDER_FILE_NAME), "utf8").split("\n");
+    const pid = Number.parseInt(pidLine.trim(), 10);
+    return { pid: Number.isInteger(pid) && pid > 0 ? pid : undefined, schema: schema.trim() || undefined };
   } catch {
-    // The holder has not written its file yet, or it was removed: the sentence goes without the number.
+    // The holder has not written its file yet, or it was removed.
+    return {};
   }
+}
+
+/** Whether a holder runs a build with this build's schema, so that the database can be shared with it. */
+export function holderSharesThisSchema(holder: DataDirectoryHolder): boolean {
+  return holder.schema === THIS_BUILDS_SCHEMA;
+}
+
+/** Thrown when another process holds the directory; `message` is the sentence a person reads. */
+export class DataDirectoryHeldElsewhere extends UserError {}
+
+function anotherHearthIsServing(dataDir: string): DataDirectoryHeldElsewhere {
+  const holder = readDataDirectoryHolder(dataDir).pid;
   const who = holder === undefined ? "Another Hearth" : `Another Hearth (process ${holder})`;
-  return new UserError(`${who} is already serving ${dataDir}; stop it first or choose another --data-dir.`);
+  return new DataDirectoryHeldElsewhere(`${who} is already serving ${dataDir}; stop it first or choose another --data-dir.`);
 }
 
 function acquire(dataDir: string): Database.Database {
@@ -82,7 +110,7 @@ export function lockDataDirectory(dataDir: string): DataDirectoryLock {
     lock = { sqlite: acquire(dataDir), holders: 0 };
     held.set(key, lock);
     try {
-      writeFileSync(join(dataDir, HOLDER_FILE_NAME), String(process.pid));
+      writeFileSync(join(dataDir, HOLDER_FILE_NAME), `${process.pid}\n${THIS_BUILDS_SCHEMA}\n`);
     } catch {
       // Only the sentence of a second process needs it.
     }

@@ -40,3 +40,10 @@ export async function migrateToLatest(db: AnyKysely, databaseFile: string): Prom
   }
   return (results ?? []).filter((result) => result.status === "Success").map((result) => result.migrationName);
 }
+
+/** Whether the database has had exactly the schema changes this build knows: no fewer, none unknown. */
+export async function hasExactlyThisBuildsSchema(db: AnyKysely): Promise<boolean> {
+  const executed = await executedMigrationNames(db);
+  const known = Object.keys(migrations).sort();
+  return executed.length === known.length && executed.every((name, index) => name === known[index]);
+}

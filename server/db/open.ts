@@ -1,7 +1,7 @@
 import type { DatabaseHandles } from "./connection.ts";
 import { databasePath, openDatabase, prepareDataDirectory } from "./connection.ts";
-import { lockDataDirectory } from "./data-dir-lock.ts";
-import { migrateToLatest } from "./migrate.ts";
+import { DataDirectoryHeldElsewhere, holderSharesThisSchema, lockDataDirectory, readDataDirectoryHolder } from "./data-dir-lock.ts";
+import { hasExactlyThisBuildsSchema, migrateToLatest } from "./migrate.ts";
 
 export interface OpenedDatabase extends DatabaseHandles {
   readonly path: string;
@@ -46,4 +46,28 @@ export async function openDataDirectoryDatabase(dataDir: string): Promise<Opened
       }
     },
   };
+}
+
+/**
+ * For the commands that the contract lets run beside `hearth serve` on the same directory (token, backup,
+ * import, export, invite): the database as openDataDirectoryDatabase gives it when no one serves the directory;
+ * when another process serves it, the same database shared with that process, as SQLite allows, but only if
+ * that process runs a build with this build's schema. Nothing is migrated then: a migration under a running
+ * Hearth would change the schema it relies on. A holder of another version gets the refusal, and its
+ * database is not opened.
+ */
+export async function openDataDirectoryBesideServe(dataDir: string): Promise<OpenedDatabase> {
+  try {
+    return await openDataDirectoryDatabase(dataDir);
+  } catch (error) {
+    if (!(error instanceof DataDirectoryHeldElsewhere) || !holderSharesThisSchema(readDataDirectoryHolder(dataDir))) throw error;
+    const path = databasePath(dataDir);
+    const handles = openDatabase(path);
+    // The holder's word was its build's; the database itself has the last word.
+    if (!(await hasExactlyThisBuildsSchema(handles.db))) {
+      await handles.db.destroy();
+      throw error;
+    }
+    return { ...handles, path, close: () => handles.db.destroy() };
+  }
 }

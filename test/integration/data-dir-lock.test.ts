@@ -58,7 +58,7 @@ describe("one process per data directory", { timeout: 180_000 }, () => {
     serving = undefined;
   });
 
-  it("refuses setup, token and serve beside a serving Hearth, and they change nothing in its database", async () => {
+  it("refuses setup and serve beside a serving Hearth, and they change nothing in its database", async () => {
     expect((await setUp()).code).toBe(0);
     serving = await serveHearth(["--data-dir", dataDir.path]);
     const pid = serving.process.pid ?? 0;
@@ -66,7 +66,6 @@ describe("one process per data directory", { timeout: 180_000 }, () => {
 
     const refusals = await Promise.all([
       runHearth(["setup", "--data-dir", dataDir.path, "--username", "mallory", "--password-stdin"], { stdin: PASSWORD }),
-      runHearth(["token", "--data-dir", dataDir.path]),
       runHearth(["serve", "--data-dir", dataDir.path, "--port", "0"]),
     ]);
     for (const refused of refusals) {
@@ -81,9 +80,24 @@ describe("one process per data directory", { timeout: 180_000 }, () => {
     // Once it has stopped, the same command works (so the refusal above was the lock's doing).
     expect(await serving.stop()).toBe(0);
     serving = undefined;
-    const tokenAfter = await runHearth(["token", "--data-dir", dataDir.path]);
-    expect(tokenAfter.code).toBe(0);
-    expect(databaseState(dataDir.path).tokens).toBe(before.tokens + 1);
+    const setupAgain = await runHearth(["setup", "--data-dir", dataDir.path, "--username", "mallory", "--password-stdin"], { stdin: PASSWORD });
+    expect(setupAgain.stderr).not.toContain("Another Hearth");
+  });
+
+  it("gives a token beside a serving Hearth of the same build (scripts ask a running instance's directory for one)", async () => {
+    expect((await setUp()).code).toBe(0);
+    serving = await serveHearth(["--data-dir", dataDir.path]);
+    const before = databaseState(dataDir.path);
+
+    const issued = await runHearth(["token", "--data-dir", dataDir.path]);
+    expect(issued.stderr).toBe("");
+    expect(issued.code).toBe(0);
+    const token = issued.stdout.trim();
+    expect(databaseState(dataDir.path)).toEqual({ migrations: before.migrations, tokens: before.tokens + 1 });
+    // The serving instance takes the token at once: the two processes share one database.
+    const me = await fetch(`${serving.localUrl}/api/v1/accounts/verify_credentials`, { headers: { authorization: `Bearer ${token}` } });
+    expect(me.status).toBe(200);
+    expect(((await me.json()) as { username: string }).username).toBe("alice");
   });
 
   it("decides before touching the database: an older database beside a holder is neither migrated nor opened", async () => {
@@ -96,8 +110,9 @@ describe("one process per data directory", { timeout: 180_000 }, () => {
     await older.db.destroy();
     const digest = sha256(path);
 
-    // This test's own process holds the directory, as a running older Hearth would.
+    // This test's own process holds the directory, as a running older Hearth would, naming its older schema.
     const lock = lockDataDirectory(dataDir.path);
+    writeFileSync(join(dataDir.path, "hearth.lock"), `${process.pid}\n${first}\n`);
     try {
       const results = await Promise.all([
         setUp(),
