@@ -6,7 +6,7 @@ import { systemClock } from "../core/clock.ts";
 import { createCoreContext } from "../core/context.ts";
 import { getInstance } from "../core/instance/instance.ts";
 import { databasePath } from "../db/connection.ts";
-import { openDataDirectoryDatabase } from "../db/open.ts";
+import { openDataDirectoryBesideServe } from "../db/open.ts";
 import { createMediaStorage, mediaRootOf } from "../media/storage.ts";
 import { UserError } from "../user-error.ts";
 import { terminalProgress } from "./progress.ts";
@@ -46,8 +46,8 @@ export async function runImport(args: readonly string[], io: ImportIo): Promise<
   }
   if (/\.csv$/i.test(options.file)) throw new UserError(`${options.file} is a CSV file; this Hearth imports Mastodon archives (.zip) only so far.`);
   if (!existsSync(databasePath(options.dataDir))) throw new UserError(`${options.dataDir} is not set up yet; run \`hearth setup\` first. Usage: ${IMPORT_USAGE}`);
-  // The one place the database is opened: beside a running `serve` this becomes the shared opening.
-  const database = await openDataDirectoryDatabase(options.dataDir);
+  // Beside a running `serve` the database is shared with it (same schema only, nothing migrated): the contract has import work then.
+  const database = await openDataDirectoryBesideServe(options.dataDir);
   const abort = new AbortController();
   const stop = () => {
     if (abort.signal.aborted) process.exit(130);

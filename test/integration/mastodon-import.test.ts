@@ -1,7 +1,15 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PassThrough } from "node:stream";
+import { runCli } from "../../server/cli.ts";
+import { importMastodonArchive } from "../../server/archive/mastodon-import.ts";
+import { findOwnerAccount } from "../../server/core/accounts/accounts.ts";
+import { systemClock } from "../../server/core/clock.ts";
+import { createCoreContext } from "../../server/core/context.ts";
+import { setupInstance } from "../../server/core/instance/instance.ts";
 import { openDataDirectoryDatabase } from "../../server/db/open.ts";
+import { createMediaStorage, mediaRootOf } from "../../server/media/storage.ts";
 import { runHearth, serveHearth } from "../helpers/hearth-cli.ts";
 import {
   announce,
@@ -19,7 +27,6 @@ import { makeTempDir } from "../helpers/temp-dir.ts";
 
 const OLD = "https://old.example";
 const ACTOR = `${OLD}/users/alice`;
-const FOLLOWERS = `${ACTOR}/followers`;
 const BOB = "https://else.example/users/bob";
 const IMAGE_PATH = "media_attachments/files/109/000/001/original/cat.png";
 
@@ -82,6 +89,16 @@ async function countStatuses(dataDir: string): Promise<number> {
   }
 }
 
+/** The `hearth` command in this process: the refusals need no server, and a process start each is slow. */
+async function runInProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const out = new PassThrough().on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  const err = new PassThrough().on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await runCli(args, { stdin: new PassThrough(), stdout: out, stderr: err });
+  return { code, stdout, stderr };
+}
+
 describe("hearth import: a Mastodon archive", () => {
   const dataDir = makeTempDir("import");
   const files = makeTempDir("import-files");
@@ -101,16 +118,15 @@ describe("hearth import: a Mastodon archive", () => {
     files.remove();
   });
 
-  async function readThroughApi<T>(paths: string[]): Promise<T[]> {
+  /** One `serve` for a test's reads through the Mastodon API. */
+  async function withApi(read: (get: <T>(path: string) => Promise<T>) => Promise<void>): Promise<void> {
     const serving = await serveHearth(["--data-dir", dataDir.path]);
     try {
-      const answers: T[] = [];
-      for (const path of paths) {
+      await read(async <T>(path: string) => {
         const response = await fetch(`${serving.localUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
         expect(response.status, path).toBe(200);
-        answers.push((await response.json()) as T);
-      }
-      return answers;
+        return (await response.json()) as T;
+      });
     } finally {
       await serving.stop();
     }
@@ -129,39 +145,41 @@ describe("hearth import: a Mastodon archive", () => {
     // Not a terminal here: plain progress lines on stderr.
     expect(result.stderr).toContain("posts: 6 of 6 (100%)");
 
-    const [me] = await readThroughApi<{ id: string; statuses_count: number }>(["/api/v1/accounts/verify_credentials"]);
-    const [statuses, favourites, bookmarks, home] = await readThroughApi<ApiStatus[]>([
-      `/api/v1/accounts/${me?.id}/statuses?limit=40`,
-      "/api/v1/favourites",
-      "/api/v1/bookmarks",
-      "/api/v1/timelines/home",
-    ]);
-    const byText = (text: string) => statuses?.find((status) => status.content.includes(text));
-    const first = byText("First post");
-    const reply = byText("Replying to myself");
-    const cat = byText("A cat");
-    const gone = byText("Its file is gone");
-    expect(first).toMatchObject({ created_at: "2019-03-04T05:06:07.000Z", visibility: "public", tags: [{ name: "hello" }] });
-    expect(first?.content).not.toContain("<script>");
-    expect(reply).toMatchObject({ created_at: "2019-03-05T00:00:00.000Z", visibility: "unlisted", in_reply_to_id: first?.id });
-    expect(cat).toMatchObject({ created_at: "2020-01-01T10:00:00.000Z", visibility: "private" });
-    expect(cat?.media_attachments).toHaveLength(1);
-    expect(cat?.media_attachments[0]).toMatchObject({ type: "image", description: "A red and blue cat", meta: { focus: { x: 0.5, y: -0.25 } } });
-    expect(cat?.media_attachments[0]?.blurhash).toMatch(/^.{6,}$/);
-    expect(gone?.media_attachments).toEqual([]);
-    expect(byText("Just for you")).toBeUndefined();
-    // The self-boost is kept as a boost of the imported post; ids sort by the original dates.
-    const boost = statuses?.find((status) => status.reblog !== null);
-    expect(boost?.reblog?.id).toBe(first?.id);
-    expect(boost?.created_at).toBe("2020-03-03T03:03:03.000Z");
-    expect(statuses?.map((status) => status.created_at)).toEqual([...(statuses ?? [])].map((status) => status.created_at).sort().reverse());
-    expect(favourites?.map((status) => status.id)).toEqual([first?.id]);
-    expect(bookmarks?.map((status) => status.id)).toEqual([cat?.id]);
-    // Not in anyone's feed: the owner's home stays as it was.
-    expect(home).toEqual([]);
+    await withApi(async (get) => {
+      const me = await get<{ id: string }>("/api/v1/accounts/verify_credentials");
+      const statuses = await get<ApiStatus[]>(`/api/v1/accounts/${me.id}/statuses?limit=40`);
+      const favourites = await get<ApiStatus[]>("/api/v1/favourites");
+      const bookmarks = await get<ApiStatus[]>("/api/v1/bookmarks");
+      const home = await get<ApiStatus[]>("/api/v1/timelines/home");
+      const byText = (text: string) => statuses?.find((status) => status.content.includes(text));
+      const first = byText("First post");
+      const reply = byText("Replying to myself");
+      const cat = byText("A cat");
+      const gone = byText("Its file is gone");
+      expect(first).toMatchObject({ created_at: "2019-03-04T05:06:07.000Z", visibility: "public", tags: [{ name: "hello" }] });
+      expect(first?.content).not.toContain("<script>");
+      expect(reply).toMatchObject({ created_at: "2019-03-05T00:00:00.000Z", visibility: "unlisted", in_reply_to_id: first?.id });
+      expect(cat).toMatchObject({ created_at: "2020-01-01T10:00:00.000Z", visibility: "private" });
+      expect(cat?.media_attachments).toHaveLength(1);
+      expect(cat?.media_attachments[0]).toMatchObject({ type: "image", description: "A red and blue cat", meta: { focus: { x: 0.5, y: -0.25 } } });
+      expect(cat?.media_attachments[0]?.blurhash).toMatch(/^.{6,}$/);
+      expect(gone?.media_attachments).toEqual([]);
+      expect(byText("Just for you")).toBeUndefined();
+      // The self-boost is kept as a boost of the imported post; ids sort by the original dates.
+      const boost = statuses?.find((status) => status.reblog !== null);
+      expect(boost?.reblog?.id).toBe(first?.id);
+      expect(boost?.created_at).toBe("2020-03-03T03:03:03.000Z");
+      expect(statuses?.map((status) => status.created_at)).toEqual([...(statuses ?? [])].map((status) => status.created_at).sort().reverse());
+      expect(favourites?.map((status) => status.id)).toEqual([first?.id]);
+      expect(bookmarks?.map((status) => status.id)).toEqual([cat?.id]);
+      // Not in anyone's feed: the owner's home stays as it was.
+      expect(home).toEqual([]);
 
-    const [context] = await readThroughApi<{ ancestors: ApiStatus[]; descendants: ApiStatus[] }>([`/api/v1/statuses/${reply?.id}/context`]);
-    expect(context?.ancestors.map((status) => status.id)).toEqual([first?.id]);
+      const context = await get<{ ancestors: ApiStatus[]; descendants: ApiStatus[] }>(`/api/v1/statuses/${reply?.id}/context`);
+      expect(context.ancestors.map((status) => status.id)).toEqual([first?.id]);
+      const parentContext = await get<{ ancestors: ApiStatus[]; descendants: ApiStatus[] }>(`/api/v1/statuses/${first?.id}/context`);
+      expect(parentContext.descendants.map((status) => status.id)).toEqual([reply?.id]);
+    });
   });
 
   it("adds nothing on a second run, and brings the DM in (still direct) with --include-direct", async () => {
@@ -175,9 +193,11 @@ describe("hearth import: a Mastodon archive", () => {
     expect(withDirect.code).toBe(0);
     expect(withDirect.stdout).toContain("1 new, 5 already here, of 7 posts and boosts");
     expect(await countStatuses(dataDir.path)).toBe(before + 1);
-    const [me] = await readThroughApi<{ id: string }>(["/api/v1/accounts/verify_credentials"]);
-    const [statuses] = await readThroughApi<ApiStatus[]>([`/api/v1/accounts/${me?.id}/statuses?limit=40`]);
-    expect(statuses?.find((status) => status.content.includes("Just for you"))).toMatchObject({ visibility: "direct", created_at: "2020-02-02T02:02:02.000Z" });
+    await withApi(async (get) => {
+      const me = await get<{ id: string }>("/api/v1/accounts/verify_credentials");
+      const statuses = await get<ApiStatus[]>(`/api/v1/accounts/${me.id}/statuses?limit=40`);
+      expect(statuses.find((status) => status.content.includes("Just for you"))).toMatchObject({ visibility: "direct", created_at: "2020-02-02T02:02:02.000Z" });
+    });
   });
 
   describe("refuses bad input with a sentence and nothing imported", () => {
@@ -186,7 +206,7 @@ describe("hearth import: a Mastodon archive", () => {
       if (Buffer.isBuffer(entries)) writeFileSync(path, entries);
       else await writeZip(path, entries);
       const before = await countStatuses(dataDir.path);
-      const result = await runHearth(["import", path, "--data-dir", dataDir.path, ...extra]);
+      const result = await runInProcess(["import", path, "--data-dir", dataDir.path, ...extra]);
       expect(result.code, result.stderr).toBe(1);
       expect(await countStatuses(dataDir.path)).toBe(before);
       return result.stderr;
@@ -234,9 +254,58 @@ describe("hearth import: a Mastodon archive", () => {
       await writeZip(mallory, await archiveEntries("mallory"));
       expect(await refused(readFileSync(mallory), "mallory-copy.zip")).toContain("is the archive of @mallory@old.example, not of @alice");
       const before = await countStatuses(dataDir.path);
-      const forced = await runHearth(["import", mallory, "--data-dir", dataDir.path, "--force"]);
+      const forced = await runInProcess(["import", mallory, "--data-dir", dataDir.path, "--force"]);
       expect(forced.code, forced.stderr).toBe(0);
       expect(await countStatuses(dataDir.path)).toBe(before + 5);
     });
+  });
+
+  it("works beside a running serve: the posts are readable through it at once", async () => {
+    const path = join(files.path, "later.zip");
+    const later = createNote({ actor: ACTOR, id: 20, published: "2023-06-01T12:00:00Z", content: "<p>Imported while serving</p>", to: [AS_PUBLIC], cc: [] });
+    await writeZip(path, [jsonEntry("actor.json", archiveActor(OLD, "alice")), jsonEntry("outbox.json", orderedCollection("outbox.json", [later]))]);
+    const serving = await serveHearth(["--data-dir", dataDir.path]);
+    try {
+      const result = await runHearth(["import", path, "--data-dir", dataDir.path]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain("1 new, 0 already here, of 1 posts and boosts");
+      const me = (await (await fetch(`${serving.localUrl}/api/v1/accounts/verify_credentials`, { headers: { authorization: `Bearer ${token}` } })).json()) as { id: string };
+      const statuses = (await (await fetch(`${serving.localUrl}/api/v1/accounts/${me.id}/statuses?limit=1`, { headers: { authorization: `Bearer ${token}` } })).json()) as ApiStatus[];
+      expect(statuses[0]).toMatchObject({ created_at: "2023-06-01T12:00:00.000Z" });
+      expect(statuses[0]?.content).toContain("Imported while serving");
+    } finally {
+      await serving.stop();
+    }
+  });
+
+  it("stops after the batch under way when asked (Ctrl+C), and a second run goes on without duplicates", async () => {
+    const dir = makeTempDir("import-resume");
+    try {
+      const database = await openDataDirectoryDatabase(dir.path);
+      try {
+        const core = createCoreContext(database.db, systemClock);
+        await setupInstance(core, { username: "alice", password: "correct horse battery staple", displayName: undefined, publicOrigin: "https://hearth.example" });
+        const account = await findOwnerAccount(core);
+        if (!account) throw new Error("no owner");
+        const items = Array.from({ length: 9 }, (_, index) =>
+          createNote({ actor: ACTOR, id: 100 + index, published: `2018-01-0${index + 1}T00:00:00Z`, content: `<p>Post ${index}</p>`, to: [AS_PUBLIC], cc: [] }),
+        );
+        const path = join(files.path, "nine.zip");
+        await writeZip(path, [jsonEntry("actor.json", archiveActor(OLD, "alice")), jsonEntry("outbox.json", orderedCollection("outbox.json", items))]);
+        const abort = new AbortController();
+        const options = { file: path, core, storage: createMediaStorage(mediaRootOf(dir.path)), account, includeDirect: false, force: false, batchSize: 4 };
+        const first = await importMastodonArchive({ ...options, signal: abort.signal, progress: { phase: () => {}, advance: () => abort.abort(), end: () => {} } });
+        expect(first).toMatchObject({ stopped: true, imported: 4 });
+        const second = await importMastodonArchive(options);
+        expect(second).toMatchObject({ stopped: false, imported: 5, alreadyPresent: 4 });
+        const rows = await database.db.selectFrom("statuses").select(["import_uri", "created_at"]).orderBy("id").execute();
+        expect(rows.map((row) => row.import_uri)).toEqual(items.map((item) => (item.object as { id: string }).id));
+        expect(rows[0]?.created_at).toBe("2018-01-01T00:00:00.000Z");
+      } finally {
+        await database.close();
+      }
+    } finally {
+      dir.remove();
+    }
   });
 });
