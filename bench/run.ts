@@ -7,3 +7,4 @@ await import("./fan-out.ts");
 await import("./timeline-latency.ts");
 await import("./http-floor.ts");
 await import("./hostile-peer.ts");
+await import("./mastodon-import.ts");
