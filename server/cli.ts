@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { getLogger } from "@logtape/logtape";
 import {
+  IMPORT_USAGE,
   parseServeOptions,
   parseSetupOptions,
   parseTokenOptions,
@@ -20,7 +21,6 @@ import { databasePath, prepareDataDirectory } from "./db/connection.ts";
 import { lockDataDirectory } from "./db/data-dir-lock.ts";
 import { openDataDirectoryBesideServe, openDataDirectoryDatabase } from "./db/open.ts";
 import { startInstance } from "./index.ts";
-import { IMPORT_USAGE, runImport } from "./cli/import.ts";
 import { describeTunnelStatus } from "./tunnel/describe.ts";
 import { closeLogging, configureLogging } from "./logging.ts";
 import { UserError } from "./user-error.ts";
@@ -171,7 +171,8 @@ export async function runCli(argv: readonly string[], io: CliIo = process, cliOp
         await token(args, io);
         return 0;
       case "import":
-        return await runImport(args, io);
+        // Loaded when asked for: the archive readers need not slow every other command's start.
+        return await (await import("./cli/import.ts")).runImport(args, io);
       case undefined:
       case "help":
       case "--help":

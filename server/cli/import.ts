@@ -11,8 +11,6 @@ import { createMediaStorage, mediaRootOf } from "../media/storage.ts";
 import { UserError } from "../user-error.ts";
 import { terminalProgress } from "./progress.ts";
 
-export { IMPORT_USAGE };
-
 interface ImportIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
