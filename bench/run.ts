@@ -8,3 +8,4 @@ await import("./timeline-latency.ts");
 await import("./http-floor.ts");
 await import("./hostile-peer.ts");
 await import("./memory-plateau.ts");
+await import("./mastodon-import.ts");

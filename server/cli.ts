@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { getLogger } from "@logtape/logtape";
 import {
+  IMPORT_USAGE,
   parseServeOptions,
   parseSetupOptions,
   EXPORT_USAGE,
@@ -42,6 +43,7 @@ Usage:
   ${EXPORT_USAGE}
   ${BACKUP_USAGE}
   ${RESTORE_USAGE}
+  ${IMPORT_USAGE}
 
 Environment: HEARTH_DATA_DIR, HEARTH_HOST, HEARTH_PORT, HEARTH_PUBLIC_URL, HEARTH_TUNNEL, HEARTH_TUNNEL_HOSTNAME,
 HEARTH_TUNNEL_TOKEN (a named tunnel's token: only ever from the environment), CLOUDFLARED_BIN.`;
@@ -192,6 +194,9 @@ export async function runCli(argv: readonly string[], io: CliIo = process, cliOp
       case "restore":
         await restoreCommand(args, io);
         return 0;
+      case "import":
+        // Loaded when asked for: the archive readers need not slow every other command's start.
+        return await (await import("./cli/import.ts")).runImport(args, io);
       case undefined:
       case "help":
       case "--help":

@@ -239,3 +239,37 @@ export function parseRestoreOptions(args: readonly string[], env: Environment = 
   if (!dataDir) throw new UserError(`restore needs --data-dir: the directory to restore into. Usage: ${RESTORE_USAGE}`);
   return { file: resolve(file), dataDir: resolve(dataDir) };
 }
+
+export interface ImportOptions {
+  file: string;
+  dataDir: string;
+  username: string | undefined;
+  includeDirect: boolean;
+  force: boolean;
+}
+
+export const IMPORT_USAGE = "hearth import FILE --data-dir DIR [--username NAME] [--include-direct] [--force]";
+
+export function parseImportOptions(args: readonly string[], env: Environment = process.env): ImportOptions {
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: ParseArgsOptionsConfig; strict: true; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      options: { "data-dir": { type: "string" }, username: { type: "string" }, "include-direct": { type: "boolean" }, force: { type: "boolean" } },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (error) {
+    throw new UserError(`${(error as Error).message.replace(/\.$/, "")}. Usage: ${IMPORT_USAGE}`);
+  }
+  const [file, ...extra] = parsed.positionals;
+  if (!file || extra.length > 0) throw new UserError(`Name one file to import. Usage: ${IMPORT_USAGE}`);
+  const values = parsed.values;
+  return {
+    file: resolve(file),
+    dataDir: dataDirFrom(values["data-dir"], env),
+    username: text(values.username),
+    includeDirect: values["include-direct"] === true,
+    force: values.force === true,
+  };
+}

@@ -43,6 +43,7 @@ function statusRow(extra: Partial<StatusRow> = {}): StatusRow {
     edited_at: null,
     updated_at: "2024-10-14T09:30:00.000Z",
     fetched_at: null,
+    import_uri: null,
     ...extra,
   };
 }

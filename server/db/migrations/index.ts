@@ -7,6 +7,7 @@ import * as oauthAuthorizationCodes from "./0005-oauth-authorization-codes.ts";
 import * as social from "./0006-social.ts";
 import * as outbox from "./0007-outbox.ts";
 import * as signInFailures from "./0008-sign-in-failures.ts";
+import * as mastodonImport from "./0009-import.ts";
 import * as invites from "./0010-invites.ts";
 import * as roles from "./0011-roles.ts";
 
@@ -29,6 +30,7 @@ export const migrations: Record<string, Migration> = {
   "0006-social": social,
   "0007-outbox": outbox,
   "0008-sign-in-failures": signInFailures,
+  "0009-import": mastodonImport,
   "0010-invites": invites,
   "0011-roles": roles,
 };

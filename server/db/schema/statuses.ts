@@ -35,6 +35,8 @@ export interface StatusesTable {
   edited_at: Optional<Timestamp>;
   updated_at: Timestamp;
   fetched_at: Optional<Timestamp>;
+  /** The id an imported status had on the server it was written on (`hearth import`); null otherwise. */
+  import_uri: Optional<string>;
 }
 
 /** Earlier versions of an edited status. */
