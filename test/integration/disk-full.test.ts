@@ -9,6 +9,8 @@ import { startInstances, type InstanceGroup, type TestInstance } from "../helper
  * that needs one more page fails with SQLITE_FULL, as it does when the disk has no room for it.
  */
 async function capDatabaseAtItsSize(alice: TestInstance): Promise<void> {
+  // Migrations that rebuild a table leave free pages behind; VACUUM gives them back, so the file is all in use.
+  await sql`vacuum`.execute(alice.core.db);
   const pages = await sql<{ page_count: number }>`pragma page_count`.execute(alice.core.db);
   await sql.raw(`pragma max_page_count = ${pages.rows[0]!.page_count}`).execute(alice.core.db);
   const free = await sql<{ freelist_count: number }>`pragma freelist_count`.execute(alice.core.db);
