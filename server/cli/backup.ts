@@ -8,7 +8,8 @@ import { openDataDirectoryBesideServe, type OpenedDatabase } from "../db/open.ts
 import { startInstance } from "../index.ts";
 import { UserError } from "../user-error.ts";
 import type { CliIo } from "../cli.ts";
-import { createProgressDisplay } from "./progress-display.ts";
+import type { ProgressListener } from "../backup/progress.ts";
+import { terminalProgress } from "./terminal-progress.ts";
 
 /**
  * The one place a backup command opens a data directory's database: beside a running `serve` too, as the
@@ -31,10 +32,11 @@ export function describeManifest(manifest: BackupManifest): string[] {
 
 export async function backupCommand(args: readonly string[], io: CliIo): Promise<void> {
   const options = parseBackupOptions(args);
-  const display = createProgressDisplay(io.stderr);
+  const display = terminalProgress(io.stderr);
+  const onProgress: ProgressListener = ({ step, done, total }) => display.update(step, done, total);
   if (options.kind === "verify") {
     try {
-      const verified = await verifyBackup(options.file, startInstance, display.listener);
+      const verified = await verifyBackup(options.file, startInstance, onProgress);
       display.finish();
       for (const line of describeManifest(verified.manifest)) io.stdout.write(`${line}\n`);
       io.stdout.write(`test restore: @${verified.owner}'s home timeline read through the API (${verified.homeTimelineStatuses} statuses on its first page)\n`);
@@ -53,7 +55,7 @@ export async function backupCommand(args: readonly string[], io: CliIo): Promise
       dataDir: options.dataDir,
       toDir: options.toDir,
       includeRemoteMedia: options.includeRemoteMedia,
-      onProgress: display.listener,
+      onProgress,
     });
     display.finish();
     for (const line of describeManifest(backup.manifest)) io.stderr.write(`${line}\n`);

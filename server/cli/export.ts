@@ -7,7 +7,7 @@ import { getInstance } from "../core/instance/instance.ts";
 import { databasePath } from "../db/connection.ts";
 import { openDataDirectoryBesideServe } from "../db/open.ts";
 import { writeAccountArchive } from "../export/account-archive.ts";
-import { terminalProgress } from "../export/progress.ts";
+import { terminalProgress } from "./terminal-progress.ts";
 import { createMediaStorage, mediaRootOf } from "../media/storage.ts";
 import { UserError } from "../user-error.ts";
 

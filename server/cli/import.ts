@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { importMastodonArchive, type MastodonImportReport } from "../archive/mastodon-import.ts";
+import { importMastodonArchive, type ImportProgress, type MastodonImportReport } from "../archive/mastodon-import.ts";
 import { IMPORT_USAGE, parseImportOptions } from "../config.ts";
 import { findLocalAccountByUsername, findOwnerAccount } from "../core/accounts/accounts.ts";
 import { systemClock } from "../core/clock.ts";
@@ -9,7 +9,7 @@ import { databasePath } from "../db/connection.ts";
 import { openDataDirectoryBesideServe } from "../db/open.ts";
 import { createMediaStorage, mediaRootOf } from "../media/storage.ts";
 import { UserError } from "../user-error.ts";
-import { terminalProgress } from "./progress.ts";
+import { terminalProgress, type TerminalProgress } from "./terminal-progress.ts";
 
 interface ImportIo {
   stdout: NodeJS.WritableStream;
@@ -66,7 +66,7 @@ export async function runImport(args: readonly string[], io: ImportIo): Promise<
       account,
       includeDirect: options.includeDirect,
       force: options.force,
-      progress: terminalProgress(io.stderr),
+      progress: importProgress(terminalProgress(io.stderr)),
       signal: abort.signal,
     });
     io.stdout.write(describe(report, options.file));
@@ -76,4 +76,26 @@ export async function runImport(args: readonly string[], io: ImportIo): Promise<
     process.off("SIGTERM", stop);
     await database.close();
   }
+}
+
+/** The import counts in phases (posts, then likes…); the terminal draws each as a step of its own. */
+function importProgress(terminal: TerminalProgress): ImportProgress {
+  let step = "";
+  let total = 0;
+  let done = 0;
+  return {
+    phase(name, phaseTotal) {
+      step = name;
+      total = phaseTotal;
+      done = 0;
+      terminal.update(step, done, total);
+    },
+    advance(count) {
+      done += count;
+      terminal.update(step, done, total);
+    },
+    end() {
+      terminal.finish();
+    },
+  };
 }

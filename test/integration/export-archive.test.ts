@@ -108,8 +108,8 @@ describe("hearth export: the account's archive in Mastodon's format", () => {
   });
 
   it("tells its progress in plain lines on a stderr that is not a terminal", () => {
-    expect(stderr).toMatch(/^Posts: 7\/7$/m);
-    expect(stderr).toMatch(/^Media files: 1\/1$/m);
+    expect(stderr).toMatch(/^Posts: 7\/7 \(100%\)$/m);
+    expect(stderr).toMatch(/^Media files: 1\/1 \(100%\)$/m);
     expect(stderr).toMatch(/Exported 7 posts, 1 media files, 1 favourites and 1 bookmarks of @alice/);
     expect(stderr).not.toMatch(/\r/);
   });

@@ -143,7 +143,7 @@ describe("hearth import: a Mastodon archive", () => {
     expect(result.stdout).toContain("Bookmarks: 1 kept, 1 of posts not stored here");
     expect(result.stdout).toContain("https://files.old.example/media_attachments/files/109/000/002/original/gone.png: not in the archive");
     // Not a terminal here: plain progress lines on stderr.
-    expect(result.stderr).toContain("posts: 6 of 6 (100%)");
+    expect(result.stderr).toContain("posts: 6/6 (100%)");
 
     await withApi(async (get) => {
       const me = await get<{ id: string }>("/api/v1/accounts/verify_credentials");
