@@ -1,3 +1,4 @@
+import type { ArchivedBoost, ArchivedStatus } from "../core/archive/archived-statuses.ts";
 import type { Visibility } from "../db/schema.ts";
 import { sanitiseRemoteHtml } from "../federation/html-sanitiser.ts";
 import type { JsonValue } from "./archive-json.ts";
@@ -24,29 +25,10 @@ export interface ArchiveAttachment {
   focusY: number | null;
 }
 
-export interface OutboxStatus {
-  kind: "status";
-  importUri: string;
-  visibility: Visibility;
-  content: string;
-  spoilerText: string;
-  sensitive: boolean;
-  language: string | null;
-  createdAt: string;
-  editedAt: string | null;
-  inReplyToUri: string | null;
-  mentionUris: string[];
-  tagNames: string[];
-  attachments: ArchiveAttachment[];
-}
+/** A post as the archive has it: what core stores (ArchivedStatus), its media still to be read from the zip. */
+export type OutboxStatus = Omit<ArchivedStatus, "media"> & { attachments: ArchiveAttachment[] };
 
-export interface OutboxBoost {
-  kind: "boost";
-  importUri: string;
-  objectUri: string;
-  visibility: Visibility;
-  createdAt: string;
-}
+export type OutboxBoost = ArchivedBoost;
 
 /** An item read, or why it is left out (a kind Hearth does not keep), or why the file is not an outbox at all. */
 export type OutboxItem = OutboxStatus | OutboxBoost | { kind: "other"; type: string } | { kind: "invalid"; why: string };
