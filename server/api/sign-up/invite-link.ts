@@ -44,6 +44,16 @@ async function pageFacts(core: CoreContext, origin: string, invite: InviteRow): 
   };
 }
 
+/** The invite if it can still be used, or the sentence that says why not (revoked, expired, used up, unknown). */
+async function usableInvite(core: CoreContext, code: string): Promise<{ invite: InviteRow } | { refusal: string }> {
+  try {
+    return { invite: await requireUsableInvite(core, code) };
+  } catch (error) {
+    if (error instanceof Forbidden) return { refusal: error.message };
+    throw error;
+  }
+}
+
 /**
  * /invite/:code, the link the owner shares: a page any browser (a phone's too) opens without the web client's
  * JavaScript, with a form that makes the account; and for apps, the same path asked for JSON answers where
@@ -58,35 +68,22 @@ export function inviteLinkRoutes({ core, origin }: InviteLinkRoutesDependencies)
       c.header("Cache-Control", "no-store");
       const known = await findInviteByCode(core, code);
       if (!known) return mastodonError(c, 404, "Record not found");
-      try {
-        await requireUsableInvite(core, code);
-      } catch (error) {
-        if (error instanceof Forbidden) return mastodonError(c, 401, error.message);
-        throw error;
-      }
+      const checked = await usableInvite(core, code);
+      if ("refusal" in checked) return mastodonError(c, 401, checked.refusal);
       return c.json({ invite_code: code, instance_api_url: `${origin()}/api/v2/instance` });
     }
     noStore(c);
-    let invite: InviteRow;
-    try {
-      invite = await requireUsableInvite(core, code);
-    } catch (error) {
-      if (error instanceof Forbidden) return c.html(renderInviteRefusedPage(error.message), 403);
-      throw error;
-    }
-    return c.html(renderInvitePage(await pageFacts(core, origin(), invite)));
+    const checked = await usableInvite(core, code);
+    if ("refusal" in checked) return c.html(renderInviteRefusedPage(checked.refusal), 403);
+    return c.html(renderInvitePage(await pageFacts(core, origin(), checked.invite)));
   });
 
   routes.post("/:code", async (c) => {
     noStore(c);
     const code = c.req.param("code");
-    let invite: InviteRow;
-    try {
-      invite = await requireUsableInvite(core, code);
-    } catch (error) {
-      if (error instanceof Forbidden) return c.html(renderInviteRefusedPage(error.message), 403);
-      throw error;
-    }
+    const checked = await usableInvite(core, code);
+    if ("refusal" in checked) return c.html(renderInviteRefusedPage(checked.refusal), 403);
+    const { invite } = checked;
     const form = await readInput(c, SignUpForm);
     const username = form.username?.trim() ?? "";
     const displayName = form.display_name?.trim() ?? "";
