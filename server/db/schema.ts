@@ -22,6 +22,7 @@ import type {
   StatusEditsTable,
   StatusPreviewCardsTable,
   StatusSearchTable,
+  StatusSearchTrigramTable,
   StatusTagsTable,
   StatusesTable,
   TagsTable,
@@ -108,6 +109,7 @@ export interface DatabaseSchema {
   instance_settings: InstanceSettingsTable;
   peer_hosts: PeerHostsTable;
   status_search: StatusSearchTable;
+  status_search_trigram: StatusSearchTrigramTable;
   account_notes: AccountNotesTable;
   account_endorsements: AccountEndorsementsTable;
   account_stats: AccountStatsTable;

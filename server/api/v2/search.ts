@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { searchAccounts } from "../../core/search/account-search.ts";
 import type { CoreContext } from "../../core/context.ts";
+import { hasOperators, parseSearchQuery, plainWords } from "../../core/search/search-query.ts";
 import { findStatusByUrl, searchStatusText } from "../../core/search/status-search.ts";
 import { canViewStatus } from "../../core/visibility/status-visibility.ts";
 import { searchTags } from "../../core/search/tag-search.ts";
@@ -40,7 +41,7 @@ interface Found {
 /**
  * GET /api/v2/search: accounts, statuses and hashtags. A URL is looked up as one object (and, with
  * resolve=true, fetched from its server); words search accounts by name, hashtags by their start, and
- * statuses by their text among what the viewer may see. Public without resolve and offset, as on Mastodon;
+ * statuses by their text and Mastodon's operators among what the viewer may see, best match first. Public without resolve and offset, as on Mastodon;
  * statuses only for a signed-in viewer.
  */
 export function searchV2Routes({ core, origin }: { core: CoreContext; origin(): string }): Hono<HonoApiEnv> {
@@ -57,9 +58,13 @@ export function searchV2Routes({ core, origin }: { core: CoreContext; origin(): 
     if (/^https?:\/\/\S+$/i.test(query)) {
       await findByUrl(query, viewer, resolve, found);
     } else {
-      if (wants("accounts")) {
+      // Mastodon's operators (from:, has:, in:, "phrases", -words...) apply to statuses; accounts and
+      // hashtags are searched by the words alone. A bad operator is a 422 with a sentence (core's Invalid).
+      const parsed = wants("statuses") && viewer ? parseSearchQuery(query) : undefined;
+      const words = parsed && hasOperators(parsed) ? plainWords(parsed) : query;
+      if (wants("accounts") && words !== "") {
         found.accounts = await searchAccounts(core, {
-          query,
+          query: words,
           limit,
           offset,
           resolve,
@@ -68,14 +73,15 @@ export function searchV2Routes({ core, origin }: { core: CoreContext; origin(): 
           origin: origin(),
         });
       }
-      if (wants("hashtags") && !query.startsWith("@")) found.hashtags = await searchTags(core, query, { limit, offset }, viewer?.id ?? null);
-      if (wants("statuses") && viewer) {
+      if (wants("hashtags") && words !== "" && !words.startsWith("@")) found.hashtags = await searchTags(core, words, { limit, offset }, viewer?.id ?? null);
+      if (parsed && viewer) {
         const account = input.account_id ? await accountById(core, input.account_id) : undefined;
         if (input.account_id && !account) return c.json({ accounts: [], statuses: [], hashtags: [] });
         const page = input.page();
         found.statuses = await searchStatusText(core, {
-          query,
+          query: parsed,
           viewerId: viewer.id,
+          origin: origin(),
           limit,
           offset,
           accountId: account?.id ?? null,

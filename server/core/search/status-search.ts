@@ -1,17 +1,24 @@
-import { sql, type RawBuilder } from "kysely";
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
+import type { DatabaseSchema } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
+import { hasOperators, type SearchQuery } from "./search-query.ts";
+import { operatorConditions } from "./status-search-filters.ts";
+import { ftsString, likeAnywhere, planText, type PlannedText } from "./text-match-plan.ts";
 import { canViewStatus, loadViewerExclusions, notExcluded, visibleTo } from "../visibility/status-visibility.ts";
 import type { StatusRow } from "../rows.ts";
 
 /**
- * Finding statuses for search: by the words in them (FTS5 over status_search, which core/statuses/status-store.ts
- * keeps) and by their address. Only what the viewer may see, without boosts, and never from accounts the
- * viewer blocks or mutes (or that block it).
+ * Finding statuses for search: by their text (FTS5 over the two indexes core/statuses/status-store.ts keeps;
+ * text-match-plan.ts says which index finds which word) and Mastodon's operators (status-search-filters.ts),
+ * and by their address. Only what the viewer may see, without boosts, and never from accounts the viewer
+ * blocks or mutes (or that block it).
  */
 
 export interface StatusTextSearch {
-  query: string;
+  query: SearchQuery;
   viewerId: string;
+  /** Our origin: from:name@ourhost is a local account. */
+  origin: string;
   limit: number;
   offset: number;
   /** Only statuses by this account. */
@@ -20,36 +27,97 @@ export interface StatusTextSearch {
   minId?: string | null;
 }
 
-/**
- * The words as an FTS5 query that matches them all, each taken literally: FTS5's own syntax (quotes, AND,
- * NEAR, column filters, *) is never the user's to write by accident.
- */
-function ftsMatch(query: string): RawBuilder<boolean> | undefined {
-  const words = query
-    .split(/\s+/)
-    .map((word) => word.replace(/"/g, '""'))
-    .filter((word) => word !== "");
-  if (words.length === 0) return undefined;
-  const expression = words.map((word) => `"${word}"`).join(" ");
-  // FTS5 is beyond kysely: the one raw condition of this module.
-  return sql<boolean>`statuses.id IN (SELECT status_id FROM status_search WHERE status_search MATCH ${expression})`;
+type StatusesEb = ExpressionBuilder<DatabaseSchema, "statuses">;
+type Condition = (eb: StatusesEb) => Expression<SqlBool>;
+
+/** Every text as FTS5 strings that must all match, in one MATCH expression. */
+function allOf(texts: readonly PlannedText[]): string {
+  return texts.map((text) => ftsString(text.text)).join(" AND ");
 }
 
+// FTS5 is beyond kysely: these are the raw conditions of this module. Trigram rows' rowid is the status id
+// as a number; status ids are 18 digits (core/ids.ts), so printf gives back the key of statuses.
+function inTrigrams(texts: readonly PlannedText[]): Condition {
+  return () => sql<SqlBool>`statuses.id IN (SELECT printf('%018d', rowid) FROM status_search_trigram WHERE status_search_trigram MATCH ${allOf(texts)})`;
+}
+
+function inWords(texts: readonly PlannedText[]): Condition {
+  return () => sql<SqlBool>`statuses.id IN (SELECT status_id FROM status_search WHERE status_search MATCH ${allOf(texts)})`;
+}
+
+function inScan(text: PlannedText): Condition {
+  return () => sql<SqlBool>`statuses.id IN (SELECT status_id FROM status_search WHERE body LIKE ${likeAnywhere(text.text)} ESCAPE '\\')`;
+}
+
+function notIn(condition: Condition): Condition {
+  return (eb) => eb.not(condition(eb));
+}
+
+/**
+ * Statuses for a search, best first: by FTS5's rank (bm25) in the index that holds the query's words, then
+ * the newest; only the newest first when the query is operators alone. Paged by offset, and by max_id/min_id
+ * as ranges of ids within the ranked results, as Mastodon's search takes them.
+ */
 export async function searchStatusText(ctx: CoreContext, search: StatusTextSearch): Promise<StatusRow[]> {
-  const match = ftsMatch(search.query);
-  if (!match) return [];
+  const { query } = search;
+  if (query.include.length === 0 && !hasOperators(query)) return [];
+  const include = await Promise.all(query.include.map((text) => planText(ctx.db, text)));
+  // An exclusion stays with words unless it is CJK: -fedi must not drop every status that says fediverse.
+  const exclude = await Promise.all(query.exclude.map((text) => planText(ctx.db, text, { isExclusion: true })));
+  const words = include.filter((text) => text.index === "words");
+  const trigrams = include.filter((text) => text.index === "trigrams");
+  const excludedWords = exclude.filter((text) => text.index === "words");
+
   const exclusions = await loadViewerExclusions(ctx.db, search.viewerId, ctx.clock.now().toISOString());
-  let query = ctx.db
-    .selectFrom("statuses")
-    .selectAll()
-    .where(match)
-    .where("statuses.reblog_of_id", "is", null)
-    .where((eb) => visibleTo(eb, search.viewerId))
-    .where((eb) => notExcluded(eb, exclusions, true));
-  if (search.accountId) query = query.where("statuses.account_id", "=", search.accountId);
-  if (search.maxId) query = query.where("statuses.id", "<", search.maxId);
-  if (search.minId) query = query.where("statuses.id", ">", search.minId);
-  return query.orderBy("statuses.id", "desc").limit(search.limit).offset(search.offset).execute();
+  const conditions: Condition[] = [
+    (eb) => eb("statuses.reblog_of_id", "is", null),
+    (eb) => visibleTo(eb, search.viewerId),
+    (eb) => notExcluded(eb, exclusions, true),
+    ...(await operatorConditions(ctx, query, search.viewerId, search.origin)),
+    ...include.filter((text) => text.index === "scan").map(inScan),
+    ...exclude.filter((text) => text.index === "trigrams").map((text) => notIn(inTrigrams([text]))),
+    ...exclude.filter((text) => text.index === "scan").map((text) => notIn(inScan(text))),
+  ];
+  const { accountId, maxId, minId } = search;
+  if (accountId) conditions.push((eb) => eb("statuses.account_id", "=", accountId));
+  if (maxId) conditions.push((eb) => eb("statuses.id", "<", maxId));
+  if (minId) conditions.push((eb) => eb("statuses.id", ">", minId));
+  const where = (eb: StatusesEb) => eb.and(conditions.map((condition) => condition(eb)));
+
+  // The index that ranks drives the query (CROSS JOIN keeps SQLite from starting at statuses, which would run
+  // the MATCH once per status); the other index, if any, is a filter.
+  if (words.length > 0) {
+    const match = excludedWords.length > 0 ? `(${allOf(words)}) ${excludedWords.map((text) => `NOT ${ftsString(text.text)}`).join(" ")}` : allOf(words);
+    if (trigrams.length > 0) conditions.push(inTrigrams(trigrams));
+    return ctx.db
+      .selectFrom("status_search")
+      .crossJoin("statuses")
+      .selectAll("statuses")
+      .whereRef("statuses.id", "=", "status_search.status_id")
+      .where(sql<SqlBool>`status_search MATCH ${match}`)
+      .where(where)
+      .orderBy(sql`status_search.rank`)
+      .orderBy("statuses.id", "desc")
+      .limit(search.limit)
+      .offset(search.offset)
+      .execute();
+  }
+  if (excludedWords.length > 0) conditions.push(notIn(inWords(excludedWords)));
+  if (trigrams.length > 0) {
+    return ctx.db
+      .selectFrom("status_search_trigram")
+      .crossJoin("statuses")
+      .selectAll("statuses")
+      .where(sql<SqlBool>`statuses.id = printf('%018d', status_search_trigram.rowid)`)
+      .where(sql<SqlBool>`status_search_trigram MATCH ${allOf(trigrams)}`)
+      .where(where)
+      .orderBy(sql`status_search_trigram.rank`)
+      .orderBy("statuses.id", "desc")
+      .limit(search.limit)
+      .offset(search.offset)
+      .execute();
+  }
+  return ctx.db.selectFrom("statuses").selectAll().where(where).orderBy("statuses.id", "desc").limit(search.limit).offset(search.offset).execute();
 }
 
 /**

@@ -217,13 +217,14 @@ export async function writePoll(ctx: CoreContext, trx: Db, statusId: string, pol
     .execute();
 }
 
-// FTS5 is beyond kysely. The search row's rowid is the status id as a number (18 digits fit in 64 bits), so
-// one status's row is found by key rather than by scanning the UNINDEXED status_id column.
+// FTS5 is beyond kysely. The search rows' rowid is the status id as a number (18 digits fit in 64 bits), so
+// one status's row is found by key rather than by scanning the UNINDEXED status_id column. Both indexes
+// (words in status_search, trigrams in status_search_trigram) hold the same text and change together.
 
-/** Replaces a status's full-text row: spoiler, content as plain text, and its media descriptions. */
+/** Replaces a status's full-text rows: spoiler, content as plain text, and its media descriptions. */
 export async function writeStatusSearchRow(trx: Db, statusId: string): Promise<void> {
   const status = await trx.selectFrom("statuses").select(["spoiler_text", "content", "reblog_of_id"]).where("id", "=", statusId).executeTakeFirst();
-  await sql`DELETE FROM status_search WHERE rowid = ${BigInt(statusId)}`.execute(trx);
+  await deleteStatusSearchRow(trx, statusId);
   if (!status || status.reblog_of_id !== null) return;
   const media = await trx
     .selectFrom("media_attachments")
@@ -238,11 +239,14 @@ export async function writeStatusSearchRow(trx: Db, statusId: string): Promise<v
     ...media.map((row) => row.description ?? ""),
     ...(poll ? (JSON.parse(poll.options_json) as string[]) : []),
   ].filter((part) => part.trim() !== "");
-  await sql`INSERT INTO status_search (rowid, status_id, body) VALUES (${BigInt(statusId)}, ${statusId}, ${parts.join("\n")})`.execute(trx);
+  const body = parts.join("\n");
+  await sql`INSERT INTO status_search (rowid, status_id, body) VALUES (${BigInt(statusId)}, ${statusId}, ${body})`.execute(trx);
+  await sql`INSERT INTO status_search_trigram (rowid, body) VALUES (${BigInt(statusId)}, ${body})`.execute(trx);
 }
 
 export async function deleteStatusSearchRow(trx: Db, statusId: string): Promise<void> {
   await sql`DELETE FROM status_search WHERE rowid = ${BigInt(statusId)}`.execute(trx);
+  await sql`DELETE FROM status_search_trigram WHERE rowid = ${BigInt(statusId)}`.execute(trx);
 }
 
 /**

@@ -130,3 +130,8 @@ export interface StatusSearchTable {
   status_id: string;
   body: string;
 }
+
+/** FTS5 trigrams of the same text (contentless: body reads as null); its rowid is the status id as a number. */
+export interface StatusSearchTrigramTable {
+  body: string;
+}
