@@ -85,8 +85,11 @@ function readClauses(input: string): Clause[] {
       position++;
     }
     let prefix: string | null = null;
-    const colon = input.indexOf(":", position);
-    if (colon > position) {
+    // A prefix is letters then a colon; looking no further than the letters keeps each character read a
+    // bounded number of times (a search for the colon to the end of each token would not).
+    let colon = position;
+    while (colon < input.length && /[a-z]/i.test(input[colon] ?? "")) colon++;
+    if (colon > position && input[colon] === ":") {
       const name = input.slice(position, colon).toLowerCase();
       const next = input[colon + 1];
       if (PREFIXES.has(name) && next !== undefined && !isSpace(next)) {
@@ -138,13 +141,12 @@ function hasWordCharacter(text: string): boolean {
 /** Reads a search box's input. Throws Invalid for an operator given a value it cannot take. */
 export function parseSearchQuery(input: string): SearchQuery {
   const query: SearchQuery = { include: [], exclude: [], from: [], properties: [], languages: [], dates: [], scope: "all" };
-  const clauses = readClauses(input);
+  const clauses = readClauses(input).filter((clause) => clause.prefix !== null || hasWordCharacter(clause.value));
   if (clauses.length > MAX_CLAUSES) throw new Invalid(`A search takes at most ${MAX_CLAUSES} words and operators; this one has ${clauses.length}.`);
   for (const clause of clauses) {
     const isNegated = clause.operator === "-";
     switch (clause.prefix) {
       case null: {
-        if (!hasWordCharacter(clause.value)) break;
         (isNegated ? query.exclude : query.include).push({ text: clause.value, isPhrase: clause.isPhrase });
         break;
       }
