@@ -9,3 +9,4 @@ await import("./http-floor.ts");
 await import("./hostile-peer.ts");
 await import("./memory-plateau.ts");
 await import("./mastodon-import.ts");
+await import("./search.ts");
