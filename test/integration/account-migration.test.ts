@@ -12,7 +12,7 @@ const AP = { Accept: "application/activity+json" };
 
 async function actorDocument(instance: TestInstance): Promise<Record<string, unknown>> {
   const response = await fetch(instance.actorUri, { headers: AP });
-  expect(response.status).toBe(200);
+  expect(response.status, JSON.stringify(response.body)).toBe(200);
   return (await response.json()) as Record<string, unknown>;
 }
 
@@ -62,18 +62,18 @@ describe("account migration between two Hearth instances, both ways", () => {
 
   it("aliases: an address no actor answers, and more than 20, are refused and change nothing", async () => {
     const nobody = await answer(ninaApi.request("/api/v1/accounts/alias", jsonBody("POST", { also_known_as_uris: [`@nobody@${olive.host}`] })));
-    expect(nobody.status).toBe(422);
+    expect(nobody.status, JSON.stringify(nobody.body)).toBe(422);
     expect(nobody.body.error).toContain("No account answers");
     const many = Array.from({ length: 21 }, (_, index) => `https://example.invalid/users/u${index}`);
     const tooMany = await answer(ninaApi.request("/api/v1/accounts/alias", jsonBody("POST", { also_known_as_uris: many })));
-    expect(tooMany.status).toBe(422);
+    expect(tooMany.status, JSON.stringify(tooMany.body)).toBe(422);
     expect(tooMany.body.error).toContain("at most 20");
     expect((await actorDocument(nina)).alsoKnownAs).toBeUndefined();
   });
 
   it("nina lists olive as an alias: the actor document says so, and olive's server hears the Update at once", async () => {
     const aliased = await answer(ninaApi.request("/api/v1/accounts/alias", jsonBody("POST", { also_known_as_uris: [`@olive@${olive.host}`] })));
-    expect(aliased.status).toBe(200);
+    expect(aliased.status, JSON.stringify(aliased.body)).toBe(200);
     expect((aliased.body.source as Record<string, unknown>).also_known_as_uris).toEqual([olive.actorUri]);
     const verified = await answer(ninaApi.request("/api/v1/accounts/verify_credentials"));
     expect((verified.body.source as Record<string, unknown>).also_known_as_uris).toEqual([olive.actorUri]);
@@ -87,10 +87,10 @@ describe("account migration between two Hearth instances, both ways", () => {
 
   it("a move with a wrong password, or to an account that does not list olive, is refused and olive can still post", async () => {
     const wrong = await move({ password: "not the password", moved_to_uri: nina.actorUri });
-    expect(wrong.status).toBe(422);
+    expect(wrong.status, JSON.stringify(wrong.body)).toBe(422);
     expect(wrong.body.error).toContain("password is wrong");
     const unlisted = await move({ password: PASSWORD, moved_to_uri: `@pete@${pete.host}` });
-    expect(unlisted.status).toBe(422);
+    expect(unlisted.status, JSON.stringify(unlisted.body)).toBe(422);
     expect(unlisted.body.error).toContain("does not list this account");
     expect((await actorDocument(olive)).movedTo).toBeUndefined();
     expect((await post("still here")).status).toBe(200);
@@ -98,7 +98,7 @@ describe("account migration between two Hearth instances, both ways", () => {
 
   it("olive moves to nina: movedTo is set, pete's server and lou follow nina instead, and olive is read-only", async () => {
     const moved = await move({ password: PASSWORD, moved_to_uri: `@nina@${nina.host}` });
-    expect(moved.status).toBe(202);
+    expect(moved.status, JSON.stringify(moved.body)).toBe(202);
     expect((moved.body.moved as Record<string, unknown> | undefined)?.uri).toBe(nina.actorUri);
     expect((await actorDocument(olive)).movedTo).toBe(nina.actorUri);
 
@@ -116,10 +116,10 @@ describe("account migration between two Hearth instances, both ways", () => {
     expect(await getFollow(nina.core, nico.id, oliveOnNina.id)).toBeUndefined();
 
     const refused = await answer(post("one more"));
-    expect(refused.status).toBe(403);
+    expect(refused.status, JSON.stringify(refused.body)).toBe(403);
     expect(refused.body.error).toContain("has moved to");
     const followed = await answer(oliveApi.request(`/api/v1/accounts/${ninaOnOlive.id}/follow`, { method: "POST" }));
-    expect(followed.status).toBe(403);
+    expect(followed.status, JSON.stringify(followed.body)).toBe(403);
     // Still readable and exportable.
     expect((await oliveApi.request("/api/v1/accounts/verify_credentials")).status).toBe(200);
     expect((await oliveApi.request("/api/v1/exports/following.csv")).status).toBe(200);
@@ -127,28 +127,28 @@ describe("account migration between two Hearth instances, both ways", () => {
 
   it("moving again is refused within 30 days, even after undoing the move, and to the account it already points at", async () => {
     const again = await move({ password: PASSWORD, moved_to_uri: nina.actorUri });
-    expect(again.status).toBe(422);
+    expect(again.status, JSON.stringify(again.body)).toBe(422);
     expect(again.body.error).toContain("moved less than 30 days ago");
 
     const undone = await answer(oliveApi.request("/api/v1/accounts/move", { method: "DELETE" }));
-    expect(undone.status).toBe(200);
+    expect(undone.status, JSON.stringify(undone.body)).toBe(200);
     expect(undone.body.moved).toBeUndefined();
     expect((await actorDocument(olive)).movedTo).toBeUndefined();
     expect((await post("back again")).status).toBe(200);
 
     const tooSoon = await move({ password: PASSWORD, moved_to_uri: nina.actorUri });
-    expect(tooSoon.status).toBe(422);
+    expect(tooSoon.status, JSON.stringify(tooSoon.body)).toBe(422);
     expect(tooSoon.body.error).toContain("moved less than 30 days ago");
 
     // Positive control: the same move once the last one is 31 days old goes through.
     const longAgo = new Date(Date.now() - 31 * 24 * 60 * 60 * 1000).toISOString();
     await olive.core.db.updateTable("account_migrations").set({ created_at: longAgo }).execute();
     const later = await move({ password: PASSWORD, moved_to_uri: nina.actorUri });
-    expect(later.status).toBe(202);
+    expect(later.status, JSON.stringify(later.body)).toBe(202);
 
     await olive.core.db.updateTable("account_migrations").set({ created_at: longAgo }).execute();
     const same = await move({ password: PASSWORD, moved_to_uri: `@nina@${nina.host}` });
-    expect(same.status).toBe(422);
+    expect(same.status, JSON.stringify(same.body)).toBe(422);
     expect(same.body.error).toContain("already moved to");
     await drained(olive, pete);
   });
