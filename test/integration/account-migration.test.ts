@@ -38,6 +38,8 @@ describe("account migration between two Hearth instances, both ways", () => {
   let ninaApi: ApiUser;
   let lou: AccountRow;
   let nico: AccountRow;
+  /** A post olive wrote before moving, which she then tries to boost and favourite. */
+  let keptStatusId: string;
 
   const move = (body: Record<string, unknown>) => answer(oliveApi.request("/api/v1/accounts/move", jsonBody("POST", body)));
   const post = (text: string) => oliveApi.request("/api/v1/statuses", jsonBody("POST", { status: text }));
@@ -93,7 +95,9 @@ describe("account migration between two Hearth instances, both ways", () => {
     expect(unlisted.status, JSON.stringify(unlisted.body)).toBe(422);
     expect(unlisted.body.error).toContain("does not list this account");
     expect((await actorDocument(olive)).movedTo).toBeUndefined();
-    expect((await post("still here")).status).toBe(200);
+    const kept = await answer(post("still here"));
+    expect(kept.status, JSON.stringify(kept.body)).toBe(200);
+    keptStatusId = String(kept.body.id);
   });
 
   it("olive moves to nina: movedTo is set, pete's server and lou follow nina instead, and olive is read-only", async () => {
@@ -120,6 +124,10 @@ describe("account migration between two Hearth instances, both ways", () => {
     expect(refused.body.error).toContain("has moved to");
     const followed = await answer(oliveApi.request(`/api/v1/accounts/${ninaOnOlive.id}/follow`, { method: "POST" }));
     expect(followed.status, JSON.stringify(followed.body)).toBe(403);
+    for (const act of ["reblog", "favourite"]) {
+      const acted = await answer(oliveApi.request(`/api/v1/statuses/${keptStatusId}/${act}`, { method: "POST" }));
+      expect(acted.status, `${act}: ${JSON.stringify(acted.body)}`).toBe(403);
+    }
     // Still readable and exportable.
     expect((await oliveApi.request("/api/v1/accounts/verify_credentials")).status).toBe(200);
     expect((await oliveApi.request("/api/v1/exports/following.csv")).status).toBe(200);
@@ -135,6 +143,7 @@ describe("account migration between two Hearth instances, both ways", () => {
     expect(undone.body.moved).toBeUndefined();
     expect((await actorDocument(olive)).movedTo).toBeUndefined();
     expect((await post("back again")).status).toBe(200);
+    expect((await oliveApi.request(`/api/v1/statuses/${keptStatusId}/favourite`, { method: "POST" })).status).toBe(200);
 
     const tooSoon = await move({ password: PASSWORD, moved_to_uri: nina.actorUri });
     expect(tooSoon.status, JSON.stringify(tooSoon.body)).toBe(422);
