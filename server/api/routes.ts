@@ -25,6 +25,7 @@ import { accountCollectionRoutes } from "./v1/accounts-collections.ts";
 import { accountCredentialRoutes, profileRoutes } from "./v1/accounts-credentials.ts";
 import { accountRelationshipRoutes } from "./v1/accounts-relationships.ts";
 import { accountRoutes } from "./v1/accounts.ts";
+import { accountMigrationRoutes } from "./v1/accounts-migration.ts";
 import { signUpRoutes } from "./v1/accounts-sign-up.ts";
 import { announcementRoutes } from "./v1/announcements.ts";
 import { appRoutes } from "./v1/apps.ts";
@@ -119,6 +120,7 @@ const API_ROUTES: readonly RouteEntry[] = [
 
   // Accounts, and what people keep about each other.
   ["/api/v1/accounts", signUpRoutes],
+  ["/api/v1/accounts", accountMigrationRoutes],
   ["/api/v1/accounts", accountRoutes],
   ["/api/v1/accounts", accountCredentialRoutes],
   ["/api/v1/accounts", accountCollectionRoutes],

@@ -51,10 +51,13 @@ export type OutboundActivity =
   | { type: "poll.voted"; pollId: string; accountId: string; voteIds: readonly string[] }
   | { type: "account.blocked"; blockId: string }
   | { type: "account.unblocked"; accountId: string; targetAccountId: string; blockUri: string }
-  /** Update(Person) to followers after a profile change. */
-  | { type: "account.updated"; accountId: string }
+  /**
+   * Update(Person) to followers after a profile change; also to the accounts named in alsoTo (a new alias's
+   * server must see our alsoKnownAs before it lets that account move here).
+   */
+  | { type: "account.updated"; accountId: string; alsoToAccountIds?: readonly string[] }
   /** Move to followers: the account now lives at targetUri (which lists us in alsoKnownAs). */
-  | { type: "account.moved"; accountId: string; targetUri: string }
+  | { type: "account.moved"; accountId: string; targetUri: string; migrationId?: string }
   /** Flag to the reported account's server, when the reporter chose to forward. */
   | { type: "report.forwarded"; reportId: string };
 
@@ -70,6 +73,12 @@ export interface RemoteLookupPort {
    * null when it is neither an actor nor a post we can store.
    */
   resolveUrl(url: string): Promise<ResolvedUrl | null>;
+  /**
+   * The actor at `uri` fetched again now, past every cache, with a request signed by the local account
+   * `asUsername`, and stored; null when no actor answers there. For what must be true this minute, such as
+   * a move's target listing the account that moves.
+   */
+  refreshActor(uri: string, asUsername: string): Promise<AccountRow | null>;
 }
 
 /**
@@ -111,6 +120,7 @@ export function lateBoundPorts(): LateBoundPorts {
       remote: {
         resolveHandle: (...args) => real().remote.resolveHandle(...args),
         resolveUrl: (...args) => real().remote.resolveUrl(...args),
+        refreshActor: (...args) => real().remote.refreshActor(...args),
       },
     },
   };
@@ -126,5 +136,5 @@ async function refuse(): Promise<never> {
  */
 export const offlinePorts: CorePorts = {
   outbox: { deliverPending: async () => {} },
-  remote: { resolveHandle: refuse, resolveUrl: refuse },
+  remote: { resolveHandle: refuse, resolveUrl: refuse, refreshActor: refuse },
 };

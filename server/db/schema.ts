@@ -5,6 +5,7 @@
 import type { InstanceSettingsTable, InstanceTable, PeerHostsTable, TunnelSettingsTable } from "./schema/instance.ts";
 import type {
   AccountEndorsementsTable,
+  AccountMigrationsTable,
   AccountNotesTable,
   AccountStatsTable,
   AccountsTable,
@@ -66,6 +67,7 @@ export interface DatabaseSchema {
   instance: InstanceTable;
   accounts: AccountsTable;
   local_users: LocalUsersTable;
+  account_migrations: AccountMigrationsTable;
   oauth_applications: OAuthApplicationsTable;
   oauth_access_tokens: OAuthAccessTokensTable;
   oauth_authorization_codes: OAuthAuthorizationCodesTable;

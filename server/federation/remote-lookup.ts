@@ -73,5 +73,13 @@ export function createRemoteLookup(deps: RemoteLookupDependencies): RemoteLookup
       }
       return null;
     },
+    async refreshActor(uri, asUsername) {
+      const ctx = deps.federation.createContext(new URL(deps.origin()), deps.core);
+      // An account's own signed loader keeps no cache, unlike the federation's shared one.
+      const documentLoader = await ctx.getDocumentLoader({ identifier: asUsername });
+      const actor = await ctx.lookupObject(uri, { documentLoader }).catch(() => null);
+      if (!actor || !isActor(actor) || actor.id?.href !== uri) return null;
+      return storeActor(ctx, actor);
+    },
   };
 }

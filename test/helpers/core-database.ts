@@ -48,7 +48,7 @@ export async function openCoreDatabase(label: string): Promise<CoreDatabase> {
         }
       },
     },
-    remote: { resolveHandle: async () => null, resolveUrl: async () => null },
+    remote: { resolveHandle: async () => null, resolveUrl: async () => null, refreshActor: async () => null },
   };
   const clock = manualClock();
   const core = createCoreContext(database.db, clock, ports);

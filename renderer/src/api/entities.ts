@@ -36,6 +36,8 @@ export interface Account {
   statuses_count: number;
   followers_count: number;
   following_count: number;
+  /** The account this one moved to; absent when it has not moved. */
+  moved?: Account;
 }
 
 export interface CredentialAccount extends Account {
@@ -46,6 +48,8 @@ export interface CredentialAccount extends Account {
     note: string;
     fields: Field[];
     follow_requests_count: number;
+    /** The aliases (alsoKnownAs) as ActivityPub ids (GoToSocial's field). */
+    also_known_as_uris?: string[];
   };
   role?: { name: string } | null;
 }

@@ -172,3 +172,18 @@ export function updateCredentials(api: ApiClient, change: ProfileChange): Promis
   });
   return api.request<CredentialAccount>("PATCH", "/api/v1/accounts/update_credentials", { form });
 }
+
+/** POST /api/v1/accounts/alias: replaces the aliases (handles or URLs); an empty list clears them. */
+export function setAliases(api: ApiClient, addresses: readonly string[]): Promise<CredentialAccount> {
+  return api.request<CredentialAccount>("POST", "/api/v1/accounts/alias", { json: { also_known_as_uris: addresses } });
+}
+
+/** POST /api/v1/accounts/move: moves this account to another that lists it as an alias. */
+export function moveAccount(api: ApiClient, movedToUri: string, password: string): Promise<CredentialAccount> {
+  return api.request<CredentialAccount>("POST", "/api/v1/accounts/move", { json: { moved_to_uri: movedToUri, password } });
+}
+
+/** DELETE /api/v1/accounts/move: undoes the move (the account is usable again; followers stay where they went). */
+export function cancelMove(api: ApiClient): Promise<CredentialAccount> {
+  return api.request<CredentialAccount>("DELETE", "/api/v1/accounts/move");
+}

@@ -13,6 +13,7 @@ import { TimelineView } from "../views/timeline-view.tsx";
 import { Avatar } from "./avatar.tsx";
 import { Icon, type IconName } from "./icons.tsx";
 import { Link } from "./link.tsx";
+import { MovedBanner } from "./moved-banner.tsx";
 import { OfflineBanner } from "./offline-banner.tsx";
 import { TagFollowButton } from "./tag-follow-button.tsx";
 
@@ -168,6 +169,7 @@ export function Shell() {
       </nav>
       <main id="main" tabIndex={-1}>
         <OfflineBanner />
+        <MovedBanner />
         <RouteView route={route} />
       </main>
       <nav className="tabbar" aria-label="Main">

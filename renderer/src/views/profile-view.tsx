@@ -122,6 +122,15 @@ export function ProfileView({ acct }: { acct: string }) {
           @{account.acct}
           {relationship?.followed_by && <span className="badge">Follows you</span>}
         </p>
+        {account.moved && (
+          <p className="info-banner moved-banner" role="status">
+            This account has moved to{" "}
+            <Link to={{ name: "profile", acct: account.moved.acct }}>
+              <strong>@{account.moved.acct}</strong>
+            </Link>
+            .
+          </p>
+        )}
         {note && <div className="profile-note" dangerouslySetInnerHTML={{ __html: note }} />}
         {account.fields.length > 0 && (
           <dl className="profile-fields">

@@ -4,6 +4,7 @@ import { useApp } from "../app-context.ts";
 import { BackupPanel } from "../components/backup-panel.tsx";
 import { ProfileForm } from "../components/profile-form.tsx";
 import { InvitesPanel } from "../components/invites-panel.tsx";
+import { MovePanel } from "../components/move-panel.tsx";
 import { SignInFailures } from "../components/sign-in-failures.tsx";
 import { TunnelPanel } from "../components/tunnel-panel.tsx";
 
@@ -45,6 +46,10 @@ export function SettingsView() {
       <section className="card" aria-labelledby="profile-settings-title">
         <h2 id="profile-settings-title">Profile</h2>
         <ProfileForm key={me.id} />
+      </section>
+      <section className="card" aria-labelledby="move-settings-title">
+        <h2 id="move-settings-title">Move</h2>
+        <MovePanel />
       </section>
       {isOwner && (
         <section className="card" aria-labelledby="tunnel-settings-title">

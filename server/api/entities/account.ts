@@ -1,6 +1,7 @@
 import { avatarUrl, headerUrl } from "../../core/media/account-images.ts";
 import type { AccountStats } from "../../core/accounts/account-stats.ts";
 import { parseStoredFields } from "../../core/accounts/profile.ts";
+import { aliasesOf } from "../../core/accounts/aliases.ts";
 import { toCustomEmoji, type MastodonCustomEmoji } from "./custom-emoji.ts";
 import type { AccountRow, CustomEmojiRow, LocalUserRow } from "../../core/rows.ts";
 import type { LocalUserRole } from "../../db/schema.ts";
@@ -45,6 +46,8 @@ export interface MastodonAccount {
   statuses_count: number;
   followers_count: number;
   following_count: number;
+  /** The account this one moved to (Mastodon leaves the key out when it has not moved). */
+  moved?: MastodonAccount;
 }
 
 export interface MastodonCredentialAccount extends MastodonAccount {
@@ -59,6 +62,8 @@ export interface MastodonCredentialAccount extends MastodonAccount {
     discoverable: boolean;
     indexable: boolean;
     attribution_domains: string[];
+    /** GoToSocial's: the aliases (alsoKnownAs) as ActivityPub ids, set with POST /api/v1/accounts/alias. */
+    also_known_as_uris: string[];
   };
   role: { id: string; name: string; permissions: string; color: string; highlighted: boolean };
 }
@@ -81,8 +86,11 @@ function toDay(iso: string): string {
   return `${iso.slice(0, 10)}T00:00:00.000Z`;
 }
 
-/** `emojis`: the custom emoji the account's name, note and fields use (core's loadAccountEmojis). */
-export function toAccount(row: AccountRow, stats: AccountStats, origin: string, emojis: readonly CustomEmojiRow[]): MastodonAccount {
+/**
+ * `emojis`: the custom emoji the account's name, note and fields use (core's loadAccountEmojis); `moved`: the
+ * account its movedTo names, rendered, when it has moved and that account is known here.
+ */
+export function toAccount(row: AccountRow, stats: AccountStats, origin: string, emojis: readonly CustomEmojiRow[], moved?: MastodonAccount): MastodonAccount {
   const isLocal = row.domain === null;
   const url = row.url ?? `${origin}/@${row.username}`;
   // Remote images are linked where they live until the media cache keeps copies.
@@ -120,6 +128,7 @@ export function toAccount(row: AccountRow, stats: AccountStats, origin: string, 
     statuses_count: stats.statusesCount,
     followers_count: stats.followersCount,
     following_count: stats.followingCount,
+    ...(moved ? { moved } : {}),
   };
 }
 
@@ -139,8 +148,9 @@ export function toCredentialAccount(
   stats: AccountStats,
   origin: string,
   emojis: readonly CustomEmojiRow[],
+  moved?: MastodonAccount,
 ): MastodonCredentialAccount {
-  const account = toAccount(row, stats, origin, emojis);
+  const account = toAccount(row, stats, origin, emojis, moved);
   return {
     ...account,
     source: {
@@ -155,6 +165,7 @@ export function toCredentialAccount(
       discoverable: row.is_discoverable === 1,
       indexable: row.is_indexable === 1,
       attribution_domains: [],
+      also_known_as_uris: aliasesOf(row),
     },
     role: MASTODON_ROLES[user.role],
   };

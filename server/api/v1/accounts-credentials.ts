@@ -1,13 +1,11 @@
 import { Hono, type Context } from "hono";
-import { loadAccountEmojis } from "../../core/emojis/account-emojis.ts";
-import { getAccountStats } from "../../core/accounts/account-stats.ts";
 import type { CoreContext } from "../../core/context.ts";
 import { updateProfile, type ProfileChanges } from "../../core/accounts/profile.ts";
 import { storeProfileImage, type ProfileImageKind } from "../../media/profile-images.ts";
 import type { MediaStorage } from "../../media/storage.ts";
 import { requireUser } from "../auth.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
-import { toCredentialAccount } from "../entities/account.ts";
+import { renderCredentialAccount } from "../entities/credential-account.ts";
 import { clearable, file, flag, hash, hashList, readInput, text, type Input } from "../input.ts";
 import { viewerOf } from "../request-accounts.ts";
 
@@ -60,8 +58,7 @@ async function saveProfile(deps: CredentialRoutesDependencies, c: Context<HonoAp
   const { core, origin, media } = deps;
   const { account, user, replacedFiles } = await updateProfile(core, viewerOf(c).id, changes, { origin: origin() });
   await Promise.all(replacedFiles.map((path) => media.storage.remove(path)));
-  const [stats, emojis] = await Promise.all([getAccountStats(core, account.id), loadAccountEmojis(core, [account])]);
-  return c.json(toCredentialAccount(account, user, stats, origin(), emojis.get(account.id) ?? []));
+  return c.json(await renderCredentialAccount(core, account, user, origin()));
 }
 
 /**

@@ -1,7 +1,5 @@
 import { Hono } from "hono";
 import { getLocalUser } from "../../core/accounts/accounts.ts";
-import { loadAccountEmojis } from "../../core/emojis/account-emojis.ts";
-import { getAccountStats } from "../../core/accounts/account-stats.ts";
 import { lookupAccount, searchAccounts } from "../../core/search/account-search.ts";
 import type { CoreContext } from "../../core/context.ts";
 import { Forbidden, NotFound } from "../../core/errors.ts";
@@ -11,7 +9,7 @@ import type { HonoApiEnv } from "../hono-env.ts";
 import { flag, normaliseId, readInput, requiredText, textList } from "../input.ts";
 import { offset, offsetLimit } from "../offset-paging.ts";
 import { accountById, accountParam, viewerOf } from "../request-accounts.ts";
-import { toCredentialAccount } from "../entities/account.ts";
+import { renderCredentialAccount } from "../entities/credential-account.ts";
 import { renderAccount, renderAccounts } from "../entities/account-list.ts";
 import { toRelationship } from "../entities/relationship.ts";
 
@@ -42,8 +40,7 @@ export function accountRoutes({ core, origin }: AccountRoutesDependencies): Hono
     const account = viewerOf(c);
     const user = await getLocalUser(core, account.id);
     if (!user) throw new Forbidden("This method requires a local account");
-    const [stats, emojis] = await Promise.all([getAccountStats(core, account.id), loadAccountEmojis(core, [account])]);
-    return c.json(toCredentialAccount(account, user, stats, origin(), emojis.get(account.id) ?? []));
+    return c.json(await renderCredentialAccount(core, account, user, origin()));
   });
 
   // Several accounts at once (Mastodon 4.3), public; unknown ids are left out.

@@ -11,6 +11,7 @@ import type { AccountRow, FavouriteRow, StatusRow } from "../rows.ts";
 import { emitStatusRemoved, fanOutStatus } from "../statuses/fan-out.ts";
 import { write, type AfterCommit, type WriteTransaction } from "../write.ts";
 import { removeStatus, type RemovedStatus } from "../statuses/status-removal.ts";
+import { requireNotMoved } from "../accounts/moves.ts";
 
 /**
  * What an account does to a status that is not its writing: favourite, boost, bookmark, pin, mute its
@@ -110,6 +111,7 @@ async function deleteFavourite(trx: WriteTransaction, which: FavouriteToRemove):
 /** A local account favourites a status it can see. Returns the status favourited. */
 export async function favouriteStatus(ctx: CoreContext, accountId: string, statusId: string, options: InteractionOptions): Promise<StatusRow> {
   const username = await localUsername(ctx.db, accountId);
+  await requireNotMoved(ctx.db, accountId);
   const status = await loadTarget(ctx.db, accountId, statusId);
   const id = ctx.ids.next();
   await write(ctx, async (trx, after) => {
@@ -153,6 +155,7 @@ export async function reblogStatus(
   visibility: Visibility = "public",
 ): Promise<StatusRow> {
   await localUsername(ctx.db, accountId);
+  await requireNotMoved(ctx.db, accountId);
   return write(ctx, async (trx, after) => {
     const original = await loadTarget(trx, accountId, statusId);
     if (!mayReblog(original, accountId)) throw new Invalid("This status cannot be boosted: only public and unlisted statuses (and your own private ones) can.");

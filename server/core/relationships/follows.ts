@@ -8,6 +8,7 @@ import { notify } from "../notifications/notifications.ts";
 import type { FollowSnapshot } from "../ports.ts";
 import type { AccountRow, FollowRow } from "../rows.ts";
 import { write, type AfterCommit, type WriteTransaction } from "../write.ts";
+import { requireNotMoved } from "../accounts/moves.ts";
 
 /**
  * Follows and follow requests, both ways. A local account's acts (follow, unfollow, accept, reject,
@@ -96,6 +97,7 @@ export async function followAccount(ctx: CoreContext, accountId: string, targetA
   if (accountId === targetAccountId) throw new Forbidden("You cannot follow yourself.");
   return write(ctx, async (trx, after) => {
     await loadLocalAccount(trx, accountId);
+    await requireNotMoved(trx, accountId);
     const target = await loadAccount(trx, targetAccountId, "account to follow");
     if ((await isBlockedEitherWay(trx, accountId, targetAccountId)) || (await isDomainBlockedBy(trx, accountId, target.domain))) {
       // Mastodon's own sentence for this refusal (Mastodon::NotPermittedError), which apps show as it is.

@@ -1,8 +1,8 @@
+import { aliasesOf } from "../accounts/aliases.ts";
 import { listAccountsThatMay } from "../accounts/roles.ts";
 import type { CoreContext } from "../context.ts";
-import { followAccount, unfollowAccount } from "./follows.ts";
+import { moveLocalFollowers } from "./follower-moves.ts";
 import { notify } from "../notifications/notifications.ts";
-import type { AccountRow } from "../rows.ts";
 import { write } from "../write.ts";
 
 /**
@@ -10,15 +10,6 @@ import { write } from "../write.ts";
  * blocks.ts's recordIncomingBlock). Each is idempotent: a redelivered activity changes nothing the second
  * time.
  */
-
-function aliasesOf(account: AccountRow): string[] {
-  try {
-    const parsed: unknown = JSON.parse(account.also_known_as_json);
-    return Array.isArray(parsed) ? parsed.filter((alias): alias is string => typeof alias === "string") : [];
-  } catch {
-    return [];
-  }
-}
 
 /** Usernames of local accounts following an account (accepted or requested), at most `limit`. */
 export async function listLocalFollowerUsernames(ctx: CoreContext, accountId: string, limit: number): Promise<string[]> {
@@ -41,6 +32,8 @@ export interface RemoteMove {
   targetAccountId: string;
   /** Our canonical origin, under which the new Follow activities' ids live. */
   origin: string;
+  /** The target's ActivityPub id: an account of ours keeps no uri in its row. */
+  targetUri: string;
 }
 
 export interface MoveResult {
@@ -60,25 +53,9 @@ export async function recordMove(ctx: CoreContext, move: RemoteMove): Promise<Mo
   ]);
   if (!origin?.uri || origin.domain === null || !target || target.id === origin.id) return undefined;
   if (!aliasesOf(target).includes(origin.uri)) return undefined;
-  await write(ctx, (trx) => trx.updateTable("accounts").set({ moved_to_uri: target.uri }).where("id", "=", origin.id).execute());
+  await write(ctx, (trx) => trx.updateTable("accounts").set({ moved_to_uri: target.uri ?? move.targetUri }).where("id", "=", origin.id).execute());
 
-  const followers = await ctx.db
-    .selectFrom("follows")
-    .innerJoin("accounts", "accounts.id", "follows.account_id")
-    .select(["follows.account_id", "follows.show_reblogs", "follows.notify"])
-    .where("follows.target_account_id", "=", origin.id)
-    .where("accounts.domain", "is", null)
-    .execute();
-  const movedFollowerIds: string[] = [];
-  for (const follower of followers) {
-    try {
-      await followAccount(ctx, follower.account_id, target.id, { origin: move.origin, showReblogs: follower.show_reblogs === 1, notify: follower.notify === 1 });
-    } catch {
-      // A follower who blocks the new account (or is blocked by it) keeps neither follow, as on Mastodon.
-    }
-    await unfollowAccount(ctx, follower.account_id, origin.id);
-    movedFollowerIds.push(follower.account_id);
-  }
+  const movedFollowerIds = await moveLocalFollowers(ctx, origin.id, target.id, move.origin);
   return { movedFollowerIds };
 }
 

@@ -6,6 +6,7 @@ import { notify } from "../notifications/notifications.ts";
 import { canViewStatus } from "../visibility/status-visibility.ts";
 import type { PollRow, PollVoteRow } from "../rows.ts";
 import { write } from "../write.ts";
+import { requireNotMoved } from "../accounts/moves.ts";
 
 /**
  * Polls: votes (a local account's on any poll, a peer's on ours), their tallies, and their ending. Local
@@ -94,6 +95,7 @@ export interface VoteOptions {
  * Peers hear of it: the remote poll's author gets the votes; a local poll's new tallies go out as an Update.
  */
 export async function voteOnPoll(ctx: CoreContext, accountId: string, pollId: string, choices: readonly number[], options: VoteOptions): Promise<PollRow> {
+  await requireNotMoved(ctx.db, accountId);
   return write(ctx, async (trx, after) => {
     const poll = await trx.selectFrom("polls").selectAll().where("id", "=", pollId).executeTakeFirst();
     const status = poll ? await trx.selectFrom("statuses").selectAll().where("id", "=", poll.status_id).executeTakeFirst() : undefined;

@@ -13,6 +13,7 @@ import { emitStatusRemoved, fanOutStatus, fanOutStatusUpdate } from "./fan-out.t
 import { write } from "../write.ts";
 import { removeStatus, type RemovedStatus } from "./status-removal.ts";
 import { updateStoredStatus, type MediaAttributeChange } from "./status-edit-store.ts";
+import { requireNotMoved } from "../accounts/moves.ts";
 
 /**
  * What a local account does with its own statuses: post (now, or later through scheduled-statuses.ts),
@@ -92,6 +93,7 @@ async function loadQuoted(db: Db, accountId: string, quoteId: string): Promise<S
 export async function postStatus(ctx: CoreContext, input: NewStatusInput, options: StatusOptions): Promise<StatusRow> {
   const user = await getLocalUser(ctx, input.accountId);
   if (!user) throw new Forbidden("Only accounts of this instance can post here.");
+  await requireNotMoved(ctx.db, input.accountId);
   if (input.idempotencyKey) {
     const earlier = await findIdempotent(ctx, ctx.db, input.accountId, input.idempotencyKey);
     if (earlier) return earlier;

@@ -11,6 +11,7 @@ import * as mastodonImport from "./0009-import.ts";
 import * as invites from "./0010-invites.ts";
 import * as roles from "./0011-roles.ts";
 import * as searchTrigram from "./0012-search-trigram.ts";
+import * as accountMigrations from "./0015-account-migrations.ts";
 
 /**
  * Every migration, in order. A static list rather than a directory scan, so a packaged app (where the
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   "0010-invites": invites,
   "0011-roles": roles,
   "0012-search-trigram": searchTrigram,
+  "0015-account-migrations": accountMigrations,
 };

@@ -90,3 +90,11 @@ export interface AccountStatsTable {
   following_count: TriggerKept<number>;
   follow_requests_count: TriggerKept<number>;
 }
+
+/** A local account's move to another account (0015); kept after the move is undone, for the cooldown. */
+export interface AccountMigrationsTable {
+  id: string;
+  account_id: string;
+  target_uri: string;
+  created_at: Timestamp;
+}

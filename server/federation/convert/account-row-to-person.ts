@@ -49,6 +49,8 @@ export function accountRowToPerson<TContextData>(
     attachments: profileFields(account.fields_json),
     tags: emojis.map((emoji) => customEmojiToTag(ctx.canonicalOrigin, emoji)),
     aliases: parseJsonArray(account.also_known_as_json).flatMap((alias) => (typeof alias === "string" && URL.canParse(alias) ? [new URL(alias)] : [])),
+    // movedTo: Mastodon shows the new address on the old profile, and a follower who missed the Move finds it here.
+    successor: account.moved_to_uri !== null && URL.canParse(account.moved_to_uri) ? new URL(account.moved_to_uri) : null,
     inbox: ctx.getInboxUri(username),
     outbox: ctx.getOutboxUri(username),
     followers: ctx.getFollowersUri(username),

@@ -2,6 +2,8 @@ import type { InboxContext } from "@fedify/fedify";
 import { isActor, type Move } from "@fedify/vocab";
 import type { CoreContext } from "../../core/context.ts";
 import { findAccountByUri } from "../../core/accounts/remote-accounts.ts";
+import { findLocalAccountByUsername } from "../../core/accounts/accounts.ts";
+import type { AccountRow } from "../../core/rows.ts";
 import { listLocalFollowerUsernames, recordMove } from "../../core/relationships/remote-relations.ts";
 import { storeActor } from "../remote-actors.ts";
 
@@ -18,10 +20,21 @@ export async function onMove(ctx: InboxContext<CoreContext>, move: Move): Promis
   if (!moved || moved.domain === null) return;
   const [follower] = await listLocalFollowerUsernames(ctx.data, moved.id, 1);
   if (!follower) return;
+  const targetAccount = await localTarget(ctx, targetId) ?? (await remoteTarget(ctx, targetId, follower));
+  if (!targetAccount) return;
+  await recordMove(ctx.data, { accountId: moved.id, targetAccountId: targetAccount.id, origin: ctx.canonicalOrigin, targetUri: targetId.href });
+}
+
+/** A move to one of our own accounts (moving in): its aliases are in our database, fresh by nature. */
+async function localTarget(ctx: InboxContext<CoreContext>, targetId: URL): Promise<AccountRow | undefined> {
+  const parsed = ctx.parseUri(targetId);
+  if (parsed?.type !== "actor") return undefined;
+  return findLocalAccountByUsername(ctx.data, parsed.identifier);
+}
+
+async function remoteTarget(ctx: InboxContext<CoreContext>, targetId: URL, follower: string): Promise<AccountRow | null> {
   const documentLoader = await ctx.getDocumentLoader({ identifier: follower });
   const target = await ctx.lookupObject(targetId, { documentLoader }).catch(() => null);
-  if (!target || !isActor(target) || target.id?.href !== targetId.href) return;
-  const targetAccount = await storeActor(ctx, target);
-  if (!targetAccount) return;
-  await recordMove(ctx.data, { accountId: moved.id, targetAccountId: targetAccount.id, origin: ctx.canonicalOrigin });
+  if (!target || !isActor(target) || target.id?.href !== targetId.href) return null;
+  return storeActor(ctx, target);
 }

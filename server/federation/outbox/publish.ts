@@ -178,7 +178,7 @@ export function createPublisher(ctx: Context<CoreContext>, deliver: Deliver = fe
     await deliver(blocker, remoteRecipients([target]), new Undo({ id: new URL(`${blockUri}#undo`), actor, object: block }));
   }
 
-  async function accountUpdated(accountId: string, at: Date) {
+  async function accountUpdated(accountId: string, at: Date, alsoToAccountIds: readonly string[]) {
     const account = await loadAccount(core, accountId);
     if (!account || account.domain !== null) return;
     const [keys, emojis] = await Promise.all([ctx.getActorKeyPairs(account.username), loadAccountEmojis(core, [account])]);
@@ -193,15 +193,17 @@ export function createPublisher(ctx: Context<CoreContext>, deliver: Deliver = fe
       ccs: [addresses.followersUri(account.username)],
       object: person,
     });
-    await deliver(account, remoteRecipients(await listRemoteFollowers(core, account.id)), update, { orderingKey: actor.href });
+    const alsoTo = await Promise.all(alsoToAccountIds.map((id) => loadAccount(core, id)));
+    await deliver(account, remoteRecipients([...(await listRemoteFollowers(core, account.id)), ...alsoTo]), update, { orderingKey: actor.href });
   }
 
-  async function accountMoved(accountId: string, targetUri: string, at: Date) {
+  async function accountMoved(accountId: string, targetUri: string, migrationId: string | undefined, at: Date) {
     const account = await loadAccount(core, accountId);
     if (!account || account.domain !== null || !URL.canParse(targetUri)) return;
     const actor = addresses.actorUri(account.username);
     const move = new Move({
-      id: new URL(`${actor.href}#moves/${at.getTime()}`),
+      // One id per try (the migration's row), so a second move is never taken for a redelivery of the first.
+      id: new URL(`${actor.href}#moves/${migrationId ?? at.getTime()}`),
       actor,
       object: actor,
       target: new URL(targetUri),
@@ -256,9 +258,9 @@ export function createPublisher(ctx: Context<CoreContext>, deliver: Deliver = fe
       case "account.unblocked":
         return accountUnblocked(activity.accountId, activity.targetAccountId, activity.blockUri);
       case "account.updated":
-        return accountUpdated(activity.accountId, recordedAt);
+        return accountUpdated(activity.accountId, recordedAt, activity.alsoToAccountIds ?? []);
       case "account.moved":
-        return accountMoved(activity.accountId, activity.targetUri, recordedAt);
+        return accountMoved(activity.accountId, activity.targetUri, activity.migrationId, recordedAt);
       case "report.forwarded":
         return reportForwarded(activity.reportId);
       default: {
