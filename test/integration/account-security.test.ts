@@ -236,3 +236,137 @@ describe("two-factor sign-in through the authorize page", () => {
     expect((await browser.signIn("alice", PASSWORD)).status).toBe(302);
   });
 });
+
+describe("the code step is limited like the password", () => {
+  const clock = movableClock();
+  let group: InstanceGroup;
+  let hearth: TestInstance;
+  let app: RegisteredApp;
+  let secret = "";
+  const codeNow = () => TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: clock.now().getTime() });
+
+  beforeAll(async () => {
+    const rateLimits: Partial<RateLimits> = { signIn: { limit: 1000, periodSeconds: 300 }, signInAccount: { limit: 3, periodSeconds: 900 } };
+    group = await startInstances([{ username: "alice", options: { clock, rateLimits } }]);
+    hearth = group.instances[0]!;
+    const owner = await apiUser(hearth.core, hearth.url, hearth.owner, ["read", "write"]);
+    app = await registerApp(hearth.url, "Phone App");
+    secret = (await json<{ secret: string }>(await owner.request("/api/hearth/account/two_factor/setup", jsonBody("POST", { password: PASSWORD })))).secret;
+    expect((await owner.request("/api/hearth/account/two_factor/confirm", jsonBody("POST", { code: codeNow() }))).status).toBe(200);
+    clock.advance(STEP_MS);
+  });
+  afterAll(() => group?.close());
+
+  it("pauses the account after as many wrong codes as wrong passwords, the right code included", async () => {
+    const browser = new Browser(hearth.url, app);
+    await browser.open();
+    await browser.signIn("alice", PASSWORD);
+    const wrong = codeNow() === "000000" ? "111111" : "000000";
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await browser.giveCode(wrong)).status);
+    expect(statuses).toEqual([401, 401, 401]);
+    const locked = await browser.giveCode(codeNow());
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(alertOf(browser.html)).toMatch(/Too many wrong passwords or codes/);
+    // Once the window has passed, the same right code's step is still unused: it signs in.
+    clock.advance(15 * 60 * 1000);
+    const later = new Browser(hearth.url, app);
+    await later.open();
+    await later.signIn("alice", PASSWORD);
+    expect((await later.giveCode(codeNow())).status).toBe(302);
+  });
+});
+
+describe("password change and authorised apps", () => {
+  let group: InstanceGroup;
+  let hearth: TestInstance;
+  let app: RegisteredApp;
+
+  beforeAll(async () => {
+    group = await startInstances([{ username: "alice", options: { rateLimits: roomyLimits } }]);
+    hearth = group.instances[0]!;
+    app = await registerApp(hearth.url, "Phone App");
+  });
+  afterAll(() => group?.close());
+
+  async function signedInToken(username: string, password: string): Promise<string> {
+    const browser = new Browser(hearth.url, app);
+    await browser.open();
+    return tokenFrom(hearth.url, app, await browser.signIn(username, password));
+  }
+
+  it("changes a member's password: the current one first, the sign-up rules, and every other session signed out", async () => {
+    const milo = await apiUser(hearth.core, hearth.url, await addLocalAccount(hearth.core, "milo"), ["read", "write"]);
+    const phone = await signedInToken("milo", PASSWORD);
+    const change = (body: Record<string, string>) => milo.request("/api/hearth/account/password", jsonBody("POST", body));
+
+    const refusals = [
+      [{ password: "a new long password" }, /current password/],
+      [{ current_password: "not my password", password: "a new long password" }, /current password is not that/],
+      [{ current_password: PASSWORD, password: "short" }, /too short/],
+      [{ current_password: PASSWORD, password: "a new long password", password_confirmation: "another one" }, /differ/],
+      [{ current_password: PASSWORD, password: PASSWORD }, /the one you have now/],
+    ] as const;
+    for (const [body, sentence] of refusals) {
+      const answer = await change(body);
+      expect(answer.status).toBe(422);
+      expect((await json<{ error: string }>(answer)).error).toMatch(sentence);
+    }
+    // Nothing was changed by any of them: the other session still works.
+    expect(await canUse(hearth.url, phone)).toBe(200);
+
+    const changed = await change({ current_password: PASSWORD, password: "a new long password", password_confirmation: "a new long password" });
+    expect(changed.status).toBe(200);
+    expect(await json<{ signed_out_sessions: number }>(changed)).toEqual({ signed_out_sessions: 1 });
+    expect(await canUse(hearth.url, milo.token)).toBe(200);
+    expect(await canUse(hearth.url, phone)).toBe(401);
+
+    const oldPassword = new Browser(hearth.url, app);
+    await oldPassword.open();
+    expect((await oldPassword.signIn("milo", PASSWORD)).status).toBe(401);
+    expect(await canUse(hearth.url, await signedInToken("milo", "a new long password"))).toBe(200);
+  });
+
+  it("lists the apps signed in, one line per app, and revoking one kills all its tokens for this account only", async () => {
+    const owner = await apiUser(hearth.core, hearth.url, hearth.owner, ["read", "write"]);
+    const first = await signedInToken("alice", PASSWORD);
+    const second = await signedInToken("alice", PASSWORD);
+    await addLocalAccount(hearth.core, "nell");
+    const nellsPhone = await signedInToken("nell", PASSWORD);
+
+    const listed = await json<Array<{ id: string; name: string; website: string | null; scopes: string[]; sessions: number; current: boolean; created_at: string }>>(
+      await owner.request("/api/hearth/account/sessions"),
+    );
+    const phone = listed.find((entry) => entry.name === "Phone App");
+    expect(phone).toMatchObject({ id: app.id, website: "https://app.example", sessions: 2, current: false });
+    expect(phone?.scopes).toEqual(["read", "write"]);
+    expect(listed.find((entry) => entry.current)?.name).toBe("Hearth command line");
+
+    // Someone else's app id, or none: nothing to revoke here.
+    const nellsOnly = await registerApp(hearth.url, "Nell's only");
+    expect((await owner.request(`/api/hearth/account/sessions/${nellsOnly.id}`, { method: "DELETE" })).status).toBe(404);
+
+    const revoked = await owner.request(`/api/hearth/account/sessions/${app.id}`, { method: "DELETE" });
+    expect(revoked.status).toBe(200);
+    expect(await json<{ signed_out_sessions: number; current: boolean }>(revoked)).toEqual({ signed_out_sessions: 2, current: false });
+    expect(await canUse(hearth.url, first)).toBe(401);
+    expect(await canUse(hearth.url, second)).toBe(401);
+    expect(await canUse(hearth.url, owner.token)).toBe(200);
+    expect(await canUse(hearth.url, nellsPhone)).toBe(200);
+    const after = await json<Array<{ name: string }>>(await owner.request("/api/hearth/account/sessions"));
+    expect(after.map((entry) => entry.name)).not.toContain("Phone App");
+  });
+
+  it("revoking the app one asks with signs that session out too, and says so", async () => {
+    const rose = await apiUser(hearth.core, hearth.url, await addLocalAccount(hearth.core, "rose"), ["read", "write"]);
+    const ownersCliToken = (await issueCliToken(hearth.core, hearth.owner.id, ["read"])).token;
+    const listed = await json<Array<{ id: string; current: boolean }>>(await rose.request("/api/hearth/account/sessions"));
+    const current = listed.find((entry) => entry.current)!;
+    const answer = await rose.request(`/api/hearth/account/sessions/${current.id}`, { method: "DELETE" });
+    expect(await json<{ current: boolean }>(answer)).toMatchObject({ current: true });
+    expect(await canUse(hearth.url, rose.token)).toBe(401);
+    // The same app's token for another account stays.
+    expect(await canUse(hearth.url, ownersCliToken)).toBe(200);
+  });
+});
