@@ -6,6 +6,9 @@ import type { MediaStorage } from "../media/storage.ts";
 import type { MediaUploads } from "../media/uploads.ts";
 import type { TunnelControl } from "../tunnel/status.ts";
 import type { BackupService } from "../backup/backup-service.ts";
+import { accountPasswordRoutes } from "./hearth/account-password.ts";
+import { accountSessionRoutes } from "./hearth/account-sessions.ts";
+import { accountTwoFactorRoutes } from "./hearth/account-two-factor.ts";
 import { backupRoutes } from "./hearth/backups.ts";
 import { infoRoutes } from "./hearth/info.ts";
 import { inviteRoutes } from "./hearth/invites.ts";
@@ -157,6 +160,10 @@ const API_ROUTES: readonly RouteEntry[] = [
 
   // Hearth's own: the first-run wizard, settings.
   ["/api/hearth/setup", setupRoutes],
+  // Each person's own account (password, sessions, two-factor): every role has one, so no permission.
+  ["/api/hearth/account", accountPasswordRoutes],
+  ["/api/hearth/account", accountSessionRoutes],
+  ["/api/hearth/account", accountTwoFactorRoutes],
   ["/api/hearth/info", infoRoutes, "viewDataDirectory"],
   ["/api/hearth/sign_in_failures", signInFailureRoutes, "viewSignInFailures"],
   ["/api/hearth/members", memberRoutes, "manageRoles"],

@@ -45,6 +45,7 @@ import type { CustomEmojisTable, MediaAttachmentsTable } from "./schema/media.ts
 import type { InstanceDomainBlocksTable, ReportsTable } from "./schema/moderation.ts";
 import type { OutboxTable } from "./schema/outbox.ts";
 import type { SignInFailuresTable } from "./schema/sign-in.ts";
+import type { TwoFactorRecoveryCodesTable, TwoFactorTable } from "./schema/two-factor.ts";
 import type { InvitesTable } from "./schema/invites.ts";
 
 export type * from "./schema/instance.ts";
@@ -61,6 +62,7 @@ export type * from "./schema/media.ts";
 export type * from "./schema/moderation.ts";
 export type * from "./schema/outbox.ts";
 export type * from "./schema/sign-in.ts";
+export type * from "./schema/two-factor.ts";
 export type * from "./schema/invites.ts";
 
 export interface DatabaseSchema {
@@ -117,5 +119,7 @@ export interface DatabaseSchema {
   account_stats: AccountStatsTable;
   outbox: OutboxTable;
   sign_in_failures: SignInFailuresTable;
+  two_factor: TwoFactorTable;
+  two_factor_recovery_codes: TwoFactorRecoveryCodesTable;
   invites: InvitesTable;
 }

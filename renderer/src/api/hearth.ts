@@ -110,3 +110,50 @@ export interface BackupsState {
 export const getBackups = (api: ApiClient) => api.request<BackupsState>("GET", "/api/hearth/backups");
 export const startBackup = (api: ApiClient) => api.request<BackupsState>("POST", "/api/hearth/backups");
 export const startTestRestore = (api: ApiClient) => api.request<BackupsState>("POST", "/api/hearth/backups/verify");
+
+/** Each person's own account: password, signed-in apps, two-factor sign-in. */
+export interface PasswordChange {
+  current_password: string;
+  password: string;
+  password_confirmation: string;
+}
+
+export const changePassword = (api: ApiClient, change: PasswordChange) =>
+  api.request<{ signed_out_sessions: number }>("POST", "/api/hearth/account/password", { json: change });
+
+/** An app signed in to one's account, as Mastodon's "Authorized apps" lists it. */
+export interface AuthorizedApp {
+  id: string;
+  name: string;
+  website: string | null;
+  scopes: string[];
+  created_at: string;
+  last_used_at: string | null;
+  sessions: number;
+  /** This browser's own session is one of its tokens. */
+  current: boolean;
+}
+
+export const getAuthorizedApps = (api: ApiClient) => api.request<AuthorizedApp[]>("GET", "/api/hearth/account/sessions");
+export const revokeAuthorizedApp = (api: ApiClient, id: string) =>
+  api.request<{ signed_out_sessions: number; current: boolean }>("DELETE", `/api/hearth/account/sessions/${encodeURIComponent(id)}`);
+
+export interface TwoFactorStatus {
+  enabled: boolean;
+  recovery_codes_left: number;
+}
+
+export interface TwoFactorSetup {
+  secret: string;
+  uri: string;
+  /** A data: URL of an SVG QR code of the URI. */
+  qr_code: string;
+}
+
+export const getTwoFactor = (api: ApiClient) => api.request<TwoFactorStatus>("GET", "/api/hearth/account/two_factor");
+export const beginTwoFactor = (api: ApiClient, password: string) =>
+  api.request<TwoFactorSetup>("POST", "/api/hearth/account/two_factor/setup", { json: { password } });
+export const confirmTwoFactor = (api: ApiClient, code: string) =>
+  api.request<{ enabled: true; recovery_codes: string[] }>("POST", "/api/hearth/account/two_factor/confirm", { json: { code } });
+export const disableTwoFactor = (api: ApiClient, password: string, code: string) =>
+  api.request<{ enabled: false }>("POST", "/api/hearth/account/two_factor/disable", { json: { password, code } });

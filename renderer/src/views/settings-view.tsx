@@ -5,6 +5,9 @@ import { BackupPanel } from "../components/backup-panel.tsx";
 import { ProfileForm } from "../components/profile-form.tsx";
 import { InvitesPanel } from "../components/invites-panel.tsx";
 import { MovePanel } from "../components/move-panel.tsx";
+import { PasswordForm } from "../components/password-form.tsx";
+import { SessionsPanel } from "../components/sessions-panel.tsx";
+import { TwoFactorPanel } from "../components/two-factor-panel.tsx";
 import { SignInFailures } from "../components/sign-in-failures.tsx";
 import { TunnelPanel } from "../components/tunnel-panel.tsx";
 
@@ -50,6 +53,15 @@ export function SettingsView() {
       <section className="card" aria-labelledby="move-settings-title">
         <h2 id="move-settings-title">Move</h2>
         <MovePanel />
+      </section>
+      <section className="card" aria-labelledby="security-title">
+        <h2 id="security-title">Security</h2>
+        <h3>Password</h3>
+        <PasswordForm />
+        <h3>Two-factor sign-in</h3>
+        <TwoFactorPanel />
+        <h3>Signed-in apps</h3>
+        <SessionsPanel />
       </section>
       {isOwner && (
         <section className="card" aria-labelledby="tunnel-settings-title">

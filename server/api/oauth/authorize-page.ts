@@ -51,6 +51,26 @@ export function renderConsentPage(request: AuthorizationRequest, params: Record<
   );
 }
 
+/**
+ * The second step, for an account with two-factor sign-in on: the code from the authenticator app, or one of
+ * the recovery codes. The request's parameters and the ticket the right password earned ride along hidden.
+ */
+export function renderCodeStepPage(request: AuthorizationRequest, params: Record<string, string>, options: { error?: string }): string {
+  const hidden = Object.entries(params)
+    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+    .join("");
+  const error = options.error ? `<p class="error" role="alert">${escapeHtml(options.error)}</p>` : "";
+  return page(
+    `Two-factor sign-in to ${request.application.name}`,
+    `<h1>Enter the code from your authenticator app</h1>
+<p>Your account asks for a second step. Type the six-digit code your app shows now, or one of your recovery codes.</p>${error}
+<form method="post" action="/oauth/authorize">${hidden}
+<label for="code">Code</label><input id="code" name="code" autocomplete="one-time-code" inputmode="text" required autocapitalize="none" autofocus>
+<div class="actions"><button class="primary" type="submit" name="decision" value="allow">Sign in</button>
+<button type="submit" name="decision" value="deny" formnovalidate>Deny</button></div></form>`,
+  );
+}
+
 export function renderErrorPage(message: string): string {
   return page("Sign-in stopped", `<h1>Sign-in stopped</h1><p class="error" role="alert">${escapeHtml(message)}</p>`);
 }

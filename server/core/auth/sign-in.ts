@@ -46,3 +46,36 @@ export async function signIn(ctx: CoreContext, lockout: SignInLockout, credentia
   await recordSignInFailure(ctx, username, client);
   return { kind: "wrong" };
 }
+
+export type PasswordCheck = { kind: "right" } | { kind: "wrong" } | { kind: "locked"; retryAt: Date };
+
+/**
+ * The password of an account already signed in, asked again before something that would let a stolen token
+ * keep the account (a new password, two-factor set up or turned off). It counts against the same per-account
+ * limit as the sign-in form, so a token cannot be used to guess the password faster than the form can.
+ */
+export async function checkOwnPassword(ctx: CoreContext, lockout: SignInLockout, accountId: string, password: string, client: SignInClient): Promise<PasswordCheck> {
+  const account = await getAccountForPassword(ctx, accountId);
+  if (!account) return { kind: "wrong" };
+  const admission = lockout.admit(accountId);
+  if (!admission.isAdmitted) return { kind: "locked", retryAt: admission.retryAt };
+  const { attempt } = admission;
+  try {
+    if (await verifyPassword(password, account.passwordHash)) return { kind: "right" };
+    attempt.failed();
+  } finally {
+    attempt.ended();
+  }
+  await recordSignInFailure(ctx, account.username, client);
+  return { kind: "wrong" };
+}
+
+async function getAccountForPassword(ctx: CoreContext, accountId: string): Promise<{ username: string; passwordHash: string } | undefined> {
+  const row = await ctx.db
+    .selectFrom("local_users")
+    .innerJoin("accounts", "accounts.id", "local_users.account_id")
+    .select(["accounts.username", "local_users.password_hash"])
+    .where("local_users.account_id", "=", accountId)
+    .executeTakeFirst();
+  return row && { username: row.username, passwordHash: row.password_hash };
+}
