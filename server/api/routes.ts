@@ -6,6 +6,8 @@ import type { MediaStorage } from "../media/storage.ts";
 import type { MediaUploads } from "../media/uploads.ts";
 import type { TunnelControl } from "../tunnel/status.ts";
 import type { BackupService } from "../backup/backup-service.ts";
+import type { ArchiveJobs } from "../archive/archive-jobs.ts";
+import { archiveRoutes } from "./hearth/archive.ts";
 import { backupRoutes } from "./hearth/backups.ts";
 import { infoRoutes } from "./hearth/info.ts";
 import { inviteRoutes } from "./hearth/invites.ts";
@@ -76,6 +78,8 @@ export interface ApiDependencies {
   tunnel?: TunnelControl;
   /** Backups made and tested from the web client, for /api/hearth/backups; absent in some tests. */
   backups?: BackupService;
+  /** Imports and exports of each account's own archive from the web client, for /api/hearth/archive; absent in some tests. */
+  archives?: ArchiveJobs;
   /** The streaming API's HTTP side (health, server-sent events); its WebSocket is on the server's upgrade. */
   streaming?: Hono<HonoApiEnv>;
   /** Wrong passwords per account, for every check of a password (the instance's rateLimits.signInAccount). */
@@ -84,8 +88,14 @@ export interface ApiDependencies {
 
 type RoutesBuilder = (deps: ApiDependencies) => Hono<HonoApiEnv> | undefined;
 
+/**
+ * Who a line of Hearth's own API is for, beyond the signed-in account its endpoints ask for: "ownAccount" says
+ * every account may use it, each on its own data (its endpoints act only on the token's account).
+ */
+export type RouteAudience = Permission | "ownAccount";
+
 /** One line of the table: a path, what builds its routes and, for the owner's (and moderators') routes, the permission every one of them needs. */
-type RouteEntry = readonly [path: string, build: RoutesBuilder, permission?: Permission];
+type RouteEntry = readonly [path: string, build: RoutesBuilder, permission?: RouteAudience];
 
 /**
  * Every route of the client API (Mastodon's, and Hearth's own under /api/hearth) and of OAuth, by path, in
@@ -160,6 +170,7 @@ const API_ROUTES: readonly RouteEntry[] = [
   ["/api/hearth/members", memberRoutes, "manageRoles"],
   ["/api/hearth/invites", inviteRoutes, "manageInvites"],
   ["/api/hearth/backups", (deps) => deps.backups && backupRoutes({ ...deps, backups: deps.backups }), "manageBackups"],
+  ["/api/hearth/archive", (deps) => deps.archives && archiveRoutes({ archives: deps.archives }), "ownAccount"],
   ["/api/hearth/tunnel", (deps) => deps.tunnel && tunnelRoutes({ ...deps, tunnel: deps.tunnel }), "manageTunnel"],
 
   // OAuth: the consent page, tokens, and the metadata that says where they are.
@@ -175,16 +186,16 @@ const API_ROUTES: readonly RouteEntry[] = [
 export interface BuiltRoutes {
   path: string;
   routes: Hono<HonoApiEnv>;
-  permission: Permission | undefined;
+  permission: RouteAudience | undefined;
 }
 
 /** The table's lines, unbuilt: each path and the permission its routes need, if any. */
-export function apiRoutePermissions(): Array<{ path: string; permission: Permission | undefined }> {
+export function apiRoutePermissions(): Array<{ path: string; permission: RouteAudience | undefined }> {
   return API_ROUTES.map(([path, , permission]) => ({ path, permission }));
 }
 
 /** The table, built in order (only the lines `only` keeps, if given); lines whose dependency is absent are left out. */
-export function apiRouteTable(deps: ApiDependencies, only: (path: string, permission: Permission | undefined) => boolean = () => true): BuiltRoutes[] {
+export function apiRouteTable(deps: ApiDependencies, only: (path: string, permission: RouteAudience | undefined) => boolean = () => true): BuiltRoutes[] {
   return API_ROUTES.flatMap(([path, build, permission]) => {
     if (!only(path, permission)) return [];
     const routes = build(deps);
@@ -194,5 +205,5 @@ export function apiRouteTable(deps: ApiDependencies, only: (path: string, permis
 
 /** The table's routes, built: the paths and sub-apps to mount, in order, each behind its permission. */
 export function apiRoutes(deps: ApiDependencies): Array<[path: string, routes: Hono<HonoApiEnv>]> {
-  return apiRouteTable(deps).map(({ path, routes, permission }) => [path, permission ? guarded(deps.core, permission, routes) : routes]);
+  return apiRouteTable(deps).map(({ path, routes, permission }) => [path, permission && permission !== "ownAccount" ? guarded(deps.core, permission, routes) : routes]);
 }
