@@ -11,7 +11,8 @@ export class UploadTooLarge extends UserError {
 }
 
 export function tooLargeSentence(maxBytes: number): string {
-  return `The file is larger than ${Math.floor(maxBytes / (1024 * 1024))} MB, the most an import takes here.`;
+  const size = maxBytes >= 1024 * 1024 ? `${Math.floor(maxBytes / (1024 * 1024))} MB` : `${Math.floor(maxBytes / 1024)} KB`;
+  return `The file is larger than ${size}, the most an import takes here.`;
 }
 
 /**
