@@ -81,7 +81,11 @@ export function archiveRoutes({ archives }: ArchiveRoutesDependencies): Hono<Hon
     const input = readShape(c.req.query(), ImportQuery);
     // Refused before a byte is read when the browser says the size; otherwise counted as it arrives.
     const declared = Number(c.req.header("Content-Length") ?? Number.NaN);
-    if (declared > archives.maxUploadBytes) return mastodonError(c, 413, tooLargeSentence(archives.maxUploadBytes));
+    // The rest of a refused body is never read: the connection cannot carry another request after it.
+    if (declared > archives.maxUploadBytes) {
+      c.header("Connection", "close");
+      return mastodonError(c, 413, tooLargeSentence(archives.maxUploadBytes));
+    }
     const accountId = viewerOf(c).id;
     try {
       await archives.startImport(accountId, {
@@ -92,7 +96,10 @@ export function archiveRoutes({ archives }: ArchiveRoutesDependencies): Hono<Hon
         force: input.force,
       });
     } catch (error) {
-      if (error instanceof UploadTooLarge) return mastodonError(c, 413, error.message);
+      if (error instanceof UploadTooLarge) {
+        c.header("Connection", "close");
+        return mastodonError(c, 413, error.message);
+      }
       throw error;
     }
     return c.json(statusEntity(await archives.status(accountId)), 202);
