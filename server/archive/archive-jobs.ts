@@ -104,11 +104,14 @@ interface ImportNote {
 /** A Mastodon archive of 2 GB is a big account's; CSV files are capped at Mastodon's 20 MB on their own. */
 export const DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;
 
-async function isZipFile(path: string): Promise<boolean> {
+/** What an upload is, by its first bytes and then its name: a zip (or a broken one named so), a gzip, or text. */
+async function uploadKind(path: string, fileName: string): Promise<"zip" | "gzip" | "csv"> {
   const handle = await open(path, "r");
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(2), 0, 2, 0);
-    return bytesRead === 2 && buffer[0] === 0x50 && buffer[1] === 0x4b;
+    if ((bytesRead === 2 && buffer[0] === 0x50 && buffer[1] === 0x4b) || /\.zip$/i.test(fileName)) return "zip";
+    if ((bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b) || /\.(tar\.gz|tgz)$/i.test(fileName)) return "gzip";
+    return "csv";
   } finally {
     await handle.close();
   }
@@ -173,7 +176,11 @@ export function createArchiveJobs(deps: ArchiveJobsDependencies): ArchiveJobs {
       let finished = true;
       try {
         const account = await accountOf(note.accountId);
-        if (await isZipFile(upload)) {
+        const kind = await uploadKind(upload, note.fileName);
+        if (kind === "gzip") {
+          throw new UserError(`${note.fileName} is an older .tar.gz archive, which Hearth does not read yet; unpack it and zip its contents, then import the .zip.`);
+        }
+        if (kind === "zip") {
           let phaseTotal = 0;
           const report = await importMastodonArchive({
             file: upload,
@@ -206,6 +213,10 @@ export function createArchiveJobs(deps: ArchiveJobsDependencies): ArchiveJobs {
           onProgress: (done, total) => Object.assign(job, { done, total }),
         });
         return { csv };
+      } catch (error) {
+        // The person uploaded a file by its name and is not at a command line: the sentence says it so.
+        if (!(error instanceof UserError)) throw error;
+        throw new UserError(error.message.replaceAll(upload, note.fileName).replace("run the import again with --force", "tick “This archive is mine, under another name” and import it again"));
       } finally {
         if (finished) await Promise.all([rm(upload, { force: true }), rm(`${upload}.json`, { force: true })]);
       }

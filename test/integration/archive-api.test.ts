@@ -84,6 +84,30 @@ describe("/api/hearth/archive: uploads kept to their cap, and an import a stop c
     expect(importsLeft()).toEqual([]);
   });
 
+  it("refuses someone else's archive by the file's name, with the box to tick, and imports it once ticked; a broken zip is named as such", async () => {
+    const bobs = join(files.path, "bob-archive.zip");
+    const actor = "https://old.example/users/bob";
+    await writeZip(bobs, [
+      jsonEntry("actor.json", archiveActor("https://old.example", "bob")),
+      jsonEntry("outbox.json", orderedCollection("outbox.json", [createNote({ actor, id: 1, published: "2019-01-01T00:00:00Z", content: "<p>Bob's</p>", to: [AS_PUBLIC], cc: [] })])),
+    ]);
+    const ended = () => waitFor(async () => ((await state()).running === null ? state() : undefined), { what: "the import to end" });
+    const before = await countStatuses(hearth);
+    expect((await alice.request("/api/hearth/archive/import?name=bob-archive.zip", { method: "POST", body: readFileSync(bobs) })).status).toBe(202);
+    const refused = (await ended()).last_outcome;
+    expect(refused?.error).toMatch(/^bob-archive\.zip is the archive of @bob@old\.example, not of @alice/);
+    expect(refused?.error).toContain("tick “This archive is mine, under another name”");
+    expect(await countStatuses(hearth)).toBe(before);
+
+    expect((await alice.request("/api/hearth/archive/import?name=bob-archive.zip&force=true", { method: "POST", body: readFileSync(bobs) })).status).toBe(202);
+    expect((await ended()).last_outcome).toMatchObject({ error: null, archive: { imported: 1 } });
+    expect(await countStatuses(hearth)).toBe(before + 1);
+
+    expect((await alice.request("/api/hearth/archive/import?name=broken.zip", { method: "POST", body: "not a zip at all" })).status).toBe(202);
+    expect((await ended()).last_outcome?.error).toMatch(/^broken\.zip is not a readable zip archive/);
+    expect(importsLeft()).toEqual([]);
+  });
+
   it("goes on after a stop in the middle of an import, at the server's next start, without duplicates", async () => {
     // A service beside the instance's own, on its data directory, stopped right after the upload: the import
     // ends its first batch and stops, as the instance's does when the server stops.
@@ -94,6 +118,7 @@ describe("/api/hearth/archive: uploads kept to their cap, and an import a stop c
       origin: () => hearth.url,
       maxUploadBytes: 10 * 1024 * 1024,
     });
+    const baseline = await countStatuses(hearth);
     const bytes = readFileSync(big);
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
@@ -105,7 +130,7 @@ describe("/api/hearth/archive: uploads kept to their cap, and an import a stop c
     await jobs.close();
     const stopped = (await jobs.status(hearth.owner.id)).lastOutcome;
     expect(stopped?.archive?.stopped).toBe(true);
-    const partly = await countStatuses(hearth);
+    const partly = (await countStatuses(hearth)) - baseline;
     expect(partly).toBeGreaterThan(0);
     expect(partly).toBeLessThan(POSTS);
     // The upload and its note wait in the data directory for the next start.
@@ -122,7 +147,7 @@ describe("/api/hearth/archive: uploads kept to their cap, and an import a stop c
       { timeoutMs: 60_000, what: "the import to go on and end" },
     );
     expect(resumed.last_outcome).toMatchObject({ error: null, archive: { total: POSTS, imported: POSTS - partly, already_present: partly } });
-    expect(await countStatuses(hearth)).toBe(POSTS);
+    expect(await countStatuses(hearth)).toBe(baseline + POSTS);
     expect(importsLeft()).toEqual([]);
   });
 });

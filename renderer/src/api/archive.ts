@@ -47,6 +47,8 @@ export const csvExportUrl = (api: ApiClient, kind: string) => withToken(api, `/a
 export interface ImportChoices {
   mode: "merge" | "overwrite";
   includeDirect: boolean;
+  /** Import an archive whose account has another name than this one. */
+  force: boolean;
 }
 
 /**
@@ -54,7 +56,7 @@ export interface ImportChoices {
  * much of an upload has gone, for the bar.
  */
 export function uploadImport(api: ApiClient, file: File, choices: ImportChoices, onProgress: (sent: number, total: number) => void): Promise<ArchiveState> {
-  const query = new URLSearchParams({ name: file.name, mode: choices.mode, include_direct: String(choices.includeDirect) });
+  const query = new URLSearchParams({ name: file.name, mode: choices.mode, include_direct: String(choices.includeDirect), force: String(choices.force) });
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
     request.open("POST", `${api.base}/api/hearth/archive/import?${query.toString()}`);

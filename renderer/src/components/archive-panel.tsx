@@ -108,6 +108,7 @@ export function ArchivePanel() {
   const [file, setFile] = useState<File | null>(null);
   const [mode, setMode] = useState<"merge" | "overwrite">("merge");
   const [includeDirect, setIncludeDirect] = useState(false);
+  const [isMineElsewhere, setIsMineElsewhere] = useState(false);
   const [uploading, setUploading] = useState<{ name: string; sent: number; total: number } | null>(null);
   const refresh = useCallback(
     () =>
@@ -129,7 +130,7 @@ export function ArchivePanel() {
     if (!file) return;
     setError(undefined);
     setUploading({ name: file.name, sent: 0, total: file.size });
-    uploadImport(api, file, { mode, includeDirect }, (sent, total) => setUploading({ name: file.name, sent, total }))
+    uploadImport(api, file, { mode, includeDirect, force: isMineElsewhere }, (sent, total) => setUploading({ name: file.name, sent, total }))
       .then(setState)
       .catch((caught: unknown) => setError((caught as Error).message))
       .finally(() => setUploading(null));
@@ -166,10 +167,16 @@ export function ArchivePanel() {
             </select>
           </label>
         ) : (
-          <label>
-            <input type="checkbox" checked={includeDirect} disabled={isBusy} onChange={(event) => setIncludeDirect(event.target.checked)} /> Include direct
-            messages (they stay direct)
-          </label>
+          <>
+            <label>
+              <input type="checkbox" checked={includeDirect} disabled={isBusy} onChange={(event) => setIncludeDirect(event.target.checked)} /> Include direct
+              messages (they stay direct)
+            </label>
+            <label>
+              <input type="checkbox" checked={isMineElsewhere} disabled={isBusy} onChange={(event) => setIsMineElsewhere(event.target.checked)} /> This archive
+              is mine, under another name
+            </label>
+          </>
         )}
         <div className="actions">
           <button type="submit" disabled={isBusy || !file}>
