@@ -23,6 +23,7 @@ import { createHearthFederation } from "./federation/federation.ts";
 import { createOutboxDrain } from "./federation/outbox/drain.ts";
 import { createRemoteLookup } from "./federation/remote-lookup.ts";
 import { startPushDelivery } from "./api/push/delivery.ts";
+import { createArchiveJobs, DEFAULT_MAX_UPLOAD_BYTES } from "./archive/archive-jobs.ts";
 import { createBackupService } from "./backup/backup-service.ts";
 import { createStreamPayloads } from "./api/streaming/payloads.ts";
 import { createStreamingService } from "./api/streaming/service.ts";
@@ -75,6 +76,8 @@ export interface InstanceOptions {
   tunnelPort?: number;
   publicUrl?: string;
   allowPrivateNetwork?: boolean;
+  /** The largest archive the web client may upload for an import (2 GB by default). */
+  maxArchiveUploadBytes?: number;
   rendererDir?: string;
   clock?: Clock;
   tunnel?: TunnelOptions;
@@ -375,6 +378,15 @@ async function startWithin(options: InstanceOptions, outgoing: InstanceOutgoing)
     // Backups from the web client go where `hearth backup` puts them without --to; a stop waits for one under way.
     const backups = createBackupService({ sqlite: database.sqlite, dataDir: options.dataDir, backupsDir: join(options.dataDir, "backups"), startInstance });
     work.push(() => backups.settled());
+    // Imports and exports from the web client; a stop lets an import end its batch, and the next start resumes it.
+    const archives = createArchiveJobs({
+      core,
+      dataDir: options.dataDir,
+      storage: mediaStorage,
+      origin,
+      maxUploadBytes: options.maxArchiveUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+    });
+    work.push(() => archives.close());
 
     const app = createApp({
       core,
@@ -384,6 +396,7 @@ async function startWithin(options: InstanceOptions, outgoing: InstanceOutgoing)
       origin,
       tunnel: tunnelControl,
       backups,
+      archives,
       rendererDir: options.rendererDir ?? DEFAULT_RENDERER_DIR,
       dataDir: options.dataDir,
       rateLimits: options.rateLimits,
@@ -397,6 +410,7 @@ async function startWithin(options: InstanceOptions, outgoing: InstanceOutgoing)
     };
     logger.info("Hearth is serving {localUrl} as {origin}", { localUrl, origin: origin() });
     tunnel.start();
+    void outgoing.within(() => archives.resumeInterrupted()).catch((error: unknown) => logger.error("Resuming interrupted imports failed: {error}", { error }));
 
     let closing: Promise<void> | undefined;
     return {

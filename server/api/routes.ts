@@ -9,6 +9,8 @@ import type { BackupService } from "../backup/backup-service.ts";
 import { accountPasswordRoutes } from "./hearth/account-password.ts";
 import { accountSessionRoutes } from "./hearth/account-sessions.ts";
 import { accountTwoFactorRoutes } from "./hearth/account-two-factor.ts";
+import type { ArchiveJobs } from "../archive/archive-jobs.ts";
+import { archiveRoutes } from "./hearth/archive.ts";
 import { backupRoutes } from "./hearth/backups.ts";
 import { infoRoutes } from "./hearth/info.ts";
 import { inviteRoutes } from "./hearth/invites.ts";
@@ -80,6 +82,8 @@ export interface ApiDependencies {
   tunnel?: TunnelControl;
   /** Backups made and tested from the web client, for /api/hearth/backups; absent in some tests. */
   backups?: BackupService;
+  /** Imports and exports of each account's own archive from the web client, for /api/hearth/archive; absent in some tests. */
+  archives?: ArchiveJobs;
   /** The streaming API's HTTP side (health, server-sent events); its WebSocket is on the server's upgrade. */
   streaming?: Hono<HonoApiEnv>;
   /** Wrong passwords per account, for every check of a password (the instance's rateLimits.signInAccount). */
@@ -88,8 +92,14 @@ export interface ApiDependencies {
 
 type RoutesBuilder = (deps: ApiDependencies) => Hono<HonoApiEnv> | undefined;
 
+/**
+ * Who a line of Hearth's own API is for, beyond the signed-in account its endpoints ask for: "ownAccount" says
+ * every account may use it, each on its own data (its endpoints act only on the token's account).
+ */
+export type RouteAudience = Permission | "ownAccount";
+
 /** One line of the table: a path, what builds its routes and, for the owner's (and moderators') routes, the permission every one of them needs. */
-type RouteEntry = readonly [path: string, build: RoutesBuilder, permission?: Permission];
+type RouteEntry = readonly [path: string, build: RoutesBuilder, permission?: RouteAudience];
 
 /**
  * Every route of the client API (Mastodon's, and Hearth's own under /api/hearth) and of OAuth, by path, in
@@ -160,15 +170,16 @@ const API_ROUTES: readonly RouteEntry[] = [
 
   // Hearth's own: the first-run wizard, settings.
   ["/api/hearth/setup", setupRoutes],
-  // Each person's own account (password, sessions, two-factor): every role has one, so no permission.
-  ["/api/hearth/account", accountPasswordRoutes],
-  ["/api/hearth/account", accountSessionRoutes],
-  ["/api/hearth/account", accountTwoFactorRoutes],
+  // Each person's own account (password, sessions, two-factor): every role has one, and acts only on its own.
+  ["/api/hearth/account", accountPasswordRoutes, "ownAccount"],
+  ["/api/hearth/account", accountSessionRoutes, "ownAccount"],
+  ["/api/hearth/account", accountTwoFactorRoutes, "ownAccount"],
   ["/api/hearth/info", infoRoutes, "viewDataDirectory"],
   ["/api/hearth/sign_in_failures", signInFailureRoutes, "viewSignInFailures"],
   ["/api/hearth/members", memberRoutes, "manageRoles"],
   ["/api/hearth/invites", inviteRoutes, "manageInvites"],
   ["/api/hearth/backups", (deps) => deps.backups && backupRoutes({ ...deps, backups: deps.backups }), "manageBackups"],
+  ["/api/hearth/archive", (deps) => deps.archives && archiveRoutes({ archives: deps.archives }), "ownAccount"],
   ["/api/hearth/tunnel", (deps) => deps.tunnel && tunnelRoutes({ ...deps, tunnel: deps.tunnel }), "manageTunnel"],
 
   // OAuth: the consent page, tokens, and the metadata that says where they are.
@@ -184,16 +195,16 @@ const API_ROUTES: readonly RouteEntry[] = [
 export interface BuiltRoutes {
   path: string;
   routes: Hono<HonoApiEnv>;
-  permission: Permission | undefined;
+  permission: RouteAudience | undefined;
 }
 
 /** The table's lines, unbuilt: each path and the permission its routes need, if any. */
-export function apiRoutePermissions(): Array<{ path: string; permission: Permission | undefined }> {
+export function apiRoutePermissions(): Array<{ path: string; permission: RouteAudience | undefined }> {
   return API_ROUTES.map(([path, , permission]) => ({ path, permission }));
 }
 
 /** The table, built in order (only the lines `only` keeps, if given); lines whose dependency is absent are left out. */
-export function apiRouteTable(deps: ApiDependencies, only: (path: string, permission: Permission | undefined) => boolean = () => true): BuiltRoutes[] {
+export function apiRouteTable(deps: ApiDependencies, only: (path: string, permission: RouteAudience | undefined) => boolean = () => true): BuiltRoutes[] {
   return API_ROUTES.flatMap(([path, build, permission]) => {
     if (!only(path, permission)) return [];
     const routes = build(deps);
@@ -203,5 +214,5 @@ export function apiRouteTable(deps: ApiDependencies, only: (path: string, permis
 
 /** The table's routes, built: the paths and sub-apps to mount, in order, each behind its permission. */
 export function apiRoutes(deps: ApiDependencies): Array<[path: string, routes: Hono<HonoApiEnv>]> {
-  return apiRouteTable(deps).map(({ path, routes, permission }) => [path, permission ? guarded(deps.core, permission, routes) : routes]);
+  return apiRouteTable(deps).map(({ path, routes, permission }) => [path, permission && permission !== "ownAccount" ? guarded(deps.core, permission, routes) : routes]);
 }

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { importMastodonArchive, type ImportProgress, type MastodonImportReport } from "../archive/mastodon-import.ts";
 import { IMPORT_USAGE, parseImportOptions } from "../config.ts";
 import { findLocalAccountByUsername, findOwnerAccount } from "../core/accounts/accounts.ts";
@@ -9,7 +10,23 @@ import { databasePath } from "../db/connection.ts";
 import { openDataDirectoryBesideServe } from "../db/open.ts";
 import { createMediaStorage, mediaRootOf } from "../media/storage.ts";
 import { UserError } from "../user-error.ts";
+import { describeCsvImport, importCsvFile } from "./import-csv.ts";
 import { terminalProgress, type TerminalProgress } from "./terminal-progress.ts";
+
+/** Where local ids point when the instance has no lasting address yet (as `hearth export` has it). */
+const FALLBACK_ORIGIN = "http://127.0.0.1:8330";
+
+/** A zip starts with "PK"; anything else named .csv, or text, is read as one of Mastodon's CSV files. */
+async function isCsvFile(file: string): Promise<boolean> {
+  const handle = await open(file, "r");
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(4), 0, 4, 0);
+    const isZip = bytesRead >= 2 && buffer[0] === 0x50 && buffer[1] === 0x4b;
+    return !isZip && (/\.csv$/i.test(file) || !/\.zip$/i.test(file));
+  } finally {
+    await handle.close();
+  }
+}
 
 interface ImportIo {
   stdout: NodeJS.WritableStream;
@@ -35,14 +52,13 @@ function describe(report: MastodonImportReport, file: string): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** `hearth import FILE`: a Mastodon archive (.zip) into a local account. The exit code: 130 when Ctrl+C stopped it. */
+/** `hearth import FILE`: a Mastodon archive (.zip), or one of Mastodon's CSV files, into a local account. The exit code: 130 when Ctrl+C stopped it. */
 export async function runImport(args: readonly string[], io: ImportIo): Promise<number> {
   const options = parseImportOptions(args);
   if (!existsSync(options.file)) throw new UserError(`There is no file at ${options.file}.`);
   if (/\.(tar\.gz|tgz)$/i.test(options.file)) {
     throw new UserError(`${options.file} is an older .tar.gz archive, which Hearth does not read yet; unpack it and zip its contents, then import the .zip.`);
   }
-  if (/\.csv$/i.test(options.file)) throw new UserError(`${options.file} is a CSV file; this Hearth imports Mastodon archives (.zip) only so far.`);
   if (!existsSync(databasePath(options.dataDir))) throw new UserError(`${options.dataDir} is not set up yet; run \`hearth setup\` first. Usage: ${IMPORT_USAGE}`);
   // Beside a running `serve` the database is shared with it (same schema only, nothing migrated): the contract has import work then.
   const database = await openDataDirectoryBesideServe(options.dataDir);
@@ -56,9 +72,16 @@ export async function runImport(args: readonly string[], io: ImportIo): Promise<
   process.on("SIGTERM", stop);
   try {
     const core = createCoreContext(database.db, systemClock);
-    if (!(await getInstance(core))) throw new UserError(`${options.dataDir} is not set up yet; run \`hearth setup\` first.`);
+    const instance = await getInstance(core);
+    if (!instance) throw new UserError(`${options.dataDir} is not set up yet; run \`hearth setup\` first.`);
     const account = options.username ? await findLocalAccountByUsername(core, options.username) : await findOwnerAccount(core);
     if (!account) throw new UserError(`There is no local account named ${options.username} on this instance.`);
+    if (await isCsvFile(options.file)) {
+      const origin = instance.canonical_origin ?? FALLBACK_ORIGIN;
+      const csvReport = await importCsvFile({ file: options.file, core, account, origin, progress: terminalProgress(io.stderr) });
+      io.stdout.write(describeCsvImport(csvReport, options.file));
+      return 0;
+    }
     const report = await importMastodonArchive({
       file: options.file,
       core,

@@ -5,6 +5,7 @@ import { authenticate } from "../api/auth.ts";
 import { reuseRecentResponses } from "../api/recent-responses.ts";
 import type { HonoApiEnv } from "../api/hono-env.ts";
 import { apiRoutes } from "../api/routes.ts";
+import type { ArchiveJobs } from "../archive/archive-jobs.ts";
 import { MISSING_AVATAR_PATH, MISSING_HEADER_PATH } from "../core/media/account-images.ts";
 import type { CoreContext } from "../core/context.ts";
 import { createSignInLockout } from "../core/auth/sign-in-lockout.ts";
@@ -58,6 +59,8 @@ export interface AppDependencies<TContextData> {
   tunnel?: TunnelControl;
   /** Backups made and tested from the web client (/api/hearth/backups). */
   backups?: BackupService;
+  /** Each account's imports and exports from the web client (/api/hearth/archive). */
+  archives?: ArchiveJobs;
   /** Overrides of Mastodon's rate limits (tests use small numbers). */
   rateLimits?: Partial<RateLimits>;
   /** The streaming API's HTTP side (health, server-sent events); its WebSocket is on the server's upgrade. */

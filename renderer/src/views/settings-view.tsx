@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { getInstallationInfo, type InstallationInfo } from "../api/hearth.ts";
 import { useApp } from "../app-context.ts";
+import { ArchivePanel } from "../components/archive-panel.tsx";
 import { BackupPanel } from "../components/backup-panel.tsx";
 import { ProfileForm } from "../components/profile-form.tsx";
 import { InvitesPanel } from "../components/invites-panel.tsx";
@@ -87,6 +88,10 @@ export function SettingsView() {
           <BackupPanel />
         </section>
       )}
+      <section className="card" aria-labelledby="archive-title">
+        <h2 id="archive-title">Your archive</h2>
+        <ArchivePanel />
+      </section>
       {isOwner && (
         <section className="card" aria-labelledby="computer-title">
           <h2 id="computer-title">This computer</h2>

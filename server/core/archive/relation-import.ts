@@ -64,6 +64,8 @@ export interface ImportInput {
   mode: ImportMode;
   text: string;
   origin: string;
+  /** Rows handled so far, of those to import (the CLI's bar, the web client's). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 type Row = Record<string, string>;
@@ -128,7 +130,8 @@ export async function importRelations(ctx: CoreContext, input: ImportInput): Pro
   const listMembers = new Map<string, Set<string>>();
   const listIds = new Map<string, string>((await listLists(ctx, accountId)).map((list) => [list.title, list.id]));
 
-  for (const { line, row } of rows) {
+  input.onProgress?.(0, rows.length);
+  for (const [index, { line, row }] of rows.entries()) {
     const value = Object.values(row).join(",");
     try {
       switch (type) {
@@ -191,6 +194,7 @@ export async function importRelations(ctx: CoreContext, input: ImportInput): Pro
       if (!(error instanceof UserError)) throw error;
       report.failures.push({ line, value, error: error.message });
     }
+    input.onProgress?.(index + 1, rows.length);
   }
   if (mode === "overwrite") report.removed = await undoUnnamed(ctx, accountId, type, named, listMembers);
   return report;
