@@ -38,7 +38,7 @@ function answerError(c: Context, error: AuthorizationRequestError): Response {
   return c.redirect(redirectWith(error.redirectUri, { error: error.error, error_description: error.description, state: error.state }), 302);
 }
 
-function showConsent(c: Context, request: AuthorizationRequest, params: AuthorizationParams, options: { error?: string; username?: string }, status: 200 | 401 | 429) {
+function showConsent(c: Context, request: AuthorizationRequest, params: AuthorizationParams, options: { error?: string; username?: string }, status: 200 | 401 | 403 | 429) {
   noStore(c, consentPageCsp(request.redirectUri));
   return c.html(renderConsentPage(request, carried(params), options), status);
 }
@@ -79,6 +79,7 @@ export function authorizeRoutes({ core, signInLockout }: { core: CoreContext; si
       return showConsent(c, request, params, { error, username }, 429);
     }
     if (outcome.kind === "wrong") return showConsent(c, request, params, { error: "Wrong username or password.", username }, 401);
+    if (outcome.kind === "refused") return showConsent(c, request, params, { error: outcome.reason, username }, 403);
     const { account } = outcome;
     const code = await createAuthorizationCode(core, {
       applicationId: request.application.id,
