@@ -2,9 +2,9 @@ import { accountMay } from "../accounts/roles.ts";
 import type { CoreContext } from "../context.ts";
 import { Forbidden, Invalid, NotFound } from "../errors.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
-import type { ReportRow } from "../rows.ts";
+import type { ReportRow, StatusRow } from "../rows.ts";
 import { write, type WriteTransaction } from "../write.ts";
-import { REPORT_CATEGORIES } from "./reports.ts";
+import { REPORT_CATEGORIES, reportStatusIds } from "./reports.ts";
 
 /**
  * The report queue as moderators work it (Mastodon's Admin::ReportsController): members' reports and the
@@ -79,4 +79,12 @@ export async function changeReport(ctx: CoreContext, moderatorId: string, report
       }
     }
   });
+}
+
+/** The statuses a report names, as moderators see them: whatever their visibility, in the report's order. */
+export async function loadReportStatuses(ctx: CoreContext, report: ReportRow): Promise<StatusRow[]> {
+  const ids = reportStatusIds(report);
+  if (ids.length === 0) return [];
+  const rows = await ctx.db.selectFrom("statuses").selectAll().where("id", "in", ids).execute();
+  return rows.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
 }
