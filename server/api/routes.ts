@@ -6,6 +6,9 @@ import type { MediaStorage } from "../media/storage.ts";
 import type { MediaUploads } from "../media/uploads.ts";
 import type { TunnelControl } from "../tunnel/status.ts";
 import type { BackupService } from "../backup/backup-service.ts";
+import { adminAccountRoutes, adminAccountV2Routes } from "./admin/accounts.ts";
+import { adminReportRoutes } from "./admin/reports.ts";
+import { ownAccountRoutes } from "./hearth/account.ts";
 import { backupRoutes } from "./hearth/backups.ts";
 import { infoRoutes } from "./hearth/info.ts";
 import { inviteRoutes } from "./hearth/invites.ts";
@@ -96,7 +99,7 @@ type RouteEntry = readonly [path: string, build: RoutesBuilder, permission?: Per
  *
  * A line with a permission is guarded as a whole (api/permissions.ts): a member's token gets 403 on every
  * method and path under it. Hearth's own paths are the owner's unless the line says otherwise (the setup
- * wizard is before any account); test/integration/member-permissions.test.ts holds every line to that.
+ * wizard is before any account; /api/hearth/account is each member's own); test/integration/member-permissions.test.ts holds every line to that.
  */
 const API_ROUTES: readonly RouteEntry[] = [
   ["/api/v1/apps", appRoutes],
@@ -155,12 +158,19 @@ const API_ROUTES: readonly RouteEntry[] = [
 
   // Hearth's own: the first-run wizard, settings.
   ["/api/hearth/setup", setupRoutes],
+  // A member's own account (deleting it): every signed-in account's, so the one other unguarded line.
+  ["/api/hearth/account", ownAccountRoutes],
   ["/api/hearth/info", infoRoutes, "viewDataDirectory"],
   ["/api/hearth/sign_in_failures", signInFailureRoutes, "viewSignInFailures"],
   ["/api/hearth/members", memberRoutes, "manageRoles"],
   ["/api/hearth/invites", inviteRoutes, "manageInvites"],
   ["/api/hearth/backups", (deps) => deps.backups && backupRoutes({ ...deps, backups: deps.backups }), "manageBackups"],
   ["/api/hearth/tunnel", (deps) => deps.tunnel && tunnelRoutes({ ...deps, tunnel: deps.tunnel }), "manageTunnel"],
+
+  // Mastodon's admin API: the owner and moderators (core/accounts/roles.ts).
+  ["/api/v1/admin/accounts", adminAccountRoutes, "manageSuspensions"],
+  ["/api/v2/admin/accounts", adminAccountV2Routes, "manageSuspensions"],
+  ["/api/v1/admin/reports", adminReportRoutes, "manageReports"],
 
   // OAuth: the consent page, tokens, and the metadata that says where they are.
   ["/oauth/authorize", authorizeRoutes],
