@@ -3,6 +3,7 @@ import type { CoreContext } from "../core/context.ts";
 import { getAccount } from "../core/accounts/accounts.ts";
 import { scopesAllow } from "../core/auth/scopes.ts";
 import { findAccessToken, noteAccessTokenUse } from "../core/auth/tokens.ts";
+import { signInRefusal } from "../core/moderation/account-actions.ts";
 import type { WriteGeneration } from "../db/write-generation.ts";
 import type { HonoApiEnv, Authentication } from "./hono-env.ts";
 import { mastodonError } from "./mastodon-error.ts";
@@ -34,6 +35,8 @@ function rememberingAuthentications(core: CoreContext, generation: WriteGenerati
     if (!token) return undefined;
     const account = token.account_id === null ? null : ((await getAccount(core, token.account_id)) ?? null);
     if (token.account_id !== null && account === null) return undefined;
+    // A token issued before a suspension (or by the CLI after it) still opens nothing.
+    if (account !== null && signInRefusal(account) !== undefined) return undefined;
     await noteAccessTokenUse(core, token);
     const authentication = { token, scopes: token.scopes.split(" "), account };
     if (generationNow !== undefined) {

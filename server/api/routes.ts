@@ -11,6 +11,9 @@ import { accountSessionRoutes } from "./hearth/account-sessions.ts";
 import { accountTwoFactorRoutes } from "./hearth/account-two-factor.ts";
 import type { ArchiveJobs } from "../archive/archive-jobs.ts";
 import { archiveRoutes } from "./hearth/archive.ts";
+import { adminAccountRoutes, adminAccountV2Routes } from "./admin/accounts.ts";
+import { adminReportRoutes } from "./admin/reports.ts";
+import { ownAccountRoutes } from "./hearth/account.ts";
 import { backupRoutes } from "./hearth/backups.ts";
 import { infoRoutes } from "./hearth/info.ts";
 import { inviteRoutes } from "./hearth/invites.ts";
@@ -110,7 +113,7 @@ type RouteEntry = readonly [path: string, build: RoutesBuilder, permission?: Rou
  *
  * A line with a permission is guarded as a whole (api/permissions.ts): a member's token gets 403 on every
  * method and path under it. Hearth's own paths are the owner's unless the line says otherwise (the setup
- * wizard is before any account); test/integration/member-permissions.test.ts holds every line to that.
+ * wizard is before any account; /api/hearth/account is each member's own); test/integration/member-permissions.test.ts holds every line to that.
  */
 const API_ROUTES: readonly RouteEntry[] = [
   ["/api/v1/apps", appRoutes],
@@ -170,10 +173,11 @@ const API_ROUTES: readonly RouteEntry[] = [
 
   // Hearth's own: the first-run wizard, settings.
   ["/api/hearth/setup", setupRoutes],
-  // Each person's own account (password, sessions, two-factor): every role has one, and acts only on its own.
+  // Each person's own account (password, sessions, two-factor, deleting it): every role has one, and acts only on its own.
   ["/api/hearth/account", accountPasswordRoutes, "ownAccount"],
   ["/api/hearth/account", accountSessionRoutes, "ownAccount"],
   ["/api/hearth/account", accountTwoFactorRoutes, "ownAccount"],
+  ["/api/hearth/account", ownAccountRoutes, "ownAccount"],
   ["/api/hearth/info", infoRoutes, "viewDataDirectory"],
   ["/api/hearth/sign_in_failures", signInFailureRoutes, "viewSignInFailures"],
   ["/api/hearth/members", memberRoutes, "manageRoles"],
@@ -181,6 +185,11 @@ const API_ROUTES: readonly RouteEntry[] = [
   ["/api/hearth/backups", (deps) => deps.backups && backupRoutes({ ...deps, backups: deps.backups }), "manageBackups"],
   ["/api/hearth/archive", (deps) => deps.archives && archiveRoutes({ archives: deps.archives }), "ownAccount"],
   ["/api/hearth/tunnel", (deps) => deps.tunnel && tunnelRoutes({ ...deps, tunnel: deps.tunnel }), "manageTunnel"],
+
+  // Mastodon's admin API: the owner and moderators (core/accounts/roles.ts).
+  ["/api/v1/admin/accounts", adminAccountRoutes, "manageSuspensions"],
+  ["/api/v2/admin/accounts", adminAccountV2Routes, "manageSuspensions"],
+  ["/api/v1/admin/reports", adminReportRoutes, "manageReports"],
 
   // OAuth: the consent page, tokens, and the metadata that says where they are.
   ["/oauth/authorize", authorizeRoutes],

@@ -59,7 +59,9 @@ export type OutboundActivity =
   /** Move to followers: the account now lives at targetUri (which lists us in alsoKnownAs). */
   | { type: "account.moved"; accountId: string; targetUri: string; migrationId?: string }
   /** Flag to the reported account's server, when the reporter chose to forward. */
-  | { type: "report.forwarded"; reportId: string };
+  | { type: "report.forwarded"; reportId: string }
+  /** Delete(Person) of a deleted local account, to the remote accounts that followed it or that it followed. */
+  | { type: "account.deleted"; accountId: string; recipientAccountIds: readonly string[] };
 
 /** What a URL pasted into search turned out to be, once fetched and stored. */
 export type ResolvedUrl = { kind: "account"; account: AccountRow } | { kind: "status"; statusId: string };

@@ -1,9 +1,11 @@
 import type { webcrypto } from "node:crypto";
 import { importJwk, type Federation } from "@fedify/fedify";
+import { Tombstone } from "@fedify/vocab";
 import { findLocalAccountByUsername, getLocalUser } from "../core/accounts/accounts.ts";
 import { loadAccountEmojis } from "../core/emojis/account-emojis.ts";
 import type { CoreContext } from "../core/context.ts";
 import { accountRowToPerson } from "./convert/account-row-to-person.ts";
+import { isoToInstant } from "./temporal.ts";
 
 /** The path of a local account's profile page, which WebFinger also answers for (as Mastodon's does). */
 const PROFILE_PATH = /^\/@([^/@]+)$/;
@@ -18,6 +20,11 @@ export function registerActors(federation: Federation<CoreContext>): void {
       const account = await findLocalAccountByUsername(ctx.data, identifier);
       // One id per actor: /users/Alice is not a second name for /users/alice.
       if (!account || account.username !== identifier) return null;
+      // A deleted account answers 410 Gone (Fedify's answer to a Tombstone), as Mastodon's does; its keys
+      // stay below, so the Delete(Person) still being retried is signed and its key still resolves.
+      if (account.deleted_at !== null) {
+        return new Tombstone({ id: ctx.getActorUri(identifier), deleted: isoToInstant(account.deleted_at) });
+      }
       const [keys, emojis] = await Promise.all([ctx.getActorKeyPairs(identifier), loadAccountEmojis(ctx.data, [account])]);
       return accountRowToPerson(ctx, account, keys, emojis.get(account.id) ?? []);
     })

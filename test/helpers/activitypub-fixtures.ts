@@ -53,5 +53,10 @@ export function accountRow(id: string, uri: string, followersUrl: string | null 
     moved_to_uri: null,
     also_known_as_json: "[]",
     fetched_at: isLocal ? null : FIXED_TIME,
+    suspended_at: null,
+    silenced_at: null,
+    sensitized_at: null,
+    sign_in_disabled_at: null,
+    deleted_at: null,
   };
 }

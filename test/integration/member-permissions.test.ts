@@ -5,7 +5,7 @@ import type { TunnelControl } from "../../server/tunnel/status.ts";
 import { addLocalAccount, apiUser, jsonBody, type ApiUser } from "../helpers/api-accounts.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
 
-const ALL_SCOPES = ["read", "write", "follow", "push"];
+const ALL_SCOPES = ["read", "write", "follow", "push", "admin:read", "admin:write"];
 
 interface GuardedEndpoint {
   method: string;
@@ -69,7 +69,7 @@ describe("who may do what: the owner's endpoints", () => {
   it("answers a member's token with 403 on every owner endpoint, and the owner's with something else", async () => {
     const endpoints = guardedEndpoints(hearth);
     // The lines there are today, so the enumeration itself cannot come back empty and pass.
-    for (const path of ["/api/hearth/info", "/api/hearth/sign_in_failures", "/api/hearth/tunnel", "/api/hearth/members"]) {
+    for (const path of ["/api/hearth/info", "/api/hearth/sign_in_failures", "/api/hearth/tunnel", "/api/hearth/members", "/api/v2/admin/accounts", "/api/v1/admin/reports/1/resolve", "/api/v1/admin/accounts/1/action"]) {
       expect(endpoints.some((endpoint) => endpoint.path === path)).toBe(true);
     }
     const refusedMember: string[] = [];

@@ -96,6 +96,8 @@ export function toAccount(row: AccountRow, stats: AccountStats, origin: string, 
   // Remote images are linked where they live until the media cache keeps copies.
   const avatar = avatarUrl(row, origin);
   const header = headerUrl(row, origin);
+  // Mastodon shows a suspended account's name and nothing of its profile.
+  if (row.suspended_at !== null) row = { ...row, display_name: "", note: "", fields_json: "[]" };
   return {
     id: row.id,
     username: row.username,
@@ -120,8 +122,8 @@ export function toAccount(row: AccountRow, stats: AccountStats, origin: string, 
     noindex: row.is_indexable !== 1,
     hide_collections: false,
     memorial: false,
-    suspended: false,
-    limited: false,
+    suspended: row.suspended_at !== null,
+    limited: row.silenced_at !== null,
     roles: [],
     created_at: toDay(row.created_at),
     last_status_at: stats.lastStatusAt ? stats.lastStatusAt.slice(0, 10) : null,
@@ -136,7 +138,7 @@ export function toAccount(row: AccountRow, stats: AccountStats, origin: string, 
  * Mastodon's built-in roles as its API shows them (ids as Mastodon seeds them; permissions are its Role flags):
  * the owner holds all of them, a moderator manage_reports, manage_blocks and manage_users, a member none.
  */
-const MASTODON_ROLES: Readonly<Record<LocalUserRole, MastodonCredentialAccount["role"]>> = {
+export const MASTODON_ROLES: Readonly<Record<LocalUserRole, MastodonCredentialAccount["role"]>> = {
   owner: { id: "3", name: "Owner", permissions: "1048575", color: "", highlighted: true },
   moderator: { id: "1", name: "Moderator", permissions: String((1 << 4) | (1 << 7) | (1 << 10)), color: "", highlighted: true },
   member: { id: "-99", name: "", permissions: "0", color: "", highlighted: false },

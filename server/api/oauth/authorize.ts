@@ -50,7 +50,7 @@ function answerError(c: Context, error: AuthorizationRequestError): Response {
   return c.redirect(redirectWith(error.redirectUri, { error: error.error, error_description: error.description, state: error.state }), 302);
 }
 
-function showConsent(c: Context, request: AuthorizationRequest, params: AuthorizationParams, options: { error?: string; username?: string }, status: 200 | 401 | 429) {
+function showConsent(c: Context, request: AuthorizationRequest, params: AuthorizationParams, options: { error?: string; username?: string }, status: 200 | 401 | 403 | 429) {
   noStore(c, consentPageCsp(request.redirectUri));
   return c.html(renderConsentPage(request, carried(params), options), status);
 }
@@ -109,6 +109,7 @@ export function authorizeRoutes({ core, signInLockout }: { core: CoreContext; si
         return showConsent(c, request, params, { error, username }, 429);
       }
       if (outcome.kind === "wrong") return showConsent(c, request, params, { error: "Wrong username or password.", username }, 401);
+      if (outcome.kind === "refused") return showConsent(c, request, params, { error: outcome.reason, username }, 403);
       if (await isTwoFactorEnabled(core, outcome.account.id)) {
         const ticket = tickets.issue(outcome.account.id, request.application.client_id);
         return showCodeStep(c, request, params, ticket, {}, 200);

@@ -58,7 +58,7 @@ export function accountMigrationRoutes(deps: MigrationRoutesDependencies): Hono<
     if (outcome.kind === "locked") {
       return c.json({ error: `Too many wrong passwords for ${viewer.username} lately; try again after ${outcome.retryAt.toISOString()}.` }, 429);
     }
-    if (outcome.kind === "wrong" || outcome.account.id !== viewer.id) throw new Invalid("The password is wrong: the account did not move.");
+    if (outcome.kind !== "signed-in" || outcome.account.id !== viewer.id) throw new Invalid("The password is wrong: the account did not move.");
     const { account } = await moveAccount(core, viewer.id, input.moved_to_uri, { origin: origin() });
     return answerAccount(deps, c, account, 202);
   });

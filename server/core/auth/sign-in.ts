@@ -1,5 +1,6 @@
 import type { CoreContext } from "../context.ts";
 import { findLocalAccountByUsername, getLocalUser } from "../accounts/accounts.ts";
+import { signInRefusal } from "../moderation/account-actions.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
 import type { AccountRow } from "../rows.ts";
 import { recordSignInFailure, type SignInClient } from "./sign-in-failures.ts";
@@ -12,7 +13,9 @@ export type SignInOutcome =
   | { kind: "signed-in"; account: AccountRow }
   | { kind: "wrong" }
   /** Too many wrong passwords for this account lately: not even checked, until retryAt. */
-  | { kind: "locked"; username: string; retryAt: Date };
+  | { kind: "locked"; username: string; retryAt: Date }
+  /** The right password for an account moderators suspended or disabled, or one that was deleted: why, in one sentence. */
+  | { kind: "refused"; reason: string };
 
 export interface Credentials {
   username: string;
@@ -38,7 +41,11 @@ export async function signIn(ctx: CoreContext, lockout: SignInLockout, credentia
   if (!admission.isAdmitted) return { kind: "locked", username: account.username, retryAt: admission.retryAt };
   const { attempt } = admission;
   try {
-    if (await verifyPassword(password, user.password_hash)) return { kind: "signed-in", account };
+    if (await verifyPassword(password, user.password_hash)) {
+      // Told only after the right password, so a guesser learns nothing of the account's standing.
+      const reason = signInRefusal(account);
+      return reason === undefined ? { kind: "signed-in", account } : { kind: "refused", reason };
+    }
     attempt.failed();
   } finally {
     attempt.ended();

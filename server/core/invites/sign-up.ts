@@ -79,6 +79,8 @@ export async function signUpWithInvite(ctx: CoreContext, input: InvitedSignUp): 
     const invite = await requireUsableInvite(inner, input.code);
     await checkUsernameFree(inner, input.username, input.origin);
     const account = await insertLocalAccount(ctx, trx, prepared);
+    // Kept for the admin API's invited_by.
+    await trx.updateTable("local_users").set({ invite_id: invite.id }).where("account_id", "=", account.id).execute();
     const counted = await trx
       .updateTable("invites")
       .set((eb) => ({ uses: eb("uses", "+", 1) }))

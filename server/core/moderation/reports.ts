@@ -71,6 +71,7 @@ export async function fileReport(ctx: CoreContext, reporterId: string, input: Re
         uri: null,
         action_taken_at: null,
         created_at: now.toISOString(),
+        updated_at: now.toISOString(),
       })
       .returningAll()
       .executeTakeFirstOrThrow();

@@ -101,6 +101,7 @@ export async function recordFlag(ctx: CoreContext, flag: RemoteFlag): Promise<st
         forward: 0,
         uri: flag.uri,
         created_at: now,
+        updated_at: now,
       })
       .execute();
     for (const moderatorId of await listAccountsThatMay({ db: trx }, "manageReports")) {

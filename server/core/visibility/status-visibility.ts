@@ -53,6 +53,8 @@ export async function canViewStatus(
       .executeTakeFirst();
     if (!original || !(await canViewStatus(db, original, viewerId))) return false;
   }
+  const author = await db.selectFrom("accounts").select("suspended_at").where("id", "=", status.account_id).executeTakeFirst();
+  if (author?.suspended_at != null) return false;
   if (viewerId === null) return visibilityAllows(null, status.visibility);
   if (viewerId === status.account_id) return true;
   const [mention, follow, block, domainBlock] = await Promise.all([
@@ -169,6 +171,18 @@ function notBlockedByAuthor(eb: StatusesEb, viewerId: string | null): Expression
 
 /** The visibility rule as a condition on `statuses` rows (a boost row carries its own visibility). */
 export function visibleTo(eb: StatusesEb, viewerId: string | null): Expression<SqlBool> {
+  return eb.and([authorNotSuspended(eb), visibleByAudience(eb, viewerId)]);
+}
+
+/**
+ * A suspended account's statuses are hidden from everyone (Mastodon answers as if they were gone). The
+ * subquery is not correlated, so SQLite reads the few suspended ids once (accounts_suspended, 0016).
+ */
+function authorNotSuspended(eb: StatusesEb): Expression<SqlBool> {
+  return eb("statuses.account_id", "not in", eb.selectFrom("accounts").select("accounts.id").where("accounts.suspended_at", "is not", null));
+}
+
+function visibleByAudience(eb: StatusesEb, viewerId: string | null): Expression<SqlBool> {
   const open = eb("statuses.visibility", "in", ["public", "unlisted"]);
   if (viewerId === null) return open;
   const mentioned = eb.exists(
@@ -202,12 +216,40 @@ export interface ViewerExclusions {
   muted: readonly string[];
   /** Domains the viewer blocks. */
   domains: readonly string[];
+  /**
+   * Silenced (limited) accounts the viewer does not follow: left out wherever mutes are, as Mastodon hides a
+   * limited account from public timelines and from whoever does not follow it.
+   */
+  limited?: readonly string[];
 }
 
 export const NO_EXCLUSIONS: ViewerExclusions = { blocked: [], muted: [], domains: [] };
 
+/** Silenced accounts the viewer (null: anonymous) does not follow, nor is. */
+async function loadLimitedAccounts(db: Db, viewerId: string | null): Promise<string[]> {
+  let query = db.selectFrom("accounts").select("accounts.id").where("accounts.silenced_at", "is not", null);
+  if (viewerId !== null) {
+    query = query
+      .where("accounts.id", "!=", viewerId)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom("follows")
+              .select("follows.id")
+              .whereRef("follows.target_account_id", "=", "accounts.id")
+              .where("follows.account_id", "=", viewerId)
+              .where("follows.state", "=", "accepted"),
+          ),
+        ),
+      );
+  }
+  return (await query.execute()).map((row) => row.id);
+}
+
 export async function loadViewerExclusions(db: Db, viewerId: string | null, now: string): Promise<ViewerExclusions> {
-  if (viewerId === null) return NO_EXCLUSIONS;
+  const limited = await loadLimitedAccounts(db, viewerId);
+  if (viewerId === null) return limited.length > 0 ? { ...NO_EXCLUSIONS, limited } : NO_EXCLUSIONS;
   // One compound query: every timeline page asks, and the lists are usually empty.
   type Kind = "blocked" | "muted" | "domain";
   const rows = await db
@@ -225,7 +267,7 @@ export async function loadViewerExclusions(db: Db, viewerId: string | null, now:
     .unionAll((eb) => eb.selectFrom("account_domain_blocks").select([sql<Kind>`'domain'`.as("kind"), "domain as value"]).where("account_id", "=", viewerId))
     .execute();
   const of = (kind: Kind) => rows.filter((row) => row.kind === kind).map((row) => row.value);
-  return { blocked: [...new Set(of("blocked"))], muted: of("muted"), domains: of("domain") };
+  return { blocked: [...new Set(of("blocked"))], muted: of("muted"), domains: of("domain"), limited };
 }
 
 /**
@@ -233,9 +275,9 @@ export async function loadViewerExclusions(db: Db, viewerId: string | null, now:
  * either way, on a blocked domain, and, when `withMutes`, muted.
  */
 export function notExcluded(eb: StatusesEb, exclusions: ViewerExclusions, withMutes: boolean): Expression<SqlBool> {
-  const accounts = withMutes ? [...exclusions.blocked, ...exclusions.muted] : [...exclusions.blocked];
+  const accounts = withMutes ? [...exclusions.blocked, ...exclusions.muted, ...(exclusions.limited ?? [])] : [...exclusions.blocked];
   const domains = [...exclusions.domains];
-  const conditions: Expression<SqlBool>[] = [];
+  const conditions: Expression<SqlBool>[] = [authorNotSuspended(eb)];
   if (accounts.length > 0) {
     conditions.push(eb("statuses.account_id", "not in", accounts));
     conditions.push(
@@ -281,6 +323,6 @@ export function isExcludedAccount(
   withMutes: boolean,
 ): boolean {
   if (exclusions.blocked.includes(account.id)) return true;
-  if (withMutes && exclusions.muted.includes(account.id)) return true;
+  if (withMutes && (exclusions.muted.includes(account.id) || (exclusions.limited ?? []).includes(account.id))) return true;
   return account.domain !== null && exclusions.domains.includes(account.domain);
 }

@@ -12,6 +12,7 @@ import * as invites from "./0010-invites.ts";
 import * as roles from "./0011-roles.ts";
 import * as searchTrigram from "./0012-search-trigram.ts";
 import * as accountMigrations from "./0015-account-migrations.ts";
+import * as accountModeration from "./0016-account-moderation.ts";
 import * as twoFactor from "./0018-two-factor.ts";
 
 /**
@@ -38,5 +39,6 @@ export const migrations: Record<string, Migration> = {
   "0011-roles": roles,
   "0012-search-trigram": searchTrigram,
   "0015-account-migrations": accountMigrations,
+  "0016-account-moderation": accountModeration,
   "0018-two-factor": twoFactor,
 };

@@ -1,6 +1,6 @@
 /** Accounts, local and remote; the local users behind ours; and what hangs off a profile. */
 import type { ColumnType } from "kysely";
-import type { Flag, Timestamp } from "./columns.ts";
+import type { Flag, Optional, Timestamp } from "./columns.ts";
 
 /** Local and (later) remote accounts, as Mastodon keeps them: one table, domain null for ours. */
 export interface AccountsTable {
@@ -42,6 +42,16 @@ export interface AccountsTable {
   also_known_as_json: ColumnType<string, string | undefined, string>;
   /** When the actor document was last fetched (or received in an Update). */
   fetched_at: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
+  // What moderators decided (0016): each the time it was decided, null when it does not hold.
+  suspended_at: Optional<Timestamp>;
+  /** Limited: hidden from public timelines and from whoever does not follow the account. */
+  silenced_at: Optional<Timestamp>;
+  /** Every status with media is shown as sensitive. */
+  sensitized_at: Optional<Timestamp>;
+  /** Local accounts: signing in refused, tokens revoked (Mastodon's users.disabled). */
+  sign_in_disabled_at: Optional<Timestamp>;
+  /** Local accounts: deleted; the row keeps the username reserved and the key that signs its Delete. */
+  deleted_at: Optional<Timestamp>;
 }
 
 /** Owner: everything. Moderator: reports, blocks, suspensions. Member: their own account. */
@@ -60,6 +70,8 @@ export interface LocalUsersTable {
   default_sensitive: Flag;
   default_language: string | null;
   created_at: Timestamp;
+  /** The invite the member signed up with (0016); null for the owner and those added otherwise. */
+  invite_id: Optional<string>;
 }
 
 /** A local account's private note about another account. */

@@ -12,6 +12,10 @@ export interface ReportsTable {
   uri: Optional<string>;
   action_taken_at: Optional<Timestamp>;
   created_at: Timestamp;
+  // 0016: what Mastodon's Admin::Report shows.
+  action_taken_by_account_id: Optional<string>;
+  assigned_account_id: Optional<string>;
+  updated_at: Optional<Timestamp>;
 }
 
 export interface InstanceDomainBlocksTable {

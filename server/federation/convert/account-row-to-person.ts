@@ -34,11 +34,14 @@ export function accountRowToPerson<TContextData>(
   emojis: readonly CustomEmojiRow[] = [],
 ): Person {
   const username = account.username;
+  // Mastodon's ActorSerializer for a suspended account: toot:suspended, and nothing of the profile but its keys.
+  const isSuspended = account.suspended_at !== null;
   return new Person({
     id: ctx.getActorUri(username),
     preferredUsername: username,
-    name: account.display_name,
-    summary: account.note,
+    name: isSuspended ? "" : account.display_name,
+    summary: isSuspended ? "" : account.note,
+    suspended: isSuspended,
     url: new URL(`/@${username}`, ctx.canonicalOrigin),
     published: isoToInstant(account.created_at),
     manuallyApprovesFollowers: account.is_locked === 1,
@@ -46,8 +49,8 @@ export function accountRowToPerson<TContextData>(
     indexable: account.is_indexable === 1,
     icon: new Image({ url: new URL(avatarUrl(account, ctx.canonicalOrigin)) }),
     image: new Image({ url: new URL(headerUrl(account, ctx.canonicalOrigin)) }),
-    attachments: profileFields(account.fields_json),
-    tags: emojis.map((emoji) => customEmojiToTag(ctx.canonicalOrigin, emoji)),
+    attachments: isSuspended ? [] : profileFields(account.fields_json),
+    tags: (isSuspended ? [] : emojis).map((emoji) => customEmojiToTag(ctx.canonicalOrigin, emoji)),
     aliases: parseJsonArray(account.also_known_as_json).flatMap((alias) => (typeof alias === "string" && URL.canParse(alias) ? [new URL(alias)] : [])),
     // movedTo: Mastodon shows the new address on the old profile, and a follower who missed the Move finds it here.
     successor: account.moved_to_uri !== null && URL.canParse(account.moved_to_uri) ? new URL(account.moved_to_uri) : null,

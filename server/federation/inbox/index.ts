@@ -2,6 +2,7 @@ import type { Federation, InboxListener } from "@fedify/fedify";
 import { Accept, Announce, Block, Create, Delete, EmojiReact, Flag, Follow, Like, Move, Reject, Undo, Update, type Activity } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import type { CoreContext } from "../../core/context.ts";
+import { isSuspendedActorUri } from "../../core/moderation/account-actions.ts";
 import { withRelaxedDurability } from "../../db/durability.ts";
 import { isBlockedHost } from "../remote-statuses.ts";
 import { onAnnounce } from "./announce.ts";
@@ -22,7 +23,7 @@ import { onUpdate } from "./update.ts";
 const logger = getLogger(["hearth", "federation", "inbox"]);
 
 /**
- * Nothing from a domain the instance blocks is stored or acted on: the request was answered 202 (a blocked
+ * Nothing from a domain the instance blocks, or from an account its moderators suspended, is stored or acted on: the request was answered 202 (a blocked
  * server learns nothing), and the activity is dropped here, before any listener reads it. Nor is an
  * activity whose id lives on another origin than its actor: Fedify checked only who signed it, and the id
  * becomes a stored row's unique uri (and Fedify's processed mark, refused-activity-ids.ts), so a borrowed
@@ -39,6 +40,10 @@ function unlessBlockedWith(refusedIds: RefusedActivityIds) {
     }
     if (await isBlockedHost(ctx.data, actorId)) {
       logger.info("Ignored {type} from {actor}: its domain is blocked.", { type: activity.constructor.name, actor: actorId.href });
+      return;
+    }
+    if (await isSuspendedActorUri(ctx.data, actorId.href)) {
+      logger.info("Ignored {type} from {actor}: the account is suspended here.", { type: activity.constructor.name, actor: actorId.href });
       return;
     }
     // Fedify answered 202 only once the activity was in the queue (committed with fsync); handling it again

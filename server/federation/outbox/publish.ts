@@ -1,5 +1,5 @@
 import type { Context } from "@fedify/fedify";
-import { Block, Create, Flag, Like, Move, Note, PUBLIC_COLLECTION, Undo, Update, type Activity, type Recipient } from "@fedify/vocab";
+import { Block, Create, Delete, Flag, Like, Move, Note, PUBLIC_COLLECTION, Undo, Update, type Activity, type Recipient } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import {
   listBlockedEitherWay,
@@ -232,6 +232,19 @@ export function createPublisher(ctx: Context<CoreContext>, deliver: Deliver = fe
     await deliver(owner, remoteRecipients([target]), flag);
   }
 
+  /**
+   * Delete(Person) of a deleted local account, as Mastodon's DeleteActorSerializer has it (id <actor>#delete,
+   * to Public). Its key still signs: the account row and keys stay while the actor answers 410 Gone.
+   */
+  async function accountDeleted(accountId: string, recipientAccountIds: readonly string[]) {
+    const account = await loadAccount(core, accountId);
+    if (!account || account.domain !== null) return;
+    const recipients = await Promise.all(recipientAccountIds.map((id) => loadAccount(core, id)));
+    const actor = addresses.actorUri(account.username);
+    const activity = new Delete({ id: new URL(`${actor.href}#delete`), actor, object: actor, tos: [PUBLIC_COLLECTION] });
+    await deliver(account, remoteRecipients(recipients), activity, { orderingKey: actor.href });
+  }
+
   return async function publish(activity: OutboundActivity, recordedAt: Date): Promise<void> {
     switch (activity.type) {
       case "follow.requested":
@@ -263,6 +276,8 @@ export function createPublisher(ctx: Context<CoreContext>, deliver: Deliver = fe
         return accountMoved(activity.accountId, activity.targetUri, activity.migrationId, recordedAt);
       case "report.forwarded":
         return reportForwarded(activity.reportId);
+      case "account.deleted":
+        return accountDeleted(activity.accountId, activity.recipientAccountIds);
       default: {
         const unknown: never = activity;
         logger.warn("No activity is built for {activity}", { activity: unknown });
