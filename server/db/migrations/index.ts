@@ -10,6 +10,7 @@ import * as signInFailures from "./0008-sign-in-failures.ts";
 import * as mastodonImport from "./0009-import.ts";
 import * as invites from "./0010-invites.ts";
 import * as roles from "./0011-roles.ts";
+import * as instanceDomainBlockSeverity from "./0017-instance-domain-block-severity.ts";
 
 /**
  * Every migration, in order. A static list rather than a directory scan, so a packaged app (where the
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   "0009-import": mastodonImport,
   "0010-invites": invites,
   "0011-roles": roles,
+  "0017-instance-domain-block-severity": instanceDomainBlockSeverity,
 };
