@@ -6,7 +6,9 @@ import type { MediaStorage } from "../media/storage.ts";
 import type { MediaUploads } from "../media/uploads.ts";
 import type { TunnelControl } from "../tunnel/status.ts";
 import type { BackupService } from "../backup/backup-service.ts";
+import { adminDomainBlockRoutes } from "./admin/domain-blocks.ts";
 import { backupRoutes } from "./hearth/backups.ts";
+import { hearthDomainBlockRoutes } from "./hearth/domain-blocks.ts";
 import { infoRoutes } from "./hearth/info.ts";
 import { inviteRoutes } from "./hearth/invites.ts";
 import { memberRoutes } from "./hearth/members.ts";
@@ -161,6 +163,10 @@ const API_ROUTES: readonly RouteEntry[] = [
   ["/api/hearth/invites", inviteRoutes, "manageInvites"],
   ["/api/hearth/backups", (deps) => deps.backups && backupRoutes({ ...deps, backups: deps.backups }), "manageBackups"],
   ["/api/hearth/tunnel", (deps) => deps.tunnel && tunnelRoutes({ ...deps, tunnel: deps.tunnel }), "manageTunnel"],
+  ["/api/hearth/domain_blocks", hearthDomainBlockRoutes, "manageBlocks"],
+
+  // Mastodon's admin API, for moderation apps (FediBlockHole and the like), under the admin scopes.
+  ["/api/v1/admin/domain_blocks", (deps) => adminDomainBlockRoutes(deps), "manageBlocks"],
 
   // OAuth: the consent page, tokens, and the metadata that says where they are.
   ["/oauth/authorize", authorizeRoutes],

@@ -5,7 +5,7 @@ import type { TunnelControl } from "../../server/tunnel/status.ts";
 import { addLocalAccount, apiUser, jsonBody, type ApiUser } from "../helpers/api-accounts.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
 
-const ALL_SCOPES = ["read", "write", "follow", "push"];
+const ALL_SCOPES = ["read", "write", "follow", "push", "admin:read", "admin:write"];
 
 interface GuardedEndpoint {
   method: string;

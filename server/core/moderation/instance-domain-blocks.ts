@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { InstanceDomainBlockSeverity } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
-import { Conflict, Invalid, NotFound } from "../errors.ts";
+import { Invalid, NotFound } from "../errors.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
 import { deleteFollow } from "../relationships/follows.ts";
 import { normaliseDomain } from "../relationships/domain-blocks.ts";
@@ -134,24 +134,52 @@ function validated(input: InstanceDomainBlockInput): InstanceDomainBlockInput {
   return input;
 }
 
-/** Writes a new block inside an open write; refuses a domain that already has one of its own. */
+/** sever: false when the caller has counted no follow either way with the domain (an import's preview). */
+interface SeverOptions {
+  sever?: boolean;
+}
+
+/** A new block would only repeat (or loosen) one that already rules its domain: Mastodon answers 422 with that block. */
+export class ExistingDomainBlock extends Invalid {
+  override name = "ExistingDomainBlock";
+  readonly existing: InstanceDomainBlockRow;
+  constructor(existing: InstanceDomainBlockRow) {
+    super(`${existing.domain} is already blocked (${existing.severity}), which covers this domain; change that block instead.`);
+    this.existing = existing;
+  }
+}
+
+type Limits = Pick<InstanceDomainBlockRow, "severity" | "reject_media" | "reject_reports">;
+
+/** Whether a block limits more than another (Mastodon's DomainBlock#stricter_than?). */
+export function isStricterThan(block: Limits, other: Limits): boolean {
+  if (block.severity === "suspend") return true;
+  if (other.severity === "suspend") return false;
+  if (other.severity === "silence" && block.severity === "noop") return false;
+  return (block.reject_media === 1 || other.reject_media === 0) && (block.reject_reports === 1 || other.reject_reports === 0);
+}
+
+/**
+ * Writes a new block inside an open write. As Mastodon's API, a domain with a block of its own is refused, and
+ * so is a subdomain block no stricter than its parent's (it would change nothing).
+ */
 export async function insertInstanceDomainBlock(
   ctx: CoreContext,
   trx: WriteTransaction,
   domain: string,
   input: InstanceDomainBlockInput,
+  options: SeverOptions = {},
 ): Promise<InstanceDomainBlockRow> {
-  const existing = await trx.selectFrom("instance_domain_blocks").select("id").where("domain", "=", domain).executeTakeFirst();
-  if (existing) throw new Conflict(`${domain} is already blocked (block ${existing.id}); change that block instead.`);
+  const existing = await instanceDomainRule({ db: trx }, domain);
+  const limits = { severity: input.severity ?? "silence", reject_media: flagOf(input.reject_media) ?? 0, reject_reports: flagOf(input.reject_reports) ?? 0 };
+  if (existing && (existing.domain === domain || !isStricterThan(limits, existing))) throw new ExistingDomainBlock(existing);
   const now = ctx.clock.now();
   const block = await trx
     .insertInto("instance_domain_blocks")
     .values({
       id: ctx.ids.next(now),
       domain,
-      severity: input.severity ?? "silence",
-      reject_media: flagOf(input.reject_media) ?? 0,
-      reject_reports: flagOf(input.reject_reports) ?? 0,
+      ...limits,
       private_comment: commentOf(input.private_comment) ?? null,
       public_comment: commentOf(input.public_comment) ?? null,
       obfuscate: flagOf(input.obfuscate) ?? 0,
@@ -160,7 +188,7 @@ export async function insertInstanceDomainBlock(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  if (block.severity === "suspend") await severFollows(trx, domain);
+  if (block.severity === "suspend" && options.sever !== false) await severFollows(trx, domain);
   return block;
 }
 
@@ -170,6 +198,7 @@ export async function changeInstanceDomainBlock(
   trx: WriteTransaction,
   id: string,
   input: InstanceDomainBlockInput,
+  options: SeverOptions = {},
 ): Promise<InstanceDomainBlockRow> {
   const before = await trx.selectFrom("instance_domain_blocks").selectAll().where("id", "=", id).executeTakeFirst();
   if (!before) throw new NotFound(`There is no domain block with id ${id}.`);
@@ -187,7 +216,7 @@ export async function changeInstanceDomainBlock(
     .where("id", "=", id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  if (block.severity === "suspend" && before.severity !== "suspend") await severFollows(trx, block.domain);
+  if (block.severity === "suspend" && before.severity !== "suspend" && options.sever !== false) await severFollows(trx, block.domain);
   return block;
 }
 
@@ -291,4 +320,18 @@ export async function domainImpacts(ctx: Pick<CoreContext, "db">, domains: reado
   add(following, "followers");
   add(accounts, "accounts");
   return impacts;
+}
+
+/**
+ * The blocks the instance's public list shows (Mastodon's with_user_facing_limitations.by_severity): those that
+ * limit (silence, suspend) or refuse media, noop first, then silence, then suspend, each by domain.
+ */
+export async function listUserFacingDomainBlocks(ctx: Pick<CoreContext, "db">): Promise<InstanceDomainBlockRow[]> {
+  const rows = await ctx.db
+    .selectFrom("instance_domain_blocks")
+    .selectAll()
+    .where((eb) => eb.or([eb("severity", "in", ["silence", "suspend"]), eb("reject_media", "=", 1)]))
+    .execute();
+  const order = (row: InstanceDomainBlockRow) => SEVERITIES.length - 1 - SEVERITIES.indexOf(row.severity);
+  return rows.sort((a, b) => order(a) - order(b) || a.domain.localeCompare(b.domain));
 }
