@@ -4,11 +4,11 @@ import type { CoreContext } from "../context.ts";
 import { Invalid } from "../errors.ts";
 import { normaliseDomain } from "../relationships/domain-blocks.ts";
 import type { InstanceDomainBlockRow } from "../rows.ts";
+import { domainAndParents } from "../visibility/instance-domain-limits.ts";
 import { write } from "../write.ts";
 import {
   allInstanceDomainBlocks,
   changeInstanceDomainBlock,
-  domainAndParents,
   domainImpacts,
   insertInstanceDomainBlock,
   isStricterThan,

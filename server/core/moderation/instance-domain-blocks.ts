@@ -6,6 +6,7 @@ import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
 import { deleteFollow } from "../relationships/follows.ts";
 import { normaliseDomain } from "../relationships/domain-blocks.ts";
 import type { InstanceDomainBlockRow } from "../rows.ts";
+import { domainAndParents, ruleAmong } from "../visibility/instance-domain-limits.ts";
 import { write, type WriteTransaction } from "../write.ts";
 
 /**
@@ -25,26 +26,6 @@ export interface InstanceDomainBlockInput {
   private_comment?: string | null;
   public_comment?: string | null;
   obfuscate?: boolean;
-}
-
-/** The domain and every parent domain, most specific first: a block of example.com covers social.example.com. */
-export function domainAndParents(domain: string): string[] {
-  const host = domain.replace(/:\d+$/, "");
-  const candidates = host === domain ? [domain] : [domain, host];
-  // An address has no parent domains; a name's parents stop before the top-level domain.
-  if (/^[\d.]+$/.test(host) || host.startsWith("[")) return candidates;
-  const labels = host.split(".");
-  for (let index = 1; index < labels.length - 1; index++) candidates.push(labels.slice(index).join("."));
-  return candidates;
-}
-
-/** Of the blocks given by domain, the one that rules a host: the most specific that covers it. */
-export function ruleAmong<T>(blocks: ReadonlyMap<string, T>, host: string): T | undefined {
-  for (const candidate of domainAndParents(host.toLowerCase())) {
-    const block = blocks.get(candidate);
-    if (block) return block;
-  }
-  return undefined;
 }
 
 /** The block that rules a domain, if any (Mastodon's DomainBlock.rule_for). */
@@ -80,18 +61,6 @@ export async function areReportsRejectedFrom(ctx: Pick<CoreContext, "db">, domai
 /** Whether a domain's accounts are limited (silenced): out of public timelines, notifications only from those followed. */
 export async function isInstanceDomainSilenced(ctx: Pick<CoreContext, "db">, domain: string): Promise<boolean> {
   return (await instanceDomainRule(ctx, domain))?.severity === "silence";
-}
-
-/**
- * The remote account domains the instance's blocks of a severity cover: the small list the visibility rules
- * test rows against (blocks cover subdomains, which SQL's `in` cannot say, so it is worked out here).
- */
-export async function accountDomainsUnder(ctx: Pick<CoreContext, "db">, severity: InstanceDomainBlockSeverity): Promise<string[]> {
-  const blocks = await ctx.db.selectFrom("instance_domain_blocks").select(["domain", "severity"]).execute();
-  if (!blocks.some((block) => block.severity === severity)) return [];
-  const rules = new Map(blocks.map((block) => [block.domain, block.severity]));
-  const domains = await ctx.db.selectFrom("accounts").select("domain").distinct().where("domain", "is not", null).execute();
-  return domains.flatMap(({ domain }) => (domain !== null && ruleAmong(rules, domain) === severity ? [domain] : []));
 }
 
 function flagOf(value: boolean | undefined): number | undefined {
