@@ -228,7 +228,7 @@ export function DomainBlocksPanel() {
         </label>
         <label>
           Severity
-          <select value={severity} onChange={(event) => setSeverity(event.target.value as DomainBlock["severity"])}>
+          <select aria-label="Severity" value={severity} onChange={(event) => setSeverity(event.target.value as DomainBlock["severity"])}>
             {SEVERITIES.map(([value, label]) => (
               <option key={value} value={value}>
                 {label}
