@@ -7,6 +7,7 @@ import { createAdaptorServer, type HttpBindings } from "@hono/node-server";
 import { getLogger } from "@logtape/logtape";
 import { systemClock, type Clock } from "./core/clock.ts";
 import { createCoreContext, type CoreContext } from "./core/context.ts";
+import { isInstanceDomainBlocked } from "./core/moderation/instance-domain-blocks.ts";
 import { fixCanonicalOrigin, getInstance, normaliseOrigin } from "./core/instance/instance.ts";
 import { getTunnelSettings, saveTunnelSettings, tunnelSettingsView } from "./core/instance/tunnel-settings.ts";
 import { lateBoundPorts } from "./core/ports.ts";
@@ -186,14 +187,24 @@ interface InstanceOutgoing {
   documents: OutgoingFetch;
   /** Runs work (and all it starts) with fetch() routed to the instance's guarded fetch. */
   within<T>(work: () => T): T;
+  /** Sets which hosts are never reached, once the database that says so is open. */
+  refuseHosts(check: (url: URL) => Promise<boolean>): void;
 }
 
 /** The one entry point: a whole Hearth instance on one data directory, until close(). */
 export function startInstance(options: InstanceOptions): Promise<RunningInstance> {
   const policy: OutgoingPolicy = { ...options.outgoing?.policy, allowPrivateNetwork: options.allowPrivateNetwork ?? false };
-  const documents = createOutgoingFetch({ policy, limits: options.outgoing?.documentLimits });
+  let refusesHost: (url: URL) => Promise<boolean> = async () => false;
+  const documents = createOutgoingFetch({ policy, limits: options.outgoing?.documentLimits, refusesHost: (url) => refusesHost(url) });
   const fetchOfInstance: FetchFunction = (input, init) => documents.fetch(input, init);
-  const outgoing: InstanceOutgoing = { policy, documents, within: (work) => routeFetches(fetchOfInstance, work) };
+  const outgoing: InstanceOutgoing = {
+    policy,
+    documents,
+    within: (work) => routeFetches(fetchOfInstance, work),
+    refuseHosts: (check) => {
+      refusesHost = check;
+    },
+  };
   // Everything the instance starts (its server, queue, timers) runs inside, so whatever Fedify fetches is guarded.
   return outgoing.within(() => startWithin(options, outgoing));
 }
@@ -221,6 +232,8 @@ async function startWithin(options: InstanceOptions, outgoing: InstanceOutgoing)
     // Core's ports need the federation, whose dispatchers need core: the ports are bound once it exists.
     const ports = lateBoundPorts();
     const core = createCoreContext(database.db, clock, ports.ports);
+    // Nothing is fetched from or delivered to a suspended domain (Mastodon's DomainBlock, severity suspend).
+    outgoing.refuseHosts((url) => isInstanceDomainBlocked(core, url.host));
 
     let instance = await getInstance(core);
     if (instance && requestedOrigin) instance = await fixCanonicalOrigin(core, requestedOrigin);

@@ -14,7 +14,9 @@ import { archiveRoutes } from "./hearth/archive.ts";
 import { adminAccountRoutes, adminAccountV2Routes } from "./admin/accounts.ts";
 import { adminReportRoutes } from "./admin/reports.ts";
 import { ownAccountRoutes } from "./hearth/account.ts";
+import { adminDomainBlockRoutes } from "./admin/domain-blocks.ts";
 import { backupRoutes } from "./hearth/backups.ts";
+import { hearthDomainBlockRoutes } from "./hearth/domain-blocks.ts";
 import { infoRoutes } from "./hearth/info.ts";
 import { inviteRoutes } from "./hearth/invites.ts";
 import { memberRoutes } from "./hearth/members.ts";
@@ -185,6 +187,10 @@ const API_ROUTES: readonly RouteEntry[] = [
   ["/api/hearth/backups", (deps) => deps.backups && backupRoutes({ ...deps, backups: deps.backups }), "manageBackups"],
   ["/api/hearth/archive", (deps) => deps.archives && archiveRoutes({ archives: deps.archives }), "ownAccount"],
   ["/api/hearth/tunnel", (deps) => deps.tunnel && tunnelRoutes({ ...deps, tunnel: deps.tunnel }), "manageTunnel"],
+  ["/api/hearth/domain_blocks", hearthDomainBlockRoutes, "manageBlocks"],
+
+  // Mastodon's admin API, for moderation apps (FediBlockHole and the like), under the admin scopes.
+  ["/api/v1/admin/domain_blocks", (deps) => adminDomainBlockRoutes(deps), "manageBlocks"],
 
   // Mastodon's admin API: the owner and moderators (core/accounts/roles.ts).
   ["/api/v1/admin/accounts", adminAccountRoutes, "manageSuspensions"],

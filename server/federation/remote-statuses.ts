@@ -3,7 +3,7 @@ import { isActor, Page, type Object as ApObject } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import { findLocalAccountByUsername } from "../core/accounts/accounts.ts";
 import type { CoreContext } from "../core/context.ts";
-import { isInstanceDomainBlocked } from "../core/relationships/domain-blocks.ts";
+import { isInstanceDomainBlocked } from "../core/moderation/instance-domain-blocks.ts";
 import { findAccountByUri } from "../core/accounts/remote-accounts.ts";
 import { isFollowedLocally, recordRemoteStatus, type RecordedRemoteStatus } from "../core/statuses/remote-statuses.ts";
 import { findStatusByUri, getStatusRow } from "../core/statuses/status-store.ts";

@@ -5,6 +5,7 @@ import type { CoreContext } from "../core/context.ts";
 import { processProfileImage } from "./image-processing.ts";
 import { extensionFor, PUBLISHED_SIZE_LIMITS, sniffMedia } from "./media-types.ts";
 import { PROFILE_IMAGE_SHAPES, PROFILE_IMAGE_SIZE_LIMIT } from "./profile-images.ts";
+import { isMediaRejectedFrom } from "../core/moderation/instance-domain-blocks.ts";
 import { createOutgoingFetch } from "../net/outgoing-fetch.ts";
 import { fetchPublicFile } from "./public-fetch.ts";
 import { RemoteMediaRefused } from "./remote-cache.ts";
@@ -42,6 +43,10 @@ export function createRemoteAccountImageCache(options: RemoteAccountImageCacheOp
   const outgoing = createOutgoingFetch({ policy: { allowPrivateNetwork: options.allowPrivateNetwork } });
 
   async function download(account: AccountRow, kind: AccountImageKind, remoteUrl: string): Promise<AccountRow | undefined> {
+    // reject_media (or a suspension) of the picture's host or the account's domain: it stays a link to the peer.
+    for (const domain of [new URL(remoteUrl).host, account.domain]) {
+      if (domain && (await isMediaRejectedFrom(core, domain))) throw new RemoteMediaRefused(`Media from ${domain} is not fetched: this instance rejects its media.`);
+    }
     const bytes = await fetchPublicFile(outgoing, remoteUrl, {
       allowPrivateNetwork: options.allowPrivateNetwork,
       maxBytes: PROFILE_IMAGE_SIZE_LIMIT,

@@ -3,6 +3,7 @@ import type { CoreContext } from "../core/context.ts";
 import { getMediaAttachment, recordCachedRemoteMedia } from "../core/media/media.ts";
 import { removeFiles, writeMediaFiles } from "./attachment-files.ts";
 import { PUBLISHED_SIZE_LIMITS, sniffMedia, type MediaSizeLimits } from "./media-types.ts";
+import { isMediaRejectedFrom } from "../core/moderation/instance-domain-blocks.ts";
 import { createOutgoingFetch } from "../net/outgoing-fetch.ts";
 import { PublicFetchError } from "../net/outgoing-policy.ts";
 import { fetchPublicFile } from "./public-fetch.ts";
@@ -43,6 +44,11 @@ export function createRemoteMediaCache(options: RemoteMediaCacheOptions): Remote
   const underWay = new Map<string, Promise<MediaAttachmentRow | undefined>>();
 
   async function download(row: MediaAttachmentRow & { remote_url: string }): Promise<MediaAttachmentRow | undefined> {
+    // reject_media (or a suspension) of the file's host or its author's domain: the attachment stays a link to the peer.
+    const author = await core.db.selectFrom("accounts").select("domain").where("id", "=", row.account_id).executeTakeFirst();
+    for (const domain of [new URL(row.remote_url).host, author?.domain]) {
+      if (domain && (await isMediaRejectedFrom(core, domain))) throw new RemoteMediaRefused(`Media from ${domain} is not fetched: this instance rejects its media.`);
+    }
     const bytes = await fetchPublicFile(outgoing, row.remote_url, {
       allowPrivateNetwork: options.allowPrivateNetwork,
       maxBytes: Math.max(limits.imageSizeLimit, limits.videoSizeLimit),

@@ -44,6 +44,11 @@ export interface OutgoingFetchOptions {
   limits?: Partial<ExchangeLimits>;
   /** Whether connections are kept for the next request (true): a fetcher made for one request need not. */
   keepAlive?: boolean;
+  /**
+   * Hosts the instance will not reach (a suspended domain): asked before every request and every redirect,
+   * so deliveries, document loads and media fetches alike stop there.
+   */
+  refusesHost?(url: URL): Promise<boolean>;
 }
 
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
@@ -187,6 +192,7 @@ export function createOutgoingFetch(options: OutgoingFetchOptions): OutgoingFetc
       if (url.protocol !== "http:" && url.protocol !== "https:") throw new PublicFetchError(`${url.href} is not an http(s) address.`);
       limits.checkUrl?.(url);
       checkLiteralAddress(url, policy);
+      if (await options.refusesHost?.(url)) throw new PublicFetchError(`${url.host} is blocked by this instance; it is not reached.`);
       const message = await send(url, method, headers, body, deadline.signal);
       const status = message.statusCode ?? 0;
       const location = message.headers.location;

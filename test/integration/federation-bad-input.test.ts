@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { blockInstanceDomain, unblockInstanceDomain } from "../../server/core/relationships/domain-blocks.ts";
+import { blockInstanceDomain, unblockInstanceDomain } from "../../server/core/moderation/instance-domain-blocks.ts";
 import { postStatus } from "../../server/core/statuses/statuses.ts";
 import { findStatusByUri } from "../../server/core/statuses/status-store.ts";
 import { drained, statusUri } from "../helpers/federation-statuses.ts";

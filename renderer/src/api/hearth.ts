@@ -157,3 +157,53 @@ export const confirmTwoFactor = (api: ApiClient, code: string) =>
   api.request<{ enabled: true; recovery_codes: string[] }>("POST", "/api/hearth/account/two_factor/confirm", { json: { code } });
 export const disableTwoFactor = (api: ApiClient, password: string, code: string) =>
   api.request<{ enabled: false }>("POST", "/api/hearth/account/two_factor/disable", { json: { password, code } });
+
+/** An instance domain block (Mastodon's Admin::DomainBlock). */
+export interface DomainBlock {
+  id: string;
+  domain: string;
+  severity: "suspend" | "silence" | "noop";
+  reject_media: boolean;
+  reject_reports: boolean;
+  private_comment: string | null;
+  public_comment: string | null;
+  obfuscate: boolean;
+}
+
+export type DomainBlockChanges = Partial<Omit<DomainBlock, "id" | "domain">>;
+
+/** What one line of a blocklist import would do, and what it would cut. */
+export interface BlocklistPreviewLine {
+  line: number;
+  written: string;
+  domain: string | null;
+  severity: DomainBlock["severity"];
+  reject_media: boolean;
+  action: "new" | "change" | "unchanged" | "invalid";
+  error: string | null;
+  covered_by: string | null;
+  current: DomainBlock | null;
+  severs: boolean;
+  follows: number;
+  followers: number;
+  accounts: number;
+}
+
+export interface BlocklistPreview {
+  lines: BlocklistPreviewLine[];
+  totals: { new: number; change: number; unchanged: number; invalid: number; follows_cut: number; followers_cut: number; accounts_affected: number };
+}
+
+export interface BlocklistImport {
+  totals: { created: number; changed: number; unchanged: number; failed: number };
+  results: Array<{ line: number; domain: string; action: string; error: string | null }>;
+}
+
+export const getDomainBlocks = (api: ApiClient) => api.request<DomainBlock[]>("GET", "/api/hearth/domain_blocks", { query: { limit: "200" } });
+export const createDomainBlock = (api: ApiClient, domain: string, changes: DomainBlockChanges) =>
+  api.request<DomainBlock>("POST", "/api/hearth/domain_blocks", { json: { domain, ...changes } });
+export const updateDomainBlock = (api: ApiClient, id: string, changes: DomainBlockChanges) =>
+  api.request<DomainBlock>("PUT", `/api/hearth/domain_blocks/${encodeURIComponent(id)}`, { json: changes });
+export const deleteDomainBlock = (api: ApiClient, id: string) => api.request<object>("DELETE", `/api/hearth/domain_blocks/${encodeURIComponent(id)}`);
+export const previewBlocklist = (api: ApiClient, csv: string) => api.request<BlocklistPreview>("POST", "/api/hearth/domain_blocks/import/preview", { json: { csv } });
+export const importBlocklist = (api: ApiClient, csv: string) => api.request<BlocklistImport>("POST", "/api/hearth/domain_blocks/import", { json: { csv } });

@@ -9,6 +9,7 @@ import { MovePanel } from "../components/move-panel.tsx";
 import { PasswordForm } from "../components/password-form.tsx";
 import { SessionsPanel } from "../components/sessions-panel.tsx";
 import { TwoFactorPanel } from "../components/two-factor-panel.tsx";
+import { DomainBlocksPanel } from "../components/domain-blocks-panel.tsx";
 import { SignInFailures } from "../components/sign-in-failures.tsx";
 import { TunnelPanel } from "../components/tunnel-panel.tsx";
 
@@ -42,6 +43,8 @@ function ThisComputer() {
 
 export function SettingsView() {
   const { isOwner, signOut, me } = useApp();
+  // Domain blocks are a moderator's duty too (core/accounts/roles.ts: manageBlocks).
+  const mayBlockDomains = isOwner || me.role?.name === "Moderator";
   return (
     <section className="column settings" aria-labelledby="settings-title">
       <header className="column-header">
@@ -74,6 +77,12 @@ export function SettingsView() {
         <section className="card" aria-labelledby="invites-title">
           <h2 id="invites-title">Invites</h2>
           <InvitesPanel />
+        </section>
+      )}
+      {mayBlockDomains && (
+        <section className="card" aria-labelledby="domain-blocks-title">
+          <h2 id="domain-blocks-title">Domain blocks</h2>
+          <DomainBlocksPanel />
         </section>
       )}
       {isOwner && (

@@ -5,7 +5,10 @@ import { listKnownDomains, getInstance } from "../../core/instance/instance.ts";
 import { getInstanceUsage } from "../../core/instance/instance-usage.ts";
 import { hasUsableInvite } from "../../core/invites/invites.ts";
 import { getVapidKeys } from "../../core/notifications/vapid-keys.ts";
+import { listUserFacingDomainBlocks } from "../../core/moderation/instance-domain-blocks.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
+import { mastodonError } from "../mastodon-error.ts";
+import { toDomainBlock } from "../entities/domain-block.ts";
 import { renderAccount } from "../entities/account-list.ts";
 import { toInstanceV1, toInstanceV2, type InstanceFacts } from "../entities/instance.ts";
 import { postingLanguages } from "../entities/languages.ts";
@@ -48,6 +51,13 @@ export function instanceV1Routes({ core, origin }: InstanceRoutesDependencies): 
   });
   v1.get("/rules", (c) => c.json([]));
   v1.get("/peers", async (c) => c.json(await listKnownDomains(core)));
+  // Mastodon's default (show_domain_blocks and its rationale "users"): signed-in accounts see the list with
+  // public comments; anyone else is answered 404, as if the list were not published.
+  v1.get("/domain_blocks", async (c) => {
+    if (!c.get("auth")?.account) return mastodonError(c, 404, "Record not found");
+    c.header("Cache-Control", "private, max-age=180");
+    return c.json((await listUserFacingDomainBlocks(core)).map((row) => toDomainBlock(row, true)));
+  });
   v1.get("/extended_description", async (c) => {
     const instance = await getInstance(core);
     return c.json({ updated_at: instance?.created_at ?? new Date(0).toISOString(), content: instance?.description ?? "" });

@@ -3,6 +3,7 @@ import type { DatabaseSchema, NotificationType } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
 import { visibleAndNotBlocked } from "../visibility/status-visibility.ts";
+import { isInstanceDomainSilenced } from "../moderation/instance-domain-blocks.ts";
 import type { NotificationRow } from "../rows.ts";
 import { write, type AfterCommit } from "../write.ts";
 
@@ -81,7 +82,24 @@ async function isUnwanted(trx: Db, input: NewNotification, now: string): Promise
           .executeTakeFirst()
       : undefined,
   ]);
-  return block !== undefined || mute !== undefined || domainBlock !== undefined || conversationMute !== undefined;
+  return block !== undefined || mute !== undefined || domainBlock !== undefined || conversationMute !== undefined || (await isLimitedStranger(trx, input));
+}
+
+/**
+ * A sender on a domain the instance silences whom the recipient does not follow: Mastodon filters notifications
+ * from limited accounts unless they are followed.
+ */
+async function isLimitedStranger(trx: Db, input: NewNotification): Promise<boolean> {
+  const sender = await trx.selectFrom("accounts").select("domain").where("id", "=", input.fromAccountId).executeTakeFirst();
+  if (!sender?.domain || !(await isInstanceDomainSilenced({ db: trx }, sender.domain))) return false;
+  const follow = await trx
+    .selectFrom("follows")
+    .select("id")
+    .where("account_id", "=", input.accountId)
+    .where("target_account_id", "=", input.fromAccountId)
+    .where("state", "=", "accepted")
+    .executeTakeFirst();
+  return follow === undefined;
 }
 
 /**

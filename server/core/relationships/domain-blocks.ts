@@ -2,12 +2,12 @@ import { Invalid, NotFound } from "../errors.ts";
 import type { CoreContext } from "../context.ts";
 import { deleteFollow, followSnapshot } from "./follows.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
-import type { AccountDomainBlockRow, InstanceDomainBlockRow } from "../rows.ts";
+import type { AccountDomainBlockRow } from "../rows.ts";
 import { write } from "../write.ts";
 
 /**
- * Domain blocks of two kinds: a local account's own (it stops hearing from a whole server, Mastodon's
- * account domain blocks) and the instance's (nothing from the domain is stored or delivered).
+ * A local account's own domain blocks (it stops hearing from a whole server, Mastodon's account domain
+ * blocks). The instance's are core/moderation/instance-domain-blocks.ts.
  */
 
 
@@ -75,41 +75,4 @@ export async function unblockDomain(ctx: CoreContext, accountId: string, domainI
 export async function listDomainBlocks(ctx: CoreContext, accountId: string, page: PageRequest): Promise<AccountDomainBlockRow[]> {
   const rows = await pageQuery(ctx.db.selectFrom("account_domain_blocks").selectAll().where("account_id", "=", accountId), "id", page).execute();
   return pageRows(rows, page);
-}
-
-// The instance's own domain blocks.
-
-/** The domain and every parent domain: a block of example.com covers social.example.com. */
-function domainAndParents(domain: string): string[] {
-  const host = domain.replace(/:\d+$/, "");
-  const candidates = host === domain ? [domain] : [domain, host];
-  // An address has no parent domains; a name's parents stop before the top-level domain.
-  if (/^[\d.]+$/.test(host) || host.startsWith("[")) return candidates;
-  const labels = host.split(".");
-  for (let index = 1; index < labels.length - 1; index++) candidates.push(labels.slice(index).join("."));
-  return candidates;
-}
-
-/** Whether the instance refuses a domain (or a parent of it). */
-export async function isInstanceDomainBlocked(ctx: CoreContext, domainInput: string): Promise<boolean> {
-  const domain = normaliseDomain(domainInput);
-  const row = await ctx.db.selectFrom("instance_domain_blocks").select("id").where("domain", "in", domainAndParents(domain)).executeTakeFirst();
-  return row !== undefined;
-}
-
-export async function blockInstanceDomain(ctx: CoreContext, domainInput: string, reason: string | null = null): Promise<InstanceDomainBlockRow> {
-  const domain = normaliseDomain(domainInput);
-  const now = ctx.clock.now();
-  return write(ctx, (trx) =>
-    trx
-      .insertInto("instance_domain_blocks")
-      .values({ id: ctx.ids.next(now), domain, reason, created_at: now.toISOString() })
-      .onConflict((oc) => oc.column("domain").doUpdateSet({ reason }))
-      .returningAll()
-      .executeTakeFirstOrThrow(),
-  );
-}
-
-export async function unblockInstanceDomain(ctx: CoreContext, domainInput: string): Promise<void> {
-  await write(ctx, (trx) => trx.deleteFrom("instance_domain_blocks").where("domain", "=", normaliseDomain(domainInput)).execute());
 }

@@ -3,7 +3,7 @@ import type { DatabaseSchema } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
 import { normaliseTagName } from "../statuses/status-store.ts";
-import { loadViewerExclusions, notExcluded, visibleTo, type ViewerExclusions } from "../visibility/status-visibility.ts";
+import { loadViewerExclusions, notExcluded, notSilenced, visibleTo, type ViewerExclusions } from "../visibility/status-visibility.ts";
 import type { StatusRow } from "../rows.ts";
 
 /**
@@ -74,7 +74,7 @@ export async function publicTimeline(ctx: CoreContext, viewerId: string | null, 
     .selectFrom("statuses")
     .selectAll()
     .where((eb) => publicOriginals(eb, !options.local && !options.remote))
-    .where((eb) => eb.and([notReplyToOthers(eb), notExcluded(eb, exclusions, true)]));
+    .where((eb) => eb.and([notReplyToOthers(eb), notExcluded(eb, exclusions, true), notSilenced(eb, exclusions)]));
   if (options.local) query = query.where("statuses.local", "=", 1);
   else if (options.remote) query = query.where("statuses.local", "=", 0);
   if (options.onlyMedia) query = query.where((eb) => hasMedia(eb));
@@ -116,7 +116,7 @@ export async function tagTimeline(ctx: CoreContext, viewerId: string | null, tag
     .selectAll("statuses")
     .distinct()
     .where("status_tags.tag_id", "in", tagIds)
-    .where((eb) => eb.and([publicOriginals(eb, false), notExcluded(eb, exclusions, true)]));
+    .where((eb) => eb.and([publicOriginals(eb, false), notExcluded(eb, exclusions, true), notSilenced(eb, exclusions)]));
   for (const name of options.all ?? []) query = query.where((eb) => tagged(eb, [name]));
   const none = options.none ?? [];
   if (none.length > 0) query = query.where((eb) => eb.not(tagged(eb, none)));

@@ -1,6 +1,7 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from "kysely";
 import type { DatabaseSchema, Visibility } from "../../db/schema.ts";
 import type { StatusRow } from "../rows.ts";
+import { accountDomainsUnder } from "./instance-domain-limits.ts";
 
 /**
  * Who may see a status, as Mastodon's StatusPolicy has it: public and unlisted statuses anyone; private
@@ -214,13 +215,15 @@ export interface ViewerExclusions {
   blocked: readonly string[];
   /** Accounts the viewer mutes. */
   muted: readonly string[];
-  /** Domains the viewer blocks. */
+  /** Domains the viewer blocks, and those the instance suspends (hidden from everyone). */
   domains: readonly string[];
   /**
    * Silenced (limited) accounts the viewer does not follow: left out wherever mutes are, as Mastodon hides a
    * limited account from public timelines and from whoever does not follow it.
    */
   limited?: readonly string[];
+  /** Domains the instance silences: their accounts are left out of public timelines. */
+  silencedDomains?: readonly string[];
 }
 
 export const NO_EXCLUSIONS: ViewerExclusions = { blocked: [], muted: [], domains: [] };
@@ -249,7 +252,10 @@ async function loadLimitedAccounts(db: Db, viewerId: string | null): Promise<str
 
 export async function loadViewerExclusions(db: Db, viewerId: string | null, now: string): Promise<ViewerExclusions> {
   const limited = await loadLimitedAccounts(db, viewerId);
-  if (viewerId === null) return limited.length > 0 ? { ...NO_EXCLUSIONS, limited } : NO_EXCLUSIONS;
+  // The instance's own blocks hold for every viewer: suspended domains' statuses are hidden (not deleted, so
+  // lifting the block brings them back), silenced ones' kept out of public timelines.
+  const [suspended, silencedDomains] = await Promise.all([accountDomainsUnder({ db }, "suspend"), accountDomainsUnder({ db }, "silence")]);
+  if (viewerId === null) return { ...NO_EXCLUSIONS, domains: suspended, silencedDomains, limited };
   // One compound query: every timeline page asks, and the lists are usually empty.
   type Kind = "blocked" | "muted" | "domain";
   const rows = await db
@@ -267,7 +273,7 @@ export async function loadViewerExclusions(db: Db, viewerId: string | null, now:
     .unionAll((eb) => eb.selectFrom("account_domain_blocks").select([sql<Kind>`'domain'`.as("kind"), "domain as value"]).where("account_id", "=", viewerId))
     .execute();
   const of = (kind: Kind) => rows.filter((row) => row.kind === kind).map((row) => row.value);
-  return { blocked: [...new Set(of("blocked"))], muted: of("muted"), domains: of("domain"), limited };
+  return { blocked: [...new Set(of("blocked"))], muted: of("muted"), domains: [...of("domain"), ...suspended], silencedDomains, limited };
 }
 
 /**
@@ -314,6 +320,13 @@ export function notExcluded(eb: StatusesEb, exclusions: ViewerExclusions, withMu
     );
   }
   return conditions.length > 0 ? eb.and(conditions) : eb.lit(true);
+}
+
+/** Leaves out statuses by accounts on domains the instance silences (public and hashtag timelines, as Mastodon's PublicFeed). */
+export function notSilenced(eb: StatusesEb, exclusions: ViewerExclusions): Expression<SqlBool> {
+  const domains = [...(exclusions.silencedDomains ?? [])];
+  if (domains.length === 0) return eb.lit(true);
+  return eb.not(eb.exists(eb.selectFrom("accounts").select("accounts.id").whereRef("accounts.id", "=", "statuses.account_id").where("accounts.domain", "in", domains)));
 }
 
 /** Whether an account (and its domain) is excluded, for rows already loaded. */

@@ -13,6 +13,7 @@ import * as roles from "./0011-roles.ts";
 import * as searchTrigram from "./0012-search-trigram.ts";
 import * as accountMigrations from "./0015-account-migrations.ts";
 import * as accountModeration from "./0016-account-moderation.ts";
+import * as instanceDomainBlockSeverity from "./0017-instance-domain-block-severity.ts";
 import * as twoFactor from "./0018-two-factor.ts";
 
 /**
@@ -40,5 +41,6 @@ export const migrations: Record<string, Migration> = {
   "0012-search-trigram": searchTrigram,
   "0015-account-migrations": accountMigrations,
   "0016-account-moderation": accountModeration,
+  "0017-instance-domain-block-severity": instanceDomainBlockSeverity,
   "0018-two-factor": twoFactor,
 };

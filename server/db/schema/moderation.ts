@@ -21,6 +21,17 @@ export interface ReportsTable {
 export interface InstanceDomainBlocksTable {
   id: string;
   domain: string;
+  /** Before 0017 the only note; kept, and copied into private_comment. */
   reason: Optional<string>;
+  severity: Defaulted<InstanceDomainBlockSeverity>;
+  reject_media: Flag;
+  reject_reports: Flag;
+  private_comment: Optional<string>;
+  public_comment: Optional<string>;
+  obfuscate: Flag;
   created_at: Timestamp;
+  updated_at: Optional<Timestamp>;
 }
+
+/** Mastodon's DomainBlock severities: refuse everything, limit, or only the media/reports flags. */
+export type InstanceDomainBlockSeverity = "suspend" | "silence" | "noop";

@@ -1,6 +1,7 @@
 import type { InboxContext } from "@fedify/fedify";
 import type { Flag } from "@fedify/vocab";
 import type { CoreContext } from "../../core/context.ts";
+import { areReportsRejectedFrom } from "../../core/moderation/instance-domain-blocks.ts";
 import { recordFlag } from "../../core/relationships/remote-relations.ts";
 import { plainText } from "../convert/note-to-status-record.ts";
 import { accountOfActivityActor } from "../remote-actors.ts";
@@ -15,6 +16,8 @@ const MAX_COMMENT_LENGTH = 5000;
  * statuses of that account named in the Flag, as Mastodon files them; the owner is notified.
  */
 export async function onFlag(ctx: InboxContext<CoreContext>, flag: Flag): Promise<void> {
+  // A domain blocked with reject_reports files none (Mastodon's Flag handler skips them alike).
+  if (flag.actorId && (await areReportsRejectedFrom(ctx.data, flag.actorId.host))) return;
   // Reported account id -> the statuses of theirs the Flag names.
   const targets = new Map<string, string[]>();
   for (const id of flag.objectIds.slice(0, MAX_FLAG_OBJECTS)) {

@@ -1,0 +1,40 @@
+import type { Kysely } from "kysely";
+import type { DatabaseSchema, InstanceDomainBlockSeverity } from "../../db/schema.ts";
+
+/**
+ * Which domains the instance's own blocks cover (core/moderation/instance-domain-blocks.ts makes them): a
+ * block covers its domain's subdomains, and of several the most specific rules, as Mastodon's
+ * DomainBlock.rule_for. Here because the visibility rules ask it of every timeline.
+ */
+
+/** The domain and every parent domain, most specific first: a block of example.com covers social.example.com. */
+export function domainAndParents(domain: string): string[] {
+  const host = domain.replace(/:\d+$/, "");
+  const candidates = host === domain ? [domain] : [domain, host];
+  // An address has no parent domains; a name's parents stop before the top-level domain.
+  if (/^[\d.]+$/.test(host) || host.startsWith("[")) return candidates;
+  const labels = host.split(".");
+  for (let index = 1; index < labels.length - 1; index++) candidates.push(labels.slice(index).join("."));
+  return candidates;
+}
+
+/** Of the blocks given by domain, the one that rules a host: the most specific that covers it. */
+export function ruleAmong<T>(blocks: ReadonlyMap<string, T>, host: string): T | undefined {
+  for (const candidate of domainAndParents(host.toLowerCase())) {
+    const block = blocks.get(candidate);
+    if (block) return block;
+  }
+  return undefined;
+}
+
+/**
+ * The remote account domains the instance's blocks of a severity cover: the small list the visibility rules
+ * test rows against (blocks cover subdomains, which SQL's `in` cannot say, so it is worked out here).
+ */
+export async function accountDomainsUnder(ctx: { db: Kysely<DatabaseSchema> }, severity: InstanceDomainBlockSeverity): Promise<string[]> {
+  const blocks = await ctx.db.selectFrom("instance_domain_blocks").select(["domain", "severity"]).execute();
+  if (!blocks.some((block) => block.severity === severity)) return [];
+  const rules = new Map(blocks.map((block) => [block.domain, block.severity]));
+  const domains = await ctx.db.selectFrom("accounts").select("domain").distinct().where("domain", "is not", null).execute();
+  return domains.flatMap(({ domain }) => (domain !== null && ruleAmong(rules, domain) === severity ? [domain] : []));
+}
