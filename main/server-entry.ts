@@ -1,6 +1,7 @@
 // The server process of the desktop app: `hearth serve`, exactly as a headless user runs it, plus a message
 // channel to the shell. It runs as a Node child process in development and as Electron's utility process in
 // the packaged app (main/server-launchers.ts says why). Nothing here imports Electron.
+import * as nodeModule from "node:module";
 import { Readable, Writable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { failureSentenceIn, listeningUrlIn, parseShellMessage, tokenArgsFor, type ServerToShell, type ShellToServer } from "./server-protocol.ts";
@@ -83,6 +84,9 @@ const cliModule = process.env.HEARTH_SHELL_CLI;
 const serveArgs = JSON.parse(process.env.HEARTH_SHELL_ARGS ?? "[]") as string[];
 if (!cliModule) throw new Error("HEARTH_SHELL_CLI must name the hearth CLI module.");
 const channel = parentChannel();
+// Node's compile cache before the server's modules load: a start then skips compiling them again
+// (server/compile-cache.ts says what it saves). Absent from an older runtime, which starts as before.
+(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 const { runCli } = (await import(pathToFileURL(cliModule).href)) as { runCli: RunCli };
 
 let isReady = false;

@@ -3,9 +3,9 @@ import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Conflict, Invalid } from "../core/errors.ts";
 import { UserError } from "../user-error.ts";
-import { BACKUP_FILE_SUFFIX, createBackup } from "./create-backup.ts";
+import { BACKUP_FILE_SUFFIX } from "./manifest.ts";
 import type { BackupProgress } from "./progress.ts";
-import { verifyBackup, type StartInstance } from "./verify-backup.ts";
+import type { StartInstance } from "./verify-backup.ts";
 
 export type BackupJobKind = "backup" | "verify";
 
@@ -103,6 +103,9 @@ export function createBackupService(deps: BackupServiceDependencies): BackupServ
     },
     startBackup() {
       return run("backup", async (job) => {
+        // The writer and the checker (tar, gzip, the check's own instance) load when a backup is asked for,
+        // not at every start of the server (issue #19).
+        const { createBackup } = await import("./create-backup.ts");
         const backup = await createBackup({
           sqlite: deps.sqlite,
           dataDir: deps.dataDir,
@@ -118,6 +121,7 @@ export function createBackupService(deps: BackupServiceDependencies): BackupServ
       const last = await newestBackup(deps.backupsDir);
       if (!last) throw new Invalid("There is no backup to test yet; make one first.");
       return run("verify", async (job) => {
+        const { verifyBackup } = await import("./verify-backup.ts");
         const verified = await verifyBackup(last.file, deps.startInstance, (progress) => (job.progress = progress));
         return { file: last.file, homeTimelineStatuses: verified.homeTimelineStatuses };
       });

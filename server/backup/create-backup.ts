@@ -7,14 +7,12 @@ import { mediaRootOf } from "../media/storage.ts";
 import { UserError } from "../user-error.ts";
 import { HEARTH_VERSION } from "../version.ts";
 import { packBackup, sha256OfFile } from "./archive-file.ts";
-import { BACKUP_FORMAT, BACKUP_FORMAT_VERSION, DATABASE_ENTRY, MANIFEST_ENTRY, readDatabaseFigures, type BackupManifest } from "./manifest.ts";
+import { BACKUP_FILE_SUFFIX, BACKUP_FORMAT, BACKUP_FORMAT_VERSION, DATABASE_ENTRY, MANIFEST_ENTRY, readDatabaseFigures, type BackupManifest } from "./manifest.ts";
 import { listMediaFiles } from "./media-files.ts";
 import { ignoreProgress, type ProgressListener } from "./progress.ts";
 
 /** better-sqlite3's largest step: the rest of the database at once. */
 const ALL_PAGES = 0x7fffffff;
-
-export const BACKUP_FILE_SUFFIX = ".hearth-backup.tar.gz";
 
 export interface BackupRequest {
   /** A connection to the live database (the serving instance's own, or one the command opened). */

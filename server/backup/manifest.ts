@@ -6,6 +6,8 @@ import type { DatabaseSchema } from "../db/schema.ts";
 export const BACKUP_FORMAT = "hearth-backup";
 /** Bumped only when a reader of an older format could not make sense of a newer one. */
 export const BACKUP_FORMAT_VERSION = 1;
+/** How `hearth backup` names its files, and how the backups folder is read back. */
+export const BACKUP_FILE_SUFFIX = ".hearth-backup.tar.gz";
 
 export const MANIFEST_ENTRY = "manifest.json";
 export const DATABASE_ENTRY = "hearth.db";

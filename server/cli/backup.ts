@@ -7,7 +7,7 @@ import { databasePath } from "../db/connection.ts";
 import { openDataDirectoryBesideServe, type OpenedDatabase } from "../db/open.ts";
 import { startInstance } from "../index.ts";
 import { UserError } from "../user-error.ts";
-import type { CliIo } from "../cli.ts";
+import type { CliIo } from "./run-cli.ts";
 import type { ProgressListener } from "../backup/progress.ts";
 import { terminalProgress } from "./terminal-progress.ts";
 

@@ -8,7 +8,7 @@ import { createInvite, INVITE_EXPIRIES, inviteLink, isInviteExpiry } from "../co
 import { databasePath } from "../db/connection.ts";
 import { openDataDirectoryBesideServe } from "../db/open.ts";
 import { UserError } from "../user-error.ts";
-import type { CliIo } from "../cli.ts";
+import type { CliIo } from "./run-cli.ts";
 
 /** The one place this command opens the database: beside a running `serve` too, as the contract says. */
 async function withDatabase<T>(dataDir: string, work: (core: CoreContext) => Promise<T>): Promise<T> {

@@ -1,6 +1,6 @@
 import { restoreBackup } from "../backup/restore-backup.ts";
 import { parseRestoreOptions } from "../config.ts";
-import type { CliIo } from "../cli.ts";
+import type { CliIo } from "./run-cli.ts";
 import { describeManifest } from "./backup.ts";
 import type { ProgressListener } from "../backup/progress.ts";
 import { terminalProgress } from "./terminal-progress.ts";

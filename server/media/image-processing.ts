@@ -1,6 +1,16 @@
-import { encode as encodeBlurhash } from "blurhash";
-import sharp, { type Sharp } from "sharp";
+import type { default as SharpFunction, Sharp } from "sharp";
 import { UserError } from "../user-error.ts";
+
+let loadingSharp: Promise<typeof SharpFunction> | undefined;
+
+/**
+ * sharp is loaded with the first image, not at start: it maps libvips and its codecs (tens of MB resident)
+ * into a process that may see no upload for days (issue #19).
+ */
+function loadSharp(): Promise<typeof SharpFunction> {
+  loadingSharp ??= import("sharp").then((loaded) => loaded.default);
+  return loadingSharp;
+}
 
 /** Mastodon's size entry in an attachment's meta (original, small). */
 export interface ImageDimensions {
@@ -49,6 +59,7 @@ interface ImageHeader {
  * against the matrix limit before accepting it.
  */
 export async function readImageHeader(bytes: Uint8Array): Promise<ImageHeader> {
+  const sharp = await loadSharp();
   try {
     const metadata = await sharp(bytes).metadata();
     const pages = metadata.pages ?? 1;
@@ -64,7 +75,8 @@ export async function readImageHeader(bytes: Uint8Array): Promise<ImageHeader> {
 }
 
 /** An image opened for processing: rotated upright (EXIF), every frame of an animation, nothing decoded yet. */
-function open(bytes: Uint8Array, isAnimated: boolean, matrixLimit: number): Sharp {
+async function open(bytes: Uint8Array, isAnimated: boolean, matrixLimit: number): Promise<Sharp> {
+  const sharp = await loadSharp();
   return sharp(bytes, { animated: isAnimated, autoOrient: !isAnimated, limitInputPixels: matrixLimit });
 }
 
@@ -94,7 +106,7 @@ export function fitPixelLimit(width: number, height: number, limit: number): { w
 
 async function encodeOriginal(bytes: Uint8Array, header: ImageHeader, matrixLimit: number): Promise<EncodedImage> {
   const target = fitPixelLimit(header.width, header.height, ORIGINAL_PIXEL_LIMIT);
-  let pipeline = open(bytes, header.isAnimated, matrixLimit);
+  let pipeline = await open(bytes, header.isAnimated, matrixLimit);
   if (target.width !== header.width || target.height !== header.height) {
     pipeline = pipeline.resize(target.width, target.height, { fit: "inside" });
   }
@@ -118,6 +130,7 @@ interface Preview {
  * opaque, PNG where it is see-through.
  */
 export async function makePreview(bytes: Uint8Array, matrixLimit: number): Promise<Preview> {
+  const sharp = await loadSharp();
   const raw = await sharp(bytes, { autoOrient: true, limitInputPixels: matrixLimit })
     .resize(SMALL_BOX, SMALL_BOX, { fit: "inside", withoutEnlargement: true })
     .ensureAlpha()
@@ -133,6 +146,8 @@ export async function makePreview(bytes: Uint8Array, matrixLimit: number): Promi
     .resize(BLURHASH_SOURCE_BOX, BLURHASH_SOURCE_BOX, { fit: "inside" })
     .raw()
     .toBuffer({ resolveWithObject: true });
+  // blurhash is small, but only ever needed here.
+  const { encode: encodeBlurhash } = await import("blurhash");
   const blurhash = encodeBlurhash(new Uint8ClampedArray(tiny.data), tiny.info.width, tiny.info.height, BLURHASH_COMPONENTS, BLURHASH_COMPONENTS);
   return {
     small: { bytes: small, contentType: opaque ? "image/jpeg" : "image/png", dimensions: dimensionsOf(width, height) },
@@ -174,7 +189,7 @@ export async function processProfileImage(bytes: Uint8Array, shape: ProfileImage
   const header = await readImageHeader(bytes);
   if (header.width * header.height > matrixLimit) throw new UserError(tooManyPixels(header, matrixLimit));
   try {
-    const pipeline = open(bytes, header.isAnimated, matrixLimit).resize(shape.width, shape.height, {
+    const pipeline = (await open(bytes, header.isAnimated, matrixLimit)).resize(shape.width, shape.height, {
       fit: shape.fit,
       // A small header stays small; an avatar is always made square.
       withoutEnlargement: shape.fit === "inside",

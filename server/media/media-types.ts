@@ -1,4 +1,3 @@
-import { fileTypeFromBuffer } from "file-type";
 import { LIMITS } from "../core/limits.ts";
 
 export type UploadKind = "image" | "video" | "audio";
@@ -47,6 +46,8 @@ const EXTENSIONS: Record<string, string> = {
  * (text, archives, SVG, HEIC, a file named .png that is not one).
  */
 export async function sniffMedia(bytes: Uint8Array): Promise<SniffedMedia | undefined> {
+  // file-type and its tokenizers (a dozen modules) load with the first upload, not at start (issue #19).
+  const { fileTypeFromBuffer } = await import("file-type");
   const detected = await fileTypeFromBuffer(bytes);
   if (!detected) return undefined;
   // "audio/ogg; codecs=opus" is still audio/ogg.

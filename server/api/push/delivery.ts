@@ -1,5 +1,4 @@
 import { getLogger } from "@logtape/logtape";
-import webPush from "web-push";
 import type { CoreContext } from "../../core/context.ts";
 import {
   deletePushSubscriptionById,
@@ -64,6 +63,9 @@ export function startPushDelivery(options: PushDeliveryOptions): PushDelivery {
       return;
     }
     const keys = await getVapidKeys(core);
+    // Loaded with the first push, not at start: web-push brings its own ASN.1 and JWT libraries, and most
+    // instances have no subscription for a long while (issue #19).
+    const { default: webPush } = await import("web-push");
     // web-push encrypts (RFC 8291, or the older aesgcm draft) and signs the VAPID header; the request is
     // ours, so it carries our timeout and works for http endpoints, which web-push's own sender refuses.
     const request = webPush.generateRequestDetails({ endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } }, payload, {

@@ -1,4 +1,3 @@
-import webPush from "web-push";
 import type { CoreContext } from "../context.ts";
 import { write } from "../write.ts";
 
@@ -17,6 +16,8 @@ const SETTING_KEY = "vapid_keys";
 export async function getVapidKeys(ctx: CoreContext): Promise<VapidKeys> {
   const stored = await readVapidKeys(ctx);
   if (stored) return stored;
+  // Loaded only to make the pair, once in an instance's life: web-push is a heavy module to load at start.
+  const { default: webPush } = await import("web-push");
   const generated = webPush.generateVAPIDKeys();
   // Two first requests may race; whichever insert lands first is the pair both read back.
   await write(ctx, (trx) =>
