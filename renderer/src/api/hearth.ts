@@ -105,8 +105,24 @@ export interface BackupsState {
   running: { kind: "backup" | "verify"; started_at: string; step: string | null; done: number; total: number } | null;
   last_backup: { file: string; bytes: number; created_at: string } | null;
   last_outcome: { kind: "backup" | "verify"; file: string | null; finished_at: string; error: string | null; home_timeline_statuses: number | null } | null;
+  schedule: { folder: string | null; interval: BackupInterval; keep: number; next_due_at: string | null };
+  last_success: { at: string; file: string; bytes: number } | null;
+  last_failure: { at: string; reason: string } | null;
+  /** The one word on backups the settings page and the tray both show. */
+  freshness: { state: "fresh" | "stale" | "failed" | "none"; last_good_at: string | null; warning: string | null };
+}
+
+export type BackupInterval = "daily" | "weekly" | "off";
+
+export interface BackupScheduleChange {
+  /** A folder on the server's computer; "" forgets it. */
+  folder?: string;
+  interval?: BackupInterval;
+  keep?: number;
 }
 
 export const getBackups = (api: ApiClient) => api.request<BackupsState>("GET", "/api/hearth/backups");
 export const startBackup = (api: ApiClient) => api.request<BackupsState>("POST", "/api/hearth/backups");
 export const startTestRestore = (api: ApiClient) => api.request<BackupsState>("POST", "/api/hearth/backups/verify");
+export const changeBackupSchedule = (api: ApiClient, change: BackupScheduleChange) =>
+  api.request<BackupsState>("PUT", "/api/hearth/backups/schedule", { json: change });
