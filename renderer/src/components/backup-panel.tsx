@@ -145,7 +145,7 @@ export function BackupPanel() {
           Last backup: <time dateTime={last.created_at}>{when(last.created_at)}</time>, {sizeOf(last.bytes)}, <code>{last.file}</code>
         </p>
       ) : (
-        <p>No backup yet.</p>
+        !state.freshness.last_good_at && <p>No backup yet.</p>
       )}
       {running && (
         <div className="backup-progress">
