@@ -16,6 +16,13 @@ export interface TunnelView {
   downloaded_bytes: number | null;
 }
 
+/** How the owner's backups stand, as GET /api/hearth/backups reports it: the same source as the settings page. */
+export interface BackupFreshnessView {
+  state: "fresh" | "stale" | "failed" | "none";
+  last_good_at: string | null;
+  warning: string | null;
+}
+
 export interface AccountView {
   id: string;
   username: string;
@@ -56,6 +63,7 @@ export interface HearthClient {
   instanceDomain(): Promise<string>;
   tunnel(): Promise<TunnelView>;
   setTunnelMode(mode: TunnelMode): Promise<TunnelView>;
+  backupFreshness(): Promise<BackupFreshnessView>;
   /** Newest first, as Mastodon answers. */
   notifications(query: { sinceId?: string; limit: number }): Promise<NotificationView[]>;
   /** The id of the last notification the person has read (Mastodon's notifications marker), if any. */
@@ -101,6 +109,7 @@ export function createHearthClient(options: { baseUrl: string; token: string | n
     instanceDomain: async () => (await request<{ domain: string }>("GET", "/api/v2/instance")).domain,
     tunnel: () => request<TunnelView>("GET", "/api/hearth/tunnel"),
     setTunnelMode: (mode) => request<TunnelView>("PUT", "/api/hearth/tunnel", { mode }),
+    backupFreshness: async () => (await request<{ freshness: BackupFreshnessView }>("GET", "/api/hearth/backups")).freshness,
     notifications({ sinceId, limit }) {
       const query = new URLSearchParams({ limit: String(limit) });
       if (sinceId) query.set("since_id", sinceId);

@@ -1,4 +1,4 @@
-import { createHearthClient, HttpError, type HearthClient, type TunnelView } from "./hearth-client.ts";
+import { createHearthClient, HttpError, type BackupFreshnessView, type HearthClient, type TunnelView } from "./hearth-client.ts";
 import { ensureOwnerToken, isTokenAccepted, type TokenStore } from "./owner-token.ts";
 import { forgetPauseIfPublishing, isPublishingPaused } from "./publishing.ts";
 import type { ServerSupervisor } from "./server-supervisor.ts";
@@ -37,6 +37,7 @@ export function createShellSession(options: ShellSessionOptions): ShellSession {
   let client: HearthClient | null = null;
   let isSetUp: boolean | null = null;
   let tunnel: TunnelView | null = null;
+  let backup: BackupFreshnessView | null = null;
   let username: string | null = null;
   let handle: string | null = null;
   let handleFetchedFor: string | null | undefined;
@@ -53,6 +54,7 @@ export function createShellSession(options: ShellSessionOptions): ShellSession {
       isPublishingPaused: isPublishingPaused(options.preferences.read().pausedTunnelMode, isRunning ? tunnel : null),
       handle,
       startAtLogin: options.startAtLogin(),
+      backup: isRunning ? backup : null,
     };
   };
 
@@ -96,6 +98,11 @@ export function createShellSession(options: ShellSessionOptions): ShellSession {
     try {
       tunnel = await client.tunnel();
       forgetPauseIfPublishing(tunnel, options.preferences);
+      // The same answer the settings page shows; an older server without it leaves the line out.
+      backup = await client.backupFreshness().catch((error: unknown) => {
+        if (error instanceof HttpError && error.status === 401) throw error;
+        return null;
+      });
       // The handle's domain follows the public address (a quick tunnel's changes on every start).
       if (handleFetchedFor !== tunnel.public_url) {
         username ??= (await client.verifyCredentials()).username;

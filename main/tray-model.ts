@@ -1,4 +1,4 @@
-import type { TunnelView } from "./hearth-client.ts";
+import type { BackupFreshnessView, TunnelView } from "./hearth-client.ts";
 import type { ServerState } from "./server-supervisor.ts";
 
 /** Everything the tray shows, gathered by the shell. */
@@ -13,6 +13,8 @@ export interface ShellStatus {
   /** @user@domain once the instance has a public address; null before. */
   handle: string | null;
   startAtLogin: { isSupported: boolean; isEnabled: boolean };
+  /** The backups' freshness as GET /api/hearth/backups reports it; null or absent while unknown. */
+  backup?: BackupFreshnessView | null;
 }
 
 export type TrayAction = "open" | "copy-handle" | "pause-publishing" | "resume-publishing" | "restart-server" | "toggle-start-at-login" | "quit";
@@ -78,6 +80,29 @@ export function statusLine(status: ShellStatus, now: number): string {
   }
 }
 
+function ago(iso: string, now: number): string {
+  const minutes = Math.max(0, Math.floor((now - Date.parse(iso)) / 60_000));
+  const count = (amount: number, unit: string) => `${amount} ${unit}${amount === 1 ? "" : "s"}`;
+  if (minutes < 1) return "just now";
+  if (minutes < 60) return `${count(minutes, "minute")} ago`;
+  if (minutes < 24 * 60) return `${count(Math.floor(minutes / 60), "hour")} ago`;
+  return `${count(Math.floor(minutes / (24 * 60)), "day")} ago`;
+}
+
+/** The backups in one line ("Last backup: 2 hours ago", "No backup for 9 days"), the warning when there is one. */
+export function backupLine(backup: BackupFreshnessView, now: number): { label: string; isWarning: boolean } {
+  switch (backup.state) {
+    case "fresh":
+      return { label: `Last backup: ${ago(backup.last_good_at ?? new Date(now).toISOString(), now)}`, isWarning: false };
+    case "stale":
+      return { label: `No backup for ${ago(backup.last_good_at ?? new Date(now).toISOString(), now).replace(/ ago$/, "")}`, isWarning: true };
+    case "failed":
+      return { label: "The last backup failed: see Settings → Backups", isWarning: true };
+    case "none":
+      return { label: "No backup yet: set one up in Settings → Backups", isWarning: true };
+  }
+}
+
 /**
  * The tray (menu bar) menu for a status: the status line, open Hearth, copy my handle, pause or resume
  * publishing, start at login, quit. Pure, so every state's menu is tested without a desktop.
@@ -85,7 +110,10 @@ export function statusLine(status: ShellStatus, now: number): string {
 export function trayModel(status: ShellStatus, now: number): TrayModel {
   const line = statusLine(status, now);
   const isRunning = status.server.phase === "running";
-  const items: TrayItem[] = [{ kind: "status", label: line }, { kind: "separator" }];
+  const items: TrayItem[] = [{ kind: "status", label: line }];
+  const backup = isRunning && status.backup ? backupLine(status.backup, now) : null;
+  if (backup) items.push({ kind: "status", label: backup.isWarning ? `⚠ ${backup.label}` : backup.label });
+  items.push({ kind: "separator" });
   items.push({ kind: "action", action: "open", label: "Open Hearth", isEnabled: isRunning });
   items.push({
     kind: "action",
@@ -104,7 +132,7 @@ export function trayModel(status: ShellStatus, now: number): TrayModel {
     items.push({ kind: "separator" });
   }
   items.push({ kind: "action", action: "quit", label: "Quit Hearth", isEnabled: true });
-  return { tooltip: `Hearth: ${line}`, items };
+  return { tooltip: backup?.isWarning ? `Hearth: ${line}. ${backup.label}` : `Hearth: ${line}`, items };
 }
 
 const LOOPBACK_HOSTS = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/i;

@@ -25,6 +25,7 @@ import { createOutboxDrain } from "./federation/outbox/drain.ts";
 import { createRemoteLookup } from "./federation/remote-lookup.ts";
 import { startPushDelivery } from "./api/push/delivery.ts";
 import { createArchiveJobs, DEFAULT_MAX_UPLOAD_BYTES } from "./archive/archive-jobs.ts";
+import { startBackupScheduler, type BackupSchedulerTiming } from "./backup/backup-scheduler.ts";
 import { createBackupService } from "./backup/backup-service.ts";
 import { createStreamPayloads } from "./api/streaming/payloads.ts";
 import { createStreamingService } from "./api/streaming/service.ts";
@@ -92,6 +93,8 @@ export interface InstanceOptions {
   catchUp?: Partial<CatchUpTiming>;
   /** Tests only: link previews without the spread of remote statuses' fetches over a minute. */
   linkPreviews?: Partial<LinkPreviewTiming>;
+  /** How often scheduled backups are looked at and how long a missed one waits after start (tests shorten both). */
+  backupSchedule?: Partial<BackupSchedulerTiming>;
   /** Tests only: smaller limits for remote documents, and a resolver standing in for DNS. */
   outgoing?: { documentLimits?: Partial<ExchangeLimits>; policy?: Omit<OutgoingPolicy, "allowPrivateNetwork"> };
 }
@@ -389,7 +392,7 @@ async function startWithin(options: InstanceOptions, outgoing: InstanceOutgoing)
     intake.push(() => streaming.close());
 
     // Backups from the web client go where `hearth backup` puts them without --to; a stop waits for one under way.
-    const backups = createBackupService({ sqlite: database.sqlite, dataDir: options.dataDir, backupsDir: join(options.dataDir, "backups"), startInstance });
+    const backups = createBackupService({ sqlite: database.sqlite, core, dataDir: options.dataDir, backupsDir: join(options.dataDir, "backups"), startInstance });
     work.push(() => backups.settled());
     // Imports and exports from the web client; a stop lets an import end its batch, and the next start resumes it.
     const archives = createArchiveJobs({
@@ -400,6 +403,13 @@ async function startWithin(options: InstanceOptions, outgoing: InstanceOutgoing)
       maxUploadBytes: options.maxArchiveUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
     });
     work.push(() => archives.close());
+    const backupScheduler = startBackupScheduler({
+      backups,
+      clock,
+      timing: options.backupSchedule,
+      onError: (error) => logger.error("A scheduled backup could not start: {error}", { error }),
+    });
+    work.push(() => backupScheduler.stop());
 
     const app = createApp({
       core,

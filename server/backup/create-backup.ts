@@ -2,17 +2,14 @@ import type Database from "better-sqlite3";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { openDatabase } from "../db/connection.ts";
 import { mediaRootOf } from "../media/storage.ts";
 import { UserError } from "../user-error.ts";
 import { HEARTH_VERSION } from "../version.ts";
 import { packBackup, sha256OfFile } from "./archive-file.ts";
-import { BACKUP_FILE_SUFFIX, BACKUP_FORMAT, BACKUP_FORMAT_VERSION, DATABASE_ENTRY, MANIFEST_ENTRY, readDatabaseFigures, type BackupManifest } from "./manifest.ts";
+import { copyAndCheckDatabase } from "./database-copy.ts";
+import { BACKUP_FILE_SUFFIX, BACKUP_FORMAT, BACKUP_FORMAT_VERSION, DATABASE_ENTRY, MANIFEST_ENTRY, type BackupManifest } from "./manifest.ts";
 import { listMediaFiles } from "./media-files.ts";
 import { ignoreProgress, type ProgressListener } from "./progress.ts";
-
-/** better-sqlite3's largest step: the rest of the database at once. */
-const ALL_PAGES = 0x7fffffff;
 
 export interface BackupRequest {
   /** A connection to the live database (the serving instance's own, or one the command opened). */
@@ -59,27 +56,9 @@ export async function createBackup(request: BackupRequest): Promise<CreatedBacku
   const partial = join(staging, "backup.partial");
   try {
     const copyPath = join(staging, DATABASE_ENTRY);
-    onProgress({ step: "copying the database", done: 0, total: 1 });
-    await request.sqlite.backup(copyPath, {
-      // Every page in one step, inside one read transaction: a copy made in steps starts over whenever another
-      // connection writes between two of them, so a busy instance could keep it from ever ending. In WAL mode
-      // the instance's writers go on meanwhile; the copy is the database as of the step's start.
-      progress: () => ALL_PAGES,
-    });
-    onProgress({ step: "copying the database", done: 1, total: 1 });
-    onProgress({ step: "checking the copy", done: 0, total: 1 });
-    const copy = openDatabase(copyPath);
-    let figures;
-    try {
-      const integrity = copy.sqlite.pragma("integrity_check", { simple: true });
-      if (integrity !== "ok") throw new Error(`The copy of the database failed its integrity check (${String(integrity)}); the database may be damaged.`);
-      figures = await readDatabaseFigures(copy.db);
-      // One self-contained file: no -wal beside it in the archive.
-      copy.sqlite.pragma("journal_mode = DELETE");
-    } finally {
-      await copy.db.destroy();
-    }
-    onProgress({ step: "checking the copy", done: 1, total: 1 });
+    // In a worker thread: the copy and integrity_check are long synchronous calls that would stall the
+    // instance's requests on this thread for their whole length.
+    const figures = await copyAndCheckDatabase({ sourcePath: request.sqlite.name, copyPath }, onProgress);
     const database = { bytes: (await stat(copyPath)).size, sha256: await sha256OfFile(copyPath) };
     onProgress({ step: "listing media", done: 0, total: 1 });
     const mediaRoot = mediaRootOf(request.dataDir);

@@ -1,4 +1,6 @@
 import { existsSync } from "node:fs";
+import { recordBackupSuccess } from "../../server/core/instance/backup-schedule.ts";
+import { makeTempDir } from "../helpers/temp-dir.ts";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, newPage, screenshot } from "./support/browser.ts";
@@ -37,5 +39,48 @@ describe("settings: backups", () => {
     await backups.getByRole("status").filter({ hasText: /^Test restore passed/ }).waitFor({ timeout: 60_000 });
     await screenshot(page, "backups-2-test-restore-passed", { fullPage: true });
     await context.close();
+  });
+
+  it("refuses a folder that does not exist, and saves a schedule", async () => {
+    const folder = makeTempDir("e2e-backup-folder");
+    try {
+      const { page, context } = await newPage(browser);
+      await signIn(page, hearth.url, "alice");
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
+      const backups = page.getByRole("region", { name: "Backups" });
+      const schedule = backups.getByRole("form", { name: "Scheduled backups" });
+      await schedule.getByLabel("Folder on this computer").fill(`${folder.path}/missing`);
+      await schedule.getByRole("button", { name: "Save schedule" }).click();
+      await schedule.getByRole("alert").filter({ hasText: /^There is no folder at .*missing; create it first or pick another\.$/ }).waitFor();
+
+      await schedule.getByLabel("Folder on this computer").fill(folder.path);
+      await schedule.getByLabel("How often").selectOption("weekly");
+      await schedule.getByLabel("Backups to keep").fill("3");
+      await schedule.getByRole("button", { name: "Save schedule" }).click();
+      await schedule.getByRole("status").filter({ hasText: "Schedule saved." }).waitFor();
+      await backups.getByText(/^Next scheduled backup:/).waitFor();
+      await screenshot(page, "backups-3-schedule-saved", { fullPage: true });
+      await context.close();
+    } finally {
+      folder.remove();
+    }
+  });
+
+  it("shows the warning when there has been no good backup for over a week", async () => {
+    const stale = await startE2eHearth("backups-stale", { owner: { username: "bob", displayName: "Bob" } });
+    try {
+      const at = new Date(Date.now() - (9 * 24 + 3) * 60 * 60 * 1000).toISOString();
+      await recordBackupSuccess(stale.running.core, { at, file: "/elsewhere/old.hearth-backup.tar.gz", bytes: 1024 });
+      const { page, context } = await newPage(browser);
+      await signIn(page, stale.url, "bob");
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
+      const backups = page.getByRole("region", { name: "Backups" });
+      await backups.getByRole("alert").filter({ hasText: "No backup for 9 days." }).waitFor();
+      await backups.getByText("Last good backup: 9 days ago").waitFor();
+      await screenshot(page, "backups-4-warning-stale", { fullPage: true });
+      await context.close();
+    } finally {
+      await stale.close();
+    }
   });
 });

@@ -138,3 +138,31 @@ describe("the handle to copy", () => {
     expect(handleFor("alice", "[::1]:8330")).toBeNull();
   });
 });
+
+describe("the tray's backup line, from GET /api/hearth/backups's freshness", () => {
+  const hoursAgo = (hours: number) => new Date(NOW - hours * 60 * 60 * 1000).toISOString();
+
+  it("says how long ago the last good backup was", () => {
+    const menu = read(trayModel(status({ backup: { state: "fresh", last_good_at: hoursAgo(2), warning: null } }), NOW).items);
+    expect(menu.slice(0, 3)).toEqual(["# Online at social.example", "# Last backup: 2 hours ago", "---"]);
+  });
+
+  it("warns, in the menu and the tooltip, when there has been no backup for over a week", () => {
+    const model = trayModel(status({ backup: { state: "stale", last_good_at: hoursAgo(9 * 24 + 3), warning: "No backup for 9 days." } }), NOW);
+    expect(read(model.items)[1]).toBe("# ⚠ No backup for 9 days");
+    expect(model.tooltip).toBe("Hearth: Online at social.example. No backup for 9 days");
+  });
+
+  it("warns when the last run failed, and when there has never been one", () => {
+    expect(read(trayModel(status({ backup: { state: "failed", last_good_at: hoursAgo(30), warning: "The last backup failed: x" } }), NOW).items)[1]).toBe(
+      "# ⚠ The last backup failed: see Settings → Backups",
+    );
+    expect(read(trayModel(status({ backup: { state: "none", last_good_at: null, warning: "x" } }), NOW).items)[1]).toBe("# ⚠ No backup yet: set one up in Settings → Backups");
+  });
+
+  it("has no backup line while the server is not running or the answer is unknown", () => {
+    expect(read(trayModel(status({ backup: null }), NOW).items)[1]).toBe("---");
+    const starting = trayModel(status({ server: { phase: "starting" }, backup: { state: "stale", last_good_at: hoursAgo(300), warning: "x" } }), NOW);
+    expect(read(starting.items)[1]).toBe("---");
+  });
+});

@@ -105,6 +105,20 @@ export interface BackupsState {
   running: { kind: "backup" | "verify"; started_at: string; step: string | null; done: number; total: number } | null;
   last_backup: { file: string; bytes: number; created_at: string } | null;
   last_outcome: { kind: "backup" | "verify"; file: string | null; finished_at: string; error: string | null; home_timeline_statuses: number | null } | null;
+  schedule: { folder: string | null; interval: BackupInterval; keep: number; next_due_at: string | null };
+  last_success: { at: string; file: string; bytes: number } | null;
+  last_failure: { at: string; reason: string } | null;
+  /** The one word on backups the settings page and the tray both show. */
+  freshness: { state: "fresh" | "stale" | "failed" | "none"; last_good_at: string | null; warning: string | null };
+}
+
+export type BackupInterval = "daily" | "weekly" | "off";
+
+export interface BackupScheduleChange {
+  /** A folder on the server's computer; "" forgets it. */
+  folder?: string;
+  interval?: BackupInterval;
+  keep?: number;
 }
 
 export const getBackups = (api: ApiClient) => api.request<BackupsState>("GET", "/api/hearth/backups");
@@ -207,3 +221,6 @@ export const updateDomainBlock = (api: ApiClient, id: string, changes: DomainBlo
 export const deleteDomainBlock = (api: ApiClient, id: string) => api.request<object>("DELETE", `/api/hearth/domain_blocks/${encodeURIComponent(id)}`);
 export const previewBlocklist = (api: ApiClient, csv: string) => api.request<BlocklistPreview>("POST", "/api/hearth/domain_blocks/import/preview", { json: { csv } });
 export const importBlocklist = (api: ApiClient, csv: string) => api.request<BlocklistImport>("POST", "/api/hearth/domain_blocks/import", { json: { csv } });
+
+export const changeBackupSchedule = (api: ApiClient, change: BackupScheduleChange) =>
+  api.request<BackupsState>("PUT", "/api/hearth/backups/schedule", { json: change });

@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState } from "react";
-import { getBackups, startBackup, startTestRestore, type BackupsState } from "../api/hearth.ts";
+import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { changeBackupSchedule, getBackups, startBackup, startTestRestore, type BackupInterval, type BackupsState } from "../api/hearth.ts";
 import { useApp } from "../app-context.ts";
+import { useNow } from "./time-ago.tsx";
 
 /** How often the panel asks while a backup or test restore runs. */
 const POLL_MS = 1_000;
@@ -12,6 +13,95 @@ function sizeOf(bytes: number): string {
 
 function when(iso: string): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
+
+/** "2 hours ago", "9 days ago": as the tray says it (main/backup-line.ts). */
+function ageInWords(iso: string, now: number): string {
+  const minutes = Math.max(0, Math.floor((now - Date.parse(iso)) / 60_000));
+  const count = (amount: number, unit: string) => `${amount} ${unit}${amount === 1 ? "" : "s"} ago`;
+  if (minutes < 1) return "just now";
+  if (minutes < 60) return count(minutes, "minute");
+  if (minutes < 24 * 60) return count(Math.floor(minutes / 60), "hour");
+  return count(Math.floor(minutes / (24 * 60)), "day");
+}
+
+const INTERVAL_WORDS: Record<BackupInterval, string> = { daily: "Every day", weekly: "Every week", off: "Off" };
+
+/**
+ * Where scheduled backups go (a folder on the server's computer, typed as its full path), how often, and how
+ * many are kept. The server checks the folder and answers with a sentence when it will not do.
+ */
+function ScheduleForm({ state, onSaved }: { state: BackupsState; onSaved(state: BackupsState): void }) {
+  const { api } = useApp();
+  const [folder, setFolder] = useState(state.schedule.folder ?? "");
+  const [interval, setBackupInterval] = useState<BackupInterval>(state.schedule.interval);
+  const [keep, setKeep] = useState(String(state.schedule.keep));
+  const [error, setError] = useState<string>();
+  const [isSaved, setSaved] = useState(false);
+  const save = (event: FormEvent) => {
+    event.preventDefault();
+    setError(undefined);
+    setSaved(false);
+    changeBackupSchedule(api, { folder: folder.trim(), interval, keep: Number(keep) })
+      .then((answer) => {
+        setSaved(true);
+        onSaved(answer);
+      })
+      .catch((caught: unknown) => setError((caught as Error).message));
+  };
+  return (
+    <form className="stack backup-schedule" onSubmit={save} aria-label="Scheduled backups">
+      <h4>Scheduled backups</h4>
+      <label>
+        Folder on this computer
+        <input type="text" name="folder" value={folder} placeholder="/home/you/Backups/Hearth" onChange={(event) => setFolder(event.target.value)} />
+        <span className="hint">Outside Hearth&apos;s data folder, ideally on another disk. Leave empty to stop scheduled backups.</span>
+      </label>
+      <label>
+        How often
+        <select name="interval" value={interval} onChange={(event) => setBackupInterval(event.target.value as BackupInterval)}>
+          {(Object.keys(INTERVAL_WORDS) as BackupInterval[]).map((value) => (
+            <option key={value} value={value}>
+              {INTERVAL_WORDS[value]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Backups to keep
+        <input type="number" name="keep" min={1} max={365} value={keep} onChange={(event) => setKeep(event.target.value)} />
+      </label>
+      {error && <p role="alert">{error}</p>}
+      {isSaved && !error && <p role="status">Schedule saved.</p>}
+      <div className="actions">
+        <button type="submit">Save schedule</button>
+      </div>
+    </form>
+  );
+}
+
+/** The last good backup, and a warning when it is older than a week or the last run failed: the tray says the same. */
+function Freshness({ state }: { state: BackupsState }) {
+  const { freshness, schedule } = state;
+  const now = useNow();
+  return (
+    <div className="backup-freshness">
+      {freshness.last_good_at && (
+        <p>
+          Last good backup:{" "}
+          <time dateTime={freshness.last_good_at} title={when(freshness.last_good_at)}>
+            {ageInWords(freshness.last_good_at, now)}
+          </time>
+        </p>
+      )}
+      {freshness.warning && (
+        <p className="explain backup-warning" role="alert">
+          {freshness.warning}
+        </p>
+      )}
+      {schedule.next_due_at && <p className="hint">Next scheduled backup: {when(schedule.next_due_at)}.</p>}
+    </div>
+  );
 }
 
 /** The owner's backups: make one now, test-restore the last one, and see how each went, with a progress bar. */
@@ -49,12 +139,13 @@ export function BackupPanel() {
         A backup is one file holding the database, your media and the keys that make you you on the fediverse. Keep a copy on another disk; test
         restore proves a backup opens and serves your home timeline.
       </p>
+      <Freshness state={state} />
       {last ? (
         <p>
           Last backup: <time dateTime={last.created_at}>{when(last.created_at)}</time>, {sizeOf(last.bytes)}, <code>{last.file}</code>
         </p>
       ) : (
-        <p>No backup yet.</p>
+        !state.freshness.last_good_at && <p>No backup yet.</p>
       )}
       {running && (
         <div className="backup-progress">
@@ -82,6 +173,7 @@ export function BackupPanel() {
           Test restore
         </button>
       </div>
+      <ScheduleForm state={state} onSaved={setState} />
     </div>
   );
 }
