@@ -8,11 +8,10 @@ import { IMPORT_MAX_BYTES, importRelations, type ImportMode, type ImportReport }
 import type { CoreContext } from "../core/context.ts";
 import { Conflict, NotFound } from "../core/errors.ts";
 import type { AccountRow } from "../core/rows.ts";
-import { writeAccountArchive } from "../export/account-archive.ts";
 import type { MediaStorage } from "../media/storage.ts";
 import { UserError } from "../user-error.ts";
 import { receiveUpload } from "./archive-upload.ts";
-import { importMastodonArchive, type MastodonImportReport } from "./mastodon-import.ts";
+import type { MastodonImportReport } from "./mastodon-import.ts";
 
 /**
  * Imports and exports asked for from the web client, each account its own: one job at a time per account,
@@ -182,6 +181,8 @@ export function createArchiveJobs(deps: ArchiveJobsDependencies): ArchiveJobs {
         }
         if (kind === "zip") {
           let phaseTotal = 0;
+          // The zip readers and writers load when an archive is asked for, not at every start (issue #19).
+          const { importMastodonArchive } = await import("./mastodon-import.ts");
           const report = await importMastodonArchive({
             file: upload,
             core: deps.core,
@@ -253,6 +254,7 @@ export function createArchiveJobs(deps: ArchiveJobsDependencies): ArchiveJobs {
         const account = await accountOf(accountId);
         const dir = exportsDir(accountId);
         const before = await newestExport(dir);
+        const { writeAccountArchive } = await import("../export/account-archive.ts");
         const result = await writeAccountArchive({
           core: deps.core,
           account,
