@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import type { CoreContext } from "../core/context.ts";
 import type { AccountRow } from "../core/rows.ts";
 import {
@@ -7,6 +8,7 @@ import {
   type ArchivedEntry,
   type ArchivedMedia,
 } from "../core/archive/archived-statuses.ts";
+import { inPool } from "../concurrency/in-pool.ts";
 import { removeFiles } from "../media/attachment-files.ts";
 import type { MediaStorage } from "../media/storage.ts";
 import { UserError } from "../user-error.ts";
@@ -134,66 +136,127 @@ export async function importMastodonArchive(options: MastodonImportOptions): Pro
   }
 }
 
-/** Returns false when the signal stopped it. */
+/**
+ * Returns false when the signal stopped it. Two batches are in flight at most: while one is stored (SQLite,
+ * on this thread) the next one's media are processed (sharp, on libuv's threads), which is where an import
+ * with pictures spends its time. Batches are stored in the archive's order, so a reply finds a parent from
+ * an earlier batch.
+ */
 async function importOutbox(options: MastodonImportOptions, archive: ArchiveZip, actor: ArchiveActor, report: MastodonImportReport): Promise<boolean> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
   let batch: Array<OutboxStatus | OutboxBoost> = [];
+  let storing: Promise<void> | undefined;
   let position = 0;
+  const flush = async (items: ReadonlyArray<OutboxStatus | OutboxBoost>) => {
+    if (options.signal?.aborted) {
+      await storing;
+      return false;
+    }
+    const prepared = prepareBatch(options, archive, items);
+    // Awaited below, after the batch before it is stored; until then its failure must not count as unhandled.
+    prepared.catch(() => undefined);
+    try {
+      await storing;
+    } catch (error) {
+      await discard(options.storage, prepared);
+      throw error;
+    }
+    if (options.signal?.aborted) {
+      // Stopped after the batch before this one committed: this one's files have no rows to belong to.
+      await discard(options.storage, prepared);
+      return false;
+    }
+    storing = prepared.then((ready) => storeBatch(options, ready, report));
+    storing.catch(() => undefined);
+    return true;
+  };
   for await (const value of collectionItems(archive, options.file, "outbox.json")) {
     const item = readOutboxItem(value, actor, ++position);
     if (item.kind !== "status" && item.kind !== "boost") continue;
     if (item.kind === "status" && item.visibility === "direct" && !options.includeDirect) continue;
     batch.push(item);
     if (batch.length >= batchSize) {
-      await importBatch(options, archive, batch, report);
+      if (!(await flush(batch))) return false;
       batch = [];
-      if (options.signal?.aborted) return false;
     }
   }
-  if (batch.length > 0) await importBatch(options, archive, batch, report);
+  if (batch.length > 0 && !(await flush(batch))) return false;
+  await storing;
   return true;
 }
 
-async function importBatch(options: MastodonImportOptions, archive: ArchiveZip, batch: ReadonlyArray<OutboxStatus | OutboxBoost>, report: MastodonImportReport): Promise<void> {
+/** A batch with its media processed and written, ready to be stored in one transaction. */
+interface PreparedBatch {
+  size: number;
+  alreadyPresent: number;
+  entries: ArchivedEntry[];
+  mediaCount: number;
+  problems: MediaProblem[];
+  /** Every file written for the batch, to remove if it is not stored. */
+  written: string[];
+}
+
+// sharp runs on libuv's pool (4 threads by default); more at once would only queue there.
+const MEDIA_CONCURRENCY = Math.min(4, Math.max(2, availableParallelism()));
+
+async function prepareBatch(options: MastodonImportOptions, archive: ArchiveZip, batch: ReadonlyArray<OutboxStatus | OutboxBoost>): Promise<PreparedBatch> {
   const { core, storage, account } = options;
   const present = await findImportedUris(core, account.id, batch.map((item) => item.importUri));
-  const entries: ArchivedEntry[] = [];
-  const written: string[] = [];
-  const problems: MediaProblem[] = [];
-  let mediaCount = 0;
+  const fresh = batch.filter((item) => !present.has(item.importUri));
+  const prepared: PreparedBatch = { size: batch.length, alreadyPresent: batch.length - fresh.length, entries: [], mediaCount: 0, problems: [], written: [] };
+  // Ids are taken in the archive's order before any file is processed, as a one-by-one import would take them.
+  const jobs = fresh.flatMap((item, itemIndex) =>
+    item.kind === "status"
+      ? item.attachments.map((attachment) => ({ itemIndex, attachment, row: { id: core.ids.next(new Date(item.createdAt)), created_at: item.createdAt } }))
+      : [],
+  );
+  const results: Array<ArchivedMedia | MediaProblem> = new Array(jobs.length);
   try {
-    for (const item of batch) {
-      if (present.has(item.importUri)) {
-        report.alreadyPresent++;
-        continue;
-      }
-      if (item.kind === "boost") {
-        entries.push(item);
-        continue;
-      }
-      const media: ArchivedMedia[] = [];
-      for (const attachment of item.attachments) {
-        const row = { id: core.ids.next(new Date(item.createdAt)), created_at: item.createdAt };
-        const result = await importAttachment(archive, storage, attachment, row, written);
-        if ("processed" in result) media.push(result);
-        else problems.push(result);
-      }
-      mediaCount += media.length;
-      const { attachments: _attachments, ...status } = item;
-      entries.push({ ...status, media });
-    }
-    const result = await importArchivedBatch(core, account.id, entries);
-    report.imported += result.imported;
-    report.alreadyPresent += result.present;
-    report.boostsSkipped += result.boostsSkipped;
-    report.mediaImported += mediaCount;
-    report.mediaProblems.push(...problems);
+    await inPool(jobs, MEDIA_CONCURRENCY, async (job, index) => {
+      results[index] = await importAttachment(archive, storage, job.attachment, job.row, prepared.written);
+    });
   } catch (error) {
-    // The batch rolled back: its files have no rows to belong to.
-    await removeFiles(storage, written);
+    await removeFiles(storage, prepared.written);
     throw error;
   }
-  options.progress?.advance(batch.length);
+  const mediaOf = fresh.map((): ArchivedMedia[] => []);
+  jobs.forEach((job, index) => {
+    const result = results[index] as ArchivedMedia | MediaProblem;
+    if ("processed" in result) mediaOf[job.itemIndex]?.push(result);
+    else prepared.problems.push(result);
+  });
+  fresh.forEach((item, itemIndex) => {
+    if (item.kind === "boost") {
+      prepared.entries.push(item);
+      return;
+    }
+    const media = mediaOf[itemIndex] ?? [];
+    prepared.mediaCount += media.length;
+    const { attachments: _attachments, ...status } = item;
+    prepared.entries.push({ ...status, media });
+  });
+  return prepared;
+}
+
+async function storeBatch(options: MastodonImportOptions, prepared: PreparedBatch, report: MastodonImportReport): Promise<void> {
+  try {
+    const result = await importArchivedBatch(options.core, options.account.id, prepared.entries);
+    report.imported += result.imported;
+    report.alreadyPresent += prepared.alreadyPresent + result.present;
+    report.boostsSkipped += result.boostsSkipped;
+    report.mediaImported += prepared.mediaCount;
+    report.mediaProblems.push(...prepared.problems);
+  } catch (error) {
+    // The batch rolled back: its files have no rows to belong to.
+    await removeFiles(options.storage, prepared.written);
+    throw error;
+  }
+  options.progress?.advance(prepared.size);
+}
+
+async function discard(storage: MediaStorage, prepared: Promise<PreparedBatch>): Promise<void> {
+  const ready = await prepared.catch(() => undefined);
+  if (ready) await removeFiles(storage, ready.written);
 }
 
 async function importInteractions(

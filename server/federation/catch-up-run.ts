@@ -9,6 +9,7 @@ import {
 import type { CoreContext } from "../core/context.ts";
 import { findStatusByUri } from "../core/statuses/status-store.ts";
 import { storeFoundReply, storeOutboxItem, type CatchUpOutcome, type FetchScope } from "./catch-up-store.ts";
+import { inPool } from "../concurrency/in-pool.ts";
 import { createHostPoliteness } from "./host-politeness.ts";
 import { keepRawDocuments } from "./raw-documents.ts";
 import { isBlockedHost } from "./remote-statuses.ts";
@@ -71,17 +72,6 @@ function interleaveByServer(followed: readonly FollowedRemoteAccount[]): Followe
     for (const queue of queues) if (round < queue.length) interleaved.push(queue[round] as FollowedRemoteAccount);
   }
   return interleaved;
-}
-
-async function inPool<T>(items: readonly T[], concurrency: number, signal: AbortSignal, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (!signal.aborted && next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
 }
 
 /** A page holds this many items or more on every server we know of (Mastodon's outbox pages hold 20). */
@@ -227,22 +217,22 @@ export async function runCatchUp(
   // Not "newer than the newest post we have from them": a post delivered after we came back (a peer's retry)
   // would hide the ones before it that its server gave up on. Everything since we went away is read.
   const cutoff = Math.max(floor, input.since.getTime() - bounds.marginMs);
-  await inPool(followed, bounds.concurrency, signal, async (entry) => {
+  await inPool(followed, bounds.concurrency, async (entry) => {
     await catchUpOutbox(await scopeFor(entry.followerUsername), entry, cutoff, bounds, signal, tally).catch(() => {
       tally.failures++;
     });
-  });
+  }, signal);
 
   const repliesSince = new Date(now - bounds.repliesWindowMs);
   const known = await listKnownRemoteRepliesToLocalStatuses(core, repliesSince, {
     limitStatuses: bounds.maxReplyRoots,
     limitPerStatus: bounds.maxRepliesPerRoot,
   });
-  await inPool(known, bounds.concurrency, signal, async (reply) => {
+  await inPool(known, bounds.concurrency, async (reply) => {
     await catchUpReplies(await scopeFor(reply.localUsername), reply, bounds, signal, tally).catch(() => {
       tally.failures++;
     });
-  });
+  }, signal);
 
   return {
     reason: input.reason,
