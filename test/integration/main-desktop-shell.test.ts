@@ -97,9 +97,17 @@ describe("the desktop shell and its server process", () => {
       what: "the tray to show the quick tunnel's address",
     });
     await waitFor(() => shell.status()?.handle, { what: "the handle" });
+    await waitFor(() => shell.status()?.backup, { what: "the backups' state" });
     expect(shell.status()?.handle).toBe(`@alice@${online}`);
     const labels = trayModel(shell.status()!, Date.now()).items.flatMap((item) => ("label" in item ? [item.label] : []));
-    expect(labels).toEqual([`Online at ${online} (a try-out address)`, "Open Hearth", `Copy my handle (@alice@${online})`, "Pause publishing", "Quit Hearth"]);
+    expect(labels).toEqual([
+      `Online at ${online} (a try-out address)`,
+      "⚠ No backup yet: set one up in Settings → Backups",
+      "Open Hearth",
+      `Copy my handle (@alice@${online})`,
+      "Pause publishing",
+      "Quit Hearth",
+    ]);
 
     const client = shell.session.client();
     if (!client) throw new Error("the shell has no API client");
