@@ -168,4 +168,24 @@ describe("searching statuses with Mastodon's operators", () => {
     expect(await ids(alice, "snark", { maxId: newer.id })).toEqual([best.id, older.id]);
     expect(await ids(alice, "snark", { minId: best.id })).toEqual([newer.id, older.id]);
   });
+
+  it("fills a page from further matches when the best ones are hidden from the viewer", async () => {
+    // More private statuses than the first batch of matches read, all ranked above the public ones.
+    const hidden = [];
+    for (let n = 0; n < 45; n++) hidden.push(await post(bea, "quokka quokka quokka", { visibility: "private" }));
+    const older = await post(cid, "a quokka among many other words that make it a weaker match for the hunt");
+    const newer = await post(cid, "a quokka among many other words that make it a weaker match for the hunt");
+    expect(await ids(alice, "quokka", { limit: 2 })).toEqual([newer.id, older.id]);
+    expect(await ids(alice, "quokka", { limit: 1, offset: 1 })).toEqual([older.id]);
+    // Their author sees them, best first.
+    expect(await ids(bea, "quokka", { limit: 2 })).toEqual([hidden[44]!.id, hidden[43]!.id]);
+  });
+
+  it("orders parts of words newest first, as Mastodon orders search, and pages them by max_id", async () => {
+    const older = await post(alice, "xylophonist xylophonist xylophonist");
+    const newer = await post(alice, "one xylophonist among many other words that make it a weaker match");
+    expect(await ids(alice, "lophon")).toEqual([newer.id, older.id]);
+    expect(await ids(alice, "lophon", { maxId: newer.id })).toEqual([older.id]);
+    expect(await ids(alice, "lophon", { limit: 1, offset: 1 })).toEqual([older.id]);
+  });
 });
