@@ -89,7 +89,9 @@ export function SearchView({ query }: { query: string }) {
           <p role="status">
             {cachedResults.length === 0
               ? `Hearth cannot be reached, and no post kept on this device contains “${query}”.`
-              : `Hearth cannot be reached: showing ${cachedResults.length === 1 ? "the post" : `the ${cachedResults.length} posts`} kept on this device that contain “${query}”.`}
+              : cachedResults.length === 1
+                ? `Hearth cannot be reached: showing the one post kept on this device that contains “${query}”.`
+                : `Hearth cannot be reached: showing the ${cachedResults.length} posts kept on this device that contain “${query}”.`}
           </p>
         )}
         {!isBusy && isEmpty && <p>Nothing found for “{query}”.</p>}
