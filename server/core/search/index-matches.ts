@@ -28,12 +28,23 @@ export interface IndexRead {
 // statuses.id as text only, which the caller's conditions still do.
 const STATUS_ID = /^\d{18}$/;
 
-/** Up to `count` matches (all when null) after skipping `skip`, as status ids in the read's order. */
-export async function readIndexMatches(db: Kysely<DatabaseSchema>, read: IndexRead, count: number | null, skip = 0): Promise<string[]> {
-  const bounds = [
+function rowidBounds(read: IndexRead) {
+  return [
     read.belowId && STATUS_ID.test(read.belowId) ? sql`AND rowid < ${BigInt(read.belowId)}` : sql``,
     read.aboveId && STATUS_ID.test(read.aboveId) ? sql`AND rowid > ${BigInt(read.aboveId)}` : sql``,
   ];
+}
+
+/** How many matches the read has, counting no further than just past `cap` (no scoring: a walk of ids). */
+export async function countIndexMatches(db: Kysely<DatabaseSchema>, read: IndexRead, cap: number): Promise<number> {
+  const bounds = rowidBounds(read);
+  const row = await sql<{ count: number }>`SELECT count(*) AS count FROM (SELECT 1 FROM ${sql.table(read.index)} WHERE ${sql.table(read.index)} MATCH ${read.match} ${bounds[0]} ${bounds[1]} LIMIT ${cap + 1})`.execute(db);
+  return row.rows[0]?.count ?? 0;
+}
+
+/** Up to `count` matches (all when null) after skipping `skip`, as status ids in the read's order. */
+export async function readIndexMatches(db: Kysely<DatabaseSchema>, read: IndexRead, count: number | null, skip = 0): Promise<string[]> {
+  const bounds = rowidBounds(read);
   const order = read.order === "rank" ? sql`ORDER BY rank, rowid DESC` : sql`ORDER BY rowid DESC`;
   const limit = count === null ? sql`` : sql`LIMIT ${count} OFFSET ${skip}`;
   // printf gives back the 18-digit key of statuses; the rowid as a JavaScript number would lose its last digits.

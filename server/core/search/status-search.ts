@@ -4,7 +4,7 @@ import type { CoreContext } from "../context.ts";
 import { hasOperators, type SearchQuery } from "./search-query.ts";
 import { operatorConditions } from "./status-search-filters.ts";
 import { ftsString, likeAnywhere, planText, type PlannedText } from "./text-match-plan.ts";
-import { readIndexMatches, type IndexRead } from "./index-matches.ts";
+import { countIndexMatches, readIndexMatches, type IndexRead } from "./index-matches.ts";
 import { canViewStatus, loadViewerExclusions, notExcluded, visibleTo } from "../visibility/status-visibility.ts";
 import type { StatusRow } from "../rows.ts";
 
@@ -26,7 +26,17 @@ export interface StatusTextSearch {
   accountId?: string | null;
   maxId?: string | null;
   minId?: string | null;
+  /** Beyond this many matches of the words, newest first rather than by bm25 (MAX_RANKED_MATCHES unless given). */
+  maxRankedMatches?: number;
 }
+
+/**
+ * bm25 scores every match before the first page can be known (one to two milliseconds per thousand matches on
+ * the bench's machine, bench/search-profile.ts): a word in more statuses than this (the, and: a tenth of an archive) is ordered newest first, as Mastodon orders
+ * every search. Such a word's bm25 weight is near nothing anyway; what ranked the page was the length of
+ * the statuses.
+ */
+export const MAX_RANKED_MATCHES = 20_000;
 
 type StatusesEb = ExpressionBuilder<DatabaseSchema, "statuses">;
 type Condition = (eb: StatusesEb) => Expression<SqlBool>;
@@ -88,7 +98,10 @@ export async function searchStatusText(ctx: CoreContext, search: StatusTextSearc
   if (words.length > 0) {
     const match = excludedWords.length > 0 ? `(${allOf(words)}) ${excludedWords.map((text) => `NOT ${ftsString(text.text)}`).join(" ")}` : allOf(words);
     if (trigrams.length > 0) conditions.push(inTrigrams(trigrams));
-    return pageOfMatches(ctx, { index: "status_search", match, order: "rank", belowId: maxId, aboveId: minId }, where, search, isNarrowed(search));
+    const read: IndexRead = { index: "status_search", match, order: "rank", belowId: maxId, aboveId: minId };
+    const maxRanked = search.maxRankedMatches ?? MAX_RANKED_MATCHES;
+    if ((await countIndexMatches(ctx.db, read, maxRanked)) > maxRanked) return pageOfMatches(ctx, { ...read, order: "newest" }, where, search, false);
+    return pageOfMatches(ctx, read, where, search, isNarrowed(search));
   }
   if (excludedWords.length > 0) conditions.push(notIn(inWords(excludedWords)));
   if (trigrams.length > 0) {
