@@ -31,12 +31,18 @@ function idAt(ms: number, sequence: number): string {
   return `${String(ms).padStart(13, "0")}${String(sequence % 100_000).padStart(5, "0")}`;
 }
 
+/**
+ * The archive, as fast as SQLite takes it: one transaction, prepared statements, a large page cache, and
+ * each search index filled by one INSERT … SELECT from a staging table at the end rather than a statement
+ * per status (1M statuses in minutes rather than the best part of an hour).
+ */
 function seed(databaseFile: string, ownerId: string): { seedSeconds: number } {
   const started = performance.now();
   const db = new Database(databaseFile);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = OFF");
   db.pragma("temp_store = MEMORY");
+  db.pragma("cache_size = -1000000");
   const now = Date.now();
   const yearMs = 365 * 24 * 3600 * 1000;
   const iso = (ms: number) => new Date(ms).toISOString();
@@ -48,20 +54,9 @@ function seed(databaseFile: string, ownerId: string): { seedSeconds: number } {
   const insertStatus = db.prepare(
     `INSERT INTO statuses (id, account_id, uri, url, local, visibility, content, language, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'en', ?, ?)`,
   );
-  const insertWords = db.prepare(`INSERT INTO status_search (rowid, status_id, body) VALUES (?, ?, ?)`);
-  const insertTrigrams = db.prepare(`INSERT INTO status_search_trigram (rowid, body) VALUES (?, ?)`);
+  db.exec("CREATE TEMP TABLE seed_text (rowid INTEGER PRIMARY KEY, status_id TEXT NOT NULL, body TEXT NOT NULL)");
+  const insertText = db.prepare(`INSERT INTO seed_text (rowid, status_id, body) VALUES (?, ?, ?)`);
   const insertMedia = db.prepare(`INSERT INTO media_attachments (id, account_id, status_id, type, created_at, updated_at) VALUES (?, ?, ?, 'image', ?, ?)`);
-
-  const accountIds: string[] = [];
-  db.transaction(() => {
-    for (let i = 0; i < ACCOUNTS; i++) {
-      const domain = `peer${i % 1000}.example`;
-      const id = idAt(now - yearMs - ACCOUNTS + i, i);
-      const uri = `https://${domain}/users/u${i}`;
-      insertAccount.run(id, `u${i}`, domain, `User ${i}`, uri, uri, iso(now - yearMs), iso(now), `${uri}/inbox`, `https://${domain}/inbox`);
-      accountIds.push(id);
-    }
-  })();
 
   // A fixed xorshift sequence in 32-bit integers (a float LCG loses its low bits): the same archive each run.
   let state = 12345;
@@ -71,23 +66,30 @@ function seed(databaseFile: string, ownerId: string): { seedSeconds: number } {
     state ^= state << 5;
     return state >>> 0;
   };
-  const batch = 50_000;
-  for (let start = 0; start < STATUSES; start += batch) {
-    db.transaction(() => {
-      for (let n = start; n < Math.min(start + batch, STATUSES); n++) {
-        const ms = now - yearMs + Math.floor((n / STATUSES) * yearMs);
-        const id = idAt(ms, n);
-        const isOwn = n % 100 === 0;
-        const accountId = isOwn ? ownerId : accountIds[(n * 7919) % ACCOUNTS]!;
-        const uri = isOwn ? null : `https://peer.example/statuses/${n}`;
-        const text = Array.from({ length: WORDS_PER_STATUS }, () => word(next() % VOCABULARY)).join(" ");
-        insertStatus.run(id, accountId, uri, uri, isOwn ? 1 : 0, n % 10 === 0 ? "unlisted" : "public", `<p>${text}</p>`, iso(ms), iso(ms));
-        insertWords.run(BigInt(id), id, text);
-        insertTrigrams.run(BigInt(id), text);
-        if (isOwn && n % 500 === 0) insertMedia.run(idAt(ms + 1, n), accountId, id, iso(ms), iso(ms));
-      }
-    })();
-  }
+  db.transaction(() => {
+    const accountIds: string[] = [];
+    for (let i = 0; i < ACCOUNTS; i++) {
+      const domain = `peer${i % 1000}.example`;
+      const id = idAt(now - yearMs - ACCOUNTS + i, i);
+      const uri = `https://${domain}/users/u${i}`;
+      insertAccount.run(id, `u${i}`, domain, `User ${i}`, uri, uri, iso(now - yearMs), iso(now), `${uri}/inbox`, `https://${domain}/inbox`);
+      accountIds.push(id);
+    }
+    for (let n = 0; n < STATUSES; n++) {
+      const ms = now - yearMs + Math.floor((n / STATUSES) * yearMs);
+      const id = idAt(ms, n);
+      const isOwn = n % 100 === 0;
+      const accountId = isOwn ? ownerId : accountIds[(n * 7919) % ACCOUNTS]!;
+      const uri = isOwn ? null : `https://peer.example/statuses/${n}`;
+      const text = Array.from({ length: WORDS_PER_STATUS }, () => word(next() % VOCABULARY)).join(" ");
+      insertStatus.run(id, accountId, uri, uri, isOwn ? 1 : 0, n % 10 === 0 ? "unlisted" : "public", `<p>${text}</p>`, iso(ms), iso(ms));
+      insertText.run(BigInt(id), id, text);
+      if (isOwn && n % 500 === 0) insertMedia.run(idAt(ms + 1, n), accountId, id, iso(ms), iso(ms));
+    }
+    db.exec("INSERT INTO status_search (rowid, status_id, body) SELECT rowid, status_id, body FROM seed_text ORDER BY rowid");
+    db.exec("INSERT INTO status_search_trigram (rowid, body) SELECT rowid, body FROM seed_text ORDER BY rowid");
+  })();
+  db.exec("DROP TABLE seed_text");
   db.pragma("wal_checkpoint(TRUNCATE)");
   db.exec("ANALYZE");
   db.close();

@@ -86,4 +86,26 @@ describe("going offline and back", () => {
     await screenshot(page, "offline-3-back-online");
     await context.close();
   });
+
+  it("searches the posts kept on this device while Hearth cannot be reached", async () => {
+    const { page, context } = await newPage(browser);
+    await signIn(page, hearth.url, "alice");
+    const home = page.getByRole("feed", { name: "Home timeline" });
+    await home.getByRole("article").filter({ hasText: "Which train goes to the sea?" }).waitFor();
+
+    await context.setOffline(true);
+    await page.getByRole("status").filter({ hasText: "You are offline." }).waitFor();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Search" }).click();
+    await page.getByLabel("Search for people, hashtags and posts").fill("SEA");
+    await page.getByRole("button", { name: "Search", exact: true }).click();
+    await page.getByRole("status").filter({ hasText: "Hearth cannot be reached: showing the one post kept on this device that contains “SEA”." }).waitFor();
+    await page.getByRole("article").filter({ hasText: "Which train goes to the sea?" }).waitFor();
+    expect(await page.getByRole("article").filter({ hasText: "Packing sandwiches." }).count()).toBe(0);
+    await screenshot(page, "offline-4-search-kept-posts");
+
+    await page.getByLabel("Search for people, hashtags and posts").fill("ferry");
+    await page.getByRole("button", { name: "Search", exact: true }).click();
+    await page.getByRole("status").filter({ hasText: "no post kept on this device contains “ferry”" }).waitFor();
+    await context.close();
+  });
 });

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CoreContext } from "../../server/core/context.ts";
 import { attachPreviewCard, savePreviewCard, type PreviewCardType, type StoredPreviewCard } from "../../server/core/statuses/preview-cards.ts";
+import { parseSearchQuery } from "../../server/core/search/search-query.ts";
+import { searchStatusText } from "../../server/core/search/status-search.ts";
 import { postStatus } from "../../server/core/statuses/statuses.ts";
 import { addLocalAccount, apiUser, errorOf, type ApiUser } from "../helpers/api-accounts.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
@@ -167,5 +169,37 @@ describe("searching statuses with Mastodon's operators", () => {
     expect(await ids(alice, "snark", { limit: 1, offset: 1 })).toEqual([newer.id]);
     expect(await ids(alice, "snark", { maxId: newer.id })).toEqual([best.id, older.id]);
     expect(await ids(alice, "snark", { minId: best.id })).toEqual([newer.id, older.id]);
+  });
+
+  it("fills a page from further matches when the best ones are hidden from the viewer", async () => {
+    // More private statuses than the first batch of matches read, all ranked above the public ones.
+    const hidden = [];
+    for (let n = 0; n < 45; n++) hidden.push(await post(bea, "quokka quokka quokka", { visibility: "private" }));
+    const older = await post(cid, "a quokka among many other words that make it a weaker match for the hunt");
+    const newer = await post(cid, "a quokka among many other words that make it a weaker match for the hunt");
+    expect(await ids(alice, "quokka", { limit: 2 })).toEqual([newer.id, older.id]);
+    expect(await ids(alice, "quokka", { limit: 1, offset: 1 })).toEqual([older.id]);
+    // Their author sees them, best first.
+    expect(await ids(bea, "quokka", { limit: 2 })).toEqual([hidden[44]!.id, hidden[43]!.id]);
+  });
+
+  it("orders parts of words newest first, as Mastodon orders search, and pages them by max_id", async () => {
+    const older = await post(alice, "xylophonist xylophonist xylophonist");
+    const newer = await post(alice, "one xylophonist among many other words that make it a weaker match");
+    expect(await ids(alice, "lophon")).toEqual([newer.id, older.id]);
+    expect(await ids(alice, "lophon", { maxId: newer.id })).toEqual([older.id]);
+    expect(await ids(alice, "lophon", { limit: 1, offset: 1 })).toEqual([older.id]);
+  });
+
+  it("orders a word with more matches than are ranked newest first, and ranks it at the limit", async () => {
+    const best = await post(alice, "walrus walrus walrus");
+    const older = await post(alice, "a walrus among many other words that make it a weaker match for the hunt");
+    const newer = await post(alice, "a walrus among many other words that make it a weaker match for the hunt");
+    const search = (maxRankedMatches?: number) =>
+      searchStatusText(home.core, { query: parseSearchQuery("walrus"), viewerId: alice.account.id, origin: home.url, limit: 20, offset: 0, maxRankedMatches });
+    const idsOf = async (rows: Promise<{ id: string }[]>) => (await rows).map((row) => row.id);
+    expect(await idsOf(search())).toEqual([best.id, newer.id, older.id]);
+    expect(await idsOf(search(3))).toEqual([best.id, newer.id, older.id]);
+    expect(await idsOf(search(2))).toEqual([newer.id, older.id, best.id]);
   });
 });

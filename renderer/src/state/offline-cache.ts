@@ -23,6 +23,14 @@ export class OfflineCache {
     return readJson<T>(this.#store, this.#prefix + name);
   }
 
+  /** Every entry kept, most recently written first (for searching them offline). */
+  values(): unknown[] {
+    return this.#index().flatMap((name) => {
+      const value = readJson<unknown>(this.#store, this.#prefix + name);
+      return value === undefined ? [] : [value];
+    });
+  }
+
   put(name: string, value: unknown): void {
     let index = [name, ...this.#index().filter((entry) => entry !== name)];
     while (index.length > this.#maxEntries) this.#store.removeItem(this.#prefix + index.pop());

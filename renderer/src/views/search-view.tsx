@@ -1,5 +1,5 @@
-import { useEffect, useRef, useState, type FormEvent } from "react";
-import type { SearchResults } from "../api/entities.ts";
+import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
+import type { SearchResults, Status } from "../api/entities.ts";
 import { NetworkError } from "../api/http.ts";
 import { search } from "../api/mastodon.ts";
 import { useApp } from "../app-context.ts";
@@ -8,6 +8,8 @@ import { FollowButton } from "../components/follow-button.tsx";
 import { Link } from "../components/link.tsx";
 import { StatusCard } from "../components/status-card.tsx";
 import { navigate } from "../router.ts";
+import { searchStatusesLocally, statusesIn } from "../state/offline-search.ts";
+import { htmlToText } from "../text/sanitize-html.ts";
 
 /** A handle on another server (@name@server.example), which the server looks up there. */
 export function looksLikeHandle(query: string): boolean {
@@ -15,18 +17,25 @@ export function looksLikeHandle(query: string): boolean {
 }
 
 export function SearchView({ query }: { query: string }) {
-  const { api, isOnline } = useApp();
+  const { api, isOnline, cache } = useApp();
   const [text, setText] = useState(query);
   const [results, setResults] = useState<SearchResults>();
   const [error, setError] = useState<string>();
   const [isBusy, setBusy] = useState(false);
   const input = useRef<HTMLInputElement>(null);
 
+  // Offline, the posts this device kept stand in for the server's search.
+  const cachedResults = useMemo<Status[] | undefined>(
+    () => (!isOnline && query ? searchStatusesLocally(statusesIn(cache.values()), query, htmlToText) : undefined),
+    [cache, isOnline, query],
+  );
+
   useEffect(() => {
     if (!query) {
       input.current?.focus();
       return;
     }
+    if (!isOnline) return;
     const controller = new AbortController();
     setBusy(true);
     setError(undefined);
@@ -38,14 +47,16 @@ export function SearchView({ query }: { query: string }) {
       })
       .finally(() => setBusy(false));
     return () => controller.abort();
-  }, [api, query]);
+  }, [api, isOnline, query]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     navigate({ name: "search", query: text.trim() });
   };
 
-  const isEmpty = results && results.accounts.length + results.statuses.length + results.hashtags.length === 0;
+  // What the server found earlier stays out of sight offline: the cached results answer the query shown.
+  const shown = cachedResults ? undefined : results;
+  const isEmpty = shown && shown.accounts.length + shown.statuses.length + shown.hashtags.length === 0;
   return (
     <section className="column" aria-labelledby="search-title">
       <header className="column-header">
@@ -61,7 +72,7 @@ export function SearchView({ query }: { query: string }) {
             autoCapitalize="none"
             spellCheck={false}
           />
-          <button type="submit" className="primary" disabled={!isOnline || text.trim() === ""}>
+          <button type="submit" className="primary" disabled={text.trim() === ""}>
             Search
           </button>
         </form>
@@ -73,14 +84,23 @@ export function SearchView({ query }: { query: string }) {
             {looksLikeHandle(query) ? `Looking up ${query} on its server…` : "Searching…"}
           </p>
         )}
-        {error && <p role="alert">{error}</p>}
+        {error && !cachedResults && <p role="alert">{error}</p>}
+        {cachedResults && (
+          <p role="status">
+            {cachedResults.length === 0
+              ? `Hearth cannot be reached, and no post kept on this device contains “${query}”.`
+              : cachedResults.length === 1
+                ? `Hearth cannot be reached: showing the one post kept on this device that contains “${query}”.`
+                : `Hearth cannot be reached: showing the ${cachedResults.length} posts kept on this device that contain “${query}”.`}
+          </p>
+        )}
         {!isBusy && isEmpty && <p>Nothing found for “{query}”.</p>}
       </div>
-      {results && results.accounts.length > 0 && (
+      {shown && shown.accounts.length > 0 && (
         <section aria-labelledby="people-title">
           <h2 id="people-title">People</h2>
           <ul className="account-list">
-            {results.accounts.map((account) => (
+            {shown.accounts.map((account) => (
               <li key={account.id} className="account-row">
                 <Link to={{ name: "profile", acct: account.acct }} className="account-link">
                   <Avatar account={account} size={40} />
@@ -92,11 +112,11 @@ export function SearchView({ query }: { query: string }) {
           </ul>
         </section>
       )}
-      {results && results.hashtags.length > 0 && (
+      {shown && shown.hashtags.length > 0 && (
         <section aria-labelledby="tags-title">
           <h2 id="tags-title">Hashtags</h2>
           <ul className="tag-list">
-            {results.hashtags.map((tag) => (
+            {shown.hashtags.map((tag) => (
               <li key={tag.name}>
                 <Link to={{ name: "tag", tag: tag.name }}>#{tag.name}</Link>
               </li>
@@ -104,11 +124,21 @@ export function SearchView({ query }: { query: string }) {
           </ul>
         </section>
       )}
-      {results && results.statuses.length > 0 && (
+      {cachedResults && cachedResults.length > 0 && (
+        <section aria-labelledby="cached-posts-title">
+          <h2 id="cached-posts-title">Saved posts</h2>
+          <div className="feed">
+            {cachedResults.map((status) => (
+              <StatusCard key={status.id} status={status} />
+            ))}
+          </div>
+        </section>
+      )}
+      {shown && shown.statuses.length > 0 && (
         <section aria-labelledby="posts-title">
           <h2 id="posts-title">Posts</h2>
           <div className="feed">
-            {results.statuses.map((status) => (
+            {shown.statuses.map((status) => (
               <StatusCard key={status.id} status={status} />
             ))}
           </div>

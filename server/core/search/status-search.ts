@@ -4,6 +4,7 @@ import type { CoreContext } from "../context.ts";
 import { hasOperators, type SearchQuery } from "./search-query.ts";
 import { operatorConditions } from "./status-search-filters.ts";
 import { ftsString, likeAnywhere, planText, type PlannedText } from "./text-match-plan.ts";
+import { countIndexMatches, readIndexMatches, type IndexRead } from "./index-matches.ts";
 import { canViewStatus, loadViewerExclusions, notExcluded, visibleTo } from "../visibility/status-visibility.ts";
 import type { StatusRow } from "../rows.ts";
 
@@ -25,7 +26,17 @@ export interface StatusTextSearch {
   accountId?: string | null;
   maxId?: string | null;
   minId?: string | null;
+  /** Beyond this many matches of the words, newest first rather than by bm25 (MAX_RANKED_MATCHES unless given). */
+  maxRankedMatches?: number;
 }
+
+/**
+ * bm25 scores every match before the first page can be known (one to two milliseconds per thousand matches on
+ * the bench's machine, bench/search-profile.ts): a word in more statuses than this (the, and: a tenth of an archive) is ordered newest first, as Mastodon orders
+ * every search. Such a word's bm25 weight is near nothing anyway; what ranked the page was the length of
+ * the statuses.
+ */
+export const MAX_RANKED_MATCHES = 20_000;
 
 type StatusesEb = ExpressionBuilder<DatabaseSchema, "statuses">;
 type Condition = (eb: StatusesEb) => Expression<SqlBool>;
@@ -54,8 +65,8 @@ function notIn(condition: Condition): Condition {
 }
 
 /**
- * Statuses for a search, best first: by FTS5's rank (bm25) in the index that holds the query's words, then
- * the newest; only the newest first when the query is operators alone. Paged by offset, and by max_id/min_id
+ * Statuses for a search, best first: by FTS5's rank (bm25) when the query has words the word index holds, then
+ * the newest; only the newest first when its text is all for the trigram index, or it is operators alone. Paged by offset, and by max_id/min_id
  * as ranges of ids within the ranked results, as Mastodon's search takes them.
  */
 export async function searchStatusText(ctx: CoreContext, search: StatusTextSearch): Promise<StatusRow[]> {
@@ -84,40 +95,75 @@ export async function searchStatusText(ctx: CoreContext, search: StatusTextSearc
   if (minId) conditions.push((eb) => eb("statuses.id", ">", minId));
   const where = (eb: StatusesEb) => eb.and(conditions.map((condition) => condition(eb)));
 
-  // The index that ranks drives the query (CROSS JOIN keeps SQLite from starting at statuses, which would run
-  // the MATCH once per status); the other index, if any, is a filter.
   if (words.length > 0) {
     const match = excludedWords.length > 0 ? `(${allOf(words)}) ${excludedWords.map((text) => `NOT ${ftsString(text.text)}`).join(" ")}` : allOf(words);
     if (trigrams.length > 0) conditions.push(inTrigrams(trigrams));
-    return ctx.db
-      .selectFrom("status_search")
-      .crossJoin("statuses")
-      .selectAll("statuses")
-      .whereRef("statuses.id", "=", "status_search.status_id")
-      .where(sql<SqlBool>`status_search MATCH ${match}`)
-      .where(where)
-      .orderBy(sql`status_search.rank`)
-      .orderBy("statuses.id", "desc")
-      .limit(search.limit)
-      .offset(search.offset)
-      .execute();
+    const read: IndexRead = { index: "status_search", match, order: "rank", belowId: maxId, aboveId: minId };
+    const maxRanked = search.maxRankedMatches ?? MAX_RANKED_MATCHES;
+    if ((await countIndexMatches(ctx.db, read, maxRanked)) > maxRanked) return pageOfMatches(ctx, { ...read, order: "newest" }, where, search, false);
+    return pageOfMatches(ctx, read, where, search, isNarrowed(search));
   }
   if (excludedWords.length > 0) conditions.push(notIn(inWords(excludedWords)));
   if (trigrams.length > 0) {
-    return ctx.db
-      .selectFrom("status_search_trigram")
-      .crossJoin("statuses")
-      .selectAll("statuses")
-      .where(sql<SqlBool>`statuses.id = printf('%018d', status_search_trigram.rowid)`)
-      .where(sql<SqlBool>`status_search_trigram MATCH ${allOf(trigrams)}`)
-      .where(where)
-      .orderBy(sql`status_search_trigram.rank`)
-      .orderBy("statuses.id", "desc")
-      .limit(search.limit)
-      .offset(search.offset)
-      .execute();
+    // Newest first, as Mastodon orders every search (StatusesSearchService orders by id): bm25 over
+    // trigrams says little of relevance, and sorting by it scored every match (a part of a common word
+    // matches a tenth of an archive), where FTS5 walks ids in order and stops once the page is full.
+    return pageOfMatches(ctx, { index: "status_search_trigram", match: allOf(trigrams), order: "newest", belowId: maxId, aboveId: minId }, where, search, false);
   }
   return ctx.db.selectFrom("statuses").selectAll().where(where).orderBy("statuses.id", "desc").limit(search.limit).offset(search.offset).execute();
+}
+
+// A first batch of matches this many times the page, growing by GROWTH while the viewer may see too few.
+const OVER_READ = 2;
+const MIN_READ = 40;
+const GROWTH = 4;
+
+/**
+ * Operators and account_id keep few of a text's matches (from:me has:media keeps one in hundreds): reading
+ * in batches would rank everything again for each, so all matches are read at once.
+ */
+function isNarrowed(search: StatusTextSearch): boolean {
+  const { query } = search;
+  return Boolean(search.accountId) || query.from.length + query.properties.length + query.languages.length + query.dates.length > 0 || query.scope !== "all";
+}
+
+/**
+ * The page of an index's matches (in the index's order) that pass `where`: matches read a batch at a time
+ * and checked against `statuses` by key, until the page is full or the matches end.
+ */
+async function pageOfMatches(
+  ctx: CoreContext,
+  read: IndexRead,
+  where: (eb: StatusesEb) => Expression<SqlBool>,
+  page: { limit: number; offset: number },
+  readsAll: boolean,
+): Promise<StatusRow[]> {
+  const wanted = page.offset + page.limit;
+  const found: StatusRow[] = [];
+  let batch = readsAll ? null : Math.max(wanted * OVER_READ, MIN_READ);
+  let skip = 0;
+  let next = read;
+  for (;;) {
+    const ids = await readIndexMatches(ctx.db, next, batch, skip);
+    if (ids.length > 0) {
+      const rows = await ctx.db
+        .selectFrom("statuses")
+        .selectAll()
+        .where(sql<SqlBool>`statuses.id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`)
+        .where(where)
+        .execute();
+      const byId = new Map(rows.map((row) => [row.id, row] as const));
+      for (const id of ids) {
+        const row = byId.get(id);
+        if (row) found.push(row);
+      }
+    }
+    if (batch === null || ids.length < batch || found.length >= wanted) return found.slice(page.offset, wanted);
+    // Ranked matches are read on by position; the newest by id, where FTS5 starts the next batch directly.
+    if (read.order === "rank") skip += batch;
+    else next = { ...read, belowId: ids[ids.length - 1] };
+    batch *= GROWTH;
+  }
 }
 
 /**
