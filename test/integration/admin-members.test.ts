@@ -42,7 +42,7 @@ describe("the owner's Admin in the web client: members' storage and password res
   it("lists each member's storage: the bytes of their uploads, nothing for one who uploaded none", async () => {
     const photo = new Uint8Array(await twoColours(64, 64).png().toBuffer());
     const upload = await milo.client.v2.media.create({ file: new Blob([photo], { type: "image/png" }) });
-    await waitFor(async () => (await milo.client.v1.media.$select(upload.id).fetch()).url !== null, "the upload is processed");
+    await waitFor(async () => (await milo.client.v1.media.$select(upload.id).fetch()).url !== null, { what: "the upload is processed" });
     const answer = await owner.request("/api/hearth/members");
     expect(answer.status).toBe(200);
     const members = (await answer.json()) as Member[];
