@@ -45,13 +45,13 @@ function PasswordReset({ account, onError }: { account: AdminAccount; onError(me
   const { api } = useApp();
   const [isOpen, setOpen] = useState(false);
   const [password, setPassword] = useState("");
-  const [outcome, setOutcome] = useState<string>();
+  const [outcome, setOutcome] = useState<{ password?: string; sessions: string }>();
   const reset = async (event: FormEvent | undefined, typed: string | undefined) => {
     event?.preventDefault();
     try {
       const answer = await resetMemberPassword(api, account.id, typed);
       const sessions = `${answer.signed_out_sessions} session${answer.signed_out_sessions === 1 ? "" : "s"} signed out`;
-      setOutcome(answer.password ? `New password for @${account.username}: ${answer.password} (shown once; ${sessions}).` : `Password set; ${sessions}.`);
+      setOutcome(answer.password ? { password: answer.password, sessions } : { sessions });
       setPassword("");
       setOpen(false);
     } catch (caught) {
@@ -79,8 +79,14 @@ function PasswordReset({ account, onError }: { account: AdminAccount; onError(me
         </button>
       )}
       {outcome && (
-        <p role="status" className="hint">
-          {outcome}
+        <p role="status">
+          {outcome.password ? (
+            <>
+              New password for @{account.username}: <code>{outcome.password}</code> (shown once; {outcome.sessions}).
+            </>
+          ) : (
+            `Password set; ${outcome.sessions}.`
+          )}
         </p>
       )}
     </>
@@ -98,12 +104,13 @@ function AccountRow({ account, member, onChanged, onError }: { account: AdminAcc
   const act = (work: Promise<unknown>) => work.then(onChanged, (caught: unknown) => onError((caught as Error).message));
   const name = account.account.display_name || account.username;
   return (
-    <tr aria-label={`@${acctOf(account)}`}>
+    <tr aria-label={`@${acctOf(account)}`} className={isOwner ? undefined : "admin-no-storage"}>
       <th scope="row">
         <Link to={{ name: "profile", acct: acctOf(account) }} className="admin-account">
           <Avatar account={account.account} size={32} />
           <span>
-            <strong>{name}</strong> <span className="muted">@{acctOf(account)}</span>
+            <strong>{name}</strong>
+            <span className="muted">@{acctOf(account)}</span>
           </span>
         </Link>
       </th>
@@ -121,8 +128,8 @@ function AccountRow({ account, member, onChanged, onError }: { account: AdminAcc
           (account.role?.name || (isLocal ? "Member" : "Remote"))
         )}
       </td>
-      <td>{stateWords(account)}</td>
-      {isOwner && <td>{isLocal && member ? byteSize(member.storage_bytes) : "—"}</td>}
+      <td className="admin-state">{stateWords(account)}</td>
+      {isOwner && <td className="admin-storage">{isLocal && member ? byteSize(member.storage_bytes) : "—"}</td>}
       <td className="admin-actions">
         {mayAct && (
           <>
@@ -237,12 +244,14 @@ export function AdminAccountsPanel() {
         <div className="admin-table">
           <table aria-label="Accounts">
             <thead>
-              <tr>
+              <tr className={isOwner ? undefined : "admin-no-storage"}>
                 <th scope="col">Account</th>
                 <th scope="col">Role</th>
                 <th scope="col">State</th>
                 {isOwner && <th scope="col">Storage</th>}
-                <th scope="col">Actions</th>
+                <th scope="col" className="admin-actions">
+                  Actions
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -23,7 +23,7 @@ export function AdminView({ section }: { section: AdminSection }) {
     );
   }
   return (
-    <section className="column admin" aria-labelledby="admin-title">
+    <section className="column settings admin" aria-labelledby="admin-title">
       <header className="column-header">
         <h1 id="admin-title">Admin</h1>
       </header>
