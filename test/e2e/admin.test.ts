@@ -57,6 +57,10 @@ describe("admin: the owner invites someone, sees them in Admin and suspends them
     expect(await mainNav(guest.page).getByRole("link", { name: "Admin" }).count()).toBe(0);
     await screenshot(guest.page, "admin-3-member-posted");
     const bobToken = await sessionToken(guest.page);
+    // The address typed by hand shows no admin either, and the server refuses the member's token all the same.
+    await guest.page.goto(`${hearth.url}/admin`);
+    await guest.page.getByText("Only the owner and moderators of this server see its admin.").waitFor();
+    expect((await fetch(`${hearth.url}/api/hearth/admin/accounts`, { headers: { Authorization: `Bearer ${bobToken}` } })).status).toBe(403);
 
     // The owner finds Bob in Admin → Accounts.
     await mainNav(owner.page).getByRole("link", { name: "Admin" }).click();
