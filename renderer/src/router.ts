@@ -11,6 +11,7 @@ export type Route =
   | { name: "bookmarks" }
   | { name: "favourites" }
   | { name: "settings" }
+  | { name: "admin"; section: "accounts" | "reports" }
   | { name: "lists" }
   | { name: "list"; id: string }
   | { name: "profile"; acct: string }
@@ -28,6 +29,9 @@ const FIXED: Record<string, Route> = {
   "/bookmarks": { name: "bookmarks" },
   "/favourites": { name: "favourites" },
   "/settings": { name: "settings" },
+  "/admin": { name: "admin", section: "accounts" },
+  "/admin/accounts": { name: "admin", section: "accounts" },
+  "/admin/reports": { name: "admin", section: "reports" },
   "/lists": { name: "lists" },
   "/welcome": { name: "welcome" },
   "/sign-in/callback": { name: "sign-in-callback" },
@@ -78,6 +82,8 @@ export function pathFor(route: Route): string {
       return `/lists/${encodeURIComponent(route.id)}`;
     case "sign-in-callback":
       return "/sign-in/callback";
+    case "admin":
+      return `/admin/${route.section}`;
     case "not-found":
       return route.path;
     default:

@@ -11,7 +11,7 @@ import { accountSessionRoutes } from "./hearth/account-sessions.ts";
 import { accountTwoFactorRoutes } from "./hearth/account-two-factor.ts";
 import type { ArchiveJobs } from "../archive/archive-jobs.ts";
 import { archiveRoutes } from "./hearth/archive.ts";
-import { adminAccountRoutes, adminAccountV2Routes } from "./admin/accounts.ts";
+import { adminAccountRoutes, adminAccountV2Routes, WEB_CLIENT_SCOPES } from "./admin/accounts.ts";
 import { adminReportRoutes } from "./admin/reports.ts";
 import { ownAccountRoutes } from "./hearth/account.ts";
 import { adminDomainBlockRoutes } from "./admin/domain-blocks.ts";
@@ -188,6 +188,9 @@ const API_ROUTES: readonly RouteEntry[] = [
   ["/api/hearth/archive", (deps) => deps.archives && archiveRoutes({ archives: deps.archives }), "ownAccount"],
   ["/api/hearth/tunnel", (deps) => deps.tunnel && tunnelRoutes({ ...deps, tunnel: deps.tunnel }), "manageTunnel"],
   ["/api/hearth/domain_blocks", hearthDomainBlockRoutes, "manageBlocks"],
+  // The web client's Admin: Mastodon's admin routes for accounts and reports under its read and write scopes.
+  ["/api/hearth/admin/accounts", (deps) => adminAccountRoutes(deps, WEB_CLIENT_SCOPES), "manageSuspensions"],
+  ["/api/hearth/admin/reports", (deps) => adminReportRoutes(deps, WEB_CLIENT_SCOPES), "manageReports"],
 
   // Mastodon's admin API, for moderation apps (FediBlockHole and the like), under the admin scopes.
   ["/api/v1/admin/domain_blocks", (deps) => adminDomainBlockRoutes(deps), "manageBlocks"],

@@ -11,6 +11,8 @@ describe("the web client's addresses", () => {
     expect(parseRoute("/tags/caf%C3%A9")).toEqual({ name: "tag", tag: "café" });
     expect(parseRoute("/search", "?q=%40bob%40other.example")).toEqual({ name: "search", query: "@bob@other.example" });
     expect(parseRoute("/sign-in/callback")).toEqual({ name: "sign-in-callback" });
+    expect(parseRoute("/admin")).toEqual({ name: "admin", section: "accounts" });
+    expect(parseRoute("/admin/reports/")).toEqual({ name: "admin", section: "reports" });
     expect(parseRoute("/users/alice/outbox")).toEqual({ name: "not-found", path: "/users/alice/outbox" });
     expect(parseRoute("/tags/%E0%A4%A")).toEqual({ name: "not-found", path: "/tags/%E0%A4%A" });
   });
@@ -26,6 +28,8 @@ describe("the web client's addresses", () => {
       { name: "bookmarks" },
       { name: "favourites" },
       { name: "settings" },
+      { name: "admin", section: "accounts" },
+      { name: "admin", section: "reports" },
       { name: "profile", acct: "bob@other.example" },
       { name: "status", acct: "alice", id: "109876543210987654" },
       { name: "welcome" },

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { useApp } from "../app-context.ts";
 import { desktopBridge } from "../desktop.ts";
 import { navigate, useRoute, type Route } from "../router.ts";
+import { AdminView, isStaff } from "../views/admin-view.tsx";
 import { ListsView, ListView } from "../views/lists-view.tsx";
 import { NotificationsView } from "../views/notifications-view.tsx";
 import { ProfileView } from "../views/profile-view.tsx";
@@ -37,6 +38,9 @@ const NAV: NavItem[] = [
   { route: { name: "settings" }, label: "Settings", icon: "settings", isPrimary: true },
 ];
 
+/** Shown to the owner and moderators only; a member's token is refused by the server all the same. */
+const ADMIN_ITEM: NavItem = { route: { name: "admin", section: "accounts" }, label: "Admin", icon: "shield" };
+
 function RouteView({ route }: { route: Route }) {
   switch (route.name) {
     case "home":
@@ -63,6 +67,8 @@ function RouteView({ route }: { route: Route }) {
       return <StatusListView key="favourites" kind="favourites" />;
     case "settings":
       return <SettingsView />;
+    case "admin":
+      return <AdminView section={route.section} />;
     case "lists":
       return <ListsView />;
     case "list":
@@ -127,6 +133,8 @@ export function Shell() {
     return () => document.removeEventListener("keydown", onKey);
   }, [openCompose]);
 
+  const nav = isStaff(me.role) ? [...NAV, ADMIN_ITEM] : NAV;
+
   const navLink = (item: NavItem, compact: boolean) => (
     <Link
       key={item.label}
@@ -150,7 +158,7 @@ export function Shell() {
         <Link to="/" className="brand">
           Hearth
         </Link>
-        <div className="nav-links">{NAV.map((item) => navLink(item, false))}</div>
+        <div className="nav-links">{nav.map((item) => navLink(item, false))}</div>
         <button type="button" className="primary wide" onClick={() => openCompose()}>
           <Icon name="edit" /> New post
         </button>

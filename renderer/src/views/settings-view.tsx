@@ -43,6 +43,10 @@ function ThisComputer() {
 
 export function SettingsView() {
   const { isOwner, signOut, me } = useApp();
+  // Admin links here to a section (#invites-title, #domain-blocks-title): the page opens at it.
+  useEffect(() => {
+    if (location.hash.length > 1) document.getElementById(decodeURIComponent(location.hash.slice(1)))?.scrollIntoView();
+  }, []);
   // Domain blocks are a moderator's duty too (core/accounts/roles.ts: manageBlocks).
   const mayBlockDomains = isOwner || me.role?.name === "Moderator";
   return (

@@ -20,6 +20,17 @@ export interface AdminAccountRoutesDependencies {
   origin(): string;
 }
 
+/** Which scopes the routes ask: Mastodon's admin ones for /api/v1/admin, plain read/write for the web client's /api/hearth/admin. */
+export interface AdminRouteScopes {
+  read: [string, ...string[]];
+  write: [string, ...string[]];
+}
+
+const ACCOUNT_SCOPES: AdminRouteScopes = { read: ["admin:read:accounts"], write: ["admin:write:accounts"] };
+
+/** The web client's token has read and write, not the admin scopes: the route table's role guard is what keeps members out. */
+export const WEB_CLIENT_SCOPES: AdminRouteScopes = { read: ["read"], write: ["write"] };
+
 const Page = paging({ default: 100, max: 200 });
 
 /** v1's filters: flags, as Mastodon's Api::V1::Admin::AccountsController::FILTER_PARAMS. */
@@ -86,11 +97,11 @@ async function answerAccount(c: Context<HonoApiEnv>, deps: AdminAccountRoutesDep
  * Mastodon's admin API for accounts (GET list and one, action, approve, reject, enable, unsilence,
  * unsuspend, unsensitive, DELETE) under /api/v1/admin/accounts; routes.ts guards it with manageSuspensions.
  */
-export function adminAccountRoutes(deps: AdminAccountRoutesDependencies): Hono<HonoApiEnv> {
+export function adminAccountRoutes(deps: AdminAccountRoutesDependencies, scopes: AdminRouteScopes = ACCOUNT_SCOPES): Hono<HonoApiEnv> {
   const { core } = deps;
   const routes = new Hono<HonoApiEnv>();
 
-  routes.get("/", requireUser("admin:read:accounts"), async (c) => {
+  routes.get("/", requireUser(...scopes.read), async (c) => {
     const input = await readInput(c, V1Filter);
     const statuses = STATUSES.filter((status) => input[status] === true);
     const filter: AdminAccountFilter = {
@@ -106,9 +117,9 @@ export function adminAccountRoutes(deps: AdminAccountRoutesDependencies): Hono<H
     return answerAccounts(c, deps, filter, input.page);
   });
 
-  routes.get("/:id", requireUser("admin:read:accounts"), (c) => answerAccount(c, deps, pathId(c)));
+  routes.get("/:id", requireUser(...scopes.read), (c) => answerAccount(c, deps, pathId(c)));
 
-  routes.post("/:id/action", requireUser("admin:write:accounts"), async (c) => {
+  routes.post("/:id/action", requireUser(...scopes.write), async (c) => {
     const input = await readInput(c, Action);
     if (input.type === undefined) throw new Invalid(`Say which action as type: ${ACCOUNT_ACTIONS.join(", ")}.`);
     await performAccountAction(core, viewerOf(c).id, pathId(c), { type: input.type, reportId: input.report_id });
@@ -118,20 +129,20 @@ export function adminAccountRoutes(deps: AdminAccountRoutesDependencies): Hono<H
   // Hearth signs up only by invite: no account ever waits for approval, and Mastodon refuses approve and
   // reject for one that does not (UserPolicy#approve?, #reject?).
   for (const verb of ["approve", "reject"] as const) {
-    routes.post(`/:id/${verb}`, requireUser("admin:write:accounts"), async (c) => {
+    routes.post(`/:id/${verb}`, requireUser(...scopes.write), async (c) => {
       await getAdminAccount(core, pathId(c));
       throw new Forbidden("This account is not waiting for approval: Hearth's accounts join by invite.");
     });
   }
 
   for (const undo of ["enable", "unsilence", "unsuspend", "unsensitive"] as const satisfies readonly AccountUndo[]) {
-    routes.post(`/:id/${undo}`, requireUser("admin:write:accounts"), async (c) => {
+    routes.post(`/:id/${undo}`, requireUser(...scopes.write), async (c) => {
       const account = await undoAccountAction(core, viewerOf(c).id, pathId(c), undo);
       return answerAccount(c, deps, account.id);
     });
   }
 
-  routes.delete("/:id", requireUser("admin:write:accounts"), async (c) => {
+  routes.delete("/:id", requireUser(...scopes.write), async (c) => {
     const account = await deleteAccountAsOwner(core, viewerOf(c).id, pathId(c));
     return answerAccount(c, deps, account.id);
   });
