@@ -1,6 +1,8 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { deleteAccountAsOwner } from "../../core/accounts/local-account-deletion.ts";
+import { removeFiles } from "../../media/attachment-files.ts";
+import type { MediaStorage } from "../../media/storage.ts";
 import type { CoreContext } from "../../core/context.ts";
 import { Forbidden, Invalid } from "../../core/errors.ts";
 import { ACCOUNT_ACTIONS, performAccountAction, undoAccountAction, type AccountUndo } from "../../core/moderation/account-actions.ts";
@@ -18,6 +20,8 @@ import { renderAdminAccounts } from "./admin-entities.ts";
 export interface AdminAccountRoutesDependencies {
   core: CoreContext;
   origin(): string;
+  /** Where a deleted account's uploads, avatar and header are removed from. */
+  media: { storage: MediaStorage };
 }
 
 /** Which scopes the routes ask: Mastodon's admin ones for /api/v1/admin, plain read/write for the web client's /api/hearth/admin. */
@@ -143,7 +147,8 @@ export function adminAccountRoutes(deps: AdminAccountRoutesDependencies, scopes:
   }
 
   routes.delete("/:id", requireUser(...scopes.write), async (c) => {
-    const account = await deleteAccountAsOwner(core, viewerOf(c).id, pathId(c));
+    const { account, files } = await deleteAccountAsOwner(core, viewerOf(c).id, pathId(c));
+    await removeFiles(deps.media.storage, files);
     return answerAccount(c, deps, account.id);
   });
 

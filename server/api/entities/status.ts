@@ -11,7 +11,7 @@ import { toFilterResult, type MastodonFilterResult } from "./filter.ts";
 import { toMediaAttachment, type MastodonMediaAttachment } from "./media-attachment.ts";
 import { toPoll, type MastodonPoll } from "./poll.ts";
 import { previewCardFromJson, type MastodonPreviewCard } from "./preview-card.ts";
-import type { StatusRow } from "../../core/rows.ts";
+import type { AccountRow, StatusRow } from "../../core/rows.ts";
 import { loadAccountsWithStats, noAccountStats } from "../../core/accounts/account-stats.ts";
 
 /** Mastodon's StatusMention. */
@@ -105,6 +105,15 @@ function filterText(state: RenderState, status: StatusRow): string {
   return [status.spoiler_text, htmlToPlainText(status.content), ...media.map((row) => row.description ?? ""), ...(poll?.options ?? [])].join("\n");
 }
 
+/**
+ * As Mastodon's REST::StatusSerializer#sensitive: a moderator's "sensitive" on an account (sensitized_at) marks
+ * all its media sensitive for everyone but the author, whose own view keeps the flag they chose.
+ */
+function isShownSensitive(status: StatusRow, author: AccountRow, mediaCount: number, viewerId: string | null): boolean {
+  if (status.sensitive === 1) return true;
+  return author.sensitized_at !== null && mediaCount > 0 && viewerId !== author.id;
+}
+
 function render(state: RenderState, status: StatusRow, depth: number): MastodonStatus {
   const { bundle, origin } = state;
   const author = bundle.accounts.get(status.account_id);
@@ -125,7 +134,7 @@ function render(state: RenderState, status: StatusRow, depth: number): MastodonS
     account: accountOf(state, status.account_id),
     content: status.content,
     visibility: status.visibility,
-    sensitive: status.sensitive === 1,
+    sensitive: isShownSensitive(status, author, bundle.media.get(status.id)?.length ?? 0, bundle.viewerId),
     spoiler_text: status.spoiler_text,
     media_attachments: (bundle.media.get(status.id) ?? []).map((row) => toMediaAttachment(row, origin)),
     application: application && status.local === 1 ? { name: application.name, website: application.website } : null,

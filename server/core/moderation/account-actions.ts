@@ -2,8 +2,9 @@ import type { LocalUserRole } from "../../db/schema.ts";
 import { accountMay } from "../accounts/roles.ts";
 import type { CoreContext } from "../context.ts";
 import { Forbidden, Invalid, NotFound } from "../errors.ts";
+import { deleteFollow, followSnapshot } from "../relationships/follows.ts";
 import type { AccountRow } from "../rows.ts";
-import { write, type WriteTransaction } from "../write.ts";
+import { write, type AfterCommit, type WriteTransaction } from "../write.ts";
 
 /**
  * What moderators do to an account, as Mastodon's Admin::AccountAction: mark its media sensitive, disable a
@@ -51,6 +52,20 @@ export async function revokeAccountTokens(trx: WriteTransaction, accountId: stri
   await trx.updateTable("oauth_access_tokens").set({ revoked_at: now }).where("account_id", "=", accountId).where("revoked_at", "is", null).execute();
 }
 
+/**
+ * A suspended remote account's follows of our accounts, removed with a Reject(Follow) to it, as Mastodon's
+ * SuspendAccountService#reject_remote_follows!: its server does not suspend it, and would otherwise go on
+ * receiving our accounts' followers-only posts. Not undone by unsuspending (no server can be made to follow
+ * again); our accounts' follows of it stay, as Mastodon's do, hidden while it is suspended.
+ */
+async function rejectRemoteFollows(trx: WriteTransaction, after: AfterCommit, accountId: string): Promise<void> {
+  const follows = await trx.selectFrom("follows").selectAll().where("account_id", "=", accountId).execute();
+  for (const follow of follows) {
+    await deleteFollow(trx, follow);
+    after.publish({ type: "follow.rejected", follow: followSnapshot(follow) });
+  }
+}
+
 /** Resolves reports as Mastodon does: the one named, or for a real action every open report on the account. */
 async function resolveReports(trx: WriteTransaction, actorId: string, target: AccountRow, input: AccountActionInput, now: string): Promise<void> {
   if (input.reportId !== undefined) {
@@ -74,7 +89,7 @@ export async function performAccountAction(ctx: CoreContext, actorId: string, ta
   if (!(ACCOUNT_ACTIONS as readonly string[]).includes(input.type)) {
     throw new Invalid(`type must be one of ${ACCOUNT_ACTIONS.join(", ")}, not "${input.type}".`);
   }
-  return write(ctx, async (trx) => {
+  return write(ctx, async (trx, after) => {
     const target = await requireModeratedAccount(ctx, trx, actorId, targetId);
     const now = ctx.clock.now().toISOString();
     if (input.type === "disable" && target.domain !== null) throw new Invalid("Only a local account's sign-in can be disabled.");
@@ -84,6 +99,7 @@ export async function performAccountAction(ctx: CoreContext, actorId: string, ta
     if (input.type === "suspend") change.suspended_at = target.suspended_at ?? now;
     if (input.type === "disable") change.sign_in_disabled_at = target.sign_in_disabled_at ?? now;
     if (input.type === "suspend" || input.type === "disable") await revokeAccountTokens(trx, target.id, now);
+    if (input.type === "suspend" && target.domain !== null) await rejectRemoteFollows(trx, after, target.id);
     await resolveReports(trx, actorId, target, input, now);
     if (Object.keys(change).length === 0) return target;
     return trx.updateTable("accounts").set(change).where("id", "=", target.id).returningAll().executeTakeFirstOrThrow();
