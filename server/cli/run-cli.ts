@@ -136,10 +136,8 @@ async function serveLocked(options: ServeOptions, io: CliIo, cliOptions: CliOpti
   });
   const headless = cliOptions.headlessBecause ? `Hearth runs headless (${cliOptions.headlessBecause}) and is ` : "Hearth is ";
   const reach = instance.publicUrl === instance.localUrl ? "not published: only this computer reaches it" : `public address: ${instance.publicUrl}`;
-  io.stdout.write(`${headless}serving on ${instance.localUrl} (${reach}). Stop it with Ctrl+C.\n`);
-  // What this start compiled is written now: a desktop app is often ended by a quit or a shutdown.
-  flushCompileCache();
-  await new Promise<void>((resolve) => {
+  // The signals are heard before the line says the server is up: whoever reads it may stop it at once.
+  const stopped = new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
       if (stopping) {
@@ -160,6 +158,10 @@ async function serveLocked(options: ServeOptions, io: CliIo, cliOptions: CliOpti
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
   });
+  io.stdout.write(`${headless}serving on ${instance.localUrl} (${reach}). Stop it with Ctrl+C.\n`);
+  // What this start compiled is written now: a desktop app is often ended by a quit or a shutdown.
+  flushCompileCache();
+  await stopped;
   await closeLogging();
 }
 
