@@ -1,5 +1,6 @@
 import type { ReportRow } from "../../core/rows.ts";
 import type { MastodonAdminAccount } from "./admin-account.ts";
+import { reportBasics } from "./report.ts";
 import type { MastodonStatus } from "./status.ts";
 
 /** Mastodon's Admin::Report entity (REST::Admin::ReportSerializer). Hearth has no instance rules: rules is empty. */
@@ -30,14 +31,7 @@ export interface AdminReportParts {
 
 export function toAdminReport(row: ReportRow, parts: AdminReportParts): MastodonAdminReport {
   return {
-    id: row.id,
-    action_taken: row.action_taken_at !== null,
-    action_taken_at: row.action_taken_at,
-    category: row.category,
-    comment: row.comment,
-    // A member's report forwarded to the reported account's server; a Flag from a peer is theirs to forward.
-    forwarded: row.forward === 1,
-    created_at: row.created_at,
+    ...reportBasics(row),
     updated_at: row.updated_at ?? row.created_at,
     account: parts.account,
     target_account: parts.targetAccount,

@@ -16,16 +16,26 @@ export interface MastodonReport {
   target_account: MastodonAccount;
 }
 
-export function toReport(row: ReportRow, targetAccount: MastodonAccount): MastodonReport {
-  const statusIds = reportStatusIds(row);
+/** What the reporter's Report and the moderators' Admin::Report say alike. */
+export type ReportBasics = Pick<MastodonReport, "id" | "action_taken" | "action_taken_at" | "category" | "comment" | "forwarded" | "created_at">;
+
+export function reportBasics(row: ReportRow): ReportBasics {
   return {
     id: row.id,
     action_taken: row.action_taken_at !== null,
     action_taken_at: row.action_taken_at,
     category: row.category,
     comment: row.comment,
+    // A member's report forwarded to the reported account's server; a Flag from a peer is theirs to forward.
     forwarded: row.forward === 1,
     created_at: row.created_at,
+  };
+}
+
+export function toReport(row: ReportRow, targetAccount: MastodonAccount): MastodonReport {
+  const statusIds = reportStatusIds(row);
+  return {
+    ...reportBasics(row),
     status_ids: statusIds.length > 0 ? statusIds : null,
     rule_ids: null,
     target_account: targetAccount,
