@@ -1,11 +1,16 @@
 // A Hearth instance as `hearth serve` runs it, in a child process of its own, so a benchmark's load generator
 // or sink does not share its CPU; and the CPU time the kernel counts for that process.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { SERVER_NODE_FLAGS } from "../bin/server-node-flags.js";
+import type { MemoryProbe } from "./memory-probe.ts";
 
 const CLI = fileURLToPath(new URL("../server/cli.ts", import.meta.url));
+const PROBE = fileURLToPath(new URL("./memory-probe.ts", import.meta.url));
 
 export function hearth(args: string[], stdin = ""): string {
   return execFileSync(process.execPath, [CLI, ...args], { input: stdin, encoding: "utf8" });
@@ -33,6 +38,8 @@ export function cpuMsOf(pid: number): number {
 export interface HearthProcess {
   url: string;
   child: ChildProcess;
+  /** What holds the server's memory now, as bench/memory-probe.ts sees it from inside; only with `withMemoryProbe`. */
+  probeMemory(label: string): Promise<MemoryProbe>;
   /** User plus system CPU time of the process so far, in milliseconds. */
   cpuMs(): number;
   stop(): Promise<void>;
@@ -40,14 +47,22 @@ export interface HearthProcess {
 
 /**
  * `hearth serve` on a data directory already set up, once it answers /healthz. BENCH_NODE_ARGS adds Node
- * flags to it, e.g. "--cpu-prof --cpu-prof-dir=/tmp/hearth-profile" to see where its time goes.
+ * flags to it, e.g. "--cpu-prof --cpu-prof-dir=/tmp/hearth-profile" to see where its time goes, or
+ * "--max-semi-space-size=0" for V8's own young generation size.
  */
-export async function serveHearth(dataDir: string, extraArgs: string[] = []): Promise<HearthProcess> {
+export async function serveHearth(dataDir: string, extraArgs: string[] = [], options: { withMemoryProbe?: boolean } = {}): Promise<HearthProcess> {
   const port = await freePort();
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter((arg) => arg !== "");
+  // With the flags `hearth serve` gives itself (bin/hearth.js), unless BENCH_NODE_ARGS chooses otherwise.
+  const chosen = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter((arg) => arg !== "");
+  const nodeArgs = [...SERVER_NODE_FLAGS.filter((flag) => !chosen.some((arg) => arg.split("=")[0] === flag.split("=")[0])), ...chosen];
+  const probeFolder = options.withMemoryProbe ? mkdtempSync(join(tmpdir(), "hearth-bench-probe-")) : undefined;
+  const probeFile = probeFolder ? join(probeFolder, "probes.jsonl") : undefined;
+  if (probeFile) nodeArgs.push("--import", PROBE);
   const child = spawn(process.execPath, [...nodeArgs, CLI, "serve", "--data-dir", dataDir, "--port", String(port), "--log-level", "error", ...extraArgs], {
     stdio: ["ignore", "ignore", "inherit"],
+    env: probeFile ? { ...process.env, HEARTH_MEMORY_PROBE_FILE: probeFile } : process.env,
   });
+  let probesRead = 0;
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -64,7 +79,20 @@ export async function serveHearth(dataDir: string, extraArgs: string[] = []): Pr
     url,
     child,
     cpuMs: () => cpuMsOf(child.pid!),
+    async probeMemory(label) {
+      if (!probeFile) throw new Error("This server was started without the memory probe.");
+      child.kill("SIGUSR2");
+      for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
+        const lines = existsSync(probeFile) ? readFileSync(probeFile, "utf8").split("\n").filter((line) => line !== "") : [];
+        if (lines.length > probesRead) {
+          probesRead = lines.length;
+          return { ...(JSON.parse(lines.at(-1)!) as MemoryProbe), label };
+        }
+      }
+      throw new Error("The memory probe did not answer within 60 s.");
+    },
     async stop() {
+      if (probeFolder) rmSync(probeFolder, { recursive: true, force: true });
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");

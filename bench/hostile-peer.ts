@@ -158,7 +158,7 @@ async function measure() {
     hearth(["setup", "--data-dir", dataDir, "--username", "bench", "--password-stdin"], "a bench password\n");
     const token = hearth(["token", "--data-dir", dataDir, "--scopes", "read"]).trim();
     // The peer is on loopback, as every hostile peer here must be: the private-address guard is not what is measured.
-    const instance = await serveHearth(dataDir, ["--allow-private-network"]);
+    const instance = await serveHearth(dataDir, ["--allow-private-network"], { withMemoryProbe: true });
     const pid = instance.child.pid!;
     try {
       for (let warm = 0; warm < 20; warm++) await healthzMs(instance.url);
@@ -180,7 +180,9 @@ async function measure() {
             }
           }),
         );
+        const probeBefore = await instance.probeMemory(`before ${scenario}`);
         const figures = await healthzWhile(instance.url, pid, searching);
+        const probeAfter = await instance.probeMemory(`after ${scenario}`);
         const answers = (await peer.answers()).filter((answer) => answer.scenario === scenario);
         scenarios.push({
           scenario,
@@ -191,6 +193,8 @@ async function measure() {
           peerAnswers: answers.length,
           peerBytesWrittenMaxMiB: Math.round((Math.max(0, ...answers.map((answer) => answer.bytesWritten)) / MEGABYTE) * 100) / 100,
           peerHungUpOnEarly: answers.filter((answer) => answer.hungUpEarly).length,
+          // From inside the server (bench/memory-probe.ts), just before and just after the scenario.
+          probes: [probeBefore, probeAfter],
         });
       }
       console.log(

@@ -104,10 +104,11 @@ try {
   const seeded = prepare(dataDir);
   const seedSeconds = Math.round((performance.now() - seedStarted) / 100) / 10;
   const token = hearth(["token", "--data-dir", dataDir, "--scopes", "read write follow"]).trim();
-  const instance = await serveHearth(dataDir);
+  const instance = await serveHearth(dataDir, [], { withMemoryProbe: true });
   try {
     const pid = instance.child.pid!;
     const afterStart = memoryOf(pid);
+    const probes = [await instance.probeMemory("after start")];
     const next = requestMaker(seeded, new URL(instance.url).host, token);
     const statuses = new Map<number, number>();
     let peak = afterStart;
@@ -138,12 +139,14 @@ try {
     const loadSeconds = Math.round((performance.now() - started) / 100) / 10;
     const plateau = memoryOf(pid);
     clearInterval(sampler);
+    probes.push(await instance.probeMemory("plateau"));
     const idle: Array<{ afterSeconds: number; rssMiB: number }> = [];
     for (let second = 10; second <= IDLE_S; second += 10) {
       await new Promise((resolve) => setTimeout(resolve, 10_000));
       idle.push({ afterSeconds: second, rssMiB: memoryOf(pid).rssMiB });
     }
     const afterIdle = memoryOf(pid);
+    probes.push(await instance.probeMemory("after idle"));
     console.log(
       JSON.stringify(
         {
@@ -162,6 +165,8 @@ try {
           rssPlateau: { ...plateau, targetMiB: TARGET_PLATEAU_MIB, isUnderTarget: plateau.rssMiB < TARGET_PLATEAU_MIB },
           rssAfterIdle: { ...afterIdle, idleSeconds: IDLE_S, targetMiB: TARGET_IDLE_MIB, isUnderTarget: afterIdle.rssMiB < TARGET_IDLE_MIB },
           idle,
+          // From inside the server (bench/memory-probe.ts): V8's heap by space, external memory, array buffers.
+          probes,
         },
         null,
         2,

@@ -35,9 +35,12 @@ export interface ServingHearth {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `hearth serve` on a free port and resolves once it says where it listens. */
-export async function serveHearth(args: readonly string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<ServingHearth> {
-  const child = spawn(process.execPath, [CLI, "serve", "--port", "0", ...args], {
+/**
+ * Starts `hearth serve` on a free port and resolves once it says where it listens. `entry` runs another
+ * script than server/cli.ts with the same arguments (bin/hearth.js, the installed command).
+ */
+export async function serveHearth(args: readonly string[], options: { env?: NodeJS.ProcessEnv; entry?: string } = {}): Promise<ServingHearth> {
+  const child = spawn(process.execPath, [options.entry ?? CLI, "serve", "--port", "0", ...args], {
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
