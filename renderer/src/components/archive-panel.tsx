@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { csvExportUrl, exportDownloadUrl, getArchive, startExport, uploadImport, type ArchiveOutcome, type ArchiveState } from "../api/archive.ts";
 import { useApp } from "../app-context.ts";
+import { byteSize } from "../text/byte-size.ts";
 
 /** How often the panel asks while an import or export runs. */
 const POLL_MS = 1_000;
@@ -28,11 +29,6 @@ const STEPS: Record<string, string> = {
   bookmarks: "bookmarks",
   lists: "list members",
 };
-
-function sizeOf(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
 
 function when(iso: string): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
@@ -189,7 +185,7 @@ export function ArchivePanel() {
       <p className="hint">Your account's archive in Mastodon's format, which Mastodon, GoToSocial and others import; and your lists of relations as CSV files.</p>
       {state.last_export ? (
         <p>
-          Your archive of <time dateTime={state.last_export.created_at}>{when(state.last_export.created_at)}</time>, {sizeOf(state.last_export.bytes)}:{" "}
+          Your archive of <time dateTime={state.last_export.created_at}>{when(state.last_export.created_at)}</time>, {byteSize(state.last_export.bytes)}:{" "}
           <a href={exportDownloadUrl(api)} download={state.last_export.file_name}>
             Download {state.last_export.file_name}
           </a>

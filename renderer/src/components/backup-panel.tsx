@@ -2,14 +2,10 @@ import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { changeBackupSchedule, getBackups, startBackup, startTestRestore, type BackupInterval, type BackupsState } from "../api/hearth.ts";
 import { useApp } from "../app-context.ts";
 import { useNow } from "./time-ago.tsx";
+import { byteSize } from "../text/byte-size.ts";
 
 /** How often the panel asks while a backup or test restore runs. */
 const POLL_MS = 1_000;
-
-function sizeOf(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
 
 function when(iso: string): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
@@ -142,7 +138,7 @@ export function BackupPanel() {
       <Freshness state={state} />
       {last ? (
         <p>
-          Last backup: <time dateTime={last.created_at}>{when(last.created_at)}</time>, {sizeOf(last.bytes)}, <code>{last.file}</code>
+          Last backup: <time dateTime={last.created_at}>{when(last.created_at)}</time>, {byteSize(last.bytes)}, <code>{last.file}</code>
         </p>
       ) : (
         !state.freshness.last_good_at && <p>No backup yet.</p>
