@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from "kysely";
 import type { DatabaseSchema, OAuthApplicationsTable } from "../../db/schema.ts";
 import { loadAccountEmojis } from "../emojis/account-emojis.ts";
-import { type AccountStats, loadAccountsWithStats } from "../accounts/account-stats.ts";
+import { type AccountEntityRow, type AccountStats, loadAccountsWithStats } from "../accounts/account-stats.ts";
 import type { CoreContext } from "../context.ts";
 import { loadOwnVotes, loadPollTallies, pollOptions, type PollTally } from "./polls.ts";
 import { filterVisibleStatuses } from "../visibility/status-visibility.ts";
@@ -35,7 +35,7 @@ export interface ViewerState {
 export interface StatusBundle {
   /** The statuses asked for and the ones they boost or quote. */
   statuses: ReadonlyMap<string, StatusRow>;
-  accounts: ReadonlyMap<string, AccountRow>;
+  accounts: ReadonlyMap<string, AccountEntityRow>;
   accountStats: ReadonlyMap<string, AccountStats>;
   /** Mentioned account ids per status, in the order stored. */
   mentions: ReadonlyMap<string, string[]>;
@@ -146,7 +146,7 @@ async function loadViewerState(db: Db, viewerId: string, ids: readonly string[],
   return { favourited: marks.favourited, reblogged: marks.reblogged, bookmarked: marks.bookmarked, pinned: marks.pinned, mutedConversations: marks.muted };
 }
 
-async function loadEmojis(db: Db, statuses: readonly StatusRow[], accounts: ReadonlyMap<string, AccountRow>, polls: ReadonlyMap<string, PollRow>): Promise<Map<string, CustomEmojiRow[]>> {
+async function loadEmojis(db: Db, statuses: readonly StatusRow[], accounts: ReadonlyMap<string, AccountEntityRow>, polls: ReadonlyMap<string, PollRow>): Promise<Map<string, CustomEmojiRow[]>> {
   const wanted = new Map<string, { domain: string | null; shortcodes: string[] }>();
   const allShortcodes = new Set<string>();
   for (const status of statuses) {

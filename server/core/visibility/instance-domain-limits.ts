@@ -38,3 +38,24 @@ export async function accountDomainsUnder(ctx: { db: Kysely<DatabaseSchema> }, s
   const domains = await ctx.db.selectFrom("accounts").select("domain").distinct().where("domain", "is not", null).execute();
   return domains.flatMap(({ domain }) => (domain !== null && ruleAmong(rules, domain) === severity ? [domain] : []));
 }
+
+/**
+ * accountDomainsUnder for suspend and silence at once, as every timeline page asks both: the blocks are read
+ * once, and the accounts' domains only when there is a block.
+ */
+export async function accountDomainsSuspendedAndSilenced(ctx: { db: Kysely<DatabaseSchema> }): Promise<{ suspended: string[]; silenced: string[] }> {
+  const blocks = await ctx.db.selectFrom("instance_domain_blocks").select(["domain", "severity"]).execute();
+  const wanted = new Set<InstanceDomainBlockSeverity>(["suspend", "silence"]);
+  if (!blocks.some((block) => wanted.has(block.severity))) return { suspended: [], silenced: [] };
+  const rules = new Map(blocks.map((block) => [block.domain, block.severity]));
+  const domains = await ctx.db.selectFrom("accounts").select("domain").distinct().where("domain", "is not", null).execute();
+  const suspended: string[] = [];
+  const silenced: string[] = [];
+  for (const { domain } of domains) {
+    if (domain === null) continue;
+    const severity = ruleAmong(rules, domain);
+    if (severity === "suspend") suspended.push(domain);
+    else if (severity === "silence") silenced.push(domain);
+  }
+  return { suspended, silenced };
+}

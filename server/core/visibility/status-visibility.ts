@@ -1,7 +1,7 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from "kysely";
 import type { DatabaseSchema, Visibility } from "../../db/schema.ts";
 import type { StatusRow } from "../rows.ts";
-import { accountDomainsUnder } from "./instance-domain-limits.ts";
+import { accountDomainsSuspendedAndSilenced } from "./instance-domain-limits.ts";
 
 /**
  * Who may see a status, as Mastodon's StatusPolicy has it: public and unlisted statuses anyone; private
@@ -254,7 +254,7 @@ export async function loadViewerExclusions(db: Db, viewerId: string | null, now:
   const limited = await loadLimitedAccounts(db, viewerId);
   // The instance's own blocks hold for every viewer: suspended domains' statuses are hidden (not deleted, so
   // lifting the block brings them back), silenced ones' kept out of public timelines.
-  const [suspended, silencedDomains] = await Promise.all([accountDomainsUnder({ db }, "suspend"), accountDomainsUnder({ db }, "silence")]);
+  const { suspended, silenced: silencedDomains } = await accountDomainsSuspendedAndSilenced({ db });
   if (viewerId === null) return { ...NO_EXCLUSIONS, domains: suspended, silencedDomains, limited };
   // One compound query: every timeline page asks, and the lists are usually empty.
   type Kind = "blocked" | "muted" | "domain";
