@@ -40,13 +40,15 @@ export async function accountDomainsUnder(ctx: { db: Kysely<DatabaseSchema> }, s
 }
 
 /**
- * accountDomainsUnder for suspend and silence at once, as every timeline page asks both: the blocks are read
- * once, and the accounts' domains only when there is a block.
+ * accountDomainsUnder for suspend and silence at once, from the instance's blocks already read (every
+ * timeline page reads them with the viewer's own exclusions, status-visibility.ts): the accounts' domains are
+ * read only when a block suspends or silences.
  */
-export async function accountDomainsSuspendedAndSilenced(ctx: { db: Kysely<DatabaseSchema> }): Promise<{ suspended: string[]; silenced: string[] }> {
-  const blocks = await ctx.db.selectFrom("instance_domain_blocks").select(["domain", "severity"]).execute();
-  const wanted = new Set<InstanceDomainBlockSeverity>(["suspend", "silence"]);
-  if (!blocks.some((block) => wanted.has(block.severity))) return { suspended: [], silenced: [] };
+export async function accountDomainsUnderBlocks(
+  ctx: { db: Kysely<DatabaseSchema> },
+  blocks: ReadonlyArray<{ domain: string; severity: InstanceDomainBlockSeverity }>,
+): Promise<{ suspended: string[]; silenced: string[] }> {
+  if (!blocks.some((block) => block.severity === "suspend" || block.severity === "silence")) return { suspended: [], silenced: [] };
   const rules = new Map(blocks.map((block) => [block.domain, block.severity]));
   const domains = await ctx.db.selectFrom("accounts").select("domain").distinct().where("domain", "is not", null).execute();
   const suspended: string[] = [];
