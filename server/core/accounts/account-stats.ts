@@ -1,4 +1,5 @@
 import type { Selectable } from "kysely";
+import { queryByIds } from "../../db/queries-by-ids.ts";
 import type { AccountStatsTable } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
 import { idToDate } from "../ids.ts";
@@ -76,6 +77,21 @@ export type AccountEntityRow = Pick<AccountRow, (typeof ACCOUNT_ENTITY_COLUMNS)[
 
 const ACCOUNT_ENTITY_SELECTION = ACCOUNT_ENTITY_COLUMNS.map((column) => `accounts.${column}` as const);
 
+const accountsWithStatsByIds = queryByIds((db, ids) =>
+  db
+    .selectFrom("accounts")
+    .leftJoin("account_stats", "account_stats.account_id", "accounts.id")
+    .select(ACCOUNT_ENTITY_SELECTION)
+    .select([
+      "account_stats.statuses_count",
+      "account_stats.last_status_id",
+      "account_stats.followers_count",
+      "account_stats.following_count",
+      "account_stats.follow_requests_count",
+    ])
+    .where("accounts.id", "in", ids),
+);
+
 export interface AccountsWithStats {
   accounts: Map<string, AccountEntityRow>;
   /** For every account found. */
@@ -87,19 +103,7 @@ export async function loadAccountsWithStats(ctx: CoreContext, accountIds: readon
   const accounts = new Map<string, AccountEntityRow>();
   const stats = new Map<string, AccountStats>();
   if (accountIds.length === 0) return { accounts, stats };
-  const rows = await ctx.db
-    .selectFrom("accounts")
-    .leftJoin("account_stats", "account_stats.account_id", "accounts.id")
-    .select(ACCOUNT_ENTITY_SELECTION)
-    .select([
-      "account_stats.statuses_count",
-      "account_stats.last_status_id",
-      "account_stats.followers_count",
-      "account_stats.following_count",
-      "account_stats.follow_requests_count",
-    ])
-    .where("accounts.id", "in", [...new Set(accountIds)])
-    .execute();
+  const rows = await accountsWithStatsByIds(ctx.db, [...new Set(accountIds)]);
   for (const row of rows) {
     // The row keeps the stats columns beside the account's: copying twenty columns out would cost more than
     // the join saves, and nothing reads an account row by enumerating it.
