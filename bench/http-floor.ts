@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
-import { freePort } from "./hearth-process.ts";
+import { cpuMsOf, freePort } from "./hearth-process.ts";
 
 const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
@@ -44,8 +44,11 @@ async function measure(kind: string) {
   const child = fork(fileURLToPath(import.meta.url), ["serve", kind, String(port)], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
   await new Promise<void>((resolve) => child.once("message", () => resolve()));
   try {
+    const cpuBefore = cpuMsOf(child.pid!);
     const result = await autocannon({ url: `http://127.0.0.1:${port}/api/v1/timelines/home?limit=40`, connections: CONNECTIONS, duration: DURATION_S });
-    return { requestsPerSecond: Math.round(result.requests.average), p50Ms: result.latency.p50, p99Ms: result.latency.p99, non2xx: result.non2xx };
+    // The server's CPU for each answer, to set beside timeline-latency's hearthCpuMsPerRequest: what serving a page costs before any of it is read or rendered.
+    const cpuMsPerRequest = Math.round(((cpuMsOf(child.pid!) - cpuBefore) / result.requests.total) * 1000) / 1000;
+    return { requestsPerSecond: Math.round(result.requests.average), p50Ms: result.latency.p50, p99Ms: result.latency.p99, cpuMsPerRequest, non2xx: result.non2xx };
   } finally {
     child.kill();
   }

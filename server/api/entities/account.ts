@@ -1,5 +1,5 @@
 import { avatarUrl, headerUrl } from "../../core/media/account-images.ts";
-import type { AccountStats } from "../../core/accounts/account-stats.ts";
+import type { AccountEntityRow, AccountStats } from "../../core/accounts/account-stats.ts";
 import { parseStoredFields } from "../../core/accounts/profile.ts";
 import { aliasesOf } from "../../core/accounts/aliases.ts";
 import { toCustomEmoji, type MastodonCustomEmoji } from "./custom-emoji.ts";
@@ -90,7 +90,7 @@ function toDay(iso: string): string {
  * `emojis`: the custom emoji the account's name, note and fields use (core's loadAccountEmojis); `moved`: the
  * account its movedTo names, rendered, when it has moved and that account is known here.
  */
-export function toAccount(row: AccountRow, stats: AccountStats, origin: string, emojis: readonly CustomEmojiRow[], moved?: MastodonAccount): MastodonAccount {
+export function toAccount(row: AccountEntityRow, stats: AccountStats, origin: string, emojis: readonly CustomEmojiRow[], moved?: MastodonAccount): MastodonAccount {
   const isLocal = row.domain === null;
   const url = row.url ?? `${origin}/@${row.username}`;
   // Remote images are linked where they live until the media cache keeps copies.

@@ -4,7 +4,10 @@ import type { AccountRow, CustomEmojiRow } from "../rows.ts";
 // Mastodon's shortcode syntax, bounded as note-tags.ts bounds the shortcodes it stores.
 const SHORTCODE = /:([a-zA-Z0-9_]{2,100}):/g;
 
-function shortcodesOf(account: AccountRow): string[] {
+/** What an account's emoji are found in. */
+type AccountEmojiColumns = Pick<AccountRow, "id" | "domain" | "display_name" | "note" | "fields_json">;
+
+function shortcodesOf(account: AccountEmojiColumns): string[] {
   // fields_json is searched as text: a :code: inside a field's name or value shows up there unchanged.
   const text = `${account.display_name} ${account.note} ${account.fields_json}`;
   return [...new Set([...text.matchAll(SHORTCODE)].map((match) => match[1] ?? ""))].filter((code) => code !== "");
@@ -14,7 +17,7 @@ function shortcodesOf(account: AccountRow): string[] {
  * The custom emoji each account's display name, note and fields use, by account id: a remote account's
  * from its own server (its domain), a local account's from ours. One query for a whole page of accounts.
  */
-export async function loadAccountEmojis(ctx: CoreContext, accounts: readonly AccountRow[]): Promise<Map<string, CustomEmojiRow[]>> {
+export async function loadAccountEmojis(ctx: CoreContext, accounts: readonly AccountEmojiColumns[]): Promise<Map<string, CustomEmojiRow[]>> {
   const wanted = new Map<string, { domain: string | null; shortcodes: string[] }>();
   const allShortcodes = new Set<string>();
   for (const account of accounts) {

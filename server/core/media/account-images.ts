@@ -10,6 +10,9 @@ export const MISSING_HEADER_PATH = "/headers/original/missing.png";
 
 export type AccountImageKind = "avatar" | "header";
 
+/** What an account's picture addresses are made from. */
+type AccountImageColumns = Pick<AccountRow, "id" | "domain" | "avatar_file" | "header_file" | "avatar_remote_url" | "header_remote_url">;
+
 /**
  * A remote account's avatar or header is kept here as a copy in avatar_file / header_file, named after the
  * peer's URL it was made from (cachedAccountImagePath). The name is what tells whether the copy is still the
@@ -26,14 +29,14 @@ export function cachedAccountImagePath(accountId: string, kind: AccountImageKind
 }
 
 /** The columns of one kind of picture. */
-export function accountImageOf(account: AccountRow, kind: AccountImageKind): { file: string | null; remoteUrl: string | null } {
+export function accountImageOf(account: AccountImageColumns, kind: AccountImageKind): { file: string | null; remoteUrl: string | null } {
   return kind === "avatar"
     ? { file: account.avatar_file, remoteUrl: account.avatar_remote_url }
     : { file: account.header_file, remoteUrl: account.header_remote_url };
 }
 
 /** Whether a remote account's stored file is a copy of its current picture (not of one it has since replaced). */
-export function hasCachedAccountImage(account: AccountRow, kind: AccountImageKind): boolean {
+export function hasCachedAccountImage(account: AccountImageColumns, kind: AccountImageKind): boolean {
   const { file, remoteUrl } = accountImageOf(account, kind);
   return file !== null && remoteUrl !== null && file.includes(`-${remoteUrlKey(remoteUrl)}.`);
 }
@@ -43,7 +46,7 @@ export function hasCachedAccountImage(account: AccountRow, kind: AccountImageKin
  * proxy address, which fetches and keeps a copy on the first request (so the archive works offline), else the
  * stand-in.
  */
-function imageUrl(account: AccountRow, kind: AccountImageKind, origin: string, missingPath: string): string {
+function imageUrl(account: AccountImageColumns, kind: AccountImageKind, origin: string, missingPath: string): string {
   const { file, remoteUrl } = accountImageOf(account, kind);
   if (account.domain === null) return file ? mediaFileUrl(origin, file) : new URL(missingPath, origin).href;
   if (hasCachedAccountImage(account, kind) && file) return mediaFileUrl(origin, file);
@@ -52,11 +55,11 @@ function imageUrl(account: AccountRow, kind: AccountImageKind, origin: string, m
 }
 
 /** The avatar's address as clients and peers see it: our file or copy, our proxy, or the stand-in. */
-export function avatarUrl(account: AccountRow, origin: string): string {
+export function avatarUrl(account: AccountImageColumns, origin: string): string {
   return imageUrl(account, "avatar", origin, MISSING_AVATAR_PATH);
 }
 
-export function headerUrl(account: AccountRow, origin: string): string {
+export function headerUrl(account: AccountImageColumns, origin: string): string {
   return imageUrl(account, "header", origin, MISSING_HEADER_PATH);
 }
 

@@ -1,7 +1,8 @@
 import { sql, type Kysely, type Selectable } from "kysely";
+import { queryByIds } from "../../db/queries-by-ids.ts";
 import type { DatabaseSchema, OAuthApplicationsTable } from "../../db/schema.ts";
 import { loadAccountEmojis } from "../emojis/account-emojis.ts";
-import { type AccountStats, loadAccountsWithStats } from "../accounts/account-stats.ts";
+import { type AccountEntityRow, type AccountStats, loadAccountsWithStats } from "../accounts/account-stats.ts";
 import type { CoreContext } from "../context.ts";
 import { loadOwnVotes, loadPollTallies, pollOptions, type PollTally } from "./polls.ts";
 import { filterVisibleStatuses } from "../visibility/status-visibility.ts";
@@ -35,7 +36,7 @@ export interface ViewerState {
 export interface StatusBundle {
   /** The statuses asked for and the ones they boost or quote. */
   statuses: ReadonlyMap<string, StatusRow>;
-  accounts: ReadonlyMap<string, AccountRow>;
+  accounts: ReadonlyMap<string, AccountEntityRow>;
   accountStats: ReadonlyMap<string, AccountStats>;
   /** Mentioned account ids per status, in the order stored. */
   mentions: ReadonlyMap<string, string[]>;
@@ -78,17 +79,32 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[
   return groups;
 }
 
+const statusesByIds = queryByIds((db, ids) => db.selectFrom("statuses").selectAll().where("id", "in", ids));
+
 async function loadStatuses(db: Db, ids: readonly string[]): Promise<StatusRow[]> {
-  return ids.length === 0 ? [] : db.selectFrom("statuses").selectAll().where("id", "in", ids).execute();
+  return ids.length === 0 ? [] : statusesByIds(db, ids);
 }
 
-// The counts and the viewer's marks are each one compound query: a page would otherwise pay a query's
-// fixed cost (building, compiling, the driver's turn) eight times for a few index probes.
-
-async function loadCounts(db: Db, ids: readonly string[]): Promise<Map<string, StatusCounts>> {
-  const counts = new Map<string, StatusCounts>(ids.map((id) => [id, { replies: 0, reblogs: 0, favourites: 0 }]));
-  if (ids.length === 0) return counts;
-  const rows = await db
+// A page's relations, each one query by the page's status ids, compiled once per number of ids (queries-by-ids.ts).
+const mentionsOf = queryByIds((db, ids) => db.selectFrom("mentions").select(["status_id", "account_id"]).where("status_id", "in", ids));
+const tagsOf = queryByIds((db, ids) =>
+  db
+    .selectFrom("status_tags")
+    .innerJoin("tags", "tags.id", "status_tags.tag_id")
+    .select(["status_tags.status_id", "tags.name", "tags.display_name"])
+    .where("status_tags.status_id", "in", ids),
+);
+const mediaOf = queryByIds((db, ids) => db.selectFrom("media_attachments").selectAll().where("status_id", "in", ids).orderBy("position"));
+const pollsOf = queryByIds((db, ids) => db.selectFrom("polls").selectAll().where("status_id", "in", ids));
+const cardsOf = queryByIds((db, ids) =>
+  db
+    .selectFrom("status_preview_cards")
+    .innerJoin("preview_cards", "preview_cards.id", "status_preview_cards.preview_card_id")
+    .select(["status_preview_cards.status_id", "preview_cards.card_json"])
+    .where("status_preview_cards.status_id", "in", ids),
+);
+const countsOf = queryByIds((db, ids) =>
+  db
     .selectFrom("statuses")
     .select([sql<keyof StatusCounts>`'replies'`.as("kind"), "in_reply_to_id as id", (eb) => eb.fn.countAll<number>().as("count")])
     .where("in_reply_to_id", "in", ids)
@@ -106,8 +122,16 @@ async function loadCounts(db: Db, ids: readonly string[]): Promise<Map<string, S
         .select([sql<keyof StatusCounts>`'favourites'`.as("kind"), "status_id as id", (eb) => eb.fn.countAll<number>().as("count")])
         .where("status_id", "in", ids)
         .groupBy("status_id"),
-    )
-    .execute();
+    ),
+);
+
+// The counts and the viewer's marks are each one compound query: a page would otherwise pay a query's
+// fixed cost (building, compiling, the driver's turn) eight times for a few index probes.
+
+async function loadCounts(db: Db, ids: readonly string[]): Promise<Map<string, StatusCounts>> {
+  const counts = new Map<string, StatusCounts>(ids.map((id) => [id, { replies: 0, reblogs: 0, favourites: 0 }]));
+  if (ids.length === 0) return counts;
+  const rows = await countsOf(db, ids);
   for (const row of rows) {
     const entry = row.id === null ? undefined : counts.get(row.id);
     if (entry) entry[row.kind] = Number(row.count);
@@ -146,7 +170,7 @@ async function loadViewerState(db: Db, viewerId: string, ids: readonly string[],
   return { favourited: marks.favourited, reblogged: marks.reblogged, bookmarked: marks.bookmarked, pinned: marks.pinned, mutedConversations: marks.muted };
 }
 
-async function loadEmojis(db: Db, statuses: readonly StatusRow[], accounts: ReadonlyMap<string, AccountRow>, polls: ReadonlyMap<string, PollRow>): Promise<Map<string, CustomEmojiRow[]>> {
+async function loadEmojis(db: Db, statuses: readonly StatusRow[], accounts: ReadonlyMap<string, AccountEntityRow>, polls: ReadonlyMap<string, PollRow>): Promise<Map<string, CustomEmojiRow[]>> {
   const wanted = new Map<string, { domain: string | null; shortcodes: string[] }>();
   const allShortcodes = new Set<string>();
   for (const status of statuses) {
@@ -191,26 +215,16 @@ export async function loadStatusBundle(
   const ids = all.map((row) => row.id);
 
   const [mentionRows, tagRows, mediaRows, pollRows, applicationRows, counts, cardRows] = await Promise.all([
-    db.selectFrom("mentions").select(["status_id", "account_id"]).where("status_id", "in", ids).execute(),
-    db
-      .selectFrom("status_tags")
-      .innerJoin("tags", "tags.id", "status_tags.tag_id")
-      .select(["status_tags.status_id", "tags.name", "tags.display_name"])
-      .where("status_tags.status_id", "in", ids)
-      .execute(),
-    db.selectFrom("media_attachments").selectAll().where("status_id", "in", ids).orderBy("position").execute(),
-    db.selectFrom("polls").selectAll().where("status_id", "in", ids).execute(),
+    mentionsOf(db, ids),
+    tagsOf(db, ids),
+    mediaOf(db, ids),
+    pollsOf(db, ids),
     (async () => {
       const appIds = [...new Set(all.map((row) => row.application_id).filter((id): id is string => id !== null))];
       return appIds.length === 0 ? [] : db.selectFrom("oauth_applications").select(["id", "name", "website"]).where("id", "in", appIds).execute();
     })(),
     loadCounts(db, ids),
-    db
-      .selectFrom("status_preview_cards")
-      .innerJoin("preview_cards", "preview_cards.id", "status_preview_cards.preview_card_id")
-      .select(["status_preview_cards.status_id", "preview_cards.card_json"])
-      .where("status_preview_cards.status_id", "in", ids)
-      .execute(),
+    cardsOf(db, ids),
   ]);
 
   // Authors are shown with their numbers, mentioned accounts only by name; one query reads both.

@@ -38,3 +38,26 @@ export async function accountDomainsUnder(ctx: { db: Kysely<DatabaseSchema> }, s
   const domains = await ctx.db.selectFrom("accounts").select("domain").distinct().where("domain", "is not", null).execute();
   return domains.flatMap(({ domain }) => (domain !== null && ruleAmong(rules, domain) === severity ? [domain] : []));
 }
+
+/**
+ * accountDomainsUnder for suspend and silence at once, from the instance's blocks already read (every
+ * timeline page reads them with the viewer's own exclusions, status-visibility.ts): the accounts' domains are
+ * read only when a block suspends or silences.
+ */
+export async function accountDomainsUnderBlocks(
+  ctx: { db: Kysely<DatabaseSchema> },
+  blocks: ReadonlyArray<{ domain: string; severity: InstanceDomainBlockSeverity }>,
+): Promise<{ suspended: string[]; silenced: string[] }> {
+  if (!blocks.some((block) => block.severity === "suspend" || block.severity === "silence")) return { suspended: [], silenced: [] };
+  const rules = new Map(blocks.map((block) => [block.domain, block.severity]));
+  const domains = await ctx.db.selectFrom("accounts").select("domain").distinct().where("domain", "is not", null).execute();
+  const suspended: string[] = [];
+  const silenced: string[] = [];
+  for (const { domain } of domains) {
+    if (domain === null) continue;
+    const severity = ruleAmong(rules, domain);
+    if (severity === "suspend") suspended.push(domain);
+    else if (severity === "silence") silenced.push(domain);
+  }
+  return { suspended, silenced };
+}

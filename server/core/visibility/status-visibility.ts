@@ -1,7 +1,7 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from "kysely";
-import type { DatabaseSchema, Visibility } from "../../db/schema.ts";
+import type { DatabaseSchema, InstanceDomainBlockSeverity, Visibility } from "../../db/schema.ts";
 import type { StatusRow } from "../rows.ts";
-import { accountDomainsUnder } from "./instance-domain-limits.ts";
+import { accountDomainsUnderBlocks } from "./instance-domain-limits.ts";
 
 /**
  * Who may see a status, as Mastodon's StatusPolicy has it: public and unlisted statuses anyone; private
@@ -228,51 +228,64 @@ export interface ViewerExclusions {
 
 export const NO_EXCLUSIONS: ViewerExclusions = { blocked: [], muted: [], domains: [] };
 
-/** Silenced accounts the viewer (null: anonymous) does not follow, nor is. */
-async function loadLimitedAccounts(db: Db, viewerId: string | null): Promise<string[]> {
-  let query = db.selectFrom("accounts").select("accounts.id").where("accounts.silenced_at", "is not", null);
-  if (viewerId !== null) {
-    query = query
-      .where("accounts.id", "!=", viewerId)
-      .where((eb) =>
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom("follows")
-              .select("follows.id")
-              .whereRef("follows.target_account_id", "=", "accounts.id")
-              .where("follows.account_id", "=", viewerId)
-              .where("follows.state", "=", "accepted"),
+type ExclusionKind = "blocked" | "muted" | "domain" | "limited" | `instance-${InstanceDomainBlockSeverity}`;
+
+/**
+ * The viewer's exclusions (blocks either way, mutes in force, blocked domains), the silenced accounts the
+ * viewer (null: anonymous) does not follow, nor is, and the instance's own domain blocks, as one compound
+ * query: every timeline page asks, and the lists are usually empty, so four queries' fixed costs (building,
+ * compiling, the driver's turn) would be most of the work.
+ */
+function exclusionRows(db: Db, viewerId: string | null, now: string) {
+  const instanceBlocks = db
+    .selectFrom("instance_domain_blocks")
+    .select([sql<ExclusionKind>`'instance-' || ${sql.ref("instance_domain_blocks.severity")}`.as("kind"), "instance_domain_blocks.domain as value"]);
+  if (viewerId === null) {
+    return instanceBlocks.unionAll((eb) =>
+      eb.selectFrom("accounts").select([sql<ExclusionKind>`'limited'`.as("kind"), "accounts.id as value"]).where("accounts.silenced_at", "is not", null),
+    );
+  }
+  return instanceBlocks
+    .unionAll((eb) =>
+      eb
+        .selectFrom("accounts")
+        .select([sql<ExclusionKind>`'limited'`.as("kind"), "accounts.id as value"])
+        .where("accounts.silenced_at", "is not", null)
+        .where("accounts.id", "!=", viewerId)
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom("follows")
+                .select("follows.id")
+                .whereRef("follows.target_account_id", "=", "accounts.id")
+                .where("follows.account_id", "=", viewerId)
+                .where("follows.state", "=", "accepted"),
+            ),
           ),
         ),
-      );
-  }
-  return (await query.execute()).map((row) => row.id);
-}
-
-export async function loadViewerExclusions(db: Db, viewerId: string | null, now: string): Promise<ViewerExclusions> {
-  const limited = await loadLimitedAccounts(db, viewerId);
-  // The instance's own blocks hold for every viewer: suspended domains' statuses are hidden (not deleted, so
-  // lifting the block brings them back), silenced ones' kept out of public timelines.
-  const [suspended, silencedDomains] = await Promise.all([accountDomainsUnder({ db }, "suspend"), accountDomainsUnder({ db }, "silence")]);
-  if (viewerId === null) return { ...NO_EXCLUSIONS, domains: suspended, silencedDomains, limited };
-  // One compound query: every timeline page asks, and the lists are usually empty.
-  type Kind = "blocked" | "muted" | "domain";
-  const rows = await db
-    .selectFrom("blocks")
-    .select([sql<Kind>`'blocked'`.as("kind"), "target_account_id as value"])
-    .where("account_id", "=", viewerId)
-    .unionAll((eb) => eb.selectFrom("blocks").select([sql<Kind>`'blocked'`.as("kind"), "account_id as value"]).where("target_account_id", "=", viewerId))
+    )
+    .unionAll((eb) => eb.selectFrom("blocks").select([sql<ExclusionKind>`'blocked'`.as("kind"), "target_account_id as value"]).where("account_id", "=", viewerId))
+    .unionAll((eb) => eb.selectFrom("blocks").select([sql<ExclusionKind>`'blocked'`.as("kind"), "account_id as value"]).where("target_account_id", "=", viewerId))
     .unionAll((eb) =>
       eb
         .selectFrom("mutes")
-        .select([sql<Kind>`'muted'`.as("kind"), "target_account_id as value"])
+        .select([sql<ExclusionKind>`'muted'`.as("kind"), "target_account_id as value"])
         .where("account_id", "=", viewerId)
         .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", now)])),
     )
-    .unionAll((eb) => eb.selectFrom("account_domain_blocks").select([sql<Kind>`'domain'`.as("kind"), "domain as value"]).where("account_id", "=", viewerId))
-    .execute();
-  const of = (kind: Kind) => rows.filter((row) => row.kind === kind).map((row) => row.value);
+    .unionAll((eb) => eb.selectFrom("account_domain_blocks").select([sql<ExclusionKind>`'domain'`.as("kind"), "domain as value"]).where("account_id", "=", viewerId));
+}
+
+export async function loadViewerExclusions(db: Db, viewerId: string | null, now: string): Promise<ViewerExclusions> {
+  const rows = await exclusionRows(db, viewerId, now).execute();
+  const of = (kind: ExclusionKind) => rows.filter((row) => row.kind === kind).map((row) => row.value);
+  // The instance's own blocks hold for every viewer: suspended domains' statuses are hidden (not deleted, so
+  // lifting the block brings them back), silenced ones' kept out of public timelines.
+  const instanceBlocks = (["suspend", "silence", "noop"] as const).flatMap((severity) => of(`instance-${severity}`).map((domain) => ({ domain, severity })));
+  const { suspended, silenced: silencedDomains } = await accountDomainsUnderBlocks({ db }, instanceBlocks);
+  const limited = of("limited");
+  if (viewerId === null) return { ...NO_EXCLUSIONS, domains: suspended, silencedDomains, limited };
   return { blocked: [...new Set(of("blocked"))], muted: of("muted"), domains: [...of("domain"), ...suspended], silencedDomains, limited };
 }
 
