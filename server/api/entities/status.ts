@@ -109,7 +109,7 @@ function filterText(state: RenderState, status: StatusRow): string {
  * As Mastodon's REST::StatusSerializer#sensitive: a moderator's "sensitive" on an account (sensitized_at) marks
  * all its media sensitive for everyone but the author, whose own view keeps the flag they chose.
  */
-function isShownSensitive(status: StatusRow, author: AccountRow, mediaCount: number, viewerId: string | null): boolean {
+function isShownSensitive(status: StatusRow, author: Pick<AccountRow, "id" | "sensitized_at">, mediaCount: number, viewerId: string | null): boolean {
   if (status.sensitive === 1) return true;
   return author.sensitized_at !== null && mediaCount > 0 && viewerId !== author.id;
 }

@@ -48,7 +48,7 @@ export async function loadAccountStatsMany(ctx: CoreContext, accountIds: readonl
 /**
  * The columns of an account that Mastodon's Account entity shows (api/entities/account.ts, with its pictures'
  * addresses and its emoji) and a status's mentions name. A page reads these of forty to eighty accounts: the
- * other twenty columns (inboxes, keys, collections, moderation dates) would be read and turned into properties
+ * other columns (inboxes, keys, collections, moderation dates) would be read and turned into properties
  * for nothing.
  */
 export const ACCOUNT_ENTITY_COLUMNS = [
@@ -71,6 +71,8 @@ export const ACCOUNT_ENTITY_COLUMNS = [
   "created_at",
   "suspended_at",
   "silenced_at",
+  // A moderator's "sensitive" marks the account's media sensitive (api/entities/status.ts).
+  "sensitized_at",
 ] as const;
 
 export type AccountEntityRow = Pick<AccountRow, (typeof ACCOUNT_ENTITY_COLUMNS)[number]>;
