@@ -148,7 +148,9 @@ async function importOutbox(options: MastodonImportOptions, archive: ArchiveZip,
   let storing: Promise<void> | undefined;
   let position = 0;
   const flush = async (items: ReadonlyArray<OutboxStatus | OutboxBoost>) => {
-    if (options.signal?.aborted) {
+    // As a one-batch-at-a-time import would: the first batch always commits, and a stop ends the import after
+    // the batch under way (the one being stored), never before it.
+    if (storing && options.signal?.aborted) {
       await storing;
       return false;
     }
@@ -161,7 +163,7 @@ async function importOutbox(options: MastodonImportOptions, archive: ArchiveZip,
       await discard(options.storage, prepared);
       throw error;
     }
-    if (options.signal?.aborted) {
+    if (storing && options.signal?.aborted) {
       // Stopped after the batch before this one committed: this one's files have no rows to belong to.
       await discard(options.storage, prepared);
       return false;
