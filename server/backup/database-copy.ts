@@ -15,7 +15,9 @@ export type DatabaseCopyReply =
   | { kind: "refused"; message: string }
   | { kind: "failed"; message: string };
 
-const WORKER = new URL("./database-copy-worker.ts", import.meta.url);
+// The packaged app runs the server compiled to JavaScript (build/compile-server.mjs), whose import rewriting
+// does not reach a file named in a URL: the worker is the sibling with this module's own extension.
+const WORKER = new URL(`./database-copy-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
 
 /**
  * Copies the live database at sourcePath to copyPath with SQLite's online backup, checks the copy with

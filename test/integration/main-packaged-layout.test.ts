@@ -9,6 +9,7 @@ import { entryEnvironment, nodeChildLauncher } from "../../main/server-launchers
 import { superviseProcess } from "../../main/server-process.ts";
 import { runHearth } from "../helpers/hearth-cli.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 
 // The app as electron-builder.yml packs it, without Electron: main/ compiled (main/dist), the server
 // compiled by the beforePack hook's tsconfig and put where the TypeScript was (server/*.js), the renderer's
@@ -66,6 +67,18 @@ describe("the packaged app's layout", () => {
       expect((await fetch(`${localUrl}/avatars/original/missing.png`)).headers.get("content-type")).toBe("image/png");
       const token = await server.issueToken();
       expect((await createHearthClient({ baseUrl: localUrl, token }).verifyCredentials()).username).toBe("alice");
+      // A backup copies the database in a worker thread, whose file the compiled server must name as .js.
+      const backups = (init?: RequestInit) => fetch(`${localUrl}/api/hearth/backups`, { ...init, headers: { authorization: `Bearer ${token}` } });
+      expect((await backups({ method: "POST" })).status).toBe(202);
+      const outcome = await waitFor(
+        async () => {
+          const status = (await (await backups()).json()) as { running: unknown; last_outcome: { error: string | null; file?: string } | null };
+          return status.running === null && status.last_outcome ? status.last_outcome : undefined;
+        },
+        { timeoutMs: 60_000, what: "the packaged server's backup to end" },
+      );
+      expect(outcome.error).toBeNull();
+      expect(existsSync(outcome.file ?? "")).toBe(true);
     } finally {
       expect(await server.stop()).toMatchObject({ code: 0 });
     }
