@@ -9,8 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import Database from "better-sqlite3";
-import { hearth, serveHearth } from "./hearth-process.ts";
+import { hearth, serveHearth, setUpBenchOwner } from "./hearth-process.ts";
 
 const STATUSES = Number(process.env.BENCH_STATUSES ?? 1_000_000);
 const CONNECTIONS = 50;
@@ -53,11 +52,8 @@ async function measure(): Promise<void> {
   try {
     let seedSeconds = 0;
     if (!existsSync(join(dataDir, "hearth.db"))) {
-      hearth(["setup", "--data-dir", dataDir, "--username", "bench", "--password-stdin"], "a bench password\n");
-      const probe = new Database(join(dataDir, "hearth.db"), { readonly: true });
-      const owner = probe.prepare("SELECT id FROM accounts WHERE username = 'bench' AND domain IS NULL").get() as { id: string };
-      probe.close();
-      const seeded = execFileSync(process.execPath, [SEEDER, "seed", join(dataDir, "hearth.db"), owner.id], {
+      const ownerId = setUpBenchOwner(dataDir);
+      const seeded = execFileSync(process.execPath, [SEEDER, "seed", join(dataDir, "hearth.db"), ownerId], {
         encoding: "utf8",
         env: { ...process.env, BENCH_STATUSES: String(STATUSES) },
       });

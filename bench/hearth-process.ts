@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { SERVER_NODE_FLAGS } from "../bin/server-node-flags.js";
+import Database from "better-sqlite3";
 import type { MemoryProbe } from "./memory-probe.ts";
 
 const CLI = fileURLToPath(new URL("../server/cli.ts", import.meta.url));
@@ -14,6 +15,17 @@ const PROBE = fileURLToPath(new URL("./memory-probe.ts", import.meta.url));
 
 export function hearth(args: string[], stdin = ""): string {
   return execFileSync(process.execPath, [CLI, ...args], { input: stdin, encoding: "utf8" });
+}
+
+/** Sets a data directory up with the owner "bench" and answers the owner's account id, for a seeder to fill. */
+export function setUpBenchOwner(dataDir: string): string {
+  hearth(["setup", "--data-dir", dataDir, "--username", "bench", "--password-stdin"], "a bench password\n");
+  const probe = new Database(join(dataDir, "hearth.db"), { readonly: true });
+  try {
+    return (probe.prepare("SELECT id FROM accounts WHERE username = 'bench' AND domain IS NULL").get() as { id: string }).id;
+  } finally {
+    probe.close();
+  }
 }
 
 /** A port nothing listens on right now. */

@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
-import { hearth, serveHearth } from "./hearth-process.ts";
+import { idAt } from "./seed-ids.ts";
+import { hearth, serveHearth, setUpBenchOwner } from "./hearth-process.ts";
 
 const STATUSES = Number(process.env.BENCH_STATUSES ?? 1_000_000);
 const ACCOUNTS = 10_000;
@@ -27,9 +28,6 @@ function word(n: number): string {
   return `${SYLLABLES[n % 20]}${SYLLABLES[Math.floor(n / 20) % 20]}${SYLLABLES[Math.floor(n / 400) % 20]}`;
 }
 
-function idAt(ms: number, sequence: number): string {
-  return `${String(ms).padStart(13, "0")}${String(sequence % 100_000).padStart(5, "0")}`;
-}
 
 /**
  * The archive, as fast as SQLite takes it: one transaction, prepared statements, a large page cache, and
@@ -103,11 +101,8 @@ async function measure(): Promise<void> {
   try {
     let seedSeconds = 0;
     if (!existsSync(join(dataDir, "hearth.db"))) {
-      hearth(["setup", "--data-dir", dataDir, "--username", "bench", "--password-stdin"], "a bench password\n");
-      const probe = new Database(join(dataDir, "hearth.db"), { readonly: true });
-      const owner = probe.prepare("SELECT id FROM accounts WHERE username = 'bench' AND domain IS NULL").get() as { id: string };
-      probe.close();
-      const seeded = execFileSync(process.execPath, [fileURLToPath(import.meta.url), "seed", join(dataDir, "hearth.db"), owner.id], { encoding: "utf8" });
+      const ownerId = setUpBenchOwner(dataDir);
+      const seeded = execFileSync(process.execPath, [fileURLToPath(import.meta.url), "seed", join(dataDir, "hearth.db"), ownerId], { encoding: "utf8" });
       seedSeconds = (JSON.parse(seeded) as { seedSeconds: number }).seedSeconds;
     }
     const token = hearth(["token", "--data-dir", dataDir, "--scopes", "read"]).trim();

@@ -14,7 +14,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
-import { hearth, serveHearth, type HearthProcess } from "./hearth-process.ts";
+import { idAt } from "./seed-ids.ts";
+import { hearth, serveHearth, setUpBenchOwner, type HearthProcess } from "./hearth-process.ts";
 
 const STATUSES = Number(process.env.BENCH_STATUSES ?? 1_000_000);
 const REMOTE_ACCOUNTS = 10_000;
@@ -37,11 +38,6 @@ function againstTargets(figures: LoadFigures) {
     hearthCpuMsPerRequest: { hearth: figures.hearthCpuMsPerRequest, target: `< ${TARGETS.hearthCpuMsPerRequest}` },
     p99Ms: { hearth: figures.p99Ms, target: `< ${TARGETS.p99Ms}` },
   };
-}
-
-/** Ids as core makes them: 13 digits of milliseconds, 5 of sequence. */
-function idAt(ms: number, sequence: number): string {
-  return `${String(ms).padStart(13, "0")}${String(sequence % 100_000).padStart(5, "0")}`;
 }
 
 function seed(databaseFile: string, ownerId: string): { seedSeconds: number } {
@@ -159,12 +155,9 @@ async function measure(): Promise<void> {
   try {
     let seedSeconds = 0;
     if (!existsSync(join(dataDir, "hearth.db"))) {
-      hearth(["setup", "--data-dir", dataDir, "--username", "bench", "--password-stdin"], "a bench password\n");
-      const probe = new Database(join(dataDir, "hearth.db"), { readonly: true });
-      const owner = probe.prepare("SELECT id FROM accounts WHERE username = 'bench' AND domain IS NULL").get() as { id: string };
-      probe.close();
+      const ownerId = setUpBenchOwner(dataDir);
       // In a process of its own: what a million inserts leave in this one's heap would slow the load generator.
-      const seeded = execFileSync(process.execPath, [fileURLToPath(import.meta.url), "seed", join(dataDir, "hearth.db"), owner.id], { encoding: "utf8" });
+      const seeded = execFileSync(process.execPath, [fileURLToPath(import.meta.url), "seed", join(dataDir, "hearth.db"), ownerId], { encoding: "utf8" });
       seedSeconds = (JSON.parse(seeded) as { seedSeconds: number }).seedSeconds;
     }
     const token = hearth(["token", "--data-dir", dataDir, "--scopes", "read"]).trim();
