@@ -80,6 +80,8 @@ export interface InstanceOptions {
   allowPrivateNetwork?: boolean;
   /** The largest archive the web client may upload for an import (2 GB by default). */
   maxArchiveUploadBytes?: number;
+  /** The largest chunk of a chunked archive upload (8 MiB by default; tests send small files in several). */
+  archiveUploadChunkBytes?: number;
   rendererDir?: string;
   clock?: Clock;
   tunnel?: TunnelOptions;
@@ -401,6 +403,7 @@ async function startWithin(options: InstanceOptions, outgoing: InstanceOutgoing)
       storage: mediaStorage,
       origin,
       maxUploadBytes: options.maxArchiveUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+      uploadChunkBytes: options.archiveUploadChunkBytes,
     });
     work.push(() => archives.close());
     const backupScheduler = startBackupScheduler({

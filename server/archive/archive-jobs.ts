@@ -11,6 +11,7 @@ import type { AccountRow } from "../core/rows.ts";
 import type { MediaStorage } from "../media/storage.ts";
 import { UserError } from "../user-error.ts";
 import { receiveUpload } from "./archive-upload.ts";
+import { createUploadSessions, type UploadSessions } from "./upload-sessions.ts";
 import type { MastodonImportReport } from "./mastodon-import.ts";
 
 /**
@@ -70,10 +71,14 @@ export interface ArchiveJobs {
   status(accountId: string): Promise<ArchiveStatus>;
   /** Receives the upload into the data directory, then starts its import; refused while the account has a job. */
   startImport(accountId: string, upload: ImportUpload): Promise<ArchiveJobState>;
+  /** Uploads in chunks, resumed where a cut left them (upload-sessions.ts). */
+  readonly uploads: UploadSessions;
+  /** Starts the import of a chunked upload that has all its bytes; refused while the account has a job. */
+  finishUpload(accountId: string, uploadId: string): Promise<ArchiveJobState>;
   startExport(accountId: string): ArchiveJobState;
   /** The account's newest export, or NotFound. */
   exportFile(accountId: string): Promise<ArchiveExportFile>;
-  /** Imports a stop interrupted, started again (at the server's start). */
+  /** Imports a stop interrupted, started again, and abandoned chunked uploads removed (at the server's start). */
   resumeInterrupted(): Promise<void>;
   /** Stops imports after their batch under way, and resolves once nothing runs. */
   close(): Promise<void>;
@@ -88,6 +93,8 @@ export interface ArchiveJobsDependencies {
   origin(): string;
   /** The largest upload taken, in bytes. */
   maxUploadBytes: number;
+  /** The largest chunk of a chunked upload (8 MiB by default; tests send small files in several). */
+  uploadChunkBytes?: number;
   now?: () => Date;
 }
 
@@ -136,6 +143,10 @@ export function createArchiveJobs(deps: ArchiveJobsDependencies): ArchiveJobs {
   const outcomes = new Map<string, ArchiveOutcome>();
   const work = new Set<Promise<void>>();
   const stopping = new AbortController();
+  const uploads = createUploadSessions({ dir: join(importsDir, "uploads"), maxUploadBytes: deps.maxUploadBytes, chunkBytes: deps.uploadChunkBytes, now });
+  // Abandoned uploads are looked for hourly as well as at each start, so a server left running does not fill its disk.
+  const expiry = setInterval(() => void uploads.expire().catch(() => undefined), 60 * 60 * 1000);
+  expiry.unref();
   const settled = async () => {
     while (work.size > 0) await Promise.all(work);
   };
@@ -223,8 +234,14 @@ export function createArchiveJobs(deps: ArchiveJobsDependencies): ArchiveJobs {
       }
     });
 
+  const newUploadPath = async () => {
+    await mkdir(importsDir, { recursive: true });
+    return join(importsDir, `${now().getTime()}-${randomBytes(6).toString("hex")}.upload`);
+  };
+
   return {
     maxUploadBytes: deps.maxUploadBytes,
+    uploads,
     async status(accountId) {
       return { running: running.get(accountId) ?? null, lastExport: await newestExport(exportsDir(accountId)), lastOutcome: outcomes.get(accountId) ?? null };
     },
@@ -234,12 +251,33 @@ export function createArchiveJobs(deps: ArchiveJobsDependencies): ArchiveJobs {
       const job = claim(accountId, "import", fileName);
       job.step = "upload";
       try {
-        await mkdir(importsDir, { recursive: true });
-        const path = join(importsDir, `${now().getTime()}-${randomBytes(6).toString("hex")}.upload`);
+        const path = await newUploadPath();
         await receiveUpload(upload.body, path, deps.maxUploadBytes);
         const note: ImportNote = { accountId, fileName, mode: upload.mode, includeDirect: upload.includeDirect, force: upload.force };
         await writeFile(`${path}.json`, JSON.stringify(note));
         job.step = null;
+        runImport(job, path, note);
+        return job;
+      } catch (error) {
+        running.delete(accountId);
+        throw error;
+      }
+    },
+
+    async finishUpload(accountId, uploadId) {
+      const { session } = await uploads.get(accountId, uploadId);
+      const job = claim(accountId, "import", session.fileName);
+      try {
+        const path = await newUploadPath();
+        const note: ImportNote = { accountId, fileName: session.fileName, mode: session.mode, includeDirect: session.includeDirect, force: session.force };
+        // The note first: an upload under its final name without one is removed at the next start as never begun.
+        await writeFile(`${path}.json`, JSON.stringify(note));
+        try {
+          await uploads.takeWhole(accountId, uploadId, path);
+        } catch (error) {
+          await rm(`${path}.json`, { force: true });
+          throw error;
+        }
         runImport(job, path, note);
         return job;
       } catch (error) {
@@ -277,10 +315,16 @@ export function createArchiveJobs(deps: ArchiveJobsDependencies): ArchiveJobs {
     },
 
     async resumeInterrupted() {
+      await uploads.expire();
       const names = await readdir(importsDir).catch(() => [] as string[]);
       for (const name of names) {
         // What a stop cut off mid-upload was never an import: nothing of it was read.
         if (name.endsWith(".part")) {
+          await rm(join(importsDir, name), { force: true });
+          continue;
+        }
+        // A note whose upload never got its name (a stop while a chunked upload was being finished).
+        if (name.endsWith(".upload.json") && !names.includes(name.slice(0, -".json".length))) {
           await rm(join(importsDir, name), { force: true });
           continue;
         }
@@ -295,6 +339,7 @@ export function createArchiveJobs(deps: ArchiveJobsDependencies): ArchiveJobs {
     },
 
     async close() {
+      clearInterval(expiry);
       stopping.abort();
       await settled();
     },

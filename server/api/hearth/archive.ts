@@ -10,6 +10,7 @@ import { requireUser } from "../auth.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
 import { flag, oneOf, readShape, text } from "../input.ts";
 import { mastodonError } from "../mastodon-error.ts";
+import { archiveUploadRoutes } from "./archive-uploads.ts";
 import { viewerOf } from "../request-accounts.ts";
 
 export interface ArchiveRoutesDependencies {
@@ -66,7 +67,7 @@ const ImportQuery = {
  * /api/hearth/archive: each signed-in account's own archive, as `hearth import` and `hearth export` give it
  * on the command line. GET where it stands (the job running and its progress, the last export, how the last
  * job ended); POST /import with the file as the raw body (its name in ?name=, a CSV's mode in ?mode=), written
- * to the data directory as it arrives; POST /export; GET /export/download, the newest export streamed. The
+ * to the data directory as it arrives (for scripts; the web client uploads in chunks, /uploads); POST /export; GET /export/download, the newest export streamed. The
  * POSTs answer 202 and are followed by polling, as /api/hearth/backups.
  */
 export function archiveRoutes({ archives }: ArchiveRoutesDependencies): Hono<HonoApiEnv> {
@@ -104,6 +105,8 @@ export function archiveRoutes({ archives }: ArchiveRoutesDependencies): Hono<Hon
     }
     return c.json(statusEntity(await archives.status(accountId)), 202);
   });
+
+  routes.route("/uploads", archiveUploadRoutes({ archives, archiveState: async (accountId) => statusEntity(await archives.status(accountId)) }));
 
   routes.post("/export", requireUser("write"), async (c) => {
     const accountId = viewerOf(c).id;
