@@ -89,7 +89,7 @@ describe("settings: your archive", () => {
     await panel.getByText("No export yet.").waitFor();
 
     // The upload, held before the server has it: the upload's bar.
-    const releaseUpload = await hold(page, /\/api\/hearth\/archive\/import\?/);
+    const releaseUpload = await hold(page, /\/api\/hearth\/archive\/uploads\/[0-9a-f]+\?offset=/);
     await panel.getByLabel("Archive or CSV file").setInputFiles(archive);
     await panel.getByRole("button", { name: "Import" }).click();
     await panel.getByText("Uploading alice-archive.zip").waitFor();

@@ -1,4 +1,4 @@
-import { ApiError, NetworkError, type ApiClient } from "./http.ts";
+import type { ApiClient } from "./http.ts";
 
 /** How an import or export ended (GET /api/hearth/archive's last_outcome). */
 export interface ArchiveOutcome {
@@ -49,33 +49,4 @@ export interface ImportChoices {
   includeDirect: boolean;
   /** Import an archive whose account has another name than this one. */
   force: boolean;
-}
-
-/**
- * Sends the file as the request's body, as it is read from disk. XMLHttpRequest, not fetch: only it tells how
- * much of an upload has gone, for the bar.
- */
-export function uploadImport(api: ApiClient, file: File, choices: ImportChoices, onProgress: (sent: number, total: number) => void): Promise<ArchiveState> {
-  const query = new URLSearchParams({ name: file.name, mode: choices.mode, include_direct: String(choices.includeDirect), force: String(choices.force) });
-  return new Promise((resolve, reject) => {
-    const request = new XMLHttpRequest();
-    request.open("POST", `${api.base}/api/hearth/archive/import?${query.toString()}`);
-    if (api.token) request.setRequestHeader("Authorization", `Bearer ${api.token}`);
-    request.setRequestHeader("Content-Type", "application/octet-stream");
-    request.setRequestHeader("Accept", "application/json");
-    request.upload.onprogress = (event) => onProgress(event.loaded, event.lengthComputable ? event.total : file.size);
-    request.onerror = () => reject(new NetworkError());
-    request.onload = () => {
-      let body: unknown;
-      try {
-        body = JSON.parse(request.responseText);
-      } catch {
-        body = undefined;
-      }
-      if (request.status >= 200 && request.status < 300) return resolve(body as ArchiveState);
-      const message = typeof (body as { error?: unknown } | undefined)?.error === "string" ? (body as { error: string }).error : `The server answered ${request.status}.`;
-      reject(new ApiError(request.status, message));
-    };
-    request.send(file);
-  });
 }

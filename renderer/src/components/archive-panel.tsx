@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from "react";
-import { csvExportUrl, exportDownloadUrl, getArchive, startExport, uploadImport, type ArchiveOutcome, type ArchiveState } from "../api/archive.ts";
+import { csvExportUrl, exportDownloadUrl, getArchive, startExport, type ArchiveOutcome, type ArchiveState } from "../api/archive.ts";
+import { uploadImport, type UploadProgress } from "../api/archive-upload.ts";
 import { useApp } from "../app-context.ts";
 import { byteSize } from "../text/byte-size.ts";
 
@@ -105,7 +106,7 @@ export function ArchivePanel() {
   const [mode, setMode] = useState<"merge" | "overwrite">("merge");
   const [includeDirect, setIncludeDirect] = useState(false);
   const [isMineElsewhere, setIsMineElsewhere] = useState(false);
-  const [uploading, setUploading] = useState<{ name: string; sent: number; total: number } | null>(null);
+  const [uploading, setUploading] = useState<({ name: string } & UploadProgress) | null>(null);
   const refresh = useCallback(
     () =>
       getArchive(api)
@@ -125,8 +126,9 @@ export function ArchivePanel() {
     event.preventDefault();
     if (!file) return;
     setError(undefined);
-    setUploading({ name: file.name, sent: 0, total: file.size });
-    uploadImport(api, file, { mode, includeDirect, force: isMineElsewhere }, (sent, total) => setUploading({ name: file.name, sent, total }))
+    setUploading({ name: file.name, sent: 0, total: file.size, resumedFrom: null });
+    // The upload is remembered in localStorage: the same file picked again, after a cut or a reload, goes on from the server's offset.
+    uploadImport(api, file, { mode, includeDirect, force: isMineElsewhere }, (progress) => setUploading({ name: file.name, ...progress }), { store: localStorage })
       .then(setState)
       .catch((caught: unknown) => setError((caught as Error).message))
       .finally(() => setUploading(null));
@@ -212,7 +214,10 @@ export function ArchivePanel() {
 
       {uploading && (
         <div className="backup-progress">
-          <label htmlFor="archive-upload-bar">Uploading {uploading.name}</label>
+          <label htmlFor="archive-upload-bar">
+            Uploading {uploading.name}: {byteSize(uploading.sent)} of {byteSize(uploading.total)}
+            {uploading.resumedFrom !== null ? ` (resumed from ${byteSize(uploading.resumedFrom)} the server already had)` : ""}
+          </label>
           <progress id="archive-upload-bar" max={uploading.total || 1} value={uploading.sent} />
         </div>
       )}

@@ -33,6 +33,8 @@ export interface E2eHearthOptions {
   owner?: { username: string; displayName?: string };
   /** The tunnel runs the stand-in cloudflared, so that the try-out and named tunnels work without Cloudflare. */
   tunnel?: Omit<TunnelOptions, "cloudflaredBin" | "install" | "timing">;
+  /** The largest chunk of an archive upload, small so a small archive is sent in several. */
+  archiveUploadChunkBytes?: number;
 }
 
 /** A real Hearth on a free loopback port with its own data directory, serving the built web client. */
@@ -54,6 +56,7 @@ export async function startE2eHearth(label: string, options: E2eHearthOptions = 
       port: 0,
       allowPrivateNetwork: true,
       rendererDir: await builtRenderer(),
+      archiveUploadChunkBytes: options.archiveUploadChunkBytes,
       tunnel: { ...options.tunnel, cloudflaredBin: STAND_IN_CLOUDFLARED, timing: TUNNEL_TIMING },
     });
     const url = running.localUrl;
