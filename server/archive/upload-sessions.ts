@@ -175,6 +175,12 @@ export function createUploadSessions(deps: UploadSessionsDependencies): UploadSe
       if (declaredBytes !== undefined && declaredBytes > room) throw pastEnd();
       if (!body) throw new Invalid("No bytes were sent: the request's body is empty.");
       arriving.add(id);
+      // Looked at again once claimed: another chunk may have ended between the first look and the claim.
+      const claimed = await sizeOf(partOf(id));
+      if (claimed !== current) {
+        arriving.delete(id);
+        throw new UploadOffsetConflict(`This upload has ${claimed ?? 0} bytes; send the chunk that starts there.`, claimed ?? 0);
+      }
       let bytes = 0;
       const cap = new Transform({
         transform(chunk: Buffer, _encoding, done) {

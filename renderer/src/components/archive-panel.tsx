@@ -215,7 +215,7 @@ export function ArchivePanel() {
       {uploading && (
         <div className="backup-progress">
           <label htmlFor="archive-upload-bar">
-            Uploading {uploading.name}: {byteSize(uploading.sent)} of {byteSize(uploading.total)}
+            Uploading {uploading.name}: {uploading.sent > 0 ? byteSize(uploading.sent) : "0 KB"} of {byteSize(uploading.total)}
             {uploading.resumedFrom !== null ? ` (resumed from ${byteSize(uploading.resumedFrom)} the server already had)` : ""}
           </label>
           <progress id="archive-upload-bar" max={uploading.total || 1} value={uploading.sent} />
