@@ -107,6 +107,7 @@ describe("settings: backups", () => {
       await screenshot(page, "backups-5-folder-chosen");
       await schedule.getByRole("button", { name: "Save schedule" }).click();
       await schedule.getByRole("status").filter({ hasText: "Schedule saved." }).waitFor();
+      await context.close();
 
       // Saved on the server: a browser tab (no bridge) shows the chosen folder, typed as before, with no Choose….
       const tab = await newPage(browser);
@@ -119,7 +120,6 @@ describe("settings: backups", () => {
       await tabSchedule.evaluate((form) => (form as unknown as { scrollIntoView(options: object): void }).scrollIntoView({ block: "center" }));
       await screenshot(tab.page, "backups-6-browser-tab-no-choose");
       await tab.context.close();
-      await context.close();
     } finally {
       folder.remove();
     }
