@@ -18,6 +18,11 @@ export interface HearthDesktopApi {
   getStartAtLogin(): Promise<boolean>;
   /** Resolves with the setting as it now is (false where the system refused). */
   setStartAtLogin(enabled: boolean): Promise<boolean>;
+  /**
+   * Opens the system's folder dialog for the scheduled backups' folder, at `current` when it is a full path.
+   * Resolves with the chosen folder's full path, or null when the person cancelled.
+   */
+  chooseBackupFolder(current?: string): Promise<string | null>;
 }
 
 /** The IPC channel names. The preload repeats them (it cannot import anything) and the compiler checks it. */
@@ -27,4 +32,5 @@ export const DESKTOP_CHANNELS = {
   notificationsSeen: "hearth:notifications-seen",
   getStartAtLogin: "hearth:get-start-at-login",
   setStartAtLogin: "hearth:set-start-at-login",
+  chooseBackupFolder: "hearth:choose-backup-folder",
 } as const;

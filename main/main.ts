@@ -3,8 +3,9 @@
 // this one and is tested without Electron; this file connects them to Electron's objects.
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { app, clipboard, ipcMain, Notification, safeStorage, session, utilityProcess, type BrowserWindow, type IpcMainEvent, type IpcMainInvokeEvent } from "electron";
+import { app, clipboard, dialog, ipcMain, Notification, safeStorage, session, utilityProcess, type BrowserWindow, type IpcMainEvent, type IpcMainInvokeEvent } from "electron";
 import { appPaths } from "./app-paths.ts";
+import { chooseBackupFolder } from "./backup-folder-picker.ts";
 import { startAutoUpdate, updatePolicy } from "./auto-update.ts";
 import { DESKTOP_CHANNELS } from "./desktop-bridge.ts";
 import { createDesktopNotifications, type DesktopNotifications } from "./desktop-notifications.ts";
@@ -187,6 +188,12 @@ function listenToRenderer(): void {
     const isEnabled = loginItem.setEnabled(enabled);
     void shellSession?.refresh();
     return isEnabled;
+  });
+  ipcMain.handle(DESKTOP_CHANNELS.chooseBackupFolder, (event, current: unknown) => {
+    if (!isFromHearthWindow(event)) throw new Error("Refused: not Hearth's window.");
+    // A sheet of Hearth's window where there is one (macOS), so it cannot hide behind it.
+    const parent = window && !window.isDestroyed() ? window : undefined;
+    return chooseBackupFolder((options) => (parent ? dialog.showOpenDialog(parent, options) : dialog.showOpenDialog(options)), current);
   });
 }
 

@@ -14,6 +14,7 @@ const CHANNELS = {
   notificationsSeen: "hearth:notifications-seen",
   getStartAtLogin: "hearth:get-start-at-login",
   setStartAtLogin: "hearth:set-start-at-login",
+  chooseBackupFolder: "hearth:choose-backup-folder",
 } as const satisfies typeof DESKTOP_CHANNELS;
 
 const platform = process.platform === "darwin" || process.platform === "win32" || process.platform === "linux" ? process.platform : "other";
@@ -41,6 +42,10 @@ const api: HearthDesktopApi = {
   },
   async setStartAtLogin(enabled) {
     return (await ipcRenderer.invoke(CHANNELS.setStartAtLogin, enabled === true)) === true;
+  },
+  async chooseBackupFolder(current) {
+    const chosen: unknown = await ipcRenderer.invoke(CHANNELS.chooseBackupFolder, typeof current === "string" ? current : null);
+    return typeof chosen === "string" ? chosen : null;
   },
 };
 

@@ -66,6 +66,65 @@ describe("settings: backups", () => {
     }
   });
 
+  it("in the desktop app, Choose… fills the folder from the system's dialog and the schedule saves it; a browser tab has no Choose…", async () => {
+    const folder = makeTempDir("e2e-backup-picked");
+    try {
+      const { page, context } = await newPage(browser);
+      // The desktop shell's bridge (main/preload.cts) as the page sees it, its folder dialog answering a
+      // cancel first, then the folder; each call's argument is kept to see what the dialog was opened at.
+      await context.addInitScript((picked: string) => {
+        const answers: Array<string | null> = [null, picked];
+        const asked: unknown[] = [];
+        Object.assign(globalThis, {
+          pickerAsked: asked,
+          hearthDesktop: {
+            isDesktop: true,
+            platform: "linux",
+            onNavigate: () => () => {},
+            notificationsSeen: () => {},
+            getStartAtLogin: async () => false,
+            setStartAtLogin: async () => false,
+            chooseBackupFolder: async (current?: string) => {
+              asked.push(current ?? null);
+              return answers.shift() ?? null;
+            },
+          },
+        });
+      }, folder.path);
+      await signIn(page, hearth.url, "alice");
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
+      const schedule = page.getByRole("region", { name: "Backups" }).getByRole("form", { name: "Scheduled backups" });
+      const field = schedule.getByLabel("Folder on this computer");
+      await field.fill("/typed/before");
+      await schedule.getByRole("button", { name: "Choose…" }).click();
+      // Cancelled: the typed folder stays.
+      await expect.poll(() => page.evaluate(() => (globalThis as unknown as { pickerAsked: unknown[] }).pickerAsked.length)).toBe(1);
+      await expect(field.inputValue()).resolves.toBe("/typed/before");
+      await schedule.getByRole("button", { name: "Choose…" }).click();
+      await expect.poll(() => field.inputValue()).toBe(folder.path);
+      await expect(page.evaluate(() => (globalThis as unknown as { pickerAsked: unknown[] }).pickerAsked)).resolves.toEqual(["/typed/before", "/typed/before"]);
+      await schedule.evaluate((form) => (form as unknown as { scrollIntoView(options: object): void }).scrollIntoView({ block: "center" }));
+      await screenshot(page, "backups-5-folder-chosen");
+      await schedule.getByRole("button", { name: "Save schedule" }).click();
+      await schedule.getByRole("status").filter({ hasText: "Schedule saved." }).waitFor();
+      await context.close();
+
+      // Saved on the server: a browser tab (no bridge) shows the chosen folder, typed as before, with no Choose….
+      const tab = await newPage(browser);
+      await signIn(tab.page, hearth.url, "alice");
+      await tab.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
+      const tabSchedule = tab.page.getByRole("region", { name: "Backups" }).getByRole("form", { name: "Scheduled backups" });
+      await expect.poll(() => tabSchedule.getByLabel("Folder on this computer").inputValue()).toBe(folder.path);
+      await expect(tabSchedule.getByRole("button", { name: "Save schedule" }).isVisible()).resolves.toBe(true);
+      await expect(tabSchedule.getByRole("button", { name: "Choose…" }).count()).resolves.toBe(0);
+      await tabSchedule.evaluate((form) => (form as unknown as { scrollIntoView(options: object): void }).scrollIntoView({ block: "center" }));
+      await screenshot(tab.page, "backups-6-browser-tab-no-choose");
+      await tab.context.close();
+    } finally {
+      folder.remove();
+    }
+  });
+
   it("shows the warning when there has been no good backup for over a week", async () => {
     const stale = await startE2eHearth("backups-stale", { owner: { username: "bob", displayName: "Bob" } });
     try {

@@ -19,6 +19,7 @@ function loadPreload() {
     send: (channel: string, ...args: unknown[]) => void sent.push([channel, ...args]),
     invoke: async (channel: string, ...args: unknown[]) => {
       invoked.push([channel, ...args]);
+      if (channel === DESKTOP_CHANNELS.chooseBackupFolder) return args[0] === "/cancel" ? null : args[0] === "/odd" ? { path: "/etc" } : "/home/alice/Backups";
       return channel === DESKTOP_CHANNELS.getStartAtLogin ? true : args[0];
     },
     on: (channel: string, listener: (...args: unknown[]) => void) => {
@@ -46,7 +47,7 @@ describe("the preload", () => {
     const { exposed } = loadPreload();
     expect([...exposed.keys()]).toEqual(["hearthDesktop"]);
     const api = exposed.get("hearthDesktop") as HearthDesktopApi;
-    expect(Object.keys(api).sort()).toEqual(["getStartAtLogin", "isDesktop", "notificationsSeen", "onNavigate", "platform", "setStartAtLogin"]);
+    expect(Object.keys(api).sort()).toEqual(["chooseBackupFolder", "getStartAtLogin", "isDesktop", "notificationsSeen", "onNavigate", "platform", "setStartAtLogin"]);
     expect(api.isDesktop).toBe(true);
     expect(api.platform).toBe("linux");
     expect(Object.values(api).some((value) => typeof value === "object" && value !== null)).toBe(false);
@@ -76,5 +77,20 @@ describe("the preload", () => {
     expect(await api.getStartAtLogin()).toBe(true);
     await api.setStartAtLogin("yes" as unknown as boolean);
     expect(invoked).toEqual([[DESKTOP_CHANNELS.getStartAtLogin], [DESKTOP_CHANNELS.setStartAtLogin, false]]);
+  });
+
+  it("asks the shell for the backups' folder with the typed one or null, and hands the page only a path or null", async () => {
+    const { exposed, invoked } = loadPreload();
+    const api = exposed.get("hearthDesktop") as HearthDesktopApi;
+    await expect(api.chooseBackupFolder("/home/alice")).resolves.toBe("/home/alice/Backups");
+    await expect(api.chooseBackupFolder({ path: "/" } as unknown as string)).resolves.toBe("/home/alice/Backups");
+    await expect(api.chooseBackupFolder("/cancel")).resolves.toBeNull();
+    await expect(api.chooseBackupFolder("/odd")).resolves.toBeNull();
+    expect(invoked).toEqual([
+      [DESKTOP_CHANNELS.chooseBackupFolder, "/home/alice"],
+      [DESKTOP_CHANNELS.chooseBackupFolder, null],
+      [DESKTOP_CHANNELS.chooseBackupFolder, "/cancel"],
+      [DESKTOP_CHANNELS.chooseBackupFolder, "/odd"],
+    ]);
   });
 });

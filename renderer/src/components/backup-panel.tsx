@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useId, useState, type FormEvent } from "react";
 import { changeBackupSchedule, getBackups, startBackup, startTestRestore, type BackupInterval, type BackupsState } from "../api/hearth.ts";
 import { useApp } from "../app-context.ts";
+import { desktopBridge } from "../desktop.ts";
 import { useNow } from "./time-ago.tsx";
 import { byteSize } from "../text/byte-size.ts";
 
@@ -29,11 +30,25 @@ const INTERVAL_WORDS: Record<BackupInterval, string> = { daily: "Every day", wee
  */
 function ScheduleForm({ state, onSaved }: { state: BackupsState; onSaved(state: BackupsState): void }) {
   const { api } = useApp();
+  const folderId = useId();
   const [folder, setFolder] = useState(state.schedule.folder ?? "");
   const [interval, setBackupInterval] = useState<BackupInterval>(state.schedule.interval);
   const [keep, setKeep] = useState(String(state.schedule.keep));
   const [error, setError] = useState<string>();
   const [isSaved, setSaved] = useState(false);
+  // Only the desktop app can open the system's folder dialog; in a browser tab the path is typed.
+  const chooseFolder = desktopBridge()?.chooseBackupFolder;
+  const choose = () => {
+    if (!chooseFolder) return;
+    setError(undefined);
+    chooseFolder(folder.trim() || undefined)
+      .then((chosen) => {
+        if (chosen === null) return;
+        setFolder(chosen);
+        setSaved(false);
+      })
+      .catch((caught: unknown) => setError(`The folder dialog did not open: ${(caught as Error).message}`));
+  };
   const save = (event: FormEvent) => {
     event.preventDefault();
     setError(undefined);
@@ -48,11 +63,28 @@ function ScheduleForm({ state, onSaved }: { state: BackupsState; onSaved(state: 
   return (
     <form className="stack backup-schedule" onSubmit={save} aria-label="Scheduled backups">
       <h4>Scheduled backups</h4>
-      <label>
-        Folder on this computer
-        <input type="text" name="folder" value={folder} placeholder="/home/you/Backups/Hearth" onChange={(event) => setFolder(event.target.value)} />
-        <span className="hint">Outside Hearth&apos;s data folder, ideally on another disk. Leave empty to stop scheduled backups.</span>
-      </label>
+      <div className="backup-folder">
+        <label htmlFor={folderId}>Folder on this computer</label>
+        <div className="backup-folder-row">
+          <input
+            id={folderId}
+            type="text"
+            name="folder"
+            value={folder}
+            placeholder="/home/you/Backups/Hearth"
+            aria-describedby={`${folderId}-hint`}
+            onChange={(event) => setFolder(event.target.value)}
+          />
+          {chooseFolder && (
+            <button type="button" onClick={choose}>
+              Choose…
+            </button>
+          )}
+        </div>
+        <span className="hint" id={`${folderId}-hint`}>
+          Outside Hearth&apos;s data folder, ideally on another disk. Leave empty to stop scheduled backups.
+        </span>
+      </div>
       <label>
         How often
         <select name="interval" value={interval} onChange={(event) => setBackupInterval(event.target.value as BackupInterval)}>
