@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { createGzip } from "node:zlib";
+import { createGunzip, createGzip } from "node:zlib";
 import { Pack, extract, type WriteEntry } from "tar";
 import { DATABASE_ENTRY, MANIFEST_ENTRY, MEDIA_PREFIX } from "./manifest.ts";
 import type { ProgressListener } from "./progress.ts";
@@ -77,18 +77,22 @@ function isBackupEntry(path: string): boolean {
 
 /**
  * Unpacks a backup file into an empty folder. strict: a damaged or truncated file (or one that is not a tar
- * at all) fails rather than unpacking what it can.
+ * at all) fails rather than unpacking what it can. Decompressed by Node's zlib stream in the thread pool, for
+ * the reason packBackup compresses with it: a test restore from Settings runs on the serving thread.
  */
 export async function unpackBackup(file: string, into: string, onProgress: ProgressListener): Promise<void> {
   onProgress({ step: "unpacking", done: 0, total: 1 });
   const root = resolve(into);
   await mkdir(root, { recursive: true });
-  await extract({
-    file,
-    cwd: into,
-    strict: true,
-    preservePaths: false,
-    filter: (path) => isBackupEntry(path) && resolve(join(root, path)).startsWith(root + sep),
-  });
+  await pipeline(
+    createReadStream(file),
+    createGunzip(),
+    extract({
+      cwd: into,
+      strict: true,
+      preservePaths: false,
+      filter: (path) => isBackupEntry(path) && resolve(join(root, path)).startsWith(root + sep),
+    }),
+  );
   onProgress({ step: "unpacking", done: 1, total: 1 });
 }

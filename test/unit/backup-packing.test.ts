@@ -42,7 +42,7 @@ afterEach(() => {
 });
 
 describe("packing a backup file", () => {
-  it("compresses off the serving thread, and the file unpacks to the same database and media", async () => {
+  it("compresses and decompresses off the serving thread, and the file unpacks to the same database and media", async () => {
     const dir = makeTempDir("backup-packing");
     try {
       const { stagingDir, mediaRoot, database } = stagedBackup(dir.path);
@@ -53,6 +53,7 @@ describe("packing a backup file", () => {
 
       const into = join(dir.path, "unpacked");
       await unpackBackup(to, into, ignoreProgress);
+      expect(sync.calls()).toBe(0);
       expect(readFileSync(join(into, "hearth.db")).equals(database)).toBe(true);
       expect(readFileSync(join(into, "manifest.json"), "utf8")).toBe('{"format":"hearth-backup"}\n');
       expect(readFileSync(join(into, "media", "uploads", "photo.png"), "utf8")).toBe("not really a png");
