@@ -10,6 +10,7 @@ import type { AccountRow } from "../../server/core/rows.ts";
 import { openDataDirectoryDatabase } from "../../server/db/open.ts";
 import { createMediaStorage, mediaRootOf } from "../../server/media/storage.ts";
 import { announce, archiveActor, AS_PUBLIC, createNote, jsonEntry, orderedCollection, statusUri, writeZip } from "../helpers/mastodon-archive.ts";
+import { insertTestAccount } from "../helpers/core-database.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 
 const OLD = "https://old.example";
@@ -93,6 +94,23 @@ describe("an archive's import, batch by batch", () => {
     expect(found.rows.map((hit) => hit.status_id).sort()).toEqual([row(4), row(5), row(6), row(8)].map((status) => status?.id).sort());
     const trigrams = await sql<{ rowid: number }>`SELECT rowid FROM status_search_trigram WHERE status_search_trigram MATCH 'arriving'`.execute(database.db);
     expect(trigrams.rows).toHaveLength(2);
+  });
+
+  it("keeps mentions of accounts stored here, silently, and leaves out those it does not know", async () => {
+    const bob = await insertTestAccount(core, "bob", "else.example");
+    const carol = "https://nowhere.example/users/carol";
+    const mentioning = (id: number, ...hrefs: string[]) =>
+      createNote({ actor: ACTOR, id, published: `2019-01-0${id}T00:00:00Z`, content: "<p>hello</p>", to: [AS_PUBLIC], cc: [], tag: hrefs.map((href) => ({ type: "Mention", href, name: href })) });
+    const items = [mentioning(1, bob.uri ?? "", carol), mentioning(2, carol), mentioning(3, bob.uri ?? "", bob.uri ?? "")];
+    const report = await importMastodonArchive({ file: await archiveOf(items), core, storage: createMediaStorage(mediaRootOf(dir.path)), account, includeDirect: false, force: false, batchSize: 2 });
+    expect(report.imported).toBe(3);
+    const rows = await rowsByUri();
+    const mentions = await database.db.selectFrom("mentions").select(["status_id", "account_id", "silent"]).orderBy("status_id").execute();
+    expect(mentions).toEqual([
+      { status_id: rows.get(statusUri(ACTOR, 1))?.id, account_id: bob.id, silent: 1 },
+      { status_id: rows.get(statusUri(ACTOR, 3))?.id, account_id: bob.id, silent: 1 },
+    ]);
+    expect(await database.db.selectFrom("notifications").selectAll().execute()).toEqual([]);
   });
 
   it("stores plain posts and replies with a few statements each (set-based lookups per batch, not per post)", async () => {
