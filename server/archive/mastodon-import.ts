@@ -82,7 +82,7 @@ async function surveyOutbox(archive: ArchiveZip, file: string, actor: ArchiveAct
   const otherSkipped: Record<string, number> = {};
   let position = 0;
   for await (const value of collectionItems(archive, file, "outbox.json")) {
-    const item = readOutboxItem(value, actor, ++position);
+    const item = readOutboxItem(value, actor, ++position, { withContent: false });
     if (item.kind === "invalid") throw new UserError(`outbox.json in ${file} is not what Mastodon writes: ${item.why}; nothing was imported.`);
     if (item.kind === "other") otherSkipped[item.type] = (otherSkipped[item.type] ?? 0) + 1;
     else if (item.kind === "status" && item.visibility === "direct" && !includeDirect) directLeftOut++;

@@ -92,14 +92,24 @@ function attachmentsOf(value: JsonValue | undefined): ArchiveAttachment[] {
   return attachments;
 }
 
-function contentOf(object: JsonObject): { content: string; language: string | null } {
+function contentOf(object: JsonObject, reading: OutboxReading): { content: string; language: string | null } {
   const map = isObject(object.contentMap) ? object.contentMap : {};
   const [language, mapped] = Object.entries(map).find(([, value]) => typeof value === "string") ?? [null, null];
   const html = text(object.content) ?? text(mapped) ?? "";
-  return { content: sanitiseRemoteHtml(html), language: language && /^[a-zA-Z-]{2,16}$/.test(language) ? language : null };
+  return { content: reading.withContent ? sanitiseRemoteHtml(html) : "", language: language && /^[a-zA-Z-]{2,16}$/.test(language) ? language : null };
 }
 
-function statusOf(activity: JsonObject, object: JsonObject, actor: ArchiveActor, position: number): OutboxItem {
+/**
+ * How much of an item to read. The survey before an import only checks items and counts them: it leaves the
+ * content unsanitised (empty), which is most of the cost of reading a post (issue #17).
+ */
+export interface OutboxReading {
+  withContent: boolean;
+}
+
+const WHOLE: OutboxReading = { withContent: true };
+
+function statusOf(activity: JsonObject, object: JsonObject, actor: ArchiveActor, position: number, reading: OutboxReading): OutboxItem {
   const importUri = text(object.id);
   if (!importUri) return { kind: "invalid", why: `item ${position} has a post without an id` };
   const createdAt = date(object.published) ?? date(activity.published);
@@ -111,7 +121,7 @@ function statusOf(activity: JsonObject, object: JsonObject, actor: ArchiveActor,
     kind: "status",
     importUri,
     visibility: visibilityOf(object.to ?? activity.to, object.cc ?? activity.cc, actor),
-    ...contentOf(object),
+    ...contentOf(object, reading),
     spoilerText: text(object.summary) ?? "",
     sensitive: object.sensitive === true,
     createdAt,
@@ -123,7 +133,7 @@ function statusOf(activity: JsonObject, object: JsonObject, actor: ArchiveActor,
   };
 }
 
-export function readOutboxItem(item: JsonValue, actor: ArchiveActor, position: number): OutboxItem {
+export function readOutboxItem(item: JsonValue, actor: ArchiveActor, position: number, reading: OutboxReading = WHOLE): OutboxItem {
   if (!isObject(item)) return { kind: "invalid", why: `item ${position} is not an activity` };
   const type = text(item.type);
   if (!type) return { kind: "invalid", why: `item ${position} has no type` };
@@ -132,7 +142,7 @@ export function readOutboxItem(item: JsonValue, actor: ArchiveActor, position: n
     if (!isObject(object)) return { kind: "invalid", why: `item ${position} creates no post` };
     const objectType = text(object.type) ?? "";
     if (objectType !== "Note" && objectType !== "Question" && objectType !== "Article") return { kind: "other", type: `Create(${objectType})` };
-    return statusOf(item, object, actor, position);
+    return statusOf(item, object, actor, position, reading);
   }
   if (type === "Announce") {
     const importUri = text(item.id);

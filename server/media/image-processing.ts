@@ -1,5 +1,6 @@
 import type { default as SharpFunction, Sharp } from "sharp";
 import { UserError } from "../user-error.ts";
+import { encodeBlurhash } from "./blurhash.ts";
 
 let loadingSharp: Promise<typeof SharpFunction> | undefined;
 
@@ -146,9 +147,7 @@ export async function makePreview(bytes: Uint8Array, matrixLimit: number): Promi
     .resize(BLURHASH_SOURCE_BOX, BLURHASH_SOURCE_BOX, { fit: "inside" })
     .raw()
     .toBuffer({ resolveWithObject: true });
-  // blurhash is small, but only ever needed here.
-  const { encode: encodeBlurhash } = await import("blurhash");
-  const blurhash = encodeBlurhash(new Uint8ClampedArray(tiny.data), tiny.info.width, tiny.info.height, BLURHASH_COMPONENTS, BLURHASH_COMPONENTS);
+  const blurhash = encodeBlurhash(tiny.data, tiny.info.width, tiny.info.height, BLURHASH_COMPONENTS, BLURHASH_COMPONENTS);
   return {
     small: { bytes: small, contentType: opaque ? "image/jpeg" : "image/png", dimensions: dimensionsOf(width, height) },
     blurhash,

@@ -1,7 +1,7 @@
 import type { Visibility } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
 import type { ProcessedUpload } from "../media/media.ts";
-import { insertStatus, writeStatusSearchRow } from "../statuses/status-store.ts";
+import { insertStatus } from "../statuses/status-store.ts";
 import { write, type WriteTransaction } from "../write.ts";
 
 /**
@@ -81,6 +81,65 @@ async function findStatusIdByUri(trx: WriteTransaction, accountId: string, uri: 
   return (await trx.selectFrom("statuses").select("id").where("uri", "=", uri).executeTakeFirst())?.id;
 }
 
+/**
+ * What a batch refers to, read with a few statements for the whole batch rather than some per post: the
+ * batch's own posts already in (an earlier run), the parents and boosted posts it names by id, and the
+ * accounts it mentions. Posts stored while the batch runs are added as they are stored.
+ */
+interface BatchLookups {
+  /** This account's imports by their archive id. */
+  imported: Map<string, { id: string; conversationId: string | null }>;
+  /** Other stored statuses by their ActivityPub id. */
+  remote: Map<string, string>;
+  accounts: Map<string, string>;
+}
+
+async function readBatchLookups(trx: WriteTransaction, accountId: string, entries: readonly ArchivedEntry[]): Promise<BatchLookups> {
+  const referenced = new Set<string>(entries.map((entry) => entry.importUri));
+  const mentionUris = new Set<string>();
+  for (const entry of entries) {
+    if (entry.kind === "boost") referenced.add(entry.objectUri);
+    else {
+      if (entry.inReplyToUri) referenced.add(entry.inReplyToUri);
+      for (const uri of entry.mentionUris) mentionUris.add(uri);
+    }
+  }
+  const uris = [...referenced];
+  const imported = new Map<string, { id: string; conversationId: string | null }>();
+  const remote = new Map<string, string>();
+  const accounts = new Map<string, string>();
+  for (const chunk of chunks(uris)) {
+    const importedRows = await trx
+      .selectFrom("statuses")
+      .select(["id", "import_uri", "conversation_id"])
+      .where("account_id", "=", accountId)
+      .where("import_uri", "in", chunk)
+      .execute();
+    for (const row of importedRows) if (row.import_uri !== null) imported.set(row.import_uri, { id: row.id, conversationId: row.conversation_id });
+    const remoteRows = await trx.selectFrom("statuses").select(["id", "uri"]).where("uri", "in", chunk).execute();
+    for (const row of remoteRows) if (row.uri !== null) remote.set(row.uri, row.id);
+  }
+  for (const chunk of chunks([...mentionUris])) {
+    const rows = await trx.selectFrom("accounts").select(["id", "uri"]).where("uri", "in", chunk).execute();
+    for (const row of rows) if (row.uri !== null) accounts.set(row.uri, row.id);
+  }
+  return { imported, remote, accounts };
+}
+
+// SQLite binds at most 32,766 parameters a statement; a batch's ids stay far below in chunks of this size.
+const LOOKUP_CHUNK = 500;
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const result: T[][] = [];
+  for (let index = 0; index < items.length; index += LOOKUP_CHUNK) result.push(items.slice(index, index + LOOKUP_CHUNK));
+  return result;
+}
+
+/** As findStatusIdByUri: one of this account's imports first, then a stored remote status. */
+function statusIdByUri(lookups: BatchLookups, uri: string): string | undefined {
+  return lookups.imported.get(uri)?.id ?? lookups.remote.get(uri);
+}
+
 async function insertArchivedMedia(ctx: CoreContext, trx: WriteTransaction, accountId: string, createdAt: string, media: readonly ArchivedMedia[]): Promise<string[]> {
   const ids: string[] = [];
   const now = ctx.clock.now().toISOString();
@@ -110,11 +169,9 @@ async function insertArchivedMedia(ctx: CoreContext, trx: WriteTransaction, acco
   return ids;
 }
 
-async function importStatus(ctx: CoreContext, trx: WriteTransaction, accountId: string, entry: ArchivedStatus): Promise<void> {
-  const inReplyToId = entry.inReplyToUri ? await findStatusIdByUri(trx, accountId, entry.inReplyToUri) : undefined;
-  const mentioned = entry.mentionUris.length
-    ? await trx.selectFrom("accounts").select("id").where("uri", "in", entry.mentionUris).execute()
-    : [];
+async function importStatus(ctx: CoreContext, trx: WriteTransaction, accountId: string, entry: ArchivedStatus, lookups: BatchLookups): Promise<void> {
+  const inReplyToId = entry.inReplyToUri ? statusIdByUri(lookups, entry.inReplyToUri) : undefined;
+  const mentioned = [...new Set(entry.mentionUris)].flatMap((uri) => lookups.accounts.get(uri) ?? []);
   const mediaIds = await insertArchivedMedia(ctx, trx, accountId, entry.createdAt, entry.media);
   const status = await insertStatus(ctx, trx, {
     accountId,
@@ -129,32 +186,16 @@ async function importStatus(ctx: CoreContext, trx: WriteTransaction, accountId: 
     inReplyToId: inReplyToId ?? null,
     inReplyToUri: entry.inReplyToUri,
     // Nobody is told: these mentions were made, and heard, on the old server years ago.
-    mentions: mentioned.map((row) => ({ accountId: row.id, silent: true })),
+    mentions: mentioned.map((id) => ({ accountId: id, silent: true })),
     tags: entry.tagNames,
     mediaIds,
+    importUri: entry.importUri,
   });
-  await trx.updateTable("statuses").set({ import_uri: entry.importUri }).where("id", "=", status.id).execute();
-  // The archive is in order, but a reply met before its parent is threaded when the parent comes.
-  const orphans = await trx
-    .selectFrom("statuses")
-    .select("id")
-    .where("account_id", "=", accountId)
-    .where("in_reply_to_uri", "=", entry.importUri)
-    .where("in_reply_to_id", "is", null)
-    .where("id", "!=", status.id)
-    .execute();
-  if (orphans.length > 0) {
-    await trx
-      .updateTable("statuses")
-      .set({ in_reply_to_id: status.id, in_reply_to_account_id: accountId, conversation_id: status.conversation_id })
-      .where("id", "in", orphans.map((row) => row.id))
-      .execute();
-  }
-  if (mediaIds.length > 0) await writeStatusSearchRow(trx, status.id);
+  lookups.imported.set(entry.importUri, { id: status.id, conversationId: status.conversation_id });
 }
 
-async function importBoost(ctx: CoreContext, trx: WriteTransaction, accountId: string, entry: ArchivedBoost): Promise<boolean> {
-  const originalId = await findStatusIdByUri(trx, accountId, entry.objectUri);
+async function importBoost(ctx: CoreContext, trx: WriteTransaction, accountId: string, entry: ArchivedBoost, lookups: BatchLookups): Promise<boolean> {
+  const originalId = statusIdByUri(lookups, entry.objectUri);
   if (!originalId) return false;
   const boost = await insertStatus(ctx, trx, {
     accountId,
@@ -162,35 +203,64 @@ async function importBoost(ctx: CoreContext, trx: WriteTransaction, accountId: s
     visibility: entry.visibility,
     createdAt: entry.createdAt,
     reblogOfId: originalId,
+    importUri: entry.importUri,
   });
-  await trx.updateTable("statuses").set({ import_uri: entry.importUri }).where("id", "=", boost.id).execute();
+  lookups.imported.set(entry.importUri, { id: boost.id, conversationId: boost.conversation_id });
   return true;
+}
+
+/**
+ * The archive is in order, but a reply met before its parent (in this batch or an earlier one) is threaded
+ * when the parent comes: one read for the batch's new posts, and an update for each parent that has some.
+ */
+async function threadEarlierReplies(trx: WriteTransaction, accountId: string, parentUris: readonly string[], lookups: BatchLookups): Promise<void> {
+  const waiting = new Map<string, string[]>();
+  for (const chunk of chunks(parentUris)) {
+    const rows = await trx
+      .selectFrom("statuses")
+      .select(["id", "in_reply_to_uri"])
+      .where("account_id", "=", accountId)
+      .where("in_reply_to_uri", "in", chunk)
+      .where("in_reply_to_id", "is", null)
+      .execute();
+    for (const row of rows) if (row.in_reply_to_uri !== null) waiting.set(row.in_reply_to_uri, [...(waiting.get(row.in_reply_to_uri) ?? []), row.id]);
+  }
+  for (const [uri, replyIds] of waiting) {
+    const parent = lookups.imported.get(uri);
+    // A post that names itself as its parent is no one's reply: never its own ancestor.
+    const orphans = replyIds.filter((id) => id !== parent?.id);
+    if (!parent || orphans.length === 0) continue;
+    await trx
+      .updateTable("statuses")
+      .set({ in_reply_to_id: parent.id, in_reply_to_account_id: accountId, conversation_id: parent.conversationId })
+      .where("id", "in", orphans)
+      .execute();
+  }
 }
 
 /** One batch, one transaction: all of it is in after the commit, or none of it. */
 export async function importArchivedBatch(ctx: CoreContext, accountId: string, entries: readonly ArchivedEntry[]): Promise<ArchivedBatchResult> {
   return write(ctx, async (trx) => {
     const result: ArchivedBatchResult = { imported: 0, present: 0, boostsSkipped: 0 };
+    const lookups = await readBatchLookups(trx, accountId, entries);
+    const storedStatuses: string[] = [];
     for (const entry of entries) {
-      const present = await trx
-        .selectFrom("statuses")
-        .select("id")
-        .where("account_id", "=", accountId)
-        .where("import_uri", "=", entry.importUri)
-        .executeTakeFirst();
-      if (present) {
+      // In already: from an earlier run, or earlier in this batch (an archive naming one post twice).
+      if (lookups.imported.has(entry.importUri)) {
         result.present++;
         continue;
       }
       if (entry.kind === "status") {
-        await importStatus(ctx, trx, accountId, entry);
+        await importStatus(ctx, trx, accountId, entry, lookups);
+        storedStatuses.push(entry.importUri);
         result.imported++;
-      } else if (await importBoost(ctx, trx, accountId, entry)) {
+      } else if (await importBoost(ctx, trx, accountId, entry, lookups)) {
         result.imported++;
       } else {
         result.boostsSkipped++;
       }
     }
+    await threadEarlierReplies(trx, accountId, storedStatuses, lookups);
     return result;
   });
 }

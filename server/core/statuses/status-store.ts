@@ -87,6 +87,8 @@ export interface NewStatusRecord {
   mediaIds?: readonly string[];
   remoteMedia?: readonly RemoteMediaRecord[];
   poll?: NewPollRecord | null;
+  /** A post brought in from an archive: its id on the old server (core/archive/archived-statuses.ts). */
+  importUri?: string | null;
 }
 
 /** The lookup form of a hashtag: without '#', NFKC-normalised, lower-cased, as Mastodon compares them. */
@@ -221,27 +223,41 @@ export async function writePoll(ctx: CoreContext, trx: Db, statusId: string, pol
 // one status's row is found by key rather than by scanning the UNINDEXED status_id column. Both indexes
 // (words in status_search, trigrams in status_search_trigram) hold the same text and change together.
 
+/** What a status's search rows hold: spoiler, content as plain text, media descriptions, poll options. */
+function searchBody(status: Pick<StatusRow, "spoiler_text" | "content">, mediaDescriptions: ReadonlyArray<string | null>, pollOptions: readonly string[]): string {
+  const parts = [status.spoiler_text, htmlToPlainText(status.content), ...mediaDescriptions.map((description) => description ?? ""), ...pollOptions];
+  return parts.filter((part) => part.trim() !== "").join("\n");
+}
+
+async function insertStatusSearchRow(trx: Db, statusId: string, body: string): Promise<void> {
+  await sql`INSERT INTO status_search (rowid, status_id, body) VALUES (${BigInt(statusId)}, ${statusId}, ${body})`.execute(trx);
+  await sql`INSERT INTO status_search_trigram (rowid, body) VALUES (${BigInt(statusId)}, ${body})`.execute(trx);
+}
+
+async function mediaDescriptionsOf(trx: Db, statusId: string): Promise<Array<string | null>> {
+  const media = await trx.selectFrom("media_attachments").select("description").where("status_id", "=", statusId).orderBy("position").execute();
+  return media.map((row) => row.description);
+}
+
 /** Replaces a status's full-text rows: spoiler, content as plain text, and its media descriptions. */
 export async function writeStatusSearchRow(trx: Db, statusId: string): Promise<void> {
   const status = await trx.selectFrom("statuses").select(["spoiler_text", "content", "reblog_of_id"]).where("id", "=", statusId).executeTakeFirst();
   await deleteStatusSearchRow(trx, statusId);
   if (!status || status.reblog_of_id !== null) return;
-  const media = await trx
-    .selectFrom("media_attachments")
-    .select("description")
-    .where("status_id", "=", statusId)
-    .orderBy("position")
-    .execute();
   const poll = await trx.selectFrom("polls").select("options_json").where("status_id", "=", statusId).executeTakeFirst();
-  const parts = [
-    status.spoiler_text,
-    htmlToPlainText(status.content),
-    ...media.map((row) => row.description ?? ""),
-    ...(poll ? (JSON.parse(poll.options_json) as string[]) : []),
-  ].filter((part) => part.trim() !== "");
-  const body = parts.join("\n");
-  await sql`INSERT INTO status_search (rowid, status_id, body) VALUES (${BigInt(statusId)}, ${statusId}, ${body})`.execute(trx);
-  await sql`INSERT INTO status_search_trigram (rowid, body) VALUES (${BigInt(statusId)}, ${body})`.execute(trx);
+  const body = searchBody(status, await mediaDescriptionsOf(trx, statusId), poll ? (JSON.parse(poll.options_json) as string[]) : []);
+  await insertStatusSearchRow(trx, statusId, body);
+}
+
+/**
+ * The search rows of a status just inserted: it has none to replace, and its row and poll are in hand, so
+ * only its media are read back (an archive's import stores thousands a batch; issue #17).
+ */
+async function writeNewStatusSearchRow(trx: Db, status: StatusRow, input: NewStatusRecord): Promise<void> {
+  if (status.reblog_of_id !== null) return;
+  const hasMedia = (input.mediaIds?.length ?? 0) + (input.remoteMedia?.length ?? 0) > 0;
+  const body = searchBody(status, hasMedia ? await mediaDescriptionsOf(trx, status.id) : [], input.poll?.options ?? []);
+  await insertStatusSearchRow(trx, status.id, body);
 }
 
 export async function deleteStatusSearchRow(trx: Db, statusId: string): Promise<void> {
@@ -287,6 +303,7 @@ export async function insertStatus(ctx: CoreContext, trx: Db, input: NewStatusRe
       edited_at: input.editedAt ?? null,
       updated_at: now,
       fetched_at: input.fetchedAt ?? null,
+      import_uri: input.importUri ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -311,7 +328,7 @@ export async function insertStatus(ctx: CoreContext, trx: Db, input: NewStatusRe
       .where("id", "!=", status.id)
       .execute();
   }
-  await writeStatusSearchRow(trx, status.id);
+  await writeNewStatusSearchRow(trx, status, input);
   return status;
 }
 
