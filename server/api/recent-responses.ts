@@ -101,6 +101,17 @@ export class RecentResponseStore {
 /** Response headers that belong to the answer itself; CORS and rate-limit headers are each request's own. */
 const KEPT_HEADERS = ["content-type", "link"];
 
+const encoder = new TextEncoder();
+
+function keptHeaders(answerHeaders: Headers): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of KEPT_HEADERS) {
+    const value = answerHeaders.get(name);
+    if (value !== null) headers[name] = value;
+  }
+  return headers;
+}
+
 /**
  * Reuses a timeline or notifications page answered moments ago to the same token for the same URL, as long
  * as nothing has been written to the database since it was read (write-generation.ts) and for at most
@@ -121,6 +132,13 @@ export function reuseRecentResponses(core: CoreContext, generation: WriteGenerat
     await next();
     const answer = c.res;
     if (answer.status !== 200 || !answer.headers.get("content-type")?.startsWith("application/json")) return;
+    const text = c.get("answerJson");
+    if (text !== undefined) {
+      // The route kept its text (json-answer.ts): the answer goes out as it is and only a copy in bytes is kept.
+      const body = encoder.encode(text);
+      if (body.byteLength <= LARGEST_BODY_BYTES) recent.store(key, { generation: readAt, storedAt: now, body, headers: keptHeaders(answer.headers) });
+      return;
+    }
     // Read once, and answered from the same bytes: a clone would tee the body into two streams. Hono merges a
     // response set over another into a copy of it (its body a stream again), so the old one is let go first.
     const body = new Uint8Array(await answer.arrayBuffer());
@@ -128,12 +146,7 @@ export function reuseRecentResponses(core: CoreContext, generation: WriteGenerat
     c.res = undefined;
     c.res = new Response(body, { status: 200, headers: answerHeaders });
     if (body.byteLength > LARGEST_BODY_BYTES) return;
-    const headers: Record<string, string> = {};
-    for (const name of KEPT_HEADERS) {
-      const value = answerHeaders.get(name);
-      if (value !== null) headers[name] = value;
-    }
     // The generation from before the page was read: a write while it was being read makes it stale at once.
-    recent.store(key, { generation: readAt, storedAt: now, body, headers });
+    recent.store(key, { generation: readAt, storedAt: now, body, headers: keptHeaders(answerHeaders) });
   });
 }

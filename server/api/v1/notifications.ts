@@ -12,6 +12,7 @@ import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import { toNotification, toNotifications } from "../entities/notification.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
+import { jsonAnswer } from "../json-answer.ts";
 import { pathId, readInput } from "../input.ts";
 import { acceptAllPolicy, notificationQuery, unreadLimit } from "../notification-params.ts";
 import { paging, setLinkHeader } from "../pagination.ts";
@@ -41,7 +42,7 @@ export function notificationRoutes({ core, origin }: NotificationRoutesDependenc
     const { query, page } = await readInput(c, Notifications);
     const rows = await listNotifications(core, viewer.id, query, page);
     setLinkHeader(c, rows.map((row) => row.id), clientUrl(c, origin()), page.limit);
-    return c.json(await toNotifications(core, rows, viewer.id, origin()));
+    return jsonAnswer(c, await toNotifications(core, rows, viewer.id, origin()));
   });
 
   routes.get("/unread_count", requireUser("read:notifications"), async (c) => {

@@ -6,6 +6,7 @@ import { requireUser, scopeIfToken } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import { toStatuses } from "../entities/status.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
+import { jsonAnswer } from "../json-answer.ts";
 import { flag, pathId, readInput, textList } from "../input.ts";
 import { paging, setLinkHeader } from "../pagination.ts";
 import { optionalViewerOf, viewerOf } from "../request-accounts.ts";
@@ -25,7 +26,7 @@ export function timelineRoutes({ core, origin }: TimelineRoutesDependencies): Ho
 
   async function answer(c: Context<HonoApiEnv>, page: TimelinePage, limit: number, viewerId: string | null, filterContext: string) {
     setLinkHeader(c, page.pageIds, clientUrl(c, origin()), limit);
-    return c.json(await toStatuses(core, page.statuses, viewerId, origin(), { filterContext }));
+    return jsonAnswer(c, await toStatuses(core, page.statuses, viewerId, origin(), { filterContext }));
   }
 
   routes.get("/home", requireUser("read:statuses"), async (c) => {

@@ -1,6 +1,7 @@
 import type { CoreContext } from "../context.ts";
 import { filterContexts } from "./filters.ts";
 import type { FilterKeywordRow, FilterRow } from "../rows.ts";
+import { compiledQuery } from "../../db/compiled-queries.ts";
 
 /**
  * Which of a viewer's filters a status trips, for the Status entity's `filtered` (Mastodon's FilterResult).
@@ -38,16 +39,20 @@ export function keywordPattern(keyword: string, wholeWord: boolean): RegExp {
   return new RegExp(`${start}${body}${end}`, "iu");
 }
 
-/** The viewer's filters in force (not expired), optionally only those for one context. */
-export async function loadActiveFilters(ctx: CoreContext, accountId: string, context?: string): Promise<ActiveFilter[]> {
-  const now = ctx.clock.now().toISOString();
-  const filters = await ctx.db
+// Asked for every page rendered: compiled once (db/compiled-queries.ts).
+const filtersInForce = compiledQuery((db, { accountId, now }: { accountId: string; now: string }) =>
+  db
     .selectFrom("filters")
     .selectAll()
     .where("account_id", "=", accountId)
     .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", now)]))
-    .orderBy("id")
-    .execute();
+    .orderBy("id"),
+);
+
+/** The viewer's filters in force (not expired), optionally only those for one context. */
+export async function loadActiveFilters(ctx: CoreContext, accountId: string, context?: string): Promise<ActiveFilter[]> {
+  const now = ctx.clock.now().toISOString();
+  const filters = await filtersInForce(ctx.db, { accountId, now });
   const relevant = filters.map((filter) => ({ filter, contexts: filterContexts(filter) })).filter((item) => !context || item.contexts.includes(context));
   if (relevant.length === 0) return [];
   const ids = relevant.map((item) => item.filter.id);

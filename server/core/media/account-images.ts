@@ -20,7 +20,30 @@ type AccountImageColumns = Pick<AccountRow, "id" | "domain" | "avatar_file" | "h
  * no other bookkeeping (federation keeps just writing avatar_remote_url).
  */
 function remoteUrlKey(remoteUrl: string): string {
-  return createHash("sha256").update(remoteUrl).digest("hex").slice(0, 16);
+  let key = remoteUrlKeys.get(remoteUrl);
+  if (key === undefined) {
+    key = createHash("sha256").update(remoteUrl).digest("hex").slice(0, 16);
+    if (remoteUrlKeys.size >= MOST_REMEMBERED) remoteUrlKeys.clear();
+    remoteUrlKeys.set(remoteUrl, key);
+  }
+  return key;
+}
+
+// Every page shows forty-odd accounts, two pictures each: their keys and addresses are worked out once, not
+// for every page rendered (issue #19). Bounded; emptied whole when full, as a page's accounts come back at once.
+const MOST_REMEMBERED = 4_096;
+const remoteUrlKeys = new Map<string, string>();
+const origins = new Map<string, string>();
+
+/** new URL(path, origin).href for a path of plain characters beginning with "/": the origin's scheme, host and port, then the path. */
+function onOrigin(origin: string, path: string): string {
+  let base = origins.get(origin);
+  if (base === undefined) {
+    base = new URL(origin).origin;
+    if (origins.size >= 16) origins.clear();
+    origins.set(origin, base);
+  }
+  return base + path;
 }
 
 /** cache/avatars/<account id>-<key of the peer's URL>.<ext>, relative to the media folder. */
@@ -48,10 +71,11 @@ export function hasCachedAccountImage(account: AccountImageColumns, kind: Accoun
  */
 function imageUrl(account: AccountImageColumns, kind: AccountImageKind, origin: string, missingPath: string): string {
   const { file, remoteUrl } = accountImageOf(account, kind);
-  if (account.domain === null) return file ? mediaFileUrl(origin, file) : new URL(missingPath, origin).href;
+  if (account.domain === null) return file ? mediaFileUrl(origin, file) : onOrigin(origin, missingPath);
   if (hasCachedAccountImage(account, kind) && file) return mediaFileUrl(origin, file);
-  if (remoteUrl !== null) return new URL(`/media_proxy/accounts/${account.id}/${kind}`, origin).href;
-  return new URL(missingPath, origin).href;
+  // Account ids are digits: nothing in this path needs escaping.
+  if (remoteUrl !== null) return onOrigin(origin, `/media_proxy/accounts/${account.id}/${kind}`);
+  return onOrigin(origin, missingPath);
 }
 
 /** The avatar's address as clients and peers see it: our file or copy, our proxy, or the stand-in. */

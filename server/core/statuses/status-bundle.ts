@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable } from "kysely";
+import { compiledQuery } from "../../db/compiled-queries.ts";
 import { queryByIds } from "../../db/queries-by-ids.ts";
 import type { DatabaseSchema, OAuthApplicationsTable } from "../../db/schema.ts";
 import { loadAccountEmojis } from "../emojis/account-emojis.ts";
@@ -139,10 +140,10 @@ async function loadCounts(db: Db, ids: readonly string[]): Promise<Map<string, S
   return counts;
 }
 
-async function loadViewerState(db: Db, viewerId: string, ids: readonly string[], conversationIds: readonly string[]): Promise<ViewerState> {
-  if (ids.length === 0) return EMPTY_VIEWER;
-  type Mark = "favourited" | "reblogged" | "bookmarked" | "pinned" | "muted";
-  let query = db
+type Mark = "favourited" | "reblogged" | "bookmarked" | "pinned" | "muted";
+
+const viewerMarks = compiledQuery((db, { viewerId, ids, conversationIds }: { viewerId: string; ids: readonly string[]; conversationIds: readonly string[] }) => {
+  const query = db
     .selectFrom("statuses")
     .select([sql<Mark>`'reblogged'`.as("mark"), "reblog_of_id as id"])
     .where("account_id", "=", viewerId)
@@ -156,17 +157,20 @@ async function loadViewerState(db: Db, viewerId: string, ids: readonly string[],
     .unionAll((eb) =>
       eb.selectFrom("status_pins").select([sql<Mark>`'pinned'`.as("mark"), "status_id as id"]).where("account_id", "=", viewerId).where("status_id", "in", ids),
     );
-  if (conversationIds.length > 0) {
-    query = query.unionAll((eb) =>
-      eb
-        .selectFrom("conversation_mutes")
-        .select([sql<Mark>`'muted'`.as("mark"), "conversation_id as id"])
-        .where("account_id", "=", viewerId)
-        .where("conversation_id", "in", conversationIds),
-    );
-  }
+  if (conversationIds.length === 0) return query;
+  return query.unionAll((eb) =>
+    eb
+      .selectFrom("conversation_mutes")
+      .select([sql<Mark>`'muted'`.as("mark"), "conversation_id as id"])
+      .where("account_id", "=", viewerId)
+      .where("conversation_id", "in", conversationIds),
+  );
+});
+
+async function loadViewerState(db: Db, viewerId: string, ids: readonly string[], conversationIds: readonly string[]): Promise<ViewerState> {
+  if (ids.length === 0) return EMPTY_VIEWER;
   const marks: Record<Mark, Set<string>> = { favourited: new Set(), reblogged: new Set(), bookmarked: new Set(), pinned: new Set(), muted: new Set() };
-  for (const row of await query.execute()) if (row.id !== null) marks[row.mark].add(row.id);
+  for (const row of await viewerMarks(db, { viewerId, ids, conversationIds })) if (row.id !== null) marks[row.mark].add(row.id);
   return { favourited: marks.favourited, reblogged: marks.reblogged, bookmarked: marks.bookmarked, pinned: marks.pinned, mutedConversations: marks.muted };
 }
 

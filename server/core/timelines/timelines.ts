@@ -1,4 +1,5 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
+import { compiledQuery } from "../../db/compiled-queries.ts";
 import type { DatabaseSchema } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
@@ -41,15 +42,39 @@ function notReplyToOthers(eb: StatusesEb): Expression<SqlBool> {
 
 /** The viewer's home: what entered their feed, still visible to them and from no one they have since blocked or muted. */
 export async function homeTimeline(ctx: CoreContext, viewerId: string, page: PageRequest): Promise<TimelinePage> {
-  const exclusions = await exclusionsFor(ctx, viewerId);
-  const query = ctx.db
-    .selectFrom("home_feed")
-    .innerJoin("statuses", "statuses.id", "home_feed.status_id")
-    .selectAll("statuses")
-    .where("home_feed.account_id", "=", viewerId)
-    .where((eb) => eb.and([visibleTo(eb, viewerId), notExcluded(eb, exclusions, true)]));
-  return asPage(pageRows(await pageQuery(query, "home_feed.status_id", page).execute(), page));
+  const { blocked, muted, limited = [], domains } = await exclusionsFor(ctx, viewerId);
+  const { maxId, sinceId, minId } = page;
+  const rows = await homePage(ctx.db, { viewerId, blocked, muted, limited, domains, maxId, sinceId, minId }, page.limit);
+  return asPage(pageRows(rows, page));
 }
+
+// The page every client asks for first and most: compiled once per shape of the viewer's exclusions and page
+// (compiled-queries.ts), as building it cost more than SQLite's reading of it (issue #19).
+const homePage = compiledQuery(
+  (
+    db,
+    args: {
+      viewerId: string;
+      blocked: readonly string[];
+      muted: readonly string[];
+      limited: readonly string[];
+      domains: readonly string[];
+      maxId: string | null;
+      sinceId: string | null;
+      minId: string | null;
+    },
+    limit: number,
+  ) => {
+    const { viewerId, maxId, sinceId, minId } = args;
+    const query = db
+      .selectFrom("home_feed")
+      .innerJoin("statuses", "statuses.id", "home_feed.status_id")
+      .selectAll("statuses")
+      .where("home_feed.account_id", "=", viewerId)
+      .where((eb) => eb.and([visibleTo(eb, viewerId), notExcluded(eb, args, true)]));
+    return pageQuery(query, "home_feed.status_id", { maxId, sinceId, minId, limit });
+  },
+);
 
 export interface PublicTimelineOptions {
   local?: boolean;

@@ -1,4 +1,5 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from "kysely";
+import { compiledQuery } from "../../db/compiled-queries.ts";
 import type { DatabaseSchema, InstanceDomainBlockSeverity, Visibility } from "../../db/schema.ts";
 import type { StatusRow } from "../rows.ts";
 import { accountDomainsUnderBlocks } from "./instance-domain-limits.ts";
@@ -95,6 +96,23 @@ export async function canViewStatus(
 
 type StatusesEb = ExpressionBuilder<DatabaseSchema, "statuses">;
 
+
+// A page of notifications asks both for every page rendered: compiled once per number of ids (compiled-queries.ts).
+const visibleIdsOf = compiledQuery((db, { ids, viewerId }: { ids: readonly string[]; viewerId: string | null }) =>
+  db
+    .selectFrom("statuses")
+    .select("statuses.id")
+    .where("statuses.id", "in", ids)
+    .where((eb) => eb.and([visibleTo(eb, viewerId), notBlockedByAuthor(eb, viewerId)])),
+);
+const visibleStatusesOf = compiledQuery((db, { ids, viewerId }: { ids: readonly string[]; viewerId: string | null }) =>
+  db
+    .selectFrom("statuses")
+    .selectAll()
+    .where("statuses.id", "in", ids)
+    .where((eb) => eb.and([visibleTo(eb, viewerId), notBlockedByAuthor(eb, viewerId)])),
+);
+
 /**
  * canViewStatus for many statuses at once (a page of notifications, a conversation list): one query for the
  * statuses and the ones they boost. Keeps the order given.
@@ -102,12 +120,7 @@ type StatusesEb = ExpressionBuilder<DatabaseSchema, "statuses">;
 export async function filterVisibleStatuses<T extends { id: string; reblog_of_id: string | null }>(db: Db, rows: readonly T[], viewerId: string | null): Promise<T[]> {
   if (rows.length === 0) return [];
   const ids = [...new Set(rows.flatMap((row) => (row.reblog_of_id ? [row.id, row.reblog_of_id] : [row.id])))];
-  const visible = await db
-    .selectFrom("statuses")
-    .select("statuses.id")
-    .where("statuses.id", "in", ids)
-    .where((eb) => eb.and([visibleTo(eb, viewerId), notBlockedByAuthor(eb, viewerId)]))
-    .execute();
+  const visible = await visibleIdsOf(db, { ids, viewerId });
   const seen = new Set(visible.map((row) => row.id));
   return rows.filter((row) => seen.has(row.id) && (row.reblog_of_id === null || seen.has(row.reblog_of_id)));
 }
@@ -119,12 +132,7 @@ export async function filterVisibleStatuses<T extends { id: string; reblog_of_id
  */
 export async function findVisibleStatuses(db: Db, ids: readonly string[], viewerId: string | null): Promise<StatusRow[]> {
   if (ids.length === 0) return [];
-  const rows = await db
-    .selectFrom("statuses")
-    .selectAll()
-    .where("statuses.id", "in", [...new Set(ids)])
-    .where((eb) => eb.and([visibleTo(eb, viewerId), notBlockedByAuthor(eb, viewerId)]))
-    .execute();
+  const rows = await visibleStatusesOf(db, { ids: [...new Set(ids)], viewerId });
   const boosts = rows.filter((row) => row.reblog_of_id !== null);
   const hidden = new Set(boosts.map((row) => row.id));
   for (const row of await filterVisibleStatuses(db, boosts, viewerId)) hidden.delete(row.id);
@@ -236,7 +244,7 @@ type ExclusionKind = "blocked" | "muted" | "domain" | "limited" | `instance-${In
  * query: every timeline page asks, and the lists are usually empty, so four queries' fixed costs (building,
  * compiling, the driver's turn) would be most of the work.
  */
-function exclusionRows(db: Db, viewerId: string | null, now: string) {
+const exclusionRows = compiledQuery((db, { viewerId, now }: { viewerId: string | null; now: string }) => {
   const instanceBlocks = db
     .selectFrom("instance_domain_blocks")
     .select([sql<ExclusionKind>`'instance-' || ${sql.ref("instance_domain_blocks.severity")}`.as("kind"), "instance_domain_blocks.domain as value"]);
@@ -275,10 +283,10 @@ function exclusionRows(db: Db, viewerId: string | null, now: string) {
         .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", now)])),
     )
     .unionAll((eb) => eb.selectFrom("account_domain_blocks").select([sql<ExclusionKind>`'domain'`.as("kind"), "domain as value"]).where("account_id", "=", viewerId));
-}
+});
 
 export async function loadViewerExclusions(db: Db, viewerId: string | null, now: string): Promise<ViewerExclusions> {
-  const rows = await exclusionRows(db, viewerId, now).execute();
+  const rows = await exclusionRows(db, { viewerId, now });
   const of = (kind: ExclusionKind) => rows.filter((row) => row.kind === kind).map((row) => row.value);
   // The instance's own blocks hold for every viewer: suspended domains' statuses are hidden (not deleted, so
   // lifting the block brings them back), silenced ones' kept out of public timelines.

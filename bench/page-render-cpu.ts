@@ -1,0 +1,47 @@
+// The CPU a fresh page of 40 costs inside the server, without HTTP: the home timeline's and the notifications'
+// first page read and rendered to JSON (as their routes do) PAGES times in a row, on a data directory that
+// bench/timeline-latency.ts seeded and kept (BENCH_TIMELINE_DATA_DIR). Each page is rendered from the
+// database: the routes' 1 s page cache is not on this path. For profiling: run with
+// `npx node --cpu-prof --cpu-prof-dir=DIR bench/page-render-cpu.ts DATA_DIR`. Prints JSON; asserts nothing.
+import { loadavg } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { startInstance } from "../server/index.ts";
+import { homeTimeline } from "../server/core/timelines/timelines.ts";
+import { listNotifications } from "../server/core/notifications/notifications.ts";
+import { toStatuses } from "../server/api/entities/status.ts";
+import { toNotifications } from "../server/api/entities/notification.ts";
+
+const PAGES = Number(process.env.BENCH_PAGES ?? 2_000);
+const WARM_UP = 200;
+const dataDir = process.argv[2] ?? process.env.BENCH_TIMELINE_DATA_DIR;
+if (!dataDir) throw new Error("Give the data directory bench/timeline-latency.ts seeded (BENCH_TIMELINE_DATA_DIR) as the first argument.");
+
+const probe = new Database(join(dataDir, "hearth.db"), { readonly: true });
+const ownerId = (probe.prepare("SELECT id FROM accounts WHERE username = 'bench' AND domain IS NULL").get() as { id: string }).id;
+probe.close();
+
+const instance = await startInstance({ dataDir, port: 0, tunnelPort: 0 });
+const { core } = instance;
+const origin = instance.publicUrl;
+const page = { maxId: null, sinceId: null, minId: null, limit: 40 };
+
+const renderers = {
+  home: async () => JSON.stringify(await toStatuses(core, (await homeTimeline(core, ownerId, page)).statuses, ownerId, origin, { filterContext: "home" })),
+  notifications: async () => JSON.stringify(await toNotifications(core, await listNotifications(core, ownerId, {}, page), ownerId, origin)),
+};
+
+const figures: Record<string, { cpuMsPerPage: number; bytes: number; target: string }> = {};
+try {
+  for (const [name, render] of Object.entries(renderers)) {
+    let bytes = 0;
+    for (let i = 0; i < WARM_UP; i++) bytes = (await render()).length;
+    const before = process.cpuUsage();
+    for (let i = 0; i < PAGES; i++) await render();
+    const used = process.cpuUsage(before);
+    figures[name] = { cpuMsPerPage: Math.round(((used.user + used.system) / 1000 / PAGES) * 1000) / 1000, bytes, target: "< 0.7 for the whole request (issue #19)" };
+  }
+} finally {
+  await instance.close();
+}
+console.log(JSON.stringify({ benchmark: "page-render-cpu", pages: PAGES, loadAverage: loadavg().map((n) => Math.round(n * 100) / 100), ...figures }, null, 2));
