@@ -8,6 +8,7 @@
 // here from server/http/assets) and ./database-copy-worker.js (the backup's worker thread, its own entry).
 import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
 import { rolldown } from "rolldown";
 import { BUNDLE_DIR_NAME, BUNDLE_ENTRY, BUNDLE_STAMP } from "../bin/server-bundle.js";
 
@@ -29,12 +30,15 @@ export interface BundleOptions {
   /** The project root whose server/ is bundled (a test may bundle a fixture tree). */
   root?: string;
   outDir?: string;
+  /** The entry's file name: hearth.mjs in the project, cli.js where the packaged app looks (build/compile-server.mjs). */
+  entryFileName?: string;
 }
 
 /** Bundles server/cli.ts and the worker; returns how many modules went in. */
 export async function bundleServer(options: BundleOptions = {}): Promise<{ outDir: string; modules: number }> {
   const base = options.root ?? root;
   const outDir = options.outDir ?? `${base}/${BUNDLE_DIR_NAME}`;
+  const entryFileName = options.entryFileName ?? BUNDLE_ENTRY;
   const build = await rolldown({
     input: {
       hearth: `${base}/server/cli.ts`,
@@ -57,7 +61,7 @@ export async function bundleServer(options: BundleOptions = {}): Promise<{ outDi
       format: "esm",
       // The worker is found by its name (server/backup/database-copy.ts) and chunks beside the entries, so that
       // import.meta.url is the same folder in every one of them.
-      entryFileNames: (chunk) => (chunk.name === "hearth" ? BUNDLE_ENTRY : "[name].js"),
+      entryFileNames: (chunk) => (chunk.name === "hearth" ? entryFileName : "[name].js"),
       chunkFileNames: "[name]-[hash].js",
       sourcemap: false,
       minify: false,
@@ -74,6 +78,8 @@ export async function bundleServer(options: BundleOptions = {}): Promise<{ outDi
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const { outDir, modules } = await bundleServer();
+  // `--out DIR --entry NAME`: the packaged app's build (build/compile-server.mjs); no arguments: server-bundle/.
+  const { values } = parseArgs({ options: { out: { type: "string" }, entry: { type: "string" } } });
+  const { outDir, modules } = await bundleServer({ ...(values.out ? { outDir: values.out } : {}), ...(values.entry ? { entryFileName: values.entry } : {}) });
   console.log(`Bundled the server (${modules} modules) into ${outDir}.`);
 }

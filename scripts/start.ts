@@ -14,7 +14,7 @@ if (desktop.available) {
   if (build.status !== 0) process.exit(build.status ?? 1);
   const electron = spawn(desktop.electronBinary, [root, ...args], {
     stdio: "inherit",
-    env: { ...process.env, HEARTH_NODE: process.execPath },
+    env: { ...process.env, HEARTH_NODE: process.execPath, HEARTH_SERVER_CLI: cliModule(root) },
   });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => electron.kill(signal));
   electron.on("exit", (code) => process.exit(code ?? 0));
