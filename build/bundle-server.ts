@@ -64,7 +64,11 @@ export async function bundleServer(options: BundleOptions = {}): Promise<{ outDi
       entryFileNames: (chunk) => (chunk.name === "hearth" ? entryFileName : "[name].js"),
       chunkFileNames: "[name]-[hash].js",
       sourcemap: false,
-      minify: false,
+      // A third less source to read, hash and compile at each start, and ~9 MiB less resident (issue #19).
+      // Names kept: errors, logs and stack traces name the functions and classes as the sources do, and a
+      // library that reads constructor.name still finds its own.
+      minify: true,
+      keepNames: true,
     });
     for (const chunk of output) if (chunk.type === "chunk") modules += chunk.moduleIds.length;
   } finally {
