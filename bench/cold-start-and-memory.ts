@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freshBundle } from "../bin/server-bundle.js";
 import { cpuMsOf } from "./hearth-process.ts";
 
 // The `hearth` command as a person runs it (npx --no-install hearth serve, npm run serve): bin/hearth.js turns
@@ -103,6 +104,8 @@ try {
   const figures = {
     benchmark: "cold-start-and-memory",
     node: process.versions.node,
+    // bin/hearth.js runs the server bundle when `npm run build:server` made it after every source change.
+    server: freshBundle() ? "bundle (server-bundle/)" : "sources (run `npm run build:server` for the bundle)",
     loadAverage: loadavg().map((load) => Math.round(load * 100) / 100),
     runs: RUNS,
     requests: REQUESTS,

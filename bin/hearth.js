@@ -5,11 +5,13 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import module from "node:module";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { cliModule } from "./server-bundle.js";
 import { hasServerNodeFlags, SERVER_NODE_FLAGS } from "./server-node-flags.js";
 
 const [major, minor] = process.versions.node.split(".").map(Number);
-const cli = fileURLToPath(new URL("../server/cli.ts", import.meta.url));
+// The server bundle when it is built and fresh (server-bundle.js), else the TypeScript sources.
+const cli = cliModule();
 
 const isServe = process.argv[2] === "serve";
 
@@ -22,7 +24,7 @@ if (isServe && !hasServerNodeFlags() && typeof process.execve === "function" && 
   // Before the first TypeScript file loads, so that a start with a warm cache never loads Node's type
   // stripper (about 20 MB resident and a tenth of a second of CPU): see server/compile-cache.ts.
   module.enableCompileCache?.();
-  const { runCli } = await import(cli);
+  const { runCli } = await import(pathToFileURL(cli).href);
   process.exitCode = await runCli(process.argv.slice(2));
 } else {
   const binary = process.platform === "win32" ? "node.exe" : "node";

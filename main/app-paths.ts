@@ -39,7 +39,8 @@ export function appPaths(options: { appPath: string; isPackaged: boolean; platfo
   return {
     preload,
     serverEntry: join(appPath, "main", "server-entry.ts"),
-    serverCli: join(appPath, "server", "cli.ts"),
+    // Set by `npm start` to the server bundle when it is built and fresh (bin/server-bundle.js).
+    serverCli: options.env.HEARTH_SERVER_CLI ?? join(appPath, "server", "cli.ts"),
     // Set by `npm start` to the Node it runs on (the pinned one).
     nodeBinary: options.env.HEARTH_NODE ?? join(appPath, "node_modules", "node", "bin", nodeFile),
     trayIcon,

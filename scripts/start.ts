@@ -1,8 +1,9 @@
 // `npm start`: the desktop app where Electron can open a window, otherwise the same server headless.
 import { spawn, spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { cliModule } from "../bin/server-bundle.js";
 import { desktopAvailability } from "../main/desktop-availability.ts";
-import { runCli } from "../server/cli.ts";
+import type { runCli as RunCli } from "../server/cli.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const args = process.argv.slice(2);
@@ -13,10 +14,12 @@ if (desktop.available) {
   if (build.status !== 0) process.exit(build.status ?? 1);
   const electron = spawn(desktop.electronBinary, [root, ...args], {
     stdio: "inherit",
-    env: { ...process.env, HEARTH_NODE: process.execPath },
+    env: { ...process.env, HEARTH_NODE: process.execPath, HEARTH_SERVER_CLI: cliModule(root) },
   });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => electron.kill(signal));
   electron.on("exit", (code) => process.exit(code ?? 0));
 } else {
+  // The server bundle when it is built and fresh (bin/server-bundle.js), else the sources.
+  const { runCli } = (await import(pathToFileURL(cliModule(root)).href)) as { runCli: typeof RunCli };
   process.exitCode = await runCli(["serve", ...args], process, { headlessBecause: desktop.reason });
 }

@@ -24,13 +24,17 @@ async function executedMigrationNames(db: AnyKysely): Promise<string[]> {
  * lose what that version stored, so it is refused before anything is touched.
  */
 export async function migrateToLatest(db: AnyKysely, databaseFile: string): Promise<string[]> {
+  const executed = await executedMigrationNames(db);
   const known = new Set(Object.keys(migrations));
-  const unknown = (await executedMigrationNames(db)).filter((name) => !known.has(name));
+  const unknown = executed.filter((name) => !known.has(name));
   if (unknown.length > 0) {
     throw new UserError(
       `${databaseFile} was written by a newer version of Hearth (it has schema change ${unknown[0]}); install that version or newer to open it.`,
     );
   }
+  // Every start of an up-to-date database (nearly every start) ends here. Kysely's Migrator would find nothing
+  // to do only after reading every table's columns and taking and releasing its lock in two writes (issue #19).
+  if (executed.length === known.size) return [];
   const migrator = new Migrator({ db, provider, migrationTableName: MIGRATION_TABLE });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

@@ -1,5 +1,6 @@
 import type { DatabaseHandles } from "./connection.ts";
 import { databasePath, openDatabase, prepareDataDirectory } from "./connection.ts";
+import { recordCleanStop } from "./clean-stop.ts";
 import { DataDirectoryHeldElsewhere, holderSharesThisSchema, lockDataDirectory, readDataDirectoryHolder } from "./data-dir-lock.ts";
 import { hasExactlyThisBuildsSchema, migrateToLatest } from "./migrate.ts";
 import { checkStorage } from "./storage-check.ts";
@@ -40,10 +41,12 @@ export async function openDataDirectoryDatabase(dataDir: string): Promise<Opened
   return {
     ...handles,
     path,
-    // Kysely's destroy closes the better-sqlite3 connection, which checkpoints the WAL when it is the last.
+    // Kysely's destroy closes the better-sqlite3 connection, which checkpoints the WAL when it is the last;
+    // the file it leaves is recorded, so the next start need not read every page (clean-stop.ts).
     close: async () => {
       try {
         await handles.db.destroy();
+        recordCleanStop(path);
       } finally {
         lock.release();
       }

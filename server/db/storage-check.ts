@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { UserError } from "../user-error.ts";
+import { forgetCleanStop, isUnchangedSinceCleanStop } from "./clean-stop.ts";
 import { assertIsSqliteFile } from "./connection.ts";
 
 /**
@@ -22,7 +23,11 @@ export function checkStorage(dataDir: string, path: string): void {
   // A WAL left by a crash holds committed pages not yet in the file; with it, the file's own size proves nothing.
   if (!hasWal) checkFileSize(path, size);
   assertWritable(path);
-  checkPages(path, hasWal);
+  // The file a clean stop left, unchanged since, had sound pages when it was closed (clean-stop.ts). The record
+  // goes only once the file passed, since a refusal changes no file; if it cannot go, the pages are read.
+  const isKnownSound = isUnchangedSinceCleanStop(path);
+  if (!isKnownSound) checkPages(path, hasWal);
+  if (!forgetCleanStop(path) && isKnownSound) checkPages(path, hasWal);
 }
 
 /** A set-up instance keeps its uploads in media/; a new instance over them would lose every account and post. */

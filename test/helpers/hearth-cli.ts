@@ -10,10 +10,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real `hearth` command to completion, on the same Node that runs the tests. */
-export function runHearth(args: readonly string[], options: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+/** Runs the real `hearth` command to completion, on the same Node that runs the tests (`entry` as in serveHearth). */
+export function runHearth(args: readonly string[], options: { stdin?: string; env?: NodeJS.ProcessEnv; entry?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [options.entry ?? CLI, ...args], {
       env: { ...process.env, ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
     });

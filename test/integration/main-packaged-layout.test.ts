@@ -12,7 +12,7 @@ import { makeTempDir } from "../helpers/temp-dir.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 
 // The app as electron-builder.yml packs it, without Electron: main/ compiled (main/dist), the server
-// compiled by the beforePack hook's tsconfig and put where the TypeScript was (server/*.js), the renderer's
+// bundled as the beforePack hook bundles it and put where the TypeScript was (server/cli.js), the renderer's
 // build, package.json, and no .ts file anywhere. Then the compiled server entry runs the compiled server on
 // Node 24, as the packaged app's utility process runs it on Electron's Node 24, and serves the renderer.
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -29,13 +29,10 @@ describe("the packaged app's layout", () => {
     app = join(work.path, "app");
     const mainOut = join(work.path, "main-dist");
     const serverOut = join(work.path, "server-build");
-    for (const args of [
-      ["-p", join(root, "main", "tsconfig.json"), "--outDir", mainOut],
-      ["-p", join(root, "build", "tsconfig.server.json"), "--outDir", serverOut],
-    ]) {
-      const result = spawnSync(process.execPath, [tsc, ...args], { encoding: "utf8" });
-      expect(result.status, result.stdout + result.stderr).toBe(0);
-    }
+    const result = spawnSync(process.execPath, [tsc, "-p", join(root, "main", "tsconfig.json"), "--outDir", mainOut], { encoding: "utf8" });
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    const bundled = spawnSync(process.execPath, [join(root, "build", "bundle-server.ts"), "--out", serverOut, "--entry", "cli.js"], { encoding: "utf8" });
+    expect(bundled.status, bundled.stdout + bundled.stderr).toBe(0);
     mkdirSync(join(app, "main"), { recursive: true });
     cpSync(join(root, "package.json"), join(app, "package.json"));
     cpSync(mainOut, join(app, "main", "dist"), { recursive: true });

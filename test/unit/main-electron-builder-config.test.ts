@@ -53,7 +53,7 @@ describe("electron-builder.yml", () => {
     const patterns = sets.filter((set) => set?.from === undefined).flatMap((set) => set?.filter ?? []);
     expect(patterns).toEqual(expect.arrayContaining(["package.json", "main/dist/**", "main/assets/**", "renderer/dist/**", "server/http/assets/**"]));
     expect(patterns).toContain("!node_modules/cloudflared/bin/**");
-    expect(sets).toContainEqual({ from: "dist/server-build", to: "server", filter: ["**/*.js"] });
+    expect(sets).toContainEqual({ from: "dist/server-build", to: "server", filter: ["**/*.js", "assets/**"] });
     expect(config.beforePack).toBe("./build/compile-server.mjs");
     // Loaded the way electron-builder loads hooks (not run: it compiles the whole server).
     expect(typeof (await resolveFunction("module", config.beforePack, "beforePack", root))).toBe("function");

@@ -1,0 +1,8 @@
+// Types for server-bundle.js, which bin/hearth.js imports as plain JavaScript before any TypeScript loads.
+export declare const BUNDLE_DIR_NAME: string;
+export declare const BUNDLE_ENTRY: string;
+export declare const BUNDLE_STAMP: string;
+/** The bundle's entry when it is built and newer than every source, else undefined. */
+export declare function freshBundle(root?: string): string | undefined;
+/** The module whose runCli runs the `hearth` command: the fresh bundle, else server/cli.ts. */
+export declare function cliModule(root?: string): string;

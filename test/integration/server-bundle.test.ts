@@ -1,0 +1,102 @@
+// The server bundle (`npm run build:server`, build/bundle-server.ts) is what `hearth serve` runs once built:
+// it must serve as the sources do. Bundled here into a folder of its own, beside the project's package.json
+// and node_modules as server-bundle/ sits in the project, so the test neither needs nor touches a real build.
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BUNDLE_DIR_NAME, BUNDLE_ENTRY, BUNDLE_STAMP, cliModule, freshBundle } from "../../bin/server-bundle.js";
+import { bundleServer } from "../../build/bundle-server.ts";
+import { runHearth, serveHearth } from "../helpers/hearth-cli.ts";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+describe("the server bundle", () => {
+  let work: string;
+  let entry: string;
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), "hearth-bundle-"));
+    const root = join(work, "root");
+    mkdirSync(root);
+    symlinkSync(join(ROOT, "node_modules"), join(root, "node_modules"));
+    symlinkSync(join(ROOT, "package.json"), join(root, "package.json"));
+    const { outDir, modules } = await bundleServer({ root: ROOT, outDir: join(root, BUNDLE_DIR_NAME) });
+    expect(modules).toBeGreaterThan(100);
+    entry = join(outDir, BUNDLE_ENTRY);
+  }, 120_000);
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it("sets up an instance, serves /healthz and answers the Mastodon API with a token it issued", async () => {
+    const dataDir = join(work, "data");
+    const setUp = await runHearth(["setup", "--data-dir", dataDir, "--username", "alice", "--password-stdin"], { stdin: "a long enough password\n", entry });
+    expect(setUp.code, setUp.stderr).toBe(0);
+    const issued = await runHearth(["token", "--data-dir", dataDir, "--scopes", "read"], { entry });
+    expect(issued.code, issued.stderr).toBe(0);
+    const token = issued.stdout.trim();
+
+    const serving = await serveHearth(["--data-dir", dataDir], { entry });
+    try {
+      expect((await fetch(`${serving.localUrl}/healthz`)).status).toBe(200);
+      const me = await fetch(`${serving.localUrl}/api/v1/accounts/verify_credentials`, { headers: { Authorization: `Bearer ${token}` } });
+      expect(me.status).toBe(200);
+      expect(((await me.json()) as { username: string }).username).toBe("alice");
+      // The refusal beside it: the bundle's auth is the real one, not an open door.
+      const stranger = await fetch(`${serving.localUrl}/api/v1/accounts/verify_credentials`, { headers: { Authorization: "Bearer not-a-token" } });
+      expect(stranger.status).toBe(401);
+      // Read through import.meta.url beside the bundle (server/http/assets, copied there): the stand-in avatar.
+      const avatar = await fetch(`${serving.localUrl}/avatars/original/missing.png`);
+      expect(avatar.status).toBe(200);
+      expect(new Uint8Array(await avatar.arrayBuffer()).subarray(1, 4)).toEqual(new TextEncoder().encode("PNG"));
+    } finally {
+      expect(await serving.stop()).toBe(0);
+    }
+    expect(serving.output().stderr).not.toMatch(/Error|Cannot find/);
+  });
+});
+
+describe("which module runs the hearth command", () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), "hearth-bundle-choice-"));
+    mkdirSync(join(root, "server", "core"), { recursive: true });
+    mkdirSync(join(root, BUNDLE_DIR_NAME));
+    writeFileSync(join(root, "package.json"), "{}\n");
+    writeFileSync(join(root, "server", "cli.ts"), "\n");
+    writeFileSync(join(root, "server", "core", "ids.ts"), "\n");
+    writeFileSync(join(root, BUNDLE_DIR_NAME, BUNDLE_ENTRY), "\n");
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  function at(path: string, seconds: number): void {
+    utimesSync(path, seconds, seconds);
+  }
+
+  it("is the bundle when it was built after every source", () => {
+    for (const file of ["package.json", "server/cli.ts", "server/core/ids.ts"]) at(join(root, file), 1_000);
+    writeFileSync(join(root, BUNDLE_DIR_NAME, BUNDLE_STAMP), "built\n");
+    at(join(root, BUNDLE_DIR_NAME, BUNDLE_STAMP), 2_000);
+    expect(freshBundle(root)).toBe(join(root, BUNDLE_DIR_NAME, BUNDLE_ENTRY));
+    expect(cliModule(root)).toBe(join(root, BUNDLE_DIR_NAME, BUNDLE_ENTRY));
+  });
+
+  it("is the sources when one source, however deep, changed after the build", () => {
+    writeFileSync(join(root, BUNDLE_DIR_NAME, BUNDLE_STAMP), "built\n");
+    at(join(root, BUNDLE_DIR_NAME, BUNDLE_STAMP), 2_000);
+    at(join(root, "server", "core", "ids.ts"), 3_000);
+    expect(freshBundle(root)).toBeUndefined();
+    expect(cliModule(root)).toBe(join(root, "server", "cli.ts"));
+    at(join(root, "server", "core", "ids.ts"), 1_000);
+  });
+
+  it("is the sources when package.json changed after the build", () => {
+    at(join(root, "package.json"), 3_000);
+    expect(cliModule(root)).toBe(join(root, "server", "cli.ts"));
+    at(join(root, "package.json"), 1_000);
+  });
+
+  it("is the sources when the build did not finish (no stamp)", () => {
+    rmSync(join(root, BUNDLE_DIR_NAME, BUNDLE_STAMP), { force: true });
+    expect(cliModule(root)).toBe(join(root, "server", "cli.ts"));
+  });
+});
