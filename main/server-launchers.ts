@@ -28,12 +28,16 @@ import type { ShellToServer } from "./server-protocol.ts";
  */
 export const SERVER_PROCESS_NODE_FLAGS: readonly string[] = ["--max-semi-space-size=8"];
 
+/** glibc malloc's settings for the server process, as `hearth serve` gives itself (bin/server-node-flags.js's SERVER_ENVIRONMENT). */
+export const SERVER_PROCESS_ENVIRONMENT: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: "2", MALLOC_TRIM_THRESHOLD_: "131072" };
+
 /** Starts one server process with the given environment (the server's flags travel in it, see entryEnvironment). */
 export type ServerLauncher = () => SpawnedProcess;
 
 /** The environment server-entry.ts reads: where the CLI module is, and the serve flags. */
 export function entryEnvironment(base: NodeJS.ProcessEnv, cliModulePath: string, serveArgs: readonly string[]): Record<string, string> {
-  const env: Record<string, string> = {};
+  // The server's malloc settings unless whoever started the shell chose their own.
+  const env: Record<string, string> = { ...SERVER_PROCESS_ENVIRONMENT };
   for (const [name, value] of Object.entries(base)) if (value !== undefined) env[name] = value;
   env.HEARTH_SHELL_CLI = cliModulePath;
   env.HEARTH_SHELL_ARGS = JSON.stringify(serveArgs);
