@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
-import { SERVER_NODE_FLAGS } from "../bin/server-node-flags.js";
+import { SERVER_NODE_FLAGS, withServerEnvironment } from "../bin/server-node-flags.js";
 import Database from "better-sqlite3";
 import type { MemoryProbe } from "./memory-probe.ts";
 
@@ -72,7 +72,8 @@ export async function serveHearth(dataDir: string, extraArgs: string[] = [], opt
   if (probeFile) nodeArgs.push("--import", PROBE);
   const child = spawn(process.execPath, [...nodeArgs, CLI, "serve", "--data-dir", dataDir, "--port", String(port), "--log-level", "error", ...extraArgs], {
     stdio: ["ignore", "ignore", "inherit"],
-    env: probeFile ? { ...process.env, HEARTH_MEMORY_PROBE_FILE: probeFile } : process.env,
+    // With the malloc settings `hearth serve` gives itself, unless the environment chooses its own.
+    env: probeFile ? { ...withServerEnvironment(), HEARTH_MEMORY_PROBE_FILE: probeFile } : withServerEnvironment(),
   });
   let probesRead = 0;
   const url = `http://127.0.0.1:${port}`;

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import module from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { cliModule } from "./server-bundle.js";
-import { hasServerNodeFlags, SERVER_NODE_FLAGS } from "./server-node-flags.js";
+import { hasServerEnvironment, hasServerNodeFlags, missingServerNodeFlags, SERVER_NODE_FLAGS, withServerEnvironment } from "./server-node-flags.js";
 
 const [major, minor] = process.versions.node.split(".").map(Number);
 // The server bundle when it is built and fresh (server-bundle.js), else the TypeScript sources.
@@ -15,11 +15,11 @@ const cli = cliModule();
 
 const isServe = process.argv[2] === "serve";
 
-if (isServe && !hasServerNodeFlags() && typeof process.execve === "function" && (major > 22 || (major === 22 && minor >= 18))) {
-  // The server's heap flags (server-node-flags.js) can only be given when Node starts: this process becomes
-  // that Node, with the same pid, so whoever started it (a service manager, a terminal) still has the server.
-  // Where execve is missing (Windows), the server runs without them.
-  process.execve(process.execPath, [process.execPath, ...SERVER_NODE_FLAGS, ...process.execArgv, ...process.argv.slice(1)], process.env);
+if (isServe && !(hasServerNodeFlags() && hasServerEnvironment()) && typeof process.execve === "function" && (major > 22 || (major === 22 && minor >= 18))) {
+  // The server's heap flags and malloc settings (server-node-flags.js) can only be given when Node starts: this
+  // process becomes that Node, with the same pid, so whoever started it (a service manager, a terminal) still
+  // has the server. Where execve is missing (Windows), the server runs without them.
+  process.execve(process.execPath, [process.execPath, ...missingServerNodeFlags(), ...process.execArgv, ...process.argv.slice(1)], withServerEnvironment());
 } else if (major > 22 || (major === 22 && minor >= 18)) {
   // Before the first TypeScript file loads, so that a start with a warm cache never loads Node's type
   // stripper (about 20 MB resident and a tenth of a second of CPU): see server/compile-cache.ts.
@@ -39,7 +39,10 @@ if (isServe && !hasServerNodeFlags() && typeof process.execve === "function" && 
     );
     process.exit(1);
   }
-  const child = spawn(pinned, [...(isServe ? SERVER_NODE_FLAGS : []), cli, ...process.argv.slice(2)], { stdio: "inherit" });
+  const child = spawn(pinned, [...(isServe ? SERVER_NODE_FLAGS : []), cli, ...process.argv.slice(2)], {
+    stdio: "inherit",
+    env: isServe ? withServerEnvironment() : process.env,
+  });
   // The child does the graceful shutdown; this process only passes the signals on and waits for it.
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
   child.on("exit", (code, signal) => {

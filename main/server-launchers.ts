@@ -20,12 +20,24 @@ import { spawn } from "node:child_process";
 import type { SpawnedProcess } from "./server-process.ts";
 import type { ShellToServer } from "./server-protocol.ts";
 
+/**
+ * The Node flags the server process starts with: those `hearth serve` gives itself (bin/server-node-flags.js
+ * says why: V8 otherwise grows the young generation to 128 MiB under load and keeps it). Written out here
+ * because the shell is compiled on its own (main/tsconfig.json) and bin/ is not in the app;
+ * test/unit/main-server-launchers.test.ts keeps the two lists equal.
+ */
+export const SERVER_PROCESS_NODE_FLAGS: readonly string[] = ["--max-semi-space-size=8"];
+
+/** glibc malloc's settings for the server process, as `hearth serve` gives itself (bin/server-node-flags.js's SERVER_ENVIRONMENT). */
+export const SERVER_PROCESS_ENVIRONMENT: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: "2", MALLOC_TRIM_THRESHOLD_: "131072" };
+
 /** Starts one server process with the given environment (the server's flags travel in it, see entryEnvironment). */
 export type ServerLauncher = () => SpawnedProcess;
 
 /** The environment server-entry.ts reads: where the CLI module is, and the serve flags. */
 export function entryEnvironment(base: NodeJS.ProcessEnv, cliModulePath: string, serveArgs: readonly string[]): Record<string, string> {
-  const env: Record<string, string> = {};
+  // The server's malloc settings unless whoever started the shell chose their own.
+  const env: Record<string, string> = { ...SERVER_PROCESS_ENVIRONMENT };
   for (const [name, value] of Object.entries(base)) if (value !== undefined) env[name] = value;
   env.HEARTH_SHELL_CLI = cliModulePath;
   env.HEARTH_SHELL_ARGS = JSON.stringify(serveArgs);
@@ -63,7 +75,7 @@ const brokenTargets = new WeakMap<NodeJS.WritableStream, boolean>();
 
 export function nodeChildLauncher(options: { nodeBinary: string; entryPath: string; env: Record<string, string> }): ServerLauncher {
   return () => {
-    const child = spawn(options.nodeBinary, [options.entryPath], { stdio: ["ignore", "pipe", "pipe", "ipc"], env: options.env });
+    const child = spawn(options.nodeBinary, [...SERVER_PROCESS_NODE_FLAGS, options.entryPath], { stdio: ["ignore", "pipe", "pipe", "ipc"], env: options.env });
     forwardOutput(child.stdout, process.stdout);
     forwardOutput(child.stderr, process.stderr);
     const exitListeners: Array<(code: number | null, signal: string | null) => void> = [];
@@ -102,11 +114,15 @@ interface UtilityProcessLike {
   kill(): boolean;
 }
 
-type UtilityFork = (modulePath: string, args: string[], options: { env: Record<string, string>; stdio: "pipe"; serviceName: string }) => UtilityProcessLike;
+type UtilityFork = (
+  modulePath: string,
+  args: string[],
+  options: { env: Record<string, string>; execArgv: string[]; stdio: "pipe"; serviceName: string },
+) => UtilityProcessLike;
 
 export function utilityProcessLauncher(options: { fork: UtilityFork; entryPath: string; env: Record<string, string> }): ServerLauncher {
   return () => {
-    const child = options.fork(options.entryPath, [], { env: options.env, stdio: "pipe", serviceName: "Hearth server" });
+    const child = options.fork(options.entryPath, [], { env: options.env, execArgv: [...SERVER_PROCESS_NODE_FLAGS], stdio: "pipe", serviceName: "Hearth server" });
     forwardOutput(child.stdout, process.stdout);
     forwardOutput(child.stderr, process.stderr);
     let exitCode: number | undefined;

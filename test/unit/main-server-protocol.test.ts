@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isHiddenStart, serveArgsFrom } from "../../main/launch-arguments.ts";
-import { entryEnvironment } from "../../main/server-launchers.ts";
+import { entryEnvironment, SERVER_PROCESS_ENVIRONMENT } from "../../main/server-launchers.ts";
 import { failureSentenceIn, listeningUrlIn, parseServerMessage, parseShellMessage, tokenArgsFor } from "../../main/server-protocol.ts";
 
 describe("the app's command line", () => {
@@ -31,7 +31,13 @@ describe("the app's command line", () => {
 describe("the server process's environment", () => {
   it("names the CLI module and carries the flags; drops what would change how the server runs", () => {
     const env = entryEnvironment({ PATH: "/bin", NODE_OPTIONS: "--inspect", ELECTRON_RUN_AS_NODE: "1", HEARTH_DATA_DIR: "/d" }, "/app/server/cli.js", ["--port", "0"]);
-    expect(env).toEqual({ PATH: "/bin", HEARTH_DATA_DIR: "/d", HEARTH_SHELL_CLI: "/app/server/cli.js", HEARTH_SHELL_ARGS: '["--port","0"]' });
+    expect(env).toEqual({
+      ...SERVER_PROCESS_ENVIRONMENT,
+      PATH: "/bin",
+      HEARTH_DATA_DIR: "/d",
+      HEARTH_SHELL_CLI: "/app/server/cli.js",
+      HEARTH_SHELL_ARGS: '["--port","0"]',
+    });
   });
 });
 
