@@ -40,7 +40,15 @@ async function runServer(port: number): Promise<void> {
   serve({ fetch: (request) => federation.fetch(request, { contextData: undefined }), port, hostname: "127.0.0.1" }, () => process.send?.("listening"));
 }
 
-async function main(): Promise<void> {
+export interface FedifyInboxFloor {
+  benchmark: "fedify-inbox-floor";
+  handledPerSecond: number;
+  fedifyCpuMsPerActivity: number;
+  [figure: string]: unknown;
+}
+
+/** Runs the load against bare Fedify in a child process and answers its figures. */
+export async function measureFedifyInboxFloor(): Promise<FedifyInboxFloor> {
   const peer = await startActorServer(ACTORS);
   const port = await freePort();
   const child = fork(fileURLToPath(import.meta.url), ["serve", String(port)], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
@@ -64,9 +72,7 @@ async function main(): Promise<void> {
     const sent = await send(inbox, posts.slice(WARMUP), CONCURRENCY);
     await untilHandled(WARMUP + ACTIVITIES);
     const handledMs = performance.now() - started;
-    console.log(
-      JSON.stringify(
-        {
+    return {
           benchmark: "fedify-inbox-floor",
           node: process.versions.node,
           queue: WITH_QUEUE ? "InProcessMessageQueue" : "none",
@@ -76,16 +82,14 @@ async function main(): Promise<void> {
           handledPerSecond: Math.round(ACTIVITIES / (handledMs / 1000)),
           postLatencyMs: { p50: percentile(sent.latenciesMs, 50), p99: percentile(sent.latenciesMs, 99) },
           fedifyCpuMsPerActivity: Math.round(((cpuMsOf(child.pid!) - cpuBefore) / ACTIVITIES) * 100) / 100,
-        },
-        null,
-        2,
-      ),
-    );
+        };
   } finally {
     child.kill();
     peer.close();
   }
 }
 
-if (process.argv[2] === "serve") await runServer(Number(process.argv[3]));
-else await main();
+if (import.meta.main) {
+  if (process.argv[2] === "serve") await runServer(Number(process.argv[3]));
+  else console.log(JSON.stringify(await measureFedifyInboxFloor(), null, 2));
+}

@@ -55,54 +55,60 @@ async function untilStored(databaseFile: string, count: number, timeoutMs: numbe
   }
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), "hearth-bench-inbox-"));
-const databaseFile = join(dataDir, "hearth.db");
-const peer = await startActorServer(ACTORS);
-try {
-  hearth(["setup", "--data-dir", dataDir, "--username", "bench", "--password-stdin"], "a bench password\n");
-  seedFollowedActors(databaseFile, peer.actors, peer.origin);
-  const instance = await serveHearth(dataDir, ["--allow-private-network"]);
-  try {
-    const inbox = `${instance.url}/inbox`;
-    const posts: SignedPost[] = [];
-    for (let n = 0; n < WARMUP + ACTIVITIES; n++) posts.push(await signCreate(inbox, peer.actors[n % ACTORS]!, n));
-
-    // Warm-up: keys fetched and cached, code paths compiled.
-    await send(inbox, posts.slice(0, WARMUP), CONCURRENCY);
-    await untilStored(databaseFile, WARMUP, 60_000);
-
-    const cpuBefore = instance.cpuMs();
-    const started = performance.now();
-    const sent = await send(inbox, posts.slice(WARMUP), CONCURRENCY);
-    const acceptedMs = performance.now() - started;
-    const stored = (await untilStored(databaseFile, WARMUP + ACTIVITIES, 180_000)) - WARMUP;
-    const storedMs = performance.now() - started;
-    const cpuMs = instance.cpuMs() - cpuBefore;
-    console.log(
-      JSON.stringify(
-        {
-          benchmark: "inbox-throughput",
-          node: process.versions.node,
-          activities: ACTIVITIES,
-          actors: ACTORS,
-          concurrency: CONCURRENCY,
-          responses: Object.fromEntries(sent.statuses),
-          acceptedPerSecond: Math.round(ACTIVITIES / (acceptedMs / 1000)),
-          stored,
-          storedPerSecond: Math.round(stored / (storedMs / 1000)),
-          secondsUntilAllStored: Math.round(storedMs / 100) / 10,
-          postLatencyMs: { p50: percentile(sent.latenciesMs, 50), p99: percentile(sent.latenciesMs, 99) },
-          hearthCpuMsPerActivity: Math.round((cpuMs / ACTIVITIES) * 100) / 100,
-          target: ">= 1,000 stored per second on 2 cores",
-        },
-        null,
-        2,
-      ),
-    );
-  } finally {
-    await instance.stop();
-  }
-} finally {
-  peer.close();
-  rmSync(dataDir, { recursive: true, force: true });
+export interface InboxThroughput {
+  benchmark: "inbox-throughput";
+  storedPerSecond: number;
+  hearthCpuMsPerActivity: number;
+  [figure: string]: unknown;
 }
+
+/** Runs the load against a fresh `hearth serve` and answers its figures. */
+export async function measureInboxThroughput(): Promise<InboxThroughput> {
+  const dataDir = mkdtempSync(join(tmpdir(), "hearth-bench-inbox-"));
+  const databaseFile = join(dataDir, "hearth.db");
+  const peer = await startActorServer(ACTORS);
+  try {
+    hearth(["setup", "--data-dir", dataDir, "--username", "bench", "--password-stdin"], "a bench password\n");
+    seedFollowedActors(databaseFile, peer.actors, peer.origin);
+    const instance = await serveHearth(dataDir, ["--allow-private-network"]);
+    try {
+      const inbox = `${instance.url}/inbox`;
+      const posts: SignedPost[] = [];
+      for (let n = 0; n < WARMUP + ACTIVITIES; n++) posts.push(await signCreate(inbox, peer.actors[n % ACTORS]!, n));
+
+      // Warm-up: keys fetched and cached, code paths compiled.
+      await send(inbox, posts.slice(0, WARMUP), CONCURRENCY);
+      await untilStored(databaseFile, WARMUP, 60_000);
+
+      const cpuBefore = instance.cpuMs();
+      const started = performance.now();
+      const sent = await send(inbox, posts.slice(WARMUP), CONCURRENCY);
+      const acceptedMs = performance.now() - started;
+      const stored = (await untilStored(databaseFile, WARMUP + ACTIVITIES, 180_000)) - WARMUP;
+      const storedMs = performance.now() - started;
+      const cpuMs = instance.cpuMs() - cpuBefore;
+      return {
+            benchmark: "inbox-throughput",
+            node: process.versions.node,
+            activities: ACTIVITIES,
+            actors: ACTORS,
+            concurrency: CONCURRENCY,
+            responses: Object.fromEntries(sent.statuses),
+            acceptedPerSecond: Math.round(ACTIVITIES / (acceptedMs / 1000)),
+            stored,
+            storedPerSecond: Math.round(stored / (storedMs / 1000)),
+            secondsUntilAllStored: Math.round(storedMs / 100) / 10,
+            postLatencyMs: { p50: percentile(sent.latenciesMs, 50), p99: percentile(sent.latenciesMs, 99) },
+            hearthCpuMsPerActivity: Math.round((cpuMs / ACTIVITIES) * 100) / 100,
+            target: ">= 1,000 stored per second on 2 cores",
+          };
+    } finally {
+      await instance.stop();
+    }
+  } finally {
+    peer.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.main) console.log(JSON.stringify(await measureInboxThroughput(), null, 2));

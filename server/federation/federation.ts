@@ -15,6 +15,7 @@ import { RefusedActivityIds } from "./inbox/refused-activity-ids.ts";
 import { HEARTH_VERSION } from "../version.ts";
 import { registerNodeInfo } from "./nodeinfo.ts";
 import { registerStatusObjects } from "./objects.ts";
+import { reusePrivateKeyImports } from "./outbox/private-key-imports.ts";
 import { dropDeliveriesToPrivateInboxes, type PrivateInboxGuardOptions } from "./outbox/private-inbox-guard.ts";
 import { FIRST_SIGNATURE_FORMAT, SIGNATURE_FORMAT_PREFIX, withoutSignatureFormatMemory } from "./signature-format.ts";
 
@@ -43,6 +44,7 @@ export interface FederationDependencies {
 export type FederationContextData = CoreContext;
 
 export function createHearthFederation(deps: FederationDependencies): Federation<FederationContextData> {
+  reusePrivateKeyImports();
   // The inbox's memory belongs to this federation alone, never to the process.
   const inboxMemory = { refusedIds: new RefusedActivityIds(), goneBeforeArrival: new GoneBeforeArrival() };
   const federation = createFederation<FederationContextData>({

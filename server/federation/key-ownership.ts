@@ -29,6 +29,7 @@ interface ListedKeys {
 export async function refuseForeignKeys(ctx: Context<unknown>, json: unknown): Promise<KeyOwnershipRefusal | null> {
   if (!isRecord(json)) return null;
   const ldSignatureKey = ldSignatureCreator(json);
+  if (ldSignatureKey === null && cannotHoldProofs(json)) return null;
   const { signature: _detached, ...unsigned } = json;
   const loaders = { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader };
   let activity: Activity;
@@ -55,6 +56,45 @@ export async function refuseForeignKeys(ctx: Context<unknown>, json: unknown): P
     if (problem) return { status: 401, message: `The activity's Linked Data signature ${problem}` };
   }
   return null;
+}
+
+/** Contexts whose terms are known: neither defines a term for proofs (sec:proof) nor scopes contexts to types. */
+const PROOFLESS_CONTEXTS: ReadonlySet<string> = new Set(["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"]);
+const TERM_DEFINITION_KEYS: ReadonlySet<string> = new Set(["@id", "@type", "@container"]);
+const NODE_KEYWORDS: ReadonlySet<string> = new Set(["@context", "@id", "@type"]);
+
+/**
+ * Whether the activity provably carries no proof, so parsing it as JSON-LD here (Fedify parses it again a
+ * moment later) can be spared: what most activities are (Mastodon's, with its inline term map). Only then:
+ * every context is one of PROOFLESS_CONTEXTS or an inline map of plain terms (a string, or @id/@type/@container;
+ * no keyword, @vocab, @prefix or scoped context), and neither it nor any top-level key says "proof" or a
+ * security term, nor is a top-level key a compact IRI or a keyword other than @context, @id and @type. A
+ * term expanding to sec:proof must spell "proof" somewhere, since an IRI is joined only at a prefix ending in
+ * a delimiter ("#", "/", ":") and "proof" holds none; anything else is parsed as before.
+ */
+export function cannotHoldProofs(json: JsonRecord): boolean {
+  const contexts = Array.isArray(json["@context"]) ? (json["@context"] as unknown[]) : [json["@context"]];
+  for (const context of contexts) {
+    if (typeof context === "string") {
+      if (!PROOFLESS_CONTEXTS.has(context)) return false;
+    } else if (!isRecord(context) || !isPlainTermMap(context)) return false;
+  }
+  return Object.keys(json).every((key) => (key.startsWith("@") ? NODE_KEYWORDS.has(key) : !key.includes(":") && !mentionsSecurity(key)));
+}
+
+function isPlainTermMap(context: JsonRecord): boolean {
+  if (mentionsSecurity(JSON.stringify(context))) return false;
+  return Object.entries(context).every(([term, definition]) => {
+    if (term.startsWith("@")) return false;
+    if (typeof definition === "string") return !definition.startsWith("@") || definition === "@id" || definition === "@type";
+    return isRecord(definition) && Object.entries(definition).every(([key, value]) => TERM_DEFINITION_KEYS.has(key) && typeof value === "string");
+  });
+}
+
+/** "proof" in any case, the security vocabulary by address, or its "sec" prefix (security/v1 defines it). */
+function mentionsSecurity(text: string): boolean {
+  const lower = text.toLowerCase();
+  return lower.includes("proof") || lower.includes("w3id.org/security") || lower.includes("sec:");
 }
 
 /** The key of a Linked Data signature where Fedify's inbox looks for one (a creator that is no URL verifies nothing). */

@@ -26,7 +26,7 @@ import { federationMount, isClientPath } from "./federation-mount.ts";
 import { federationNotFoundRoutes } from "./federation-not-found.ts";
 import { hostMetaRoutes } from "./host-meta.ts";
 import { nodeInfoVersionRoutes } from "./nodeinfo-versions.ts";
-import { INBOX_PATHS, inboxBodyLimit } from "./inbox-body-limit.ts";
+import { INBOX_PATHS, inboxBodyLimit, inboxBodyReadOnce } from "./inbox-body-limit.ts";
 import { inboxJsonShapeLimit } from "./inbox-json-shape.ts";
 import { inboxKeyOwnership } from "./inbox-key-ownership.ts";
 import { mediaFileRoutes } from "./media-files.ts";
@@ -87,6 +87,7 @@ export function createApp<TContextData>(deps: AppDependencies<TContextData>): Ho
   });
 
   for (const path of INBOX_PATHS) app.post(path, inboxBodyLimit());
+  for (const path of INBOX_PATHS) app.post(path, inboxBodyReadOnce());
   for (const path of INBOX_PATHS) app.post(path, inboxJsonShapeLimit());
   const signedRequests = signedRequestGuard();
   for (const path of INBOX_PATHS) app.post(path, signedRequests);

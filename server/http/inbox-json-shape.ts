@@ -51,8 +51,8 @@ export function jsonShape(text: string): JsonShape {
 
 export function inboxJsonShapeLimit() {
   return createMiddleware(async (c, next) => {
-    // The body is at most 1 MB here (inboxBodyLimit runs first); a clone leaves it for Fedify to read.
-    const shape = jsonShape(await c.req.raw.clone().text());
+    // The body is at most 1 MB here (inboxBodyLimit runs first), read once (inboxBodyReadOnce).
+    const shape = jsonShape(await c.req.text());
     if (shape.depth > INBOX_LIMITS.maxNesting) return c.text(`The activity nests deeper than ${INBOX_LIMITS.maxNesting} levels.`, 400);
     if (shape.longestArray > INBOX_LIMITS.maxArrayItems) return c.text(`The activity lists more than ${INBOX_LIMITS.maxArrayItems} items in one place.`, 400);
     await next();

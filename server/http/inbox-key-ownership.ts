@@ -9,7 +9,7 @@ export function inboxKeyOwnership(refuseForeignKeys: (json: unknown) => Promise<
   return createMiddleware(async (c, next) => {
     let json: unknown;
     try {
-      json = JSON.parse(await c.req.raw.clone().text());
+      json = JSON.parse(await c.req.text());
     } catch {
       // Not JSON: Fedify answers that with 400 itself.
       return next();

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { decodeDict, type InnerList, type Item } from "structured-field-values";
 
 type Members = Record<string, Item | InnerList | undefined>;
@@ -138,6 +139,8 @@ function structuredDictionary(header: string): Members | null {
   }
 }
 
+// node:crypto's hash runs in the call: WebCrypto's digest is a thread-pool job whose round trip cost more CPU
+// than hashing an activity's few kilobytes.
 async function base64Digest(algorithm: "SHA-256" | "SHA-512", body: ArrayBuffer): Promise<string> {
-  return Buffer.from(await crypto.subtle.digest(algorithm, body)).toString("base64");
+  return createHash(algorithm === "SHA-256" ? "sha256" : "sha512").update(new Uint8Array(body)).digest("base64");
 }

@@ -118,6 +118,36 @@ describe("SqliteMessageQueue", () => {
     expect(started).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it("fills free slots a few at a time rather than claiming again as each message finishes", async () => {
+    const sqlite = connect();
+    // Each claim is one run of the claiming SELECT; counted by wrapping the connection's prepare.
+    let claims = 0;
+    const prepare = sqlite.prepare.bind(sqlite);
+    sqlite.prepare = ((sql: string) => {
+      const statement = prepare(sql);
+      if (!sql.includes("SELECT id, message, attempts")) return statement;
+      const all = statement.all.bind(statement);
+      statement.all = ((...parameters: unknown[]) => {
+        claims++;
+        return all(...parameters);
+      }) as typeof statement.all;
+      return statement;
+    }) as typeof sqlite.prepare;
+    const queue = makeQueue({ concurrency: 8 }, sqlite);
+    const messages = Array.from({ length: 80 }, (_, index) => index);
+    await queue.enqueueMany(messages);
+    const handled: unknown[] = [];
+    void listen(queue, async (message) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      handled.push(message);
+    });
+    await waitFor(() => handled.length === 80, { what: "all messages" });
+    expect([...handled].sort((a, b) => Number(a) - Number(b))).toEqual(messages);
+    // One claim per message was 80; two free slots at a time (a quarter of 8) is at most about 40.
+    expect(claims).toBeLessThanOrEqual(45);
+    expect(claims).toBeGreaterThan(1);
+  });
+
   it("handles messages with the same ordering key one at a time, in order", async () => {
     const queue = makeQueue();
     const hold = gate();

@@ -49,5 +49,7 @@ export async function onCreate(ctx: InboxContext<CoreContext>, create: Create, g
   if (!(await concernsUs(ctx, object, await findAccountByUri(ctx.data, create.actorId.href)))) return;
   const author = await accountOfActivityActor(ctx, create);
   if (!author) return;
-  await storeRemoteStatusObject(ctx, object, author, { raw: rawObjectWithId(object.id.href, raw, await object.toJsonLd()) });
+  // The object as re-serialised by Fedify (a JSON-LD compaction) only when the received JSON lacks it.
+  const rawObject = rawObjectWithId(object.id.href, raw) ?? rawObjectWithId(object.id.href, await object.toJsonLd());
+  await storeRemoteStatusObject(ctx, object, author, { raw: rawObject });
 }

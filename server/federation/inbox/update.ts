@@ -22,6 +22,6 @@ export async function onUpdate(ctx: InboxContext<CoreContext>, update: Update): 
   if (!isStatusObject(object)) return;
   const author = await findAccountByUri(ctx.data, update.actorId.href);
   if (!author || author.domain === null || !(await findRemoteStatus(ctx.data, author.id, object.id.href))) return;
-  const conversion = await convertStatusObject(ctx, object, author, rawObjectWithId(object.id.href, raw, await object.toJsonLd()));
+  const conversion = await convertStatusObject(ctx, object, author, rawObjectWithId(object.id.href, raw) ?? rawObjectWithId(object.id.href, await object.toJsonLd()));
   if (conversion.ok) await recordRemoteEdit(ctx.data, conversion.record);
 }
