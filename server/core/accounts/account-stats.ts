@@ -1,5 +1,5 @@
 import type { Selectable } from "kysely";
-import { accountRowCacheOf } from "../../db/account-row-cache.ts";
+import { accountRowCacheOf } from "../../db/page-read-caches.ts";
 import { queryByIds } from "../../db/queries-by-ids.ts";
 import type { AccountStatsTable } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
@@ -129,7 +129,7 @@ function cachedAccountOf(row: AccountWithStatsRow): CachedAccount {
 
 /**
  * Accounts by id with their numbers, in one query (a page's authors, a notification's senders) for those the
- * account cache (db/account-row-cache.ts) does not hold. The cache is exact: it forgets an account whenever
+ * account cache (db/page-read-caches.ts) does not hold. The cache is exact: it forgets an account whenever
  * its row or its numbers change.
  */
 export async function loadAccountsWithStats(ctx: CoreContext, accountIds: readonly string[]): Promise<AccountsWithStats> {

@@ -3,6 +3,7 @@ import { compiledQuery } from "../../db/compiled-queries.ts";
 import { queryByIds } from "../../db/queries-by-ids.ts";
 import type { DatabaseSchema, OAuthApplicationsTable } from "../../db/schema.ts";
 import { loadAccountEmojis } from "../emojis/account-emojis.ts";
+import { statusCountsCacheOf } from "../../db/page-read-caches.ts";
 import { type AccountEntityRow, type AccountStats, loadAccountsWithStats } from "../accounts/account-stats.ts";
 import type { CoreContext } from "../context.ts";
 import { loadOwnVotes, loadPollTallies, pollOptions, type PollTally } from "./polls.ts";
@@ -49,7 +50,7 @@ export interface StatusBundle {
   media: ReadonlyMap<string, MediaAttachmentRow[]>;
   polls: ReadonlyMap<string, { row: PollRow; options: string[]; tally: PollTally; ownVotes: number[] | null }>;
   applications: ReadonlyMap<string, ApplicationSummary>;
-  counts: ReadonlyMap<string, StatusCounts>;
+  counts: ReadonlyMap<string, Readonly<StatusCounts>>;
   /** Preview card JSON (Mastodon's PreviewCard) per status, where one was fetched. */
   cards: ReadonlyMap<string, string>;
   /** Quoted statuses the viewer may see (others are shown as unavailable). */
@@ -129,13 +130,31 @@ const countsOf = queryByIds((db, ids) =>
 // The counts and the viewer's marks are each one compound query: a page would otherwise pay a query's
 // fixed cost (building, compiling, the driver's turn) eight times for a few index probes.
 
-async function loadCounts(db: Db, ids: readonly string[]): Promise<Map<string, StatusCounts>> {
-  const counts = new Map<string, StatusCounts>(ids.map((id) => [id, { replies: 0, reblogs: 0, favourites: 0 }]));
+/**
+ * The counts of each status, those the counts' cache (db/page-read-caches.ts) does not hold read in one
+ * query: the cache forgets a status's counts whenever a reply, boost or favourite of it comes or goes.
+ */
+async function loadCounts(db: Db, ids: readonly string[]): Promise<Map<string, Readonly<StatusCounts>>> {
+  // Read only: what the cache holds is shared by every page.
+  const counts = new Map<string, Readonly<StatusCounts>>();
   if (ids.length === 0) return counts;
-  const rows = await countsOf(db, ids);
-  for (const row of rows) {
-    const entry = row.id === null ? undefined : counts.get(row.id);
+  const cache = statusCountsCacheOf<Readonly<StatusCounts>>(db);
+  const since = cache?.mark() ?? 0;
+  const missing: string[] = [];
+  for (const id of ids) {
+    const cached = cache?.get(id);
+    if (cached) counts.set(id, cached);
+    else missing.push(id);
+  }
+  if (missing.length === 0) return counts;
+  const read = new Map<string, StatusCounts>(missing.map((id) => [id, { replies: 0, reblogs: 0, favourites: 0 }]));
+  for (const row of await countsOf(db, missing)) {
+    const entry = row.id === null ? undefined : read.get(row.id);
     if (entry) entry[row.kind] = Number(row.count);
+  }
+  for (const [id, entry] of read) {
+    counts.set(id, entry);
+    cache?.keep(since, id, entry);
   }
   return counts;
 }

@@ -4,10 +4,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadAccountsWithStats } from "../../server/core/accounts/account-stats.ts";
 import { updateProfile } from "../../server/core/accounts/profile.ts";
 import { createCoreContext, type CoreContext } from "../../server/core/context.ts";
-import type { AccountRow } from "../../server/core/rows.ts";
-import { postStatus } from "../../server/core/statuses/statuses.ts";
+import type { AccountRow, StatusRow } from "../../server/core/rows.ts";
+import { favouriteStatus, reblogStatus, unfavouriteStatus } from "../../server/core/interactions/interactions.ts";
+import { loadStatusBundle } from "../../server/core/statuses/status-bundle.ts";
+import { deleteStatus, postStatus } from "../../server/core/statuses/statuses.ts";
 import { write } from "../../server/core/write.ts";
-import { accountRowCacheOf, MOST_CACHED_ACCOUNTS } from "../../server/db/account-row-cache.ts";
+import { accountRowCacheOf, MOST_CACHED_ACCOUNTS, statusCountsCacheOf } from "../../server/db/page-read-caches.ts";
 import { openDataDirectoryDatabase, type OpenedDatabase } from "../../server/db/open.ts";
 import { insertTestAccount, manualClock } from "../helpers/core-database.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
@@ -15,25 +17,25 @@ import { makeTempDir } from "../helpers/temp-dir.ts";
 const ORIGIN = "https://hearth.example";
 
 /**
- * A page's accounts and their numbers are kept between pages (db/account-row-cache.ts): a second page reads
+ * A page's accounts and their numbers are kept between pages (db/page-read-caches.ts): a second page reads
  * no account again, and every kind of change to an account or its numbers is seen by the next page all the
  * same (issue #19).
  */
 describe("the accounts a page reads, kept between pages", () => {
-  const dir = makeTempDir("account-row-cache");
+  const dir = makeTempDir("page-read-caches");
   let database: OpenedDatabase;
   let core: CoreContext;
   let alice: AccountRow;
   let bob: AccountRow;
   let remote: AccountRow;
 
-  /** The SQL texts this connection runs that read accounts, counted while `work` runs. */
-  async function accountReadsDuring(work: () => Promise<unknown>): Promise<number> {
+  /** The statements this connection runs whose SQL `pattern` matches, counted while `work` runs. */
+  async function readsDuring(pattern: RegExp, work: () => Promise<unknown>): Promise<number> {
     const prototype = Object.getPrototypeOf(database.sqlite.prepare("SELECT 1")) as { all: (...args: unknown[]) => unknown };
     const original = prototype.all;
     let reads = 0;
     prototype.all = function (this: { source: string }, ...args: unknown[]) {
-      if (/from "accounts"/.test(this.source)) reads++;
+      if (pattern.test(this.source)) reads++;
       return original.apply(this, args);
     };
     try {
@@ -43,6 +45,9 @@ describe("the accounts a page reads, kept between pages", () => {
     }
     return reads;
   }
+  const accountReadsDuring = (work: () => Promise<unknown>) => readsDuring(/from "accounts"/, work);
+  const countReadsDuring = (work: () => Promise<unknown>) => readsDuring(/'replies'/, work);
+  const countsOf = async (status: StatusRow) => (await loadStatusBundle(core, [status], alice.id)).counts.get(status.id);
 
   beforeAll(async () => {
     database = await openDataDirectoryDatabase(dir.path);
@@ -55,7 +60,10 @@ describe("the accounts a page reads, kept between pages", () => {
     await database?.close();
     dir.remove();
   });
-  afterEach(() => accountRowCacheOf(database.db)?.clear());
+  afterEach(() => {
+    accountRowCacheOf(database.db)?.clear();
+    statusCountsCacheOf(database.db)?.clear();
+  });
 
   it("reads a page's accounts once, and not again for the next page", async () => {
     const ids = [alice.id, bob.id, remote.id];
@@ -132,5 +140,27 @@ describe("the accounts a page reads, kept between pages", () => {
     expect(cache.size).toBe(MOST_CACHED_ACCOUNTS);
     expect(cache.get("id-0")).toBeUndefined();
     expect(cache.get(`id-${MOST_CACHED_ACCOUNTS + 9}`)).toBe("x");
+  });
+
+  it("reads a status's counts once, and sees each reply, boost and favourite that comes or goes at the next read", async () => {
+    const status = await postStatus(core, { accountId: bob.id, text: "counted", visibility: "public" }, { origin: ORIGIN });
+    const other = await postStatus(core, { accountId: bob.id, text: "not counted", visibility: "public" }, { origin: ORIGIN });
+    expect(await countReadsDuring(() => countsOf(status))).toBe(1);
+    expect(await countReadsDuring(() => countsOf(status))).toBe(0);
+    expect(await countsOf(status)).toEqual({ replies: 0, reblogs: 0, favourites: 0 });
+
+    const reply = await postStatus(core, { accountId: alice.id, text: "a reply", visibility: "public", inReplyToId: status.id }, { origin: ORIGIN });
+    expect(await countsOf(status)).toEqual({ replies: 1, reblogs: 0, favourites: 0 });
+    await reblogStatus(core, alice.id, status.id);
+    expect(await countsOf(status)).toEqual({ replies: 1, reblogs: 1, favourites: 0 });
+    await favouriteStatus(core, alice.id, status.id, { origin: ORIGIN });
+    expect(await countsOf(status)).toEqual({ replies: 1, reblogs: 1, favourites: 1 });
+    await unfavouriteStatus(core, alice.id, status.id);
+    expect(await countsOf(status)).toEqual({ replies: 1, reblogs: 1, favourites: 0 });
+    await deleteStatus(core, alice.id, reply.id);
+    expect(await countsOf(status)).toEqual({ replies: 0, reblogs: 1, favourites: 0 });
+    // Control: a status nothing touched keeps its counts, read once.
+    expect(await countsOf(other)).toEqual({ replies: 0, reblogs: 0, favourites: 0 });
+    expect(await countReadsDuring(() => countsOf(other))).toBe(0);
   });
 });
