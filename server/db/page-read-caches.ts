@@ -10,6 +10,9 @@ export const MOST_CACHED_ACCOUNTS = 4_096;
 /** Statuses whose counts are kept: a few pages' worth for each of a few viewers. */
 export const MOST_CACHED_STATUS_COUNTS = 8_192;
 
+/** Viewers' marks kept: a few pages' worth for each of a few viewers. */
+export const MOST_CACHED_VIEWER_MARKS = 16_384;
+
 /** The caches of reads a page makes, kept exact by triggers (triggered-cache.ts). */
 export interface PageReadCaches {
   /**
@@ -20,6 +23,18 @@ export interface PageReadCaches {
   accounts: TriggeredCache<unknown>;
   /** A status's replies, boosts and favourites counted, by status id. */
   statusCounts: TriggeredCache<unknown>;
+  /** A viewer's marks on a status (statusMarksKey) and mutes of a conversation (conversationMuteKey). */
+  viewerMarks: TriggeredCache<unknown>;
+}
+
+/** The key of a viewer's boost, favourite, bookmark and pin of a status in the marks' cache. */
+export function statusMarksKey(viewerId: string, statusId: string): string {
+  return `${viewerId} ${statusId}`;
+}
+
+/** The key of a viewer's mute of a conversation in the marks' cache. */
+export function conversationMuteKey(viewerId: string, conversationId: string): string {
+  return `${viewerId} c${conversationId}`;
 }
 
 /**
@@ -58,6 +73,19 @@ function cachesOf(db: Db): PageReadCaches | undefined {
         ],
         MOST_CACHED_STATUS_COUNTS,
       ),
+      // The keys as statusMarksKey and conversationMuteKey make them (|| with a NULL is NULL: no key).
+      viewerMarks: new TriggeredCache(
+        sqlite,
+        "viewer_marks",
+        [
+          { table: "statuses", keys: ["R.account_id || ' ' || R.reblog_of_id"] },
+          { table: "favourites", keys: ["R.account_id || ' ' || R.status_id"] },
+          { table: "bookmarks", keys: ["R.account_id || ' ' || R.status_id"] },
+          { table: "status_pins", keys: ["R.account_id || ' ' || R.status_id"] },
+          { table: "conversation_mutes", keys: ["R.account_id || ' c' || R.conversation_id"] },
+        ],
+        MOST_CACHED_VIEWER_MARKS,
+      ),
     };
     caches.set(db, found);
   }
@@ -72,4 +100,9 @@ export function accountRowCacheOf<Value>(db: Db): TriggeredCache<Value> | undefi
 /** The status counts' cache of this database, or none (as accountRowCacheOf). */
 export function statusCountsCacheOf<Value>(db: Db): TriggeredCache<Value> | undefined {
   return cachesOf(db)?.statusCounts as TriggeredCache<Value> | undefined;
+}
+
+/** The viewer marks' cache of this database, or none (as accountRowCacheOf). */
+export function viewerMarksCacheOf<Value>(db: Db): TriggeredCache<Value> | undefined {
+  return cachesOf(db)?.viewerMarks as TriggeredCache<Value> | undefined;
 }

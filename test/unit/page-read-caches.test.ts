@@ -5,11 +5,11 @@ import { loadAccountsWithStats } from "../../server/core/accounts/account-stats.
 import { updateProfile } from "../../server/core/accounts/profile.ts";
 import { createCoreContext, type CoreContext } from "../../server/core/context.ts";
 import type { AccountRow, StatusRow } from "../../server/core/rows.ts";
-import { favouriteStatus, reblogStatus, unfavouriteStatus } from "../../server/core/interactions/interactions.ts";
+import { bookmarkStatus, favouriteStatus, muteConversation, pinStatus, reblogStatus, unfavouriteStatus, unmuteConversation, unreblogStatus } from "../../server/core/interactions/interactions.ts";
 import { loadStatusBundle } from "../../server/core/statuses/status-bundle.ts";
 import { deleteStatus, postStatus } from "../../server/core/statuses/statuses.ts";
 import { write } from "../../server/core/write.ts";
-import { accountRowCacheOf, MOST_CACHED_ACCOUNTS, statusCountsCacheOf } from "../../server/db/page-read-caches.ts";
+import { accountRowCacheOf, MOST_CACHED_ACCOUNTS, statusCountsCacheOf, viewerMarksCacheOf } from "../../server/db/page-read-caches.ts";
 import { openDataDirectoryDatabase, type OpenedDatabase } from "../../server/db/open.ts";
 import { insertTestAccount, manualClock } from "../helpers/core-database.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
@@ -46,6 +46,7 @@ describe("the accounts a page reads, kept between pages", () => {
     return reads;
   }
   const accountReadsDuring = (work: () => Promise<unknown>) => readsDuring(/from "accounts"/, work);
+  const markReadsDuring = (work: () => Promise<unknown>) => readsDuring(/'favourited'/, work);
   const countReadsDuring = (work: () => Promise<unknown>) => readsDuring(/'replies'/, work);
   const countsOf = async (status: StatusRow) => (await loadStatusBundle(core, [status], alice.id)).counts.get(status.id);
 
@@ -63,6 +64,7 @@ describe("the accounts a page reads, kept between pages", () => {
   afterEach(() => {
     accountRowCacheOf(database.db)?.clear();
     statusCountsCacheOf(database.db)?.clear();
+    viewerMarksCacheOf(database.db)?.clear();
   });
 
   it("reads a page's accounts once, and not again for the next page", async () => {
@@ -162,5 +164,38 @@ describe("the accounts a page reads, kept between pages", () => {
     // Control: a status nothing touched keeps its counts, read once.
     expect(await countsOf(other)).toEqual({ replies: 0, reblogs: 0, favourites: 0 });
     expect(await countReadsDuring(() => countsOf(other))).toBe(0);
+  });
+
+  it("reads a viewer's marks once, and sees each boost, favourite, bookmark, pin and mute of theirs at the next read", async () => {
+    const status = await postStatus(core, { accountId: alice.id, text: "marked", visibility: "public" }, { origin: ORIGIN });
+    const viewerState = async (viewerId: string) => {
+      const { viewer } = await loadStatusBundle(core, [status], viewerId);
+      const marks = [viewer.reblogged, viewer.favourited, viewer.bookmarked, viewer.pinned].map((set) => set.has(status.id));
+      return [...marks, viewer.mutedConversations.has(status.conversation_id!)];
+    };
+    expect(status.conversation_id).not.toBeNull();
+    expect(await markReadsDuring(() => viewerState(bob.id))).toBe(1);
+    expect(await markReadsDuring(() => viewerState(bob.id))).toBe(0);
+    expect(await viewerState(bob.id)).toEqual([false, false, false, false, false]);
+
+    await reblogStatus(core, bob.id, status.id);
+    expect(await viewerState(bob.id)).toEqual([true, false, false, false, false]);
+    await favouriteStatus(core, bob.id, status.id, { origin: ORIGIN });
+    expect(await viewerState(bob.id)).toEqual([true, true, false, false, false]);
+    await bookmarkStatus(core, bob.id, status.id);
+    expect(await viewerState(bob.id)).toEqual([true, true, true, false, false]);
+    // A mute alone: the statuses' marks are known, the conversation's is read.
+    await muteConversation(core, bob.id, status.id);
+    expect(await viewerState(bob.id)).toEqual([true, true, true, false, true]);
+    await unmuteConversation(core, bob.id, status.id);
+    expect(await viewerState(bob.id)).toEqual([true, true, true, false, false]);
+    await unreblogStatus(core, bob.id, status.id);
+    expect(await viewerState(bob.id)).toEqual([false, true, true, false, false]);
+    // Pins are the author's own: alice's view, and bob's unchanged beside it.
+    expect(await viewerState(alice.id)).toEqual([false, false, false, false, false]);
+    await pinStatus(core, alice.id, status.id);
+    expect(await viewerState(alice.id)).toEqual([false, false, false, true, false]);
+    expect(await markReadsDuring(() => viewerState(bob.id))).toBe(0);
+    expect(await viewerState(bob.id)).toEqual([false, true, true, false, false]);
   });
 });

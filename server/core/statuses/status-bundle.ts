@@ -3,7 +3,7 @@ import { compiledQuery } from "../../db/compiled-queries.ts";
 import { queryByIds } from "../../db/queries-by-ids.ts";
 import type { DatabaseSchema, OAuthApplicationsTable } from "../../db/schema.ts";
 import { loadAccountEmojis } from "../emojis/account-emojis.ts";
-import { statusCountsCacheOf } from "../../db/page-read-caches.ts";
+import { conversationMuteKey, statusCountsCacheOf, statusMarksKey, viewerMarksCacheOf } from "../../db/page-read-caches.ts";
 import { type AccountEntityRow, type AccountStats, loadAccountsWithStats } from "../accounts/account-stats.ts";
 import type { CoreContext } from "../context.ts";
 import { loadOwnVotes, loadPollTallies, pollOptions, type PollTally } from "./polls.ts";
@@ -186,10 +186,58 @@ const viewerMarks = compiledQuery((db, { viewerId, ids, conversationIds }: { vie
   );
 });
 
+/** The viewer's marks on one status, as bits: what the marks' cache holds for it. */
+const MARK_BITS = { reblogged: 1, favourited: 2, bookmarked: 4, pinned: 8 } as const;
+type StatusMark = keyof typeof MARK_BITS;
+const STATUS_MARKS = Object.keys(MARK_BITS) as StatusMark[];
+
+/**
+ * The viewer's marks on these statuses and mutes of these conversations, those the marks' cache
+ * (db/page-read-caches.ts) does not hold read in one query: the cache forgets a viewer's marks on a status
+ * whenever their boost, favourite, bookmark or pin of it comes or goes, and a mute as it does.
+ */
 async function loadViewerState(db: Db, viewerId: string, ids: readonly string[], conversationIds: readonly string[]): Promise<ViewerState> {
   if (ids.length === 0) return EMPTY_VIEWER;
   const marks: Record<Mark, Set<string>> = { favourited: new Set(), reblogged: new Set(), bookmarked: new Set(), pinned: new Set(), muted: new Set() };
-  for (const row of await viewerMarks(db, { viewerId, ids, conversationIds })) if (row.id !== null) marks[row.mark].add(row.id);
+  const cache = viewerMarksCacheOf<number>(db);
+  const since = cache?.mark() ?? 0;
+  const addBits = (id: string, bits: number) => {
+    if (bits !== 0) for (const mark of STATUS_MARKS) if ((bits & MARK_BITS[mark]) !== 0) marks[mark].add(id);
+  };
+  let missingIds: string[] = [];
+  const missingConversations: string[] = [];
+  for (const id of ids) {
+    const bits = cache?.get(statusMarksKey(viewerId, id));
+    if (bits === undefined) missingIds.push(id);
+    else addBits(id, bits);
+  }
+  for (const id of conversationIds) {
+    const muted = cache?.get(conversationMuteKey(viewerId, id));
+    if (muted === undefined) missingConversations.push(id);
+    else if (muted !== 0) marks.muted.add(id);
+  }
+  if (missingIds.length === 0 && missingConversations.length === 0) return viewerStateOf(marks);
+  // The query reads statuses and conversations together and needs some of each: known statuses are read again.
+  if (missingIds.length === 0) missingIds = [...ids];
+  const readBits = new Map<string, number>(missingIds.map((id) => [id, 0]));
+  const readMutes = new Map<string, number>(missingConversations.map((id) => [id, 0]));
+  for (const row of await viewerMarks(db, { viewerId, ids: missingIds, conversationIds: missingConversations })) {
+    if (row.id === null) continue;
+    if (row.mark === "muted") readMutes.set(row.id, 1);
+    else if (readBits.has(row.id)) readBits.set(row.id, readBits.get(row.id)! | MARK_BITS[row.mark]);
+  }
+  for (const [id, bits] of readBits) {
+    addBits(id, bits);
+    cache?.keep(since, statusMarksKey(viewerId, id), bits);
+  }
+  for (const [id, muted] of readMutes) {
+    if (muted !== 0) marks.muted.add(id);
+    cache?.keep(since, conversationMuteKey(viewerId, id), muted);
+  }
+  return viewerStateOf(marks);
+}
+
+function viewerStateOf(marks: Record<Mark, Set<string>>): ViewerState {
   return { favourited: marks.favourited, reblogged: marks.reblogged, bookmarked: marks.bookmarked, pinned: marks.pinned, mutedConversations: marks.muted };
 }
 
