@@ -3,6 +3,10 @@
 // bench/timeline-latency.ts seeded and kept (BENCH_TIMELINE_DATA_DIR). Each page is rendered from the
 // database: the routes' 1 s page cache is not on this path. For profiling: run with
 // `npx node --cpu-prof --cpu-prof-dir=DIR bench/page-render-cpu.ts DATA_DIR`. Prints JSON; asserts nothing.
+// The page's accounts, counts and the viewer's marks come from db/page-read-caches.ts, which a write forgets
+// only for what it touched: home and notifications are the pages after a write that touched none of theirs
+// (a status posted elsewhere), the *CachesEmptied ones after one that emptied the caches (another
+// connection's commit), which is what every page cost before the caches.
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -11,6 +15,7 @@ import { homeTimeline } from "../server/core/timelines/timelines.ts";
 import { listNotifications } from "../server/core/notifications/notifications.ts";
 import { toStatuses } from "../server/api/entities/status.ts";
 import { toNotifications } from "../server/api/entities/notification.ts";
+import { accountRowCacheOf, statusCountsCacheOf, viewerMarksCacheOf } from "../server/db/page-read-caches.ts";
 
 const PAGES = Number(process.env.BENCH_PAGES ?? 2_000);
 const WARM_UP = 200;
@@ -26,9 +31,16 @@ const { core } = instance;
 const origin = instance.publicUrl;
 const page = { maxId: null, sinceId: null, minId: null, limit: 40 };
 
+const emptyCaches = () => {
+  for (const cache of [accountRowCacheOf(core.db), statusCountsCacheOf(core.db), viewerMarksCacheOf(core.db)]) cache?.clear();
+};
+const home = async () => JSON.stringify(await toStatuses(core, (await homeTimeline(core, ownerId, page)).statuses, ownerId, origin, { filterContext: "home" }));
+const notifications = async () => JSON.stringify(await toNotifications(core, await listNotifications(core, ownerId, {}, page), ownerId, origin));
 const renderers = {
-  home: async () => JSON.stringify(await toStatuses(core, (await homeTimeline(core, ownerId, page)).statuses, ownerId, origin, { filterContext: "home" })),
-  notifications: async () => JSON.stringify(await toNotifications(core, await listNotifications(core, ownerId, {}, page), ownerId, origin)),
+  home,
+  notifications,
+  homeCachesEmptied: () => (emptyCaches(), home()),
+  notificationsCachesEmptied: () => (emptyCaches(), notifications()),
 };
 
 const figures: Record<string, { cpuMsPerPage: number; bytes: number; target: string }> = {};

@@ -6,6 +6,7 @@ import { UserError } from "../user-error.ts";
 import type { DatabaseSchema } from "./schema.ts";
 import { HearthSqliteDialect } from "./sqlite-dialect.ts";
 import { WriteGeneration } from "./write-generation.ts";
+import { registerPageReadCachesConnection } from "./page-read-caches.ts";
 
 export const DATABASE_FILE_NAME = "hearth.db";
 
@@ -90,5 +91,6 @@ export function openDatabase(path: string): DatabaseHandles {
   const sqlite = openSqlite(path);
   const writeGeneration = new WriteGeneration(sqlite);
   const db = new Kysely<DatabaseSchema>({ dialect: new HearthSqliteDialect(sqlite, writeGeneration) });
+  registerPageReadCachesConnection(db, sqlite);
   return { sqlite, db, writeGeneration };
 }

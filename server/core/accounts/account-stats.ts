@@ -1,4 +1,5 @@
 import type { Selectable } from "kysely";
+import { accountRowCacheOf } from "../../db/page-read-caches.ts";
 import { queryByIds } from "../../db/queries-by-ids.ts";
 import type { AccountStatsTable } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
@@ -100,18 +101,20 @@ export interface AccountsWithStats {
   stats: Map<string, AccountStats>;
 }
 
-/** Accounts by id with their numbers, in one query (a page's authors, a notification's senders). */
-export async function loadAccountsWithStats(ctx: CoreContext, accountIds: readonly string[]): Promise<AccountsWithStats> {
-  const accounts = new Map<string, AccountEntityRow>();
-  const stats = new Map<string, AccountStats>();
-  if (accountIds.length === 0) return { accounts, stats };
-  const rows = await accountsWithStatsByIds(ctx.db, [...new Set(accountIds)]);
-  for (const row of rows) {
+type AccountWithStatsRow = Awaited<ReturnType<typeof accountsWithStatsByIds>>[number];
+
+/** An account as a page reads it: its row (with the stats columns beside) and its numbers. */
+interface CachedAccount {
+  row: AccountWithStatsRow;
+  stats: AccountStats;
+}
+
+function cachedAccountOf(row: AccountWithStatsRow): CachedAccount {
+  return {
     // The row keeps the stats columns beside the account's: copying twenty columns out would cost more than
     // the join saves, and nothing reads an account row by enumerating it.
-    accounts.set(row.id, row);
-    stats.set(
-      row.id,
+    row,
+    stats:
       row.statuses_count === null
         ? noAccountStats()
         : statsOf({
@@ -121,7 +124,39 @@ export async function loadAccountsWithStats(ctx: CoreContext, accountIds: readon
             following_count: row.following_count ?? 0,
             follow_requests_count: row.follow_requests_count ?? 0,
           }),
-    );
+  };
+}
+
+/**
+ * Accounts by id with their numbers, in one query (a page's authors, a notification's senders) for those the
+ * account cache (db/page-read-caches.ts) does not hold. The cache is exact: it forgets an account whenever
+ * its row or its numbers change.
+ */
+export async function loadAccountsWithStats(ctx: CoreContext, accountIds: readonly string[]): Promise<AccountsWithStats> {
+  const accounts = new Map<string, AccountEntityRow>();
+  const stats = new Map<string, AccountStats>();
+  if (accountIds.length === 0) return { accounts, stats };
+  const cache = accountRowCacheOf<CachedAccount>(ctx.db);
+  const since = cache?.mark() ?? 0;
+  const found = new Map<string, CachedAccount>();
+  const missing: string[] = [];
+  for (const id of new Set(accountIds)) {
+    const cached = cache?.get(id);
+    if (cached) found.set(id, cached);
+    else missing.push(id);
+  }
+  if (missing.length > 0) {
+    for (const row of await accountsWithStatsByIds(ctx.db, missing)) {
+      const account = cachedAccountOf(row);
+      found.set(row.id, account);
+      cache?.keep(since, row.id, account);
+    }
+  }
+  // In id order, as the query by ids returned them before some came from the cache.
+  for (const id of [...found.keys()].sort()) {
+    const account = found.get(id)!;
+    accounts.set(id, account.row);
+    stats.set(id, account.stats);
   }
   return { accounts, stats };
 }

@@ -3,6 +3,7 @@ import { compiledQuery } from "../../db/compiled-queries.ts";
 import { queryByIds } from "../../db/queries-by-ids.ts";
 import type { DatabaseSchema, OAuthApplicationsTable } from "../../db/schema.ts";
 import { loadAccountEmojis } from "../emojis/account-emojis.ts";
+import { conversationMuteKey, statusCountsCacheOf, statusMarksKey, viewerMarksCacheOf } from "../../db/page-read-caches.ts";
 import { type AccountEntityRow, type AccountStats, loadAccountsWithStats } from "../accounts/account-stats.ts";
 import type { CoreContext } from "../context.ts";
 import { loadOwnVotes, loadPollTallies, pollOptions, type PollTally } from "./polls.ts";
@@ -49,7 +50,7 @@ export interface StatusBundle {
   media: ReadonlyMap<string, MediaAttachmentRow[]>;
   polls: ReadonlyMap<string, { row: PollRow; options: string[]; tally: PollTally; ownVotes: number[] | null }>;
   applications: ReadonlyMap<string, ApplicationSummary>;
-  counts: ReadonlyMap<string, StatusCounts>;
+  counts: ReadonlyMap<string, Readonly<StatusCounts>>;
   /** Preview card JSON (Mastodon's PreviewCard) per status, where one was fetched. */
   cards: ReadonlyMap<string, string>;
   /** Quoted statuses the viewer may see (others are shown as unavailable). */
@@ -129,13 +130,31 @@ const countsOf = queryByIds((db, ids) =>
 // The counts and the viewer's marks are each one compound query: a page would otherwise pay a query's
 // fixed cost (building, compiling, the driver's turn) eight times for a few index probes.
 
-async function loadCounts(db: Db, ids: readonly string[]): Promise<Map<string, StatusCounts>> {
-  const counts = new Map<string, StatusCounts>(ids.map((id) => [id, { replies: 0, reblogs: 0, favourites: 0 }]));
+/**
+ * The counts of each status, those the counts' cache (db/page-read-caches.ts) does not hold read in one
+ * query: the cache forgets a status's counts whenever a reply, boost or favourite of it comes or goes.
+ */
+async function loadCounts(db: Db, ids: readonly string[]): Promise<Map<string, Readonly<StatusCounts>>> {
+  // Read only: what the cache holds is shared by every page.
+  const counts = new Map<string, Readonly<StatusCounts>>();
   if (ids.length === 0) return counts;
-  const rows = await countsOf(db, ids);
-  for (const row of rows) {
-    const entry = row.id === null ? undefined : counts.get(row.id);
+  const cache = statusCountsCacheOf<Readonly<StatusCounts>>(db);
+  const since = cache?.mark() ?? 0;
+  const missing: string[] = [];
+  for (const id of ids) {
+    const cached = cache?.get(id);
+    if (cached) counts.set(id, cached);
+    else missing.push(id);
+  }
+  if (missing.length === 0) return counts;
+  const read = new Map<string, StatusCounts>(missing.map((id) => [id, { replies: 0, reblogs: 0, favourites: 0 }]));
+  for (const row of await countsOf(db, missing)) {
+    const entry = row.id === null ? undefined : read.get(row.id);
     if (entry) entry[row.kind] = Number(row.count);
+  }
+  for (const [id, entry] of read) {
+    counts.set(id, entry);
+    cache?.keep(since, id, entry);
   }
   return counts;
 }
@@ -167,10 +186,58 @@ const viewerMarks = compiledQuery((db, { viewerId, ids, conversationIds }: { vie
   );
 });
 
+/** The viewer's marks on one status, as bits: what the marks' cache holds for it. */
+const MARK_BITS = { reblogged: 1, favourited: 2, bookmarked: 4, pinned: 8 } as const;
+type StatusMark = keyof typeof MARK_BITS;
+const STATUS_MARKS = Object.keys(MARK_BITS) as StatusMark[];
+
+/**
+ * The viewer's marks on these statuses and mutes of these conversations, those the marks' cache
+ * (db/page-read-caches.ts) does not hold read in one query: the cache forgets a viewer's marks on a status
+ * whenever their boost, favourite, bookmark or pin of it comes or goes, and a mute as it does.
+ */
 async function loadViewerState(db: Db, viewerId: string, ids: readonly string[], conversationIds: readonly string[]): Promise<ViewerState> {
   if (ids.length === 0) return EMPTY_VIEWER;
   const marks: Record<Mark, Set<string>> = { favourited: new Set(), reblogged: new Set(), bookmarked: new Set(), pinned: new Set(), muted: new Set() };
-  for (const row of await viewerMarks(db, { viewerId, ids, conversationIds })) if (row.id !== null) marks[row.mark].add(row.id);
+  const cache = viewerMarksCacheOf<number>(db);
+  const since = cache?.mark() ?? 0;
+  const addBits = (id: string, bits: number) => {
+    if (bits !== 0) for (const mark of STATUS_MARKS) if ((bits & MARK_BITS[mark]) !== 0) marks[mark].add(id);
+  };
+  let missingIds: string[] = [];
+  const missingConversations: string[] = [];
+  for (const id of ids) {
+    const bits = cache?.get(statusMarksKey(viewerId, id));
+    if (bits === undefined) missingIds.push(id);
+    else addBits(id, bits);
+  }
+  for (const id of conversationIds) {
+    const muted = cache?.get(conversationMuteKey(viewerId, id));
+    if (muted === undefined) missingConversations.push(id);
+    else if (muted !== 0) marks.muted.add(id);
+  }
+  if (missingIds.length === 0 && missingConversations.length === 0) return viewerStateOf(marks);
+  // The query reads statuses and conversations together and needs some of each: known statuses are read again.
+  if (missingIds.length === 0) missingIds = [...ids];
+  const readBits = new Map<string, number>(missingIds.map((id) => [id, 0]));
+  const readMutes = new Map<string, number>(missingConversations.map((id) => [id, 0]));
+  for (const row of await viewerMarks(db, { viewerId, ids: missingIds, conversationIds: missingConversations })) {
+    if (row.id === null) continue;
+    if (row.mark === "muted") readMutes.set(row.id, 1);
+    else if (readBits.has(row.id)) readBits.set(row.id, readBits.get(row.id)! | MARK_BITS[row.mark]);
+  }
+  for (const [id, bits] of readBits) {
+    addBits(id, bits);
+    cache?.keep(since, statusMarksKey(viewerId, id), bits);
+  }
+  for (const [id, muted] of readMutes) {
+    if (muted !== 0) marks.muted.add(id);
+    cache?.keep(since, conversationMuteKey(viewerId, id), muted);
+  }
+  return viewerStateOf(marks);
+}
+
+function viewerStateOf(marks: Record<Mark, Set<string>>): ViewerState {
   return { favourited: marks.favourited, reblogged: marks.reblogged, bookmarked: marks.bookmarked, pinned: marks.pinned, mutedConversations: marks.muted };
 }
 

@@ -1,0 +1,108 @@
+import type Database from "better-sqlite3";
+import type { Kysely } from "kysely";
+import type { DatabaseSchema } from "./schema.ts";
+import { TriggeredCache } from "./triggered-cache.ts";
+
+type Db = Kysely<DatabaseSchema>;
+
+/** Accounts kept: a busy home page names a few dozen authors, a day of them a few thousand. */
+export const MOST_CACHED_ACCOUNTS = 4_096;
+/** Statuses whose counts are kept: a few pages' worth for each of a few viewers. */
+export const MOST_CACHED_STATUS_COUNTS = 8_192;
+
+/** Viewers' marks kept: a few pages' worth for each of a few viewers. */
+export const MOST_CACHED_VIEWER_MARKS = 16_384;
+
+/** The caches of reads a page makes, kept exact by triggers (triggered-cache.ts). */
+export interface PageReadCaches {
+  /**
+   * What a page reads of an account and its numbers (accounts joined with account_stats), by account id:
+   * every page rendered fresh read its forty authors again, though a write since the last page changes one
+   * or two of them at most. account_stats changes with every status its account posts, and so forgets it.
+   */
+  accounts: TriggeredCache<unknown>;
+  /** A status's replies, boosts and favourites counted, by status id. */
+  statusCounts: TriggeredCache<unknown>;
+  /** A viewer's marks on a status (statusMarksKey) and mutes of a conversation (conversationMuteKey). */
+  viewerMarks: TriggeredCache<unknown>;
+}
+
+/** The key of a viewer's boost, favourite, bookmark and pin of a status in the marks' cache. */
+export function statusMarksKey(viewerId: string, statusId: string): string {
+  return `${viewerId} ${statusId}`;
+}
+
+/** The key of a viewer's mute of a conversation in the marks' cache. */
+export function conversationMuteKey(viewerId: string, conversationId: string): string {
+  return `${viewerId} c${conversationId}`;
+}
+
+/**
+ * The raw connection of each database openDatabase opened, so its caches can be made on first use: after the
+ * migrations, which may rebuild a table (and drop the triggers on it). Keyed by the Kysely instance, so a
+ * transaction (another instance, whose reads may see its own uncommitted rows) never uses a cache.
+ */
+const connections = new WeakMap<Db, Database.Database>();
+const caches = new WeakMap<Db, PageReadCaches>();
+
+export function registerPageReadCachesConnection(db: Db, sqlite: Database.Database): void {
+  connections.set(db, sqlite);
+}
+
+function cachesOf(db: Db): PageReadCaches | undefined {
+  let found = caches.get(db);
+  if (!found) {
+    const sqlite = connections.get(db);
+    if (!sqlite || !sqlite.open) return undefined;
+    found = {
+      accounts: new TriggeredCache(
+        sqlite,
+        "accounts",
+        [
+          { table: "accounts", keys: ["R.id"] },
+          { table: "account_stats", keys: ["R.account_id"] },
+        ],
+        MOST_CACHED_ACCOUNTS,
+      ),
+      statusCounts: new TriggeredCache(
+        sqlite,
+        "status_counts",
+        [
+          { table: "statuses", keys: ["R.in_reply_to_id", "R.reblog_of_id"] },
+          { table: "favourites", keys: ["R.status_id"] },
+        ],
+        MOST_CACHED_STATUS_COUNTS,
+      ),
+      // The keys as statusMarksKey and conversationMuteKey make them (|| with a NULL is NULL: no key).
+      viewerMarks: new TriggeredCache(
+        sqlite,
+        "viewer_marks",
+        [
+          { table: "statuses", keys: ["R.account_id || ' ' || R.reblog_of_id"] },
+          { table: "favourites", keys: ["R.account_id || ' ' || R.status_id"] },
+          { table: "bookmarks", keys: ["R.account_id || ' ' || R.status_id"] },
+          { table: "status_pins", keys: ["R.account_id || ' ' || R.status_id"] },
+          { table: "conversation_mutes", keys: ["R.account_id || ' c' || R.conversation_id"] },
+        ],
+        MOST_CACHED_VIEWER_MARKS,
+      ),
+    };
+    caches.set(db, found);
+  }
+  return found;
+}
+
+/** The account cache of this database, or none for a transaction or a database openDatabase did not open. */
+export function accountRowCacheOf<Value>(db: Db): TriggeredCache<Value> | undefined {
+  return cachesOf(db)?.accounts as TriggeredCache<Value> | undefined;
+}
+
+/** The status counts' cache of this database, or none (as accountRowCacheOf). */
+export function statusCountsCacheOf<Value>(db: Db): TriggeredCache<Value> | undefined {
+  return cachesOf(db)?.statusCounts as TriggeredCache<Value> | undefined;
+}
+
+/** The viewer marks' cache of this database, or none (as accountRowCacheOf). */
+export function viewerMarksCacheOf<Value>(db: Db): TriggeredCache<Value> | undefined {
+  return cachesOf(db)?.viewerMarks as TriggeredCache<Value> | undefined;
+}

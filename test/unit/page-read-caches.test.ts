@@ -1,0 +1,201 @@
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { loadAccountsWithStats } from "../../server/core/accounts/account-stats.ts";
+import { updateProfile } from "../../server/core/accounts/profile.ts";
+import { createCoreContext, type CoreContext } from "../../server/core/context.ts";
+import type { AccountRow, StatusRow } from "../../server/core/rows.ts";
+import { bookmarkStatus, favouriteStatus, muteConversation, pinStatus, reblogStatus, unfavouriteStatus, unmuteConversation, unreblogStatus } from "../../server/core/interactions/interactions.ts";
+import { loadStatusBundle } from "../../server/core/statuses/status-bundle.ts";
+import { deleteStatus, postStatus } from "../../server/core/statuses/statuses.ts";
+import { write } from "../../server/core/write.ts";
+import { accountRowCacheOf, MOST_CACHED_ACCOUNTS, statusCountsCacheOf, viewerMarksCacheOf } from "../../server/db/page-read-caches.ts";
+import { openDataDirectoryDatabase, type OpenedDatabase } from "../../server/db/open.ts";
+import { insertTestAccount, manualClock } from "../helpers/core-database.ts";
+import { makeTempDir } from "../helpers/temp-dir.ts";
+
+const ORIGIN = "https://hearth.example";
+
+/**
+ * A page's accounts and their numbers are kept between pages (db/page-read-caches.ts): a second page reads
+ * no account again, and every kind of change to an account or its numbers is seen by the next page all the
+ * same (issue #19).
+ */
+describe("the accounts a page reads, kept between pages", () => {
+  const dir = makeTempDir("page-read-caches");
+  let database: OpenedDatabase;
+  let core: CoreContext;
+  let alice: AccountRow;
+  let bob: AccountRow;
+  let remote: AccountRow;
+
+  /** The statements this connection runs whose SQL `pattern` matches, counted while `work` runs. */
+  async function readsDuring(pattern: RegExp, work: () => Promise<unknown>): Promise<number> {
+    const prototype = Object.getPrototypeOf(database.sqlite.prepare("SELECT 1")) as { all: (...args: unknown[]) => unknown };
+    const original = prototype.all;
+    let reads = 0;
+    prototype.all = function (this: { source: string }, ...args: unknown[]) {
+      if (pattern.test(this.source)) reads++;
+      return original.apply(this, args);
+    };
+    try {
+      await work();
+    } finally {
+      prototype.all = original;
+    }
+    return reads;
+  }
+  const accountReadsDuring = (work: () => Promise<unknown>) => readsDuring(/from "accounts"/, work);
+  const markReadsDuring = (work: () => Promise<unknown>) => readsDuring(/'favourited'/, work);
+  const countReadsDuring = (work: () => Promise<unknown>) => readsDuring(/'replies'/, work);
+  const countsOf = async (status: StatusRow) => (await loadStatusBundle(core, [status], alice.id)).counts.get(status.id);
+
+  beforeAll(async () => {
+    database = await openDataDirectoryDatabase(dir.path);
+    core = createCoreContext(database.db, manualClock());
+    alice = await insertTestAccount(core, "alice");
+    bob = await insertTestAccount(core, "bob");
+    remote = await insertTestAccount(core, "carol", "remote.example");
+  });
+  afterAll(async () => {
+    await database?.close();
+    dir.remove();
+  });
+  afterEach(() => {
+    accountRowCacheOf(database.db)?.clear();
+    statusCountsCacheOf(database.db)?.clear();
+    viewerMarksCacheOf(database.db)?.clear();
+  });
+
+  it("reads a page's accounts once, and not again for the next page", async () => {
+    const ids = [alice.id, bob.id, remote.id];
+    expect(await accountReadsDuring(() => loadAccountsWithStats(core, ids))).toBe(1);
+    const again = await accountReadsDuring(async () => {
+      const { accounts } = await loadAccountsWithStats(core, ids);
+      expect([...accounts.keys()]).toEqual([...ids].sort());
+      expect(accounts.get(remote.id)?.domain).toBe("remote.example");
+    });
+    expect(again).toBe(0);
+    // Control: an account not read before is read, alone.
+    const dave = await insertTestAccount(core, "dave");
+    expect(await accountReadsDuring(() => loadAccountsWithStats(core, [...ids, dave.id]))).toBe(1);
+  });
+
+  it("shows a profile changed through core at the next read", async () => {
+    await loadAccountsWithStats(core, [alice.id, bob.id]);
+    await updateProfile(core, alice.id, { displayName: "Alice Liddell" }, { origin: ORIGIN });
+    const { accounts } = await loadAccountsWithStats(core, [alice.id, bob.id]);
+    expect(accounts.get(alice.id)?.display_name).toBe("Alice Liddell");
+    expect(accounts.get(bob.id)?.display_name).toBe("");
+  });
+
+  it("shows the numbers a new status changed (account_stats' triggers) at the next read", async () => {
+    const before = (await loadAccountsWithStats(core, [bob.id])).stats.get(bob.id)!;
+    await postStatus(core, { accountId: bob.id, text: "hello", visibility: "public" }, { origin: ORIGIN });
+    const after = (await loadAccountsWithStats(core, [bob.id])).stats.get(bob.id)!;
+    expect(after.statusesCount).toBe(before.statusesCount + 1);
+    expect(after.lastStatusAt).not.toBeNull();
+  });
+
+  it("shows a change committed by another connection (a command beside serve) at the next read", async () => {
+    await loadAccountsWithStats(core, [remote.id]);
+    const other = new Database(join(dir.path, "hearth.db"));
+    try {
+      other.prepare("UPDATE accounts SET display_name = ? WHERE id = ?").run("Carol from elsewhere", remote.id);
+    } finally {
+      other.close();
+    }
+    expect((await loadAccountsWithStats(core, [remote.id])).accounts.get(remote.id)?.display_name).toBe("Carol from elsewhere");
+  });
+
+  it("lets a write see its own uncommitted change, and keeps nothing of it when it rolls back", async () => {
+    await loadAccountsWithStats(core, [bob.id]);
+    await expect(
+      write(core, async (trx) => {
+        await trx.updateTable("accounts").set({ display_name: "Not for long" }).where("id", "=", bob.id).execute();
+        expect((await loadAccountsWithStats({ ...core, db: trx }, [bob.id])).accounts.get(bob.id)?.display_name).toBe("Not for long");
+        throw new Error("rolled back");
+      }),
+    ).rejects.toThrow("rolled back");
+    expect((await loadAccountsWithStats(core, [bob.id])).accounts.get(bob.id)?.display_name).toBe("");
+  });
+
+  it("forgets a deleted account", async () => {
+    const erin = await insertTestAccount(core, "erin", "remote.example");
+    expect((await loadAccountsWithStats(core, [erin.id])).accounts.has(erin.id)).toBe(true);
+    await core.db.deleteFrom("accounts").where("id", "=", erin.id).execute();
+    expect((await loadAccountsWithStats(core, [erin.id])).accounts.has(erin.id)).toBe(false);
+  });
+
+  it("does not keep what was read while an account changed, and holds at most its bound", () => {
+    const cache = accountRowCacheOf<string>(database.db)!;
+    const since = cache.mark();
+    cache.forget(alice.id);
+    cache.keep(since, bob.id, "read before the change");
+    expect(cache.get(bob.id)).toBeUndefined();
+    // Control: kept when nothing changed meanwhile.
+    cache.keep(cache.mark(), bob.id, "read after");
+    expect(cache.get(bob.id)).toBe("read after");
+
+    const at = cache.mark();
+    for (let n = 0; n < MOST_CACHED_ACCOUNTS + 10; n++) cache.keep(at, `id-${n}`, "x");
+    expect(cache.size).toBe(MOST_CACHED_ACCOUNTS);
+    expect(cache.get("id-0")).toBeUndefined();
+    expect(cache.get(`id-${MOST_CACHED_ACCOUNTS + 9}`)).toBe("x");
+  });
+
+  it("reads a status's counts once, and sees each reply, boost and favourite that comes or goes at the next read", async () => {
+    const status = await postStatus(core, { accountId: bob.id, text: "counted", visibility: "public" }, { origin: ORIGIN });
+    const other = await postStatus(core, { accountId: bob.id, text: "not counted", visibility: "public" }, { origin: ORIGIN });
+    expect(await countReadsDuring(() => countsOf(status))).toBe(1);
+    expect(await countReadsDuring(() => countsOf(status))).toBe(0);
+    expect(await countsOf(status)).toEqual({ replies: 0, reblogs: 0, favourites: 0 });
+
+    const reply = await postStatus(core, { accountId: alice.id, text: "a reply", visibility: "public", inReplyToId: status.id }, { origin: ORIGIN });
+    expect(await countsOf(status)).toEqual({ replies: 1, reblogs: 0, favourites: 0 });
+    await reblogStatus(core, alice.id, status.id);
+    expect(await countsOf(status)).toEqual({ replies: 1, reblogs: 1, favourites: 0 });
+    await favouriteStatus(core, alice.id, status.id, { origin: ORIGIN });
+    expect(await countsOf(status)).toEqual({ replies: 1, reblogs: 1, favourites: 1 });
+    await unfavouriteStatus(core, alice.id, status.id);
+    expect(await countsOf(status)).toEqual({ replies: 1, reblogs: 1, favourites: 0 });
+    await deleteStatus(core, alice.id, reply.id);
+    expect(await countsOf(status)).toEqual({ replies: 0, reblogs: 1, favourites: 0 });
+    // Control: a status nothing touched keeps its counts, read once.
+    expect(await countsOf(other)).toEqual({ replies: 0, reblogs: 0, favourites: 0 });
+    expect(await countReadsDuring(() => countsOf(other))).toBe(0);
+  });
+
+  it("reads a viewer's marks once, and sees each boost, favourite, bookmark, pin and mute of theirs at the next read", async () => {
+    const status = await postStatus(core, { accountId: alice.id, text: "marked", visibility: "public" }, { origin: ORIGIN });
+    const viewerState = async (viewerId: string) => {
+      const { viewer } = await loadStatusBundle(core, [status], viewerId);
+      const marks = [viewer.reblogged, viewer.favourited, viewer.bookmarked, viewer.pinned].map((set) => set.has(status.id));
+      return [...marks, viewer.mutedConversations.has(status.conversation_id!)];
+    };
+    expect(status.conversation_id).not.toBeNull();
+    expect(await markReadsDuring(() => viewerState(bob.id))).toBe(1);
+    expect(await markReadsDuring(() => viewerState(bob.id))).toBe(0);
+    expect(await viewerState(bob.id)).toEqual([false, false, false, false, false]);
+
+    await reblogStatus(core, bob.id, status.id);
+    expect(await viewerState(bob.id)).toEqual([true, false, false, false, false]);
+    await favouriteStatus(core, bob.id, status.id, { origin: ORIGIN });
+    expect(await viewerState(bob.id)).toEqual([true, true, false, false, false]);
+    await bookmarkStatus(core, bob.id, status.id);
+    expect(await viewerState(bob.id)).toEqual([true, true, true, false, false]);
+    // A mute alone: the statuses' marks are known, the conversation's is read.
+    await muteConversation(core, bob.id, status.id);
+    expect(await viewerState(bob.id)).toEqual([true, true, true, false, true]);
+    await unmuteConversation(core, bob.id, status.id);
+    expect(await viewerState(bob.id)).toEqual([true, true, true, false, false]);
+    await unreblogStatus(core, bob.id, status.id);
+    expect(await viewerState(bob.id)).toEqual([false, true, true, false, false]);
+    // Pins are the author's own: alice's view, and bob's unchanged beside it.
+    expect(await viewerState(alice.id)).toEqual([false, false, false, false, false]);
+    await pinStatus(core, alice.id, status.id);
+    expect(await viewerState(alice.id)).toEqual([false, false, false, true, false]);
+    expect(await markReadsDuring(() => viewerState(bob.id))).toBe(0);
+    expect(await viewerState(bob.id)).toEqual([false, true, true, false, false]);
+  });
+});
