@@ -2,8 +2,8 @@ import type { webcrypto } from "node:crypto";
 
 /**
  * Fedify carries the sender's private keys in every queued delivery as JWK and imports them again for each
- * one (importJwk in its outbox listener): an RSA import costs about as much CPU as half a signature, so a
- * post to 1,000 shared inboxes paid for 1,000 imports of the same key. Fedify takes no key cache of its own
+ * one (importJwk in its outbox listener), so a post to 1,000 shared inboxes paid for 1,000 imports of the same
+ * key: about 0.1 ms each alone, and importJwk was 1,993 ms of a two-post fan-out's profile (88 ms with this). Fedify takes no key cache of its own
  * and calls the global crypto.subtle, so the one import of each private key is kept there and handed out
  * again: a CryptoKey cannot be changed, and the cache is keyed by the whole private key, algorithm and
  * usages, so no import answers for another. Public keys and every other format pass straight through.
