@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import QRCode from "qrcode";
 import { checkCodeLimited } from "../../core/auth/second-step.ts";
 import { checkOwnPassword } from "../../core/auth/sign-in.ts";
 import { beginTwoFactorSetup, confirmTwoFactorSetup, disableTwoFactor, twoFactorStatus } from "../../core/auth/two-factor.ts";
@@ -38,6 +37,8 @@ export function accountTwoFactorRoutes({ core, origin, signInLockout }: AccountR
     if (check.kind !== "right") return refusePassword(c, core, check);
     const host = new URL(origin()).host;
     const setup = await beginTwoFactorSetup(core, account.id, { label: `${account.username}@${host}`, issuer: `Hearth (${host})` });
+    // qrcode (with pngjs) is loaded on the first setup: most starts never set up two-factor sign-in.
+    const { default: QRCode } = await import("qrcode");
     const svg = await QRCode.toString(setup.uri, { type: "svg", margin: 2 });
     c.header("Cache-Control", "no-store");
     return c.json({ secret: setup.secret, uri: setup.uri, qr_code: `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}` });
