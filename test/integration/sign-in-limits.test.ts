@@ -13,9 +13,14 @@ const REDIRECT = "hearthtest://oauth-callback";
 const STAND_IN = new URL("../fixtures/cloudflared-stand-in.mjs", import.meta.url).pathname;
 const TUNNEL_TIMING = { initialBackoffMs: 50, maxBackoffMs: 200, readyPollMs: 100, connectionLossGraceMs: 300, connectTimeoutMs: 20_000, stopTimeoutMs: 2_000 };
 
-/** A clock the test can move forward: waits of a quarter of an hour pass in no time. */
+/**
+ * A clock the test can move forward: waits of a quarter of an hour pass in no time. It starts at the start of a
+ * five-minute window: the address limit counts in fixed windows aligned to the epoch (http/rate-limit.ts), and a
+ * test that crossed into the next one saw its count start again (CI: four 401s before the 429, once).
+ */
 function movableClock(): Clock & { advance(ms: number): void } {
-  let offsetMs = 0;
+  const windowMs = 5 * 60 * 1000;
+  let offsetMs = windowMs - (Date.now() % windowMs);
   return { now: () => new Date(Date.now() + offsetMs), advance: (ms) => void (offsetMs += ms) };
 }
 
