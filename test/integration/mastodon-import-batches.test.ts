@@ -7,6 +7,7 @@ import { systemClock } from "../../server/core/clock.ts";
 import { createCoreContext, type CoreContext } from "../../server/core/context.ts";
 import { setupInstance } from "../../server/core/instance/instance.ts";
 import type { AccountRow } from "../../server/core/rows.ts";
+import { isDurabilityRelaxed } from "../../server/db/durability.ts";
 import { openDataDirectoryDatabase } from "../../server/db/open.ts";
 import { createMediaStorage, mediaRootOf } from "../../server/media/storage.ts";
 import { announce, archiveActor, AS_PUBLIC, createNote, jsonEntry, orderedCollection, statusUri, writeZip } from "../helpers/mastodon-archive.ts";
@@ -128,5 +129,22 @@ describe("an archive's import, batch by batch", () => {
     const rows = await rowsByUri();
     expect(rows.size).toBe(posts);
     expect(rows.get(statusUri(ACTOR, 5))?.in_reply_to_id).toBe(rows.get(statusUri(ACTOR, 4))?.id);
+  });
+
+  it("commits every batch but the last without waiting for the disk, and the last durably", async () => {
+    // Which transactions store which posts, seen from inside them: a trigger on this connection asks.
+    const relaxedByPost = new Map<string, boolean>();
+    database.sqlite.function("test_note_durability", (uri: unknown) => {
+      relaxedByPost.set(String(uri), isDurabilityRelaxed());
+      return null;
+    });
+    database.sqlite.exec("CREATE TEMP TRIGGER test_durability AFTER INSERT ON main.statuses BEGIN SELECT test_note_durability(NEW.import_uri); END;");
+    const items = Array.from({ length: 50 }, (_, index) => note(index + 1, index + 1, `post ${index}`));
+    const file = await archiveOf(items);
+    const report = await importMastodonArchive({ file, core, storage: createMediaStorage(mediaRootOf(dir.path)), account, includeDirect: false, force: false, batchSize: 20 });
+    expect(report.imported).toBe(50);
+    const relaxed = items.map((item) => relaxedByPost.get(String((item as { object: { id: string } }).object.id)));
+    // Two batches of 20 relaxed; the last 10, durable (the positive control: not every commit is relaxed).
+    expect(relaxed).toEqual([...Array<boolean>(40).fill(true), ...Array<boolean>(10).fill(false)]);
   });
 });
