@@ -1,6 +1,6 @@
-import JSONParser from "@streamparser/json/jsonparser.js";
 import type { JsonStruct, JsonPrimitive } from "@streamparser/json/utils/types/jsonTypes.js";
 import type { ArchiveZip } from "./archive-zip.ts";
+import { CollectionScanner, CollectionShapeError } from "./collection-scanner.ts";
 import { UserError } from "../user-error.ts";
 
 export type JsonValue = JsonPrimitive | JsonStruct;
@@ -13,39 +13,32 @@ export async function* collectionItems(archive: ArchiveZip, file: string, name: 
   const entry = archive.entry(name);
   if (!entry) return;
   const wrongShape = (why: string) => new UserError(`${name} in ${file} is not what Mastodon writes (${why}); nothing was imported.`);
-  const parser = new JSONParser({ paths: ["$.type", "$.orderedItems.*"], keepStack: false });
+  const scanner = new CollectionScanner();
   const ready: JsonValue[] = [];
-  let type: JsonValue | undefined;
-  let notAList = false;
-  parser.onValue = ({ value, key, stack }) => {
-    if (value === undefined || stack.length === 0) return;
-    if (stack.length === 1 && key === "type") type = value;
-    else if (typeof key === "number") ready.push(value);
-    else notAList = true;
+  scanner.onItem = (value) => ready.push(value);
+  const scan = (work: () => void) => {
+    try {
+      work();
+    } catch (error) {
+      if (error instanceof CollectionShapeError) throw wrongShape(error.message);
+      throw error;
+    }
   };
   const stream = await archive.open(entry);
   try {
     for await (const chunk of stream) {
-      try {
-        parser.write(chunk as Buffer);
-      } catch (error) {
-        throw wrongShape(`it is not valid JSON: ${(error as Error).message}`);
-      }
-      if (notAList) throw wrongShape("orderedItems is not a list");
-      if (type !== undefined && type !== "OrderedCollection") throw wrongShape(`its type is ${JSON.stringify(type)}, not OrderedCollection`);
-      while (ready.length > 0) yield ready.shift() as JsonValue;
+      scan(() => scanner.write(chunk as Buffer));
+      if (scanner.type !== undefined && scanner.type !== "OrderedCollection") throw wrongShape(`its type is ${JSON.stringify(scanner.type)}, not OrderedCollection`);
+      // Handed out in order, without shifting the array under each (a chunk holds dozens of items).
+      for (const value of ready) yield value;
+      ready.length = 0;
     }
-    try {
-      // The parser ends itself once the top-level value closes; a file cut short leaves it open.
-      if (!parser.isEnded) parser.end();
-    } catch (error) {
-      throw wrongShape(`it ends early: ${(error as Error).message}`);
-    }
+    scan(() => scanner.end());
   } finally {
     stream.destroy();
   }
-  if (type !== "OrderedCollection") throw wrongShape("it is not an OrderedCollection");
-  while (ready.length > 0) yield ready.shift() as JsonValue;
+  if (scanner.type !== "OrderedCollection") throw wrongShape("it is not an OrderedCollection");
+  for (const value of ready) yield value;
 }
 
 /** A small whole JSON file (actor.json). */

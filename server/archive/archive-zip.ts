@@ -110,13 +110,19 @@ export async function openArchiveZip(file: string, limits: ZipLimits = ARCHIVE_Z
   const byBaseName = new Map<string, yauzl.Entry[]>();
   for (const entry of entries) {
     const base = entry.fileName.slice(entry.fileName.lastIndexOf("/") + 1);
-    byBaseName.set(base, [...(byBaseName.get(base) ?? []), entry]);
+    const sharing = byBaseName.get(base);
+    if (sharing) sharing.push(entry);
+    else byBaseName.set(base, [entry]);
   }
   return {
     entry: (name) => byName.get(name),
     mediaEntry(url) {
       const path = urlPath(url);
       if (path === "") return undefined;
+      // What Mastodon writes: the URL's path is the entry's name. Files may share a base name by the
+      // thousand (original.png in folders by id), and the suffix scan below would then read them all.
+      const exact = byName.get(path);
+      if (exact) return exact;
       const base = path.slice(path.lastIndexOf("/") + 1);
       const candidates = byBaseName.get(base) ?? [];
       return candidates.find((entry) => path.endsWith(entry.fileName) || entry.fileName.endsWith(path));

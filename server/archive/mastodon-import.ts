@@ -9,6 +9,7 @@ import {
   type ArchivedMedia,
 } from "../core/archive/archived-statuses.ts";
 import { inPool } from "../concurrency/in-pool.ts";
+import { withRelaxedDurability } from "../db/durability.ts";
 import { removeFiles } from "../media/attachment-files.ts";
 import type { MediaStorage } from "../media/storage.ts";
 import { UserError } from "../user-error.ts";
@@ -147,6 +148,7 @@ async function importOutbox(options: MastodonImportOptions, archive: ArchiveZip,
   let batch: Array<OutboxStatus | OutboxBoost> = [];
   let storing: Promise<void> | undefined;
   let position = 0;
+  let flushed = 0;
   const flush = async (items: ReadonlyArray<OutboxStatus | OutboxBoost>) => {
     // As a one-batch-at-a-time import would: the first batch always commits, and a stop ends the import after
     // the batch under way (the one being stored), never before it.
@@ -168,7 +170,9 @@ async function importOutbox(options: MastodonImportOptions, archive: ArchiveZip,
       await discard(options.storage, prepared);
       return false;
     }
-    storing = prepared.then((ready) => storeBatch(options, ready, report));
+    flushed += items.length;
+    const isLast = flushed >= report.total;
+    storing = prepared.then((ready) => storeBatch(options, ready, report, isLast));
     storing.catch(() => undefined);
     return true;
   };
@@ -240,9 +244,16 @@ async function prepareBatch(options: MastodonImportOptions, archive: ArchiveZip,
   return prepared;
 }
 
-async function storeBatch(options: MastodonImportOptions, prepared: PreparedBatch, report: MastodonImportReport): Promise<void> {
+/**
+ * Every batch but the last commits without waiting for the disk (synchronous NORMAL; db/durability.ts): a
+ * power cut may then lose the batches since the last durable commit, and running the import again stores them
+ * again, as it skips what is in by the archive's ids. The last batch commits with FULL, which makes the ones
+ * before it durable too (WAL frames survive only as a prefix of the commit order).
+ */
+async function storeBatch(options: MastodonImportOptions, prepared: PreparedBatch, report: MastodonImportReport, isLast: boolean): Promise<void> {
   try {
-    const result = await importArchivedBatch(options.core, options.account.id, prepared.entries);
+    const store = () => importArchivedBatch(options.core, options.account.id, prepared.entries);
+    const result = await (isLast ? store() : withRelaxedDurability(store));
     report.imported += result.imported;
     report.alreadyPresent += prepared.alreadyPresent + result.present;
     report.boostsSkipped += result.boostsSkipped;

@@ -1,8 +1,8 @@
 import type { Visibility } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
 import type { ProcessedUpload } from "../media/media.ts";
-import { insertStatus } from "../statuses/status-store.ts";
 import { write, type WriteTransaction } from "../write.ts";
+import { ArchivedStatusRows, type KnownStatus } from "./archived-status-rows.ts";
 
 /**
  * Posts brought in from another server's archive (`hearth import`). They become the account's own statuses
@@ -88,9 +88,9 @@ async function findStatusIdByUri(trx: WriteTransaction, accountId: string, uri: 
  */
 interface BatchLookups {
   /** This account's imports by their archive id. */
-  imported: Map<string, { id: string; conversationId: string | null }>;
+  imported: Map<string, KnownStatus>;
   /** Other stored statuses by their ActivityPub id. */
-  remote: Map<string, string>;
+  remote: Map<string, KnownStatus>;
   accounts: Map<string, string>;
 }
 
@@ -105,8 +105,8 @@ async function readBatchLookups(trx: WriteTransaction, accountId: string, entrie
     }
   }
   const uris = [...referenced];
-  const imported = new Map<string, { id: string; conversationId: string | null }>();
-  const remote = new Map<string, string>();
+  const imported = new Map<string, KnownStatus>();
+  const remote = new Map<string, KnownStatus>();
   const accounts = new Map<string, string>();
   for (const chunk of chunks(uris)) {
     const importedRows = await trx
@@ -115,9 +115,9 @@ async function readBatchLookups(trx: WriteTransaction, accountId: string, entrie
       .where("account_id", "=", accountId)
       .where("import_uri", "in", chunk)
       .execute();
-    for (const row of importedRows) if (row.import_uri !== null) imported.set(row.import_uri, { id: row.id, conversationId: row.conversation_id });
-    const remoteRows = await trx.selectFrom("statuses").select(["id", "uri"]).where("uri", "in", chunk).execute();
-    for (const row of remoteRows) if (row.uri !== null) remote.set(row.uri, row.id);
+    for (const row of importedRows) if (row.import_uri !== null) imported.set(row.import_uri, { id: row.id, accountId, conversationId: row.conversation_id });
+    const remoteRows = await trx.selectFrom("statuses").select(["id", "uri", "account_id", "conversation_id"]).where("uri", "in", chunk).execute();
+    for (const row of remoteRows) if (row.uri !== null) remote.set(row.uri, { id: row.id, accountId: row.account_id, conversationId: row.conversation_id });
   }
   for (const chunk of chunks([...mentionUris])) {
     const rows = await trx.selectFrom("accounts").select(["id", "uri"]).where("uri", "in", chunk).execute();
@@ -136,77 +136,8 @@ function chunks<T>(items: readonly T[]): T[][] {
 }
 
 /** As findStatusIdByUri: one of this account's imports first, then a stored remote status. */
-function statusIdByUri(lookups: BatchLookups, uri: string): string | undefined {
-  return lookups.imported.get(uri)?.id ?? lookups.remote.get(uri);
-}
-
-async function insertArchivedMedia(ctx: CoreContext, trx: WriteTransaction, accountId: string, createdAt: string, media: readonly ArchivedMedia[]): Promise<string[]> {
-  const ids: string[] = [];
-  const now = ctx.clock.now().toISOString();
-  for (const item of media) {
-    const id = item.id;
-    await trx
-      .insertInto("media_attachments")
-      .values({
-        id,
-        account_id: accountId,
-        type: item.processed.type,
-        content_type: item.processed.contentType,
-        file: item.processed.file,
-        thumbnail_file: item.processed.thumbnailFile,
-        blurhash: item.processed.blurhash,
-        meta_json: JSON.stringify(item.processed.meta),
-        description: item.description,
-        focus_x: item.focusX,
-        focus_y: item.focusY,
-        processing: "done",
-        created_at: createdAt,
-        updated_at: now,
-      })
-      .execute();
-    ids.push(id);
-  }
-  return ids;
-}
-
-async function importStatus(ctx: CoreContext, trx: WriteTransaction, accountId: string, entry: ArchivedStatus, lookups: BatchLookups): Promise<void> {
-  const inReplyToId = entry.inReplyToUri ? statusIdByUri(lookups, entry.inReplyToUri) : undefined;
-  const mentioned = [...new Set(entry.mentionUris)].flatMap((uri) => lookups.accounts.get(uri) ?? []);
-  const mediaIds = await insertArchivedMedia(ctx, trx, accountId, entry.createdAt, entry.media);
-  const status = await insertStatus(ctx, trx, {
-    accountId,
-    local: true,
-    visibility: entry.visibility,
-    content: entry.content,
-    spoilerText: entry.spoilerText,
-    sensitive: entry.sensitive,
-    language: entry.language,
-    createdAt: entry.createdAt,
-    editedAt: entry.editedAt,
-    inReplyToId: inReplyToId ?? null,
-    inReplyToUri: entry.inReplyToUri,
-    // Nobody is told: these mentions were made, and heard, on the old server years ago.
-    mentions: mentioned.map((id) => ({ accountId: id, silent: true })),
-    tags: entry.tagNames,
-    mediaIds,
-    importUri: entry.importUri,
-  });
-  lookups.imported.set(entry.importUri, { id: status.id, conversationId: status.conversation_id });
-}
-
-async function importBoost(ctx: CoreContext, trx: WriteTransaction, accountId: string, entry: ArchivedBoost, lookups: BatchLookups): Promise<boolean> {
-  const originalId = statusIdByUri(lookups, entry.objectUri);
-  if (!originalId) return false;
-  const boost = await insertStatus(ctx, trx, {
-    accountId,
-    local: true,
-    visibility: entry.visibility,
-    createdAt: entry.createdAt,
-    reblogOfId: originalId,
-    importUri: entry.importUri,
-  });
-  lookups.imported.set(entry.importUri, { id: boost.id, conversationId: boost.conversation_id });
-  return true;
+function statusByUri(lookups: BatchLookups, uri: string): KnownStatus | undefined {
+  return lookups.imported.get(uri) ?? lookups.remote.get(uri);
 }
 
 /**
@@ -243,6 +174,7 @@ export async function importArchivedBatch(ctx: CoreContext, accountId: string, e
   return write(ctx, async (trx) => {
     const result: ArchivedBatchResult = { imported: 0, present: 0, boostsSkipped: 0 };
     const lookups = await readBatchLookups(trx, accountId, entries);
+    const rows = new ArchivedStatusRows(ctx, accountId);
     const storedStatuses: string[] = [];
     for (const entry of entries) {
       // In already: from an earlier run, or earlier in this batch (an archive naming one post twice).
@@ -251,15 +183,22 @@ export async function importArchivedBatch(ctx: CoreContext, accountId: string, e
         continue;
       }
       if (entry.kind === "status") {
-        await importStatus(ctx, trx, accountId, entry, lookups);
+        const parent = entry.inReplyToUri ? statusByUri(lookups, entry.inReplyToUri) : undefined;
+        const mentioned = entry.mentionUris.flatMap((uri) => lookups.accounts.get(uri) ?? []);
+        lookups.imported.set(entry.importUri, rows.addStatus(entry, parent, mentioned));
         storedStatuses.push(entry.importUri);
         result.imported++;
-      } else if (await importBoost(ctx, trx, accountId, entry, lookups)) {
+        continue;
+      }
+      const original = statusByUri(lookups, entry.objectUri);
+      if (original) {
+        lookups.imported.set(entry.importUri, rows.addBoost(entry, original.id));
         result.imported++;
       } else {
         result.boostsSkipped++;
       }
     }
+    await rows.insert(trx);
     await threadEarlierReplies(trx, accountId, storedStatuses, lookups);
     return result;
   });

@@ -224,7 +224,7 @@ export async function writePoll(ctx: CoreContext, trx: Db, statusId: string, pol
 // (words in status_search, trigrams in status_search_trigram) hold the same text and change together.
 
 /** What a status's search rows hold: spoiler, content as plain text, media descriptions, poll options. */
-function searchBody(status: Pick<StatusRow, "spoiler_text" | "content">, mediaDescriptions: ReadonlyArray<string | null>, pollOptions: readonly string[]): string {
+export function searchBody(status: Pick<StatusRow, "spoiler_text" | "content">, mediaDescriptions: ReadonlyArray<string | null>, pollOptions: readonly string[]): string {
   const parts = [status.spoiler_text, htmlToPlainText(status.content), ...mediaDescriptions.map((description) => description ?? ""), ...pollOptions];
   return parts.filter((part) => part.trim() !== "").join("\n");
 }
@@ -232,6 +232,23 @@ function searchBody(status: Pick<StatusRow, "spoiler_text" | "content">, mediaDe
 async function insertStatusSearchRow(trx: Db, statusId: string, body: string): Promise<void> {
   await sql`INSERT INTO status_search (rowid, status_id, body) VALUES (${BigInt(statusId)}, ${statusId}, ${body})`.execute(trx);
   await sql`INSERT INTO status_search_trigram (rowid, body) VALUES (${BigInt(statusId)}, ${body})`.execute(trx);
+}
+
+// Each row binds three values to the word index and two to the trigram one: far below SQLite's 32,766.
+const SEARCH_ROWS_A_STATEMENT = 200;
+
+/**
+ * The search rows of many new statuses, a few statements for all (an archive's import stores a batch at a
+ * time; one statement a row cost more in kysely and SQLite's per-statement work than FTS5's own; issue #17).
+ */
+export async function insertStatusSearchRows(trx: Db, rows: ReadonlyArray<{ statusId: string; body: string }>): Promise<void> {
+  for (let start = 0; start < rows.length; start += SEARCH_ROWS_A_STATEMENT) {
+    const chunk = rows.slice(start, start + SEARCH_ROWS_A_STATEMENT);
+    const words = sql.join(chunk.map((row) => sql`(${BigInt(row.statusId)}, ${row.statusId}, ${row.body})`));
+    await sql`INSERT INTO status_search (rowid, status_id, body) VALUES ${words}`.execute(trx);
+    const trigrams = sql.join(chunk.map((row) => sql`(${BigInt(row.statusId)}, ${row.body})`));
+    await sql`INSERT INTO status_search_trigram (rowid, body) VALUES ${trigrams}`.execute(trx);
+  }
 }
 
 async function mediaDescriptionsOf(trx: Db, statusId: string): Promise<Array<string | null>> {
