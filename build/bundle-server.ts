@@ -100,6 +100,10 @@ export async function bundleServer(options: BundleOptions = {}): Promise<{ outDi
       "database-copy-worker": `${base}/server/backup/database-copy-worker.ts`,
     },
     platform: "node",
+    // A package's ES module build before its CommonJS one: a CommonJS module goes in whole, an ES module only
+    // with what is used of it. @opentelemetry/core's CommonJS build required all 398 KiB of
+    // @opentelemetry/semantic-conventions for the five names Fedify uses (issue #19).
+    resolve: { mainFields: ["module", "main"] },
     external: isExternal,
     logLevel: "warn",
     onLog(level, log, handler) {
