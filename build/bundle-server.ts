@@ -6,7 +6,7 @@
 // The bundle sits one folder below the project root, as server/ does, so that what the server finds beside
 // itself through import.meta.url resolves the same way: ../renderer/dist, ../package.json, ./assets/ (copied
 // here from server/http/assets) and ./database-copy-worker.js (the backup's worker thread, its own entry).
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,7 +37,7 @@ export interface BundleOptions {
   /** The entry's file name: hearth.mjs in the project, cli.js where the packaged app looks (build/compile-server.mjs). */
   entryFileName?: string;
   /**
-   * Starts the bundle once (setup, then serve until it says it serves) to fill its compile cache
+   * Starts the bundle once (serve, until it says it serves) to fill its compile cache
    * (bin/server-bundle.js, BUNDLE_COMPILE_CACHE), so the first start after the build is warm. Only for a bundle
    * run by this Node: the packaged app's runs on Electron's, whose V8 would not accept this one's cache.
    */
@@ -46,18 +46,15 @@ export interface BundleOptions {
 
 const WARM_UP_DEADLINE_MS = 120_000;
 
-/** Runs the built bundle's `setup` and `serve` on a throwaway data directory with the compile cache on, as `hearth serve` runs. */
+/**
+ * Runs the built bundle's `serve` on a throwaway data directory with the compile cache on, as `hearth serve` runs.
+ * Not set up first: a new directory's start loads the same modules, without a setup's key generation.
+ */
 export async function warmCompileCache(outDir: string, entryFileName = BUNDLE_ENTRY): Promise<void> {
   const entry = join(outDir, entryFileName);
   const dataDir = mkdtempSync(join(tmpdir(), "hearth-build-warm-up-"));
   const env = { ...withServerEnvironment(), NODE_COMPILE_CACHE: join(outDir, BUNDLE_COMPILE_CACHE) };
   try {
-    const setUp = spawnSync(process.execPath, [...SERVER_NODE_FLAGS, entry, "setup", "--data-dir", dataDir, "--username", "warmup", "--password-stdin"], {
-      input: "a throwaway password\n",
-      env,
-      encoding: "utf8",
-    });
-    if (setUp.status !== 0) throw new Error(`the bundle's setup failed: ${setUp.stderr}`);
     const serving = spawn(process.execPath, [...SERVER_NODE_FLAGS, entry, "serve", "--data-dir", dataDir, "--port", "0", "--log-level", "error"], {
       env,
       stdio: ["ignore", "pipe", "pipe"],
