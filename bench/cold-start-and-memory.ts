@@ -12,7 +12,8 @@ import { freshBundle } from "../bin/server-bundle.js";
 import { cpuMsOf } from "./hearth-process.ts";
 
 // The `hearth` command as a person runs it (npx --no-install hearth serve, npm run serve): bin/hearth.js turns
-// Node's compile cache on before the TypeScript loads (server/compile-cache.ts).
+// Node's compile cache on before the server loads (the bundle's own, else server/compile-cache.ts's), and
+// re-executes itself once for malloc's settings (bin/server-node-flags.js): both are in the figures.
 const HEARTH = fileURLToPath(new URL("../bin/hearth.js", import.meta.url));
 const TARGETS = { coldStartToHealthzMs: 500, rssAfterStartMiB: Math.round((100e6 / 2 ** 20) * 10) / 10 };
 const FLOOR_SERVER = `require("node:http").createServer((q, s) => s.end("ok")).listen(Number(process.argv[1]), "127.0.0.1")`;
@@ -94,8 +95,8 @@ try {
   hearth(["setup", "--data-dir", dataDir, "--username", "bench", "--password-stdin"], "a bench password\n");
   const token = hearth(["token", "--data-dir", dataDir, "--scopes", "read"]).trim();
   const port = 18_330 + Math.floor(Math.random() * 1000);
-  // The first start fills the compile cache (as the first start after an install or update does); the
-  // medians are of the starts after it, as a person's every other start is.
+  // The first start after the build: from the bundle, warm from the compile cache `npm run build:server` filled
+  // (bin/server-bundle.js); from the sources, it fills Node's cache. The medians are of the starts after it.
   const firstStart = await measureOnce(dataDir, port, token);
   const runs = [];
   for (let run = 0; run < RUNS; run += 1) runs.push(await measureOnce(dataDir, port, token));

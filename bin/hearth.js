@@ -6,24 +6,28 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import module from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { cliModule } from "./server-bundle.js";
+import { cliModule, compileCacheDirOf } from "./server-bundle.js";
 import { hasServerEnvironment, hasServerNodeFlags, missingServerNodeFlags, SERVER_NODE_FLAGS, withServerEnvironment } from "./server-node-flags.js";
 
 const [major, minor] = process.versions.node.split(".").map(Number);
-// The server bundle when it is built and fresh (server-bundle.js), else the TypeScript sources.
-const cli = cliModule();
-
 const isServe = process.argv[2] === "serve";
 
 if (isServe && !(hasServerNodeFlags() && hasServerEnvironment()) && typeof process.execve === "function" && (major > 22 || (major === 22 && minor >= 18))) {
   // The server's heap flags and malloc settings (server-node-flags.js) can only be given when Node starts: this
   // process becomes that Node, with the same pid, so whoever started it (a service manager, a terminal) still
   // has the server. Where execve is missing (Windows), the server runs without them.
+  // Before anything else, the choice of bundle or sources included: that walk of server/ would be done twice.
   process.execve(process.execPath, [process.execPath, ...missingServerNodeFlags(), ...process.execArgv, ...process.argv.slice(1)], withServerEnvironment());
-} else if (major > 22 || (major === 22 && minor >= 18)) {
+}
+
+// The server bundle when it is built and fresh (server-bundle.js), else the TypeScript sources.
+const cli = cliModule();
+
+if (major > 22 || (major === 22 && minor >= 18)) {
   // Before the first TypeScript file loads, so that a start with a warm cache never loads Node's type
-  // stripper (about 20 MB resident and a tenth of a second of CPU): see server/compile-cache.ts.
-  module.enableCompileCache?.();
+  // stripper (about 20 MB resident and a tenth of a second of CPU): see server/compile-cache.ts. The bundle's
+  // cache is its own, filled by its build (server-bundle.js says why).
+  module.enableCompileCache?.(compileCacheDirOf(cli));
   const { runCli } = await import(pathToFileURL(cli).href);
   process.exitCode = await runCli(process.argv.slice(2));
 } else {

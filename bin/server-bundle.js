@@ -2,13 +2,21 @@
 // when it is there and newer than every source it was made from, else server/cli.ts. A bundle older than a
 // source is never run: it would be yesterday's server. Plain JavaScript, since bin/hearth.js loads it on any Node.
 import { readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const BUNDLE_DIR_NAME = "server-bundle";
 export const BUNDLE_ENTRY = "hearth.mjs";
 /** Written when a build has finished; its time is the bundle's. */
 export const BUNDLE_STAMP = "built-at.txt";
+/**
+ * Node's compile cache for the bundle, inside it: `npm run build:server` fills it by starting the bundle once, so
+ * the first start after a build is as warm as every other, and the cache goes with the bundle it was made from
+ * (a build empties the folder). Not the system's temporary folder, which many systems empty at each boot, and
+ * Hearth starts with the computer. Node keys each entry by the file's path and checks the source's hash before
+ * using it, so a changed file is compiled again, never run from another's code.
+ */
+export const BUNDLE_COMPILE_CACHE = "compile-cache";
 
 function mtimeOf(path) {
   try {
@@ -50,4 +58,10 @@ export function freshBundle(root = fileURLToPath(new URL("..", import.meta.url))
 /** The module whose runCli runs the command: the fresh bundle, else the sources. */
 export function cliModule(root = fileURLToPath(new URL("..", import.meta.url))) {
   return freshBundle(root) ?? join(root, "server", "cli.ts");
+}
+
+/** Where the compile cache of a `hearth` command module lives: inside the bundle for the bundle, else Node's default. */
+export function compileCacheDirOf(cliModulePath) {
+  const dir = dirname(cliModulePath);
+  return basename(dir) === BUNDLE_DIR_NAME && basename(cliModulePath) === BUNDLE_ENTRY ? join(dir, BUNDLE_COMPILE_CACHE) : undefined;
 }

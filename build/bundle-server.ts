@@ -6,11 +6,15 @@
 // The bundle sits one folder below the project root, as server/ does, so that what the server finds beside
 // itself through import.meta.url resolves the same way: ../renderer/dist, ../package.json, ./assets/ (copied
 // here from server/http/assets) and ./database-copy-worker.js (the backup's worker thread, its own entry).
-import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { rolldown } from "rolldown";
-import { BUNDLE_DIR_NAME, BUNDLE_ENTRY, BUNDLE_STAMP } from "../bin/server-bundle.js";
+import { BUNDLE_COMPILE_CACHE, BUNDLE_DIR_NAME, BUNDLE_ENTRY, BUNDLE_STAMP } from "../bin/server-bundle.js";
+import { SERVER_NODE_FLAGS, withServerEnvironment } from "../bin/server-node-flags.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url)).replace(/[/\\]$/, "");
 
@@ -19,7 +23,7 @@ const root = fileURLToPath(new URL("..", import.meta.url)).replace(/[/\\]$/, "")
  * packages a started server loads only on first use (test/…serve-start-footprint…), whose cost a start must
  * not pay either way.
  */
-export const EXTERNAL_PACKAGES = ["better-sqlite3", "sharp", "blurhash", "web-push", "file-type", "tar", "yazl", "yauzl", "qrcode", "cloudflared", "electron"];
+export const EXTERNAL_PACKAGES = ["better-sqlite3", "sharp", "blurhash", "web-push", "file-type", "tar", "yazl", "yauzl", "qrcode", "cloudflared", "sanitize-html", "electron"];
 
 function isExternal(id: string): boolean {
   if (id.startsWith("node:")) return true;
@@ -32,6 +36,54 @@ export interface BundleOptions {
   outDir?: string;
   /** The entry's file name: hearth.mjs in the project, cli.js where the packaged app looks (build/compile-server.mjs). */
   entryFileName?: string;
+  /**
+   * Starts the bundle once (serve, until it says it serves) to fill its compile cache
+   * (bin/server-bundle.js, BUNDLE_COMPILE_CACHE), so the first start after the build is warm. Only for a bundle
+   * run by this Node: the packaged app's runs on Electron's, whose V8 would not accept this one's cache.
+   */
+  warmCompileCache?: boolean;
+}
+
+const WARM_UP_DEADLINE_MS = 120_000;
+
+/**
+ * Runs the built bundle's `serve` on a throwaway data directory with the compile cache on, as `hearth serve` runs.
+ * Not set up first: a new directory's start loads the same modules, without a setup's key generation.
+ */
+export async function warmCompileCache(outDir: string, entryFileName = BUNDLE_ENTRY): Promise<void> {
+  const entry = join(outDir, entryFileName);
+  const dataDir = mkdtempSync(join(tmpdir(), "hearth-build-warm-up-"));
+  const env = { ...withServerEnvironment(), NODE_COMPILE_CACHE: join(outDir, BUNDLE_COMPILE_CACHE) };
+  try {
+    const serving = spawn(process.execPath, [...SERVER_NODE_FLAGS, entry, "serve", "--data-dir", dataDir, "--port", "0", "--log-level", "error"], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    serving.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => serving.once("exit", resolve));
+    // The serve command writes the cache when it says it serves (server/cli/run-cli.ts), and again at exit.
+    const served = await new Promise<boolean>((resolve) => {
+      let stdout = "";
+      const timer = setTimeout(() => resolve(false), WARM_UP_DEADLINE_MS);
+      serving.stdout.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (/serving on /.test(stdout)) {
+          clearTimeout(timer);
+          resolve(true);
+        }
+      });
+      void exited.then(() => {
+        clearTimeout(timer);
+        resolve(false);
+      });
+    });
+    serving.kill("SIGINT");
+    const code = await exited;
+    if (!served || code !== 0) throw new Error(`the bundle did not serve (exit ${code}): ${stderr}`);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 /** Bundles server/cli.ts and the worker; returns how many modules went in. */
@@ -45,6 +97,10 @@ export async function bundleServer(options: BundleOptions = {}): Promise<{ outDi
       "database-copy-worker": `${base}/server/backup/database-copy-worker.ts`,
     },
     platform: "node",
+    // A package's ES module build before its CommonJS one: a CommonJS module goes in whole, an ES module only
+    // with what is used of it. @opentelemetry/core's CommonJS build required all 398 KiB of
+    // @opentelemetry/semantic-conventions for the five names Fedify uses (issue #19).
+    resolve: { mainFields: ["module", "main"] },
     external: isExternal,
     logLevel: "warn",
     onLog(level, log, handler) {
@@ -76,6 +132,7 @@ export async function bundleServer(options: BundleOptions = {}): Promise<{ outDi
   }
   mkdirSync(`${outDir}/assets`, { recursive: true });
   cpSync(`${base}/server/http/assets`, `${outDir}/assets`, { recursive: true });
+  if (options.warmCompileCache) await warmCompileCache(outDir, entryFileName);
   // Written last: a bundle without its stamp is one whose build did not finish, and is never run.
   writeFileSync(`${outDir}/${BUNDLE_STAMP}`, `${new Date().toISOString()}\n`);
   return { outDir, modules };
@@ -84,6 +141,10 @@ export async function bundleServer(options: BundleOptions = {}): Promise<{ outDi
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   // `--out DIR --entry NAME`: the packaged app's build (build/compile-server.mjs); no arguments: server-bundle/.
   const { values } = parseArgs({ options: { out: { type: "string" }, entry: { type: "string" } } });
-  const { outDir, modules } = await bundleServer({ ...(values.out ? { outDir: values.out } : {}), ...(values.entry ? { entryFileName: values.entry } : {}) });
+  // The project's own bundle, run by this Node, is warmed; the packaged app's (--out) runs on Electron's.
+  const { outDir, modules } = await bundleServer({
+    ...(values.out ? { outDir: values.out } : { warmCompileCache: true }),
+    ...(values.entry ? { entryFileName: values.entry } : {}),
+  });
   console.log(`Bundled the server (${modules} modules) into ${outDir}.`);
 }

@@ -1,7 +1,8 @@
 // `npm start`: the desktop app where Electron can open a window, otherwise the same server headless.
 import { spawn, spawnSync } from "node:child_process";
+import { enableCompileCache } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { cliModule } from "../bin/server-bundle.js";
+import { cliModule, compileCacheDirOf } from "../bin/server-bundle.js";
 import { desktopAvailability } from "../main/desktop-availability.ts";
 import type { runCli as RunCli } from "../server/cli.ts";
 
@@ -19,7 +20,10 @@ if (desktop.available) {
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => electron.kill(signal));
   electron.on("exit", (code) => process.exit(code ?? 0));
 } else {
-  // The server bundle when it is built and fresh (bin/server-bundle.js), else the sources.
-  const { runCli } = (await import(pathToFileURL(cliModule(root)).href)) as { runCli: typeof RunCli };
+  // The server bundle when it is built and fresh (bin/server-bundle.js), else the sources; with the compile cache
+  // the build filled, as bin/hearth.js runs it.
+  const cli = cliModule(root);
+  enableCompileCache(compileCacheDirOf(cli));
+  const { runCli } = (await import(pathToFileURL(cli).href)) as { runCli: typeof RunCli };
   process.exitCode = await runCli(["serve", ...args], process, { headlessBecause: desktop.reason });
 }

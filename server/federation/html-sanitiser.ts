@@ -1,4 +1,5 @@
-import sanitizeHtml from "sanitize-html";
+import type SanitizeHtml from "sanitize-html";
+import { sanitizeHtml } from "../sanitize-html-on-first-use.ts";
 
 /**
  * Incoming HTML, cleaned on arrival with an allowlist like Mastodon's (Sanitize::Config::MASTODON_STRICT),
@@ -18,9 +19,9 @@ function keepAllowedClasses(className: string | undefined): string | undefined {
 }
 
 // Mastodon shows headings as plain paragraphs: a post is not a page with its own outline.
-const headingToParagraph: sanitizeHtml.Transformer = () => ({ tagName: "p", attribs: {} });
+const headingToParagraph: SanitizeHtml.Transformer = () => ({ tagName: "p", attribs: {} });
 
-const OPTIONS: sanitizeHtml.IOptions = {
+const OPTIONS: SanitizeHtml.IOptions = {
   allowedTags: ["p", "br", "span", "a", "del", "s", "pre", "blockquote", "code", "b", "strong", "u", "i", "em", "ul", "ol", "li", "ruby", "rt", "rp"],
   allowedAttributes: {
     a: ["href", "rel", "class", "translate", "target"],
@@ -51,7 +52,7 @@ const OPTIONS: sanitizeHtml.IOptions = {
     },
     p: (tagName, attribs) => {
       const kept = keepAllowedClasses(attribs.class);
-      return { tagName, attribs: kept ? { class: kept } : ({} as sanitizeHtml.Attributes) };
+      return { tagName, attribs: kept ? { class: kept } : ({} as SanitizeHtml.Attributes) };
     },
     h1: headingToParagraph,
     h2: headingToParagraph,

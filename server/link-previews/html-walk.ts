@@ -1,4 +1,4 @@
-import sanitizeHtml from "sanitize-html";
+import { sanitizeHtml } from "../sanitize-html-on-first-use.ts";
 
 /**
  * Reads HTML as a browser's parser would (entities decoded, tag and attribute names in lower case, bad markup

@@ -2,7 +2,6 @@ import { execFile } from "node:child_process";
 import { constants } from "node:fs";
 import { access, mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { DEFAULT_CLOUDFLARED_BIN, install as installFromGitHub } from "cloudflared";
 import { UserError } from "../user-error.ts";
 import { parseCloudflaredVersion } from "./log-lines.ts";
 
@@ -66,6 +65,8 @@ export async function locateCloudflared(options: LocateCloudflaredOptions): Prom
   }
   const target = dataDirCloudflaredPath(options.dataDir);
   if (await isExecutable(target)) return target;
+  // The package (its installer, an HTTPS client) loads with the first tunnel, not with every start (issue #19).
+  const { DEFAULT_CLOUDFLARED_BIN, install: installFromGitHub } = await import("cloudflared");
   if (await isExecutable(DEFAULT_CLOUDFLARED_BIN)) return DEFAULT_CLOUDFLARED_BIN;
 
   const partial = `${target}.download`;

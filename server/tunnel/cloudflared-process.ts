@@ -1,5 +1,13 @@
-import { Tunnel, use } from "cloudflared";
+import type * as CloudflaredPackage from "cloudflared";
+import type { Tunnel } from "cloudflared";
 import type { TunnelMode } from "../db/schema.ts";
+
+export type Cloudflared = typeof CloudflaredPackage;
+
+/** The cloudflared package, loaded by the first tunnel start: a server with the tunnel off never loads it (issue #19). */
+export function loadCloudflared(): Promise<Cloudflared> {
+  return import("cloudflared");
+}
 
 export interface CloudflaredRun {
   binaryPath: string;
@@ -29,7 +37,7 @@ export function cloudflaredArgs(run: Omit<CloudflaredRun, "binaryPath" | "token"
  * takes no env option, so TUNNEL_TOKEN is put into process.env only for the synchronous spawn call (which
  * copies the environment) and taken out again before anything else can run.
  */
-export function spawnCloudflared(run: CloudflaredRun): Tunnel {
+export function spawnCloudflared({ Tunnel, use }: Cloudflared, run: CloudflaredRun): Tunnel {
   use(run.binaryPath);
   const saved = process.env.TUNNEL_TOKEN;
   if (run.mode === "named" && run.token !== null) process.env.TUNNEL_TOKEN = run.token;

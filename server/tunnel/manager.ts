@@ -5,7 +5,7 @@ import type { TunnelSettings } from "../core/instance/tunnel-settings.ts";
 import { UserError } from "../user-error.ts";
 import { localFetch } from "../net/fetch-routing.ts";
 import { locateCloudflared, readCloudflaredVersion } from "./binary.ts";
-import { lineSplitter, redact, secretsOfToken, spawnCloudflared } from "./cloudflared-process.ts";
+import { type Cloudflared, lineSplitter, loadCloudflared, redact, secretsOfToken, spawnCloudflared } from "./cloudflared-process.ts";
 import { parseCloudflaredLine, splitLine } from "./log-lines.ts";
 import type { TunnelStatus, TunnelStatusListener, TunnelWatch } from "./status.ts";
 
@@ -145,10 +145,10 @@ export function createTunnelManager(options: TunnelManagerOptions): TunnelManage
     }
   }
 
-  function runOnce(settings: TunnelSettings, binaryPath: string, secrets: readonly string[]): Promise<RunOutcome> {
+  function runOnce(cloudflared: Cloudflared, settings: TunnelSettings, binaryPath: string, secrets: readonly string[]): Promise<RunOutcome> {
     const mode = settings.mode === "named" ? "named" : "quick";
     return new Promise((resolve) => {
-      const tunnel = spawnCloudflared({ binaryPath, mode, configPath, localUrl: options.localUrl, token: settings.token });
+      const tunnel = spawnCloudflared(cloudflared, { binaryPath, mode, configPath, localUrl: options.localUrl, token: settings.token });
       const connections = new Set<number>();
       let readyCount: number | null = null;
       let quickUrl: string | null = null;
@@ -291,12 +291,13 @@ export function createTunnelManager(options: TunnelManagerOptions): TunnelManage
     const version = await readCloudflaredVersion(binaryPath);
     await mkdir(join(options.dataDir, "tunnel"), { recursive: true });
     await writeFile(configPath, CONFIG_TEXT);
+    const cloudflared = await loadCloudflared();
     if (!current()) return;
     update({ downloadedBytes: null, cloudflaredVersion: version });
 
     let failures = 0;
     for (;;) {
-      const outcome = await runOnce(settings, binaryPath, secrets);
+      const outcome = await runOnce(cloudflared, settings, binaryPath, secrets);
       if (!current()) return;
       if (outcome.fatal !== null) {
         update({ state: "failed", connections: 0, publicUrl: null, reason: redact(outcome.fatal, secrets), retryAt: null });

@@ -1,12 +1,12 @@
 // The server bundle (`npm run build:server`, build/bundle-server.ts) is what `hearth serve` runs once built:
 // it must serve as the sources do. Bundled here into a folder of its own, beside the project's package.json
 // and node_modules as server-bundle/ sits in the project, so the test neither needs nor touches a real build.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BUNDLE_DIR_NAME, BUNDLE_ENTRY, BUNDLE_STAMP, cliModule, freshBundle } from "../../bin/server-bundle.js";
+import { BUNDLE_COMPILE_CACHE, BUNDLE_DIR_NAME, BUNDLE_ENTRY, BUNDLE_STAMP, cliModule, freshBundle } from "../../bin/server-bundle.js";
 import { bundleServer } from "../../build/bundle-server.ts";
 import { runHearth, serveHearth } from "../helpers/hearth-cli.ts";
 
@@ -14,17 +14,21 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 describe("the server bundle", () => {
   let work: string;
+  let root: string;
   let entry: string;
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), "hearth-bundle-"));
-    const root = join(work, "root");
+    root = join(work, "root");
     mkdirSync(root);
     symlinkSync(join(ROOT, "node_modules"), join(root, "node_modules"));
     symlinkSync(join(ROOT, "package.json"), join(root, "package.json"));
-    const { outDir, modules } = await bundleServer({ root: ROOT, outDir: join(root, BUNDLE_DIR_NAME) });
+    // The `hearth` command beside the bundle, copied (a symlink would resolve to the project's own bundle).
+    mkdirSync(join(root, "bin"));
+    for (const file of ["hearth.js", "server-bundle.js", "server-node-flags.js"]) copyFileSync(join(ROOT, "bin", file), join(root, "bin", file));
+    const { outDir, modules } = await bundleServer({ root: ROOT, outDir: join(root, BUNDLE_DIR_NAME), warmCompileCache: true });
     expect(modules).toBeGreaterThan(100);
     entry = join(outDir, BUNDLE_ENTRY);
-  }, 120_000);
+  }, 240_000);
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it("sets up an instance, serves /healthz and answers the Mastodon API with a token it issued", async () => {
@@ -53,6 +57,28 @@ describe("the server bundle", () => {
     }
     expect(serving.output().stderr).not.toMatch(/Error|Cannot find/);
   });
+
+  it("is built with its compile cache filled, which the first `hearth serve` after the build uses for every module it loads", async () => {
+    expect(readdirSync(join(root, BUNDLE_DIR_NAME, BUNDLE_COMPILE_CACHE))).not.toEqual([]);
+    const dataDir = join(work, "data-compile-cache");
+    const setUp = await runHearth(["setup", "--data-dir", dataDir, "--username", "alice", "--password-stdin"], { stdin: "a long enough password\n", entry });
+    expect(setUp.code, setUp.stderr).toBe(0);
+    // Node says, for each module it loads with the cache on, where it read the cache and whether V8 took it.
+    const serving = await serveHearth(["--data-dir", dataDir], { entry: join(root, "bin", "hearth.js"), env: { NODE_DEBUG_NATIVE: "COMPILE_CACHE" } });
+    expect(await serving.stop()).toBe(0);
+    const lines = serving.output().stderr.split("\n");
+    const bundleFile = /for ESM file:\/\/\S+\/server-bundle\/(\S+?\.m?js)\.\.\./;
+    const read = lines.filter((line) => line.includes("reading cache from") && bundleFile.test(line));
+    // The control: the log holds the bundle's modules (the entry, the server's chunks), so an empty one cannot pass.
+    expect(read.map((line) => bundleFile.exec(line)![1])).toContain(BUNDLE_ENTRY);
+    expect(read.length).toBeGreaterThan(10);
+    for (const line of read) {
+      expect(line).toContain(`${root}/${BUNDLE_DIR_NAME}/${BUNDLE_COMPILE_CACHE}/`);
+      expect(line).toMatch(/\.\.\. success, size=/);
+    }
+    const accepted = lines.filter((line) => /server-bundle\/\S+ was accepted/.test(line));
+    expect(accepted.length).toBe(read.length);
+  }, 60_000);
 });
 
 describe("which module runs the hearth command", () => {

@@ -1,5 +1,5 @@
 import { Article, ChatMessage, LanguageString, Link, Note, Page, Question, type DocumentLoader, type Object as ApObject } from "@fedify/vocab";
-import sanitizeHtml from "sanitize-html";
+import { sanitizeHtml } from "../../sanitize-html-on-first-use.ts";
 import { REMOTE_STATUS_LIMITS, type RemoteStatusRecord } from "../../core/statuses/remote-status-record.ts";
 import { sanitiseRemoteHtml } from "../html-sanitiser.ts";
 import { visibilityFromAudience } from "./audience.ts";
