@@ -12,6 +12,7 @@ import {
   loadPollStatusId,
   loadReport,
   loadVotes,
+  type RemoteFollowerAddress,
 } from "../../core/peers/activity-sources.ts";
 import { loadAccountEmojis } from "../../core/emojis/account-emojis.ts";
 import type { CoreContext } from "../../core/context.ts";
@@ -66,7 +67,7 @@ export function fedifyDeliver(ctx: Context<CoreContext>): Deliver {
  * author blocks: a block stops delivery both ways.
  */
 async function statusAudience(core: CoreContext, parts: StatusParts): Promise<Recipient[]> {
-  const accounts: Array<AccountRow | undefined> = parts.mentions.map(({ account }) => account);
+  const accounts: Array<RemoteFollowerAddress | undefined> = parts.mentions.map(({ account }) => account);
   if (parts.status.visibility !== "direct") accounts.push(...(await listRemoteFollowers(core, parts.author.id)));
   if (parts.status.visibility === "public" || parts.status.visibility === "unlisted") {
     accounts.push(parts.inReplyTo?.author, parts.quote?.author);
