@@ -54,6 +54,15 @@ export interface OutgoingFetchOptions {
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
+/** A request reset before any answer on a connection kept from an earlier one: the peer closed it idle. */
+class ResetOfReusedConnection extends Error {
+  override readonly cause: Error;
+  constructor(cause: Error) {
+    super(cause.message);
+    this.cause = cause;
+  }
+}
+
 /** One deadline for a whole exchange, and the caller's own signal. */
 class Deadline {
   private readonly controller = new AbortController();
@@ -117,7 +126,22 @@ export function createOutgoingFetch(options: OutgoingFetchOptions): OutgoingFetc
   const keepAlive = options.keepAlive ?? true;
   const agents = { http: new HttpAgent({ keepAlive }), https: new HttpsAgent({ keepAlive }) };
 
-  function send(url: URL, method: string, headers: Headers, body: Buffer | undefined, signal: AbortSignal): Promise<IncomingMessage> {
+  /**
+   * A kept-alive connection may be closed by the peer (its idle timeout: 5 s for Node, Puma's 20 s) just as a
+   * request goes out on it; the request then fails with a reset before any answer, and a delivery would wait a
+   * minute for its retry. As Node's documentation advises (request.reusedSocket), such a request is sent once
+   * more on a new connection: the peer closed an idle connection, it never read this request.
+   */
+  async function send(url: URL, method: string, headers: Headers, body: Buffer | undefined, signal: AbortSignal): Promise<IncomingMessage> {
+    try {
+      return await sendOnce(url, method, headers, body, signal);
+    } catch (error) {
+      if (!(error instanceof ResetOfReusedConnection) || signal.aborted) throw error instanceof ResetOfReusedConnection ? error.cause : error;
+      return await sendOnce(url, method, headers, body, signal);
+    }
+  }
+
+  function sendOnce(url: URL, method: string, headers: Headers, body: Buffer | undefined, signal: AbortSignal): Promise<IncomingMessage> {
     const isHttps = url.protocol === "https:";
     return new Promise((resolve, reject) => {
       const request = (isHttps ? httpsRequest : httpRequest)(
@@ -131,9 +155,9 @@ export function createOutgoingFetch(options: OutgoingFetchOptions): OutgoingFetc
       const onAbort = () => request.destroy(signal.reason instanceof Error ? signal.reason : new PublicFetchError(String(signal.reason)));
       if (signal.aborted) onAbort();
       else signal.addEventListener("abort", onAbort, { once: true });
-      request.on("error", (error) => {
+      request.on("error", (error: NodeJS.ErrnoException) => {
         signal.removeEventListener("abort", onAbort);
-        reject(error);
+        reject(request.reusedSocket && error.code === "ECONNRESET" ? new ResetOfReusedConnection(error) : error);
       });
       request.end(body);
     });

@@ -41,6 +41,7 @@ describe("The guarded fetch: addresses, deadline, size and decompression limits"
   const answers: Answer[] = [];
   const otherHits: string[] = [];
   const inboxSockets: unknown[] = [];
+  const servedOn = new WeakMap<object, number>();
   const drips = new Set<NodeJS.Timeout>();
   const fetchers: OutgoingFetch[] = [];
   let bomb: Buffer;
@@ -79,6 +80,17 @@ describe("The guarded fetch: addresses, deadline, size and decompression limits"
       inboxSockets.push(request.socket);
       request.resume();
       request.on("end", () => response.writeHead(202, path === "/inbox" ? { "Content-Length": "0" } : {}).end());
+    } else if (path === "/inbox-closing-idle") {
+      // A peer whose idle timeout closes a kept-alive connection just as the next request arrives on it.
+      const served = (servedOn.get(request.socket) ?? 0) + 1;
+      servedOn.set(request.socket, served);
+      inboxSockets.push(request.socket);
+      if (served > 1) return void request.socket.destroy();
+      request.resume();
+      request.on("end", () => response.writeHead(202, { "Content-Length": "0" }).end());
+    } else if (path === "/inbox-hanging-up") {
+      inboxSockets.push(request.socket);
+      request.socket.destroy();
     } else if (path === "/to-other") {
       response.writeHead(302, { Location: `http://127.0.0.2:${otherPort}/actor` });
       response.end();
@@ -156,6 +168,24 @@ describe("The guarded fetch: addresses, deadline, size and decompression limits"
       expect((await chunked()).status).toBe(202);
       expect(inboxSockets).toHaveLength(4);
       expect(new Set(inboxSockets).size).toBe(1);
+    });
+
+    it("sends a request again on a new connection when the kept-alive one is closed under it, and only then", async () => {
+      const fetch = allowed().fetch;
+      const deliver = (path: string) => fetch(`http://127.0.0.1:${port}${path}`, { method: "POST", body: JSON.stringify({ type: "Create" }) });
+      inboxSockets.length = 0;
+      expect((await deliver("/inbox-closing-idle")).status).toBe(202);
+      await turnsOfTheEventLoop(3);
+      // Reaches the kept connection, which the peer closes without answering; then a new one, which answers.
+      expect((await deliver("/inbox-closing-idle")).status).toBe(202);
+      expect(inboxSockets).toHaveLength(3);
+      expect(inboxSockets[1]).toBe(inboxSockets[0]);
+      expect(inboxSockets[2]).not.toBe(inboxSockets[0]);
+      // The control: a new connection hung up on is a failure at once, not sent twice.
+      inboxSockets.length = 0;
+      const fresh = allowed().fetch;
+      await expect(fresh(`http://127.0.0.1:${port}/inbox-hanging-up`, { method: "POST", body: "{}" })).rejects.toThrow(/socket hang up|ECONNRESET/);
+      expect(inboxSockets).toHaveLength(1);
     });
 
     it("ends a peer that drips for ever at the deadline, with a clear failure", async () => {
