@@ -68,6 +68,9 @@ export class SqliteMessageQueue implements MessageQueue {
   /** Statements prepared once: preparing anew costs more than running most of these. */
   readonly #statements = new Map<string, Database.Statement>();
   #isCommitting = false;
+  /** Handled messages waiting for the next shared delete, with their handlers waiting for it. */
+  #pendingDeletes: Array<{ id: number; done(): void }> = [];
+  #isDeleting = false;
 
   constructor(sqlite: Database.Database, options: SqliteMessageQueueOptions = {}) {
     this.#sqlite = sqlite;
@@ -257,9 +260,43 @@ export class SqliteMessageQueue implements MessageQueue {
       await this.#retryLater(row, token, error);
       return;
     }
-    await this.#write("delete a handled message", () => {
-      this.#prepare("DELETE FROM fedify_messages WHERE id = ?").run(row.id);
+    await this.#deleteHandled(row.id);
+  }
+
+  /**
+   * Deletes a handled message together with the others handled in the same turn of the event loop, in one
+   * transaction: a fan-out's deliveries finish side by side, and a commit each was the queue's largest cost in
+   * bench/fan-out.ts's profile (0.35 ms a delivery). Resolves once the row is gone (or the delete failed and
+   * was logged: the lease then runs out and the message is delivered again, which at-least-once allows).
+   */
+  #deleteHandled(id: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.#pendingDeletes.push({ id, done: resolve });
+      this.#scheduleDeletes();
     });
+  }
+
+  #scheduleDeletes(): void {
+    if (this.#isDeleting) return;
+    this.#isDeleting = true;
+    setImmediate(() => void this.#deletePending());
+  }
+
+  async #deletePending(): Promise<void> {
+    const batch = this.#pendingDeletes;
+    this.#pendingDeletes = [];
+    try {
+      await this.#write("delete handled messages", () => {
+        const remove = this.#prepare("DELETE FROM fedify_messages WHERE id = ?");
+        this.#sqlite.transaction(() => {
+          for (const { id } of batch) remove.run(id);
+        })();
+      });
+    } finally {
+      for (const pending of batch) pending.done();
+      this.#isDeleting = false;
+      if (this.#pendingDeletes.length > 0) this.#scheduleDeletes();
+    }
   }
 
   /**

@@ -262,6 +262,46 @@ describe("SqliteMessageQueue", () => {
     await expect(queue.listen(() => {}, { signal: AbortSignal.abort() })).resolves.toBeUndefined();
   });
 
+  it("deletes messages handled side by side in shared commits, not one commit each", async () => {
+    const sqlite = connect();
+    // A delete commits on its own outside a transaction, or with the transaction it runs in: counted both ways.
+    let transactions = 0;
+    const transactionsWithDeletes = new Set<number>();
+    let autocommitDeletes = 0;
+    const transaction = sqlite.transaction.bind(sqlite);
+    sqlite.transaction = ((work: (...parameters: unknown[]) => unknown) =>
+      transaction((...parameters: unknown[]) => {
+        transactions++;
+        return work(...parameters);
+      })) as typeof sqlite.transaction;
+    const prepare = sqlite.prepare.bind(sqlite);
+    sqlite.prepare = ((sql: string) => {
+      const statement = prepare(sql);
+      if (!sql.startsWith("DELETE FROM fedify_messages WHERE id")) return statement;
+      const run = statement.run.bind(statement);
+      statement.run = ((...parameters: unknown[]) => {
+        if (sqlite.inTransaction) transactionsWithDeletes.add(transactions);
+        else autocommitDeletes++;
+        return run(...parameters);
+      }) as typeof statement.run;
+      return statement;
+    }) as typeof sqlite.prepare;
+    const queue = makeQueue({ concurrency: 32 }, sqlite);
+    const messages = Array.from({ length: 96 }, (_, index) => index);
+    await queue.enqueueMany(messages);
+    const handled: unknown[] = [];
+    void listen(queue, async (message) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      handled.push(message);
+    });
+    await waitFor(() => handled.length === 96, { what: "all messages" });
+    await waitFor(async () => (await queue.getDepth()).queued === 0, { what: "every handled message deleted" });
+    expect([...handled].sort((a, b) => Number(a) - Number(b))).toEqual(messages);
+    // One commit a message was 96; 32 finish in each turn of the event loop, so a few commits do.
+    expect(autocommitDeletes + transactionsWithDeletes.size).toBeLessThanOrEqual(24);
+    expect(autocommitDeletes + transactionsWithDeletes.size).toBeGreaterThan(0);
+  });
+
   it("lets a running handler finish on a graceful stop, and removes its message", async () => {
     const queue = makeQueue();
     const slow = gate();

@@ -29,6 +29,10 @@ function stream(response: ServerResponse, total: number, answer: Answer): void {
   writeMore();
 }
 
+async function turnsOfTheEventLoop(count: number): Promise<void> {
+  for (let turn = 0; turn < count; turn++) await new Promise((resolve) => setImmediate(resolve));
+}
+
 describe("The guarded fetch: addresses, deadline, size and decompression limits", () => {
   let peer: Server;
   let other: Server;
@@ -36,6 +40,8 @@ describe("The guarded fetch: addresses, deadline, size and decompression limits"
   let otherPort: number;
   const answers: Answer[] = [];
   const otherHits: string[] = [];
+  const inboxSockets: unknown[] = [];
+  const servedOn = new WeakMap<object, number>();
   const drips = new Set<NodeJS.Timeout>();
   const fetchers: OutgoingFetch[] = [];
   let bomb: Buffer;
@@ -69,6 +75,22 @@ describe("The guarded fetch: addresses, deadline, size and decompression limits"
       // 64 MB of zeros in about 64 KB of gzip.
       response.writeHead(200, { "Content-Type": "application/activity+json", "Content-Encoding": "gzip" });
       response.end(bomb);
+    } else if (path === "/inbox" || path === "/inbox-chunked") {
+      // As Mastodon answers a delivery: 202, Content-Length 0; or an empty chunked body, as Node's writeHead().end() gives.
+      inboxSockets.push(request.socket);
+      request.resume();
+      request.on("end", () => response.writeHead(202, path === "/inbox" ? { "Content-Length": "0" } : {}).end());
+    } else if (path === "/inbox-closing-idle") {
+      // A peer whose idle timeout closes a kept-alive connection just as the next request arrives on it.
+      const served = (servedOn.get(request.socket) ?? 0) + 1;
+      servedOn.set(request.socket, served);
+      inboxSockets.push(request.socket);
+      if (served > 1) return void request.socket.destroy();
+      request.resume();
+      request.on("end", () => response.writeHead(202, { "Content-Length": "0" }).end());
+    } else if (path === "/inbox-hanging-up") {
+      inboxSockets.push(request.socket);
+      request.socket.destroy();
     } else if (path === "/to-other") {
       response.writeHead(302, { Location: `http://127.0.0.2:${otherPort}/actor` });
       response.end();
@@ -122,6 +144,48 @@ describe("The guarded fetch: addresses, deadline, size and decompression limits"
       const gzipped = await fetch.fetch(`http://127.0.0.1:${port}/actor.gz`);
       expect(await gzipped.json()).toEqual(ACTOR);
       expect(gzipped.url).toBe(`http://127.0.0.1:${port}/actor.gz`);
+    });
+
+    it("answers a delivery's empty 202 without a body stream, and sends the next on the same connection", async () => {
+      const fetch = allowed().fetch;
+      const deliver = () => fetch(`http://127.0.0.1:${port}/inbox`, { method: "POST", body: JSON.stringify({ type: "Create" }) });
+      const first = await deliver();
+      expect(first.status).toBe(202);
+      expect(first.body).toBeNull();
+      // Fedify reads nothing of a delivery's success: the connection must come back to the pool all the same,
+      // which it does as the answer's end is handled, a few turns of the event loop later.
+      await turnsOfTheEventLoop(3);
+      const second = await deliver();
+      expect(second.status).toBe(202);
+      expect(await second.text()).toBe("");
+      expect(inboxSockets).toHaveLength(2);
+      expect(inboxSockets[1]).toBe(inboxSockets[0]);
+      await turnsOfTheEventLoop(3);
+      // An empty chunked answer, never read either, frees its connection too.
+      const chunked = () => fetch(`http://127.0.0.1:${port}/inbox-chunked`, { method: "POST", body: "{}" });
+      expect((await chunked()).status).toBe(202);
+      await turnsOfTheEventLoop(3);
+      expect((await chunked()).status).toBe(202);
+      expect(inboxSockets).toHaveLength(4);
+      expect(new Set(inboxSockets).size).toBe(1);
+    });
+
+    it("sends a request again on a new connection when the kept-alive one is closed under it, and only then", async () => {
+      const fetch = allowed().fetch;
+      const deliver = (path: string) => fetch(`http://127.0.0.1:${port}${path}`, { method: "POST", body: JSON.stringify({ type: "Create" }) });
+      inboxSockets.length = 0;
+      expect((await deliver("/inbox-closing-idle")).status).toBe(202);
+      await turnsOfTheEventLoop(3);
+      // Reaches the kept connection, which the peer closes without answering; then a new one, which answers.
+      expect((await deliver("/inbox-closing-idle")).status).toBe(202);
+      expect(inboxSockets).toHaveLength(3);
+      expect(inboxSockets[1]).toBe(inboxSockets[0]);
+      expect(inboxSockets[2]).not.toBe(inboxSockets[0]);
+      // The control: a new connection hung up on is a failure at once, not sent twice.
+      inboxSockets.length = 0;
+      const fresh = allowed().fetch;
+      await expect(fresh(`http://127.0.0.1:${port}/inbox-hanging-up`, { method: "POST", body: "{}" })).rejects.toThrow(/socket hang up|ECONNRESET/);
+      expect(inboxSockets).toHaveLength(1);
     });
 
     it("ends a peer that drips for ever at the deadline, with a clear failure", async () => {

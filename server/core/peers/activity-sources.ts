@@ -46,12 +46,15 @@ export async function loadOwnerAccount(ctx: CoreContext): Promise<AccountRow | u
     .executeTakeFirst();
 }
 
+/** What a delivery to a follower needs of its account (10,000 whole rows a post were read for these). */
+export type RemoteFollowerAddress = Pick<AccountRow, "id" | "domain" | "uri" | "inbox_url" | "shared_inbox_url">;
+
 /** Every remote account that follows (accepted) a local one: the audience of its followers-addressed activities. */
-export async function listRemoteFollowers(ctx: CoreContext, accountId: string): Promise<AccountRow[]> {
+export async function listRemoteFollowers(ctx: CoreContext, accountId: string): Promise<RemoteFollowerAddress[]> {
   return ctx.db
     .selectFrom("follows")
     .innerJoin("accounts", "accounts.id", "follows.account_id")
-    .selectAll("accounts")
+    .select(["accounts.id", "accounts.domain", "accounts.uri", "accounts.inbox_url", "accounts.shared_inbox_url"])
     .where("follows.target_account_id", "=", accountId)
     .where("follows.state", "=", "accepted")
     .where("accounts.domain", "is not", null)

@@ -12,10 +12,11 @@ import {
   loadPollStatusId,
   loadReport,
   loadVotes,
+  type RemoteFollowerAddress,
 } from "../../core/peers/activity-sources.ts";
 import { loadAccountEmojis } from "../../core/emojis/account-emojis.ts";
 import type { CoreContext } from "../../core/context.ts";
-import { isInstanceDomainBlocked } from "../../core/moderation/instance-domain-blocks.ts";
+import { instanceDomainSuspensions } from "../../core/moderation/instance-domain-blocks.ts";
 import type { DeletedStatusSnapshot, FollowSnapshot, OutboundActivity } from "../../core/ports.ts";
 import { loadStatusParts, type StatusParts } from "../../core/peers/status-parts.ts";
 import { localAddresses } from "../addresses.ts";
@@ -46,12 +47,11 @@ export function fedifyDeliver(ctx: Context<CoreContext>): Deliver {
   return async (sender, everyRecipient, activity, options = {}) => {
     // A suspended domain hears nothing (Mastodon's DomainBlock): left out here rather than refused at the
     // socket, where the queue would retry it for two days.
-    const recipients = [];
-    for (const recipient of everyRecipient) {
+    const isSuspended = await instanceDomainSuspensions(ctx.data);
+    const recipients = everyRecipient.filter((recipient) => {
       const host = (recipient.inboxId ?? recipient.id)?.host;
-      if (host && (await isInstanceDomainBlocked(ctx.data, host))) continue;
-      recipients.push(recipient);
-    }
+      return !(host && isSuspended(host));
+    });
     if (recipients.length === 0) return;
     await ctx.sendActivity({ identifier: sender.username }, recipients, activity, {
       preferSharedInbox: options.personalInbox !== true,
@@ -67,7 +67,7 @@ export function fedifyDeliver(ctx: Context<CoreContext>): Deliver {
  * author blocks: a block stops delivery both ways.
  */
 async function statusAudience(core: CoreContext, parts: StatusParts): Promise<Recipient[]> {
-  const accounts: Array<AccountRow | undefined> = parts.mentions.map(({ account }) => account);
+  const accounts: Array<RemoteFollowerAddress | undefined> = parts.mentions.map(({ account }) => account);
   if (parts.status.visibility !== "direct") accounts.push(...(await listRemoteFollowers(core, parts.author.id)));
   if (parts.status.visibility === "public" || parts.status.visibility === "unlisted") {
     accounts.push(parts.inReplyTo?.author, parts.quote?.author);
