@@ -10,6 +10,7 @@ import {
   type DeliveryTiming,
 } from "./delivery-policy.ts";
 import { GoneBeforeArrival } from "./inbox/gone-before-arrival.ts";
+import { reusePublicKeyParses } from "./inbox/public-key-parses.ts";
 import { registerInbox } from "./inbox/index.ts";
 import { RefusedActivityIds } from "./inbox/refused-activity-ids.ts";
 import { HEARTH_VERSION } from "../version.ts";
@@ -45,6 +46,7 @@ export type FederationContextData = CoreContext;
 
 export function createHearthFederation(deps: FederationDependencies): Federation<FederationContextData> {
   reusePrivateKeyImports();
+  reusePublicKeyParses();
   // The inbox's memory belongs to this federation alone, never to the process.
   const inboxMemory = { refusedIds: new RefusedActivityIds(), goneBeforeArrival: new GoneBeforeArrival() };
   const federation = createFederation<FederationContextData>({
