@@ -1,7 +1,8 @@
 import { configure, reset, type LogRecord } from "@logtape/logtape";
 import { Hono } from "hono";
 import { afterEach, describe, expect, it } from "vitest";
-import { requestLog } from "../../server/http/client-address.ts";
+import type { HonoApiEnv } from "../../server/api/hono-env.ts";
+import { identifyClient, requestLog } from "../../server/http/client-address.ts";
 
 /** What the request log wrote for one request, with its lines kept from `lowestLevel` up. */
 async function logOf(lowestLevel: "debug" | "error"): Promise<LogRecord[]> {
@@ -37,5 +38,45 @@ describe("requestLog: one debug line a request", () => {
 
   it("writes nothing when only errors are kept", async () => {
     expect(await logOf("error")).toEqual([]);
+  });
+
+  it("asks a connection's socket for its address once, and not at all for a line nobody keeps", async () => {
+    let asked = 0;
+    const socket = {
+      get remoteAddress() {
+        asked += 1;
+        return "192.0.2.7";
+      },
+      remotePort: 50_000,
+      remoteFamily: "IPv4",
+    };
+    const bindings = { incoming: { socket }, listener: "main" };
+    const records: LogRecord[] = [];
+    const app = new Hono<HonoApiEnv>();
+    app.use(requestLog());
+    app.use(identifyClient());
+    app.get("/", (c) => c.text(c.get("client").address));
+    const logAt = (lowestLevel: "debug" | "error") =>
+      configure({
+        reset: true,
+        sinks: { memory: (record) => records.push(record) },
+        loggers: [
+          { category: ["hearth", "http", "requests"], lowestLevel, sinks: ["memory"] },
+          { category: ["logtape", "meta"], lowestLevel: "error", sinks: [] },
+        ],
+      });
+
+    await logAt("error");
+    expect(await (await app.request("http://127.0.0.1/", {}, bindings)).text()).toBe("192.0.2.7");
+    // identifyClient asked once; the line nobody keeps asked nothing.
+    expect(asked).toBe(1);
+    expect(records).toEqual([]);
+
+    await logAt("debug");
+    expect(await (await app.request("http://127.0.0.1/", {}, bindings)).text()).toBe("192.0.2.7");
+    expect(await (await app.request("http://127.0.0.1/", {}, bindings)).text()).toBe("192.0.2.7");
+    // The same connection: its address is remembered, for the handlers and for the log lines alike.
+    expect(asked).toBe(1);
+    expect(records.map((record) => record.properties.client)).toEqual(["192.0.2.7", "192.0.2.7"]);
   });
 });
