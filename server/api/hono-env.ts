@@ -23,7 +23,7 @@ export interface HonoApiEnv {
   Variables: {
     auth: Authentication | null;
     client: RequestClient;
-    /** The text of a JSON answer (json-answer.ts), for reuse without reading its body back. */
-    answerJson?: string;
+    /** The bytes of a JSON answer (json-answer.ts), for reuse without reading its body back. */
+    answerBytes?: Uint8Array<ArrayBuffer>;
   };
 }

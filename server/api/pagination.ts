@@ -26,6 +26,8 @@ export function paging(limits: { default: number; max: number } = { default: 20,
   };
 }
 
+const PAGING_PARAMETERS = new Set(["max_id", "min_id", "since_id"]);
+
 /**
  * The Link header for a page whose items carry the given pagination ids, newest first. `next` continues
  * below the last item, `prev` above the first; both keep the request's other parameters, on the URL the
@@ -45,14 +47,15 @@ export function setLinkHeader(
   const last = ids.at(-1);
   if (first === undefined || last === undefined) return;
   const current = new URL(c.req.url);
-  const link = (name: "max_id" | "min_id", value: string) => {
-    const url = new URL(publicUrl(current.pathname));
-    for (const [key, v] of current.searchParams) {
-      if (!["max_id", "min_id", "since_id"].includes(key)) url.searchParams.append(key, v);
-    }
-    url.searchParams.set(name, value);
-    return url.href;
-  };
+  // The page's URL without its paging parameters, built once for both links: each link is then that URL with
+  // one pair more, which is what URLSearchParams.set would serialise for a name not already there.
+  const page = new URL(publicUrl(current.pathname));
+  for (const [key, v] of current.searchParams) {
+    if (!PAGING_PARAMETERS.has(key)) page.searchParams.append(key, v);
+  }
+  const stem = page.href.split(/[?#]/, 1)[0]!;
+  const query = page.search === "" ? "?" : `${page.search}&`;
+  const link = (name: "max_id" | "min_id", value: string) => `${stem}${query}${new URLSearchParams([[name, value]]).toString()}${page.hash}`;
   const prev = `<${link("min_id", first)}>; rel="prev"`;
   const isLastPage = limit !== undefined && itemCount < limit;
   c.header("Link", isLastPage ? prev : `<${link("max_id", last)}>; rel="next", ${prev}`);

@@ -101,8 +101,6 @@ export class RecentResponseStore {
 /** Response headers that belong to the answer itself; CORS and rate-limit headers are each request's own. */
 const KEPT_HEADERS = ["content-type", "link"];
 
-const encoder = new TextEncoder();
-
 function keptHeaders(answerHeaders: Headers): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const name of KEPT_HEADERS) {
@@ -132,10 +130,10 @@ export function reuseRecentResponses(core: CoreContext, generation: WriteGenerat
     await next();
     const answer = c.res;
     if (answer.status !== 200 || !answer.headers.get("content-type")?.startsWith("application/json")) return;
-    const text = c.get("answerJson");
-    if (text !== undefined) {
-      // The route kept its text (json-answer.ts): the answer goes out as it is and only a copy in bytes is kept.
-      const body = encoder.encode(text);
+    const kept = c.get("answerBytes");
+    if (kept !== undefined) {
+      // The route kept its bytes (json-answer.ts): the answer goes out as it is and the same bytes are kept.
+      const body = kept;
       if (body.byteLength <= LARGEST_BODY_BYTES) recent.store(key, { generation: readAt, storedAt: now, body, headers: keptHeaders(answer.headers) });
       return;
     }

@@ -2,6 +2,7 @@ import { isIP } from "node:net";
 import { getLogger } from "@logtape/logtape";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import type { HttpBindings } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { HonoApiEnv } from "../api/hono-env.ts";
 
@@ -24,13 +25,23 @@ export function isLoopback(address: string): boolean {
   return address === "::1" || address.startsWith("127.") || address.startsWith("::ffff:127.");
 }
 
+/** Each connection's peer, asked of the socket once: a keep-alive connection brings many requests, and Node
+ * checks the address anew (link-local IPv6 scopes) every time it is asked. */
+const peerOfSocket = new WeakMap<object, string>();
+
 function peerAddress(c: Context): string | undefined {
+  const socket = (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket;
+  const known = socket && peerOfSocket.get(socket);
+  if (known !== undefined) return known;
+  let address: string | undefined;
   try {
-    return getConnInfo(c).remote.address;
+    address = getConnInfo(c).remote.address;
   } catch {
     // Not served by the Node adapter (app.request in a test): there is no socket to ask.
     return undefined;
   }
+  if (socket && address !== undefined) peerOfSocket.set(socket, address);
+  return address;
 }
 
 export function isThroughTunnel(c: Context): boolean {
@@ -91,13 +102,15 @@ export function requestLog() {
       );
     }
     await next();
-    logger.debug("{method} {path} {status} from {client} via {listener} in {ms} ms", {
+    // Properties as a callback: LogTape calls it only when debug lines are kept, so a request logged at no
+    // level is not described for nothing.
+    logger.debug("{method} {path} {status} from {client} via {listener} in {ms} ms", () => ({
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,
       client: clientAddress(c),
       listener: isThroughTunnel(c) ? "tunnel" : "main",
       ms: Math.round(performance.now() - started),
-    });
+    }));
   });
 }

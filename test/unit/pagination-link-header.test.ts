@@ -22,6 +22,14 @@ describe("setLinkHeader: where the next and previous pages are", () => {
     );
   });
 
+  it("drops since_id and keeps the other parameters encoded as the client's URL had them, in their order", async () => {
+    expect(await linkFor("/api/v1/accounts/1/statuses?tagged=caf%C3%A9&since_id=3&q=a+b%26c&exclude_replies=true", ["8", "7"], 2)).toBe(
+      `<${ORIGIN}/api/v1/accounts/1/statuses?tagged=caf%C3%A9&q=a+b%26c&exclude_replies=true&max_id=7>; rel="next", ` +
+        `<${ORIGIN}/api/v1/accounts/1/statuses?tagged=caf%C3%A9&q=a+b%26c&exclude_replies=true&min_id=8>; rel="prev"`,
+    );
+    expect(await linkFor("/api/v1/blocks?max_id=9", ["8"], 1)).toBe(`<${ORIGIN}/api/v1/blocks?max_id=8>; rel="next", <${ORIGIN}/api/v1/blocks?min_id=8>; rel="prev"`);
+  });
+
   it("offers no next on a page shorter than its limit, as Mastodon does, so clients stop there", async () => {
     expect(await linkFor("/api/v1/notifications?limit=3", ["5", "4"], 3)).toBe(`<${ORIGIN}/api/v1/notifications?limit=3&min_id=5>; rel="prev"`);
     // A caller paging by something other than its items (grouped notifications) gives the count itself.
