@@ -134,7 +134,8 @@ export interface UnseenCommits {
 export function unseenCommitsOf(db: Db, other: Database.Database): UnseenCommits {
   return {
     commit: (work) => {
-      const guard = cachesOf(db)?.guard;
+      // Caches not made yet hold nothing to keep; they are made by the first page, not by Fedify's first write.
+      const guard = caches.get(db)?.guard;
       return guard ? guard.commitUnseen(other, work) : other.transaction(work).immediate();
     },
   };
