@@ -6,7 +6,11 @@
 // The page's accounts, counts and the viewer's marks come from db/page-read-caches.ts, which a write forgets
 // only for what it touched: home and notifications are the pages after a write that touched none of theirs
 // (a status posted elsewhere), the *CachesEmptied ones after one that emptied the caches (another
-// connection's commit), which is what every page cost before the caches.
+// connection's commit), which is what every page cost before the caches. The *AfterFedifyCommit ones follow a
+// commit of Fedify's key-value store on its own connection, wired as startInstance wires it (under federation
+// its queue and store commit many times a second); fedifyCommitAlone is that commit's own CPU, included in theirs,
+// and the *AfterUntoldFedifyCommit ones follow the same commit made as before issue #19's render-three change
+// (the caches not told of it, so emptied by it).
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -15,7 +19,9 @@ import { homeTimeline } from "../server/core/timelines/timelines.ts";
 import { listNotifications } from "../server/core/notifications/notifications.ts";
 import { toStatuses } from "../server/api/entities/status.ts";
 import { toNotifications } from "../server/api/entities/notification.ts";
-import { accountRowCacheOf, statusCountsCacheOf, viewerMarksCacheOf } from "../server/db/page-read-caches.ts";
+import { accountRowCacheOf, statusCountsCacheOf, unseenCommitsOf, viewerMarksCacheOf } from "../server/db/page-read-caches.ts";
+import { openFedifySqlite } from "../server/db/fedify-connection.ts";
+import { SqliteKvStore } from "../server/db/fedify-kv-store.ts";
 
 const PAGES = Number(process.env.BENCH_PAGES ?? 2_000);
 const WARM_UP = 200;
@@ -36,11 +42,22 @@ const emptyCaches = () => {
 };
 const home = async () => JSON.stringify(await toStatuses(core, (await homeTimeline(core, ownerId, page)).statuses, ownerId, origin, { filterContext: "home" }));
 const notifications = async () => JSON.stringify(await toNotifications(core, await listNotifications(core, ownerId, {}, page), ownerId, origin));
+const fedifySqlite = openFedifySqlite(join(dataDir, "hearth.db"));
+const kv = new SqliteKvStore(fedifySqlite, Date, unseenCommitsOf(core.db, fedifySqlite));
+let ticks = 0;
+const fedifyCommit = () => kv.set(["bench", "page-render-cpu"], ticks++);
+const untoldKv = new SqliteKvStore(fedifySqlite);
+const untoldFedifyCommit = () => untoldKv.set(["bench", "page-render-cpu"], ticks++);
 const renderers = {
   home,
   notifications,
   homeCachesEmptied: () => (emptyCaches(), home()),
   notificationsCachesEmptied: () => (emptyCaches(), notifications()),
+  fedifyCommitAlone: async () => (await fedifyCommit(), ""),
+  homeAfterFedifyCommit: async () => (await fedifyCommit(), home()),
+  notificationsAfterFedifyCommit: async () => (await fedifyCommit(), notifications()),
+  homeAfterUntoldFedifyCommit: async () => (await untoldFedifyCommit(), home()),
+  notificationsAfterUntoldFedifyCommit: async () => (await untoldFedifyCommit(), notifications()),
 };
 
 const figures: Record<string, { cpuMsPerPage: number; bytes: number; target: string }> = {};
@@ -54,6 +71,8 @@ try {
     figures[name] = { cpuMsPerPage: Math.round(((used.user + used.system) / 1000 / PAGES) * 1000) / 1000, bytes, target: "< 0.7 for the whole request (issue #19)" };
   }
 } finally {
+  await kv.delete(["bench", "page-render-cpu"]);
+  fedifySqlite.close();
   await instance.close();
 }
 console.log(JSON.stringify({ benchmark: "page-render-cpu", pages: PAGES, loadAverage: loadavg().map((n) => Math.round(n * 100) / 100), ...figures }, null, 2));

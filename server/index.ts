@@ -16,6 +16,7 @@ import { openFedifySqlite } from "./db/fedify-connection.ts";
 import { schedulePruning } from "./db/fedify-cache-pruning.ts";
 import { SqliteKvStore } from "./db/fedify-kv-store.ts";
 import { SqliteMessageQueue } from "./db/fedify-message-queue.ts";
+import { unseenCommitsOf } from "./db/page-read-caches.ts";
 import { openDataDirectoryDatabase } from "./db/open.ts";
 import type { TunnelMode } from "./db/schema.ts";
 import { startCatchUp, type CatchUp, type CatchUpTiming } from "./federation/catch-up.ts";
@@ -257,10 +258,12 @@ async function startWithin(options: InstanceOptions, outgoing: InstanceOutgoing)
     // A quiet server gives back what its last busy spell grew: SQLite's page caches and V8's heap.
     const idleRelease = startIdleRelease(() => releaseIdleMemory([database.sqlite, fedifySqlite]));
     work.push(() => idleRelease.stop());
-    const kv = new SqliteKvStore(fedifySqlite);
+    // Its commits touch only Fedify's tables, so they leave core's page-read caches as they are.
+    const fedifyCommits = unseenCommitsOf(database.db, fedifySqlite);
+    const kv = new SqliteKvStore(fedifySqlite, Date, fedifyCommits);
     // Deliveries still running when a stop comes are let go after this; their messages stay leased and go
     // again at the next start.
-    const queue = new SqliteMessageQueue(fedifySqlite, { drainTimeoutMs: QUEUE_DRAIN_MS });
+    const queue = new SqliteMessageQueue(fedifySqlite, { drainTimeoutMs: QUEUE_DRAIN_MS, commits: fedifyCommits });
     const pruning = schedulePruning(kv);
     work.push(() => pruning.stop());
     const mediaStorage = createMediaStorage(mediaRootOf(options.dataDir));

@@ -20,7 +20,7 @@ interface Compiled<Row> {
 
 /**
  * A query built with kysely, compiled once per shape of its arguments and then run with the arguments bound in
- * place (as queries-by-ids.ts does for lists of ids alone). Building and compiling a timeline's query, its
+ * place (queries-by-ids.ts wraps it for lists of ids alone). Building and compiling a timeline's query, its
  * exclusions or the viewer's marks costs more than SQLite's index probes for them, and every page rendered
  * fresh paid it again (issue #19).
  *

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type Database from "better-sqlite3";
 import type { KvKey, KvStore, KvStoreListEntry, KvStoreSetOptions } from "@fedify/fedify";
+import type { UnseenCommits } from "./page-read-caches.ts";
 import { isSqliteBusy, writeWhenUnlocked } from "./sqlite-busy.ts";
 
 interface KvRow {
@@ -38,10 +39,13 @@ export class SqliteKvStore implements KvStore {
   readonly #clock: { now(): number };
   /** Statements prepared once: preparing anew costs more than running most of these. */
   readonly #statements = new Map<string, Database.Statement>();
+  /** Each write is one IMMEDIATE transaction; `commits` keeps its commit from emptying core's page-read caches. */
+  readonly #commit: <T>(work: () => T) => T;
 
-  constructor(sqlite: Database.Database, clock: { now(): number } = Date) {
+  constructor(sqlite: Database.Database, clock: { now(): number } = Date, commits?: UnseenCommits) {
     this.#sqlite = sqlite;
     this.#clock = clock;
+    this.#commit = commits ? (work) => commits.commit(work) : (work) => sqlite.transaction(work).immediate();
   }
 
   async get<T = unknown>(key: KvKey): Promise<T | undefined> {
@@ -54,12 +58,12 @@ export class SqliteKvStore implements KvStore {
     if (value === undefined) return this.delete(key);
     const encodedKey = encodeKey(key);
     const encodedValue = encodeValue(value);
-    await writeWhenUnlocked(() => this.#write(encodedKey, encodedValue, options));
+    await writeWhenUnlocked(() => this.#commit(() => this.#write(encodedKey, encodedValue, options)));
   }
 
   async delete(key: KvKey): Promise<void> {
     const encodedKey = encodeKey(key);
-    await writeWhenUnlocked(() => this.#prepare("DELETE FROM fedify_kv WHERE key = ?").run(encodedKey));
+    await writeWhenUnlocked(() => this.#commit(() => this.#prepare("DELETE FROM fedify_kv WHERE key = ?").run(encodedKey)));
   }
 
   /**
@@ -74,16 +78,14 @@ export class SqliteKvStore implements KvStore {
     const expected = expectedValue === undefined ? undefined : JSON.parse(encodeValue(expectedValue));
     // IMMEDIATE takes the write lock before reading, so another connection cannot change the row in between.
     return writeWhenUnlocked(() =>
-      this.#sqlite
-        .transaction(() => {
-          const row = this.#read(encodedKey);
-          const current = row === undefined ? undefined : JSON.parse(row.value);
-          if (!isDeepStrictEqual(current, expected)) return false;
-          if (value === undefined) this.#prepare("DELETE FROM fedify_kv WHERE key = ?").run(encodedKey);
-          else this.#write(encodedKey, value, options);
-          return true;
-        })
-        .immediate(),
+      this.#commit(() => {
+        const row = this.#read(encodedKey);
+        const current = row === undefined ? undefined : JSON.parse(row.value);
+        if (!isDeepStrictEqual(current, expected)) return false;
+        if (value === undefined) this.#prepare("DELETE FROM fedify_kv WHERE key = ?").run(encodedKey);
+        else this.#write(encodedKey, value, options);
+        return true;
+      }),
     );
   }
 

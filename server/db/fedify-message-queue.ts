@@ -7,6 +7,7 @@ import type {
   MessageQueueListenOptions,
 } from "@fedify/fedify";
 import { getLogger } from "@logtape/logtape";
+import type { UnseenCommits } from "./page-read-caches.ts";
 import { isSqliteBusy, writeWhenUnlocked } from "./sqlite-busy.ts";
 
 const logger = getLogger(["hearth", "queue"]);
@@ -33,6 +34,8 @@ export interface SqliteMessageQueueOptions {
   /** How long a stopped listener waits for handlers already running before it resolves; 10 s by default. */
   drainTimeoutMs?: number;
   clock?: { now(): number };
+  /** How a write commits without emptying core's page-read caches (page-read-caches.ts); a plain transaction by default. */
+  commits?: UnseenCommits;
 }
 
 interface MessageRow {
@@ -71,9 +74,13 @@ export class SqliteMessageQueue implements MessageQueue {
   /** Handled messages waiting for the next shared delete, with their handlers waiting for it. */
   #pendingDeletes: Array<{ id: number; done(): void }> = [];
   #isDeleting = false;
+  /** Each write is one IMMEDIATE transaction (options.commits). */
+  readonly #commit: <T>(work: () => T) => T;
 
   constructor(sqlite: Database.Database, options: SqliteMessageQueueOptions = {}) {
     this.#sqlite = sqlite;
+    const commits = options.commits;
+    this.#commit = commits ? (work) => commits.commit(work) : (work) => sqlite.transaction(work).immediate();
     this.#pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.#concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     this.#drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
@@ -135,7 +142,7 @@ export class SqliteMessageQueue implements MessageQueue {
     const previous = this.#sqlite.pragma("synchronous", { simple: true });
     this.#sqlite.pragma("synchronous = FULL");
     try {
-      this.#sqlite.transaction(write)();
+      this.#commit(write);
     } finally {
       this.#sqlite.pragma(`synchronous = ${Number(previous)}`);
     }
@@ -236,13 +243,11 @@ export class SqliteMessageQueue implements MessageQueue {
        ORDER BY due_at, id LIMIT @limit`,
     );
     const lease = this.#prepare("UPDATE fedify_messages SET locked_until = ?, locked_by = ? WHERE id = ?");
-    return this.#sqlite
-      .transaction(() => {
-        const rows = select.all({ now, limit });
-        for (const row of rows) lease.run(now + LEASE_MS, token, row.id);
-        return rows;
-      })
-      .immediate();
+    return this.#commit(() => {
+      const rows = select.all({ now, limit });
+      for (const row of rows) lease.run(now + LEASE_MS, token, row.id);
+      return rows;
+    });
   }
 
   #nextDueAt(): number | undefined {
@@ -287,10 +292,9 @@ export class SqliteMessageQueue implements MessageQueue {
     this.#pendingDeletes = [];
     try {
       await this.#write("delete handled messages", () => {
+        // #write commits it as one transaction.
         const remove = this.#prepare("DELETE FROM fedify_messages WHERE id = ?");
-        this.#sqlite.transaction(() => {
-          for (const { id } of batch) remove.run(id);
-        })();
+        for (const { id } of batch) remove.run(id);
       });
     } finally {
       for (const pending of batch) pending.done();
@@ -340,7 +344,7 @@ export class SqliteMessageQueue implements MessageQueue {
    */
   async #write(what: string, write: () => void): Promise<void> {
     try {
-      await writeWhenUnlocked(write);
+      await writeWhenUnlocked(() => this.#commit(write));
     } catch (error) {
       logger.warn("Cannot {what} in the message queue: {error}", { what, error });
     }

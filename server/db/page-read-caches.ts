@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import type { Kysely } from "kysely";
 import type { DatabaseSchema } from "./schema.ts";
-import { TriggeredCache } from "./triggered-cache.ts";
+import { CacheGuard, TriggeredCache } from "./triggered-cache.ts";
 
 type Db = Kysely<DatabaseSchema>;
 
@@ -15,6 +15,8 @@ export const MOST_CACHED_VIEWER_MARKS = 16_384;
 
 /** The caches of reads a page makes, kept exact by triggers (triggered-cache.ts). */
 export interface PageReadCaches {
+  /** One data_version check for the three, and what tells them of this process's commits they need not see. */
+  guard: CacheGuard;
   /**
    * What a page reads of an account and its numbers (accounts joined with account_stats), by account id:
    * every page rendered fresh read its forty authors again, though a write since the last page changes one
@@ -54,9 +56,12 @@ function cachesOf(db: Db): PageReadCaches | undefined {
   if (!found) {
     const sqlite = connections.get(db);
     if (!sqlite || !sqlite.open) return undefined;
+    const guard = new CacheGuard(sqlite);
     found = {
+      guard,
       accounts: new TriggeredCache(
         sqlite,
+        guard,
         "accounts",
         [
           { table: "accounts", keys: ["R.id"] },
@@ -66,6 +71,7 @@ function cachesOf(db: Db): PageReadCaches | undefined {
       ),
       statusCounts: new TriggeredCache(
         sqlite,
+        guard,
         "status_counts",
         [
           { table: "statuses", keys: ["R.in_reply_to_id", "R.reblog_of_id"] },
@@ -76,6 +82,7 @@ function cachesOf(db: Db): PageReadCaches | undefined {
       // The keys as statusMarksKey and conversationMuteKey make them (|| with a NULL is NULL: no key).
       viewerMarks: new TriggeredCache(
         sqlite,
+        guard,
         "viewer_marks",
         [
           { table: "statuses", keys: ["R.account_id || ' ' || R.reblog_of_id"] },
@@ -105,4 +112,31 @@ export function statusCountsCacheOf<Value>(db: Db): TriggeredCache<Value> | unde
 /** The viewer marks' cache of this database, or none (as accountRowCacheOf). */
 export function viewerMarksCacheOf<Value>(db: Db): TriggeredCache<Value> | undefined {
   return cachesOf(db)?.viewerMarks as TriggeredCache<Value> | undefined;
+}
+
+/**
+ * Where this database's caches stand, read once for a page's reads of all three (each loader takes it as
+ * `since`); undefined for a transaction or a database openDatabase did not open.
+ */
+export function markPageReadCaches(db: Db): number | undefined {
+  return cachesOf(db)?.guard.mark();
+}
+
+/**
+ * What another connection of this process uses to commit writes to tables no page-read cache reads (Fedify's
+ * queue and key-value store) without emptying the caches: `commit(work)` runs `work` in one IMMEDIATE
+ * transaction on `other` (CacheGuard.commitUnseen), or in a plain one when `db` has no caches.
+ */
+export interface UnseenCommits {
+  commit<T>(work: () => T): T;
+}
+
+export function unseenCommitsOf(db: Db, other: Database.Database): UnseenCommits {
+  return {
+    commit: (work) => {
+      // Caches not made yet hold nothing to keep; they are made by the first page, not by Fedify's first write.
+      const guard = caches.get(db)?.guard;
+      return guard ? guard.commitUnseen(other, work) : other.transaction(work).immediate();
+    },
+  };
 }

@@ -8,26 +8,97 @@ export interface WatchedTable {
 }
 
 /**
- * Values read from the database, kept by key between pages (issue #19) and kept exact without asking every
- * writer to say what it changed: temporary triggers on this connection (they live and die with it and are in
- * no migration) call back here with the keys of every row added, changed or deleted in the tables watched,
- * by core's writes and by the triggers those fire alike. A commit by another connection (Fedify's, a `hearth`
- * command beside serve) moves SQLite's data_version, which empties the whole cache at the next read. A change
- * that rolls back forgets values for nothing, which costs a read and nothing else. Least recently used
- * values go first past `most`.
+ * What the caches of one connection share: whether another connection has committed since they last looked
+ * (SQLite's data_version, read once for all of them), and a count of forgettings that a read in flight
+ * compares against before it keeps what it read. A page marks once and reads all its caches with that mark.
  */
-export class TriggeredCache<Value> {
-  readonly #entries = new Map<string, Value>();
-  readonly #most: number;
+export class CacheGuard {
+  readonly #caches: Array<TriggeredCache<unknown>> = [];
   readonly #dataVersion: Database.Statement<[], number>;
   #seenDataVersion: number;
   /** Moves with every forgetting, so a read that overlapped a change does not keep what it read. */
   #changes = 0;
+  readonly #otherVersions = new WeakMap<Database.Database, Database.Statement<[], number>>();
 
-  constructor(sqlite: Database.Database, name: string, watched: readonly WatchedTable[], most: number) {
-    this.#most = most;
+  constructor(sqlite: Database.Database) {
     this.#dataVersion = sqlite.prepare<[], number>("PRAGMA data_version").pluck();
     this.#seenDataVersion = this.#dataVersion.get()!;
+  }
+
+  add(cache: TriggeredCache<unknown>): void {
+    this.#caches.push(cache);
+  }
+
+  /** Where the caches stand now (emptied if another connection committed): give it back to `keep`. */
+  mark(): number {
+    const dataVersion = this.#dataVersion.get()!;
+    if (dataVersion !== this.#seenDataVersion) {
+      this.#seenDataVersion = dataVersion;
+      for (const cache of this.#caches) cache.clear();
+    }
+    return this.#changes;
+  }
+
+  changed(): void {
+    this.#changes++;
+  }
+
+  isUnchangedSince(since: number): boolean {
+    return since === this.#changes;
+  }
+
+  /**
+   * Runs `work`, a write on `other` (another connection of this process) to tables no cache reads, in one
+   * IMMEDIATE transaction, so that its commit does not empty the caches. Fedify's queue and key-value store
+   * commit many times a second under federation, and every commit emptied them (issue #19).
+   *
+   * data_version only says that something committed, not what or how often, so the commit is told apart from
+   * any other: inside the transaction, holding the write lock, the caches are marked (a commit before ours
+   * empties them as usual) and `other`'s data_version is read. `other`'s data_version does not move for its
+   * own commit, so if it has not moved after ours and after this connection's data_version is read again,
+   * no one else (a `hearth` command beside serve) committed between the two reads, and the move seen was ours.
+   * If it has moved, the caches are emptied at the next mark, as for any commit.
+   */
+  commitUnseen<T>(other: Database.Database, work: () => T): T {
+    // Inside a transaction of its caller's, the commit is that transaction's, and is seen as any other.
+    if (other.inTransaction) return work();
+    let otherVersion = this.#otherVersions.get(other);
+    if (!otherVersion) {
+      otherVersion = other.prepare<[], number>("PRAGMA data_version").pluck();
+      this.#otherVersions.set(other, otherVersion);
+    }
+    let otherBefore = 0;
+    const result = other
+      .transaction(() => {
+        this.mark();
+        otherBefore = otherVersion.get()!;
+        return work();
+      })
+      .immediate();
+    const dataVersion = this.#dataVersion.get()!;
+    if (otherVersion.get() === otherBefore) this.#seenDataVersion = dataVersion;
+    return result;
+  }
+}
+
+/**
+ * Values read from the database, kept by key between pages (issue #19) and kept exact without asking every
+ * writer to say what it changed: temporary triggers on this connection (they live and die with it and are in
+ * no migration) call back here with the keys of every row added, changed or deleted in the tables watched,
+ * by core's writes and by the triggers those fire alike. A commit by another connection (a `hearth` command
+ * beside serve, or one of this process's not made through CacheGuard.commitUnseen) moves SQLite's
+ * data_version, which empties every cache of the guard at the next mark. A change that rolls back forgets
+ * values for nothing, which costs a read and nothing else. Least recently used values go first past `most`.
+ */
+export class TriggeredCache<Value> {
+  readonly #entries = new Map<string, Value>();
+  readonly #most: number;
+  readonly #guard: CacheGuard;
+
+  constructor(sqlite: Database.Database, guard: CacheGuard, name: string, watched: readonly WatchedTable[], most: number) {
+    this.#most = most;
+    this.#guard = guard;
+    guard.add(this as TriggeredCache<unknown>);
     const forget = `hearth_cache_forget_${name}`;
     sqlite.function(forget, { deterministic: false, directOnly: false }, (key: unknown) => {
       if (typeof key === "string") this.forget(key);
@@ -43,14 +114,9 @@ export class TriggeredCache<Value> {
     }
   }
 
-  /** Where the cache stands now: give it back to `keep` for what is read from here on. */
+  /** Where the caches of this one's guard stand now: give it back to `keep` for what is read from here on. */
   mark(): number {
-    const dataVersion = this.#dataVersion.get()!;
-    if (dataVersion !== this.#seenDataVersion) {
-      this.#seenDataVersion = dataVersion;
-      this.clear();
-    }
-    return this.#changes;
+    return this.#guard.mark();
   }
 
   get(key: string): Value | undefined {
@@ -64,18 +130,18 @@ export class TriggeredCache<Value> {
 
   /** Keeps what was read after `mark` returned `since`, unless something changed meanwhile. */
   keep(since: number, key: string, value: Value): void {
-    if (since !== this.#changes) return;
+    if (!this.#guard.isUnchangedSince(since)) return;
     this.#entries.set(key, value);
     if (this.#entries.size > this.#most) this.#entries.delete(this.#entries.keys().next().value!);
   }
 
   forget(key: string): void {
-    this.#changes++;
+    this.#guard.changed();
     this.#entries.delete(key);
   }
 
   clear(): void {
-    this.#changes++;
+    this.#guard.changed();
     this.#entries.clear();
   }
 

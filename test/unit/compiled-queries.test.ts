@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { compiledQuery } from "../../server/db/compiled-queries.ts";
+import { queryByIds } from "../../server/db/queries-by-ids.ts";
 import { insertTestAccount, openCoreDatabase, type CoreDatabase } from "../helpers/core-database.ts";
 
 let database: CoreDatabase | undefined;
@@ -35,5 +36,30 @@ describe("a query compiled once per shape of its arguments", () => {
     await expect(readsValue(core.db, { name: "a" })).rejects.toThrow(/reads one of its arguments/);
     const changesValue = compiledQuery((db, { name }: { name: string }) => db.selectFrom("accounts").select("username").where("username", "=", name.toUpperCase()));
     await expect(changesValue(core.db, { name: "a" })).rejects.toThrow(/changes an argument/);
+  });
+
+  it("answers a query by ids (queries-by-ids.ts) with each list's own rows, also when a compound query repeats the ids", async () => {
+    database = await openCoreDatabase("queries-by-ids");
+    const { core } = database;
+    const [a, b, c, d] = await Promise.all(["a", "b", "c", "d"].map((name) => insertTestAccount(core, name)));
+    const usernames = queryByIds((db, ids) => db.selectFrom("accounts").select("username").where("id", "in", ids).orderBy("username"));
+    // The same length twice: the second list runs on the first one's compiled query, with its own ids bound.
+    expect(await usernames(core.db, [a!.id, b!.id])).toEqual([{ username: "a" }, { username: "b" }]);
+    expect(await usernames(core.db, [c!.id, d!.id])).toEqual([{ username: "c" }, { username: "d" }]);
+    expect(await usernames(core.db, [d!.id])).toEqual([{ username: "d" }]);
+    expect(await usernames(core.db, [])).toEqual([]);
+
+    const twice = queryByIds((db, ids) =>
+      db.selectFrom("accounts").select("username").where("id", "in", ids).unionAll((eb) => eb.selectFrom("accounts").select("username").where("id", "in", ids)),
+    );
+    expect((await twice(core.db, [a!.id])).map((row) => row.username)).toEqual(["a", "a"]);
+    expect((await twice(core.db, [b!.id])).map((row) => row.username)).toEqual(["b", "b"]);
+
+    // A constant beside the ids is bound as compiled; an id changed before binding is refused.
+    const withConstant = queryByIds((db, ids) => db.selectFrom("accounts").select("username").where("id", "in", ids).where("username", "!=", "b").orderBy("username"));
+    expect(await withConstant(core.db, [a!.id, b!.id])).toEqual([{ username: "a" }]);
+    expect(await withConstant(core.db, [b!.id, c!.id])).toEqual([{ username: "c" }]);
+    const changesIds = queryByIds((db, ids) => db.selectFrom("accounts").select("username").where("id", "in", ids.map((id) => id.trim())));
+    await expect(changesIds(core.db, [` ${a!.id}`])).rejects.toThrow(/changes an argument|reads one of its arguments/);
   });
 });

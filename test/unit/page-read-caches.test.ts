@@ -9,7 +9,10 @@ import { bookmarkStatus, favouriteStatus, muteConversation, pinStatus, reblogSta
 import { loadStatusBundle } from "../../server/core/statuses/status-bundle.ts";
 import { deleteStatus, postStatus } from "../../server/core/statuses/statuses.ts";
 import { write } from "../../server/core/write.ts";
-import { accountRowCacheOf, MOST_CACHED_ACCOUNTS, statusCountsCacheOf, viewerMarksCacheOf } from "../../server/db/page-read-caches.ts";
+import { openFedifySqlite } from "../../server/db/fedify-connection.ts";
+import { SqliteKvStore } from "../../server/db/fedify-kv-store.ts";
+import { SqliteMessageQueue } from "../../server/db/fedify-message-queue.ts";
+import { accountRowCacheOf, MOST_CACHED_ACCOUNTS, statusCountsCacheOf, unseenCommitsOf, viewerMarksCacheOf } from "../../server/db/page-read-caches.ts";
 import { openDataDirectoryDatabase, type OpenedDatabase } from "../../server/db/open.ts";
 import { insertTestAccount, manualClock } from "../helpers/core-database.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
@@ -106,6 +109,61 @@ describe("the accounts a page reads, kept between pages", () => {
       other.close();
     }
     expect((await loadAccountsWithStats(core, [remote.id])).accounts.get(remote.id)?.display_name).toBe("Carol from elsewhere");
+  });
+
+  it("keeps the accounts through commits of Fedify's queue and key-value store on the process's other connection, and sees an account changed elsewhere", async () => {
+    const fedify = openFedifySqlite(join(dir.path, "hearth.db"));
+    try {
+      // As startInstance wires them: Fedify's commits of its own tables are told to core's caches.
+      const commits = unseenCommitsOf(database.db, fedify);
+      const kv = new SqliteKvStore(fedify, Date, commits);
+      const queue = new SqliteMessageQueue(fedify, { commits });
+      await loadAccountsWithStats(core, [alice.id, remote.id]);
+      await kv.set(["_fedify", "remoteDocument", "https://remote.example/actor"], { cached: true });
+      await kv.cas(["circuit", "remote.example"], undefined, "open");
+      await kv.delete(["circuit", "remote.example"]);
+      await queue.enqueue({ type: "outbox", id: 1 });
+      expect(await accountReadsDuring(() => loadAccountsWithStats(core, [alice.id, remote.id]))).toBe(0);
+
+      // Control: the same commit on a connection that does not tell the caches empties them.
+      const untold = new SqliteKvStore(fedify);
+      await untold.set(["_fedify", "remoteDocument", "https://remote.example/other"], { cached: true });
+      expect(await accountReadsDuring(() => loadAccountsWithStats(core, [alice.id, remote.id]))).toBe(1);
+
+      // Control: an account changed by another connection is seen, also when a told commit of Fedify's follows it.
+      const other = new Database(join(dir.path, "hearth.db"));
+      try {
+        other.prepare("UPDATE accounts SET display_name = ? WHERE id = ?").run("Carol, changed beside serve", remote.id);
+      } finally {
+        other.close();
+      }
+      await kv.set(["_fedify", "publicKey", "https://remote.example/actor#main-key"], { key: "k" });
+      expect((await loadAccountsWithStats(core, [remote.id])).accounts.get(remote.id)?.display_name).toBe("Carol, changed beside serve");
+    } finally {
+      fedify.close();
+    }
+  });
+
+  it("looks once a page whether another connection committed, for all three caches", async () => {
+    const status = await postStatus(core, { accountId: bob.id, text: "looked at once", visibility: "public" }, { origin: ORIGIN });
+    const prototype = Object.getPrototypeOf(database.sqlite.prepare("SELECT 1")) as { get: (...args: unknown[]) => unknown };
+    const original = prototype.get;
+    let looks = 0;
+    prototype.get = function (this: { source: string }, ...args: unknown[]) {
+      if (/data_version/i.test(this.source)) looks++;
+      return original.apply(this, args);
+    };
+    try {
+      // Read and kept, then read from the caches: once each time.
+      const first = await loadStatusBundle(core, [status], alice.id);
+      expect(looks).toBe(1);
+      const again = await loadStatusBundle(core, [status], alice.id);
+      expect(looks).toBe(2);
+      expect(again.accounts.get(bob.id)?.username).toBe("bob");
+      expect(again.counts.get(status.id)).toEqual(first.counts.get(status.id));
+    } finally {
+      prototype.get = original;
+    }
   });
 
   it("lets a write see its own uncommitted change, and keeps nothing of it when it rolls back", async () => {

@@ -130,14 +130,14 @@ function cachedAccountOf(row: AccountWithStatsRow): CachedAccount {
 /**
  * Accounts by id with their numbers, in one query (a page's authors, a notification's senders) for those the
  * account cache (db/page-read-caches.ts) does not hold. The cache is exact: it forgets an account whenever
- * its row or its numbers change.
+ * its row or its numbers change. `pageMark`: markPageReadCaches's answer when a page reads several caches.
  */
-export async function loadAccountsWithStats(ctx: CoreContext, accountIds: readonly string[]): Promise<AccountsWithStats> {
+export async function loadAccountsWithStats(ctx: CoreContext, accountIds: readonly string[], pageMark?: number): Promise<AccountsWithStats> {
   const accounts = new Map<string, AccountEntityRow>();
   const stats = new Map<string, AccountStats>();
   if (accountIds.length === 0) return { accounts, stats };
   const cache = accountRowCacheOf<CachedAccount>(ctx.db);
-  const since = cache?.mark() ?? 0;
+  const since = pageMark ?? cache?.mark() ?? 0;
   const found = new Map<string, CachedAccount>();
   const missing: string[] = [];
   for (const id of new Set(accountIds)) {

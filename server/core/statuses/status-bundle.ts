@@ -3,7 +3,7 @@ import { compiledQuery } from "../../db/compiled-queries.ts";
 import { queryByIds } from "../../db/queries-by-ids.ts";
 import type { DatabaseSchema, OAuthApplicationsTable } from "../../db/schema.ts";
 import { loadAccountEmojis } from "../emojis/account-emojis.ts";
-import { conversationMuteKey, statusCountsCacheOf, statusMarksKey, viewerMarksCacheOf } from "../../db/page-read-caches.ts";
+import { conversationMuteKey, markPageReadCaches, statusCountsCacheOf, statusMarksKey, viewerMarksCacheOf } from "../../db/page-read-caches.ts";
 import { type AccountEntityRow, type AccountStats, loadAccountsWithStats } from "../accounts/account-stats.ts";
 import type { CoreContext } from "../context.ts";
 import { loadOwnVotes, loadPollTallies, pollOptions, type PollTally } from "./polls.ts";
@@ -134,12 +134,12 @@ const countsOf = queryByIds((db, ids) =>
  * The counts of each status, those the counts' cache (db/page-read-caches.ts) does not hold read in one
  * query: the cache forgets a status's counts whenever a reply, boost or favourite of it comes or goes.
  */
-async function loadCounts(db: Db, ids: readonly string[]): Promise<Map<string, Readonly<StatusCounts>>> {
+async function loadCounts(db: Db, ids: readonly string[], pageMark: number | undefined): Promise<Map<string, Readonly<StatusCounts>>> {
   // Read only: what the cache holds is shared by every page.
   const counts = new Map<string, Readonly<StatusCounts>>();
   if (ids.length === 0) return counts;
   const cache = statusCountsCacheOf<Readonly<StatusCounts>>(db);
-  const since = cache?.mark() ?? 0;
+  const since = pageMark ?? cache?.mark() ?? 0;
   const missing: string[] = [];
   for (const id of ids) {
     const cached = cache?.get(id);
@@ -196,11 +196,11 @@ const STATUS_MARKS = Object.keys(MARK_BITS) as StatusMark[];
  * (db/page-read-caches.ts) does not hold read in one query: the cache forgets a viewer's marks on a status
  * whenever their boost, favourite, bookmark or pin of it comes or goes, and a mute as it does.
  */
-async function loadViewerState(db: Db, viewerId: string, ids: readonly string[], conversationIds: readonly string[]): Promise<ViewerState> {
+async function loadViewerState(db: Db, viewerId: string, ids: readonly string[], conversationIds: readonly string[], pageMark: number | undefined): Promise<ViewerState> {
   if (ids.length === 0) return EMPTY_VIEWER;
   const marks: Record<Mark, Set<string>> = { favourited: new Set(), reblogged: new Set(), bookmarked: new Set(), pinned: new Set(), muted: new Set() };
   const cache = viewerMarksCacheOf<number>(db);
-  const since = cache?.mark() ?? 0;
+  const since = pageMark ?? cache?.mark() ?? 0;
   const addBits = (id: string, bits: number) => {
     if (bits !== 0) for (const mark of STATUS_MARKS) if ((bits & MARK_BITS[mark]) !== 0) marks[mark].add(id);
   };
@@ -275,6 +275,8 @@ export async function loadStatusBundle(
   options: StatusBundleOptions = {},
 ): Promise<StatusBundle> {
   const db = ctx.db;
+  // One look at whether another connection committed, for the page's three caches (db/page-read-caches.ts).
+  const pageMark = markPageReadCaches(db);
   const statuses = new Map(rows.map((row) => [row.id, row]));
   // Boosted statuses, then what any of them quote: two hops at most, as the entity nests no deeper.
   for (const row of await loadStatuses(db, [...new Set(rows.map((row) => row.reblog_of_id).filter((id): id is string => id !== null && !statuses.has(id)))])) {
@@ -294,14 +296,16 @@ export async function loadStatusBundle(
       const appIds = [...new Set(all.map((row) => row.application_id).filter((id): id is string => id !== null))];
       return appIds.length === 0 ? [] : db.selectFrom("oauth_applications").select(["id", "name", "website"]).where("id", "in", appIds).execute();
     })(),
-    loadCounts(db, ids),
+    loadCounts(db, ids, pageMark),
     cardsOf(db, ids),
   ]);
 
   // Authors are shown with their numbers, mentioned accounts only by name; one query reads both.
-  const { accounts, stats: accountStats } = await loadAccountsWithStats(ctx, [
-    ...new Set([...all.map((row) => row.account_id), ...mentionRows.map((row) => row.account_id), ...(options.alsoAccountIds ?? [])]),
-  ]);
+  const { accounts, stats: accountStats } = await loadAccountsWithStats(
+    ctx,
+    [...new Set([...all.map((row) => row.account_id), ...mentionRows.map((row) => row.account_id), ...(options.alsoAccountIds ?? [])])],
+    pageMark,
+  );
 
   const pollsByStatus = new Map(pollRows.map((row) => [row.status_id, row]));
   const [tallies, ownVotes, emojis, accountEmojis] = await Promise.all([
@@ -317,7 +321,7 @@ export async function loadStatusBundle(
     ]),
   );
   const conversationIds = [...new Set(all.map((row) => row.conversation_id).filter((id): id is string => id !== null))];
-  const viewer = viewerId ? await loadViewerState(db, viewerId, ids, conversationIds) : EMPTY_VIEWER;
+  const viewer = viewerId ? await loadViewerState(db, viewerId, ids, conversationIds, pageMark) : EMPTY_VIEWER;
 
   const quoted = all.flatMap((row) => {
     const target = row.quote_of_id ? statuses.get(row.quote_of_id) : undefined;
