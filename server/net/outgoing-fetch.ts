@@ -2,6 +2,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { pipeline, Readable, Transform } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import { scavengeSoon } from "../memory/garbage-collection.ts";
 import { HEARTH_VERSION } from "../version.ts";
 import { checkLiteralAddress, guardedLookup, PublicFetchError, type OutgoingPolicy } from "./outgoing-policy.ts";
 
@@ -173,9 +174,11 @@ export function createOutgoingFetch(options: OutgoingFetchOptions): OutgoingFetc
       headers.delete("content-length");
     }
     const onAbort = () => body.destroy(deadline.signal.reason instanceof Error ? deadline.signal.reason : new PublicFetchError(String(deadline.signal.reason)));
-    const body = pipeline(stages, () => {
+    const body = pipeline(stages, (error) => {
       deadline.signal.removeEventListener("abort", onAbort);
       deadline.end();
+      // What a refused body had read is garbage now, held only by the young generation (garbage-collection.ts).
+      if (error) scavengeSoon();
     }) as unknown as Readable;
     if (deadline.signal.aborted) onAbort();
     else deadline.signal.addEventListener("abort", onAbort, { once: true });
