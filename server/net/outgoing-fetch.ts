@@ -82,13 +82,14 @@ class Deadline {
 }
 
 /** Fails the stream once more than maxBytes have passed through it. */
-function byteCap(maxBytes: number, refusal: () => string): Transform {
+function byteCap(maxBytes: number, refusal: () => string, onRefused?: () => void): Transform {
   let total = 0;
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       total += chunk.byteLength;
-      if (total > maxBytes) callback(new PublicFetchError(refusal()));
-      else callback(null, chunk);
+      if (total <= maxBytes) return callback(null, chunk);
+      onRefused?.();
+      callback(new PublicFetchError(refusal()));
     },
   });
 }
@@ -167,18 +168,17 @@ export function createOutgoingFetch(options: OutgoingFetchOptions): OutgoingFetc
     }
     const tooBig = () => `${url.href} is more than the ${limits.maxBytes} bytes accepted.`;
     const decoder = decoderFor((message.headers["content-encoding"] ?? "").trim().toLowerCase());
-    const stages: Array<NodeJS.ReadableStream | NodeJS.WritableStream> = [message, byteCap(limits.maxBytes, tooBig)];
+    // What was read before a cap is garbage once refused, held only by the young generation (garbage-collection.ts).
+    const stages: Array<NodeJS.ReadableStream | NodeJS.WritableStream> = [message, byteCap(limits.maxBytes, tooBig, scavengeSoon)];
     if (decoder) {
-      stages.push(decoder, byteCap(limits.maxBytes, () => `${url.href} decompresses to more than the ${limits.maxBytes} bytes accepted.`));
+      stages.push(decoder, byteCap(limits.maxBytes, () => `${url.href} decompresses to more than the ${limits.maxBytes} bytes accepted.`, scavengeSoon));
       headers.delete("content-encoding");
       headers.delete("content-length");
     }
     const onAbort = () => body.destroy(deadline.signal.reason instanceof Error ? deadline.signal.reason : new PublicFetchError(String(deadline.signal.reason)));
-    const body = pipeline(stages, (error) => {
+    const body = pipeline(stages, () => {
       deadline.signal.removeEventListener("abort", onAbort);
       deadline.end();
-      // What a refused body had read is garbage now, held only by the young generation (garbage-collection.ts).
-      if (error) scavengeSoon();
     }) as unknown as Readable;
     if (deadline.signal.aborted) onAbort();
     else deadline.signal.addEventListener("abort", onAbort, { once: true });
