@@ -1,7 +1,6 @@
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { getLogger } from "@logtape/logtape";
 import type Database from "better-sqlite3";
+import { collectAllGarbage } from "./garbage-collection.ts";
 
 const logger = getLogger(["hearth", "memory"]);
 
@@ -56,23 +55,6 @@ export function startIdleRelease(release: () => void, options: { idleAfterMs?: n
       timer = undefined;
     },
   };
-}
-
-type GarbageCollector = (options: { type: "major"; execution: "sync"; flavor: "last-resort" }) => void;
-let collector: GarbageCollector | undefined;
-
-/**
- * A full collection that also shrinks the young generation and gives freed pages back to the system (V8's
- * CollectAllAvailableGarbage, which a plain gc() is not). V8 does not run it by itself when a server goes
- * quiet. `gc` is V8's own extension: the flag only installs it in contexts made after it is set, and so
- * changes nothing else in this one.
- */
-export function collectAllGarbage(): void {
-  if (!collector) {
-    setFlagsFromString("--expose-gc");
-    collector = runInNewContext("gc") as GarbageCollector;
-  }
-  collector({ type: "major", execution: "sync", flavor: "last-resort" });
 }
 
 /** What an idle server gives back: each connection's unused SQLite cache, then V8's free heap. */

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { collectAllGarbage, startIdleRelease } from "../../server/memory/idle-release.ts";
+import { collectAllGarbage } from "../../server/memory/garbage-collection.ts";
+import { startIdleRelease } from "../../server/memory/idle-release.ts";
 
 describe("an idle server gives memory back once per quiet spell", () => {
   let now = 0;
