@@ -24,7 +24,7 @@ function restrictImports(...patterns: ImportPattern[]): Linter.RulesRecord {
 }
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "renderer/dist/", "main/dist/", "dist/", "test-results/"] },
+  { ignores: ["node_modules/", "renderer/dist/", "main/dist/", "dist/", "test-results/", "server-bundle/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
