@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { sql, type KyselyPlugin } from "kysely";
+import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { importMastodonArchive } from "../../server/archive/mastodon-import.ts";
 import { findOwnerAccount } from "../../server/core/accounts/accounts.ts";
@@ -13,24 +13,10 @@ import { createMediaStorage, mediaRootOf } from "../../server/media/storage.ts";
 import { announce, archiveActor, AS_PUBLIC, createNote, jsonEntry, orderedCollection, statusUri, writeZip } from "../helpers/mastodon-archive.ts";
 import { insertTestAccount } from "../helpers/core-database.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
+import { countingStatements } from "../helpers/counting-statements.ts";
 
 const OLD = "https://old.example";
 const ACTOR = `${OLD}/users/alice`;
-
-/** Counts the statements kysely sends (triggers and FTS5's own work are SQLite's, inside one statement). */
-function countingStatements(): { plugin: KyselyPlugin; count: () => number } {
-  let statements = 0;
-  return {
-    plugin: {
-      transformQuery: (args) => {
-        statements++;
-        return args.node;
-      },
-      transformResult: async (args) => args.result,
-    },
-    count: () => statements,
-  };
-}
 
 describe("an archive's import, batch by batch", () => {
   let dir: ReturnType<typeof makeTempDir>;

@@ -1,27 +1,12 @@
 import type { Context } from "@fedify/fedify";
 import { Create, type Recipient } from "@fedify/vocab";
-import type { KyselyPlugin } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CoreContext } from "../../server/core/context.ts";
 import { createInstanceDomainBlock } from "../../server/core/moderation/instance-domain-blocks.ts";
 import type { AccountRow } from "../../server/core/rows.ts";
 import { fedifyDeliver } from "../../server/federation/outbox/publish.ts";
 import { openCoreDatabase, type CoreDatabase } from "../helpers/core-database.ts";
-
-/** Counts the statements kysely sends. */
-function countingStatements(): { plugin: KyselyPlugin; count: () => number } {
-  let statements = 0;
-  return {
-    plugin: {
-      transformQuery: (args) => {
-        statements++;
-        return args.node;
-      },
-      transformResult: async (args) => args.result,
-    },
-    count: () => statements,
-  };
-}
+import { countingStatements } from "../helpers/counting-statements.ts";
 
 function recipientOn(host: string, name: string): Recipient {
   return { id: new URL(`https://${host}/users/${name}`), inboxId: new URL(`https://${host}/users/${name}/inbox`), endpoints: { sharedInbox: new URL(`https://${host}/inbox`) } };
