@@ -32,7 +32,9 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
 
 const paths = appPaths({ appPath: app.getAppPath(), isPackaged: app.isPackaged, platform: process.platform, env: process.env });
 const serveArgs = serveArgsFrom(process.argv.slice(1));
-const env = entryEnvironment(process.env, paths.serverCli, serveArgs);
+// Packaged, the server's compiled code is kept with the app's data (app.asar cannot be written); in
+// development `npm start` names the bundle's own cache (HEARTH_COMPILE_CACHE), which passes through.
+const env = entryEnvironment(process.env, paths.serverCli, serveArgs, app.isPackaged ? join(app.getPath("userData"), "compile-cache") : undefined);
 const launch = paths.nodeBinary
   ? nodeChildLauncher({ nodeBinary: paths.nodeBinary, entryPath: paths.serverEntry, env })
   : utilityProcessLauncher({ fork: (path, args, options) => utilityProcess.fork(path, args, options), entryPath: paths.serverEntry, env });

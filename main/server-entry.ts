@@ -85,8 +85,11 @@ const serveArgs = JSON.parse(process.env.HEARTH_SHELL_ARGS ?? "[]") as string[];
 if (!cliModule) throw new Error("HEARTH_SHELL_CLI must name the hearth CLI module.");
 const channel = parentChannel();
 // Node's compile cache before the server's modules load: a start then skips compiling them again
-// (server/compile-cache.ts says what it saves). Absent from an older runtime, which starts as before.
-(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+// (server/compile-cache.ts says what it saves). Absent from an older runtime, which starts as before. In the
+// folder the shell names (the app's own data folder once packaged, the bundle's cache that its build filled in
+// development): the system's temporary folder, Node's default, is emptied at each boot on many systems, and
+// the desktop app starts with the computer.
+(nodeModule as { enableCompileCache?: (directory?: string) => unknown }).enableCompileCache?.(process.env.HEARTH_COMPILE_CACHE || undefined);
 const { runCli } = (await import(pathToFileURL(cliModule).href)) as { runCli: RunCli };
 
 let isReady = false;

@@ -34,13 +34,17 @@ export const SERVER_PROCESS_ENVIRONMENT: Readonly<Record<string, string>> = { MA
 /** Starts one server process with the given environment (the server's flags travel in it, see entryEnvironment). */
 export type ServerLauncher = () => SpawnedProcess;
 
-/** The environment server-entry.ts reads: where the CLI module is, and the serve flags. */
-export function entryEnvironment(base: NodeJS.ProcessEnv, cliModulePath: string, serveArgs: readonly string[]): Record<string, string> {
+/**
+ * The environment server-entry.ts reads: where the CLI module is, the serve flags, and where Node keeps the
+ * server's compiled code (HEARTH_COMPILE_CACHE) when the shell names a folder for it.
+ */
+export function entryEnvironment(base: NodeJS.ProcessEnv, cliModulePath: string, serveArgs: readonly string[], compileCacheDir?: string): Record<string, string> {
   // The server's malloc settings unless whoever started the shell chose their own.
   const env: Record<string, string> = { ...SERVER_PROCESS_ENVIRONMENT };
   for (const [name, value] of Object.entries(base)) if (value !== undefined) env[name] = value;
   env.HEARTH_SHELL_CLI = cliModulePath;
   env.HEARTH_SHELL_ARGS = JSON.stringify(serveArgs);
+  if (compileCacheDir !== undefined) env.HEARTH_COMPILE_CACHE = compileCacheDir;
   // The shell's own Electron settings mean nothing to the server, and NODE_OPTIONS meant for the shell
   // (a debugger, a loader) must not change how the server runs.
   delete env.ELECTRON_RUN_AS_NODE;

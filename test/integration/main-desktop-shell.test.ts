@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -120,6 +120,14 @@ describe("the desktop shell and its server process", () => {
     await resumePublishing(client, shell.preferences);
     await waitFor(() => shell.line().startsWith("Online at "), { timeoutMs: 40_000, what: "publishing to resume" });
     expect(shell.preferences.read().pausedTunnelMode).toBeNull();
+  });
+
+  it("keeps the server's compiled code in the folder the shell names, not in the system's temporary folder", async () => {
+    const cache = join(userData.path, "compile-cache");
+    const shell = startShell(["--data-dir", dataDir.path, "--port", "0"], { HEARTH_COMPILE_CACHE: cache });
+    await waitFor(() => shell.line() === "Finish setting up Hearth in its window", { timeoutMs: 30_000, what: "the first-run state" });
+    // Serve writes what it compiled once it serves (server/compile-cache.ts): a folder per Node version in it.
+    await waitFor(() => existsSync(cache) && readdirSync(cache).some((entry) => entry.startsWith(`v${process.versions.node}`)), { what: "the compile cache" });
   });
 
   it("gets one owner token, once there is an owner, and keeps it across restarts of the shell", async () => {

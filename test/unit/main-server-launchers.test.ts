@@ -25,6 +25,14 @@ describe("the desktop shell starts its server process with the server's Node fla
     expect(entryEnvironment({ PATH: "/bin", MALLOC_ARENA_MAX: "8" }, "/app/server/cli.js", [])).toMatchObject({ ...SERVER_ENVIRONMENT, MALLOC_ARENA_MAX: "8" });
   });
 
+  it("names the folder for the server's compiled code when the shell gives one, and otherwise passes on the starter's", () => {
+    expect(entryEnvironment({ PATH: "/bin" }, "/app/server/cli.js", [], "/home/a/.config/Hearth/compile-cache").HEARTH_COMPILE_CACHE).toBe("/home/a/.config/Hearth/compile-cache");
+    expect(entryEnvironment({ PATH: "/bin", HEARTH_COMPILE_CACHE: "/repo/server-bundle/compile-cache" }, "/repo/server-bundle/hearth.mjs", []).HEARTH_COMPILE_CACHE).toBe(
+      "/repo/server-bundle/compile-cache",
+    );
+    expect(entryEnvironment({ PATH: "/bin" }, "/app/server/cli.ts", []).HEARTH_COMPILE_CACHE).toBeUndefined();
+  });
+
   it("runs the development server process (a Node child) with them", async () => {
     folder = makeTempDir("launcher-flags");
     const record = join(folder.path, "exec-argv.json");
