@@ -1,7 +1,7 @@
 import type { Insertable } from "kysely";
 import type { DatabaseSchema } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
-import { flag, insertStatusSearchRows, searchBody, writeTags } from "../statuses/status-store.ts";
+import { insertStatusSearchRows, newStatusRow, searchBody, writeTags } from "../statuses/status-store.ts";
 import type { WriteTransaction } from "../write.ts";
 import type { ArchivedBoost, ArchivedStatus } from "./archived-statuses.ts";
 
@@ -56,19 +56,24 @@ export class ArchivedStatusRows {
       this.#conversations.push({ id: conversationId, uri: null, created_at: this.#now });
     }
     const id = this.#ctx.ids.next(new Date(entry.createdAt));
-    this.#statuses.push({
-      ...this.#common(id, entry),
-      in_reply_to_id: parent?.id ?? null,
-      in_reply_to_uri: entry.inReplyToUri,
-      in_reply_to_account_id: parent?.accountId ?? null,
-      reblog_of_id: null,
-      conversation_id: conversationId,
-      content: entry.content,
-      spoiler_text: entry.spoilerText,
-      sensitive: flag(entry.sensitive),
-      language: entry.language,
-      edited_at: entry.editedAt,
-    });
+    this.#statuses.push(
+      newStatusRow(
+        {
+          accountId: this.#accountId,
+          local: true,
+          visibility: entry.visibility,
+          content: entry.content,
+          spoilerText: entry.spoilerText,
+          sensitive: entry.sensitive,
+          language: entry.language,
+          createdAt: entry.createdAt,
+          editedAt: entry.editedAt,
+          inReplyToUri: entry.inReplyToUri,
+          importUri: entry.importUri,
+        },
+        { id, parent: parent && { id: parent.id, account_id: parent.accountId }, conversationId, now: this.#now },
+      ),
+    );
     entry.media.forEach((item, position) => {
       this.#media.push({
         id: item.id,
@@ -100,19 +105,8 @@ export class ArchivedStatusRows {
   /** A boost of a stored post; boosts have no conversation and no search row, as insertStatus stores them. */
   addBoost(entry: ArchivedBoost, originalId: string): KnownStatus {
     const id = this.#ctx.ids.next(new Date(entry.createdAt));
-    this.#statuses.push({
-      ...this.#common(id, entry),
-      in_reply_to_id: null,
-      in_reply_to_uri: null,
-      in_reply_to_account_id: null,
-      reblog_of_id: originalId,
-      conversation_id: null,
-      content: "",
-      spoiler_text: "",
-      sensitive: 0,
-      language: null,
-      edited_at: null,
-    });
+    const boost = { accountId: this.#accountId, local: true, visibility: entry.visibility, createdAt: entry.createdAt, reblogOfId: originalId, importUri: entry.importUri };
+    this.#statuses.push(newStatusRow(boost, { id, parent: undefined, conversationId: null, now: this.#now }));
     return { id, accountId: this.#accountId, conversationId: null };
   }
 
@@ -123,24 +117,5 @@ export class ArchivedStatusRows {
     for (const chunk of inChunks(this.#mentions)) await trx.insertInto("mentions").values(chunk).execute();
     for (const { statusId, names } of this.#tags) await writeTags(this.#ctx, trx, statusId, names);
     await insertStatusSearchRows(trx, this.#search);
-  }
-
-  #common(id: string, entry: ArchivedStatus | ArchivedBoost) {
-    return {
-      id,
-      account_id: this.#accountId,
-      uri: null,
-      url: null,
-      local: 1,
-      quote_of_id: null,
-      quote_uri: null,
-      visibility: entry.visibility,
-      text: null,
-      application_id: null,
-      created_at: entry.createdAt,
-      updated_at: this.#now,
-      fetched_at: null,
-      import_uri: entry.importUri,
-    };
   }
 }

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from "kysely";
+import { sql, type Insertable, type Kysely } from "kysely";
 import type { DatabaseSchema, MediaType, Visibility } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
 import { htmlToPlainText } from "./plain-text.ts";
@@ -282,6 +282,47 @@ export async function deleteStatusSearchRow(trx: Db, statusId: string): Promise<
   await sql`DELETE FROM status_search_trigram WHERE rowid = ${BigInt(statusId)}`.execute(trx);
 }
 
+/** Where a new status's row stands: its id, its parent (already looked up), its conversation, and the time it is stored. */
+export interface NewStatusPlace {
+  id: string;
+  parent: Pick<StatusRow, "id" | "account_id"> | undefined;
+  conversationId: string | null;
+  now: string;
+}
+
+/**
+ * The statuses row of a new status: what insertStatus inserts, and what an archive's batch inserts many at a
+ * time (core/archive/archived-status-rows.ts).
+ */
+export function newStatusRow(input: NewStatusRecord, place: NewStatusPlace): Insertable<DatabaseSchema["statuses"]> {
+  return {
+    id: place.id,
+    account_id: input.accountId,
+    uri: input.uri ?? null,
+    url: input.url ?? null,
+    local: flag(input.local),
+    in_reply_to_id: place.parent?.id ?? null,
+    in_reply_to_uri: input.inReplyToUri ?? null,
+    in_reply_to_account_id: input.inReplyToAccountId ?? place.parent?.account_id ?? null,
+    reblog_of_id: input.reblogOfId ?? null,
+    quote_of_id: input.quoteOfId ?? null,
+    quote_uri: input.quoteUri ?? null,
+    conversation_id: place.conversationId,
+    visibility: input.visibility,
+    content: input.content ?? "",
+    text: input.text ?? null,
+    spoiler_text: input.spoilerText ?? "",
+    sensitive: flag(input.sensitive),
+    language: input.language ?? null,
+    application_id: input.applicationId ?? null,
+    created_at: input.createdAt,
+    edited_at: input.editedAt ?? null,
+    updated_at: place.now,
+    fetched_at: input.fetchedAt ?? null,
+    import_uri: input.importUri ?? null,
+  };
+}
+
 /**
  * Stores a status with its mentions, tags, media links, poll, conversation and search row, inside the
  * caller's transaction; fanOutStatus follows in the same transaction, announceStatus after the commit
@@ -293,35 +334,11 @@ export async function insertStatus(ctx: CoreContext, trx: Db, input: NewStatusRe
     ? await trx.selectFrom("statuses").selectAll().where("id", "=", input.inReplyToId).executeTakeFirst()
     : undefined;
   const conversationId = input.reblogOfId ? null : await findOrCreateConversation(ctx, trx, input, parent);
-  const now = ctx.clock.now().toISOString();
   const status = await trx
     .insertInto("statuses")
-    .values({
-      id: input.id ?? ctx.ids.next(new Date(input.createdAt)),
-      account_id: input.accountId,
-      uri: input.uri ?? null,
-      url: input.url ?? null,
-      local: flag(input.local),
-      in_reply_to_id: parent?.id ?? null,
-      in_reply_to_uri: input.inReplyToUri ?? null,
-      in_reply_to_account_id: input.inReplyToAccountId ?? parent?.account_id ?? null,
-      reblog_of_id: input.reblogOfId ?? null,
-      quote_of_id: input.quoteOfId ?? null,
-      quote_uri: input.quoteUri ?? null,
-      conversation_id: conversationId,
-      visibility: input.visibility,
-      content: input.content ?? "",
-      text: input.text ?? null,
-      spoiler_text: input.spoilerText ?? "",
-      sensitive: flag(input.sensitive),
-      language: input.language ?? null,
-      application_id: input.applicationId ?? null,
-      created_at: input.createdAt,
-      edited_at: input.editedAt ?? null,
-      updated_at: now,
-      fetched_at: input.fetchedAt ?? null,
-      import_uri: input.importUri ?? null,
-    })
+    .values(
+      newStatusRow(input, { id: input.id ?? ctx.ids.next(new Date(input.createdAt)), parent, conversationId, now: ctx.clock.now().toISOString() }),
+    )
     .returningAll()
     .executeTakeFirstOrThrow();
   await writeMentions(trx, status.id, input.mentions ?? []);
