@@ -3,6 +3,7 @@ import { constants } from "node:fs";
 import { access, mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { UserError } from "../user-error.ts";
+import { loadCloudflared } from "./cloudflared-process.ts";
 import { parseCloudflaredVersion } from "./log-lines.ts";
 
 export const CLOUDFLARED_FILE_NAME = process.platform === "win32" ? "cloudflared.exe" : "cloudflared";
@@ -65,8 +66,7 @@ export async function locateCloudflared(options: LocateCloudflaredOptions): Prom
   }
   const target = dataDirCloudflaredPath(options.dataDir);
   if (await isExecutable(target)) return target;
-  // The package (its installer, an HTTPS client) loads with the first tunnel, not with every start (issue #19).
-  const { DEFAULT_CLOUDFLARED_BIN, install: installFromGitHub } = await import("cloudflared");
+  const { DEFAULT_CLOUDFLARED_BIN, install: installFromGitHub } = await loadCloudflared();
   if (await isExecutable(DEFAULT_CLOUDFLARED_BIN)) return DEFAULT_CLOUDFLARED_BIN;
 
   const partial = `${target}.download`;
