@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable } from "kysely";
+import { statusRowsByIds } from "../../db/cached-status-rows.ts";
 import { compiledQuery } from "../../db/compiled-queries.ts";
 import { queryByIds } from "../../db/queries-by-ids.ts";
 import type { DatabaseSchema, OAuthApplicationsTable } from "../../db/schema.ts";
@@ -81,10 +82,8 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[
   return groups;
 }
 
-const statusesByIds = queryByIds((db, ids) => db.selectFrom("statuses").selectAll().where("id", "in", ids));
-
-async function loadStatuses(db: Db, ids: readonly string[]): Promise<StatusRow[]> {
-  return ids.length === 0 ? [] : statusesByIds(db, ids);
+async function loadStatuses(db: Db, ids: readonly string[], pageMark: number | undefined): Promise<StatusRow[]> {
+  return ids.length === 0 ? [] : [...(await statusRowsByIds(db, ids, pageMark)).values()];
 }
 
 // A page's relations, each one query by the page's status ids, compiled once per number of ids (queries-by-ids.ts).
@@ -279,11 +278,11 @@ export async function loadStatusBundle(
   const pageMark = markPageReadCaches(db);
   const statuses = new Map(rows.map((row) => [row.id, row]));
   // Boosted statuses, then what any of them quote: two hops at most, as the entity nests no deeper.
-  for (const row of await loadStatuses(db, [...new Set(rows.map((row) => row.reblog_of_id).filter((id): id is string => id !== null && !statuses.has(id)))])) {
+  for (const row of await loadStatuses(db, [...new Set(rows.map((row) => row.reblog_of_id).filter((id): id is string => id !== null && !statuses.has(id)))], pageMark)) {
     statuses.set(row.id, row);
   }
   const quoteIds = [...new Set([...statuses.values()].map((row) => row.quote_of_id).filter((id): id is string => id !== null && !statuses.has(id)))];
-  for (const row of await loadStatuses(db, quoteIds)) statuses.set(row.id, row);
+  for (const row of await loadStatuses(db, quoteIds, pageMark)) statuses.set(row.id, row);
   const all = [...statuses.values()];
   const ids = all.map((row) => row.id);
 
