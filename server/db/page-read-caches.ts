@@ -16,6 +16,9 @@ export const MOST_CACHED_STATUS_COUNTS = 8_192;
  */
 export const MOST_CACHED_STATUS_ROWS = 2_048;
 
+/** Statuses whose parts (mentions, tags, media, poll, card) are kept: as many as their rows. */
+export const MOST_CACHED_STATUS_PARTS = 2_048;
+
 /** Viewers' marks kept: a few pages' worth for each of a few viewers. */
 export const MOST_CACHED_VIEWER_MARKS = 16_384;
 
@@ -36,6 +39,11 @@ export interface PageReadCaches {
    * deletion, a visibility change), and by nothing else, since nothing else is in it.
    */
   statusRows: TriggeredCache<unknown>;
+  /**
+   * What a status shows beside its row (mentions, tags, media, poll, preview card), by status id: forgotten
+   * whenever one of those rows of the status comes, changes or goes, a tag or a card it shows changes.
+   */
+  statusParts: TriggeredCache<unknown>;
   /** A viewer's marks on a status (statusMarksKey) and mutes of a conversation (conversationMuteKey). */
   viewerMarks: TriggeredCache<unknown>;
 }
@@ -91,6 +99,21 @@ function cachesOf(db: Db): PageReadCaches | undefined {
         MOST_CACHED_STATUS_COUNTS,
       ),
       statusRows: new TriggeredCache(sqlite, guard, "status_rows", [{ table: "statuses", keys: ["R.id"] }], MOST_CACHED_STATUS_ROWS),
+      statusParts: new TriggeredCache(
+        sqlite,
+        guard,
+        "status_parts",
+        [
+          { table: "mentions", keys: ["R.status_id"] },
+          { table: "status_tags", keys: ["R.status_id"] },
+          { table: "tags", keys: ["status_tags.status_id"], from: "main.status_tags WHERE status_tags.tag_id = R.id" },
+          { table: "media_attachments", keys: ["R.status_id"] },
+          { table: "polls", keys: ["R.status_id"] },
+          { table: "status_preview_cards", keys: ["R.status_id"] },
+          { table: "preview_cards", keys: ["status_preview_cards.status_id"], from: "main.status_preview_cards WHERE status_preview_cards.preview_card_id = R.id" },
+        ],
+        MOST_CACHED_STATUS_PARTS,
+      ),
       // The keys as statusMarksKey and conversationMuteKey make them (|| with a NULL is NULL: no key).
       viewerMarks: new TriggeredCache(
         sqlite,
@@ -124,6 +147,11 @@ export function statusCountsCacheOf<Value>(db: Db): TriggeredCache<Value> | unde
 /** The status rows' cache of this database, or none (as accountRowCacheOf). */
 export function statusRowCacheOf<Value>(db: Db): TriggeredCache<Value> | undefined {
   return cachesOf(db)?.statusRows as TriggeredCache<Value> | undefined;
+}
+
+/** The status parts' cache of this database, or none (as accountRowCacheOf). */
+export function statusPartsCacheOf<Value>(db: Db): TriggeredCache<Value> | undefined {
+  return cachesOf(db)?.statusParts as TriggeredCache<Value> | undefined;
 }
 
 /** The viewer marks' cache of this database, or none (as accountRowCacheOf). */

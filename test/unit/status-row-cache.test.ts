@@ -7,9 +7,10 @@ import { createCoreContext, type CoreContext } from "../../server/core/context.t
 import { favouriteStatus, reblogStatus } from "../../server/core/interactions/interactions.ts";
 import { listNotifications } from "../../server/core/notifications/notifications.ts";
 import type { AccountRow } from "../../server/core/rows.ts";
+import { voteOnPoll } from "../../server/core/statuses/polls.ts";
 import { editStatus, postStatus } from "../../server/core/statuses/statuses.ts";
 import { homeTimeline } from "../../server/core/timelines/timelines.ts";
-import { statusRowCacheOf } from "../../server/db/page-read-caches.ts";
+import { statusPartsCacheOf, statusRowCacheOf } from "../../server/db/page-read-caches.ts";
 import { openDataDirectoryDatabase, type OpenedDatabase } from "../../server/db/open.ts";
 import { insertFollow, insertTestAccount, manualClock } from "../helpers/core-database.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
@@ -29,13 +30,13 @@ describe("the status rows a page reads, kept between pages", () => {
   let alice: AccountRow;
   let bob: AccountRow;
 
-  /** How many times the statuses' rows are read by id while `work` runs. */
-  async function rowReadsDuring(work: () => Promise<unknown>): Promise<number> {
+  /** How many statements whose SQL `pattern` matches run while `work` runs. */
+  async function readsDuring(pattern: RegExp, work: () => Promise<unknown>): Promise<number> {
     const prototype = Object.getPrototypeOf(database.sqlite.prepare("SELECT 1")) as { all: (...args: unknown[]) => unknown };
     const original = prototype.all;
     let reads = 0;
     prototype.all = function (this: { source: string }, ...args: unknown[]) {
-      if (/^select \* from "statuses" where "id" in/.test(this.source)) reads++;
+      if (pattern.test(this.source)) reads++;
       return original.apply(this, args);
     };
     try {
@@ -45,6 +46,7 @@ describe("the status rows a page reads, kept between pages", () => {
     }
     return reads;
   }
+  const rowReadsDuring = (work: () => Promise<unknown>) => readsDuring(/^select \* from "statuses" where "id" in/, work);
 
   /** Bob's home as he sees it: each status's id, text and warning, and for a boost the boosted one's. */
   async function bobsHome(): Promise<string[]> {
@@ -68,6 +70,7 @@ describe("the status rows a page reads, kept between pages", () => {
   });
   afterEach(() => {
     statusRowCacheOf(database.db)?.clear();
+    statusPartsCacheOf(database.db)?.clear();
   });
 
   it("reads a home page's rows once, and after a post only the new one", async () => {
@@ -134,5 +137,75 @@ describe("the status rows a page reads, kept between pages", () => {
     expect(await rowReadsDuring(notifications)).toBe(0);
     await editStatus(core, { accountId: bob.id, statusId: status.id, text: "bob the second take" }, { origin: ORIGIN });
     expect(await notifications()).toEqual([`${other.id} <p>bob the other take</p>`, `${status.id} <p>bob the second take</p>`]);
+  });
+
+  /** Bob's home as he sees it, one status: its mentions, tags, media descriptions, poll and card. */
+  async function partsShown(statusId: string): Promise<string> {
+    const { statuses } = await homeTimeline(core, bob.id, FIRST_PAGE);
+    const status = (await toStatuses(core, statuses, bob.id, ORIGIN, { filterContext: "home" })).find((entity) => entity.id === statusId)!;
+    const poll = status.poll ? `${status.poll.options.map((option) => `${option.title}:${option.votes_count}`).join(",")} voted ${status.poll.voted}` : "no poll";
+    return [
+      `mentions ${status.mentions.map((mention) => mention.username).join(",")}`,
+      `tags ${status.tags.map((tag) => tag.name).join(",")}`,
+      `media ${status.media_attachments.map((media) => media.description).join(",")}`,
+      poll,
+      `card ${status.card?.title ?? "none"}`,
+    ].join("; ");
+  }
+  const partsReadsDuring = (work: () => Promise<unknown>) =>
+    readsDuring(/^select "status_id", "account_id" from "mentions"|from "status_tags"|from "media_attachments"|from "polls"|from "status_preview_cards"/, work);
+
+  it("reads a page's mentions, tags, media, polls and cards once, and not again for the next page", async () => {
+    await postStatus(core, { accountId: alice.id, text: "parts #once", visibility: "public" }, { origin: ORIGIN });
+    expect(await partsReadsDuring(bobsHome)).toBe(5);
+    expect(await partsReadsDuring(bobsHome)).toBe(0);
+    // Control: after a post, the five are read again for the new status alone.
+    await postStatus(core, { accountId: alice.id, text: "parts #twice", visibility: "public" }, { origin: ORIGIN });
+    expect(await partsReadsDuring(bobsHome)).toBe(5);
+  });
+
+  it("shows a mention added by an edit and a tag renamed at the next page", async () => {
+    const status = await postStatus(core, { accountId: alice.id, text: "hello #cats", visibility: "public" }, { origin: ORIGIN });
+    const other = await postStatus(core, { accountId: alice.id, text: "other #dogs", visibility: "public" }, { origin: ORIGIN });
+    expect(await partsShown(status.id)).toContain("mentions ; tags cats;");
+    await editStatus(core, { accountId: alice.id, statusId: status.id, text: "hello @bob #cats" }, { origin: ORIGIN });
+    expect(await partsShown(status.id)).toContain("mentions bob; tags cats;");
+    expect(await partsShown(other.id)).toContain("tags dogs;");
+    await core.db.updateTable("tags").set({ name: "dogsandcats" }).where("name", "=", "dogs").execute();
+    expect(await partsShown(other.id)).toContain("tags dogsandcats;");
+  });
+
+  it("shows a media description changed at the next page", async () => {
+    const status = await postStatus(core, { accountId: alice.id, text: "a picture", visibility: "public" }, { origin: ORIGIN });
+    const now = new Date().toISOString();
+    await core.db
+      .insertInto("media_attachments")
+      .values({ id: `${status.id}1`, account_id: alice.id, status_id: status.id, type: "image", remote_url: "https://remote.example/a.png", description: "a cat", created_at: now, updated_at: now })
+      .execute();
+    expect(await partsShown(status.id)).toContain("media a cat;");
+    await core.db.updateTable("media_attachments").set({ description: "a cat asleep" }).where("id", "=", `${status.id}1`).execute();
+    expect(await partsShown(status.id)).toContain("media a cat asleep;");
+  });
+
+  it("shows a poll vote and a remote poll's new tallies at the next page", async () => {
+    const status = await postStatus(core, { accountId: alice.id, text: "which?", visibility: "public", poll: { options: ["this", "that"], expiresIn: 3600 } }, { origin: ORIGIN });
+    expect(await partsShown(status.id)).toContain("this:0,that:0 voted false");
+    const poll = (await core.db.selectFrom("polls").select("id").where("status_id", "=", status.id).executeTakeFirstOrThrow()).id;
+    await voteOnPoll(core, bob.id, poll, [1], { origin: ORIGIN });
+    expect(await partsShown(status.id)).toContain("this:0,that:1 voted true");
+    // A remote poll's tallies are in its row, as its server last reported them.
+    await core.db.updateTable("polls").set({ cached_tallies_json: "[4,2]", voters_count: 6 }).where("id", "=", poll).execute();
+    expect(await partsShown(status.id)).toContain("this:4,that:2 voted true");
+  });
+
+  it("shows a preview card attached, and the card changed, at the next page", async () => {
+    const status = await postStatus(core, { accountId: alice.id, text: "a link", visibility: "public" }, { origin: ORIGIN });
+    expect(await partsShown(status.id)).toContain("card none");
+    const card = (title: string) => JSON.stringify({ url: "https://example.com/", title, description: "", type: "link" });
+    await core.db.insertInto("preview_cards").values({ id: "card-1", url: "https://example.com/", card_json: card("First title"), fetched_at: new Date().toISOString() }).execute();
+    await core.db.insertInto("status_preview_cards").values({ status_id: status.id, preview_card_id: "card-1" }).execute();
+    expect(await partsShown(status.id)).toContain("card First title");
+    await core.db.updateTable("preview_cards").set({ card_json: card("Second title") }).where("id", "=", "card-1").execute();
+    expect(await partsShown(status.id)).toContain("card Second title");
   });
 });
