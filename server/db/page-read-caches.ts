@@ -19,6 +19,9 @@ export const MOST_CACHED_STATUS_ROWS = 2_048;
 /** Statuses whose parts (mentions, tags, media, poll, card) are kept: as many as their rows. */
 export const MOST_CACHED_STATUS_PARTS = 2_048;
 
+/** Accounts whose filters are kept: the few who read pages here. */
+export const MOST_CACHED_VIEWER_FILTERS = 256;
+
 /** Viewers' marks kept: a few pages' worth for each of a few viewers. */
 export const MOST_CACHED_VIEWER_MARKS = 16_384;
 
@@ -44,6 +47,8 @@ export interface PageReadCaches {
    * whenever one of those rows of the status comes, changes or goes, a tag or a card it shows changes.
    */
   statusParts: TriggeredCache<unknown>;
+  /** An account's filters with their keywords and statuses, by account id, expired ones too. */
+  viewerFilters: TriggeredCache<unknown>;
   /** A viewer's marks on a status (statusMarksKey) and mutes of a conversation (conversationMuteKey). */
   viewerMarks: TriggeredCache<unknown>;
 }
@@ -114,6 +119,17 @@ function cachesOf(db: Db): PageReadCaches | undefined {
         ],
         MOST_CACHED_STATUS_PARTS,
       ),
+      viewerFilters: new TriggeredCache(
+        sqlite,
+        guard,
+        "viewer_filters",
+        [
+          { table: "filters", keys: ["R.account_id"] },
+          { table: "filter_keywords", keys: ["filters.account_id"], from: "main.filters WHERE filters.id = R.filter_id" },
+          { table: "filter_statuses", keys: ["filters.account_id"], from: "main.filters WHERE filters.id = R.filter_id" },
+        ],
+        MOST_CACHED_VIEWER_FILTERS,
+      ),
       // The keys as statusMarksKey and conversationMuteKey make them (|| with a NULL is NULL: no key).
       viewerMarks: new TriggeredCache(
         sqlite,
@@ -152,6 +168,11 @@ export function statusRowCacheOf<Value>(db: Db): TriggeredCache<Value> | undefin
 /** The status parts' cache of this database, or none (as accountRowCacheOf). */
 export function statusPartsCacheOf<Value>(db: Db): TriggeredCache<Value> | undefined {
   return cachesOf(db)?.statusParts as TriggeredCache<Value> | undefined;
+}
+
+/** The viewers' filters' cache of this database, or none (as accountRowCacheOf). */
+export function viewerFiltersCacheOf<Value>(db: Db): TriggeredCache<Value> | undefined {
+  return cachesOf(db)?.viewerFilters as TriggeredCache<Value> | undefined;
 }
 
 /** The viewer marks' cache of this database, or none (as accountRowCacheOf). */

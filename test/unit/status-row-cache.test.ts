@@ -4,13 +4,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { toNotifications } from "../../server/api/entities/notification.ts";
 import { toStatuses } from "../../server/api/entities/status.ts";
 import { createCoreContext, type CoreContext } from "../../server/core/context.ts";
+import { addFilterKeyword, addFilterStatus, createFilter, deleteFilter, updateFilter } from "../../server/core/filters/filters.ts";
 import { favouriteStatus, reblogStatus } from "../../server/core/interactions/interactions.ts";
 import { listNotifications } from "../../server/core/notifications/notifications.ts";
 import type { AccountRow } from "../../server/core/rows.ts";
 import { voteOnPoll } from "../../server/core/statuses/polls.ts";
 import { editStatus, postStatus } from "../../server/core/statuses/statuses.ts";
 import { homeTimeline } from "../../server/core/timelines/timelines.ts";
-import { statusPartsCacheOf, statusRowCacheOf } from "../../server/db/page-read-caches.ts";
+import { statusPartsCacheOf, statusRowCacheOf, viewerFiltersCacheOf } from "../../server/db/page-read-caches.ts";
 import { openDataDirectoryDatabase, type OpenedDatabase } from "../../server/db/open.ts";
 import { insertFollow, insertTestAccount, manualClock } from "../helpers/core-database.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
@@ -27,6 +28,7 @@ describe("the status rows a page reads, kept between pages", () => {
   const dir = makeTempDir("status-row-cache");
   let database: OpenedDatabase;
   let core: CoreContext;
+  const clock = manualClock();
   let alice: AccountRow;
   let bob: AccountRow;
 
@@ -59,7 +61,7 @@ describe("the status rows a page reads, kept between pages", () => {
 
   beforeAll(async () => {
     database = await openDataDirectoryDatabase(dir.path);
-    core = createCoreContext(database.db, manualClock());
+    core = createCoreContext(database.db, clock);
     alice = await insertTestAccount(core, "alice");
     bob = await insertTestAccount(core, "bob");
     await insertFollow(core, bob.id, alice.id);
@@ -71,6 +73,7 @@ describe("the status rows a page reads, kept between pages", () => {
   afterEach(() => {
     statusRowCacheOf(database.db)?.clear();
     statusPartsCacheOf(database.db)?.clear();
+    viewerFiltersCacheOf(database.db)?.clear();
   });
 
   it("reads a home page's rows once, and after a post only the new one", async () => {
@@ -207,5 +210,35 @@ describe("the status rows a page reads, kept between pages", () => {
     expect(await partsShown(status.id)).toContain("card First title");
     await core.db.updateTable("preview_cards").set({ card_json: card("Second title") }).where("id", "=", "card-1").execute();
     expect(await partsShown(status.id)).toContain("card Second title");
+  });
+
+  it("reads a viewer's filters once, and sees a filter, keyword, filtered status, expiry and deletion at the next page", async () => {
+    const status = await postStatus(core, { accountId: alice.id, text: "about spiders", visibility: "public" }, { origin: ORIGIN });
+    const other = await postStatus(core, { accountId: alice.id, text: "about nothing", visibility: "public" }, { origin: ORIGIN });
+    const filteredBy = async (statusId: string) => {
+      const { statuses } = await homeTimeline(core, bob.id, FIRST_PAGE);
+      const entity = (await toStatuses(core, statuses, bob.id, ORIGIN, { filterContext: "home" })).find((shown) => shown.id === statusId)!;
+      return (entity.filtered ?? []).map((result) => `${result.filter.title}:${result.keyword_matches?.join(",") ?? ""}:${result.status_matches?.join(",") ?? ""}`);
+    };
+    expect(await filteredBy(status.id)).toEqual([]);
+    expect(await readsDuring(/from "filters"/, bobsHome)).toBe(0);
+    const filter = await createFilter(core, bob.id, { title: "Arachnids", context: ["home"], keywords: [{ keyword: "scorpions" }] });
+    expect(await filteredBy(status.id)).toEqual([]);
+    await addFilterKeyword(core, bob.id, filter.filter.id, { keyword: "spiders" });
+    expect(await filteredBy(status.id)).toEqual(["Arachnids:spiders:"]);
+    expect(await readsDuring(/from "filters"/, bobsHome)).toBe(0);
+    await addFilterStatus(core, bob.id, filter.filter.id, other.id);
+    expect(await filteredBy(other.id)).toEqual([`Arachnids::${other.id}`]);
+    await updateFilter(core, bob.id, filter.filter.id, { context: ["notifications"] });
+    expect(await filteredBy(status.id)).toEqual([]);
+    await updateFilter(core, bob.id, filter.filter.id, { context: ["home"], expiresIn: 3600 });
+    expect(await filteredBy(status.id)).toEqual(["Arachnids:spiders:"]);
+    // Expiry is the clock's, not a write's: the kept filter is left out once its time has passed.
+    clock.advance(3601_000);
+    expect(await filteredBy(status.id)).toEqual([]);
+    await updateFilter(core, bob.id, filter.filter.id, { expiresIn: null });
+    expect(await filteredBy(status.id)).toEqual(["Arachnids:spiders:"]);
+    await deleteFilter(core, bob.id, filter.filter.id);
+    expect(await filteredBy(status.id)).toEqual([]);
   });
 });
