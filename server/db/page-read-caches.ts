@@ -10,12 +10,24 @@ export const MOST_CACHED_ACCOUNTS = 4_096;
 /** Statuses whose counts are kept: a few pages' worth for each of a few viewers. */
 export const MOST_CACHED_STATUS_COUNTS = 8_192;
 
+/**
+ * Status rows kept: a fresh home page shares all but one or two of its forty statuses (and the ones they
+ * boost) with the page before it, and a row with its HTML is a kilobyte or two.
+ */
+export const MOST_CACHED_STATUS_ROWS = 2_048;
+
+/** Statuses whose parts (mentions, tags, media, poll, card) are kept: as many as their rows. */
+export const MOST_CACHED_STATUS_PARTS = 2_048;
+
+/** Accounts whose filters are kept: the few who read pages here. */
+export const MOST_CACHED_VIEWER_FILTERS = 256;
+
 /** Viewers' marks kept: a few pages' worth for each of a few viewers. */
 export const MOST_CACHED_VIEWER_MARKS = 16_384;
 
 /** The caches of reads a page makes, kept exact by triggers (triggered-cache.ts). */
 export interface PageReadCaches {
-  /** One data_version check for the three, and what tells them of this process's commits they need not see. */
+  /** One data_version check for them all, and what tells them of this process's commits they need not see. */
   guard: CacheGuard;
   /**
    * What a page reads of an account and its numbers (accounts joined with account_stats), by account id:
@@ -25,6 +37,18 @@ export interface PageReadCaches {
   accounts: TriggeredCache<unknown>;
   /** A status's replies, boosts and favourites counted, by status id. */
   statusCounts: TriggeredCache<unknown>;
+  /**
+   * A status's own row, by status id: forgotten whenever the row is added, changed or deleted (an edit, a
+   * deletion, a visibility change), and by nothing else, since nothing else is in it.
+   */
+  statusRows: TriggeredCache<unknown>;
+  /**
+   * What a status shows beside its row (mentions, tags, media, poll, preview card), by status id: forgotten
+   * whenever one of those rows of the status comes, changes or goes, a tag or a card it shows changes.
+   */
+  statusParts: TriggeredCache<unknown>;
+  /** An account's filters with their keywords and statuses, by account id, expired ones too. */
+  viewerFilters: TriggeredCache<unknown>;
   /** A viewer's marks on a status (statusMarksKey) and mutes of a conversation (conversationMuteKey). */
   viewerMarks: TriggeredCache<unknown>;
 }
@@ -79,6 +103,33 @@ function cachesOf(db: Db): PageReadCaches | undefined {
         ],
         MOST_CACHED_STATUS_COUNTS,
       ),
+      statusRows: new TriggeredCache(sqlite, guard, "status_rows", [{ table: "statuses", keys: ["R.id"] }], MOST_CACHED_STATUS_ROWS),
+      statusParts: new TriggeredCache(
+        sqlite,
+        guard,
+        "status_parts",
+        [
+          { table: "mentions", keys: ["R.status_id"] },
+          { table: "status_tags", keys: ["R.status_id"] },
+          { table: "tags", keys: ["status_tags.status_id"], from: "main.status_tags WHERE status_tags.tag_id = R.id" },
+          { table: "media_attachments", keys: ["R.status_id"] },
+          { table: "polls", keys: ["R.status_id"] },
+          { table: "status_preview_cards", keys: ["R.status_id"] },
+          { table: "preview_cards", keys: ["status_preview_cards.status_id"], from: "main.status_preview_cards WHERE status_preview_cards.preview_card_id = R.id" },
+        ],
+        MOST_CACHED_STATUS_PARTS,
+      ),
+      viewerFilters: new TriggeredCache(
+        sqlite,
+        guard,
+        "viewer_filters",
+        [
+          { table: "filters", keys: ["R.account_id"] },
+          { table: "filter_keywords", keys: ["filters.account_id"], from: "main.filters WHERE filters.id = R.filter_id" },
+          { table: "filter_statuses", keys: ["filters.account_id"], from: "main.filters WHERE filters.id = R.filter_id" },
+        ],
+        MOST_CACHED_VIEWER_FILTERS,
+      ),
       // The keys as statusMarksKey and conversationMuteKey make them (|| with a NULL is NULL: no key).
       viewerMarks: new TriggeredCache(
         sqlite,
@@ -109,13 +160,28 @@ export function statusCountsCacheOf<Value>(db: Db): TriggeredCache<Value> | unde
   return cachesOf(db)?.statusCounts as TriggeredCache<Value> | undefined;
 }
 
+/** The status rows' cache of this database, or none (as accountRowCacheOf). */
+export function statusRowCacheOf<Value>(db: Db): TriggeredCache<Value> | undefined {
+  return cachesOf(db)?.statusRows as TriggeredCache<Value> | undefined;
+}
+
+/** The status parts' cache of this database, or none (as accountRowCacheOf). */
+export function statusPartsCacheOf<Value>(db: Db): TriggeredCache<Value> | undefined {
+  return cachesOf(db)?.statusParts as TriggeredCache<Value> | undefined;
+}
+
+/** The viewers' filters' cache of this database, or none (as accountRowCacheOf). */
+export function viewerFiltersCacheOf<Value>(db: Db): TriggeredCache<Value> | undefined {
+  return cachesOf(db)?.viewerFilters as TriggeredCache<Value> | undefined;
+}
+
 /** The viewer marks' cache of this database, or none (as accountRowCacheOf). */
 export function viewerMarksCacheOf<Value>(db: Db): TriggeredCache<Value> | undefined {
   return cachesOf(db)?.viewerMarks as TriggeredCache<Value> | undefined;
 }
 
 /**
- * Where this database's caches stand, read once for a page's reads of all three (each loader takes it as
+ * Where this database's caches stand, read once for a page's reads of all of them (each loader takes it as
  * `since`); undefined for a transaction or a database openDatabase did not open.
  */
 export function markPageReadCaches(db: Db): number | undefined {

@@ -5,6 +5,11 @@ export interface WatchedTable {
   table: string;
   /** SQL expressions over the changed row, written with `R.` (NEW or OLD in the trigger); a NULL touches none. */
   keys: readonly string[];
+  /**
+   * Where the keys are read from when a changed row touches the values of other rows (a tag renamed touches
+   * every status with it): a FROM clause, its WHERE written with `R.`, whose rows' `keys` are forgotten.
+   */
+  from?: string;
 }
 
 /**
@@ -104,8 +109,9 @@ export class TriggeredCache<Value> {
       if (typeof key === "string") this.forget(key);
       return null;
     });
-    for (const { table, keys } of watched) {
-      const calls = (row: "NEW" | "OLD") => keys.map((key) => `SELECT ${forget}(${key.replaceAll("R.", `${row}.`)});`).join(" ");
+    for (const { table, keys, from } of watched) {
+      const source = (row: "NEW" | "OLD") => (from === undefined ? "" : ` FROM ${from.replaceAll("R.", `${row}.`)}`);
+      const calls = (row: "NEW" | "OLD") => keys.map((key) => `SELECT ${forget}(${key.replaceAll("R.", `${row}.`)})${source(row)};`).join(" ");
       sqlite.exec(`
         CREATE TEMP TRIGGER IF NOT EXISTS hearth_cache_${name}_${table}_insert AFTER INSERT ON main.${table} BEGIN ${calls("NEW")} END;
         CREATE TEMP TRIGGER IF NOT EXISTS hearth_cache_${name}_${table}_update AFTER UPDATE ON main.${table} BEGIN ${calls("OLD")} ${calls("NEW")} END;

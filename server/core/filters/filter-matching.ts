@@ -2,6 +2,7 @@ import type { CoreContext } from "../context.ts";
 import { filterContexts } from "./filters.ts";
 import type { FilterKeywordRow, FilterRow } from "../rows.ts";
 import { compiledQuery } from "../../db/compiled-queries.ts";
+import { viewerFiltersCacheOf } from "../../db/page-read-caches.ts";
 
 /**
  * Which of a viewer's filters a status trips, for the Status entity's `filtered` (Mastodon's FilterResult).
@@ -40,34 +41,44 @@ export function keywordPattern(keyword: string, wholeWord: boolean): RegExp {
 }
 
 // Asked for every page rendered: compiled once (db/compiled-queries.ts).
-const filtersInForce = compiledQuery((db, { accountId, now }: { accountId: string; now: string }) =>
-  db
-    .selectFrom("filters")
-    .selectAll()
-    .where("account_id", "=", accountId)
-    .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", now)]))
-    .orderBy("id"),
-);
+const filtersOf = compiledQuery((db, { accountId }: { accountId: string }) => db.selectFrom("filters").selectAll().where("account_id", "=", accountId).orderBy("id"));
 
-/** The viewer's filters in force (not expired), optionally only those for one context. */
-export async function loadActiveFilters(ctx: CoreContext, accountId: string, context?: string): Promise<ActiveFilter[]> {
-  const now = ctx.clock.now().toISOString();
-  const filters = await filtersInForce(ctx.db, { accountId, now });
-  const relevant = filters.map((filter) => ({ filter, contexts: filterContexts(filter) })).filter((item) => !context || item.contexts.includes(context));
-  if (relevant.length === 0) return [];
-  const ids = relevant.map((item) => item.filter.id);
-  const [keywords, statuses] = await Promise.all([
-    ctx.db.selectFrom("filter_keywords").selectAll().where("filter_id", "in", ids).execute(),
-    ctx.db.selectFrom("filter_statuses").select(["filter_id", "status_id"]).where("filter_id", "in", ids).execute(),
-  ]);
-  return relevant.map(({ filter, contexts }) => ({
+/**
+ * All of an account's filters, expired ones too, with their keywords' patterns made: kept between pages in the
+ * filters' cache (db/page-read-caches.ts), which forgets an account's whenever one of its filters, keywords or
+ * filtered statuses comes, changes or goes. Every page rendered fresh read them again (issue #19).
+ */
+async function accountFilters(ctx: CoreContext, accountId: string): Promise<readonly ActiveFilter[]> {
+  const cache = viewerFiltersCacheOf<readonly ActiveFilter[]>(ctx.db);
+  // Marked first: a commit by another connection empties the caches before anything is taken from them.
+  const since = cache?.mark() ?? 0;
+  const cached = cache?.get(accountId);
+  if (cached) return cached;
+  const filters = await filtersOf(ctx.db, { accountId });
+  const ids = filters.map((filter) => filter.id);
+  const [keywords, statuses] =
+    ids.length === 0
+      ? [[], []]
+      : await Promise.all([
+          ctx.db.selectFrom("filter_keywords").selectAll().where("filter_id", "in", ids).execute(),
+          ctx.db.selectFrom("filter_statuses").select(["filter_id", "status_id"]).where("filter_id", "in", ids).execute(),
+        ]);
+  const read = filters.map((filter) => ({
     filter,
-    contexts,
+    contexts: filterContexts(filter),
     keywords: keywords
       .filter((keyword) => keyword.filter_id === filter.id)
       .map((keyword) => ({ keyword, pattern: keywordPattern(keyword.keyword, keyword.whole_word === 1) })),
     statusIds: new Set(statuses.filter((row) => row.filter_id === filter.id).map((row) => row.status_id)),
   }));
+  cache?.keep(since, accountId, read);
+  return read;
+}
+
+/** The viewer's filters in force (not expired), optionally only those for one context. */
+export async function loadActiveFilters(ctx: CoreContext, accountId: string, context?: string): Promise<ActiveFilter[]> {
+  const now = ctx.clock.now().toISOString();
+  return (await accountFilters(ctx, accountId)).filter(({ filter, contexts }) => (filter.expires_at === null || filter.expires_at > now) && (!context || contexts.includes(context)));
 }
 
 /**

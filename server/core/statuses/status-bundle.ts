@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable } from "kysely";
+import { statusRowsByIds } from "../../db/cached-status-rows.ts";
 import { compiledQuery } from "../../db/compiled-queries.ts";
 import { queryByIds } from "../../db/queries-by-ids.ts";
 import type { DatabaseSchema, OAuthApplicationsTable } from "../../db/schema.ts";
@@ -7,6 +8,7 @@ import { conversationMuteKey, markPageReadCaches, statusCountsCacheOf, statusMar
 import { type AccountEntityRow, type AccountStats, loadAccountsWithStats } from "../accounts/account-stats.ts";
 import type { CoreContext } from "../context.ts";
 import { loadOwnVotes, loadPollTallies, pollOptions, type PollTally } from "./polls.ts";
+import { loadStatusParts } from "./status-parts.ts";
 import { filterVisibleStatuses } from "../visibility/status-visibility.ts";
 import type { AccountRow, CustomEmojiRow, MediaAttachmentRow, PollRow, StatusRow } from "../rows.ts";
 
@@ -81,30 +83,10 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[
   return groups;
 }
 
-const statusesByIds = queryByIds((db, ids) => db.selectFrom("statuses").selectAll().where("id", "in", ids));
-
-async function loadStatuses(db: Db, ids: readonly string[]): Promise<StatusRow[]> {
-  return ids.length === 0 ? [] : statusesByIds(db, ids);
+async function loadStatuses(db: Db, ids: readonly string[], pageMark: number | undefined): Promise<StatusRow[]> {
+  return ids.length === 0 ? [] : [...(await statusRowsByIds(db, ids, pageMark)).values()];
 }
 
-// A page's relations, each one query by the page's status ids, compiled once per number of ids (queries-by-ids.ts).
-const mentionsOf = queryByIds((db, ids) => db.selectFrom("mentions").select(["status_id", "account_id"]).where("status_id", "in", ids));
-const tagsOf = queryByIds((db, ids) =>
-  db
-    .selectFrom("status_tags")
-    .innerJoin("tags", "tags.id", "status_tags.tag_id")
-    .select(["status_tags.status_id", "tags.name", "tags.display_name"])
-    .where("status_tags.status_id", "in", ids),
-);
-const mediaOf = queryByIds((db, ids) => db.selectFrom("media_attachments").selectAll().where("status_id", "in", ids).orderBy("position"));
-const pollsOf = queryByIds((db, ids) => db.selectFrom("polls").selectAll().where("status_id", "in", ids));
-const cardsOf = queryByIds((db, ids) =>
-  db
-    .selectFrom("status_preview_cards")
-    .innerJoin("preview_cards", "preview_cards.id", "status_preview_cards.preview_card_id")
-    .select(["status_preview_cards.status_id", "preview_cards.card_json"])
-    .where("status_preview_cards.status_id", "in", ids),
-);
 const countsOf = queryByIds((db, ids) =>
   db
     .selectFrom("statuses")
@@ -279,25 +261,21 @@ export async function loadStatusBundle(
   const pageMark = markPageReadCaches(db);
   const statuses = new Map(rows.map((row) => [row.id, row]));
   // Boosted statuses, then what any of them quote: two hops at most, as the entity nests no deeper.
-  for (const row of await loadStatuses(db, [...new Set(rows.map((row) => row.reblog_of_id).filter((id): id is string => id !== null && !statuses.has(id)))])) {
+  for (const row of await loadStatuses(db, [...new Set(rows.map((row) => row.reblog_of_id).filter((id): id is string => id !== null && !statuses.has(id)))], pageMark)) {
     statuses.set(row.id, row);
   }
   const quoteIds = [...new Set([...statuses.values()].map((row) => row.quote_of_id).filter((id): id is string => id !== null && !statuses.has(id)))];
-  for (const row of await loadStatuses(db, quoteIds)) statuses.set(row.id, row);
+  for (const row of await loadStatuses(db, quoteIds, pageMark)) statuses.set(row.id, row);
   const all = [...statuses.values()];
   const ids = all.map((row) => row.id);
 
-  const [mentionRows, tagRows, mediaRows, pollRows, applicationRows, counts, cardRows] = await Promise.all([
-    mentionsOf(db, ids),
-    tagsOf(db, ids),
-    mediaOf(db, ids),
-    pollsOf(db, ids),
+  const [{ mentions: mentionRows, tags: tagRows, media: mediaRows, polls: pollRows, cards: cardRows }, applicationRows, counts] = await Promise.all([
+    loadStatusParts(db, ids, pageMark),
     (async () => {
       const appIds = [...new Set(all.map((row) => row.application_id).filter((id): id is string => id !== null))];
       return appIds.length === 0 ? [] : db.selectFrom("oauth_applications").select(["id", "name", "website"]).where("id", "in", appIds).execute();
     })(),
     loadCounts(db, ids, pageMark),
-    cardsOf(db, ids),
   ]);
 
   // Authors are shown with their numbers, mentioned accounts only by name; one query reads both.

@@ -1,4 +1,5 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from "kysely";
+import { statusRowsInOrder } from "../../db/cached-status-rows.ts";
 import { compiledQuery } from "../../db/compiled-queries.ts";
 import type { DatabaseSchema, InstanceDomainBlockSeverity, Visibility } from "../../db/schema.ts";
 import type { StatusRow } from "../rows.ts";
@@ -97,18 +98,11 @@ export async function canViewStatus(
 type StatusesEb = ExpressionBuilder<DatabaseSchema, "statuses">;
 
 
-// A page of notifications asks both for every page rendered: compiled once per number of ids (compiled-queries.ts).
+// A page of notifications asks for it every page rendered: compiled once per number of ids (compiled-queries.ts).
 const visibleIdsOf = compiledQuery((db, { ids, viewerId }: { ids: readonly string[]; viewerId: string | null }) =>
   db
     .selectFrom("statuses")
     .select("statuses.id")
-    .where("statuses.id", "in", ids)
-    .where((eb) => eb.and([visibleTo(eb, viewerId), notBlockedByAuthor(eb, viewerId)])),
-);
-const visibleStatusesOf = compiledQuery((db, { ids, viewerId }: { ids: readonly string[]; viewerId: string | null }) =>
-  db
-    .selectFrom("statuses")
-    .selectAll()
     .where("statuses.id", "in", ids)
     .where((eb) => eb.and([visibleTo(eb, viewerId), notBlockedByAuthor(eb, viewerId)])),
 );
@@ -126,13 +120,15 @@ export async function filterVisibleStatuses<T extends { id: string; reblog_of_id
 }
 
 /**
- * The statuses with these ids that `viewerId` may see, in the order of `ids`: findStatusesByIds with the
- * rule applied as the rows are read, so a page of notifications costs one query rather than two. A boost
+ * The statuses with these ids that `viewerId` may see, in the order of `ids`: the rule applied to the ids in
+ * one query, and the rows from the status rows' cache (db/cached-status-rows.ts), which a page of
+ * notifications mostly shares with the page before it. A boost
  * also needs the status it boosts to be visible (checked only when there are boosts).
  */
 export async function findVisibleStatuses(db: Db, ids: readonly string[], viewerId: string | null): Promise<StatusRow[]> {
   if (ids.length === 0) return [];
-  const rows = await visibleStatusesOf(db, { ids: [...new Set(ids)], viewerId });
+  const visibleIds = (await visibleIdsOf(db, { ids: [...new Set(ids)], viewerId })).map((row) => row.id);
+  const rows = await statusRowsInOrder(db, visibleIds);
   const boosts = rows.filter((row) => row.reblog_of_id !== null);
   const hidden = new Set(boosts.map((row) => row.id));
   for (const row of await filterVisibleStatuses(db, boosts, viewerId)) hidden.delete(row.id);
