@@ -93,7 +93,7 @@ describe("a page written as JSON with its accounts' JSON kept across pages", () 
     expect(statuses[0]!.account.display_name).toBe(',"account":0');
   });
 
-  it("writes a page of notifications that name no status (follows) as the entities are", async () => {
+  it("writes a page of notifications that name no status (follows) or a report as the entities are", async () => {
     database = await openCoreDatabase("page-json-follows");
     const { core } = database;
     const { viewer, ada } = await seed(database);
@@ -104,11 +104,23 @@ describe("a page written as JSON with its accounts' JSON kept across pages", () 
         { id: "600000000000000002", account_id: viewer.id, type: "favourite", from_account_id: ada.id, status_id: "400000000000000001", group_key: "favourite-1", created_at: AT },
       ])
       .execute();
+    // A moderator's notification of a report: the report names its target as an entity.
+    await core.db
+      .insertInto("reports")
+      .values({ id: "700000000000000001", account_id: ada.id, target_account_id: viewer.id, status_ids_json: "[]", comment: "spam", category: "spam", forward: 0, uri: null, action_taken_at: null, created_at: AT, updated_at: AT })
+      .execute();
+    await core.db
+      .insertInto("notifications")
+      .values({ id: "600000000000000003", account_id: viewer.id, type: "admin.report", from_account_id: ada.id, status_id: null, report_id: "700000000000000001", group_key: "report-1", created_at: AT })
+      .execute();
     const all: NotificationRow[] = await core.db.selectFrom("notifications").selectAll().orderBy("id", "desc").execute();
+    expect(all.map((row) => row.type)).toEqual(["admin.report", "favourite", "follow"]);
     for (const rows of [all.filter((row) => row.type === "follow"), all]) {
       const json = await notificationsJson(core, rows, viewer.id, ORIGIN);
       expect(json).toBe(JSON.stringify(await toNotifications(core, rows, viewer.id, ORIGIN)));
       expect((JSON.parse(json) as Array<{ account: { username: string } }>).map((notification) => notification.account.username)).toEqual(rows.map(() => "ada"));
     }
+    const [report] = JSON.parse(await notificationsJson(core, all, viewer.id, ORIGIN)) as Array<{ report?: { target_account: { username: string } } }>;
+    expect(report?.report?.target_account.username).toBe("viewer");
   });
 });
