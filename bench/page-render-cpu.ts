@@ -19,6 +19,7 @@ import { homeTimeline } from "../server/core/timelines/timelines.ts";
 import { listNotifications } from "../server/core/notifications/notifications.ts";
 import { toStatuses } from "../server/api/entities/status.ts";
 import { toNotifications } from "../server/api/entities/notification.ts";
+import { notificationsJson, statusesJson } from "../server/api/entities/page-json.ts";
 import { accountRowCacheOf, statusCountsCacheOf, unseenCommitsOf, viewerMarksCacheOf } from "../server/db/page-read-caches.ts";
 import { openFedifySqlite } from "../server/db/fedify-connection.ts";
 import { SqliteKvStore } from "../server/db/fedify-kv-store.ts";
@@ -40,8 +41,12 @@ const page = { maxId: null, sinceId: null, minId: null, limit: 40 };
 const emptyCaches = () => {
   for (const cache of [accountRowCacheOf(core.db), statusCountsCacheOf(core.db), viewerMarksCacheOf(core.db)]) cache?.clear();
 };
-const home = async () => JSON.stringify(await toStatuses(core, (await homeTimeline(core, ownerId, page)).statuses, ownerId, origin, { filterContext: "home" }));
-const notifications = async () => JSON.stringify(await toNotifications(core, await listNotifications(core, ownerId, {}, page), ownerId, origin));
+// As the routes write them (api/entities/page-json.ts); the *AsEntities ones as JSON.stringify of the entity objects,
+// which the routes wrote before the accounts' JSON was kept across pages.
+const home = async () => statusesJson(core, (await homeTimeline(core, ownerId, page)).statuses, ownerId, origin, { filterContext: "home" });
+const notifications = async () => notificationsJson(core, await listNotifications(core, ownerId, {}, page), ownerId, origin);
+const homeAsEntities = async () => JSON.stringify(await toStatuses(core, (await homeTimeline(core, ownerId, page)).statuses, ownerId, origin, { filterContext: "home" }));
+const notificationsAsEntities = async () => JSON.stringify(await toNotifications(core, await listNotifications(core, ownerId, {}, page), ownerId, origin));
 const fedifySqlite = openFedifySqlite(join(dataDir, "hearth.db"));
 const kv = new SqliteKvStore(fedifySqlite, Date, unseenCommitsOf(core.db, fedifySqlite));
 let ticks = 0;
@@ -51,6 +56,8 @@ const untoldFedifyCommit = () => untoldKv.set(["bench", "page-render-cpu"], tick
 const renderers = {
   home,
   notifications,
+  homeAsEntities,
+  notificationsAsEntities,
   homeCachesEmptied: () => (emptyCaches(), home()),
   notificationsCachesEmptied: () => (emptyCaches(), notifications()),
   fedifyCommitAlone: async () => (await fedifyCommit(), ""),

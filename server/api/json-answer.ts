@@ -10,7 +10,12 @@ const encoder = new TextEncoder();
  * to store as they are; reading the body back out of the Response went through a stream.
  */
 export function jsonAnswer(c: Context<HonoApiEnv>, value: unknown): Response {
-  const body = encoder.encode(JSON.stringify(value));
+  return jsonTextAnswer(c, JSON.stringify(value));
+}
+
+/** jsonAnswer for JSON already written as text (api/entities/page-json.ts). */
+export function jsonTextAnswer(c: Context<HonoApiEnv>, json: string): Response {
+  const body = encoder.encode(json);
   c.set("answerBytes", body);
   return c.body(body, 200, { "Content-Type": "application/json" });
 }

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { cachedAccountImagePath } from "../../server/core/media/account-images.ts";
 import { toNotifications } from "../../server/api/entities/notification.ts";
 import { toStatuses } from "../../server/api/entities/status.ts";
+import { notificationsJson, statusesJson } from "../../server/api/entities/page-json.ts";
 import { insertTestAccount, openCoreDatabase, type CoreDatabase } from "../helpers/core-database.ts";
 
 // A page of statuses and one of notifications rendered on a fixed fixture (fixed ids and times), compared byte
@@ -96,5 +97,8 @@ describe("a page rendered on a fixed fixture", () => {
     // The fixture shows what the narrowed columns carry: a cached remote avatar, fields, emoji, a suspended and a silenced account.
     expect(page.home.map((status) => status.account.username)).toEqual(["quiet", "gone", "ada", "viewer"]);
     expect(page.notifications.map((notification) => notification.type)).toEqual(["mention", "follow", "favourite"]);
+    // The routes write these pages as JSON text with the accounts' JSON kept across pages (page-json.ts): the same bytes.
+    expect(await statusesJson(core, statusRows, viewer.id, ORIGIN, { filterContext: "home" })).toBe(JSON.stringify(page.home));
+    expect(await notificationsJson(core, notificationRows, viewer.id, ORIGIN)).toBe(JSON.stringify(page.notifications));
   });
 });

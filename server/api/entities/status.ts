@@ -11,8 +11,8 @@ import { toFilterResult, type MastodonFilterResult } from "./filter.ts";
 import { toMediaAttachment, type MastodonMediaAttachment } from "./media-attachment.ts";
 import { toPoll, type MastodonPoll } from "./poll.ts";
 import { previewCardFromJson, type MastodonPreviewCard } from "./preview-card.ts";
-import type { AccountRow, StatusRow } from "../../core/rows.ts";
-import { loadAccountsWithStats, noAccountStats } from "../../core/accounts/account-stats.ts";
+import type { AccountRow, CustomEmojiRow, StatusRow } from "../../core/rows.ts";
+import { type AccountEntityRow, type AccountStats, loadAccountsWithStats, noAccountStats } from "../../core/accounts/account-stats.ts";
 
 /** Mastodon's StatusMention. */
 export interface MastodonMention {
@@ -29,19 +29,24 @@ export interface MastodonStatusTag {
 }
 
 /** Mastodon 4.4's Quote: the quoted status, or why it is not shown. */
-export interface MastodonQuote {
+export interface QuoteShape<A> {
   state: "accepted" | "deleted" | "unauthorized";
-  quoted_status: MastodonStatus | null;
+  quoted_status: StatusShape<A> | null;
 }
+export type MastodonQuote = QuoteShape<MastodonAccount>;
 
-/** Mastodon's Status entity; the viewer's flags (favourited, ...) only for a signed-in viewer, as Mastodon has them. */
-export interface MastodonStatus {
+/**
+ * Mastodon's Status entity, its accounts as A: entity objects (MastodonStatus), or the accounts' JSON kept
+ * across pages (page-json.ts writes those). The viewer's flags (favourited, ...) only for a signed-in viewer, as
+ * Mastodon has them.
+ */
+export interface StatusShape<A> {
   id: string;
   uri: string;
   url: string;
   created_at: string;
   edited_at: string | null;
-  account: MastodonAccount;
+  account: A;
   content: string;
   visibility: Visibility;
   sensitive: boolean;
@@ -56,7 +61,7 @@ export interface MastodonStatus {
   replies_count: number;
   in_reply_to_id: string | null;
   in_reply_to_account_id: string | null;
-  reblog: MastodonStatus | null;
+  reblog: StatusShape<A> | null;
   poll: MastodonPoll | null;
   card: MastodonPreviewCard | null;
   language: string | null;
@@ -69,8 +74,9 @@ export interface MastodonStatus {
   /** Only on the viewer's own statuses. */
   pinned?: boolean;
   filtered?: MastodonFilterResult[];
-  quote?: MastodonQuote | null;
+  quote?: QuoteShape<A> | null;
 }
+export type MastodonStatus = StatusShape<MastodonAccount>;
 
 export interface StatusRenderOptions {
   /** The filter context of the list (home, public, thread, account, notifications): its filters fill `filtered`. */
@@ -79,27 +85,31 @@ export interface StatusRenderOptions {
   withSource?: boolean;
 }
 
-interface RenderState {
+interface RenderState<A> {
   bundle: StatusBundle;
   origin: string;
   filters: readonly ActiveFilter[];
   withSource: boolean;
   /** Each account rendered once per page: an author of many statuses is one object, serialised each time. */
-  accounts: Map<string, MastodonAccount>;
+  accounts: Map<string, A>;
+  /** toAccount, or accountJson for a page written as JSON (page-json.ts). */
+  shapeAccount: AccountShaper<A>;
 }
 
-function accountOf(state: RenderState, accountId: string): MastodonAccount {
+type AccountShaper<A> = (row: AccountEntityRow, stats: AccountStats, origin: string, emojis: readonly CustomEmojiRow[]) => A;
+
+function accountOf<A>(state: RenderState<A>, accountId: string): A {
   const rendered = state.accounts.get(accountId);
-  if (rendered) return rendered;
+  if (rendered !== undefined) return rendered;
   const { bundle, origin } = state;
   const row = bundle.accounts.get(accountId);
   if (!row) throw new Error(`Account ${accountId} of a status was not loaded.`);
-  const account = toAccount(row, bundle.accountStats.get(accountId) ?? noAccountStats(), origin, bundle.accountEmojis.get(accountId) ?? []);
+  const account = state.shapeAccount(row, bundle.accountStats.get(accountId) ?? noAccountStats(), origin, bundle.accountEmojis.get(accountId) ?? []);
   state.accounts.set(accountId, account);
   return account;
 }
 
-function filterText(state: RenderState, status: StatusRow): string {
+function filterText<A>(state: RenderState<A>, status: StatusRow): string {
   const media = state.bundle.media.get(status.id) ?? [];
   const poll = state.bundle.polls.get(status.id);
   return [status.spoiler_text, htmlToPlainText(status.content), ...media.map((row) => row.description ?? ""), ...(poll?.options ?? [])].join("\n");
@@ -114,7 +124,7 @@ function isShownSensitive(status: StatusRow, author: Pick<AccountRow, "id" | "se
   return author.sensitized_at !== null && mediaCount > 0 && viewerId !== author.id;
 }
 
-function render(state: RenderState, status: StatusRow, depth: number): MastodonStatus {
+function render<A>(state: RenderState<A>, status: StatusRow, depth: number): StatusShape<A> {
   const { bundle, origin } = state;
   const author = bundle.accounts.get(status.account_id);
   if (!author) throw new Error(`The author of status ${status.id} was not loaded.`);
@@ -125,7 +135,7 @@ function render(state: RenderState, status: StatusRow, depth: number): MastodonS
   const poll = bundle.polls.get(status.id);
   // The viewer's flags on a boost are those of what it boosts: that is what a client's buttons act on.
   const actionable = boosted ?? status;
-  const entity: MastodonStatus = {
+  const entity: StatusShape<A> = {
     id: status.id,
     uri: statusUri(status, author, origin),
     url: statusUrl(status, author, origin),
@@ -177,7 +187,7 @@ function render(state: RenderState, status: StatusRow, depth: number): MastodonS
   return entity;
 }
 
-function quoteOf(state: RenderState, status: StatusRow, depth: number): MastodonQuote {
+function quoteOf<A>(state: RenderState<A>, status: StatusRow, depth: number): QuoteShape<A> {
   const quoted = status.quote_of_id ? state.bundle.statuses.get(status.quote_of_id) : undefined;
   if (!quoted) return { state: "deleted", quoted_status: null };
   if (!state.bundle.visibleQuotes.has(quoted.id)) return { state: "unauthorized", quoted_status: null };
@@ -210,12 +220,25 @@ export async function toStatusesWithAccounts(
   options: StatusRenderOptions,
   accountIds: readonly string[],
 ): Promise<{ statuses: MastodonStatus[]; accounts: Map<string, MastodonAccount> }> {
+  return renderStatusPage(core, rows, viewerId, origin, options, accountIds, toAccount);
+}
+
+/** toStatusesWithAccounts with the accounts shaped by `shapeAccount`: entity objects, or their JSON (page-json.ts). */
+export async function renderStatusPage<A>(
+  core: CoreContext,
+  rows: readonly StatusRow[],
+  viewerId: string | null,
+  origin: string,
+  options: StatusRenderOptions,
+  accountIds: readonly string[],
+  shapeAccount: AccountShaper<A>,
+): Promise<{ statuses: StatusShape<A>[]; accounts: Map<string, A> }> {
   if (rows.length === 0) {
     const { accounts, stats } = await loadAccountsWithStats(core, accountIds);
     const emojis = await loadAccountEmojis(core, [...accounts.values()]);
-    const entities = new Map<string, MastodonAccount>();
+    const entities = new Map<string, A>();
     for (const [id, row] of [...accounts].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      entities.set(id, toAccount(row, stats.get(id) ?? noAccountStats(), origin, emojis.get(id) ?? []));
+      entities.set(id, shapeAccount(row, stats.get(id) ?? noAccountStats(), origin, emojis.get(id) ?? []));
     }
     return { statuses: [], accounts: entities };
   }
@@ -223,9 +246,9 @@ export async function toStatusesWithAccounts(
     loadStatusBundle(core, rows, viewerId, { alsoAccountIds: accountIds }),
     viewerId && options.filterContext ? loadActiveFilters(core, viewerId, options.filterContext) : Promise.resolve([]),
   ]);
-  const state: RenderState = { bundle, origin, filters, withSource: options.withSource ?? false, accounts: new Map() };
+  const state: RenderState<A> = { bundle, origin, filters, withSource: options.withSource ?? false, accounts: new Map(), shapeAccount };
   const statuses = rows.map((row) => render(state, row, 0));
-  const accounts = new Map<string, MastodonAccount>();
+  const accounts = new Map<string, A>();
   // In id order, as a query by ids returns them.
   for (const id of [...new Set(accountIds)].sort()) if (bundle.accounts.has(id)) accounts.set(id, accountOf(state, id));
   return { statuses, accounts };

@@ -10,9 +10,10 @@ import {
 } from "../../core/notifications/notifications.ts";
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
-import { toNotification, toNotifications } from "../entities/notification.ts";
+import { toNotification } from "../entities/notification.ts";
+import { notificationsJson } from "../entities/page-json.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
-import { jsonAnswer } from "../json-answer.ts";
+import { jsonTextAnswer } from "../json-answer.ts";
 import { pathId, readInput } from "../input.ts";
 import { acceptAllPolicy, notificationQuery, unreadLimit } from "../notification-params.ts";
 import { paging, setLinkHeader } from "../pagination.ts";
@@ -42,7 +43,7 @@ export function notificationRoutes({ core, origin }: NotificationRoutesDependenc
     const { query, page } = await readInput(c, Notifications);
     const rows = await listNotifications(core, viewer.id, query, page);
     setLinkHeader(c, rows.map((row) => row.id), clientUrl(c, origin()), page.limit);
-    return jsonAnswer(c, await toNotifications(core, rows, viewer.id, origin()));
+    return jsonTextAnswer(c, await notificationsJson(core, rows, viewer.id, origin()));
   });
 
   routes.get("/unread_count", requireUser("read:notifications"), async (c) => {
