@@ -25,6 +25,35 @@ const root = fileURLToPath(new URL("..", import.meta.url)).replace(/[/\\]$/, "")
  */
 export const EXTERNAL_PACKAGES = ["better-sqlite3", "sharp", "blurhash", "web-push", "file-type", "tar", "yazl", "yauzl", "qrcode", "cloudflared", "sanitize-html", "electron"];
 
+/**
+ * Modules a start imports but does not use, each replaced in the bundle by a stand-in (lazyDefaultModule) that
+ * loads it from node_modules at the first read of its default export. jsonld's webpack build, imported at the
+ * top of Fedify's vocabulary for expand and compact, took a tenth of a start's module evaluation (issue #19,
+ * bench/start-profile.ts); a start expands nothing.
+ */
+export const LAZY_DEFAULT_EXPORTS: readonly string[] = ["jsonld/dist/jsonld.esm.js"];
+
+const LAZY_PREFIX = "\0hearth-lazy:";
+
+/**
+ * The stand-in: every read of the default export is forwarded to the module, required at the first one. Reads
+ * only (nothing assigns to jsonld or extends it); `this` in a call is the stand-in, which reads through too.
+ */
+function lazyDefaultModule(specifier: string): string {
+  return [
+    `import { createRequire } from "node:module";`,
+    `const require = createRequire(import.meta.url);`,
+    `let loaded;`,
+    `const load = () => (loaded ??= require(${JSON.stringify(specifier)}));`,
+    `export default new Proxy(Object.create(null), {`,
+    `  get: (_, key) => load()[key],`,
+    `  has: (_, key) => key in load(),`,
+    `  ownKeys: () => Reflect.ownKeys(load()),`,
+    `  getOwnPropertyDescriptor: (_, key) => { const found = Reflect.getOwnPropertyDescriptor(load(), key); return found && { ...found, configurable: true }; },`,
+    `});`,
+  ].join("\n");
+}
+
 function isExternal(id: string): boolean {
   if (id.startsWith("node:")) return true;
   return EXTERNAL_PACKAGES.some((name) => id === name || id.startsWith(`${name}/`));
@@ -102,6 +131,17 @@ export async function bundleServer(options: BundleOptions = {}): Promise<{ outDi
     // @opentelemetry/semantic-conventions for the five names Fedify uses (issue #19).
     resolve: { mainFields: ["module", "main"] },
     external: isExternal,
+    plugins: [
+      {
+        name: "hearth-lazy-default-exports",
+        resolveId(source) {
+          return LAZY_DEFAULT_EXPORTS.includes(source) ? `${LAZY_PREFIX}${source}` : null;
+        },
+        load(id) {
+          return id.startsWith(LAZY_PREFIX) ? lazyDefaultModule(id.slice(LAZY_PREFIX.length)) : null;
+        },
+      },
+    ],
     logLevel: "warn",
     onLog(level, log, handler) {
       // A circular import among Fedify's own modules is theirs and works; everything else is shown.

@@ -1,7 +1,7 @@
 // The server bundle (`npm run build:server`, build/bundle-server.ts) is what `hearth serve` runs once built:
 // it must serve as the sources do. Bundled here into a folder of its own, beside the project's package.json
 // and node_modules as server-bundle/ sits in the project, so the test neither needs nor touches a real build.
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,6 +11,7 @@ import { bundleServer } from "../../build/bundle-server.ts";
 import { runHearth, serveHearth } from "../helpers/hearth-cli.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const RECORDER = fileURLToPath(new URL("../fixtures/record-loaded-modules.mjs", import.meta.url));
 
 describe("the server bundle", () => {
   let work: string;
@@ -57,6 +58,34 @@ describe("the server bundle", () => {
     }
     expect(serving.output().stderr).not.toMatch(/Error|Cannot find/);
   });
+
+  it("loads jsonld from node_modules when a document is first compacted, not at start (issue #19)", async () => {
+    const dataDir = join(work, "data-lazy-jsonld");
+    const setUp = await runHearth(["setup", "--data-dir", dataDir, "--username", "alice", "--password-stdin"], { stdin: "a long enough password\n", entry });
+    expect(setUp.code, setUp.stderr).toBe(0);
+    const jsonldLoaded = async (actorDocument: boolean): Promise<boolean> => {
+      const record = join(dataDir, `loaded-modules-${actorDocument}.txt`);
+      const serving = await serveHearth(["--data-dir", dataDir], { entry, env: { NODE_OPTIONS: `--import ${RECORDER}`, RECORD_LOADED_MODULES_TO: record } });
+      try {
+        expect((await fetch(`${serving.localUrl}/healthz`)).status).toBe(200);
+        if (actorDocument) {
+          // Fedify compacts the actor with jsonld: the stand-in in the bundle must hand it the real one.
+          const actor = await fetch(`${serving.localUrl}/users/alice`, { headers: { Accept: "application/activity+json" } });
+          expect(actor.status).toBe(200);
+          const document = (await actor.json()) as { "@context": unknown; preferredUsername: string };
+          expect(document.preferredUsername).toBe("alice");
+          expect(document["@context"]).toContain("https://www.w3.org/ns/activitystreams");
+        }
+      } finally {
+        expect(await serving.stop()).toBe(0);
+      }
+      return readFileSync(record, "utf8").split("\n").some((url) => url.includes("/node_modules/jsonld/"));
+    };
+    expect(await jsonldLoaded(false)).toBe(false);
+    // The control: the record does show jsonld once a document needed it, so the first answer cannot pass by
+    // a record that never names it.
+    expect(await jsonldLoaded(true)).toBe(true);
+  }, 60_000);
 
   it("is built with its compile cache filled, which the first `hearth serve` after the build uses for every module it loads", async () => {
     expect(readdirSync(join(root, BUNDLE_DIR_NAME, BUNDLE_COMPILE_CACHE))).not.toEqual([]);
