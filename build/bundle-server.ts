@@ -23,7 +23,7 @@ const root = fileURLToPath(new URL("..", import.meta.url)).replace(/[/\\]$/, "")
  * packages a started server loads only on first use (test/…serve-start-footprint…), whose cost a start must
  * not pay either way.
  */
-export const EXTERNAL_PACKAGES = ["better-sqlite3", "sharp", "blurhash", "web-push", "file-type", "tar", "yazl", "yauzl", "qrcode", "cloudflared", "sanitize-html", "electron"];
+export const EXTERNAL_PACKAGES = ["better-sqlite3", "sharp", "blurhash", "web-push", "file-type", "tar", "yazl", "yauzl", "qrcode", "cloudflared", "sanitize-html", "koffi", "electron"];
 
 function isExternal(id: string): boolean {
   if (id.startsWith("node:")) return true;
