@@ -23,7 +23,7 @@ const root = fileURLToPath(new URL("..", import.meta.url)).replace(/[/\\]$/, "")
  * packages a started server loads only on first use (test/…serve-start-footprint…), whose cost a start must
  * not pay either way.
  */
-export const EXTERNAL_PACKAGES = ["better-sqlite3", "sharp", "blurhash", "web-push", "file-type", "tar", "yazl", "yauzl", "qrcode", "cloudflared", "sanitize-html", "electron"];
+export const EXTERNAL_PACKAGES = ["better-sqlite3", "sharp", "blurhash", "web-push", "file-type", "tar", "yazl", "yauzl", "qrcode", "cloudflared", "sanitize-html", "koffi", "electron"];
 
 /**
  * Modules a start imports but does not use, each replaced in the bundle by a stand-in (lazyDefaultModule) that

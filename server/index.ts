@@ -16,7 +16,7 @@ import { openFedifySqlite } from "./db/fedify-connection.ts";
 import { schedulePruning } from "./db/fedify-cache-pruning.ts";
 import { SqliteKvStore } from "./db/fedify-kv-store.ts";
 import { SqliteMessageQueue } from "./db/fedify-message-queue.ts";
-import { unseenCommitsOf } from "./db/page-read-caches.ts";
+import { forgetPageReadCaches, unseenCommitsOf } from "./db/page-read-caches.ts";
 import { openDataDirectoryDatabase } from "./db/open.ts";
 import type { TunnelMode } from "./db/schema.ts";
 import { startCatchUp, type CatchUp, type CatchUpTiming } from "./federation/catch-up.ts";
@@ -90,6 +90,8 @@ export interface InstanceOptions {
   mediaLimits?: Partial<MediaSizeLimits>;
   /** Overrides of Mastodon's API rate limits (tests use small numbers). */
   rateLimits?: Partial<RateLimits>;
+  /** Tests only: how long the server is idle before it gives memory back (memory/idle-release.ts; 30 s). */
+  idleReleaseAfterMs?: number;
   /** Tests only: shorter delivery retries than the published two days. */
   deliveryTiming?: DeliveryTiming;
   /** Tests only: catching up after being away without the waits that are polite to peers. */
@@ -255,8 +257,12 @@ async function startWithin(options: InstanceOptions, outgoing: InstanceOutgoing)
     // Fedify's own connection: its writes never nest inside one of our transactions.
     const fedifySqlite = openFedifySqlite(database.path);
     storage.push(() => fedifySqlite.close());
-    // A quiet server gives back what its last busy spell grew: SQLite's page caches and V8's heap.
-    const idleRelease = startIdleRelease(() => releaseIdleMemory([database.sqlite, fedifySqlite]));
+    // A quiet server gives back what its last busy spell grew: SQLite's page caches, the page-read caches,
+    // V8's heap and the free pages glibc's malloc keeps.
+    const idleRelease = startIdleRelease(
+      () => void releaseIdleMemory([database.sqlite, fedifySqlite], { forgetCaches: () => forgetPageReadCaches(database.db), trimMalloc: true }),
+      { idleAfterMs: options.idleReleaseAfterMs },
+    );
     work.push(() => idleRelease.stop());
     // Its commits touch only Fedify's tables, so they leave core's page-read caches as they are.
     const fedifyCommits = unseenCommitsOf(database.db, fedifySqlite);
@@ -443,7 +449,8 @@ async function startWithin(options: InstanceOptions, outgoing: InstanceOutgoing)
     // Loading ~1,300 modules grew V8's young generation to 64 MB, all of it free once start is over; V8 keeps
     // it until a last-resort collection, which it never runs by itself. Given back now (a few tens of ms)
     // rather than after the first quiet spell, a started server is half the size (issue #19).
-    releaseIdleMemory([database.sqlite, fedifySqlite]);
+    // Without malloc_trim: loading koffi for it would cost a start more than it gives back.
+    void releaseIdleMemory([database.sqlite, fedifySqlite]);
 
     let closing: Promise<void> | undefined;
     return {

@@ -1,6 +1,7 @@
 import { getLogger } from "@logtape/logtape";
 import type Database from "better-sqlite3";
 import { collectAllGarbage } from "./garbage-collection.ts";
+import { trimMalloc } from "./malloc-trim.ts";
 
 const logger = getLogger(["hearth", "memory"]);
 
@@ -57,10 +58,24 @@ export function startIdleRelease(release: () => void, options: { idleAfterMs?: n
   };
 }
 
-/** What an idle server gives back: each connection's unused SQLite cache, then V8's free heap. */
-export function releaseIdleMemory(connections: readonly Database.Database[]): void {
+export interface IdleReleaseOptions {
+  /** Empties the caches that the next requests rebuild cheaply, before the collection that frees them. */
+  forgetCaches?: () => void;
+  /** Gives glibc's free pages back to the system too (malloc-trim.ts), which loads koffi the first time. */
+  trimMalloc?: boolean;
+}
+
+/**
+ * What an idle server gives back: each connection's unused SQLite cache, the caches it can rebuild, V8's free
+ * heap, then the free pages glibc's malloc holds. Measured with bench/memory-plateau.ts after a busy spell, the
+ * last was the largest part: malloc_trim took the resident size from 197 to 150 MiB (RssAnon 131 -> 84 MiB).
+ */
+export async function releaseIdleMemory(connections: readonly Database.Database[], options: IdleReleaseOptions = {}): Promise<void> {
   const before = process.memoryUsage.rss();
   for (const sqlite of connections) if (sqlite.open) sqlite.pragma("shrink_memory");
+  options.forgetCaches?.();
   collectAllGarbage();
+  // After the collection: it is what frees the Buffers' and SQLite statements' blocks for malloc to give back.
+  if (options.trimMalloc) await trimMalloc();
   logger.debug("Idle: resident memory {before} MiB -> {after} MiB", { before: Math.round(before / 2 ** 20), after: Math.round(process.memoryUsage.rss() / 2 ** 20) });
 }
