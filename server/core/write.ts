@@ -1,4 +1,6 @@
-import type { Transaction } from "kysely";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { sql, type Kysely, type Transaction } from "kysely";
+import { isDurabilityRelaxed, withRelaxedDurability } from "../db/durability.ts";
 import type { DatabaseSchema } from "../db/schema.ts";
 import type { CoreContext } from "./context.ts";
 import type { CoreEvent } from "./events.ts";
@@ -25,19 +27,14 @@ export interface AfterCommit {
  */
 export async function write<T>(ctx: CoreContext, work: (trx: WriteTransaction, after: AfterCommit) => Promise<T>): Promise<T> {
   if (ctx.db.isTransaction) return joinOpenWrite(ctx.db as WriteTransaction, work);
+  if (sharing.getStore() === true && isDurabilityRelaxed()) return sharedWrite(ctx, work);
   const events: CoreEvent[] = [];
   const activities: OutboundActivity[] = [];
   const after: AfterCommit = { emit: (event) => events.push(event), publish: (activity) => activities.push(activity) };
   const result = await ctx.db.transaction().execute(async (trx) => {
     openWrites.set(trx, after);
     const value = await work(trx, after);
-    if (activities.length > 0) {
-      const recordedAt = ctx.clock.now().toISOString();
-      await trx
-        .insertInto("outbox")
-        .values(activities.map((activity) => ({ activity_json: JSON.stringify(activity), recorded_at: recordedAt })))
-        .execute();
-    }
+    await recordInOutbox(ctx, trx, activities);
     return value;
   });
   for (const event of events) ctx.events.emit(event);
@@ -60,4 +57,141 @@ function joinOpenWrite<T>(trx: WriteTransaction, work: (trx: WriteTransaction, a
   const after = openWrites.get(trx);
   if (!after) throw new Error("write() was given a transaction that write() did not open.");
   return work(trx, after);
+}
+
+async function recordInOutbox(ctx: CoreContext, trx: WriteTransaction, activities: OutboundActivity[]): Promise<void> {
+  if (activities.length === 0) return;
+  const recordedAt = ctx.clock.now().toISOString();
+  await trx
+    .insertInto("outbox")
+    .values(activities.map((activity) => ({ activity_json: JSON.stringify(activity), recorded_at: recordedAt })))
+    .execute();
+}
+
+/** Work whose writes may share one transaction with the other shared writes of the same moment. */
+const sharing = new AsyncLocalStorage<true>();
+
+/**
+ * Writes made inside `work` with relaxed durability (db/durability.ts: an inbox activity, already stored durably
+ * in the queue) may commit together with others of the same moment: one transaction, each write in a savepoint of
+ * its own, so a write that throws rolls back its rows alone. Each resolves, and its effects run, only after the
+ * shared COMMIT. A transaction each cost a status arriving half of its SQL time (bench/inbox-against-floor.ts):
+ * COMMIT writes every page the write dirtied, and FTS5 flushes its pending terms into a new segment, which a
+ * group of writes shares.
+ */
+export function withSharedCommits<T>(work: () => Promise<T>): Promise<T> {
+  return sharing.run(true, work);
+}
+
+/** At most this many writes share a transaction, so the first of them waits for few others. */
+const MAX_SHARED_WRITES = 16;
+
+interface SharedWrite {
+  ctx: CoreContext;
+  work: (trx: WriteTransaction, after: AfterCommit) => Promise<unknown>;
+  /** The async context of the write() call, so its work sees its own (logging, durability), not the group's. */
+  inItsContext: <R>(run: () => R) => R;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+interface WriteGroup {
+  waiting: SharedWrite[];
+  isRunning: boolean;
+}
+
+/** One group per database handle: two instances in one process never share a transaction. */
+const writeGroups = new WeakMap<Kysely<DatabaseSchema>, WriteGroup>();
+
+function sharedWrite<T>(ctx: CoreContext, work: (trx: WriteTransaction, after: AfterCommit) => Promise<T>): Promise<T> {
+  let group = writeGroups.get(ctx.db);
+  if (!group) {
+    group = { waiting: [], isRunning: false };
+    writeGroups.set(ctx.db, group);
+  }
+  const joined = group;
+  return new Promise<T>((resolve, reject) => {
+    joined.waiting.push({ ctx, work, inItsContext: AsyncLocalStorage.snapshot(), resolve: (value) => resolve(value as T), reject });
+    scheduleGroup(ctx.db, joined);
+  });
+}
+
+function scheduleGroup(db: Kysely<DatabaseSchema>, group: WriteGroup): void {
+  if (group.isRunning || group.waiting.length === 0) return;
+  group.isRunning = true;
+  // One turn of the event loop later, so the writes asked for in this turn join the first.
+  setImmediate(() => {
+    void commitGroup(db, group.waiting.splice(0, MAX_SHARED_WRITES)).then((outcomes) => {
+      // The group is free before any effect runs: an effect that writes (the outbox drain removing what it
+      // handed on) joins the next group, and would wait for this one forever.
+      group.isRunning = false;
+      scheduleGroup(db, group);
+      void settleInOrder(outcomes);
+    });
+  });
+}
+
+interface WriteOutcome {
+  write: SharedWrite;
+  events: CoreEvent[];
+  activities: OutboundActivity[];
+  value?: unknown;
+  error?: unknown;
+  failed: boolean;
+}
+
+/** Runs the writes in one transaction; never throws: a failed transaction fails each write with its error. */
+async function commitGroup(db: Kysely<DatabaseSchema>, writes: SharedWrite[]): Promise<WriteOutcome[]> {
+  const outcomes: WriteOutcome[] = [];
+  try {
+    await withRelaxedDurability(() =>
+      db.transaction().execute(async (trx) => {
+        for (const shared of writes) outcomes.push(await runInSavepoint(trx, shared));
+      }),
+    );
+    return outcomes;
+  } catch (error) {
+    // The transaction itself failed (its COMMIT, or SQLite ended it): no write of the group is stored.
+    return writes.map((shared) => ({ write: shared, events: [], activities: [], error, failed: true }));
+  }
+}
+
+/** One after the other, as the writes' own transactions would have answered. */
+async function settleInOrder(outcomes: WriteOutcome[]): Promise<void> {
+  for (const outcome of outcomes) await settle(outcome);
+}
+
+/** A write's effects after the shared commit, as write() runs them after its own, then its answer. */
+async function settle(outcome: WriteOutcome): Promise<void> {
+  const shared = outcome.write;
+  if (outcome.failed) return shared.reject(outcome.error);
+  try {
+    await shared.inItsContext(async () => {
+      for (const event of outcome.events) shared.ctx.events.emit(event);
+      if (outcome.activities.length > 0) await shared.ctx.ports.outbox.deliverPending();
+    });
+  } catch (error) {
+    return shared.reject(error);
+  }
+  shared.resolve(outcome.value);
+}
+
+async function runInSavepoint(trx: WriteTransaction, shared: SharedWrite): Promise<WriteOutcome> {
+  const outcome: WriteOutcome = { write: shared, events: [], activities: [], failed: false };
+  const after: AfterCommit = { emit: (event) => outcome.events.push(event), publish: (activity) => outcome.activities.push(activity) };
+  openWrites.set(trx, after);
+  await sql`savepoint shared_write`.execute(trx);
+  try {
+    outcome.value = await shared.inItsContext(() => shared.work(trx, after));
+    await recordInOutbox(shared.ctx, trx, outcome.activities);
+  } catch (error) {
+    // A failure that ended the whole transaction makes this rollback throw, and the group fails with it.
+    await sql`rollback to shared_write`.execute(trx);
+    outcome.failed = true;
+    outcome.error = error;
+    outcome.events = [];
+    outcome.activities = [];
+  }
+  await sql`release shared_write`.execute(trx);
+  return outcome;
 }

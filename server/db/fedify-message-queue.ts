@@ -109,7 +109,6 @@ export class SqliteMessageQueue implements MessageQueue {
       this.#pendingEnqueues.push({ rows, done: (error) => (error === undefined ? resolve() : reject(error)) });
       this.#scheduleCommit();
     });
-    this.#enqueued.dispatchEvent(new Event("enqueued"));
   }
 
   #scheduleCommit(): void {
@@ -129,6 +128,9 @@ export class SqliteMessageQueue implements MessageQueue {
         }),
       );
       for (const pending of batch) pending.done();
+      // Once a group commit, not once an enqueuer: each wake-up is a claim, a write transaction, and a burst of
+      // inbox requests sharing a commit woke the listeners once for every request, to claim nothing after the first.
+      this.#enqueued.dispatchEvent(new Event("enqueued"));
     } catch (error) {
       for (const pending of batch) pending.done(error);
     } finally {

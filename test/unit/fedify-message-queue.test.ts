@@ -148,6 +148,37 @@ describe("SqliteMessageQueue", () => {
     expect(claims).toBeGreaterThan(1);
   });
 
+  it("wakes its listener once for a burst of enqueues that share a commit, not once each", async () => {
+    const sqlite = connect();
+    let claims = 0;
+    const prepare = sqlite.prepare.bind(sqlite);
+    sqlite.prepare = ((sql: string) => {
+      const statement = prepare(sql);
+      if (!sql.includes("SELECT id, message, attempts")) return statement;
+      const all = statement.all.bind(statement);
+      statement.all = ((...parameters: unknown[]) => {
+        claims++;
+        return all(...parameters);
+      }) as typeof statement.all;
+      return statement;
+    }) as typeof sqlite.prepare;
+    // A long poll, so only wake-ups claim; handlers that never finish, so no finished handler claims either.
+    const queue = makeQueue({ concurrency: 64, pollIntervalMs: 60_000 }, sqlite);
+    const handled: unknown[] = [];
+    const held = gate();
+    void listen(queue, async (message) => {
+      handled.push(message);
+      await held.opened;
+    });
+    await waitFor(() => claims === 1, { what: "the listener's first look" });
+    // Twenty inbox requests of one moment: twenty enqueue() calls, one shared commit.
+    await Promise.all(Array.from({ length: 20 }, (_, index) => queue.enqueue(index)));
+    await waitFor(() => handled.length === 20, { what: "the burst handled" });
+    held.open();
+    // The first look, and one claim for the burst (one per enqueue was 21).
+    expect(claims).toBe(2);
+  });
+
   it("handles messages with the same ordering key one at a time, in order", async () => {
     const queue = makeQueue();
     const hold = gate();

@@ -3,6 +3,7 @@ import { Accept, Announce, Block, Create, Delete, EmojiReact, Flag, Follow, Like
 import { getLogger } from "@logtape/logtape";
 import type { CoreContext } from "../../core/context.ts";
 import { isSuspendedActorUri } from "../../core/moderation/account-actions.ts";
+import { withSharedCommits } from "../../core/write.ts";
 import { withRelaxedDurability } from "../../db/durability.ts";
 import { isBlockedHost } from "../remote-statuses.ts";
 import { onAnnounce } from "./announce.ts";
@@ -47,8 +48,9 @@ function unlessBlockedWith(refusedIds: RefusedActivityIds) {
       return;
     }
     // Fedify answered 202 only once the activity was in the queue (committed with fsync); handling it again
-    // after a power cut is safe, so its own commits skip the fsync.
-    await withRelaxedDurability(async () => listener(ctx, activity));
+    // after a power cut is safe, so its own commits skip the fsync, and may share their transaction with the
+    // other activities handled at the same moment (core/write.ts): the queue deletes its message only after.
+    await withRelaxedDurability(async () => withSharedCommits(async () => listener(ctx, activity)));
   };
 }
 
