@@ -23,6 +23,7 @@ import { notificationsJson, statusesJson } from "../server/api/entities/page-jso
 import { accountRowCacheOf, statusCountsCacheOf, unseenCommitsOf, viewerMarksCacheOf } from "../server/db/page-read-caches.ts";
 import { openFedifySqlite } from "../server/db/fedify-connection.ts";
 import { SqliteKvStore } from "../server/db/fedify-kv-store.ts";
+import { readingOnePage } from "../server/db/triggered-cache.ts";
 
 const PAGES = Number(process.env.BENCH_PAGES ?? 2_000);
 const WARM_UP = 200;
@@ -43,10 +44,11 @@ const emptyCaches = () => {
 };
 // As the routes write them (api/entities/page-json.ts); the *AsEntities ones as JSON.stringify of the entity objects,
 // which the routes wrote before the accounts' JSON was kept across pages.
-const home = async () => statusesJson(core, (await homeTimeline(core, ownerId, page)).statuses, ownerId, origin, { filterContext: "home" });
-const notifications = async () => notificationsJson(core, await listNotifications(core, ownerId, {}, page), ownerId, origin);
-const homeAsEntities = async () => JSON.stringify(await toStatuses(core, (await homeTimeline(core, ownerId, page)).statuses, ownerId, origin, { filterContext: "home" }));
-const notificationsAsEntities = async () => JSON.stringify(await toNotifications(core, await listNotifications(core, ownerId, {}, page), ownerId, origin));
+// Each page read as one, as the API's GET routes read it (http/app.ts): one look at other connections' commits.
+const home = async () => readingOnePage(async () => statusesJson(core, (await homeTimeline(core, ownerId, page)).statuses, ownerId, origin, { filterContext: "home" }));
+const notifications = async () => readingOnePage(async () => notificationsJson(core, await listNotifications(core, ownerId, {}, page), ownerId, origin));
+const homeAsEntities = async () => readingOnePage(async () => JSON.stringify(await toStatuses(core, (await homeTimeline(core, ownerId, page)).statuses, ownerId, origin, { filterContext: "home" })));
+const notificationsAsEntities = async () => readingOnePage(async () => JSON.stringify(await toNotifications(core, await listNotifications(core, ownerId, {}, page), ownerId, origin)));
 const fedifySqlite = openFedifySqlite(join(dataDir, "hearth.db"));
 const kv = new SqliteKvStore(fedifySqlite, Date, unseenCommitsOf(core.db, fedifySqlite));
 let ticks = 0;

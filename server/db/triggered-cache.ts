@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type Database from "better-sqlite3";
 
 /** A table whose rows a cached value is read from, and the keys (SQL over the row, `R`) a changed row touches. */
@@ -10,6 +11,20 @@ export interface WatchedTable {
    * every status with it): a FROM clause, its WHERE written with `R.`, whose rows' `keys` are forgotten.
    */
   from?: string;
+}
+
+/** The guards the page being read has looked through already (readingOnePage). */
+const lookedThisPage = new AsyncLocalStorage<Set<CacheGuard>>();
+
+/**
+ * Runs `work`, the reads of one page (an API request), looking only once through each guard whether another
+ * connection committed, however many loaders mark: the page's rows, their parts, the bundle and the viewer's
+ * filters each looked for themselves, three PRAGMA data_version a page (issue #19). What another connection
+ * commits while the page is read is seen by the next page, as when a page's one mark was handed to each loader.
+ * This connection's own changes are seen at once as always (the triggers), and so is Fedify's commitUnseen.
+ */
+export function readingOnePage<T>(work: () => T): T {
+  return lookedThisPage.run(new Set(), work);
 }
 
 /**
@@ -34,14 +49,28 @@ export class CacheGuard {
     this.#caches.push(cache);
   }
 
-  /** Where the caches stand now (emptied if another connection committed): give it back to `keep`. */
+  /**
+   * Where the caches stand now (emptied if another connection committed): give it back to `keep`. Inside
+   * readingOnePage, only the page's first mark looks whether another connection committed.
+   */
   mark(): number {
+    const looked = lookedThisPage.getStore();
+    if (looked === undefined) {
+      this.#look();
+    } else if (!looked.has(this)) {
+      looked.add(this);
+      this.#look();
+    }
+    return this.#changes;
+  }
+
+  /** Empties the caches if another connection committed since the last look. */
+  #look(): void {
     const dataVersion = this.#dataVersion.get()!;
     if (dataVersion !== this.#seenDataVersion) {
       this.#seenDataVersion = dataVersion;
       for (const cache of this.#caches) cache.clear();
     }
-    return this.#changes;
   }
 
   changed(): void {
@@ -75,7 +104,8 @@ export class CacheGuard {
     let otherBefore = 0;
     const result = other
       .transaction(() => {
-        this.mark();
+        // A look of its own even inside a page that has looked: the move of data_version after it must be ours.
+        this.#look();
         otherBefore = otherVersion.get()!;
         return work();
       })

@@ -15,6 +15,7 @@ import * as accountMigrations from "./0015-account-migrations.ts";
 import * as accountModeration from "./0016-account-moderation.ts";
 import * as instanceDomainBlockSeverity from "./0017-instance-domain-block-severity.ts";
 import * as twoFactor from "./0018-two-factor.ts";
+import * as statusVisibilityIndex from "./0019-status-visibility-index.ts";
 
 /**
  * Every migration, in order. A static list rather than a directory scan, so a packaged app (where the
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   "0016-account-moderation": accountModeration,
   "0017-instance-domain-block-severity": instanceDomainBlockSeverity,
   "0018-two-factor": twoFactor,
+  "0019-status-visibility-index": statusVisibilityIndex,
 };
