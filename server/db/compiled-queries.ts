@@ -10,11 +10,8 @@ export type QueryArguments = Record<string, QueryArgument>;
 /** Shapes kept compiled, per query: a page's lists have a few lengths each. */
 const MOST_SHAPES = 64;
 
-/**
- * Where each parameter of a compiled query comes from: an argument (by name, and index in a list), a whole list
- * as one JSON array (for `in (select value from json_each(?))`), or a constant.
- */
-type Slot = { name: string; index: number } | { list: string } | { constant: unknown };
+/** Where each parameter of a compiled query comes from: an argument (by name, and index in a list), or a constant. */
+type Slot = { name: string; index: number } | { constant: unknown };
 
 interface Compiled<Row> {
   query: CompiledQuery<Row>;
@@ -91,7 +88,6 @@ function standInsFor<Args extends QueryArguments>(args: Args): { standIns: Args;
 function bind<Args extends QueryArguments>(slots: readonly Slot[], args: Args): unknown[] {
   return slots.map((slot) => {
     if ("constant" in slot) return slot.constant;
-    if ("list" in slot) return JSON.stringify(args[slot.list]);
     const value = args[slot.name]!;
     return typeof value === "string" ? value : (value as readonly string[])[slot.index];
   });
@@ -111,50 +107,5 @@ function compileShape<Args extends QueryArguments, Row>(db: Db, build: (db: Db, 
   const bound = bind(slots, args);
   const isSame = real.sql === query.sql && real.parameters.length === bound.length && real.parameters.every((parameter, index) => Object.is(parameter, bound[index]));
   if (!isSame) throw new Error("A compiled query reads one of its arguments instead of binding it; it would run with the first values it saw.");
-  return listsAsJson({ query, slots }, args);
-}
-
-/**
- * Each `in (?, ?, …)` that binds a whole list, in order, made `in (select value from json_each(?))` with the list
- * bound as one JSON array: the SQL text is then the same for every length of the list, so SQLite prepares one
- * statement where it prepared one per length (the statement cache, sqlite-dialect.ts, held 286 statements after
- * bench/memory-plateau.ts's mix, 155 of them lengths of a page's lists). SQLite still searches the column's
- * index for each value. A list used in any other way is left as it is.
- */
-function listsAsJson<Row>(compiled: Compiled<Row>, args: QueryArguments): Compiled<Row> {
-  const parts = compiled.query.sql.split("?");
-  // A "?" inside a literal would put the placeholders out of step with the parameters.
-  if (parts.length !== compiled.slots.length + 1) return compiled;
-  let sql = parts[0]!;
-  const slots: Slot[] = [];
-  let isAnyListJson = false;
-  for (let at = 0; at < compiled.slots.length; ) {
-    const run = listRunAt(compiled.slots, at, parts, args);
-    if (run === 0) {
-      slots.push(compiled.slots[at]!);
-      sql += `?${parts[at + 1]}`;
-      at += 1;
-    } else {
-      slots.push({ list: (compiled.slots[at] as { name: string }).name });
-      isAnyListJson = true;
-      sql = `${sql}select value from json_each(?)${parts[at + run]}`;
-      at += run;
-    }
-  }
-  if (!isAnyListJson) return compiled;
-  const query: CompiledQuery<Row> = { ...compiled.query, sql };
   return { query, slots };
-}
-
-/** How many slots from `at` are one whole list, index 0 to its end, written as the list of an `in (…)`; 0 if they are not. */
-function listRunAt(slots: readonly Slot[], at: number, parts: readonly string[], args: QueryArguments): number {
-  const first = slots[at]!;
-  if (!("index" in first) || first.index !== 0 || !/\bin \($/.test(parts[at]!)) return 0;
-  const list = args[first.name];
-  let run = 1;
-  for (; at + run < slots.length; run++) {
-    const slot = slots[at + run]!;
-    if (!("index" in slot) || slot.name !== first.name || slot.index !== run || parts[at + run] !== ", ") break;
-  }
-  return Array.isArray(list) && run === list.length && parts[at + run]!.startsWith(")") ? run : 0;
 }

@@ -1,5 +1,4 @@
-import Database from "better-sqlite3";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { compiledQuery } from "../../server/db/compiled-queries.ts";
 import { queryByIds } from "../../server/db/queries-by-ids.ts";
 import { insertTestAccount, openCoreDatabase, type CoreDatabase } from "../helpers/core-database.ts";
@@ -62,34 +61,5 @@ describe("a query compiled once per shape of its arguments", () => {
     expect(await withConstant(core.db, [b!.id, c!.id])).toEqual([{ username: "c" }]);
     const changesIds = queryByIds((db, ids) => db.selectFrom("accounts").select("username").where("id", "in", ids.map((id) => id.trim())));
     await expect(changesIds(core.db, [` ${a!.id}`])).rejects.toThrow(/changes an argument|reads one of its arguments/);
-  });
-
-  it("prepares one SQLite statement for a query by ids whatever the number of ids, each list answered with its own rows (issue #16 item 4)", async () => {
-    database = await openCoreDatabase("queries-by-ids-one-statement");
-    const { core } = database;
-    const accounts = await Promise.all(Array.from({ length: 12 }, (_, index) => insertTestAccount(core, `user${index}`)));
-    const prepare = vi.spyOn(Database.prototype, "prepare");
-    try {
-      const usernames = queryByIds((db, ids) => db.selectFrom("accounts").select("username as one_statement_probe").where("id", "in", ids).orderBy("username"));
-      const twice = queryByIds((db, ids) =>
-        db
-          .selectFrom("accounts")
-          .select("username as one_statement_twice")
-          .where("id", "in", ids)
-          .unionAll((eb) => eb.selectFrom("accounts").select("username as one_statement_twice").where("id", "not in", ids).where("username", "=", "user0")),
-      );
-      for (let length = 1; length <= accounts.length; length++) {
-        const chosen = accounts.slice(accounts.length - length);
-        // The control: each length answers exactly its own accounts, so one statement cannot mean one answer for all.
-        expect((await usernames(core.db, chosen.map((account) => account!.id))).map((row) => row.one_statement_probe)).toEqual(chosen.map((account) => account!.username).sort());
-        const expectedTwice = [...chosen.map((account) => account!.username), ...(length === accounts.length ? [] : ["user0"])];
-        expect((await twice(core.db, chosen.map((account) => account!.id))).map((row) => row.one_statement_twice).sort()).toEqual(expectedTwice.sort());
-      }
-      const prepared = (marker: string) => new Set(prepare.mock.calls.map(([sql]) => sql).filter((sql) => sql.includes(marker)));
-      expect(prepared("one_statement_probe").size).toBe(1);
-      expect(prepared("one_statement_twice").size).toBe(1);
-    } finally {
-      prepare.mockRestore();
-    }
   });
 });
