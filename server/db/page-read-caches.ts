@@ -208,11 +208,9 @@ export function unseenCommitsOf(db: Db, other: Database.Database): UnseenCommits
 }
 
 /**
- * Empties this database's page-read caches: an idle server gives their memory back (up to 28,672 values, several
- * MiB of V8's heap), and the next pages read again the few dozen they need, as after any other connection's commit.
+ * Empties every one of this database's page-read caches: an idle server gives their memory back (several MiB of
+ * V8's heap), and the next pages read again the few dozen values they need, as after another connection's commit.
  */
 export function forgetPageReadCaches(db: Db): void {
-  const found = caches.get(db);
-  if (!found) return;
-  for (const cache of [found.accounts, found.statusCounts, found.viewerMarks]) cache.clear();
+  caches.get(db)?.guard.clearAll();
 }

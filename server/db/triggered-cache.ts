@@ -69,8 +69,13 @@ export class CacheGuard {
     const dataVersion = this.#dataVersion.get()!;
     if (dataVersion !== this.#seenDataVersion) {
       this.#seenDataVersion = dataVersion;
-      for (const cache of this.#caches) cache.clear();
+      this.clearAll();
     }
+  }
+
+  /** Empties every cache this guard watches over. */
+  clearAll(): void {
+    for (const cache of this.#caches) cache.clear();
   }
 
   changed(): void {

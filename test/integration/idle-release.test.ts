@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accountRowCacheOf, statusCountsCacheOf, viewerMarksCacheOf } from "../../server/db/page-read-caches.ts";
+import { accountRowCacheOf, statusCountsCacheOf, statusPartsCacheOf, statusRowCacheOf, viewerFiltersCacheOf, viewerMarksCacheOf } from "../../server/db/page-read-caches.ts";
 import { addLocalAccount, apiUser, type ApiUser } from "../helpers/api-accounts.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
 import { waitFor } from "../helpers/wait-for.ts";
@@ -23,13 +23,14 @@ describe("an idle server's release", () => {
   });
   afterAll(() => group?.close());
 
-  const cachedValues = () => [accountRowCacheOf(home.core.db), statusCountsCacheOf(home.core.db), viewerMarksCacheOf(home.core.db)].map((cache) => cache?.size ?? 0);
+  const cachedValues = () =>
+    [accountRowCacheOf, statusCountsCacheOf, viewerMarksCacheOf, statusRowCacheOf, statusPartsCacheOf, viewerFiltersCacheOf].map((cacheOf) => cacheOf(home.core.db)?.size ?? 0);
 
   it("empties the page-read caches once idle, and the pages after it answer as before", async () => {
     const posted = await bob.client.v1.statuses.create({ status: "Before the quiet" });
     const before = await alice.client.v1.timelines.home.list();
     expect(before[0]).toMatchObject({ id: posted.id, favourited: false, favouritesCount: 0, account: { id: bob.account.id } });
-    // The page filled them: the accounts, the status's counts and alice's marks on it.
+    // The page filled them: the accounts, the status's counts, alice's marks on it, its row, its parts and alice's filters.
     expect(cachedValues().every((size) => size > 0)).toBe(true);
 
     await waitFor(() => cachedValues().every((size) => size === 0), { what: "the idle release to empty the page-read caches" });
