@@ -118,6 +118,7 @@ try {
     }, 250);
     let sent = 0;
     let connectionErrors = 0;
+    const cpuMsBefore = instance.cpuMs();
     const started = performance.now();
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
@@ -137,6 +138,8 @@ try {
       }),
     );
     const loadSeconds = Math.round((performance.now() - started) / 100) / 10;
+    // The server's own CPU time (user and system) over the load, per request: what a change of memory costs.
+    const serverCpuMsPerRequest = Math.round(((instance.cpuMs() - cpuMsBefore) / REQUESTS) * 1000) / 1000;
     const plateau = memoryOf(pid);
     clearInterval(sampler);
     probes.push(await instance.probeMemory("plateau"));
@@ -158,6 +161,7 @@ try {
           seedSeconds,
           loadSeconds,
           requestsPerSecond: Math.round(REQUESTS / loadSeconds),
+          serverCpuMsPerRequest,
           answersByStatus: Object.fromEntries([...statuses].sort(([a], [b]) => a - b)),
           connectionErrors,
           rssAfterStart: afterStart,
