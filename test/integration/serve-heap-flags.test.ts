@@ -40,6 +40,7 @@ describe.skipIf(typeof process.execve !== "function")("hearth serve runs with th
   it("serves with the young generation bounded and malloc's settings, the pid it was started with still serving and stopping", async () => {
     const { flags, environment } = await settingsOfServe(dataDir, "");
     expect(flags).toContain("--max-semi-space-size=8");
+    expect(flags).toContain("--heap-growing-percent=50");
     expect(environment).toEqual(SERVER_ENVIRONMENT);
   });
 
