@@ -16,6 +16,7 @@ import { accountRowCacheOf, MOST_CACHED_ACCOUNTS, statusCountsCacheOf, unseenCom
 import { openDataDirectoryDatabase, type OpenedDatabase } from "../../server/db/open.ts";
 import { insertTestAccount, manualClock } from "../helpers/core-database.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
+import { statementsRunDuring } from "../helpers/statements-run.ts";
 
 const ORIGIN = "https://hearth.example";
 
@@ -32,22 +33,8 @@ describe("the accounts a page reads, kept between pages", () => {
   let bob: AccountRow;
   let remote: AccountRow;
 
-  /** The statements this connection runs whose SQL `pattern` matches, counted while `work` runs. */
-  async function readsDuring(pattern: RegExp, work: () => Promise<unknown>): Promise<number> {
-    const prototype = Object.getPrototypeOf(database.sqlite.prepare("SELECT 1")) as { all: (...args: unknown[]) => unknown };
-    const original = prototype.all;
-    let reads = 0;
-    prototype.all = function (this: { source: string }, ...args: unknown[]) {
-      if (pattern.test(this.source)) reads++;
-      return original.apply(this, args);
-    };
-    try {
-      await work();
-    } finally {
-      prototype.all = original;
-    }
-    return reads;
-  }
+  /** How many statements whose SQL `pattern` matches run while `work` runs. */
+  const readsDuring = async (pattern: RegExp, work: () => Promise<unknown>) => (await statementsRunDuring(database.sqlite, pattern, work)).length;
   const accountReadsDuring = (work: () => Promise<unknown>) => readsDuring(/from "accounts"/, work);
   const markReadsDuring = (work: () => Promise<unknown>) => readsDuring(/'favourited'/, work);
   const countReadsDuring = (work: () => Promise<unknown>) => readsDuring(/'replies'/, work);

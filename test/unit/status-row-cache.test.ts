@@ -15,6 +15,7 @@ import { statusPartsCacheOf, statusRowCacheOf, viewerFiltersCacheOf } from "../.
 import { openDataDirectoryDatabase, type OpenedDatabase } from "../../server/db/open.ts";
 import { insertFollow, insertTestAccount, manualClock } from "../helpers/core-database.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
+import { statementsRunDuring } from "../helpers/statements-run.ts";
 
 const ORIGIN = "https://hearth.example";
 const FIRST_PAGE = { maxId: null, sinceId: null, minId: null, limit: 40 };
@@ -33,21 +34,7 @@ describe("the status rows a page reads, kept between pages", () => {
   let bob: AccountRow;
 
   /** How many statements whose SQL `pattern` matches run while `work` runs. */
-  async function readsDuring(pattern: RegExp, work: () => Promise<unknown>): Promise<number> {
-    const prototype = Object.getPrototypeOf(database.sqlite.prepare("SELECT 1")) as { all: (...args: unknown[]) => unknown };
-    const original = prototype.all;
-    let reads = 0;
-    prototype.all = function (this: { source: string }, ...args: unknown[]) {
-      if (pattern.test(this.source)) reads++;
-      return original.apply(this, args);
-    };
-    try {
-      await work();
-    } finally {
-      prototype.all = original;
-    }
-    return reads;
-  }
+  const readsDuring = async (pattern: RegExp, work: () => Promise<unknown>) => (await statementsRunDuring(database.sqlite, pattern, work)).length;
   const rowReadsDuring = (work: () => Promise<unknown>) => readsDuring(/^select \* from "statuses" where "id" in/, work);
 
   /** Bob's home as he sees it: each status's id, text and warning, and for a boost the boosted one's. */

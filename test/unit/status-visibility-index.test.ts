@@ -11,6 +11,7 @@ import { homeTimeline } from "../../server/core/timelines/timelines.ts";
 import { openDataDirectoryDatabase, type OpenedDatabase } from "../../server/db/open.ts";
 import { insertFollow, insertTestAccount, manualClock } from "../helpers/core-database.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
+import { statementsRunDuring, type StatementRun } from "../helpers/statements-run.ts";
 
 const ORIGIN = "https://hearth.example";
 const FIRST_PAGE = { maxId: null, sinceId: null, minId: null, limit: 40 };
@@ -30,25 +31,10 @@ describe("the visibility rule read from an index alone", () => {
   let bob: AccountRow;
   let carol: AccountRow;
 
-  /** The statements whose SQL matches `pattern` run during `work`, with their parameters. */
-  async function statementsDuring(pattern: RegExp, work: () => Promise<unknown>): Promise<Array<{ source: string; args: unknown[] }>> {
-    const prototype = Object.getPrototypeOf(database.sqlite.prepare("SELECT 1")) as { all: (...args: unknown[]) => unknown };
-    const original = prototype.all;
-    const seen: Array<{ source: string; args: unknown[] }> = [];
-    prototype.all = function (this: { source: string }, ...args: unknown[]) {
-      if (pattern.test(this.source)) seen.push({ source: this.source, args });
-      return original.apply(this, args);
-    };
-    try {
-      await work();
-    } finally {
-      prototype.all = original;
-    }
-    return seen;
-  }
+  const statementsDuring = (pattern: RegExp, work: () => Promise<unknown>) => statementsRunDuring(database.sqlite, pattern, work);
 
   /** How SQLite reads the statuses table for this statement on `sqlite`: the plan's lines that name it. */
-  function statusesPlan(sqlite: Database.Database, { source, args }: { source: string; args: unknown[] }): string[] {
+  function statusesPlan(sqlite: Database.Database, { source, args }: StatementRun): string[] {
     const plan = sqlite.prepare(`EXPLAIN QUERY PLAN ${source}`).all(...args) as Array<{ detail: string }>;
     return plan.map((row) => row.detail).filter((detail) => /^(SEARCH|SCAN) statuses\b/.test(detail));
   }
