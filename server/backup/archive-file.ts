@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGunzip, createGzip } from "node:zlib";
+import { getLogger } from "@logtape/logtape";
 import { Pack, extract, type WriteEntry } from "tar";
 import { DATABASE_ENTRY, MANIFEST_ENTRY, MEDIA_PREFIX } from "./manifest.ts";
 import type { ProgressListener } from "./progress.ts";
@@ -95,4 +96,20 @@ export async function unpackBackup(file: string, into: string, onProgress: Progr
     }),
   );
   onProgress({ step: "unpacking", done: 1, total: 1 });
+}
+
+const logger = getLogger(["hearth", "backup"]);
+
+/**
+ * Removes a folder a backup was unpacked into, after success or failure alike, and never throws: what is
+ * reported is why the backup was refused, not the clean-up. A refused archive (cut short, damaged) fails the
+ * unpacking while tar may still be finishing a file it had begun, so a removal can meet a folder that is not
+ * empty yet; it is tried again a few times (fs.rm's own retries on ENOTEMPTY and EBUSY).
+ */
+export async function removeUnpackedFolder(path: string): Promise<void> {
+  try {
+    await rm(path, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+  } catch (error) {
+    logger.warn("Could not remove the unpacked backup at {path}: {error}", { path, error: (error as Error).message });
+  }
 }

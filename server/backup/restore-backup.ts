@@ -1,10 +1,11 @@
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rename } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { databasePath, prepareDataDirectory } from "../db/connection.ts";
 import { lockDataDirectory } from "../db/data-dir-lock.ts";
 import { mediaRootOf } from "../media/storage.ts";
 import { UserError } from "../user-error.ts";
+import { removeUnpackedFolder } from "./archive-file.ts";
 import { unpackAndCheckBackup } from "./check-backup.ts";
 import { fileTimestamp } from "./create-backup.ts";
 import type { BackupManifest } from "./manifest.ts";
@@ -72,6 +73,6 @@ export async function restoreBackup(request: RestoreRequest): Promise<RestoredBa
       lock.release();
     }
   } finally {
-    await rm(staging, { recursive: true, force: true });
+    await removeUnpackedFolder(staging);
   }
 }

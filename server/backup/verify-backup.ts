@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rename } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
@@ -11,6 +11,7 @@ import { openDataDirectoryDatabase } from "../db/open.ts";
 import type { InstanceOptions, RunningInstance } from "../index.ts";
 import { mediaRootOf } from "../media/storage.ts";
 import { UserError } from "../user-error.ts";
+import { removeUnpackedFolder } from "./archive-file.ts";
 import { unpackAndCheckBackup } from "./check-backup.ts";
 import type { BackupManifest } from "./manifest.ts";
 import { ignoreProgress, type ProgressListener } from "./progress.ts";
@@ -81,6 +82,6 @@ export async function verifyBackup(file: string, start: StartInstance, onProgres
       await instance.close();
     }
   } finally {
-    await rm(scratch, { recursive: true, force: true });
+    await removeUnpackedFolder(scratch);
   }
 }
