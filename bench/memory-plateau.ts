@@ -2,8 +2,8 @@
 // timelines, notifications, statuses, accounts, search; posts and favourites; WebFinger and actor fetches)
 // at 20 at a time, then sits idle for a minute. Prints the server's resident memory after start, its peak,
 // at the end of the load (the plateau) and after the idle minute, beside the targets of issue #16 (under
-// 250 MiB at the plateau, under 150 MiB after a minute idle). Asserts nothing: the machine it runs on moves
-// the figures.
+// 250 MB at the plateau, under 150 MB after a minute idle: 238.4 and 143.1 MiB, the unit the sizes are
+// printed in). Asserts nothing: the machine it runs on moves the figures.
 // BENCH_MEMORY_REQUESTS, BENCH_MEMORY_STATUSES and BENCH_MEMORY_IDLE_S shorten it for a quick look.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -17,8 +17,10 @@ const REQUESTS = Number(process.env.BENCH_MEMORY_REQUESTS ?? 50_000);
 const STATUSES = Number(process.env.BENCH_MEMORY_STATUSES ?? 100_000);
 const IDLE_S = Number(process.env.BENCH_MEMORY_IDLE_S ?? 60);
 const CONCURRENCY = 20;
-const TARGET_PLATEAU_MIB = 250;
-const TARGET_IDLE_MIB = 150;
+// The issue's targets are in MB (10^6 bytes), as bench/cold-start-and-memory.ts reads issue #19's 100 MB.
+const mib = (megabytes: number) => Math.round((megabytes * 1e6 * 10) / 2 ** 20) / 10;
+const TARGET_PLATEAU_MIB = mib(250);
+const TARGET_IDLE_MIB = mib(150);
 
 /** VmRSS, and its parts: anonymous memory (heaps) and mapped files (the node binary, libraries, SQLite's mmap). */
 function memoryOf(pid: number): { rssMiB: number; anonMiB: number; fileMiB: number } {
