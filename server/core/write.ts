@@ -37,9 +37,14 @@ export async function write<T>(ctx: CoreContext, work: (trx: WriteTransaction, a
     await recordInOutbox(ctx, trx, activities);
     return value;
   });
+  await runAfterCommit(ctx, events, activities);
+  return result;
+}
+
+/** A committed write's effects: its events emitted, then the outbox drained if it recorded activities. */
+async function runAfterCommit(ctx: CoreContext, events: readonly CoreEvent[], activities: readonly OutboundActivity[]): Promise<void> {
   for (const event of events) ctx.events.emit(event);
   if (activities.length > 0) await ctx.ports.outbox.deliverPending();
-  return result;
 }
 
 /**
@@ -166,10 +171,7 @@ async function settle(outcome: WriteOutcome): Promise<void> {
   const shared = outcome.write;
   if (outcome.failed) return shared.reject(outcome.error);
   try {
-    await shared.inItsContext(async () => {
-      for (const event of outcome.events) shared.ctx.events.emit(event);
-      if (outcome.activities.length > 0) await shared.ctx.ports.outbox.deliverPending();
-    });
+    await shared.inItsContext(() => runAfterCommit(shared.ctx, outcome.events, outcome.activities));
   } catch (error) {
     return shared.reject(error);
   }

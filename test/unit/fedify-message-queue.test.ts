@@ -14,6 +14,23 @@ const milliseconds = (n: number) =>
   Temporal.Duration.from({ milliseconds: n }) as unknown as NonNullable<MessageQueueEnqueueOptions["delay"]>;
 
 /** A promise the test settles by hand, to hold a handler mid-message. */
+/** Each claim is one run of the queue's claiming SELECT on `sqlite`: counted by wrapping the connection's prepare. */
+function countClaims(sqlite: Database.Database): { count: number } {
+  const claims = { count: 0 };
+  const prepare = sqlite.prepare.bind(sqlite);
+  sqlite.prepare = ((sql: string) => {
+    const statement = prepare(sql);
+    if (!sql.includes("SELECT id, message, attempts")) return statement;
+    const all = statement.all.bind(statement);
+    statement.all = ((...parameters: unknown[]) => {
+      claims.count++;
+      return all(...parameters);
+    }) as typeof statement.all;
+    return statement;
+  }) as typeof sqlite.prepare;
+  return claims;
+}
+
 function gate() {
   let open!: () => void;
   const opened = new Promise<void>((resolve) => (open = resolve));
@@ -120,19 +137,7 @@ describe("SqliteMessageQueue", () => {
 
   it("fills free slots a few at a time rather than claiming again as each message finishes", async () => {
     const sqlite = connect();
-    // Each claim is one run of the claiming SELECT; counted by wrapping the connection's prepare.
-    let claims = 0;
-    const prepare = sqlite.prepare.bind(sqlite);
-    sqlite.prepare = ((sql: string) => {
-      const statement = prepare(sql);
-      if (!sql.includes("SELECT id, message, attempts")) return statement;
-      const all = statement.all.bind(statement);
-      statement.all = ((...parameters: unknown[]) => {
-        claims++;
-        return all(...parameters);
-      }) as typeof statement.all;
-      return statement;
-    }) as typeof sqlite.prepare;
+    const claims = countClaims(sqlite);
     const queue = makeQueue({ concurrency: 8 }, sqlite);
     const messages = Array.from({ length: 80 }, (_, index) => index);
     await queue.enqueueMany(messages);
@@ -144,24 +149,13 @@ describe("SqliteMessageQueue", () => {
     await waitFor(() => handled.length === 80, { what: "all messages" });
     expect([...handled].sort((a, b) => Number(a) - Number(b))).toEqual(messages);
     // One claim per message was 80; two free slots at a time (a quarter of 8) is at most about 40.
-    expect(claims).toBeLessThanOrEqual(45);
-    expect(claims).toBeGreaterThan(1);
+    expect(claims.count).toBeLessThanOrEqual(45);
+    expect(claims.count).toBeGreaterThan(1);
   });
 
   it("wakes its listener once for a burst of enqueues that share a commit, not once each", async () => {
     const sqlite = connect();
-    let claims = 0;
-    const prepare = sqlite.prepare.bind(sqlite);
-    sqlite.prepare = ((sql: string) => {
-      const statement = prepare(sql);
-      if (!sql.includes("SELECT id, message, attempts")) return statement;
-      const all = statement.all.bind(statement);
-      statement.all = ((...parameters: unknown[]) => {
-        claims++;
-        return all(...parameters);
-      }) as typeof statement.all;
-      return statement;
-    }) as typeof sqlite.prepare;
+    const claims = countClaims(sqlite);
     // A long poll, so only wake-ups claim; handlers that never finish, so no finished handler claims either.
     const queue = makeQueue({ concurrency: 64, pollIntervalMs: 60_000 }, sqlite);
     const handled: unknown[] = [];
@@ -170,13 +164,13 @@ describe("SqliteMessageQueue", () => {
       handled.push(message);
       await held.opened;
     });
-    await waitFor(() => claims === 1, { what: "the listener's first look" });
+    await waitFor(() => claims.count === 1, { what: "the listener's first look" });
     // Twenty inbox requests of one moment: twenty enqueue() calls, one shared commit.
     await Promise.all(Array.from({ length: 20 }, (_, index) => queue.enqueue(index)));
     await waitFor(() => handled.length === 20, { what: "the burst handled" });
     held.open();
     // The first look, and one claim for the burst (one per enqueue was 21).
-    expect(claims).toBe(2);
+    expect(claims.count).toBe(2);
   });
 
   it("handles messages with the same ordering key one at a time, in order", async () => {
