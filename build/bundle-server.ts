@@ -14,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { rolldown } from "rolldown";
 import { BUNDLE_COMPILE_CACHE, BUNDLE_DIR_NAME, BUNDLE_ENTRY, BUNDLE_STAMP } from "../bin/server-bundle.js";
-import { SERVER_NODE_FLAGS, withServerEnvironment } from "../bin/server-node-flags.js";
+import { SERVER_START_FLAGS, withServerEnvironment } from "../bin/server-node-flags.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url)).replace(/[/\\]$/, "");
 
@@ -84,7 +84,8 @@ export async function warmCompileCache(outDir: string, entryFileName = BUNDLE_EN
   const dataDir = mkdtempSync(join(tmpdir(), "hearth-build-warm-up-"));
   const env = { ...withServerEnvironment(), NODE_COMPILE_CACHE: join(outDir, BUNDLE_COMPILE_CACHE) };
   try {
-    const serving = spawn(process.execPath, [...SERVER_NODE_FLAGS, entry, "serve", "--data-dir", dataDir, "--port", "0", "--log-level", "error"], {
+    // With the flags `hearth serve` starts with: Node keeps a compile cache for each set of V8 flags.
+    const serving = spawn(process.execPath, [...SERVER_START_FLAGS, entry, "serve", "--data-dir", dataDir, "--port", "0", "--log-level", "error"], {
       env,
       stdio: ["ignore", "pipe", "pipe"],
     });
