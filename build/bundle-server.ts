@@ -36,6 +36,26 @@ export const LAZY_DEFAULT_EXPORTS: readonly string[] = ["jsonld/dist/jsonld.esm.
 const LAZY_PREFIX = "\0hearth-lazy:";
 
 /**
+ * The Temporal polyfill Fedify imports makes its eighteen calendars when it loads, and the Indian one asks ICU
+ * at once whether this engine has a bug with dates before year 1 (a toLocaleDateString in that calendar): ICU's
+ * date formatting was loaded at every start for it, most of the polyfill's evaluation (issue #19,
+ * bench/start-profile.ts). The answer is computed at its first read instead (only that calendar's dates before
+ * year 1 read it), then kept as the plain value it was.
+ */
+const TEMPORAL_ICU_PROBE = `this.vulnerableToBceBug="10/11/-79 Saka"!==new Date("0000-01-01T00:00Z").toLocaleDateString("en-US-u-ca-indian",{timeZone:"UTC"})`;
+const TEMPORAL_POLYFILL = /[\\/]@js-temporal[\\/]polyfill[\\/]dist[\\/]index\.esm\.js$/;
+
+/** The polyfill's source with the probe made on first read; throws when the source no longer holds it, so a new polyfill is looked at again. */
+export function deferTemporalIcuProbe(code: string): string {
+  if (!code.includes(TEMPORAL_ICU_PROBE)) throw new Error("@js-temporal/polyfill no longer probes ICU as build/bundle-server.ts expects; look at its start cost again.");
+  const probe = TEMPORAL_ICU_PROBE.slice("this.vulnerableToBceBug=".length);
+  return code.replace(
+    TEMPORAL_ICU_PROBE,
+    `Object.defineProperty(this,"vulnerableToBceBug",{configurable:!0,enumerable:!0,get(){const v=${probe};Object.defineProperty(this,"vulnerableToBceBug",{value:v,writable:!0,enumerable:!0,configurable:!0});return v}})`,
+  );
+}
+
+/**
  * The stand-in: every read of the default export is forwarded to the module, required at the first one. Reads
  * only (nothing assigns to jsonld or extends it); `this` in a call is the stand-in, which reads through too.
  */
@@ -140,6 +160,12 @@ export async function bundleServer(options: BundleOptions = {}): Promise<{ outDi
         },
         load(id) {
           return id.startsWith(LAZY_PREFIX) ? lazyDefaultModule(id.slice(LAZY_PREFIX.length)) : null;
+        },
+      },
+      {
+        name: "hearth-temporal-icu-probe-on-first-read",
+        transform(code, id) {
+          return TEMPORAL_POLYFILL.test(id) ? deferTemporalIcuProbe(code) : null;
         },
       },
     ],
