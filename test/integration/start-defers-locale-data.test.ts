@@ -9,16 +9,17 @@ describe("a start leaves the language names for the first request that asks for 
   let group: InstanceGroup;
 
   beforeAll(async () => {
-    Intl.DisplayNames = class extends RealDisplayNames {
+    const Counting = class extends RealDisplayNames {
       constructor(...args: ConstructorParameters<typeof RealDisplayNames>) {
         super(...args);
         made += 1;
       }
     };
+    Object.defineProperty(Intl, "DisplayNames", { value: Counting, configurable: true, writable: true });
     group = await startInstances([{ username: "lena" }]);
   });
   afterAll(async () => {
-    Intl.DisplayNames = RealDisplayNames;
+    Object.defineProperty(Intl, "DisplayNames", { value: RealDisplayNames, configurable: true, writable: true });
     await group?.close();
   });
 

@@ -4,13 +4,14 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import type * as TemporalPolyfill from "@js-temporal/polyfill";
 import { deferTemporalIcuProbe } from "../../build/bundle-server.ts";
 
 const require = createRequire(import.meta.url);
 const POLYFILL = join(dirname(require.resolve("@js-temporal/polyfill")), "index.esm.js");
 const JSBI = require.resolve("jsbi").replace(/jsbi-cjs\.js$/, "jsbi.mjs");
 
-type TemporalModule = typeof import("@js-temporal/polyfill");
+type TemporalModule = typeof TemporalPolyfill;
 
 const folder = mkdtempSync(join(tmpdir(), "hearth-temporal-probe-"));
 let copies = 0;
