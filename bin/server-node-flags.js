@@ -18,8 +18,9 @@ export const SERVER_NODE_FLAGS = ["--max-semi-space-size=8", "--heap-growing-per
 /**
  * Those of SERVER_NODE_FLAGS that `hearth serve` takes once it serves rather than when Node starts (the value stays
  * the one above). V8 reads --heap-growing-percent at each computation of the old space's limit, so set later it
- * bounds the plateau all the same; given at start, it made a start's module loading pay for more full
- * collections: about 140 ms more CPU to the first /healthz (issue #19, bench/cold-start-and-memory.ts).
+ * bounds the plateau all the same (bench/memory-plateau.ts, 15,000 requests: 223.7 MiB against 225.4 given at
+ * start). Given at start, it cost a start CPU time to the first /healthz: about 80 ms on a quiet machine, 30 ms
+ * in the median of nine starts on a loaded one (issue #19), though the start makes as many collections either way.
  */
 export const FLAGS_SET_ONCE_SERVING = ["--heap-growing-percent"];
 
