@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
-import { SERVER_NODE_FLAGS, withServerEnvironment } from "../bin/server-node-flags.js";
+import { SERVER_START_FLAGS, withServerEnvironment } from "../bin/server-node-flags.js";
 import Database from "better-sqlite3";
 import type { MemoryProbe } from "./memory-probe.ts";
 
@@ -64,9 +64,10 @@ export interface HearthProcess {
  */
 export async function serveHearth(dataDir: string, extraArgs: string[] = [], options: { withMemoryProbe?: boolean } = {}): Promise<HearthProcess> {
   const port = await freePort();
-  // With the flags `hearth serve` gives itself (bin/hearth.js), unless BENCH_NODE_ARGS chooses otherwise.
+  // With the flags `hearth serve` starts with (bin/hearth.js; it sets the others once it serves), unless
+  // BENCH_NODE_ARGS chooses otherwise.
   const chosen = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter((arg) => arg !== "");
-  const nodeArgs = [...SERVER_NODE_FLAGS.filter((flag) => !chosen.some((arg) => arg.split("=")[0] === flag.split("=")[0])), ...chosen];
+  const nodeArgs = [...SERVER_START_FLAGS.filter((flag) => !chosen.some((arg) => arg.split("=")[0] === flag.split("=")[0])), ...chosen];
   const probeFolder = options.withMemoryProbe ? mkdtempSync(join(tmpdir(), "hearth-bench-probe-")) : undefined;
   const probeFile = probeFolder ? join(probeFolder, "probes.jsonl") : undefined;
   if (probeFile) nodeArgs.push("--import", PROBE);

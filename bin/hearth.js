@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import module from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { cliModule, compileCacheDirOf } from "./server-bundle.js";
-import { hasServerEnvironment, hasServerNodeFlags, missingServerNodeFlags, SERVER_NODE_FLAGS, withServerEnvironment } from "./server-node-flags.js";
+import { hasServerEnvironment, hasServerNodeFlags, missingServerNodeFlags, SERVER_START_FLAGS, withServerEnvironment } from "./server-node-flags.js";
 
 const [major, minor] = process.versions.node.split(".").map(Number);
 const isServe = process.argv[2] === "serve";
@@ -43,7 +43,7 @@ if (major > 22 || (major === 22 && minor >= 18)) {
     );
     process.exit(1);
   }
-  const child = spawn(pinned, [...(isServe ? SERVER_NODE_FLAGS : []), cli, ...process.argv.slice(2)], {
+  const child = spawn(pinned, [...(isServe ? SERVER_START_FLAGS : []), cli, ...process.argv.slice(2)], {
     stdio: "inherit",
     env: isServe ? withServerEnvironment() : process.env,
   });

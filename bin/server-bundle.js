@@ -26,7 +26,11 @@ function mtimeOf(path) {
   }
 }
 
-/** The newest modification time among the files under dir (a missing dir counts as nothing). */
+/**
+ * The newest modification time among the files under dir (a missing dir counts as nothing). Every start walks
+ * server/ (~460 files): paths are joined by hand, as path.join normalised each one again and took half the
+ * walk's CPU time (about 15 of 30 ms on the bench machine, issue #19); "/" separates paths on Windows too.
+ */
 function newestUnder(dir) {
   let newest = 0;
   let entries;
@@ -36,7 +40,7 @@ function newestUnder(dir) {
     return newest;
   }
   for (const entry of entries) {
-    const path = join(dir, entry.name);
+    const path = `${dir}/${entry.name}`;
     const time = entry.isDirectory() ? newestUnder(path) : (mtimeOf(path) ?? 0);
     if (time > newest) newest = time;
   }

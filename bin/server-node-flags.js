@@ -15,9 +15,33 @@
 // MiB, for 46% more CPU).
 export const SERVER_NODE_FLAGS = ["--max-semi-space-size=8", "--heap-growing-percent=50"];
 
-/** Whether this process was started with the flags, or a choice of its own for the same settings (on its command line or in NODE_OPTIONS). */
+/**
+ * Those of SERVER_NODE_FLAGS that `hearth serve` takes once it serves rather than when Node starts (the value stays
+ * the one above). V8 reads --heap-growing-percent at each computation of the old space's limit, so set later it
+ * bounds the plateau all the same (bench/memory-plateau.ts, 15,000 requests: 223.7 MiB against 225.4 given at
+ * start). Given at start, it cost a start CPU time to the first /healthz: about 80 ms on a quiet machine, 30 ms
+ * in the median of nine starts on a loaded one (issue #19), though the start makes as many collections either way.
+ */
+export const FLAGS_SET_ONCE_SERVING = ["--heap-growing-percent"];
+
+const nameOf = (flag) => flag.split("=")[0];
+
+/** The flags a serving Node is started with: SERVER_NODE_FLAGS but those it sets once it serves. */
+export const SERVER_START_FLAGS = SERVER_NODE_FLAGS.filter((flag) => !FLAGS_SET_ONCE_SERVING.includes(nameOf(flag)));
+
+/** Whether this process was started with the start flags, or a choice of its own for the same settings (on its command line or in NODE_OPTIONS). */
 export function hasServerNodeFlags(execArgv = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? "") {
   return missingServerNodeFlags(execArgv, nodeOptions).length === 0;
+}
+
+/** The flags of FLAGS_SET_ONCE_SERVING, with SERVER_NODE_FLAGS' values, that the process was not started with (nor a choice of its own for). */
+export function flagsToSetOnceServing(execArgv = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? "") {
+  const given = flagNamesGiven(execArgv, nodeOptions);
+  return SERVER_NODE_FLAGS.filter((flag) => FLAGS_SET_ONCE_SERVING.includes(nameOf(flag)) && !given.includes(nameOf(flag)));
+}
+
+function flagNamesGiven(execArgv, nodeOptions) {
+  return [...execArgv, ...nodeOptions.split(/\s+/)].map(nameOf);
 }
 
 // The environment of a process that serves, read by glibc's malloc when the process starts (so, like the flags,
@@ -39,8 +63,8 @@ export function hasServerEnvironment(env = process.env) {
   return Object.keys(SERVER_ENVIRONMENT).every((name) => env[name] !== undefined);
 }
 
-/** The server's flags that the process was not started with (nor a choice of its own for). */
+/** The server's start flags that the process was not started with (nor a choice of its own for). */
 export function missingServerNodeFlags(execArgv = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? "") {
-  const given = [...execArgv, ...nodeOptions.split(/\s+/)].map((flag) => flag.split("=")[0]);
-  return SERVER_NODE_FLAGS.filter((flag) => !given.includes(flag.split("=")[0]));
+  const given = flagNamesGiven(execArgv, nodeOptions);
+  return SERVER_START_FLAGS.filter((flag) => !given.includes(nameOf(flag)));
 }

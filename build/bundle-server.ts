@@ -14,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { rolldown } from "rolldown";
 import { BUNDLE_COMPILE_CACHE, BUNDLE_DIR_NAME, BUNDLE_ENTRY, BUNDLE_STAMP } from "../bin/server-bundle.js";
-import { SERVER_NODE_FLAGS, withServerEnvironment } from "../bin/server-node-flags.js";
+import { SERVER_START_FLAGS, withServerEnvironment } from "../bin/server-node-flags.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url)).replace(/[/\\]$/, "");
 
@@ -34,6 +34,26 @@ export const EXTERNAL_PACKAGES = ["better-sqlite3", "sharp", "blurhash", "web-pu
 export const LAZY_DEFAULT_EXPORTS: readonly string[] = ["jsonld/dist/jsonld.esm.js"];
 
 const LAZY_PREFIX = "\0hearth-lazy:";
+
+/**
+ * The Temporal polyfill Fedify imports makes its eighteen calendars when it loads, and the Indian one asks ICU
+ * at once whether this engine has a bug with dates before year 1 (a toLocaleDateString in that calendar): ICU's
+ * date formatting was loaded at every start for it, most of the polyfill's evaluation (issue #19,
+ * bench/start-profile.ts). The answer is computed at its first read instead (only that calendar's dates before
+ * year 1 read it), then kept as the plain value it was.
+ */
+const TEMPORAL_ICU_PROBE = `this.vulnerableToBceBug="10/11/-79 Saka"!==new Date("0000-01-01T00:00Z").toLocaleDateString("en-US-u-ca-indian",{timeZone:"UTC"})`;
+const TEMPORAL_POLYFILL = /[\\/]@js-temporal[\\/]polyfill[\\/]dist[\\/]index\.esm\.js$/;
+
+/** The polyfill's source with the probe made on first read; throws when the source no longer holds it, so a new polyfill is looked at again. */
+export function deferTemporalIcuProbe(code: string): string {
+  if (!code.includes(TEMPORAL_ICU_PROBE)) throw new Error("@js-temporal/polyfill no longer probes ICU as build/bundle-server.ts expects; look at its start cost again.");
+  const probe = TEMPORAL_ICU_PROBE.slice("this.vulnerableToBceBug=".length);
+  return code.replace(
+    TEMPORAL_ICU_PROBE,
+    `Object.defineProperty(this,"vulnerableToBceBug",{configurable:!0,enumerable:!0,get(){const v=${probe};Object.defineProperty(this,"vulnerableToBceBug",{value:v,writable:!0,enumerable:!0,configurable:!0});return v}})`,
+  );
+}
 
 /**
  * The stand-in: every read of the default export is forwarded to the module, required at the first one. Reads
@@ -84,7 +104,8 @@ export async function warmCompileCache(outDir: string, entryFileName = BUNDLE_EN
   const dataDir = mkdtempSync(join(tmpdir(), "hearth-build-warm-up-"));
   const env = { ...withServerEnvironment(), NODE_COMPILE_CACHE: join(outDir, BUNDLE_COMPILE_CACHE) };
   try {
-    const serving = spawn(process.execPath, [...SERVER_NODE_FLAGS, entry, "serve", "--data-dir", dataDir, "--port", "0", "--log-level", "error"], {
+    // With the flags `hearth serve` starts with: Node keeps a compile cache for each set of V8 flags.
+    const serving = spawn(process.execPath, [...SERVER_START_FLAGS, entry, "serve", "--data-dir", dataDir, "--port", "0", "--log-level", "error"], {
       env,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -139,6 +160,12 @@ export async function bundleServer(options: BundleOptions = {}): Promise<{ outDi
         },
         load(id) {
           return id.startsWith(LAZY_PREFIX) ? lazyDefaultModule(id.slice(LAZY_PREFIX.length)) : null;
+        },
+      },
+      {
+        name: "hearth-temporal-icu-probe-on-first-read",
+        transform(code, id) {
+          return TEMPORAL_POLYFILL.test(id) ? deferTemporalIcuProbe(code) : null;
         },
       },
     ],

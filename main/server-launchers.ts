@@ -21,13 +21,13 @@ import type { SpawnedProcess } from "./server-process.ts";
 import type { ShellToServer } from "./server-protocol.ts";
 
 /**
- * The Node flags the server process starts with: those `hearth serve` gives itself (bin/server-node-flags.js
- * says why: V8 otherwise grows the young generation to 128 MiB under load and keeps it, and its old space to
- * up to four times what survives a full collection). Written out here
+ * The Node flags the server process starts with: those `hearth serve` starts with (bin/server-node-flags.js's
+ * SERVER_START_FLAGS says why: V8 otherwise grows the young generation to 128 MiB under load and keeps it); the
+ * server sets the rest (its old space's growth) itself once it serves, as `hearth serve` does. Written out here
  * because the shell is compiled on its own (main/tsconfig.json) and bin/ is not in the app;
  * test/unit/main-server-launchers.test.ts keeps the two lists equal.
  */
-export const SERVER_PROCESS_NODE_FLAGS: readonly string[] = ["--max-semi-space-size=8", "--heap-growing-percent=50"];
+export const SERVER_PROCESS_NODE_FLAGS: readonly string[] = ["--max-semi-space-size=8"];
 
 /** glibc malloc's settings for the server process, as `hearth serve` gives itself (bin/server-node-flags.js's SERVER_ENVIRONMENT). */
 export const SERVER_PROCESS_ENVIRONMENT: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: "2", MALLOC_TRIM_THRESHOLD_: "131072" };

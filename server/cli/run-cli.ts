@@ -26,6 +26,7 @@ import { openDataDirectoryBesideServe, openDataDirectoryDatabase } from "../db/o
 import { describeTunnelStatus } from "../tunnel/describe.ts";
 import { closeLogging, configureLogging } from "../logging.ts";
 import { flushCompileCache } from "../compile-cache.ts";
+import { setFlagsOnceServing } from "../memory/flags-once-serving.ts";
 import { UserError } from "../user-error.ts";
 
 const USAGE = `Hearth: your own fediverse server.
@@ -161,6 +162,7 @@ async function serveLocked(options: ServeOptions, io: CliIo, cliOptions: CliOpti
   io.stdout.write(`${headless}serving on ${instance.localUrl} (${reach}). Stop it with Ctrl+C.\n`);
   // What this start compiled is written now: a desktop app is often ended by a quit or a shutdown.
   flushCompileCache();
+  setFlagsOnceServing();
   await stopped;
   await closeLogging();
 }

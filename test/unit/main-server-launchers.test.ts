@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { SERVER_ENVIRONMENT, SERVER_NODE_FLAGS } from "../../bin/server-node-flags.js";
+import { SERVER_ENVIRONMENT, SERVER_START_FLAGS } from "../../bin/server-node-flags.js";
 import { entryEnvironment, nodeChildLauncher, SERVER_PROCESS_ENVIRONMENT, SERVER_PROCESS_NODE_FLAGS, utilityProcessLauncher } from "../../main/server-launchers.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 import { waitFor } from "../helpers/wait-for.ts";
@@ -15,8 +15,8 @@ describe("the desktop shell starts its server process with the server's Node fla
   let folder: { path: string; remove(): void } | undefined;
   afterEach(() => folder?.remove());
 
-  it("has the flags and malloc settings `hearth serve` gives itself", () => {
-    expect(SERVER_PROCESS_NODE_FLAGS).toEqual(SERVER_NODE_FLAGS);
+  it("has the flags `hearth serve` starts with and the malloc settings it gives itself", () => {
+    expect(SERVER_PROCESS_NODE_FLAGS).toEqual(SERVER_START_FLAGS);
     expect(SERVER_PROCESS_ENVIRONMENT).toEqual(SERVER_ENVIRONMENT);
   });
 
@@ -43,7 +43,7 @@ describe("the desktop shell starts its server process with the server's Node fla
     await waitFor(() => exitCode !== undefined, { timeoutMs: 60_000, what: "the recorder to end" });
     expect(exitCode).toBe(0);
     const flags = JSON.parse(readFileSync(record, "utf8")) as string[];
-    expect(flags).toEqual(expect.arrayContaining([...SERVER_NODE_FLAGS]));
+    expect(flags).toEqual(expect.arrayContaining([...SERVER_START_FLAGS]));
     expect(JSON.parse(readFileSync(`${record}.env.json`, "utf8"))).toEqual(SERVER_ENVIRONMENT);
   });
 
@@ -54,6 +54,6 @@ describe("the desktop shell starts its server process with the server's Node fla
       return { stdout: null, stderr: null, postMessage: () => {}, on: () => undefined, kill: () => true };
     };
     utilityProcessLauncher({ fork, entryPath: "/app/main/dist/server-entry.js", env: {} })();
-    expect(asked).toEqual([{ modulePath: "/app/main/dist/server-entry.js", execArgv: SERVER_NODE_FLAGS }]);
+    expect(asked).toEqual([{ modulePath: "/app/main/dist/server-entry.js", execArgv: SERVER_START_FLAGS }]);
   });
 });

@@ -66,8 +66,10 @@ export function instanceV1Routes({ core, origin }: InstanceRoutesDependencies): 
     const instance = await getInstance(core);
     return c.json({ updated_at: instance?.created_at ?? new Date(0).toISOString(), content: PRIVACY_POLICY });
   });
-  const languages = postingLanguages();
-  v1.get("/languages", (c) => c.json(languages));
+  // Made at the first request, not with the routes: Intl.DisplayNames loads ICU's locale data, which cost a start
+  // tens of milliseconds (issue #19) that nothing before this request needs.
+  let languages: ReturnType<typeof postingLanguages> | undefined;
+  v1.get("/languages", (c) => c.json((languages ??= postingLanguages())));
   // Hearth translates nothing (configuration.translation.enabled is false): no pair of languages to offer.
   v1.get("/translation_languages", (c) => c.json({}));
   return v1;
