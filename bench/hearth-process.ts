@@ -59,6 +59,9 @@ export interface MemoryProbe {
   /** Each V8 space's committed size (new_space is the young generation). */
   spacesMiB: Record<string, number>;
   mallocedMiB: number;
+  /** V8's bytecode and compiled code, with their metadata (getHeapCodeStatistics), in its heap. */
+  bytecodeMiB: number;
+  codeMiB: number;
   snapshot?: string;
 }
 

@@ -11,7 +11,7 @@
 // MemoryProbe in hearth-process.ts.
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
-import { getHeapSpaceStatistics, getHeapStatistics, writeHeapSnapshot } from "node:v8";
+import { getHeapCodeStatistics, getHeapSpaceStatistics, getHeapStatistics, writeHeapSnapshot } from "node:v8";
 
 const file = process.env.HEARTH_MEMORY_PROBE_FILE;
 const snapshotFolder = process.env.HEARTH_MEMORY_PROBE_SNAPSHOT;
@@ -31,6 +31,8 @@ if (file) {
       arrayBuffersMiB: mib(usage.arrayBuffers),
       spacesMiB: Object.fromEntries(getHeapSpaceStatistics().map((space) => [space.space_name, mib(space.physical_space_size)])),
       mallocedMiB: mib(getHeapStatistics().malloced_memory),
+      bytecodeMiB: mib(getHeapCodeStatistics().bytecode_and_metadata_size),
+      codeMiB: mib(getHeapCodeStatistics().code_and_metadata_size),
     };
     if (snapshotFolder) probe.snapshot = writeHeapSnapshot(join(snapshotFolder, `hearth-${process.pid}-${probeNumber}.heapsnapshot`));
     appendFileSync(file, `${JSON.stringify(probe)}\n`);
