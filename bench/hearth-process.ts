@@ -8,10 +8,11 @@ import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { SERVER_START_FLAGS, withServerEnvironment } from "../bin/server-node-flags.js";
 import Database from "better-sqlite3";
-import type { MemoryProbe } from "./memory-probe.ts";
 
 const CLI = fileURLToPath(new URL("../server/cli.ts", import.meta.url));
-const PROBE = fileURLToPath(new URL("./memory-probe.ts", import.meta.url));
+/** The `hearth` command as a person runs it: the server bundle when `npm run build:server` made it after every source change. */
+const HEARTH = fileURLToPath(new URL("../bin/hearth.js", import.meta.url));
+const PROBE = fileURLToPath(new URL("./memory-probe.js", import.meta.url));
 
 export function hearth(args: string[], stdin = ""): string {
   return execFileSync(process.execPath, [CLI, ...args], { input: stdin, encoding: "utf8" });
@@ -47,10 +48,27 @@ export function cpuMsOf(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond) * 1000;
 }
 
+/** One line of bench/memory-probe.js: what holds a server's resident memory, as the server itself sees it. */
+export interface MemoryProbe {
+  label: string;
+  rssMiB: number;
+  heapTotalMiB: number;
+  heapUsedMiB: number;
+  externalMiB: number;
+  arrayBuffersMiB: number;
+  /** Each V8 space's committed size (new_space is the young generation). */
+  spacesMiB: Record<string, number>;
+  mallocedMiB: number;
+  /** V8's bytecode and compiled code, with their metadata (getHeapCodeStatistics), in its heap. */
+  bytecodeMiB: number;
+  codeMiB: number;
+  snapshot?: string;
+}
+
 export interface HearthProcess {
   url: string;
   child: ChildProcess;
-  /** What holds the server's memory now, as bench/memory-probe.ts sees it from inside; only with `withMemoryProbe`. */
+  /** What holds the server's memory now, as bench/memory-probe.js sees it from inside; only with `withMemoryProbe`. */
   probeMemory(label: string): Promise<MemoryProbe>;
   /** User plus system CPU time of the process so far, in milliseconds. */
   cpuMs(): number;
@@ -60,9 +78,10 @@ export interface HearthProcess {
 /**
  * `hearth serve` on a data directory already set up, once it answers /healthz. BENCH_NODE_ARGS adds Node
  * flags to it, e.g. "--cpu-prof --cpu-prof-dir=/tmp/hearth-profile" to see where its time goes, or
- * "--max-semi-space-size=0" for V8's own young generation size.
+ * "--max-semi-space-size=0" for V8's own young generation size. `asInstalled` runs bin/hearth.js, which runs the
+ * bundle when it is fresh, rather than server/cli.ts.
  */
-export async function serveHearth(dataDir: string, extraArgs: string[] = [], options: { withMemoryProbe?: boolean } = {}): Promise<HearthProcess> {
+export async function serveHearth(dataDir: string, extraArgs: string[] = [], options: { withMemoryProbe?: boolean; asInstalled?: boolean } = {}): Promise<HearthProcess> {
   const port = await freePort();
   // With the flags `hearth serve` starts with (bin/hearth.js; it sets the others once it serves), unless
   // BENCH_NODE_ARGS chooses otherwise.
@@ -71,7 +90,7 @@ export async function serveHearth(dataDir: string, extraArgs: string[] = [], opt
   const probeFolder = options.withMemoryProbe ? mkdtempSync(join(tmpdir(), "hearth-bench-probe-")) : undefined;
   const probeFile = probeFolder ? join(probeFolder, "probes.jsonl") : undefined;
   if (probeFile) nodeArgs.push("--import", PROBE);
-  const child = spawn(process.execPath, [...nodeArgs, CLI, "serve", "--data-dir", dataDir, "--port", String(port), "--log-level", "error", ...extraArgs], {
+  const child = spawn(process.execPath, [...nodeArgs, options.asInstalled ? HEARTH : CLI, "serve", "--data-dir", dataDir, "--port", String(port), "--log-level", "error", ...extraArgs], {
     stdio: ["ignore", "ignore", "inherit"],
     // With the malloc settings `hearth serve` gives itself, unless the environment chooses its own.
     env: probeFile ? { ...withServerEnvironment(), HEARTH_MEMORY_PROBE_FILE: probeFile } : withServerEnvironment(),

@@ -193,7 +193,7 @@ async function measure() {
           peerAnswers: answers.length,
           peerBytesWrittenMaxMiB: Math.round((Math.max(0, ...answers.map((answer) => answer.bytesWritten)) / MEGABYTE) * 100) / 100,
           peerHungUpOnEarly: answers.filter((answer) => answer.hungUpEarly).length,
-          // From inside the server (bench/memory-probe.ts), just before and just after the scenario.
+          // From inside the server (bench/memory-probe.js), just before and just after the scenario.
           probes: [probeBefore, probeAfter],
         });
       }

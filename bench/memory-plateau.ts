@@ -5,12 +5,15 @@
 // 250 MB at the plateau, under 150 MB after a minute idle: 238.4 and 143.1 MiB, the unit the sizes are
 // printed in). Asserts nothing: the machine it runs on moves the figures.
 // BENCH_MEMORY_REQUESTS, BENCH_MEMORY_STATUSES and BENCH_MEMORY_IDLE_S shorten it for a quick look.
+// The server runs as installed (bin/hearth.js): the bundle when `npm run build:server` made it after every source
+// change, as the desktop app and `npm run serve` run it; BENCH_MEMORY_SOURCES=1 runs server/cli.ts instead.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
+import { freshBundle } from "../bin/server-bundle.js";
 import { hearth, serveHearth } from "./hearth-process.ts";
 
 const REQUESTS = Number(process.env.BENCH_MEMORY_REQUESTS ?? 50_000);
@@ -106,7 +109,8 @@ try {
   const seeded = prepare(dataDir);
   const seedSeconds = Math.round((performance.now() - seedStarted) / 100) / 10;
   const token = hearth(["token", "--data-dir", dataDir, "--scopes", "read write follow"]).trim();
-  const instance = await serveHearth(dataDir, [], { withMemoryProbe: true });
+  const asInstalled = process.env.BENCH_MEMORY_SOURCES === undefined;
+  const instance = await serveHearth(dataDir, [], { withMemoryProbe: true, asInstalled });
   try {
     const pid = instance.child.pid!;
     const afterStart = memoryOf(pid);
@@ -157,6 +161,7 @@ try {
         {
           benchmark: "memory-plateau",
           node: process.versions.node,
+          server: !asInstalled ? "sources (server/cli.ts)" : freshBundle() ? "bundle (server-bundle/)" : "sources through bin/hearth.js (run `npm run build:server` for the bundle)",
           statuses: STATUSES,
           requests: REQUESTS,
           concurrency: CONCURRENCY,
@@ -171,7 +176,7 @@ try {
           rssPlateau: { ...plateau, targetMiB: TARGET_PLATEAU_MIB, isUnderTarget: plateau.rssMiB < TARGET_PLATEAU_MIB },
           rssAfterIdle: { ...afterIdle, idleSeconds: IDLE_S, targetMiB: TARGET_IDLE_MIB, isUnderTarget: afterIdle.rssMiB < TARGET_IDLE_MIB },
           idle,
-          // From inside the server (bench/memory-probe.ts): V8's heap by space, external memory, array buffers.
+          // From inside the server (bench/memory-probe.js): V8's heap by space, external memory, array buffers.
           probes,
         },
         null,

@@ -1,7 +1,7 @@
 // Node flags for a process that serves (`hearth serve`, the desktop's server process, the benchmarks).
 //
 // --max-semi-space-size: V8 grows its young generation to 128 MiB under twenty requests at a time (measured with
-// bench/memory-probe.ts: new_space 1 MiB after start, 128 MiB at the plateau of bench/memory-plateau.ts) and
+// bench/memory-probe.js: new_space 1 MiB after start, 128 MiB at the plateau of bench/memory-plateau.ts) and
 // keeps it for as long as the process lives. Worse, a Buffer read from a socket lives in V8's heap as a small
 // object whose bytes are outside it: in a large young generation the scavenges that would free them come
 // rarely, so a peer streaming a huge or gzip-bombed document moved the resident size by 40-75 MB though each
