@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { notificationsJson, statusesJson } from "../../server/api/entities/page-json.ts";
+import { notificationsJson, notificationsJsonBytes, statusesJson, statusesJsonBytes } from "../../server/api/entities/page-json.ts";
 import { toNotifications } from "../../server/api/entities/notification.ts";
 import { toStatuses } from "../../server/api/entities/status.ts";
 import type { NotificationRow, StatusRow } from "../../server/core/rows.ts";
@@ -38,6 +38,8 @@ async function seed(db: CoreDatabase, content = "<p>Hi :wave:</p>") {
     const statuses = await rows();
     const json = await statusesJson(core, statuses, viewer.id, origin, { filterContext: "home" });
     expect(json).toBe(JSON.stringify(await toStatuses(core, statuses, viewer.id, origin, { filterContext: "home" })));
+    // As the route answers it: the same text's UTF-8, byte for byte.
+    expect(Buffer.from(await statusesJsonBytes(core, statuses, viewer.id, origin, { filterContext: "home" })).equals(Buffer.from(json))).toBe(true);
     return json;
   };
   return { viewer, ada, page };
@@ -93,6 +95,18 @@ describe("a page written as JSON with its accounts' JSON kept across pages", () 
     expect(statuses[0]!.account.display_name).toBe(',"account":0');
   });
 
+  it("writes a page's bytes as the UTF-8 of the entities' JSON, with text of more than one byte a character before and inside the accounts", async () => {
+    database = await openCoreDatabase("page-json-bytes");
+    const { core } = database;
+    const { viewer, ada, page } = await seed(database, '<p>café ☕ 👋 ,"account":0 naïve</p>');
+    await core.db.updateTable("accounts").set({ display_name: "Ada ✨ Lovelace 🧮", note: "<p>Zürich</p>" }).where("id", "=", ada.id).execute();
+    const json = await page();
+    expect(Buffer.byteLength(json)).toBeGreaterThan(json.length);
+    expect(adaOf(json).display_name).toBe("Ada ✨ Lovelace 🧮");
+    expect(new TextDecoder().decode(await statusesJsonBytes(core, [], viewer.id, ORIGIN))).toBe("[]");
+    expect(new TextDecoder().decode(await notificationsJsonBytes(core, [], viewer.id, ORIGIN))).toBe("[]");
+  });
+
   it("writes a page of notifications that name no status (follows) or a report as the entities are", async () => {
     database = await openCoreDatabase("page-json-follows");
     const { core } = database;
@@ -118,6 +132,7 @@ describe("a page written as JSON with its accounts' JSON kept across pages", () 
     for (const rows of [all.filter((row) => row.type === "follow"), all]) {
       const json = await notificationsJson(core, rows, viewer.id, ORIGIN);
       expect(json).toBe(JSON.stringify(await toNotifications(core, rows, viewer.id, ORIGIN)));
+      expect(Buffer.from(await notificationsJsonBytes(core, rows, viewer.id, ORIGIN)).equals(Buffer.from(json))).toBe(true);
       expect((JSON.parse(json) as Array<{ account: { username: string } }>).map((notification) => notification.account.username)).toEqual(rows.map(() => "ada"));
     }
     const [report] = JSON.parse(await notificationsJson(core, all, viewer.id, ORIGIN)) as Array<{ report?: { target_account: { username: string } } }>;
