@@ -81,6 +81,21 @@ describe("a page written as JSON with its accounts' JSON kept across pages", () 
     expect(adaOf(await page("https://other.example")).avatar.startsWith("https://other.example/")).toBe(true);
   });
 
+  it("shows a status's emoji as soon as an edit of its text names one, and no more once it names none", async () => {
+    database = await openCoreDatabase("page-json-status-emoji");
+    const { core } = database;
+    const { page } = await seed(database, "<p>Hi</p>");
+    const emojiOfAda = (json: string) =>
+      (JSON.parse(json) as Array<{ id: string; emojis: Array<{ shortcode: string }> }>).find((status) => status.id === "400000000000000002")!.emojis.map((emoji) => emoji.shortcode);
+    expect(emojiOfAda(await page())).toEqual([]);
+    await core.db.updateTable("statuses").set({ content: "<p>Hi :wave:</p>" }).where("id", "=", "400000000000000002").execute();
+    expect(emojiOfAda(await page())).toEqual(["wave"]);
+    // Twice: the second page takes what was found in the same row.
+    expect(emojiOfAda(await page())).toEqual(["wave"]);
+    await core.db.updateTable("statuses").set({ content: "<p>Bye</p>" }).where("id", "=", "400000000000000002").execute();
+    expect(emojiOfAda(await page())).toEqual([]);
+  });
+
   it("writes each account where its entity goes, whatever the text of a status or name says", async () => {
     database = await openCoreDatabase("page-json-forgery");
     const { core } = database;
