@@ -19,7 +19,7 @@ import { homeTimeline } from "../server/core/timelines/timelines.ts";
 import { listNotifications } from "../server/core/notifications/notifications.ts";
 import { toStatuses } from "../server/api/entities/status.ts";
 import { toNotifications } from "../server/api/entities/notification.ts";
-import { notificationsJson, statusesJson } from "../server/api/entities/page-json.ts";
+import { notificationsJsonBytes, statusesJsonBytes } from "../server/api/entities/page-json.ts";
 import { accountRowCacheOf, statusCountsCacheOf, unseenCommitsOf, viewerMarksCacheOf } from "../server/db/page-read-caches.ts";
 import { openFedifySqlite } from "../server/db/fedify-connection.ts";
 import { SqliteKvStore } from "../server/db/fedify-kv-store.ts";
@@ -42,11 +42,11 @@ const page = { maxId: null, sinceId: null, minId: null, limit: 40 };
 const emptyCaches = () => {
   for (const cache of [accountRowCacheOf(core.db), statusCountsCacheOf(core.db), viewerMarksCacheOf(core.db)]) cache?.clear();
 };
-// As the routes write them (api/entities/page-json.ts); the *AsEntities ones as JSON.stringify of the entity objects,
+// As the routes write them (api/entities/page-json.ts), as UTF-8 bytes; the *AsEntities ones as JSON.stringify of the entity objects,
 // which the routes wrote before the accounts' JSON was kept across pages.
 // Each page read as one, as the API's GET routes read it (http/app.ts): one look at other connections' commits.
-const home = async () => readingOnePage(async () => statusesJson(core, (await homeTimeline(core, ownerId, page)).statuses, ownerId, origin, { filterContext: "home" }));
-const notifications = async () => readingOnePage(async () => notificationsJson(core, await listNotifications(core, ownerId, {}, page), ownerId, origin));
+const home = async () => readingOnePage(async () => statusesJsonBytes(core, (await homeTimeline(core, ownerId, page)).statuses, ownerId, origin, { filterContext: "home" }));
+const notifications = async () => readingOnePage(async () => notificationsJsonBytes(core, await listNotifications(core, ownerId, {}, page), ownerId, origin));
 const homeAsEntities = async () => readingOnePage(async () => JSON.stringify(await toStatuses(core, (await homeTimeline(core, ownerId, page)).statuses, ownerId, origin, { filterContext: "home" })));
 const notificationsAsEntities = async () => readingOnePage(async () => JSON.stringify(await toNotifications(core, await listNotifications(core, ownerId, {}, page), ownerId, origin)));
 const fedifySqlite = openFedifySqlite(join(dataDir, "hearth.db"));

@@ -15,7 +15,11 @@ export function jsonAnswer(c: Context<HonoApiEnv>, value: unknown): Response {
 
 /** jsonAnswer for JSON already written as text (api/entities/page-json.ts). */
 export function jsonTextAnswer(c: Context<HonoApiEnv>, json: string): Response {
-  const body = encoder.encode(json);
+  return jsonBytesAnswer(c, encoder.encode(json));
+}
+
+/** jsonAnswer for JSON already written as UTF-8 bytes (api/entities/page-json.ts); they are answered and kept as they are. */
+export function jsonBytesAnswer(c: Context<HonoApiEnv>, body: Uint8Array<ArrayBuffer>): Response {
   c.set("answerBytes", body);
   return c.body(body, 200, { "Content-Type": "application/json" });
 }

@@ -9,6 +9,8 @@ import type { HonoApiEnv } from "./hono-env.ts";
  */
 const REUSE_FOR_MS = 1_000;
 const MOST_ENTRIES = 200;
+/** URLs remembered as asked (a key and a time each, no body), for storing only an answer asked for again. */
+const MOST_ASKED = 2_000;
 const LARGEST_BODY_BYTES = 1_000_000;
 /** All kept bodies together: two hundred pages of a megabyte would be 200 MB held for a moment's reuse. */
 const MOST_BYTES = 8_000_000;
@@ -25,6 +27,8 @@ export interface RecentResponseLimits {
   reuseForMs: number;
   mostEntries: number;
   mostBytes: number;
+  /** How many keys askedAgain remembers; MOST_ASKED unless given. */
+  mostAsked?: number;
 }
 
 /**
@@ -34,6 +38,8 @@ export interface RecentResponseLimits {
  */
 export class RecentResponseStore {
   readonly #entries = new Map<string, RecentResponse>();
+  /** When each key was last asked for, oldest first. */
+  readonly #asked = new Map<string, number>();
   readonly #limits: RecentResponseLimits;
   readonly #now: () => number;
   #bytes = 0;
@@ -59,6 +65,23 @@ export class RecentResponseStore {
     return entry;
   }
 
+  /**
+   * Notes that `key` is asked for now, and says whether it was asked for within the reuse window before: only
+   * such an answer is worth keeping. A page asked for once (an older page scrolled past, the first page after a
+   * write read by one client) is never asked again within the window, and keeping every one of them held up to
+   * MOST_BYTES of bodies nobody reused: under bench/timeline-latency.ts's fresh pages that churn of kept
+   * buffers cost 0.2-0.3 ms of CPU a request, a quarter of the request (issue #19).
+   */
+  askedAgain(key: string): boolean {
+    const now = this.#now();
+    const last = this.#asked.get(key);
+    this.#asked.delete(key);
+    this.#asked.set(key, now);
+    if (this.#asked.size > (this.#limits.mostAsked ?? MOST_ASKED)) this.#asked.delete(this.#asked.keys().next().value!);
+    this.#scheduleSweep();
+    return last !== undefined && now - last < this.#limits.reuseForMs;
+  }
+
   store(key: string, entry: RecentResponse): void {
     this.#remove(key);
     if (entry.body.byteLength > this.#limits.mostBytes) return;
@@ -78,6 +101,10 @@ export class RecentResponseStore {
       if (now - entry.storedAt < this.#limits.reuseForMs) break;
       this.#remove(key);
     }
+    for (const [key, askedAt] of this.#asked) {
+      if (now - askedAt < this.#limits.reuseForMs) break;
+      this.#asked.delete(key);
+    }
   }
 
   #remove(key: string): void {
@@ -93,7 +120,7 @@ export class RecentResponseStore {
     this.#sweep = setTimeout(() => {
       this.#sweep = undefined;
       this.sweep();
-      if (this.#entries.size > 0) this.#scheduleSweep();
+      if (this.#entries.size > 0 || this.#asked.size > 0) this.#scheduleSweep();
     }, this.#limits.reuseForMs).unref();
   }
 }
@@ -113,13 +140,19 @@ function keptHeaders(answerHeaders: Headers): Record<string, string> {
 /**
  * Reuses a timeline or notifications page answered moments ago to the same token for the same URL, as long
  * as nothing has been written to the database since it was read (write-generation.ts) and for at most
- * REUSE_FOR_MS. Apps poll these pages, often several at once (a phone, a desktop app, a browser tab), and
+ * REUSE_FOR_MS. An answer is kept only when its URL was asked for within REUSE_FOR_MS before
+ * (RecentResponseStore.askedAgain): a page polled is reused from its third asking on, and a page asked once is
+ * not held. Apps poll these pages, often several at once (a phone, a desktop app, a browser tab), and
  * rendering a page costs far more than checking that nothing changed. The key is the token, not the
  * account: a page is only ever reused for the token that passed the route's own scope check, and
  * authentication and rate limits run before this on every request.
  */
-export function reuseRecentResponses(core: CoreContext, generation: WriteGeneration, origin: () => string) {
-  const recent = new RecentResponseStore(() => core.clock.now().getTime());
+export function reuseRecentResponses(
+  core: Pick<CoreContext, "clock">,
+  generation: WriteGeneration,
+  origin: () => string,
+  recent: RecentResponseStore = new RecentResponseStore(() => core.clock.now().getTime()),
+) {
   return createMiddleware<HonoApiEnv>(async (c, next) => {
     if (c.req.method !== "GET") return next();
     const key = `${c.get("auth")?.token.id ?? "-"} ${origin()} ${c.req.url}`;
@@ -127,7 +160,9 @@ export function reuseRecentResponses(core: CoreContext, generation: WriteGenerat
     const readAt = generation.current();
     const reusable = recent.reusable(key, readAt);
     if (reusable) return c.body(reusable.body, 200, reusable.headers);
+    const isWorthKeeping = recent.askedAgain(key);
     await next();
+    if (!isWorthKeeping) return;
     const answer = c.res;
     if (answer.status !== 200 || !answer.headers.get("content-type")?.startsWith("application/json")) return;
     const kept = c.get("answerBytes");

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { notificationsJson, statusesJson } from "../../server/api/entities/page-json.ts";
+import { notificationsJson, notificationsJsonBytes, statusesJson, statusesJsonBytes } from "../../server/api/entities/page-json.ts";
 import { toNotifications } from "../../server/api/entities/notification.ts";
 import { toStatuses } from "../../server/api/entities/status.ts";
 import type { NotificationRow, StatusRow } from "../../server/core/rows.ts";
@@ -38,6 +38,8 @@ async function seed(db: CoreDatabase, content = "<p>Hi :wave:</p>") {
     const statuses = await rows();
     const json = await statusesJson(core, statuses, viewer.id, origin, { filterContext: "home" });
     expect(json).toBe(JSON.stringify(await toStatuses(core, statuses, viewer.id, origin, { filterContext: "home" })));
+    // As the route answers it: the same text's UTF-8, byte for byte.
+    expect(Buffer.from(await statusesJsonBytes(core, statuses, viewer.id, origin, { filterContext: "home" })).equals(Buffer.from(json))).toBe(true);
     return json;
   };
   return { viewer, ada, page };
@@ -79,6 +81,21 @@ describe("a page written as JSON with its accounts' JSON kept across pages", () 
     expect(adaOf(await page("https://other.example")).avatar.startsWith("https://other.example/")).toBe(true);
   });
 
+  it("shows a status's emoji as soon as an edit of its text names one, and no more once it names none", async () => {
+    database = await openCoreDatabase("page-json-status-emoji");
+    const { core } = database;
+    const { page } = await seed(database, "<p>Hi</p>");
+    const emojiOfAda = (json: string) =>
+      (JSON.parse(json) as Array<{ id: string; emojis: Array<{ shortcode: string }> }>).find((status) => status.id === "400000000000000002")!.emojis.map((emoji) => emoji.shortcode);
+    expect(emojiOfAda(await page())).toEqual([]);
+    await core.db.updateTable("statuses").set({ content: "<p>Hi :wave:</p>" }).where("id", "=", "400000000000000002").execute();
+    expect(emojiOfAda(await page())).toEqual(["wave"]);
+    // Twice: the second page takes what was found in the same row.
+    expect(emojiOfAda(await page())).toEqual(["wave"]);
+    await core.db.updateTable("statuses").set({ content: "<p>Bye</p>" }).where("id", "=", "400000000000000002").execute();
+    expect(emojiOfAda(await page())).toEqual([]);
+  });
+
   it("writes each account where its entity goes, whatever the text of a status or name says", async () => {
     database = await openCoreDatabase("page-json-forgery");
     const { core } = database;
@@ -91,6 +108,18 @@ describe("a page written as JSON with its accounts' JSON kept across pages", () 
     expect(statuses.map((status) => status.account.username)).toEqual(["ada", "ada", "viewer"]);
     expect(statuses[0]!.reblog?.account.username).toBe("viewer");
     expect(statuses[0]!.account.display_name).toBe(',"account":0');
+  });
+
+  it("writes a page's bytes as the UTF-8 of the entities' JSON, with text of more than one byte a character before and inside the accounts", async () => {
+    database = await openCoreDatabase("page-json-bytes");
+    const { core } = database;
+    const { viewer, ada, page } = await seed(database, '<p>café ☕ 👋 ,"account":0 naïve</p>');
+    await core.db.updateTable("accounts").set({ display_name: "Ada ✨ Lovelace 🧮", note: "<p>Zürich</p>" }).where("id", "=", ada.id).execute();
+    const json = await page();
+    expect(Buffer.byteLength(json)).toBeGreaterThan(json.length);
+    expect(adaOf(json).display_name).toBe("Ada ✨ Lovelace 🧮");
+    expect(new TextDecoder().decode(await statusesJsonBytes(core, [], viewer.id, ORIGIN))).toBe("[]");
+    expect(new TextDecoder().decode(await notificationsJsonBytes(core, [], viewer.id, ORIGIN))).toBe("[]");
   });
 
   it("writes a page of notifications that name no status (follows) or a report as the entities are", async () => {
@@ -118,6 +147,7 @@ describe("a page written as JSON with its accounts' JSON kept across pages", () 
     for (const rows of [all.filter((row) => row.type === "follow"), all]) {
       const json = await notificationsJson(core, rows, viewer.id, ORIGIN);
       expect(json).toBe(JSON.stringify(await toNotifications(core, rows, viewer.id, ORIGIN)));
+      expect(Buffer.from(await notificationsJsonBytes(core, rows, viewer.id, ORIGIN)).equals(Buffer.from(json))).toBe(true);
       expect((JSON.parse(json) as Array<{ account: { username: string } }>).map((notification) => notification.account.username)).toEqual(rows.map(() => "ada"));
     }
     const [report] = JSON.parse(await notificationsJson(core, all, viewer.id, ORIGIN)) as Array<{ report?: { target_account: { username: string } } }>;

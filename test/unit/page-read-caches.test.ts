@@ -189,6 +189,21 @@ describe("the accounts a page reads, kept between pages", () => {
     expect(cache.get(`id-${MOST_CACHED_ACCOUNTS + 9}`)).toBe("x");
   });
 
+  it("drops first what was read least recently: a value read page after page stays past its bound", () => {
+    const cache = accountRowCacheOf<string>(database.db)!;
+    const at = cache.mark();
+    cache.keep(at, "read-often", "kept");
+    cache.keep(at, "read-once", "dropped");
+    expect(cache.get("read-once")).toBe("dropped");
+    for (let n = 0; n < MOST_CACHED_ACCOUNTS * 3; n++) {
+      cache.keep(at, `other-${n}`, "x");
+      if (n % 100 === 0) expect(cache.get("read-often")).toBe("kept");
+    }
+    expect(cache.size).toBe(MOST_CACHED_ACCOUNTS);
+    expect(cache.get("read-often")).toBe("kept");
+    expect(cache.get("read-once")).toBeUndefined();
+  });
+
   it("reads a status's counts once, and sees each reply, boost and favourite that comes or goes at the next read", async () => {
     const status = await postStatus(core, { accountId: bob.id, text: "counted", visibility: "public" }, { origin: ORIGIN });
     const other = await postStatus(core, { accountId: bob.id, text: "not counted", visibility: "public" }, { origin: ORIGIN });

@@ -11,9 +11,9 @@ import {
 import { requireUser } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
 import { toNotification } from "../entities/notification.ts";
-import { notificationsJson } from "../entities/page-json.ts";
+import { notificationsJsonBytes } from "../entities/page-json.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
-import { jsonTextAnswer } from "../json-answer.ts";
+import { jsonBytesAnswer } from "../json-answer.ts";
 import { pathId, readInput } from "../input.ts";
 import { acceptAllPolicy, notificationQuery, unreadLimit } from "../notification-params.ts";
 import { paging, setLinkHeader } from "../pagination.ts";
@@ -43,7 +43,7 @@ export function notificationRoutes({ core, origin }: NotificationRoutesDependenc
     const { query, page } = await readInput(c, Notifications);
     const rows = await listNotifications(core, viewer.id, query, page);
     setLinkHeader(c, rows.map((row) => row.id), clientUrl(c, origin()), page.limit);
-    return jsonTextAnswer(c, await notificationsJson(core, rows, viewer.id, origin()));
+    return jsonBytesAnswer(c, await notificationsJsonBytes(core, rows, viewer.id, origin()));
   });
 
   routes.get("/unread_count", requireUser("read:notifications"), async (c) => {

@@ -4,9 +4,9 @@ import { NotFound } from "../../core/errors.ts";
 import { homeTimeline, listTimeline, publicTimeline, tagTimeline, type TimelinePage } from "../../core/timelines/timelines.ts";
 import { requireUser, scopeIfToken } from "../auth.ts";
 import { clientUrl } from "../client-url.ts";
-import { statusesJson } from "../entities/page-json.ts";
+import { statusesJsonBytes } from "../entities/page-json.ts";
 import type { HonoApiEnv } from "../hono-env.ts";
-import { jsonTextAnswer } from "../json-answer.ts";
+import { jsonBytesAnswer } from "../json-answer.ts";
 import { flag, pathId, readInput, textList } from "../input.ts";
 import { paging, setLinkHeader } from "../pagination.ts";
 import { optionalViewerOf, viewerOf } from "../request-accounts.ts";
@@ -26,7 +26,7 @@ export function timelineRoutes({ core, origin }: TimelineRoutesDependencies): Ho
 
   async function answer(c: Context<HonoApiEnv>, page: TimelinePage, limit: number, viewerId: string | null, filterContext: string) {
     setLinkHeader(c, page.pageIds, clientUrl(c, origin()), limit);
-    return jsonTextAnswer(c, await statusesJson(core, page.statuses, viewerId, origin(), { filterContext }));
+    return jsonBytesAnswer(c, await statusesJsonBytes(core, page.statuses, viewerId, origin(), { filterContext }));
   }
 
   routes.get("/home", requireUser("read:statuses"), async (c) => {

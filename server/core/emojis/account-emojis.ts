@@ -7,10 +7,21 @@ const SHORTCODE = /:([a-zA-Z0-9_]{2,100}):/g;
 /** What an account's emoji are found in. */
 type AccountEmojiColumns = Pick<AccountRow, "id" | "domain" | "display_name" | "note" | "fields_json">;
 
-function shortcodesOf(account: AccountEmojiColumns): string[] {
+/**
+ * Each row's shortcodes, by the row object: the account cache (db/page-read-caches.ts) hands every page the
+ * same row until the account changes, and rows are never changed in place, so a page no longer searches forty
+ * authors' names, notes and fields again (issue #19). A row read anew is a new key. Weak: an entry goes with its row.
+ */
+const shortcodesOfRow = new WeakMap<AccountEmojiColumns, readonly string[]>();
+
+function shortcodesOf(account: AccountEmojiColumns): readonly string[] {
+  const known = shortcodesOfRow.get(account);
+  if (known !== undefined) return known;
   // fields_json is searched as text: a :code: inside a field's name or value shows up there unchanged.
   const text = `${account.display_name} ${account.note} ${account.fields_json}`;
-  return [...new Set([...text.matchAll(SHORTCODE)].map((match) => match[1] ?? ""))].filter((code) => code !== "");
+  const found = [...new Set([...text.matchAll(SHORTCODE)].map((match) => match[1] ?? ""))].filter((code) => code !== "");
+  shortcodesOfRow.set(account, found);
+  return found;
 }
 
 /**
@@ -18,7 +29,7 @@ function shortcodesOf(account: AccountEmojiColumns): string[] {
  * from its own server (its domain), a local account's from ours. One query for a whole page of accounts.
  */
 export async function loadAccountEmojis(ctx: CoreContext, accounts: readonly AccountEmojiColumns[]): Promise<Map<string, CustomEmojiRow[]>> {
-  const wanted = new Map<string, { domain: string | null; shortcodes: string[] }>();
+  const wanted = new Map<string, { domain: string | null; shortcodes: readonly string[] }>();
   const allShortcodes = new Set<string>();
   for (const account of accounts) {
     const shortcodes = shortcodesOf(account);

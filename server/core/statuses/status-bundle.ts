@@ -223,13 +223,28 @@ function viewerStateOf(marks: Record<Mark, Set<string>>): ViewerState {
   return { favourited: marks.favourited, reblogged: marks.reblogged, bookmarked: marks.bookmarked, pinned: marks.pinned, mutedConversations: marks.muted };
 }
 
+/**
+ * Each status row's shortcodes with the poll row they were found with, by the row object: the status rows' and
+ * parts' caches (db/cached-status-rows.ts, status-parts.ts) hand every page the same objects until the status
+ * or its poll changes, and rows are never changed in place, so a page no longer searches its forty statuses'
+ * text again (issue #19). A row or poll read anew is a new key or a mismatch. Weak: an entry goes with its row.
+ */
+const shortcodesOfStatus = new WeakMap<StatusRow, { poll: PollRow | undefined; shortcodes: readonly string[] }>();
+
+function statusShortcodes(status: StatusRow, poll: PollRow | undefined): readonly string[] {
+  const known = shortcodesOfStatus.get(status);
+  if (known !== undefined && known.poll === poll) return known.shortcodes;
+  const text = [status.content, status.spoiler_text, ...(poll ? pollOptions(poll) : [])].join(" ");
+  const shortcodes = [...new Set([...text.matchAll(SHORTCODE)].map((match) => match[1] ?? ""))].filter((code) => code !== "");
+  shortcodesOfStatus.set(status, { poll, shortcodes });
+  return shortcodes;
+}
+
 async function loadEmojis(db: Db, statuses: readonly StatusRow[], accounts: ReadonlyMap<string, AccountEntityRow>, polls: ReadonlyMap<string, PollRow>): Promise<Map<string, CustomEmojiRow[]>> {
-  const wanted = new Map<string, { domain: string | null; shortcodes: string[] }>();
+  const wanted = new Map<string, { domain: string | null; shortcodes: readonly string[] }>();
   const allShortcodes = new Set<string>();
   for (const status of statuses) {
-    const poll = polls.get(status.id);
-    const text = [status.content, status.spoiler_text, ...(poll ? pollOptions(poll) : [])].join(" ");
-    const shortcodes = [...new Set([...text.matchAll(SHORTCODE)].map((match) => match[1] ?? ""))].filter((code) => code !== "");
+    const shortcodes = statusShortcodes(status, polls.get(status.id));
     if (shortcodes.length === 0) continue;
     wanted.set(status.id, { domain: accounts.get(status.account_id)?.domain ?? null, shortcodes });
     for (const code of shortcodes) allShortcodes.add(code);
