@@ -79,6 +79,12 @@ export class SqliteMessageQueue implements MessageQueue {
   #pendingEnqueues: PendingEnqueue[] = [];
   /** The listeners running in this process, which take messages enqueued here without claiming them. */
   readonly #localListeners = new Set<LocalListener>();
+  /**
+   * Whether a due message may be waiting unclaimed, so that a handler's end is worth a claim: false once a claim
+   * found fewer than it could take, true again when this process enqueues one it did not hand over or puts one
+   * back. What other connections enqueue, and what falls due later, the poll and the due-time timer find.
+   */
+  #mayHaveUnclaimed = true;
   /** Statements prepared once: preparing anew costs more than running most of these. */
   readonly #statements = new Map<string, Database.Statement>();
   #isCommitting = false;
@@ -169,7 +175,10 @@ export class SqliteMessageQueue implements MessageQueue {
       handed = new Map();
       // Once a group commit, not once an enqueuer: each wake-up is a claim, a write transaction, and a burst of
       // inbox requests sharing a commit woke the listeners once for every request, to claim nothing after the first.
-      if (isAnyLeftToClaim) this.#enqueued.dispatchEvent(new Event("enqueued"));
+      if (isAnyLeftToClaim) {
+        this.#mayHaveUnclaimed = true;
+        this.#enqueued.dispatchEvent(new Event("enqueued"));
+      }
     } catch (error) {
       this.#letGo(handed);
       for (const pending of batch) pending.done(error);
@@ -231,7 +240,7 @@ export class SqliteMessageQueue implements MessageQueue {
       if (signal?.aborted) return;
       let waitMs = this.#pollIntervalMs;
       try {
-        for (const row of this.#claim(token, this.#concurrency - inFlight - reserved)) start(row);
+        for (const row of this.#claim(token, this.#concurrency - inFlight - reserved)) start(row, false);
         // Wake when the next delayed message falls due rather than at the next poll, so delays are kept.
         const nextDueAt = this.#nextDueAt();
         if (nextDueAt !== undefined) waitMs = Math.min(waitMs, Math.max(0, nextDueAt - this.#clock.now()));
@@ -243,12 +252,15 @@ export class SqliteMessageQueue implements MessageQueue {
       clearTimeout(timer);
       timer = setTimeout(pump, waitMs);
     };
-    const start = (row: MessageRow): void => {
+    const start = (row: MessageRow, wasHanded: boolean): void => {
       inFlight++;
       const handled: Promise<void> = this.#handle(row, token, handler).finally(() => {
         inFlight--;
         running.delete(handled);
-        if (inFlight === 0 || this.#concurrency - inFlight - reserved >= refillAt) pump();
+        // A claimed message may have held back the next of its ordering key, which is due now.
+        if (!wasHanded) this.#mayHaveUnclaimed = true;
+        // Messages handed over at their enqueue leave nothing to claim: an empty claim is a write transaction all the same.
+        if (this.#mayHaveUnclaimed && (inFlight === 0 || this.#concurrency - inFlight - reserved >= refillAt)) pump();
       });
       running.add(handled);
     };
@@ -263,7 +275,7 @@ export class SqliteMessageQueue implements MessageQueue {
         reserved -= slots;
         // Stopped between the reservation and the commit: the messages are freed for the next listener.
         if (signal?.aborted) void this.#write("free messages handed to a stopped listener", () => this.#freeLeases(rows));
-        else for (const row of rows) start(row);
+        else for (const row of rows) start(row, true);
       },
     };
     const renewal = setInterval(() => {
@@ -330,6 +342,8 @@ export class SqliteMessageQueue implements MessageQueue {
     return this.#commit(() => {
       const rows = select.all({ now, limit });
       for (const row of rows) lease.run(now + LEASE_MS, token, row.id);
+      // Fewer than asked for: nothing else is due now (until this process enqueues or puts one back).
+      if (rows.length < limit) this.#mayHaveUnclaimed = false;
       return rows;
     });
   }
@@ -406,6 +420,7 @@ export class SqliteMessageQueue implements MessageQueue {
       seconds: backoffMs / 1000,
       error,
     });
+    this.#mayHaveUnclaimed = true;
     await this.#write("reschedule a failed message", () => {
       this.#prepare(
           `UPDATE fedify_messages SET attempts = ?, due_at = ?, locked_until = NULL, locked_by = NULL

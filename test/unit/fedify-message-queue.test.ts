@@ -176,6 +176,26 @@ describe("SqliteMessageQueue", () => {
     expect(claims.count).toBe(1);
   });
 
+  it("claims nothing when the messages handed at their enqueue are done: nothing is left to claim", async () => {
+    const sqlite = connect();
+    const claims = countClaims(sqlite);
+    const queue = makeQueue({ concurrency: 8, pollIntervalMs: 60_000 }, sqlite);
+    const handled: unknown[] = [];
+    void listen(queue, async (message) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      handled.push(message);
+    });
+    await waitFor(() => claims.count === 1, { what: "the listener's first look" });
+    // Three bursts, each handled before the next comes, so each has free slots to be handed to.
+    for (let round = 1; round <= 3; round++) {
+      await Promise.all(Array.from({ length: 8 }, (_, index) => queue.enqueue(round * 8 + index)));
+      await waitFor(() => handled.length === round * 8, { what: `burst ${round} handled` });
+      await waitFor(async () => (await queue.getDepth()).queued === 0, { what: `burst ${round} removed` });
+    }
+    // The first look alone (22 before: a claim at nearly every handler's end, each finding nothing).
+    expect(claims.count).toBe(1);
+  });
+
   it("hands over no more than its free slots, and claims the rest as slots free up", async () => {
     const queue = makeQueue({ concurrency: 4, pollIntervalMs: 60_000 });
     let running = 0;
