@@ -33,6 +33,12 @@ function encodeValue(value: unknown): string {
   return json;
 }
 
+/** A write waiting for the next shared commit, with its caller waiting for its answer. */
+interface PendingWrite {
+  write(): unknown;
+  settle(error: unknown, value?: unknown): void;
+}
+
 /** Fedify's key-value store (caches, idempotence marks, public keys) in the fedify_kv table. */
 export class SqliteKvStore implements KvStore {
   readonly #sqlite: Database.Database;
@@ -41,6 +47,8 @@ export class SqliteKvStore implements KvStore {
   readonly #statements = new Map<string, Database.Statement>();
   /** Each write is one IMMEDIATE transaction; `commits` keeps its commit from emptying core's page-read caches. */
   readonly #commit: <T>(work: () => T) => T;
+  #pendingWrites: PendingWrite[] = [];
+  #isCommitting = false;
 
   constructor(sqlite: Database.Database, clock: { now(): number } = Date, commits?: UnseenCommits) {
     this.#sqlite = sqlite;
@@ -58,12 +66,12 @@ export class SqliteKvStore implements KvStore {
     if (value === undefined) return this.delete(key);
     const encodedKey = encodeKey(key);
     const encodedValue = encodeValue(value);
-    await writeWhenUnlocked(() => this.#commit(() => this.#write(encodedKey, encodedValue, options)));
+    await this.#inSharedCommit(() => this.#write(encodedKey, encodedValue, options));
   }
 
   async delete(key: KvKey): Promise<void> {
     const encodedKey = encodeKey(key);
-    await writeWhenUnlocked(() => this.#commit(() => this.#prepare("DELETE FROM fedify_kv WHERE key = ?").run(encodedKey)));
+    await this.#inSharedCommit(() => this.#prepare("DELETE FROM fedify_kv WHERE key = ?").run(encodedKey));
   }
 
   /**
@@ -76,17 +84,56 @@ export class SqliteKvStore implements KvStore {
     const value = newValue === undefined ? undefined : encodeValue(newValue);
     // Compare what a JSON round trip would give back, so { a: 1, b: undefined } matches a stored { a: 1 }.
     const expected = expectedValue === undefined ? undefined : JSON.parse(encodeValue(expectedValue));
-    // IMMEDIATE takes the write lock before reading, so another connection cannot change the row in between.
-    return writeWhenUnlocked(() =>
-      this.#commit(() => {
-        const row = this.#read(encodedKey);
-        const current = row === undefined ? undefined : JSON.parse(row.value);
-        if (!isDeepStrictEqual(current, expected)) return false;
-        if (value === undefined) this.#prepare("DELETE FROM fedify_kv WHERE key = ?").run(encodedKey);
-        else this.#write(encodedKey, value, options);
-        return true;
-      }),
-    );
+    // Inside the write transaction (IMMEDIATE, the write lock taken before reading), so another connection
+    // cannot change the row in between.
+    return this.#inSharedCommit(() => {
+      const row = this.#read(encodedKey);
+      const current = row === undefined ? undefined : JSON.parse(row.value);
+      if (!isDeepStrictEqual(current, expected)) return false;
+      if (value === undefined) this.#prepare("DELETE FROM fedify_kv WHERE key = ?").run(encodedKey);
+      else this.#write(encodedKey, value, options);
+      return true;
+    });
+  }
+
+  /**
+   * Runs a write in one IMMEDIATE transaction with the other writes asked for in the same turn of the event
+   * loop, in the order they were asked for, and resolves once it has committed. Fedify marks every inbox
+   * activity it handled (its idempotence mark) as its handler returns, and the handlers of one shared core
+   * commit (core/write.ts) return together: a transaction each was a BEGIN and a COMMIT an activity
+   * (bench/inbox-against-floor.ts). A write that throws is tried again alone, so it fails by itself.
+   */
+  #inSharedCommit<T>(write: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#pendingWrites.push({ write, settle: (error, value) => (error === undefined ? resolve(value as T) : reject(error)) });
+      if (this.#isCommitting) return;
+      this.#isCommitting = true;
+      setImmediate(() => void this.#commitPending());
+    });
+  }
+
+  async #commitPending(): Promise<void> {
+    const batch = this.#pendingWrites;
+    this.#pendingWrites = [];
+    try {
+      const values = await writeWhenUnlocked(() => this.#commit(() => batch.map(({ write }) => write())));
+      batch.forEach((pending, index) => pending.settle(undefined, values[index]));
+    } catch {
+      // One of them failed (or the lock was never had): each alone, so only its own caller sees the error.
+      for (const pending of batch) {
+        try {
+          pending.settle(undefined, await writeWhenUnlocked(() => this.#commit(pending.write)));
+        } catch (error) {
+          pending.settle(error ?? new Error("A key-value write failed."));
+        }
+      }
+    } finally {
+      this.#isCommitting = false;
+      if (this.#pendingWrites.length > 0) {
+        this.#isCommitting = true;
+        setImmediate(() => void this.#commitPending());
+      }
+    }
   }
 
   async *list(prefix?: KvKey): AsyncIterable<KvStoreListEntry> {

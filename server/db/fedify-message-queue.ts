@@ -54,6 +54,15 @@ interface PendingEnqueue {
   done(error?: unknown): void;
 }
 
+/** A listener of this queue in this process, which can be handed messages as they are enqueued. */
+interface LocalListener {
+  token: string;
+  /** Reserves up to `wanted` of its free slots, and answers how many it reserved. */
+  reserve(wanted: number): number;
+  /** Hands it messages already leased to it, one for each slot reserved; slots reserved for none are let go. */
+  take(rows: MessageRow[], reserved: number): void;
+}
+
 /**
  * Fedify's message queue in the fedify_messages table: outbound deliveries and inbox work survive a restart.
  * Delivery is at least once: a row is deleted only after its handler resolves.
@@ -68,6 +77,14 @@ export class SqliteMessageQueue implements MessageQueue {
   /** Wakes this queue's listeners when this process enqueues, so they need not wait for the next poll. */
   readonly #enqueued = new EventTarget();
   #pendingEnqueues: PendingEnqueue[] = [];
+  /** The listeners running in this process, which take messages enqueued here without claiming them. */
+  readonly #localListeners = new Set<LocalListener>();
+  /**
+   * Whether a due message may be waiting unclaimed, so that a handler's end is worth a claim: false once a claim
+   * found fewer than it could take, true again when this process enqueues one it did not hand over or puts one
+   * back. What other connections enqueue, and what falls due later, the poll and the due-time timer find.
+   */
+  #mayHaveUnclaimed = true;
   /** Statements prepared once: preparing anew costs more than running most of these. */
   readonly #statements = new Map<string, Database.Statement>();
   #isCommitting = false;
@@ -120,23 +137,78 @@ export class SqliteMessageQueue implements MessageQueue {
   async #commitPending(): Promise<void> {
     const batch = this.#pendingEnqueues;
     this.#pendingEnqueues = [];
-    const insert = this.#prepare("INSERT INTO fedify_messages (message, ordering_key, due_at, enqueued_at) VALUES (?, ?, ?, ?)");
+    const insert = this.#prepare<MessageValues>("INSERT INTO fedify_messages (message, ordering_key, due_at, enqueued_at) VALUES (?, ?, ?, ?)");
+    const insertLeased = this.#prepare<[...MessageValues, number, string]>(
+      "INSERT INTO fedify_messages (message, ordering_key, due_at, enqueued_at, locked_until, locked_by) VALUES (?, ?, ?, ?, ?, ?)",
+    );
+    // What each local listener is handed, leased to it in the same commit.
+    let handed = new Map<LocalListener, { reserved: number; rows: MessageRow[] }>();
+    let isAnyLeftToClaim = false;
     try {
       await writeWhenUnlocked(() =>
         this.#durably(() => {
-          for (const { rows } of batch) for (const row of rows) insert.run(...row);
+          // A try that found the write lock taken wrote nothing: what it reserved is reserved again.
+          this.#letGo(handed);
+          handed = new Map();
+          isAnyLeftToClaim = false;
+          const now = this.#clock.now();
+          for (const { rows } of batch) {
+            for (const row of rows) {
+              const listener = this.#canBeHanded(row, now) ? this.#listenerWithSlot(handed) : undefined;
+              if (listener === undefined) {
+                insert.run(...row);
+                isAnyLeftToClaim = true;
+                continue;
+              }
+              const id = Number(insertLeased.run(...row, now + LEASE_MS, listener.token).lastInsertRowid);
+              handed.get(listener)!.rows.push({ id, message: row[0], attempts: 0 });
+            }
+          }
         }),
       );
       for (const pending of batch) pending.done();
+      // Messages enqueued here go straight to a listener here with a free slot, leased to it in the commit that
+      // stores them: a claim is a write transaction of its own, and an inbox activity cost one each
+      // (bench/inbox-against-floor.ts). Should the process die before they are handled, the next start frees
+      // their leases (the constructor) and they are handled then.
+      for (const [listener, { reserved, rows }] of handed) listener.take(rows, reserved);
+      handed = new Map();
       // Once a group commit, not once an enqueuer: each wake-up is a claim, a write transaction, and a burst of
       // inbox requests sharing a commit woke the listeners once for every request, to claim nothing after the first.
-      this.#enqueued.dispatchEvent(new Event("enqueued"));
+      if (isAnyLeftToClaim) {
+        this.#mayHaveUnclaimed = true;
+        this.#enqueued.dispatchEvent(new Event("enqueued"));
+      }
     } catch (error) {
+      this.#letGo(handed);
       for (const pending of batch) pending.done(error);
     } finally {
       this.#isCommitting = false;
       if (this.#pendingEnqueues.length > 0) this.#scheduleCommit();
     }
+  }
+
+  /** A message due now with no ordering key: one with a key waits for those before it, which a claim checks. */
+  #canBeHanded(row: MessageValues, now: number): boolean {
+    return row[1] === null && row[2] <= now && this.#localListeners.size > 0;
+  }
+
+  /** A local listener with a slot reserved for one more message in this commit, if any has one free. */
+  #listenerWithSlot(handed: Map<LocalListener, { reserved: number; rows: MessageRow[] }>): LocalListener | undefined {
+    for (const [listener, slots] of handed) if (slots.rows.length < slots.reserved) return listener;
+    for (const listener of this.#localListeners) {
+      if (handed.has(listener)) continue;
+      const reserved = listener.reserve(this.#concurrency);
+      if (reserved > 0) {
+        handed.set(listener, { reserved, rows: [] });
+        return listener;
+      }
+    }
+    return undefined;
+  }
+
+  #letGo(handed: Map<LocalListener, { reserved: number; rows: MessageRow[] }>): void {
+    for (const [listener, { reserved }] of handed) listener.take([], reserved);
   }
 
   /** One transaction committed with synchronous FULL, whatever the connection's own setting. */
@@ -154,6 +226,8 @@ export class SqliteMessageQueue implements MessageQueue {
     const { signal } = options;
     const token = randomUUID();
     let inFlight = 0;
+    /** Slots kept for messages being handed over by an enqueue's commit (#commitPending). */
+    let reserved = 0;
     const running = new Set<Promise<void>>();
     let timer: NodeJS.Timeout | undefined;
     // Each claim is a write transaction and a scan for the ordering keys in use: claiming the next message as
@@ -166,15 +240,7 @@ export class SqliteMessageQueue implements MessageQueue {
       if (signal?.aborted) return;
       let waitMs = this.#pollIntervalMs;
       try {
-        for (const row of this.#claim(token, this.#concurrency - inFlight)) {
-          inFlight++;
-          const handled: Promise<void> = this.#handle(row, token, handler).finally(() => {
-            inFlight--;
-            running.delete(handled);
-            if (inFlight === 0 || this.#concurrency - inFlight >= refillAt) pump();
-          });
-          running.add(handled);
-        }
+        for (const row of this.#claim(token, this.#concurrency - inFlight - reserved)) start(row, false);
         // Wake when the next delayed message falls due rather than at the next poll, so delays are kept.
         const nextDueAt = this.#nextDueAt();
         if (nextDueAt !== undefined) waitMs = Math.min(waitMs, Math.max(0, nextDueAt - this.#clock.now()));
@@ -186,6 +252,32 @@ export class SqliteMessageQueue implements MessageQueue {
       clearTimeout(timer);
       timer = setTimeout(pump, waitMs);
     };
+    const start = (row: MessageRow, wasHanded: boolean): void => {
+      inFlight++;
+      const handled: Promise<void> = this.#handle(row, token, handler).finally(() => {
+        inFlight--;
+        running.delete(handled);
+        // A claimed message may have held back the next of its ordering key, which is due now.
+        if (!wasHanded) this.#mayHaveUnclaimed = true;
+        // Messages handed over at their enqueue leave nothing to claim: an empty claim is a write transaction all the same.
+        if (this.#mayHaveUnclaimed && (inFlight === 0 || this.#concurrency - inFlight - reserved >= refillAt)) pump();
+      });
+      running.add(handled);
+    };
+    const local: LocalListener = {
+      token,
+      reserve: (wanted) => {
+        const granted = Math.max(0, Math.min(wanted, this.#concurrency - inFlight - reserved));
+        reserved += granted;
+        return granted;
+      },
+      take: (rows, slots) => {
+        reserved -= slots;
+        // Stopped between the reservation and the commit: the messages are freed for the next listener.
+        if (signal?.aborted) void this.#write("free messages handed to a stopped listener", () => this.#freeLeases(rows));
+        else for (const row of rows) start(row, true);
+      },
+    };
     const renewal = setInterval(() => {
       if (inFlight > 0) void this.#renewLeases(token);
     }, LEASE_MS / 3);
@@ -196,6 +288,7 @@ export class SqliteMessageQueue implements MessageQueue {
       const stop = (): void => {
         clearTimeout(timer);
         this.#enqueued.removeEventListener("enqueued", pump);
+        this.#localListeners.delete(local);
         let grace: NodeJS.Timeout | undefined;
         const graceOver = new Promise<void>((done) => {
           grace = setTimeout(done, this.#drainTimeoutMs);
@@ -212,6 +305,7 @@ export class SqliteMessageQueue implements MessageQueue {
       }
       signal?.addEventListener("abort", stop, { once: true });
       this.#enqueued.addEventListener("enqueued", pump);
+      this.#localListeners.add(local);
       pump();
     });
   }
@@ -248,6 +342,8 @@ export class SqliteMessageQueue implements MessageQueue {
     return this.#commit(() => {
       const rows = select.all({ now, limit });
       for (const row of rows) lease.run(now + LEASE_MS, token, row.id);
+      // Fewer than asked for: nothing else is due now (until this process enqueues or puts one back).
+      if (rows.length < limit) this.#mayHaveUnclaimed = false;
       return rows;
     });
   }
@@ -324,6 +420,7 @@ export class SqliteMessageQueue implements MessageQueue {
       seconds: backoffMs / 1000,
       error,
     });
+    this.#mayHaveUnclaimed = true;
     await this.#write("reschedule a failed message", () => {
       this.#prepare(
           `UPDATE fedify_messages SET attempts = ?, due_at = ?, locked_until = NULL, locked_by = NULL
@@ -331,6 +428,11 @@ export class SqliteMessageQueue implements MessageQueue {
         )
         .run(attempts, this.#clock.now() + backoffMs, row.id, token);
     });
+  }
+
+  #freeLeases(rows: readonly MessageRow[]): void {
+    const free = this.#prepare("UPDATE fedify_messages SET locked_until = NULL, locked_by = NULL WHERE id = ?");
+    for (const row of rows) free.run(row.id);
   }
 
   async #renewLeases(token: string): Promise<void> {

@@ -191,4 +191,61 @@ describe("SqliteKvStore", () => {
       ["_fedifyx", "other"],
     ]);
   });
+
+  describe("writes of one moment", () => {
+    /** Counts the transactions begun on the connection. */
+    function countTransactions(): { count: number } {
+      const counted = { count: 0 };
+      const transaction = sqlite.transaction.bind(sqlite);
+      sqlite.transaction = ((work: (...parameters: unknown[]) => unknown) =>
+        transaction((...parameters: unknown[]) => {
+          counted.count++;
+          return work(...parameters);
+        })) as typeof sqlite.transaction;
+      return counted;
+    }
+
+    it("share one commit, as the idempotence marks of activities handled together do, each answered after it", async () => {
+      const transactions = countTransactions();
+      const marks = Array.from({ length: 16 }, (_, index): KvKey => ["_fedify", "activityIdempotence", `https://remote.example/activities/${index}`]);
+      await Promise.all(marks.map((key) => kv.set(key, true, { ttl: seconds(86_400) })));
+      // Sixteen writes asked for in one turn: one transaction (sixteen before).
+      expect(transactions.count).toBe(1);
+      // Committed: another connection sees them all.
+      const other = openSqlite(path);
+      try {
+        for (const key of marks) expect(await new SqliteKvStore(other, { now: () => now }).get(key)).toBe(true);
+      } finally {
+        other.close();
+      }
+    });
+
+    it("keep their order, and a write that fails fails alone", async () => {
+      await kv.set(["kept"], 0);
+      const outcomes = await Promise.allSettled([
+        kv.set(["kept"], 1),
+        kv.cas(["kept"], 1, 2),
+        kv.cas(["kept"], 1, 3),
+        kv.delete(["gone"]),
+        // A key no JSON encodes: refused before it is queued.
+        kv.set([1n as unknown as string], "x"),
+        kv.set(["after"], "still written"),
+      ]);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "fulfilled", "rejected", "fulfilled"]);
+      expect(outcomes.slice(1, 3).map((outcome) => (outcome as PromiseFulfilledResult<boolean>).value)).toEqual([true, false]);
+      expect(await kv.get(["kept"])).toBe(2);
+      expect(await kv.get(["after"])).toBe("still written");
+    });
+
+    it("fail alone when one of them fails inside the shared transaction", async () => {
+      // A trigger that refuses one key: its write throws inside the transaction the others share.
+      sqlite.exec(`CREATE TEMP TRIGGER refuse_one BEFORE INSERT ON main.fedify_kv WHEN NEW.key = '["refused"]' BEGIN SELECT RAISE(ABORT, 'refused'); END;`);
+      const outcomes = await Promise.allSettled([kv.set(["first"], 1), kv.set(["refused"], 2), kv.set(["last"], 3)]);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+      expect(String((outcomes[1] as PromiseRejectedResult).reason)).toContain("refused");
+      expect(await kv.get(["first"])).toBe(1);
+      expect(await kv.get(["refused"])).toBeUndefined();
+      expect(await kv.get(["last"])).toBe(3);
+    });
+  });
 });

@@ -153,7 +153,7 @@ describe("SqliteMessageQueue", () => {
     expect(claims.count).toBeGreaterThan(1);
   });
 
-  it("wakes its listener once for a burst of enqueues that share a commit, not once each", async () => {
+  it("hands a burst of enqueues sharing a commit to its listener in that commit, without a claim", async () => {
     const sqlite = connect();
     const claims = countClaims(sqlite);
     // A long poll, so only wake-ups claim; handlers that never finish, so no finished handler claims either.
@@ -168,9 +168,54 @@ describe("SqliteMessageQueue", () => {
     // Twenty inbox requests of one moment: twenty enqueue() calls, one shared commit.
     await Promise.all(Array.from({ length: 20 }, (_, index) => queue.enqueue(index)));
     await waitFor(() => handled.length === 20, { what: "the burst handled" });
+    // Leased to the listener by the commit that stored them, for a crash to leave them to the next start.
+    expect(sqlite.prepare("SELECT count(*) AS leased FROM fedify_messages WHERE locked_by IS NOT NULL").get()).toEqual({ leased: 20 });
     held.open();
-    // The first look, and one claim for the burst (one per enqueue was 21).
-    expect(claims.count).toBe(2);
+    await waitFor(async () => (await queue.getDepth()).queued === 0 && handled.length === 20, { what: "the burst removed" });
+    // The first look alone (a claim for the burst was 2, one per enqueue 21).
+    expect(claims.count).toBe(1);
+  });
+
+  it("claims nothing when the messages handed at their enqueue are done: nothing is left to claim", async () => {
+    const sqlite = connect();
+    const claims = countClaims(sqlite);
+    const queue = makeQueue({ concurrency: 8, pollIntervalMs: 60_000 }, sqlite);
+    const handled: unknown[] = [];
+    void listen(queue, async (message) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      handled.push(message);
+    });
+    await waitFor(() => claims.count === 1, { what: "the listener's first look" });
+    // Three bursts, each handled before the next comes, so each has free slots to be handed to.
+    for (let round = 1; round <= 3; round++) {
+      await Promise.all(Array.from({ length: 8 }, (_, index) => queue.enqueue(round * 8 + index)));
+      await waitFor(() => handled.length === round * 8, { what: `burst ${round} handled` });
+      await waitFor(async () => (await queue.getDepth()).queued === 0, { what: `burst ${round} removed` });
+    }
+    // The first look alone (22 before: a claim at nearly every handler's end, each finding nothing).
+    expect(claims.count).toBe(1);
+  });
+
+  it("hands over no more than its free slots, and claims the rest as slots free up", async () => {
+    const queue = makeQueue({ concurrency: 4, pollIntervalMs: 60_000 });
+    let running = 0;
+    let mostRunning = 0;
+    const handled: number[] = [];
+    const held = gate();
+    void listen(queue, async (message) => {
+      running++;
+      mostRunning = Math.max(mostRunning, running);
+      await held.opened;
+      running--;
+      handled.push(message as number);
+    });
+    await Promise.all(Array.from({ length: 10 }, (_, index) => queue.enqueue(index)));
+    await waitFor(() => running === 4, { what: "four handlers running" });
+    held.open();
+    await waitFor(() => handled.length === 10, { what: "all ten handled" });
+    expect([...handled].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(mostRunning).toBe(4);
+    await waitFor(async () => (await queue.getDepth()).queued === 0, { what: "all removed" });
   });
 
   it("handles messages with the same ordering key one at a time, in order", async () => {
