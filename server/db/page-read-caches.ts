@@ -212,5 +212,5 @@ export function unseenCommitsOf(db: Db, other: Database.Database): UnseenCommits
  * V8's heap), and the next pages read again the few dozen values they need, as after another connection's commit.
  */
 export function forgetPageReadCaches(db: Db): void {
-  caches.get(db)?.guard.clearAll();
+  caches.get(db)?.guard.releaseAll();
 }

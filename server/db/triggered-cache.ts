@@ -62,9 +62,14 @@ export class CacheGuard {
     }
   }
 
-  /** Empties every cache this guard watches over. */
+  /** Empties every cache this guard watches over, as another connection's commit does. */
   clearAll(): void {
     for (const cache of this.#caches) cache.clear();
+  }
+
+  /** Empties every cache this guard watches over and lets go of what they held before (an idle server's memory). */
+  releaseAll(): void {
+    for (const cache of this.#caches) cache.release();
   }
 
   changed(): void {
@@ -124,7 +129,14 @@ export class CacheGuard {
  */
 export class TriggeredCache<Value> {
   /** In the order placed, each with its place in that order (a count of placings). */
-  readonly #entries = new Map<string, { value: Value; placed: number }>();
+  #entries = new Map<string, { value: Value; placed: number }>();
+  /**
+   * What the cache held when it was last emptied (another connection committed, which says nothing of what),
+   * for a loader that reads a value again to hand back the former object when what it read is the same
+   * (former): what is made from a value and kept by its object (an account's JSON, its emoji's shortcodes)
+   * then outlives the emptying. At most `most` values; a value the triggers forget goes from here too.
+   */
+  #former = new Map<string, { value: Value; placed: number }>();
   #placed = 0;
   readonly #most: number;
   readonly #guard: CacheGuard;
@@ -179,11 +191,26 @@ export class TriggeredCache<Value> {
   forget(key: string): void {
     this.#guard.changed();
     this.#entries.delete(key);
+    this.#former.delete(key);
   }
 
+  /** What the cache held for `key` before its last emptying: only to be handed back if read again the same. */
+  former(key: string): Value | undefined {
+    return this.#former.get(key)?.value;
+  }
+
+  /** Empties the cache; what it held stays as `former` (an emptying with nothing held keeps the former ones). */
   clear(): void {
     this.#guard.changed();
-    this.#entries.clear();
+    if (this.#entries.size === 0) return;
+    this.#former = this.#entries;
+    this.#entries = new Map();
+  }
+
+  /** Empties the cache and lets go of what it held before. */
+  release(): void {
+    this.clear();
+    this.#former = new Map();
   }
 
   get size(): number {

@@ -127,6 +127,14 @@ function cachedAccountOf(row: AccountWithStatsRow): CachedAccount {
   };
 }
 
+/** Whether two reads of an account (the same columns, one query's) found the same values. */
+function sameRow(former: AccountWithStatsRow, row: AccountWithStatsRow): boolean {
+  for (const column in row) {
+    if (former[column as keyof AccountWithStatsRow] !== row[column as keyof AccountWithStatsRow]) return false;
+  }
+  return true;
+}
+
 /**
  * Accounts by id with their numbers, in one query (a page's authors, a notification's senders) for those the
  * account cache (db/page-read-caches.ts) does not hold. The cache is exact: it forgets an account whenever
@@ -147,7 +155,11 @@ export async function loadAccountsWithStats(ctx: CoreContext, accountIds: readon
   }
   if (missing.length > 0) {
     for (const row of await accountsWithStatsByIds(ctx.db, missing)) {
-      const account = cachedAccountOf(row);
+      // Read again after another connection's commit emptied the cache, and the same: the former objects, so
+      // that the account's JSON and shortcodes kept by them (account-json.ts, account-emojis.ts) are not made
+      // again for forty authors a page (issue #19).
+      const former = cache?.former(row.id);
+      const account = former !== undefined && sameRow(former.row, row) ? former : cachedAccountOf(row);
       found.set(row.id, account);
       cache?.keep(since, row.id, account);
     }
