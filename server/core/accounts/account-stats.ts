@@ -1,5 +1,6 @@
 import type { Selectable } from "kysely";
 import { accountRowCacheOf } from "../../db/page-read-caches.ts";
+import { sameRow } from "../../db/same-row.ts";
 import { queryByIds } from "../../db/queries-by-ids.ts";
 import type { AccountStatsTable } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
@@ -125,14 +126,6 @@ function cachedAccountOf(row: AccountWithStatsRow): CachedAccount {
             follow_requests_count: row.follow_requests_count ?? 0,
           }),
   };
-}
-
-/** Whether two reads of an account (the same columns, one query's) found the same values. */
-function sameRow(former: AccountWithStatsRow, row: AccountWithStatsRow): boolean {
-  for (const column in row) {
-    if (former[column as keyof AccountWithStatsRow] !== row[column as keyof AccountWithStatsRow]) return false;
-  }
-  return true;
 }
 
 /**
