@@ -5,8 +5,9 @@
 // `npx node --cpu-prof --cpu-prof-dir=DIR bench/page-render-cpu.ts DATA_DIR`. Prints JSON; asserts nothing.
 // The page's accounts, counts and the viewer's marks come from db/page-read-caches.ts, which a write forgets
 // only for what it touched: home and notifications are the pages after a write that touched none of theirs
-// (a status posted elsewhere), the *CachesEmptied ones after one that emptied the caches (another
-// connection's commit), which is what every page cost before the caches. The *AfterFedifyCommit ones follow a
+// (a status posted elsewhere), the *CachesEmptied ones after one that emptied the accounts', counts' and
+// marks' caches as another connection's commit does (TriggeredCache.clear: the accounts read again and found
+// the same are handed back as their former objects, whose JSON is kept). The *AfterFedifyCommit ones follow a
 // commit of Fedify's key-value store on its own connection, wired as startInstance wires it (under federation
 // its queue and store commit many times a second); fedifyCommitAlone is that commit's own CPU, included in theirs,
 // and the *AfterUntoldFedifyCommit ones follow the same commit made as before issue #19's render-three change

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from "kysely";
 import { markPageReadCaches, statusRowCacheOf } from "./page-read-caches.ts";
 import { queryByIds } from "./queries-by-ids.ts";
+import { sameRow } from "./same-row.ts";
 import type { DatabaseSchema, StatusesTable } from "./schema.ts";
 
 type Db = Kysely<DatabaseSchema>;
@@ -27,7 +28,11 @@ export async function statusRowsByIds(db: Db, ids: readonly string[], pageMark?:
     else if (!rows.has(id)) missing.push(id);
   }
   if (missing.length === 0) return rows;
-  for (const row of await statusesByIds(db, [...new Set(missing)])) {
+  for (const read of await statusesByIds(db, [...new Set(missing)])) {
+    // Read again after another connection's commit emptied the cache, and the same: the former object, by
+    // which a status's shortcodes are kept (status-bundle.ts).
+    const former = cache?.former(read.id);
+    const row = former !== undefined && sameRow(former, read) ? former : read;
     rows.set(row.id, row);
     cache?.keep(since, row.id, row);
   }

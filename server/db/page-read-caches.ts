@@ -19,6 +19,9 @@ export const MOST_CACHED_STATUS_ROWS = 2_048;
 /** Statuses whose parts (mentions, tags, media, poll, card) are kept: as many as their rows. */
 export const MOST_CACHED_STATUS_PARTS = 2_048;
 
+/** Notification rows kept: a few pages of forty for each of a few viewers. */
+export const MOST_CACHED_NOTIFICATION_ROWS = 2_048;
+
 /** Accounts whose filters are kept: the few who read pages here. */
 export const MOST_CACHED_VIEWER_FILTERS = 256;
 
@@ -47,6 +50,12 @@ export interface PageReadCaches {
    * whenever one of those rows of the status comes, changes or goes, a tag or a card it shows changes.
    */
   statusParts: TriggeredCache<unknown>;
+  /**
+   * A notification's own row, by notification id: forgotten whenever the row is added, changed or deleted. A
+   * page of notifications read its forty rows' eight columns again from the table, three times what reading
+   * their ids from the recipient's index costs (issue #19).
+   */
+  notificationRows: TriggeredCache<unknown>;
   /** An account's filters with their keywords and statuses, by account id, expired ones too. */
   viewerFilters: TriggeredCache<unknown>;
   /** A viewer's marks on a status (statusMarksKey) and mutes of a conversation (conversationMuteKey). */
@@ -119,6 +128,13 @@ function cachesOf(db: Db): PageReadCaches | undefined {
         ],
         MOST_CACHED_STATUS_PARTS,
       ),
+      notificationRows: new TriggeredCache(
+        sqlite,
+        guard,
+        "notification_rows",
+        [{ table: "notifications", keys: ["R.id"] }],
+        MOST_CACHED_NOTIFICATION_ROWS,
+      ),
       viewerFilters: new TriggeredCache(
         sqlite,
         guard,
@@ -170,6 +186,11 @@ export function statusPartsCacheOf<Value>(db: Db): TriggeredCache<Value> | undef
   return cachesOf(db)?.statusParts as TriggeredCache<Value> | undefined;
 }
 
+/** The notification rows' cache of this database, or none (as accountRowCacheOf). */
+export function notificationRowCacheOf<Value>(db: Db): TriggeredCache<Value> | undefined {
+  return cachesOf(db)?.notificationRows as TriggeredCache<Value> | undefined;
+}
+
 /** The viewers' filters' cache of this database, or none (as accountRowCacheOf). */
 export function viewerFiltersCacheOf<Value>(db: Db): TriggeredCache<Value> | undefined {
   return cachesOf(db)?.viewerFilters as TriggeredCache<Value> | undefined;
@@ -212,5 +233,5 @@ export function unseenCommitsOf(db: Db, other: Database.Database): UnseenCommits
  * V8's heap), and the next pages read again the few dozen values they need, as after another connection's commit.
  */
 export function forgetPageReadCaches(db: Db): void {
-  caches.get(db)?.guard.clearAll();
+  caches.get(db)?.guard.releaseAll();
 }

@@ -1,5 +1,5 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import type Database from "better-sqlite3";
+import { dataVersionOf, type DataVersion } from "./data-version.ts";
 
 /** A table whose rows a cached value is read from, and the keys (SQL over the row, `R`) a changed row touches. */
 export interface WatchedTable {
@@ -13,19 +13,11 @@ export interface WatchedTable {
   from?: string;
 }
 
-/** The guards the page being read has looked through already (readingOnePage). */
-const lookedThisPage = new AsyncLocalStorage<Set<CacheGuard>>();
+/** Pages are read with one data_version read for all who ask (data-version.ts). */
+export { readingOnePage } from "./data-version.ts";
 
-/**
- * Runs `work`, the reads of one page (an API request), looking only once through each guard whether another
- * connection committed, however many loaders mark: the page's rows, their parts, the bundle and the viewer's
- * filters each looked for themselves, three PRAGMA data_version a page (issue #19). What another connection
- * commits while the page is read is seen by the next page, as when a page's one mark was handed to each loader.
- * This connection's own changes are seen at once as always (the triggers), and so is Fedify's commitUnseen.
- */
-export function readingOnePage<T>(work: () => T): T {
-  return lookedThisPage.run(new Set(), work);
-}
+/** data_version values Fedify's told commits moved through, kept as the same state as the one last looked at. */
+const MOST_SAME_VERSIONS = 16;
 
 /**
  * What the caches of one connection share: whether another connection has committed since they last looked
@@ -34,15 +26,19 @@ export function readingOnePage<T>(work: () => T): T {
  */
 export class CacheGuard {
   readonly #caches: Array<TriggeredCache<unknown>> = [];
-  readonly #dataVersion: Database.Statement<[], number>;
-  #seenDataVersion: number;
+  readonly #dataVersion: DataVersion;
+  /**
+   * The data_version last looked at, and after it those that only this process's told commits (commitUnseen)
+   * moved it to: a page that read data_version before such a commit and marks after it has nothing to empty.
+   */
+  #seenDataVersions: Set<number>;
   /** Moves with every forgetting, so a read that overlapped a change does not keep what it read. */
   #changes = 0;
   readonly #otherVersions = new WeakMap<Database.Database, Database.Statement<[], number>>();
 
   constructor(sqlite: Database.Database) {
-    this.#dataVersion = sqlite.prepare<[], number>("PRAGMA data_version").pluck();
-    this.#seenDataVersion = this.#dataVersion.get()!;
+    this.#dataVersion = dataVersionOf(sqlite);
+    this.#seenDataVersions = new Set([this.#dataVersion.now()]);
   }
 
   add(cache: TriggeredCache<unknown>): void {
@@ -51,31 +47,29 @@ export class CacheGuard {
 
   /**
    * Where the caches stand now (emptied if another connection committed): give it back to `keep`. Inside
-   * readingOnePage, only the page's first mark looks whether another connection committed.
+   * readingOnePage, with data_version as the page first read it.
    */
   mark(): number {
-    const looked = lookedThisPage.getStore();
-    if (looked === undefined) {
-      this.#look();
-    } else if (!looked.has(this)) {
-      looked.add(this);
-      this.#look();
-    }
+    this.#look(this.#dataVersion.forPage());
     return this.#changes;
   }
 
-  /** Empties the caches if another connection committed since the last look. */
-  #look(): void {
-    const dataVersion = this.#dataVersion.get()!;
-    if (dataVersion !== this.#seenDataVersion) {
-      this.#seenDataVersion = dataVersion;
+  /** Empties the caches if another connection committed since the last look at `dataVersion`. */
+  #look(dataVersion: number): void {
+    if (!this.#seenDataVersions.has(dataVersion)) {
+      this.#seenDataVersions = new Set([dataVersion]);
       this.clearAll();
     }
   }
 
-  /** Empties every cache this guard watches over. */
+  /** Empties every cache this guard watches over, as another connection's commit does. */
   clearAll(): void {
     for (const cache of this.#caches) cache.clear();
+  }
+
+  /** Empties every cache this guard watches over and lets go of what they held before (an idle server's memory). */
+  releaseAll(): void {
+    for (const cache of this.#caches) cache.release();
   }
 
   changed(): void {
@@ -110,13 +104,16 @@ export class CacheGuard {
     const result = other
       .transaction(() => {
         // A look of its own even inside a page that has looked: the move of data_version after it must be ours.
-        this.#look();
+        this.#look(this.#dataVersion.now());
         otherBefore = otherVersion.get()!;
         return work();
       })
       .immediate();
-    const dataVersion = this.#dataVersion.get()!;
-    if (otherVersion.get() === otherBefore) this.#seenDataVersion = dataVersion;
+    const dataVersion = this.#dataVersion.now();
+    if (otherVersion.get() === otherBefore) {
+      this.#seenDataVersions.add(dataVersion);
+      if (this.#seenDataVersions.size > MOST_SAME_VERSIONS) this.#seenDataVersions.delete(this.#seenDataVersions.values().next().value!);
+    }
     return result;
   }
 }
@@ -132,7 +129,14 @@ export class CacheGuard {
  */
 export class TriggeredCache<Value> {
   /** In the order placed, each with its place in that order (a count of placings). */
-  readonly #entries = new Map<string, { value: Value; placed: number }>();
+  #entries = new Map<string, { value: Value; placed: number }>();
+  /**
+   * What the cache held when it was last emptied (another connection committed, which says nothing of what),
+   * for a loader that reads a value again to hand back the former object when what it read is the same
+   * (former): what is made from a value and kept by its object (an account's JSON, its emoji's shortcodes)
+   * then outlives the emptying. At most `most` values; a value the triggers forget goes from here too.
+   */
+  #former = new Map<string, { value: Value; placed: number }>();
   #placed = 0;
   readonly #most: number;
   readonly #guard: CacheGuard;
@@ -187,11 +191,26 @@ export class TriggeredCache<Value> {
   forget(key: string): void {
     this.#guard.changed();
     this.#entries.delete(key);
+    this.#former.delete(key);
   }
 
+  /** What the cache held for `key` before its last emptying: only to be handed back if read again the same. */
+  former(key: string): Value | undefined {
+    return this.#former.get(key)?.value;
+  }
+
+  /** Empties the cache; what it held stays as `former` (an emptying with nothing held keeps the former ones). */
   clear(): void {
     this.#guard.changed();
-    this.#entries.clear();
+    if (this.#entries.size === 0) return;
+    this.#former = this.#entries;
+    this.#entries = new Map();
+  }
+
+  /** Empties the cache and lets go of what it held before. */
+  release(): void {
+    this.clear();
+    this.#former = new Map();
   }
 
   get size(): number {

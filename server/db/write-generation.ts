@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { dataVersionOf, type DataVersion } from "./data-version.ts";
 
 /**
  * A value that changes whenever anything may have been written to the database: a count of this connection's
@@ -9,17 +10,18 @@ import type Database from "better-sqlite3";
  */
 export class WriteGeneration {
   #ownWrites = 0;
-  readonly #dataVersion: Database.Statement<[], number>;
+  readonly #dataVersion: DataVersion;
 
   constructor(sqlite: Database.Database) {
-    this.#dataVersion = sqlite.prepare<[], number>("PRAGMA data_version").pluck();
+    this.#dataVersion = dataVersionOf(sqlite);
   }
 
   noteWrite(): void {
     this.#ownWrites++;
   }
 
+  /** Inside readingOnePage, with data_version as the page first read it: from before the page's reads. */
   current(): string {
-    return `${this.#ownWrites}.${this.#dataVersion.get()}`;
+    return `${this.#ownWrites}.${this.#dataVersion.forPage()}`;
   }
 }

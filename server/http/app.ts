@@ -12,7 +12,7 @@ import { createSignInLockout } from "../core/auth/sign-in-lockout.ts";
 import { NotFound } from "../core/errors.ts";
 import { refuseForeignKeys } from "../federation/key-ownership.ts";
 import type { WriteGeneration } from "../db/write-generation.ts";
-import { readingOnePage } from "../db/triggered-cache.ts";
+import { readingOnePage } from "../db/data-version.ts";
 import type { MediaSizeLimits } from "../media/media-types.ts";
 import type { RemoteAccountImageCache } from "../media/remote-account-images.ts";
 import type { RemoteMediaCache } from "../media/remote-cache.ts";
@@ -110,11 +110,12 @@ export function createApp<TContextData>(deps: AppDependencies<TContextData>): Ho
 
   // Browser clients (Elk, Phanpy) call the API from other origins and page with the Link header.
   app.use("/api/*", corsForAnyOrigin({ exposeHeaders: ["Link", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"], maxAge: 86400 }));
+  // A page read through the API reads data_version once (data-version.ts), for the token's check, the recent
+  // answers and every cache loader alike: each read it for itself, three PRAGMA statements a page (issue #19).
+  app.on(["GET", "HEAD"], "/api/*", (_c, next) => readingOnePage(next));
   app.use("/api/*", authenticate(deps.core, deps.writeGeneration));
   const rateLimits = { ...MASTODON_RATE_LIMITS, ...deps.rateLimits };
   app.use("/api/*", apiRateLimit(rateLimits, deps.core.clock));
-  // A page read through the API looks once whether another connection committed, for all its caches' loaders.
-  app.on(["GET", "HEAD"], "/api/*", (_c, next) => readingOnePage(next));
   // The pages apps poll most; everything in front of this (CORS, token, rate limit) still runs each time.
   const recentPages = reuseRecentResponses(deps.core, deps.writeGeneration, deps.origin);
   for (const path of ["/api/v1/timelines/*", "/api/v1/notifications", "/api/v2/notifications"]) app.use(path, recentPages);

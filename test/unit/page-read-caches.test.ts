@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { accountJson } from "../../server/api/entities/account-json.ts";
 import { loadAccountsWithStats } from "../../server/core/accounts/account-stats.ts";
 import { updateProfile } from "../../server/core/accounts/profile.ts";
 import { createCoreContext, type CoreContext } from "../../server/core/context.ts";
@@ -12,7 +13,7 @@ import { write } from "../../server/core/write.ts";
 import { openFedifySqlite } from "../../server/db/fedify-connection.ts";
 import { SqliteKvStore } from "../../server/db/fedify-kv-store.ts";
 import { SqliteMessageQueue } from "../../server/db/fedify-message-queue.ts";
-import { accountRowCacheOf, MOST_CACHED_ACCOUNTS, statusCountsCacheOf, unseenCommitsOf, viewerMarksCacheOf } from "../../server/db/page-read-caches.ts";
+import { accountRowCacheOf, forgetPageReadCaches, MOST_CACHED_ACCOUNTS, statusCountsCacheOf, unseenCommitsOf, viewerMarksCacheOf } from "../../server/db/page-read-caches.ts";
 import { openDataDirectoryDatabase, type OpenedDatabase } from "../../server/db/open.ts";
 import { insertTestAccount, manualClock } from "../helpers/core-database.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
@@ -96,6 +97,53 @@ describe("the accounts a page reads, kept between pages", () => {
       other.close();
     }
     expect((await loadAccountsWithStats(core, [remote.id])).accounts.get(remote.id)?.display_name).toBe("Carol from elsewhere");
+  });
+
+  it("hands back the same account objects after another connection's commit left them as they were, new ones for those it changed", async () => {
+    // A row of numbers for alice to change below.
+    await postStatus(core, { accountId: alice.id, text: "counted", visibility: "public" }, { origin: ORIGIN });
+    const first = await loadAccountsWithStats(core, [alice.id, remote.id]);
+    const aliceJson = accountJson(first.accounts.get(alice.id)!, first.stats.get(alice.id)!, ORIGIN, []);
+    const other = new Database(join(dir.path, "hearth.db"));
+    try {
+      other.prepare("UPDATE accounts SET display_name = ? WHERE id = ?").run("Carol, renamed beside serve", remote.id);
+    } finally {
+      other.close();
+    }
+    let again = first;
+    // The commit empties the cache: both are read again (one query), and alice's read is the same as before.
+    expect(await accountReadsDuring(async () => (again = await loadAccountsWithStats(core, [alice.id, remote.id])))).toBe(1);
+    expect(again.accounts.get(alice.id)).toBe(first.accounts.get(alice.id));
+    expect(again.stats.get(alice.id)).toBe(first.stats.get(alice.id));
+    expect(accountJson(again.accounts.get(alice.id)!, again.stats.get(alice.id)!, ORIGIN, [])).toBe(aliceJson);
+    // Control: the account the commit changed is a new row, and its JSON says what it says now.
+    expect(again.accounts.get(remote.id)).not.toBe(first.accounts.get(remote.id));
+    expect(JSON.parse(accountJson(again.accounts.get(remote.id)!, again.stats.get(remote.id)!, ORIGIN, [])).display_name).toBe("Carol, renamed beside serve");
+
+    // Its numbers changed by another connection: a new row and stats, and the JSON shows them.
+    const other2 = new Database(join(dir.path, "hearth.db"));
+    try {
+      other2.prepare("UPDATE account_stats SET followers_count = followers_count + 7 WHERE account_id = ?").run(alice.id);
+    } finally {
+      other2.close();
+    }
+    const third = await loadAccountsWithStats(core, [alice.id, remote.id]);
+    expect(third.accounts.get(alice.id)).not.toBe(first.accounts.get(alice.id));
+    expect(third.stats.get(alice.id)!.followersCount).toBe(first.stats.get(alice.id)!.followersCount + 7);
+    expect(JSON.parse(accountJson(third.accounts.get(alice.id)!, third.stats.get(alice.id)!, ORIGIN, [])).followers_count).toBe(first.stats.get(alice.id)!.followersCount + 7);
+    expect(third.accounts.get(remote.id)).toBe(again.accounts.get(remote.id));
+
+    // One changed through core while the cache was empty is never handed back as it was.
+    accountRowCacheOf(database.db)?.clear();
+    await updateProfile(core, alice.id, { displayName: "Alice, renamed through core" }, { origin: ORIGIN });
+    const fourth = await loadAccountsWithStats(core, [alice.id]);
+    // An idle server's release lets go of the former values too.
+    expect(accountRowCacheOf(database.db)?.size).toBe(1);
+    accountRowCacheOf(database.db)?.clear();
+    expect(accountRowCacheOf(database.db)?.former(alice.id)).toBeDefined();
+    forgetPageReadCaches(database.db);
+    expect(accountRowCacheOf(database.db)?.former(alice.id)).toBeUndefined();
+    expect(JSON.parse(accountJson(fourth.accounts.get(alice.id)!, fourth.stats.get(alice.id)!, ORIGIN, [])).display_name).toBe("Alice, renamed through core");
   });
 
   it("keeps the accounts through commits of Fedify's queue and key-value store on the process's other connection, and sees an account changed elsewhere", async () => {

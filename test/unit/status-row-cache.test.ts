@@ -11,6 +11,7 @@ import type { AccountRow } from "../../server/core/rows.ts";
 import { voteOnPoll } from "../../server/core/statuses/polls.ts";
 import { editStatus, postStatus } from "../../server/core/statuses/statuses.ts";
 import { homeTimeline } from "../../server/core/timelines/timelines.ts";
+import { statusRowsByIds } from "../../server/db/cached-status-rows.ts";
 import { statusPartsCacheOf, statusRowCacheOf, viewerFiltersCacheOf } from "../../server/db/page-read-caches.ts";
 import { openDataDirectoryDatabase, type OpenedDatabase } from "../../server/db/open.ts";
 import { insertFollow, insertTestAccount, manualClock } from "../helpers/core-database.ts";
@@ -107,6 +108,27 @@ describe("the status rows a page reads, kept between pages", () => {
       other.close();
     }
     expect((await bobsHome()).find((line) => line.startsWith(status.id))).toContain("[changed elsewhere] unlisted");
+  });
+
+  it("hands back the same row objects after another connection's commit left them as they were, a new one for a row it changed", async () => {
+    const kept = await postStatus(core, { accountId: alice.id, text: "left as it was", visibility: "public" }, { origin: ORIGIN });
+    const changed = await postStatus(core, { accountId: alice.id, text: "changed beside serve", visibility: "public" }, { origin: ORIGIN });
+    const first = await statusRowsByIds(core.db, [kept.id, changed.id]);
+    const other = new Database(join(dir.path, "hearth.db"));
+    try {
+      other.prepare("UPDATE statuses SET spoiler_text = ? WHERE id = ?").run("a warning added elsewhere", changed.id);
+    } finally {
+      other.close();
+    }
+    const again = await statusRowsByIds(core.db, [kept.id, changed.id]);
+    expect(again.get(kept.id)).toBe(first.get(kept.id));
+    // Control: the row the commit changed is new and says what it says now.
+    expect(again.get(changed.id)).not.toBe(first.get(changed.id));
+    expect(again.get(changed.id)?.spoiler_text).toBe("a warning added elsewhere");
+    // One changed on this connection while the cache was empty is never handed back as it was.
+    statusRowCacheOf(database.db)?.clear();
+    await core.db.updateTable("statuses").set({ content: "<p>updated here</p>" }).where("id", "=", kept.id).execute();
+    expect((await statusRowsByIds(core.db, [kept.id])).get(kept.id)?.content).toBe("<p>updated here</p>");
   });
 
   it("shows a change made on core's own connection outside core's writes (a remote update) at the next page", async () => {

@@ -1,5 +1,6 @@
 import type { Selectable } from "kysely";
 import { accountRowCacheOf } from "../../db/page-read-caches.ts";
+import { sameRow } from "../../db/same-row.ts";
 import { queryByIds } from "../../db/queries-by-ids.ts";
 import type { AccountStatsTable } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
@@ -147,7 +148,11 @@ export async function loadAccountsWithStats(ctx: CoreContext, accountIds: readon
   }
   if (missing.length > 0) {
     for (const row of await accountsWithStatsByIds(ctx.db, missing)) {
-      const account = cachedAccountOf(row);
+      // Read again after another connection's commit emptied the cache, and the same: the former objects, so
+      // that the account's JSON and shortcodes kept by them (account-json.ts, account-emojis.ts) are not made
+      // again for forty authors a page (issue #19).
+      const former = cache?.former(row.id);
+      const account = former !== undefined && sameRow(former.row, row) ? former : cachedAccountOf(row);
       found.set(row.id, account);
       cache?.keep(since, row.id, account);
     }

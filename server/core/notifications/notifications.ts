@@ -1,5 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import type { DatabaseSchema, NotificationType } from "../../db/schema.ts";
+import { notificationRowsInOrder } from "../../db/cached-notification-rows.ts";
+import { markPageReadCaches } from "../../db/page-read-caches.ts";
 import type { CoreContext } from "../context.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
 import { visibleAndNotBlocked } from "../visibility/status-visibility.ts";
@@ -197,9 +199,18 @@ function filtered(db: Db, accountId: string, query: NotificationQuery) {
   return q;
 }
 
-/** A page of an account's notifications, newest first. */
+/**
+ * A page of an account's notifications, newest first: the ids from the recipient's index, the rows from the
+ * notification rows' cache (db/cached-notification-rows.ts), which a page mostly shares with the one before.
+ */
 export async function listNotifications(ctx: CoreContext, accountId: string, query: NotificationQuery, page: PageRequest): Promise<NotificationRow[]> {
-  const rows = await pageQuery(filtered(ctx.db, accountId, query).selectAll("notifications"), "notifications.id", page).execute();
+  const since = markPageReadCaches(ctx.db);
+  const ids = await pageQuery(filtered(ctx.db, accountId, query).select("notifications.id"), "notifications.id", page).execute();
+  const rows = await notificationRowsInOrder(
+    ctx.db,
+    ids.map((row) => row.id),
+    since,
+  );
   return pageRows(rows, page);
 }
 
