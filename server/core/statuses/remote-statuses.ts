@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { DatabaseSchema } from "../../db/schema.ts";
+import { compiledQuery } from "../../db/compiled-queries.ts";
 import type { CoreContext } from "../context.ts";
 import { notify } from "../notifications/notifications.ts";
 import { upsertRemoteEmojis } from "../emojis/remote-emojis.ts";
@@ -240,15 +241,19 @@ export async function recordRemoteDelete(ctx: CoreContext, accountId: string, ur
   });
 }
 
-/** Whether a local account follows this one: what makes its boosts (and statuses found through them) ours to keep. */
-export async function isFollowedLocally(ctx: CoreContext, accountId: string): Promise<boolean> {
-  const row = await ctx.db
+// Compiled once: asked of every status pushed to the inbox (issue #19).
+const localFollowOf = compiledQuery((db, { accountId }: { accountId: string }) =>
+  db
     .selectFrom("follows")
     .innerJoin("accounts", "accounts.id", "follows.account_id")
     .select("follows.id")
     .where("follows.target_account_id", "=", accountId)
     .where("follows.state", "=", "accepted")
-    .where("accounts.domain", "is", null)
-    .executeTakeFirst();
+    .where("accounts.domain", "is", null),
+);
+
+/** Whether a local account follows this one: what makes its boosts (and statuses found through them) ours to keep. */
+export async function isFollowedLocally(ctx: CoreContext, accountId: string): Promise<boolean> {
+  const [row] = await localFollowOf(ctx.db, { accountId });
   return row !== undefined;
 }
