@@ -88,6 +88,67 @@ export function withSharedCommits<T>(work: () => Promise<T>): Promise<T> {
   return sharing.run(true, work);
 }
 
+/**
+ * Rows of one kind a shared write leaves for its group to insert after every savepoint of the group, by key:
+ * FTS5 flushes its pending terms into the index at each savepoint, so a status's search rows inserted inside
+ * its write's savepoint cost twice what they cost once the group's savepoints are done (issue #19). What a
+ * write sets or removes counts only if the write keeps its rows, and a later write's wins over an earlier's.
+ */
+export interface DeferredRowKind<Value> {
+  /** Inserts the rows the group's writes kept, in the shared transaction, before its COMMIT. */
+  insert(trx: WriteTransaction, rows: ReadonlyMap<string, Value>): Promise<void>;
+}
+
+/** A shared write's rows of one kind, waiting for the end of its group. */
+export interface DeferredRows<Value> {
+  set(key: string, value: Value): void;
+  /** The row of `key` is gone: one set earlier by this write or by an earlier write of the group is not inserted. */
+  remove(key: string): void;
+}
+
+type AnyDeferredRowKind = DeferredRowKind<never>;
+/** Per kind, each key's value, or null where the write removed it. */
+type WriteDeferrals = Map<AnyDeferredRowKind, Map<string, unknown>>;
+
+/** The deferrals of the shared write now running in each group's transaction. */
+const runningDeferrals = new WeakMap<WriteTransaction, WriteDeferrals>();
+
+/**
+ * Where a write made on `db` leaves its rows of `kind` for the end of its group; undefined outside a shared
+ * write, where the caller inserts them at once.
+ */
+export function deferredRowsOf<Value>(db: Kysely<DatabaseSchema>, kind: DeferredRowKind<Value>): DeferredRows<Value> | undefined {
+  const deferrals = db.isTransaction ? runningDeferrals.get(db as WriteTransaction) : undefined;
+  if (!deferrals) return undefined;
+  const anyKind = kind as unknown as AnyDeferredRowKind;
+  let rows = deferrals.get(anyKind);
+  if (!rows) {
+    rows = new Map();
+    deferrals.set(anyKind, rows);
+  }
+  const own = rows;
+  return { set: (key, value) => void own.set(key, value), remove: (key) => void own.set(key, null) };
+}
+
+/** A kept write's deferrals laid over the group's: its removals take out what earlier writes set. */
+function keepDeferrals(group: WriteDeferrals, write: WriteDeferrals): void {
+  for (const [kind, rows] of write) {
+    let kept = group.get(kind);
+    if (!kept) {
+      kept = new Map();
+      group.set(kind, kept);
+    }
+    for (const [key, value] of rows) {
+      if (value === null) kept.delete(key);
+      else kept.set(key, value);
+    }
+  }
+}
+
+async function insertDeferred(trx: WriteTransaction, group: WriteDeferrals): Promise<void> {
+  for (const [kind, rows] of group) if (rows.size > 0) await kind.insert(trx, rows as unknown as ReadonlyMap<string, never>);
+}
+
 /** At most this many writes share a transaction, so the first of them waits for few others. */
 const MAX_SHARED_WRITES = 16;
 
@@ -151,7 +212,9 @@ async function commitGroup(db: Kysely<DatabaseSchema>, writes: SharedWrite[]): P
   try {
     await withRelaxedDurability(() =>
       db.transaction().execute(async (trx) => {
-        for (const shared of writes) outcomes.push(await runInSavepoint(trx, shared));
+        const deferred: WriteDeferrals = new Map();
+        for (const shared of writes) outcomes.push(await runInSavepoint(trx, shared, deferred));
+        await insertDeferred(trx, deferred);
       }),
     );
     return outcomes;
@@ -178,10 +241,12 @@ async function settle(outcome: WriteOutcome): Promise<void> {
   shared.resolve(outcome.value);
 }
 
-async function runInSavepoint(trx: WriteTransaction, shared: SharedWrite): Promise<WriteOutcome> {
+async function runInSavepoint(trx: WriteTransaction, shared: SharedWrite, groupDeferrals: WriteDeferrals): Promise<WriteOutcome> {
   const outcome: WriteOutcome = { write: shared, events: [], activities: [], failed: false };
   const after: AfterCommit = { emit: (event) => outcome.events.push(event), publish: (activity) => outcome.activities.push(activity) };
+  const deferrals: WriteDeferrals = new Map();
   openWrites.set(trx, after);
+  runningDeferrals.set(trx, deferrals);
   await sql`savepoint shared_write`.execute(trx);
   try {
     outcome.value = await shared.inItsContext(() => shared.work(trx, after));
@@ -194,6 +259,8 @@ async function runInSavepoint(trx: WriteTransaction, shared: SharedWrite): Promi
     outcome.events = [];
     outcome.activities = [];
   }
+  runningDeferrals.delete(trx);
   await sql`release shared_write`.execute(trx);
+  if (!outcome.failed) keepDeferrals(groupDeferrals, deferrals);
   return outcome;
 }

@@ -24,12 +24,13 @@ export async function storeActor(ctx: Context<CoreContext>, actor: ApObject, dom
 
 /**
  * The account of whoever sent an activity: as stored while fresh, else fetched from its id (Fedify has
- * already checked that the signature belongs to this actor).
+ * already checked that the signature belongs to this actor). `stored` is the row the caller already read
+ * for the actor (or its absence), so it is not read again.
  */
-export async function accountOfActivityActor(ctx: Context<CoreContext>, activity: Activity): Promise<AccountRow | null> {
+export async function accountOfActivityActor(ctx: Context<CoreContext>, activity: Activity, stored?: AccountRow | null): Promise<AccountRow | null> {
   const actorId = activity.actorId;
   if (actorId === null) return null;
-  const known = await findAccountByUri(ctx.data, actorId.href);
+  const known = stored === undefined ? await findAccountByUri(ctx.data, actorId.href) : (stored ?? undefined);
   if (known && !isStale(ctx.data, known)) return known;
   const actor = await activity.getActor({ documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader, suppressError: true });
   if (!actor || actor.id?.href !== actorId.href) return known ?? null;

@@ -9,6 +9,7 @@ import { isFollowedLocally, recordRemoteStatus, type RecordedRemoteStatus } from
 import { findStatusByUri, getStatusRow } from "../core/statuses/status-store.ts";
 import { parseLocalStatusUri } from "./addresses.ts";
 import { isStatusObject, noteToStatusRecord, type NoteConversion, type StatusObject } from "./convert/note-to-status-record.ts";
+import { isPublicCollection } from "./convert/audience.ts";
 import { readObjectTags } from "./convert/note-tags.ts";
 import { rawObjectWithId, type JsonRecord } from "./convert/raw-json.ts";
 import { keepRawDocuments } from "./raw-documents.ts";
@@ -58,6 +59,9 @@ export async function knownStatusOf(ctx: Context<CoreContext>, uri: URL | null):
 
 /** An account we already have for an id (never fetched): for addressees in to/cc. */
 async function knownAccount(ctx: Context<CoreContext>, uri: URL): Promise<AccountRow | null> {
+  // Public is a collection no server can serve as an actor (its id is on www.w3.org): nearly every status
+  // addresses it, and looking it up cost a statement each (issue #19).
+  if (isPublicCollection(uri)) return null;
   return (await localAccountOf(ctx, uri)) ?? (await findAccountByUri(ctx.data, uri.href)) ?? null;
 }
 

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { Invalid } from "../errors.ts";
 import type { DatabaseSchema } from "../../db/schema.ts";
+import { compiledQuery } from "../../db/compiled-queries.ts";
 import type { CoreContext } from "../context.ts";
 import { upsertRemoteEmojis } from "../emojis/remote-emojis.ts";
 import type { RemoteEmoji } from "../statuses/remote-status-record.ts";
@@ -39,8 +40,12 @@ export interface RemoteAccountFields {
   published_at: string | null;
 }
 
+// Compiled once: every inbox activity looks its sender up, and kysely's building of the query cost more than
+// SQLite's index probe (issue #19).
+const accountByUri = compiledQuery((db, { uri }: { uri: string }) => db.selectFrom("accounts").selectAll().where("uri", "=", uri));
+
 export async function findAccountByUri(ctx: CoreContext, uri: string): Promise<AccountRow | undefined> {
-  return ctx.db.selectFrom("accounts").selectAll().where("uri", "=", uri).executeTakeFirst();
+  return (await accountByUri(ctx.db, { uri }))[0];
 }
 
 export async function findRemoteAccountByHandle(ctx: CoreContext, username: string, domain: string): Promise<AccountRow | undefined> {

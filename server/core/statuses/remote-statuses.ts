@@ -1,10 +1,11 @@
 import type { Kysely } from "kysely";
 import type { DatabaseSchema } from "../../db/schema.ts";
+import { compiledQuery } from "../../db/compiled-queries.ts";
 import type { CoreContext } from "../context.ts";
 import { notify } from "../notifications/notifications.ts";
 import { upsertRemoteEmojis } from "../emojis/remote-emojis.ts";
 import type { RemoteMedia, RemotePoll, RemoteStatusRecord } from "./remote-status-record.ts";
-import { insertStatus, type MentionRecord, type NewPollRecord, type RemoteMediaRecord } from "./status-store.ts";
+import { findStatusByUri, insertStatus, type MentionRecord, type NewPollRecord, type RemoteMediaRecord } from "./status-store.ts";
 import type { AccountRow, StatusRow } from "../rows.ts";
 import { removeStatus } from "./status-removal.ts";
 import { updateStoredStatus } from "./status-edit-store.ts";
@@ -91,9 +92,30 @@ export async function recordRemoteStatus(
   record: RemoteStatusRecord,
   options: RemoteStatusOptions = {},
 ): Promise<RecordedRemoteStatus | undefined> {
-  return write(ctx, async (trx, after) => {
-    const existing = await trx.selectFrom("statuses").selectAll().where("uri", "=", record.uri).executeTakeFirst();
+  // Inside a write already open, a refused insert would not roll back what came before it: look first.
+  if (ctx.db.isTransaction) {
+    const existing = await findStatusByUri(ctx, record.uri);
     if (existing) return { status: existing, isNew: false };
+  }
+  try {
+    return await storeNewRemoteStatus(ctx, record, options);
+  } catch (error) {
+    // Its caller looked for the uri a moment ago; one stored since (the same Note in two deliveries handled at
+    // once) is found by the unique index rather than by a lookup on every arrival (issue #19), and this
+    // write's rows are rolled back with its insert.
+    if (!isUriTaken(error)) throw error;
+    const existing = await findStatusByUri(ctx, record.uri);
+    if (!existing) throw error;
+    return { status: existing, isNew: false };
+  }
+}
+
+function isUriTaken(error: unknown): boolean {
+  return error instanceof Error && "code" in error && error.code === "SQLITE_CONSTRAINT_UNIQUE" && error.message.includes("statuses.uri");
+}
+
+function storeNewRemoteStatus(ctx: CoreContext, record: RemoteStatusRecord, options: RemoteStatusOptions): Promise<RecordedRemoteStatus | undefined> {
+  return write(ctx, async (trx, after) => {
     const author = await loadAuthor(trx, record.accountId);
     if (!author || author.domain === null) return undefined;
     await upsertRemoteEmojis(ctx, trx, author.domain, record.emojis);
@@ -219,15 +241,19 @@ export async function recordRemoteDelete(ctx: CoreContext, accountId: string, ur
   });
 }
 
-/** Whether a local account follows this one: what makes its boosts (and statuses found through them) ours to keep. */
-export async function isFollowedLocally(ctx: CoreContext, accountId: string): Promise<boolean> {
-  const row = await ctx.db
+// Compiled once: asked of every status pushed to the inbox (issue #19).
+const localFollowOf = compiledQuery((db, { accountId }: { accountId: string }) =>
+  db
     .selectFrom("follows")
     .innerJoin("accounts", "accounts.id", "follows.account_id")
     .select("follows.id")
     .where("follows.target_account_id", "=", accountId)
     .where("follows.state", "=", "accepted")
-    .where("accounts.domain", "is", null)
-    .executeTakeFirst();
+    .where("accounts.domain", "is", null),
+);
+
+/** Whether a local account follows this one: what makes its boosts (and statuses found through them) ours to keep. */
+export async function isFollowedLocally(ctx: CoreContext, accountId: string): Promise<boolean> {
+  const [row] = await localFollowOf(ctx.db, { accountId });
   return row !== undefined;
 }

@@ -3,6 +3,7 @@ import type { DatabaseSchema, MediaType, Visibility } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
 import { htmlToPlainText } from "./plain-text.ts";
 import type { StatusRow } from "../rows.ts";
+import { deferredRowsOf, type DeferredRowKind } from "../write.ts";
 
 /**
  * Where statuses are written, local and remote alike: statuses.ts stores what our users post, remote-statuses.ts
@@ -229,7 +230,14 @@ export function searchBody(status: Pick<StatusRow, "spoiler_text" | "content">, 
   return parts.filter((part) => part.trim() !== "").join("\n");
 }
 
+/** In a shared write, a status's search rows are inserted with its group's, after every savepoint (core/write.ts). */
+const searchRowsAtGroupEnd: DeferredRowKind<string> = {
+  insert: (trx, rows) => insertStatusSearchRows(trx, Array.from(rows, ([statusId, body]) => ({ statusId, body }))),
+};
+
 async function insertStatusSearchRow(trx: Db, statusId: string, body: string): Promise<void> {
+  const deferred = deferredRowsOf(trx, searchRowsAtGroupEnd);
+  if (deferred) return deferred.set(statusId, body);
   await sql`INSERT INTO status_search (rowid, status_id, body) VALUES (${BigInt(statusId)}, ${statusId}, ${body})`.execute(trx);
   await sql`INSERT INTO status_search_trigram (rowid, body) VALUES (${BigInt(statusId)}, ${body})`.execute(trx);
 }
@@ -278,6 +286,7 @@ async function writeNewStatusSearchRow(trx: Db, status: StatusRow, input: NewSta
 }
 
 export async function deleteStatusSearchRow(trx: Db, statusId: string): Promise<void> {
+  deferredRowsOf(trx, searchRowsAtGroupEnd)?.remove(statusId);
   await sql`DELETE FROM status_search WHERE rowid = ${BigInt(statusId)}`.execute(trx);
   await sql`DELETE FROM status_search_trigram WHERE rowid = ${BigInt(statusId)}`.execute(trx);
 }

@@ -1,7 +1,6 @@
 import type { InboxContext } from "@fedify/fedify";
 import { Note, type Create } from "@fedify/vocab";
 import type { CoreContext } from "../../core/context.ts";
-import { findAccountByUri } from "../../core/accounts/remote-accounts.ts";
 import { recordRemoteVote } from "../../core/statuses/polls.ts";
 import { loadStatusParts } from "../../core/peers/status-parts.ts";
 import { canViewStatus } from "../../core/visibility/status-visibility.ts";
@@ -12,6 +11,7 @@ import { concernsUs, localStatusOf, storeRemoteStatusObject } from "../remote-st
 import type { GoneBeforeArrival } from "./gone-before-arrival.ts";
 import { activityLoaders } from "./loaders.ts";
 import { receivedJson } from "./received-json.ts";
+import { senderOnArrival } from "./sender-on-arrival.ts";
 
 /**
  * A vote on one of our polls arrives as Create(Note) whose name is the option and whose inReplyTo is the
@@ -46,8 +46,9 @@ export async function onCreate(ctx: InboxContext<CoreContext>, create: Create, g
   if (gone.wasGone(ctx, create.actorId, object.id)) return;
   if (object instanceof Note && object.name !== null && (await recordVote(ctx, create, object))) return;
   if (!isStatusObject(object)) return;
-  if (!(await concernsUs(ctx, object, await findAccountByUri(ctx.data, create.actorId.href)))) return;
-  const author = await accountOfActivityActor(ctx, create);
+  const known = await senderOnArrival(ctx.data, create);
+  if (!(await concernsUs(ctx, object, known))) return;
+  const author = await accountOfActivityActor(ctx, create, known ?? null);
   if (!author) return;
   // The object as re-serialised by Fedify (a JSON-LD compaction) only when the received JSON lacks it.
   const rawObject = rawObjectWithId(object.id.href, raw) ?? rawObjectWithId(object.id.href, await object.toJsonLd());

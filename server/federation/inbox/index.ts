@@ -2,7 +2,6 @@ import type { Federation, InboxListener } from "@fedify/fedify";
 import { Accept, Announce, Block, Create, Delete, EmojiReact, Flag, Follow, Like, Move, Reject, Undo, Update, type Activity } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import type { CoreContext } from "../../core/context.ts";
-import { isSuspendedActorUri } from "../../core/moderation/account-actions.ts";
 import { withSharedCommits } from "../../core/write.ts";
 import { withRelaxedDurability } from "../../db/durability.ts";
 import { isBlockedHost } from "../remote-statuses.ts";
@@ -18,6 +17,7 @@ import { onAccept, onFollow, onReject } from "./follow.ts";
 import { onLike } from "./like.ts";
 import { onMove } from "./move.ts";
 import type { RefusedActivityIds } from "./refused-activity-ids.ts";
+import { readSenderOnArrival } from "./sender-on-arrival.ts";
 import { onUndo } from "./undo.ts";
 import { onUpdate } from "./update.ts";
 
@@ -43,7 +43,7 @@ function unlessBlockedWith(refusedIds: RefusedActivityIds) {
       logger.info("Ignored {type} from {actor}: its domain is blocked.", { type: activity.constructor.name, actor: actorId.href });
       return;
     }
-    if (await isSuspendedActorUri(ctx.data, actorId.href)) {
+    if ((await readSenderOnArrival(ctx.data, activity, actorId))?.suspended_at != null) {
       logger.info("Ignored {type} from {actor}: the account is suspended here.", { type: activity.constructor.name, actor: actorId.href });
       return;
     }
