@@ -1,5 +1,6 @@
 import type { CoreContext } from "../context.ts";
 import type { AccountRow, CustomEmojiRow } from "../rows.ts";
+import { shortcodesInText } from "./shortcodes-in-text.ts";
 
 // Mastodon's shortcode syntax, bounded as note-tags.ts bounds the shortcodes it stores.
 const SHORTCODE = /:([a-zA-Z0-9_]{2,100}):/g;
@@ -19,7 +20,7 @@ function shortcodesOf(account: AccountEmojiColumns): readonly string[] {
   if (known !== undefined) return known;
   // fields_json is searched as text: a :code: inside a field's name or value shows up there unchanged.
   const text = `${account.display_name} ${account.note} ${account.fields_json}`;
-  const found = [...new Set([...text.matchAll(SHORTCODE)].map((match) => match[1] ?? ""))].filter((code) => code !== "");
+  const found = shortcodesInText(text, SHORTCODE);
   shortcodesOfRow.set(account, found);
   return found;
 }

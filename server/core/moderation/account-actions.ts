@@ -136,9 +136,3 @@ export function signInRefusal(account: ModerationState): string | undefined {
 export function isSuspended(account: ModerationState): boolean {
   return account.suspended_at !== null || account.deleted_at !== null;
 }
-
-/** Whether the remote actor with this ActivityPub id is suspended here: nothing it sends is taken. */
-export async function isSuspendedActorUri(ctx: Pick<CoreContext, "db">, uri: string): Promise<boolean> {
-  const account = await ctx.db.selectFrom("accounts").select("suspended_at").where("uri", "=", uri).executeTakeFirst();
-  return account?.suspended_at != null;
-}

@@ -11,6 +11,7 @@ import { loadOwnVotes, loadPollTallies, pollOptions, type PollTally } from "./po
 import { loadStatusParts } from "./status-parts.ts";
 import { filterVisibleStatuses } from "../visibility/status-visibility.ts";
 import type { AccountRow, CustomEmojiRow, MediaAttachmentRow, PollRow, StatusRow } from "../rows.ts";
+import { shortcodesInText } from "../emojis/shortcodes-in-text.ts";
 
 /**
  * Everything the Mastodon Status entity shows for a page of statuses, read in a fixed number of queries
@@ -235,7 +236,7 @@ function statusShortcodes(status: StatusRow, poll: PollRow | undefined): readonl
   const known = shortcodesOfStatus.get(status);
   if (known !== undefined && known.poll === poll) return known.shortcodes;
   const text = [status.content, status.spoiler_text, ...(poll ? pollOptions(poll) : [])].join(" ");
-  const shortcodes = [...new Set([...text.matchAll(SHORTCODE)].map((match) => match[1] ?? ""))].filter((code) => code !== "");
+  const shortcodes = shortcodesInText(text, SHORTCODE);
   shortcodesOfStatus.set(status, { poll, shortcodes });
   return shortcodes;
 }
