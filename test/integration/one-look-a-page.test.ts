@@ -11,6 +11,7 @@ import { unseenCommitsOf } from "../../server/db/page-read-caches.ts";
 import { readingOnePage } from "../../server/db/triggered-cache.ts";
 import { addLocalAccount, apiUser, type ApiUser } from "../helpers/api-accounts.ts";
 import { startInstances, type InstanceGroup, type TestInstance } from "../helpers/instances.ts";
+import { statementsRunDuring } from "../helpers/statements-run.ts";
 
 const FIRST_PAGE = { maxId: null, sinceId: null, minId: null, limit: 40 };
 
@@ -23,25 +24,16 @@ describe("one look a page at other connections' commits", () => {
   let home: TestInstance;
   let alice: ApiUser;
   let bob: ApiUser;
+  // Only its Statement prototype, shared by every connection, is used: to see what the instance runs.
+  const probe = new Database(":memory:");
 
   /**
    * How many times data_version is read during `work` (Fedify's own commits aside): by the token's check, the
    * recent answers' store and the page caches' guard.
    */
   async function looksDuring(work: () => Promise<unknown>): Promise<number> {
-    const prototype = Object.getPrototypeOf(new Database(":memory:").prepare("SELECT 1")) as { get: (...args: unknown[]) => unknown };
-    const original = prototype.get;
-    let looks = 0;
-    prototype.get = function (this: { source: string }, ...args: unknown[]) {
-      if (this.source === "PRAGMA data_version" && !new Error().stack!.includes("commitUnseen")) looks++;
-      return original.apply(this, args);
-    };
-    try {
-      await work();
-    } finally {
-      prototype.get = original;
-    }
-    return looks;
+    const isPageLook = (source: string) => source === "PRAGMA data_version" && !new Error().stack!.includes("commitUnseen");
+    return (await statementsRunDuring(probe, isPageLook, work, "get")).length;
   }
 
   const homeRenderedByCore = async () =>
@@ -60,7 +52,10 @@ describe("one look a page at other connections' commits", () => {
       await alice.client.v1.statuses.$select(posted.id).favourite();
     }
   });
-  afterAll(() => group?.close());
+  afterAll(async () => {
+    probe.close();
+    await group?.close();
+  });
 
   it("reads data_version once for a fresh home page and a fresh page of notifications read through the API", async () => {
     // Control: the same pages read without a page around them look once for each loader.
