@@ -3,6 +3,7 @@ import type { Status } from "../api/entities.ts";
 import { NetworkError, type Page } from "../api/http.ts";
 import type { PageQuery } from "../api/link-header.ts";
 import { useApp } from "../app-context.ts";
+import { ActionsDuringLoad } from "./actions-during-load.ts";
 import { onStatusEvent } from "./local-events.ts";
 import { EMPTY_TIMELINE, timelineReducer, type TimelineAction, type TimelineState } from "./timeline-state.ts";
 
@@ -27,10 +28,15 @@ export function useStatusFeed(
   options: { acceptsOwnPosts?: boolean } = {},
 ): StatusFeed {
   const { cache, isOnline } = useApp();
-  const [state, dispatch] = useReducer(timelineReducer, EMPTY_TIMELINE, (initial) => {
+  const [state, dispatchNow] = useReducer(timelineReducer, EMPTY_TIMELINE, (initial) => {
     const cached = cacheName ? cache.get<Status[]>(cacheName) : undefined;
     return cached ? timelineReducer(initial, { type: "cached", statuses: cached }) : initial;
   });
+  const duringLoad = useRef(new ActionsDuringLoad());
+  const dispatch = useCallback((action: TimelineAction) => {
+    duringLoad.current.record(action);
+    dispatchNow(action);
+  }, []);
   const [isLoading, setLoading] = useState(true);
   const [error, setError] = useState<string>();
   const loader = useRef(loadPage);
@@ -39,14 +45,17 @@ export function useStatusFeed(
 
   const reload = useCallback(async (signal?: AbortSignal) => {
     setLoading(true);
+    const meanwhile = duringLoad.current.begin();
     try {
       const page = await loader.current({}, signal);
-      dispatch({ type: "loaded", statuses: page.items, older: page.items.length > 0 ? page.next : null });
+      dispatchNow({ type: "loaded", statuses: page.items, older: page.items.length > 0 ? page.next : null });
+      for (const action of meanwhile.finish()) dispatchNow(action);
       setError(undefined);
     } catch (caught) {
       if ((caught as Error).name === "AbortError") return;
       setError(caught instanceof NetworkError ? undefined : (caught as Error).message);
     } finally {
+      meanwhile.finish();
       if (!signal?.aborted) setLoading(false);
     }
   }, []);
