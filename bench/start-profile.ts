@@ -17,6 +17,7 @@ const TOP = 20;
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
 }
 interface CpuProfile {
   nodes: ProfileNode[];
@@ -75,6 +76,46 @@ function selfTimes(profile: CpuProfile): { byFunction: Map<string, number>; byFi
   return { byFunction, byFile, totalMs: total / 1000 };
 }
 
+const CALLERS_SHOWN = 8;
+const CALLER_DEPTH = 4;
+
+function frameName(frame: ProfileNode["callFrame"]): string {
+  return `${frame.functionName || "(anonymous)"} ${frame.url ? `${basename(frame.url)}:${frame.lineNumber + 1}` : ""}`.trim();
+}
+
+/**
+ * For each of the functions with the most self time, the call chain above it that holds most of that time: who
+ * makes Node compile a module or an expression says more than the compiling function does (it is how listen()'s
+ * isIPv6 and node:http's loading of undici were found, issue #19).
+ */
+function callersOfTop(profile: CpuProfile, byFunction: Map<string, number>): string {
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parents = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
+  const selfOf = new Map<number, number>();
+  profile.samples.forEach((id, index) => selfOf.set(id, (selfOf.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+  const shown = [...byFunction]
+    .filter(([name]) => !name.startsWith("("))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, CALLERS_SHOWN);
+  return shown
+    .map(([name]) => {
+      const chains = new Map<string, number>();
+      for (const [id, us] of selfOf) {
+        const frame = nodes.get(id)!.callFrame;
+        const key = `${frame.functionName || "(anonymous)"} ${frame.url ? basename(frame.url) : frame.functionName}${frame.url ? `:${frame.lineNumber + 1}` : ""}`;
+        if (key !== name) continue;
+        const chain: string[] = [];
+        for (let parent = parents.get(id); parent !== undefined && chain.length < CALLER_DEPTH; parent = parents.get(parent)) chain.push(frameName(nodes.get(parent)!.callFrame));
+        const joined = chain.join(" < ");
+        chains.set(joined, (chains.get(joined) ?? 0) + us);
+      }
+      const [chain, us] = [...chains].sort((a, b) => b[1] - a[1])[0] ?? ["", 0];
+      return `  ${String(Math.round(us / 1000)).padStart(5)} ms  ${name} < ${chain}`;
+    })
+    .join("\n");
+}
+
 function top(times: Map<string, number>): string {
   return [...times]
     .sort((a, b) => b[1] - a[1])
@@ -97,13 +138,14 @@ try {
     .filter((name) => name.endsWith(".cpuprofile"))
     .sort((a, b) => statSync(join(profiles, b)).size - statSync(join(profiles, a)).size)[0];
   if (!file) throw new Error("The serving process wrote no CPU profile.");
-  const { byFunction, byFile, totalMs } = selfTimes(JSON.parse(readFileSync(join(profiles, file), "utf8")) as CpuProfile);
+  const profile = JSON.parse(readFileSync(join(profiles, file), "utf8")) as CpuProfile;
+  const { byFunction, byFile, totalMs } = selfTimes(profile);
   const pauses = gcLines.map((line) => Number(/MB, (?:pooled: [\d.]+ MB, )?([\d.]+) \//.exec(line)?.[1] ?? 0));
   console.log(`start-profile: ${freshBundle() ? "bundle (server-bundle/)" : "sources (run `npm run build:server` for the bundle)"}, node ${process.versions.node}, load average ${loadavg().map((load) => load.toFixed(2)).join(" ")}`);
   console.log(`profiled start (profiler on, so slower than bench/cold-start-and-memory.ts): ${coldStartMs} ms to /healthz, ${startCpuMs} ms CPU; target 500 ms to /healthz`);
   console.log(`collections before the first answer: ${gcLines.filter((line) => /Scavenge|Minor/.test(line)).length} young, ${gcLines.filter((line) => /Mark-Compact/.test(line)).length} full, ${Math.round(pauses.reduce((sum, ms) => sum + ms, 0))} ms paused`);
   for (const line of gcLines) console.log(`  ${line.replace(/\s*\(average mu.*?\)/, "").trim()}`);
-  console.log(`self time, main thread, to the process's end: ${Math.round(totalMs)} ms\nby function:\n${top(byFunction)}\nby file:\n${top(byFile)}`);
+  console.log(`self time, main thread, to the process's end: ${Math.round(totalMs)} ms\nby function:\n${top(byFunction)}\nby file:\n${top(byFile)}\nwho calls them (the chain holding most of each one's self time):\n${callersOfTop(profile, byFunction)}`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

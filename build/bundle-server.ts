@@ -163,6 +163,14 @@ export async function bundleServer(options: BundleOptions = {}): Promise<{ outDi
         },
       },
       {
+        // charset "ascii" (below) escapes code, not comments: a package's licence line keeps its author's name,
+        // and that one character made the whole server chunk a two-byte string. Written as \uXXXX in the comment.
+        name: "hearth-ascii-legal-comments",
+        renderChunk(code) {
+          return /[\u0080-\uffff]/.test(code) ? code.replace(/^\/\/!.*$/gm, (line) => line.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)) : null;
+        },
+      },
+      {
         name: "hearth-temporal-icu-probe-on-first-read",
         transform(code, id) {
           return TEMPORAL_POLYFILL.test(id) ? deferTemporalIcuProbe(code) : null;
@@ -192,6 +200,11 @@ export async function bundleServer(options: BundleOptions = {}): Promise<{ outDi
       // library that reads constructor.name still finds its own.
       minify: true,
       keepNames: true,
+      // Every chunk ASCII: a handful of non-ASCII characters (emoji in Fedify's vocabulary, a few in ours) made
+      // Node decode each whole chunk as UTF-8 into a two-byte string at every start (2.6 MB for Fedify's chunk,
+      // read as 5.3 MB), where an ASCII file is copied into a one-byte string (issue #19, bench/start-profile.ts:
+      // decodeUTF8 under the module loader). Escaped as \uXXXX, the values are the same.
+      charset: "ascii",
     });
     for (const chunk of output) if (chunk.type === "chunk") modules += chunk.moduleIds.length;
   } finally {

@@ -31,6 +31,7 @@ import { createBackupService } from "./backup/backup-service.ts";
 import { createStreamPayloads } from "./api/streaming/payloads.ts";
 import { createStreamingService } from "./api/streaming/service.ts";
 import { createApp } from "./http/app.ts";
+import { listen } from "./http/listen.ts";
 import { REQUEST_DEADLINE_MS, refuseUpgradeWhileStopping, stoppingResponse, watchForStop, within, type ServerStop } from "./http/server-stop.ts";
 import { startMediaCleanup } from "./media/cleanup.ts";
 import { PUBLISHED_SIZE_LIMITS, type MediaSizeLimits } from "./media/media-types.ts";
@@ -137,30 +138,6 @@ export interface RunningInstance {
 
 /** env carries the Node request (HttpBindings), from which clientAddress reads the peer's address, and the listener. */
 type RequestHandler = (request: Request, env: HttpBindings & ListenerBindings) => Response | Promise<Response>;
-
-function listen(server: HttpServer, host: string, port: number): Promise<AddressInfo> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => {
-      server.off("listening", onListening);
-      if (error.code === "EADDRINUSE") {
-        reject(new UserError(`Port ${port} on ${host} is already in use (another Hearth?); stop that program or choose another --port.`));
-      } else if (error.code === "EACCES") {
-        reject(new UserError(`Not allowed to listen on ${host}:${port}; choose a port above 1023 with --port.`));
-      } else if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND") {
-        reject(new UserError(`${host} is not an address of this computer; use --host 127.0.0.1.`));
-      } else {
-        reject(error);
-      }
-    };
-    const onListening = () => {
-      server.off("error", onError);
-      resolve(server.address() as AddressInfo);
-    };
-    server.once("error", onError);
-    server.once("listening", onListening);
-    server.listen(port, host);
-  });
-}
 
 // cloudflared runs on this computer: its listener is never opened beyond loopback, whatever --host says.
 const TUNNEL_HOST = "127.0.0.1";

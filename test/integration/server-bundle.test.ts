@@ -108,6 +108,16 @@ describe("the server bundle", () => {
     const accepted = lines.filter((line) => /server-bundle\/\S+ was accepted/.test(line));
     expect(accepted.length).toBe(read.length);
   }, 60_000);
+
+  it("is ASCII in every file Node loads, so each is read into a one-byte string rather than decoded as UTF-8 into a two-byte one (issue #19)", () => {
+    const files = readdirSync(join(root, BUNDLE_DIR_NAME)).filter((name) => /\.m?js$/.test(name));
+    // The control: the chunks are there, Fedify's among them with its emoji (a reaction's ❤), written or escaped.
+    expect(files.length).toBeGreaterThan(10);
+    const sources = files.map((name) => readFileSync(join(root, BUNDLE_DIR_NAME, name), "utf8"));
+    expect(sources.some((source) => source.includes("\\u2764") || source.includes("\u2764"))).toBe(true);
+    const nonAscii = files.filter((_, index) => /[\u0080-\uffff]/.test(sources[index]!));
+    expect(nonAscii).toEqual([]);
+  });
 });
 
 describe("which module runs the hearth command", () => {
