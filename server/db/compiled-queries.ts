@@ -33,13 +33,12 @@ interface Compiled<Row> {
 export function compiledQuery<Args extends QueryArguments, Row, Shape extends string | number = string>(
   build: (db: Db, args: Args, shape: Shape) => Compilable<Row>,
 ): (db: Db, args: Args, shape?: Shape) => Promise<Row[]> {
-  const compiledByDb = new WeakMap<Db, Map<string, Compiled<Row>>>();
+  // One compile serves every handle: the database's, a write's transaction, another instance's. Hearth builds
+  // every handle with the same dialect and no plugins (db/connection.ts), so a query's text and parameters do
+  // not depend on the handle, and executeQuery runs it on the connection of the handle it is given. Kept per
+  // handle, a query run inside a write was compiled again at every write (issue #19).
+  const compiled = new Map<string, Compiled<Row>>();
   return async (db, args, shape = "" as Shape) => {
-    let compiled = compiledByDb.get(db);
-    if (!compiled) {
-      compiled = new Map();
-      compiledByDb.set(db, compiled);
-    }
     const key = `${shape}|${shapeOf(args)}`;
     let entry = compiled.get(key);
     if (!entry) {
