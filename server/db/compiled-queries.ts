@@ -4,7 +4,7 @@ import type { DatabaseSchema } from "./schema.ts";
 type Db = Kysely<DatabaseSchema>;
 
 /** What a compiled query binds anew on each run: a value, a missing value, or a list of ids. */
-export type QueryArgument = string | null | readonly string[];
+export type QueryArgument = string | number | null | readonly string[];
 export type QueryArguments = Record<string, QueryArgument>;
 
 /** Shapes kept compiled, per query: a page's lists have a few lengths each. */
@@ -33,13 +33,12 @@ interface Compiled<Row> {
 export function compiledQuery<Args extends QueryArguments, Row, Shape extends string | number = string>(
   build: (db: Db, args: Args, shape: Shape) => Compilable<Row>,
 ): (db: Db, args: Args, shape?: Shape) => Promise<Row[]> {
-  const compiledByDb = new WeakMap<Db, Map<string, Compiled<Row>>>();
+  // One compile serves every handle: the database's, a write's transaction, another instance's. Hearth builds
+  // every handle with the same dialect and no plugins (db/connection.ts), so a query's text and parameters do
+  // not depend on the handle, and executeQuery runs it on the connection of the handle it is given. Kept per
+  // handle, a query run inside a write was compiled again at every write (issue #19).
+  const compiled = new Map<string, Compiled<Row>>();
   return async (db, args, shape = "" as Shape) => {
-    let compiled = compiledByDb.get(db);
-    if (!compiled) {
-      compiled = new Map();
-      compiledByDb.set(db, compiled);
-    }
     const key = `${shape}|${shapeOf(args)}`;
     let entry = compiled.get(key);
     if (!entry) {
@@ -57,7 +56,7 @@ function shapeOf(args: QueryArguments): string {
   let shape = "";
   for (const name in args) {
     const value = args[name];
-    shape += `${name}:${value === null ? "n" : typeof value === "string" ? (value === "" ? "e" : "s") : value!.length};`;
+    shape += `${name}:${value === null ? "n" : typeof value === "number" ? "d" : typeof value === "string" ? (value === "" ? "e" : "s") : value!.length};`;
   }
   return shape;
 }
@@ -70,7 +69,8 @@ function standInsFor<Args extends QueryArguments>(args: Args): { standIns: Args;
     const value = args[name]!;
     if (value === null || value === "") {
       standIns[name] = value;
-    } else if (typeof value === "string") {
+    } else if (typeof value === "string" || typeof value === "number") {
+      // A number stands in as a string too: the stand-in is only compiled, never run.
       const standIn = `\u0000${name}`;
       standIns[name] = standIn;
       slotOf.set(standIn, { name, index: 0 });
@@ -89,7 +89,7 @@ function bind<Args extends QueryArguments>(slots: readonly Slot[], args: Args): 
   return slots.map((slot) => {
     if ("constant" in slot) return slot.constant;
     const value = args[slot.name]!;
-    return typeof value === "string" ? value : (value as readonly string[])[slot.index];
+    return typeof value === "string" || typeof value === "number" ? value : (value as readonly string[])[slot.index];
   });
 }
 

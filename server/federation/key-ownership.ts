@@ -23,13 +23,18 @@ interface ListedKeys {
  * actor's origin and listed in the actor's own document (fetched from the actor's id), for every actor the
  * activity names; otherwise it is refused, whatever the HTTP signature says.
  *
+ * `contextOf` gives the federation context, asked for only when the activity must be read.
+ *
  * Read the way Fedify's inbox reads it: the proofs of the activity parsed as JSON-LD (so a proof under
  * another term still counts), and the LD signature from the top-level `signature` the inbox detaches.
  */
-export async function refuseForeignKeys(ctx: Context<unknown>, json: unknown): Promise<KeyOwnershipRefusal | null> {
+export async function refuseForeignKeys(contextOf: () => Context<unknown>, json: unknown): Promise<KeyOwnershipRefusal | null> {
   if (!isRecord(json)) return null;
   const ldSignatureKey = ldSignatureCreator(json);
   if (ldSignatureKey === null && cannotHoldProofs(json)) return null;
+  // Made only for an activity that is read here: a federation context builds its document and context loaders,
+  // their caches' URL patterns with them, a tenth of an inbox activity's allocations when made for each (issue #19).
+  const ctx = contextOf();
   const { signature: _detached, ...unsigned } = json;
   const loaders = { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader };
   let activity: Activity;

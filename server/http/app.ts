@@ -95,7 +95,7 @@ export function createApp<TContextData>(deps: AppDependencies<TContextData>): Ho
   // Signed fetches (of followers-only statuses, collections) reach Fedify's signature check too.
   app.on(["GET", "HEAD"], "*", (c, next) => (isClientPath(c.req.path) ? next() : signedRequests(c, next)));
   const federationContext = () => deps.federation.createContext(new URL(deps.origin()), deps.federationContextData());
-  for (const path of INBOX_PATHS) app.post(path, inboxKeyOwnership((json) => refuseForeignKeys(federationContext(), json)));
+  for (const path of INBOX_PATHS) app.post(path, inboxKeyOwnership((json) => refuseForeignKeys(federationContext, json)));
   // Before the federation mount: a file request never needs Fedify's routing pass.
   // Browser clients read these from their own origins, as Mastodon lets them: the OAuth server's metadata
   // (without it a browser app cannot see that PKCE is offered), WebFinger, host-meta, NodeInfo, and the media

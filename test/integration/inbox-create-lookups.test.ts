@@ -79,6 +79,24 @@ describe("the lookups of a Create(Note) arriving in the inbox", () => {
     expect(mentioned.map((row) => row.account_id)).toEqual([gina.owner.id]);
   });
 
+  it("reads the author's account by id once and the status's mentions once, and still notifies the one it mentions", async () => {
+    // A first Create stores sam, whom the second finds.
+    await uriLookupsDelivering(create().activity);
+    const samOnGina = await findAccountByUri(gina.core, sam.id.href);
+    const { noteId, activity } = create();
+    const runs = await statementsRunDuring(probe, /^select .* from "(accounts|mentions)"/, async () => {
+      expect((await peer.deliver(inbox, activity, sam.rsa)).status).toBe(202);
+      await drained(gina);
+    });
+    // The store reads its author in its write; the fan-out used to read it again, and the mentions twice.
+    expect(runs.filter((run) => run.source === `select * from "accounts" where "id" = ?` && firstParameter(run) === samOnGina!.id)).toHaveLength(1);
+    expect(runs.filter((run) => run.source.includes(`from "mentions"`))).toHaveLength(1);
+
+    const stored = await findStatusByUri(gina.core, noteId);
+    const notifications = await gina.core.db.selectFrom("notifications").select(["type", "from_account_id"]).where("status_id", "=", stored!.id).execute();
+    expect(notifications).toEqual([{ type: "mention", from_account_id: samOnGina!.id }]);
+  });
+
   it("stores a Note recorded twice at once only once, both answering the one row, alone or sharing a commit", async () => {
     const samOnGina = await findAccountByUri(gina.core, sam.id.href);
     const record = (uri: string): RemoteStatusRecord => ({

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { compiledQuery } from "../../server/db/compiled-queries.ts";
 import { queryByIds } from "../../server/db/queries-by-ids.ts";
+import { write } from "../../server/core/write.ts";
 import { insertTestAccount, openCoreDatabase, type CoreDatabase } from "../helpers/core-database.ts";
 
 let database: CoreDatabase | undefined;
@@ -36,6 +37,28 @@ describe("a query compiled once per shape of its arguments", () => {
     await expect(readsValue(core.db, { name: "a" })).rejects.toThrow(/reads one of its arguments/);
     const changesValue = compiledQuery((db, { name }: { name: string }) => db.selectFrom("accounts").select("username").where("username", "=", name.toUpperCase()));
     await expect(changesValue(core.db, { name: "a" })).rejects.toThrow(/changes an argument/);
+  });
+
+  it("is compiled once for the database and every write's transaction, and runs on the handle it is given", async () => {
+    database = await openCoreDatabase("compiled-queries-transactions");
+    const { core } = database;
+    await insertTestAccount(core, "a");
+    let builds = 0;
+    const byName = compiledQuery((db, { name }: { name: string }) => {
+      builds += 1;
+      return db.selectFrom("accounts").select("username").where("username", "=", name);
+    });
+    expect(await byName(core.db, { name: "a" })).toEqual([{ username: "a" }]);
+    const buildsOfOneCompile = builds;
+    for (const name of ["b", "c"]) {
+      // Inside a write, the row it inserted and has not committed is seen: the query ran on the write's connection.
+      const seen = await write(core, async (trx) => {
+        await trx.insertInto("accounts").values({ ...(await trx.selectFrom("accounts").selectAll().where("username", "=", "a").executeTakeFirstOrThrow()), id: `9${name}`, username: name, uri: null, url: null }).execute();
+        return byName(trx, { name });
+      });
+      expect(seen).toEqual([{ username: name }]);
+    }
+    expect(builds).toBe(buildsOfOneCompile);
   });
 
   it("answers a query by ids (queries-by-ids.ts) with each list's own rows, also when a compound query repeats the ids", async () => {

@@ -1,6 +1,7 @@
 import type { CoreContext } from "../context.ts";
 import type { AccountRow, MediaAttachmentRow } from "../rows.ts";
 import { write } from "../write.ts";
+import { compiledQuery } from "../../db/compiled-queries.ts";
 
 /**
  * Which remote media the archive keeps a copy of, and for how long. Remote media that reached the owner (their
@@ -21,17 +22,30 @@ export interface RemoteMediaToFetch {
   accounts: AccountRow[];
 }
 
+// Compiled once (db/compiled-queries.ts): asked after every status that enters a home feed (issue #19).
+const statusPlace = compiledQuery((db, { id }: { id: string }) => db.selectFrom("statuses").select(["id", "account_id", "reblog_of_id"]).where("id", "=", id));
+const mediaWithoutCopy = compiledQuery((db, { statusIds }: { statusIds: readonly string[] }) =>
+  db
+    .selectFrom("media_attachments")
+    .select(["id", "remote_url"])
+    .where("status_id", "in", statusIds)
+    .where("remote_url", "is not", null)
+    .where("file", "is", null)
+    .orderBy("position"),
+);
+const remoteAccountsOf = compiledQuery((db, { ids }: { ids: readonly string[] }) => db.selectFrom("accounts").selectAll().where("id", "in", ids).where("domain", "is not", null));
+
 /** What to fetch ahead for a status that entered a home feed, or a notification's status and sender. */
 export async function remoteMediaToFetch(ctx: CoreContext, subject: { statusId?: string | null; accountIds?: readonly string[] }): Promise<RemoteMediaToFetch> {
   const statusIds: string[] = [];
   const accountIds = new Set(subject.accountIds ?? []);
   if (subject.statusId) {
-    const status = await ctx.db.selectFrom("statuses").select(["id", "account_id", "reblog_of_id"]).where("id", "=", subject.statusId).executeTakeFirst();
+    const [status] = await statusPlace(ctx.db, { id: subject.statusId });
     if (status) {
       statusIds.push(status.id);
       accountIds.add(status.account_id);
       if (status.reblog_of_id) {
-        const boosted = await ctx.db.selectFrom("statuses").select(["id", "account_id"]).where("id", "=", status.reblog_of_id).executeTakeFirst();
+        const [boosted] = await statusPlace(ctx.db, { id: status.reblog_of_id });
         if (boosted) {
           statusIds.push(boosted.id);
           accountIds.add(boosted.account_id);
@@ -42,18 +56,11 @@ export async function remoteMediaToFetch(ctx: CoreContext, subject: { statusId?:
   const media =
     statusIds.length === 0
       ? []
-      : await ctx.db
-          .selectFrom("media_attachments")
-          .select(["id", "remote_url"])
-          .where("status_id", "in", statusIds)
-          .where("remote_url", "is not", null)
-          .where("file", "is", null)
-          .orderBy("position")
-          .execute();
+      : await mediaWithoutCopy(ctx.db, { statusIds });
   const accounts =
     accountIds.size === 0
       ? []
-      : await ctx.db.selectFrom("accounts").selectAll().where("id", "in", [...accountIds]).where("domain", "is not", null).execute();
+      : await remoteAccountsOf(ctx.db, { ids: [...accountIds] });
   return { media, accounts };
 }
 

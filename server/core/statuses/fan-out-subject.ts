@@ -1,3 +1,4 @@
+import { compiledQuery } from "../../db/compiled-queries.ts";
 import type { Kysely } from "kysely";
 import type { DatabaseSchema } from "../../db/schema.ts";
 import type { AccountRow, StatusRow } from "../rows.ts";
@@ -11,27 +12,53 @@ export interface FanOutSubject {
   /** For a boost: the boosted status and its author. */
   original: { status: StatusRow; author: AccountRow } | null;
   mentioned: AccountRow[];
+  /** The mentioned accounts a mention notifies: not the silent ones (a reply's inherited addressees). */
+  loudMentionIds: Set<string>;
   tagIds: string[];
 }
 
-export async function loadFanOutSubject(trx: Db, statusId: string): Promise<FanOutSubject | undefined> {
-  const status = await trx.selectFrom("statuses").selectAll().where("id", "=", statusId).executeTakeFirst();
-  if (!status) return undefined;
-  const author = await trx.selectFrom("accounts").selectAll().where("id", "=", status.account_id).executeTakeFirstOrThrow();
-  let original: FanOutSubject["original"] = null;
-  if (status.reblog_of_id) {
-    const boosted = await trx.selectFrom("statuses").selectAll().where("id", "=", status.reblog_of_id).executeTakeFirst();
-    if (boosted) {
-      const boostedAuthor = await trx.selectFrom("accounts").selectAll().where("id", "=", boosted.account_id).executeTakeFirstOrThrow();
-      original = { status: boosted, author: boostedAuthor };
-    }
-  }
-  const mentioned = await trx
+// Compiled once: read for every status stored, local or arrived (issue #19).
+const statusById = compiledQuery((db, { id }: { id: string }) => db.selectFrom("statuses").selectAll().where("id", "=", id));
+const accountById = compiledQuery((db, { id }: { id: string }) => db.selectFrom("accounts").selectAll().where("id", "=", id));
+const mentionedBy = compiledQuery((db, { statusId }: { statusId: string }) =>
+  db
     .selectFrom("mentions")
     .innerJoin("accounts", "accounts.id", "mentions.account_id")
     .selectAll("accounts")
-    .where("mentions.status_id", "=", status.id)
-    .execute();
-  const tags = await trx.selectFrom("status_tags").select("tag_id").where("status_id", "=", status.id).execute();
-  return { status, author, original, mentioned, tagIds: tags.map((row) => row.tag_id) };
+    .select("mentions.silent as mention_silent")
+    .where("mentions.status_id", "=", statusId),
+);
+const tagIdsOf = compiledQuery((db, { statusId }: { statusId: string }) => db.selectFrom("status_tags").select("tag_id").where("status_id", "=", statusId));
+
+/** An account by id, read in the caller's transaction. */
+export async function accountRowById(db: Db, id: string): Promise<AccountRow | undefined> {
+  return (await accountById(db, { id }))[0];
+}
+
+/**
+ * `stored` is the status and author its writer has just written and read in this same transaction, so they are
+ * not read again (issue #19).
+ */
+export async function loadFanOutSubject(trx: Db, statusId: string, stored?: { status: StatusRow; author: AccountRow }): Promise<FanOutSubject | undefined> {
+  const status = stored?.status ?? (await statusById(trx, { id: statusId }))[0];
+  if (!status) return undefined;
+  const author = stored?.author ?? (await accountRowById(trx, status.account_id));
+  if (!author) throw new Error(`The author of status ${status.id} is missing.`);
+  let original: FanOutSubject["original"] = null;
+  if (status.reblog_of_id) {
+    const [boosted] = await statusById(trx, { id: status.reblog_of_id });
+    if (boosted) {
+      const boostedAuthor = await accountRowById(trx, boosted.account_id);
+      if (!boostedAuthor) throw new Error(`The author of status ${boosted.id} is missing.`);
+      original = { status: boosted, author: boostedAuthor };
+    }
+  }
+  const mentioned: AccountRow[] = [];
+  const loudMentionIds = new Set<string>();
+  for (const { mention_silent: silent, ...account } of await mentionedBy(trx, { statusId: status.id })) {
+    mentioned.push(account);
+    if (silent === 0) loudMentionIds.add(account.id);
+  }
+  const tags = await tagIdsOf(trx, { statusId: status.id });
+  return { status, author, original, mentioned, loudMentionIds, tagIds: tags.map((row) => row.tag_id) };
 }

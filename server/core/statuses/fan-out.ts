@@ -1,8 +1,9 @@
 import type { Kysely } from "kysely";
+import { compiledQuery } from "../../db/compiled-queries.ts";
 import type { DatabaseSchema } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
 import { emitNotificationsCreated, insertNotification, type NewNotification } from "../notifications/notifications.ts";
-import type { AccountConversationRow, AccountRow, NotificationRow } from "../rows.ts";
+import type { AccountConversationRow, AccountRow, NotificationRow, StatusRow } from "../rows.ts";
 import { continueConversations } from "../timelines/conversations.ts";
 import { write, type AfterCommit } from "../write.ts";
 import { loadFanOutSubject, type FanOutSubject } from "./fan-out-subject.ts";
@@ -33,22 +34,88 @@ export interface FanOutOptions {
 
 const isLocal = (account: { domain: string | null }) => account.domain === null;
 
+// The fan-out's queries are compiled once (db/compiled-queries.ts): building them with kysely cost more than
+// SQLite's work for them at every status stored (issue #19).
+const localFollowers = compiledQuery((db, { accountId }: { accountId: string }) =>
+  db
+    .selectFrom("follows")
+    .innerJoin("accounts", "accounts.id", "follows.account_id")
+    .select("follows.account_id")
+    .where("follows.target_account_id", "=", accountId)
+    .where("follows.state", "=", "accepted")
+    .where("accounts.domain", "is", null),
+);
+// A follow made with reblogs=false keeps that account's boosts out of the follower's home.
+const localFollowersShowingBoosts = compiledQuery((db, { accountId }: { accountId: string }) =>
+  db
+    .selectFrom("follows")
+    .innerJoin("accounts", "accounts.id", "follows.account_id")
+    .select("follows.account_id")
+    .where("follows.target_account_id", "=", accountId)
+    .where("follows.state", "=", "accepted")
+    .where("accounts.domain", "is", null)
+    .where("follows.show_reblogs", "=", 1),
+);
+const blockingAny = compiledQuery((db, { others, involvedIds }: { others: readonly string[]; involvedIds: readonly string[] }) =>
+  db.selectFrom("blocks").select("account_id as id").where("account_id", "in", others).where("target_account_id", "in", involvedIds),
+);
+const blockedByAny = compiledQuery((db, { others, blockers }: { others: readonly string[]; blockers: readonly string[] }) =>
+  db.selectFrom("blocks").select("target_account_id as id").where("target_account_id", "in", others).where("account_id", "in", blockers),
+);
+const mutingAny = compiledQuery((db, { others, involvedIds, now }: { others: readonly string[]; involvedIds: readonly string[]; now: string }) =>
+  db
+    .selectFrom("mutes")
+    .select("account_id as id")
+    .where("account_id", "in", others)
+    .where("target_account_id", "in", involvedIds)
+    .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", now)])),
+);
+const blockingDomains = compiledQuery((db, { others, domains }: { others: readonly string[]; domains: readonly string[] }) =>
+  db.selectFrom("account_domain_blocks").select("account_id as id").where("account_id", "in", others).where("domain", "in", domains),
+);
+const keepingInExclusiveList = compiledQuery((db, { others, authorId }: { others: readonly string[]; authorId: string }) =>
+  db
+    .selectFrom("lists")
+    .innerJoin("list_accounts", "list_accounts.list_id", "lists.id")
+    .select("lists.account_id")
+    .where("lists.account_id", "in", others)
+    .where("lists.exclusive", "=", 1)
+    .where("list_accounts.account_id", "=", authorId),
+);
+const listsHolding = compiledQuery((db, { authorId }: { authorId: string }) =>
+  db
+    .selectFrom("lists")
+    .innerJoin("list_accounts", "list_accounts.list_id", "lists.id")
+    .innerJoin("follows", (join) => join.onRef("follows.account_id", "=", "lists.account_id").onRef("follows.target_account_id", "=", "list_accounts.account_id"))
+    .select(["lists.id", "lists.account_id", "lists.replies_policy"])
+    .where("list_accounts.account_id", "=", authorId)
+    .where("follows.state", "=", "accepted"),
+);
+const localSubscribers = compiledQuery((db, { accountId }: { accountId: string }) =>
+  db
+    .selectFrom("follows")
+    .innerJoin("accounts", "accounts.id", "follows.account_id")
+    .select("follows.account_id")
+    .where("follows.target_account_id", "=", accountId)
+    .where("follows.state", "=", "accepted")
+    .where("follows.notify", "=", 1)
+    .where("accounts.domain", "is", null),
+);
+const insertHomeFeedRows = compiledQuery((db, { statusId, accountIds }: { statusId: string; accountIds: readonly string[] }) =>
+  db
+    .insertInto("home_feed")
+    .values(accountIds.map((accountId) => ({ account_id: accountId, status_id: statusId })))
+    .onConflict((oc) => oc.doNothing()),
+);
+
 /** Local accounts that would see the status in their home feed before any filter. */
 async function homeCandidates(trx: Db, subject: FanOutSubject): Promise<Set<string>> {
   const { status, author } = subject;
   const candidates = new Set<string>();
   if (isLocal(author)) candidates.add(author.id);
   if (status.visibility !== "direct") {
-    let followers = trx
-      .selectFrom("follows")
-      .innerJoin("accounts", "accounts.id", "follows.account_id")
-      .select("follows.account_id")
-      .where("follows.target_account_id", "=", author.id)
-      .where("follows.state", "=", "accepted")
-      .where("accounts.domain", "is", null);
-    // A follow made with reblogs=false keeps that account's boosts out of the follower's home.
-    if (status.reblog_of_id) followers = followers.where("follows.show_reblogs", "=", 1);
-    for (const row of await followers.execute()) candidates.add(row.account_id);
+    const followers = await (status.reblog_of_id ? localFollowersShowingBoosts : localFollowers)(trx, { accountId: author.id });
+    for (const row of followers) candidates.add(row.account_id);
   }
   if (status.visibility === "private" || status.visibility === "direct") {
     for (const account of subject.mentioned) if (isLocal(account)) candidates.add(account.id);
@@ -96,27 +163,10 @@ async function judgeHome(trx: Db, subject: FanOutSubject, candidates: Set<string
   const hidden = new Set<string>();
   const hide = (rows: Array<{ id: string }>) => rows.forEach((row) => hidden.add(row.id));
 
-  hide(await trx.selectFrom("blocks").select("account_id as id").where("account_id", "in", others).where("target_account_id", "in", involvedIds).execute());
-  hide(
-    await trx
-      .selectFrom("blocks")
-      .select("target_account_id as id")
-      .where("target_account_id", "in", others)
-      .where("account_id", "in", [author.id, ...(subject.original ? [subject.original.author.id] : [])])
-      .execute(),
-  );
-  hide(
-    await trx
-      .selectFrom("mutes")
-      .select("account_id as id")
-      .where("account_id", "in", others)
-      .where("target_account_id", "in", involvedIds)
-      .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", now)]))
-      .execute(),
-  );
-  if (involvedDomains.length > 0) {
-    hide(await trx.selectFrom("account_domain_blocks").select("account_id as id").where("account_id", "in", others).where("domain", "in", involvedDomains).execute());
-  }
+  hide(await blockingAny(trx, { others, involvedIds }));
+  hide(await blockedByAny(trx, { others, blockers: subject.original ? [author.id, subject.original.author.id] : [author.id] }));
+  hide(await mutingAny(trx, { others, involvedIds, now }));
+  if (involvedDomains.length > 0) hide(await blockingDomains(trx, { others, domains: involvedDomains }));
   if (status.reblog_of_id) {
     const original = status.reblog_of_id;
     hide(
@@ -130,14 +180,7 @@ async function judgeHome(trx: Db, subject: FanOutSubject, candidates: Set<string
         .execute(),
     );
   }
-  const exclusive = await trx
-    .selectFrom("lists")
-    .innerJoin("list_accounts", "list_accounts.list_id", "lists.id")
-    .select("lists.account_id")
-    .where("lists.account_id", "in", others)
-    .where("lists.exclusive", "=", 1)
-    .where("list_accounts.account_id", "=", author.id)
-    .execute();
+  const exclusive = await keepingInExclusiveList(trx, { others, authorId: author.id });
   const inExclusiveList = new Set(exclusive.map((row) => row.account_id));
 
   const repliedTo = status.in_reply_to_account_id;
@@ -166,16 +209,7 @@ async function judgeHome(trx: Db, subject: FanOutSubject, candidates: Set<string
 async function listsFor(trx: Db, subject: FanOutSubject, judgement: HomeJudgement): Promise<string[]> {
   const { status, author } = subject;
   if (status.visibility === "direct") return [];
-  const lists = await trx
-    .selectFrom("lists")
-    .innerJoin("list_accounts", "list_accounts.list_id", "lists.id")
-    .innerJoin("follows", (join) =>
-      join.onRef("follows.account_id", "=", "lists.account_id").onRef("follows.target_account_id", "=", "list_accounts.account_id"),
-    )
-    .select(["lists.id", "lists.account_id", "lists.replies_policy"])
-    .where("list_accounts.account_id", "=", author.id)
-    .where("follows.state", "=", "accepted")
-    .execute();
+  const lists = await listsHolding(trx, { authorId: author.id });
   const repliedTo = status.in_reply_to_account_id;
   const result: string[] = [];
   for (const list of lists) {
@@ -204,22 +238,13 @@ async function notificationsFor(trx: Db, subject: FanOutSubject): Promise<NewNot
     }
     return wanted;
   }
-  const loud = await trx.selectFrom("mentions").select(["account_id", "silent"]).where("status_id", "=", status.id).execute();
-  const loudIds = new Set(loud.filter((row) => row.silent === 0).map((row) => row.account_id));
+  const loudIds = subject.loudMentionIds;
   for (const account of subject.mentioned) {
     if (isLocal(account) && loudIds.has(account.id)) wanted.push({ accountId: account.id, type: "mention", fromAccountId: author.id, statusId: status.id });
   }
   const isReplyToOther = status.in_reply_to_account_id !== null && status.in_reply_to_account_id !== author.id;
   if (status.visibility !== "direct" && !isReplyToOther) {
-    const subscribers = await trx
-      .selectFrom("follows")
-      .innerJoin("accounts", "accounts.id", "follows.account_id")
-      .select("follows.account_id")
-      .where("follows.target_account_id", "=", author.id)
-      .where("follows.state", "=", "accepted")
-      .where("follows.notify", "=", 1)
-      .where("accounts.domain", "is", null)
-      .execute();
+    const subscribers = await localSubscribers(trx, { accountId: author.id });
     for (const row of subscribers) {
       if (!loudIds.has(row.account_id)) wanted.push({ accountId: row.account_id, type: "status", fromAccountId: author.id, statusId: status.id });
     }
@@ -244,11 +269,7 @@ async function hasBoostedStatusInHome(trx: Db, accountId: string, boost: { id: s
 
 async function insertHomeRows(trx: Db, statusId: string, accountIds: readonly string[]): Promise<void> {
   if (accountIds.length === 0) return;
-  await trx
-    .insertInto("home_feed")
-    .values(accountIds.map((accountId) => ({ account_id: accountId, status_id: statusId })))
-    .onConflict((oc) => oc.doNothing())
-    .execute();
+  await insertHomeFeedRows(trx, { statusId, accountIds });
 }
 
 async function tagNames(trx: Db, tagIds: readonly string[]): Promise<string[]> {
@@ -276,8 +297,9 @@ export async function fanOutStatus(
   after: AfterCommit,
   statusId: string,
   options: FanOutOptions = {},
+  stored?: { status: StatusRow; author: AccountRow },
 ): Promise<StatusDelivery | undefined> {
-  const subject = await loadFanOutSubject(trx, statusId);
+  const subject = await loadFanOutSubject(trx, statusId, stored);
   if (!subject) return undefined;
   const now = ctx.clock.now().toISOString();
   const judgement = await judgeHome(trx, subject, await homeCandidates(trx, subject), now);

@@ -6,10 +6,11 @@ import { notify } from "../notifications/notifications.ts";
 import { upsertRemoteEmojis } from "../emojis/remote-emojis.ts";
 import type { RemoteMedia, RemotePoll, RemoteStatusRecord } from "./remote-status-record.ts";
 import { findStatusByUri, insertStatus, type MentionRecord, type NewPollRecord, type RemoteMediaRecord } from "./status-store.ts";
-import type { AccountRow, StatusRow } from "../rows.ts";
+import type { StatusRow } from "../rows.ts";
 import { removeStatus } from "./status-removal.ts";
 import { updateStoredStatus } from "./status-edit-store.ts";
 import { emitStatusRemoved, fanOutStatus, fanOutStatusUpdate } from "./fan-out.ts";
+import { accountRowById } from "./fan-out-subject.ts";
 import { write, type AfterCommit } from "../write.ts";
 
 /**
@@ -67,15 +68,15 @@ function pollRecord(poll: RemotePoll): NewPollRecord {
   };
 }
 
+const statusIdOfUri = compiledQuery((db, { uri }: { uri: string }) => db.selectFrom("statuses").select("id").where("uri", "=", uri));
+
 async function statusIdByUri(trx: Db, uri: string | null): Promise<string | null> {
   if (uri === null) return null;
-  const row = await trx.selectFrom("statuses").select("id").where("uri", "=", uri).executeTakeFirst();
+  const [row] = await statusIdOfUri(trx, { uri });
   return row?.id ?? null;
 }
 
-async function loadAuthor(trx: Db, accountId: string): Promise<AccountRow | undefined> {
-  return trx.selectFrom("accounts").selectAll().where("id", "=", accountId).executeTakeFirst();
-}
+const loadAuthor = accountRowById;
 
 /** Finds a remote status by its id, only if it belongs to the account (no one may act on another's status). */
 export async function findRemoteStatus(ctx: CoreContext, accountId: string, uri: string): Promise<StatusRow | undefined> {
@@ -142,7 +143,8 @@ function storeNewRemoteStatus(ctx: CoreContext, record: RemoteStatusRecord, opti
       remoteMedia: mediaRecords(record.media),
       poll: record.poll ? pollRecord(record.poll) : null,
     });
-    await fanOutStatus(ctx, trx, after, status.id, { skipNotifications: options.skipNotifications });
+    // The row just inserted and its author read above are this transaction's: the fan-out reads neither again.
+    await fanOutStatus(ctx, trx, after, status.id, { skipNotifications: options.skipNotifications }, { status, author });
     return { status, isNew: true };
   });
 }

@@ -4,6 +4,7 @@ import type { CoreContext } from "../context.ts";
 import { htmlToPlainText } from "./plain-text.ts";
 import type { StatusRow } from "../rows.ts";
 import { deferredRowsOf, type DeferredRowKind } from "../write.ts";
+import { compiledQuery, type QueryArguments } from "../../db/compiled-queries.ts";
 
 /**
  * Where statuses are written, local and remote alike: statuses.ts stores what our users post, remote-statuses.ts
@@ -101,18 +102,38 @@ export function flag(value: boolean | undefined): number {
   return value ? 1 : 0;
 }
 
+// The queries every stored status runs, compiled once (db/compiled-queries.ts): kysely's building of them cost
+// more than SQLite's work at every status arriving (issue #19).
+const conversationByUri = compiledQuery((db, { uri }: { uri: string }) => db.selectFrom("conversations").select("id").where("uri", "=", uri));
+const insertConversation = compiledQuery((db, row: { id: string; uri: string | null; created_at: string }) => db.insertInto("conversations").values(row));
+const insertStatusRow = compiledQuery((db, row: QueryArguments) =>
+  db
+    .insertInto("statuses")
+    .values(row as Insertable<DatabaseSchema["statuses"]>)
+    .returningAll(),
+);
+const threadRepliesUnder = compiledQuery((db, { id, accountId, uri }: { id: string; accountId: string; uri: string }) =>
+  db
+    .updateTable("statuses")
+    .set({ in_reply_to_id: id, in_reply_to_account_id: accountId })
+    .where("in_reply_to_uri", "=", uri)
+    .where("in_reply_to_id", "is", null)
+    // A status that names itself as its parent (or quote) is no one's reply: never its own ancestor.
+    .where("id", "!=", id),
+);
+const linkQuotesOf = compiledQuery((db, { id, uri }: { id: string; uri: string }) =>
+  db.updateTable("statuses").set({ quote_of_id: id }).where("quote_uri", "=", uri).where("quote_of_id", "is", null).where("id", "!=", id),
+);
+
 async function findOrCreateConversation(ctx: CoreContext, trx: Db, input: NewStatusRecord, parent: StatusRow | undefined): Promise<string> {
   if (input.conversationId) return input.conversationId;
   if (parent?.conversation_id) return parent.conversation_id;
   if (input.conversationUri) {
-    const existing = await trx.selectFrom("conversations").select("id").where("uri", "=", input.conversationUri).executeTakeFirst();
+    const [existing] = await conversationByUri(trx, { uri: input.conversationUri });
     if (existing) return existing.id;
   }
   const id = ctx.ids.next();
-  await trx
-    .insertInto("conversations")
-    .values({ id, uri: input.conversationUri ?? null, created_at: ctx.clock.now().toISOString() })
-    .execute();
+  await insertConversation(trx, { id, uri: input.conversationUri ?? null, created_at: ctx.clock.now().toISOString() });
   return id;
 }
 
@@ -343,33 +364,17 @@ export async function insertStatus(ctx: CoreContext, trx: Db, input: NewStatusRe
     ? await trx.selectFrom("statuses").selectAll().where("id", "=", input.inReplyToId).executeTakeFirst()
     : undefined;
   const conversationId = input.reblogOfId ? null : await findOrCreateConversation(ctx, trx, input, parent);
-  const status = await trx
-    .insertInto("statuses")
-    .values(
-      newStatusRow(input, { id: input.id ?? ctx.ids.next(new Date(input.createdAt)), parent, conversationId, now: ctx.clock.now().toISOString() }),
-    )
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const row = newStatusRow(input, { id: input.id ?? ctx.ids.next(new Date(input.createdAt)), parent, conversationId, now: ctx.clock.now().toISOString() });
+  // newStatusRow names every column, in one order, with a string, a number or null: the compiled query's shape.
+  const [status] = await insertStatusRow(trx, row as QueryArguments);
+  if (!status) throw new Error("The status was not inserted.");
   await writeMentions(trx, status.id, input.mentions ?? []);
   await writeTags(ctx, trx, status.id, input.tags ?? []);
   await writeMedia(ctx, trx, status, input.mediaIds ?? [], input.remoteMedia ?? []);
   if (input.poll) await writePoll(ctx, trx, status.id, input.poll);
   if (status.uri !== null) {
-    await trx
-      .updateTable("statuses")
-      .set({ in_reply_to_id: status.id, in_reply_to_account_id: status.account_id })
-      .where("in_reply_to_uri", "=", status.uri)
-      .where("in_reply_to_id", "is", null)
-      // A status that names itself as its parent (or quote) is no one's reply: never its own ancestor.
-      .where("id", "!=", status.id)
-      .execute();
-    await trx
-      .updateTable("statuses")
-      .set({ quote_of_id: status.id })
-      .where("quote_uri", "=", status.uri)
-      .where("quote_of_id", "is", null)
-      .where("id", "!=", status.id)
-      .execute();
+    await threadRepliesUnder(trx, { id: status.id, accountId: status.account_id, uri: status.uri });
+    await linkQuotesOf(trx, { id: status.id, uri: status.uri });
   }
   await writeNewStatusSearchRow(trx, status, input);
   return status;
@@ -377,8 +382,11 @@ export async function insertStatus(ctx: CoreContext, trx: Db, input: NewStatusRe
 
 /** What an edit changes. Absent fields stay as they were; mentions, tags and media are replaced when given. */
 
+// Compiled once: asked of every status arriving (issue #19).
+const statusOfUri = compiledQuery((db, { uri }: { uri: string }) => db.selectFrom("statuses").selectAll().where("uri", "=", uri));
+
 export async function findStatusByUri(ctx: CoreContext, uri: string): Promise<StatusRow | undefined> {
-  return ctx.db.selectFrom("statuses").selectAll().where("uri", "=", uri).executeTakeFirst();
+  return (await statusOfUri(ctx.db, { uri }))[0];
 }
 
 /** A status by id, whoever may see it (callers check visibility: status-visibility.ts). */
