@@ -423,15 +423,11 @@ async function startWithin(options: InstanceOptions, outgoing: InstanceOutgoing)
     logger.info("Hearth is serving {localUrl} as {origin}", { localUrl, origin: origin() });
     tunnel.start();
     void outgoing.within(() => archives.resumeInterrupted()).catch((error: unknown) => logger.error("Resuming interrupted imports failed: {error}", { error }));
-    // Loading ~1,300 modules grew V8's young generation to 64 MB, all of it free once start is over; V8 keeps
-    // it until a last-resort collection, which it never runs by itself. Given back now (a few tens of ms)
-    // rather than after the first quiet spell, a started server is half the size (issue #19).
-    // Without malloc_trim: loading koffi for it would cost a start more than it gives back.
-    // Kept last-resort (two or three full collections) rather than one plain major one: the plain one saved
-    // 100-160 ms of start CPU but left the young generation's 8 MiB committed (only a last-resort collection
-    // shrinks it), and the resident size after start went from 81-86 to 93.4 MiB (median of five starts, load 4),
-    // too near the 95.4 MiB target. A minor collection before or after the major one gave the same 93.4.
-    void releaseIdleMemory([database.sqlite, fedifySqlite]);
+    // No collection here: the idle release's first run (IDLE_AFTER_MS after start, or after the first busy spell)
+    // gives back what loading grew. A last-resort collection at this point cost 100 ms of start CPU (two or three
+    // full collections) for 7-10 MiB less resident at the first /healthz: with the bundle in ASCII and 8 MiB
+    // semi-spaces the server starts at about 90 MiB without it, and 80-83 with it (bench/cold-start-and-memory.ts,
+    // five starts each, alternating; issue #19). A plain major collection was between the two on both counts.
 
     let closing: Promise<void> | undefined;
     return {
