@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { Invalid } from "../core/errors.ts";
+import { requestUrl } from "./request-url.ts";
 
 /**
  * The one reader of a request's parameters. Mastodon (Rails) takes them from the query string, a form,
@@ -16,6 +17,9 @@ export type Params = Record<string, unknown>;
 
 /** name[a][][b] -> ["name", "a", "", "b"]; a name that is not bracketed is one segment. */
 function segmentsOf(key: string): string[] {
+  // A name without a bracket is one segment whatever else it holds: nearly every name, and the expression's
+  // matching showed in a fresh page's profile.
+  if (!key.includes("[")) return [key];
   const match = /^([^[\]]+)((?:\[[^[\]]*\])*)$/.exec(key);
   if (!match?.[1]) return [key];
   const rest = [...(match[2] ?? "").matchAll(/\[([^[\]]*)\]/g)].map((part) => part[1] ?? "");
@@ -102,6 +106,6 @@ async function readBody(c: Context, query: Params): Promise<Params> {
 
 /** The request's parameters: the query string, and over it the body (not for GET and HEAD). */
 export async function readParams(c: Context): Promise<Params> {
-  const query = fromEntries(new URL(c.req.url).searchParams.entries());
+  const query = fromEntries(requestUrl(c).searchParams.entries());
   return c.req.method === "GET" || c.req.method === "HEAD" ? query : readBody(c, query);
 }
