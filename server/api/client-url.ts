@@ -1,5 +1,4 @@
 import type { Context } from "hono";
-import { requestUrl } from "./request-url.ts";
 
 /** The canonical origin's host and origin, parsed once for as long as the origin stays the same. */
 let canonicalOf: { origin: string; host: string; canonicalOrigin: string } | undefined;
@@ -18,7 +17,7 @@ function canonical(origin: string): { host: string; canonicalOrigin: string } {
  * address itself, so a desktop client paging on 127.0.0.1 stays there.
  */
 export function clientUrl(c: Context, origin: string): (path: string) => string {
-  const arrived = requestUrl(c);
+  const arrived = new URL(c.req.url);
   const { host, canonicalOrigin } = canonical(origin);
   const base = arrived.host.toLowerCase() === host ? canonicalOrigin : arrived.origin;
   return (path) => new URL(path, base).href;

@@ -2,7 +2,6 @@ import type { Context } from "hono";
 import type { PageRequest } from "../core/paging.ts";
 import { normaliseId, presentText, type Field } from "./input.ts";
 import { Invalid } from "../core/errors.ts";
-import { requestUrl } from "./request-url.ts";
 
 /** An id to page from (max_id, since_id, min_id); null when absent or not one of ours, as Mastodon ignores those. */
 export function pageId(): Field<string | null> {
@@ -47,7 +46,7 @@ export function setLinkHeader(
   const first = ids[0];
   const last = ids.at(-1);
   if (first === undefined || last === undefined) return;
-  const current = requestUrl(c);
+  const current = new URL(c.req.url);
   // The page's URL without its paging parameters, built once for both links: each link is then that URL with
   // one pair more, which is what URLSearchParams.set would serialise for a name not already there.
   const page = new URL(publicUrl(current.pathname));

@@ -1,6 +1,5 @@
 import type { Context } from "hono";
 import { Invalid } from "../core/errors.ts";
-import { requestUrl } from "./request-url.ts";
 
 /**
  * The one reader of a request's parameters. Mastodon (Rails) takes them from the query string, a form,
@@ -106,6 +105,6 @@ async function readBody(c: Context, query: Params): Promise<Params> {
 
 /** The request's parameters: the query string, and over it the body (not for GET and HEAD). */
 export async function readParams(c: Context): Promise<Params> {
-  const query = fromEntries(requestUrl(c).searchParams.entries());
+  const query = fromEntries(new URL(c.req.url).searchParams.entries());
   return c.req.method === "GET" || c.req.method === "HEAD" ? query : readBody(c, query);
 }
