@@ -1,5 +1,16 @@
 import type { Context } from "hono";
 
+/** The canonical origin's host and origin, parsed once for as long as the origin stays the same. */
+let canonicalOf: { origin: string; host: string; canonicalOrigin: string } | undefined;
+
+function canonical(origin: string): { host: string; canonicalOrigin: string } {
+  if (canonicalOf?.origin !== origin) {
+    const url = new URL(origin);
+    canonicalOf = { origin, host: url.host.toLowerCase(), canonicalOrigin: url.origin };
+  }
+  return canonicalOf;
+}
+
 /**
  * URLs for the Link header on the address the client used: the canonical origin when the request came
  * through it (the tunnel reaches us as plain http on loopback, with the public Host), else the loopback
@@ -7,7 +18,7 @@ import type { Context } from "hono";
  */
 export function clientUrl(c: Context, origin: string): (path: string) => string {
   const arrived = new URL(c.req.url);
-  const canonical = new URL(origin);
-  const base = arrived.host.toLowerCase() === canonical.host.toLowerCase() ? canonical.origin : arrived.origin;
+  const { host, canonicalOrigin } = canonical(origin);
+  const base = arrived.host.toLowerCase() === host ? canonicalOrigin : arrived.origin;
   return (path) => new URL(path, base).href;
 }

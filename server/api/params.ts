@@ -16,6 +16,9 @@ export type Params = Record<string, unknown>;
 
 /** name[a][][b] -> ["name", "a", "", "b"]; a name that is not bracketed is one segment. */
 function segmentsOf(key: string): string[] {
+  // A name without a bracket is one segment whatever else it holds: nearly every name, and the expression's
+  // matching showed in a fresh page's profile.
+  if (!key.includes("[")) return [key];
   const match = /^([^[\]]+)((?:\[[^[\]]*\])*)$/.exec(key);
   if (!match?.[1]) return [key];
   const rest = [...(match[2] ?? "").matchAll(/\[([^[\]]*)\]/g)].map((part) => part[1] ?? "");

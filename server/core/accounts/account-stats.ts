@@ -139,13 +139,23 @@ export async function loadAccountsWithStats(ctx: CoreContext, accountIds: readon
   if (accountIds.length === 0) return { accounts, stats };
   const cache = accountRowCacheOf<CachedAccount>(ctx.db);
   const since = pageMark ?? cache?.mark() ?? 0;
-  const found = new Map<string, CachedAccount>();
+  // In id order, as the query by ids returned them before some came from the cache. Sorted, then each id once,
+  // and the cached accounts kept beside them: a page's forty went through a Set, a Map of those found and a
+  // sorted copy of its keys, 6% of a fresh page's allocations (issue #19).
+  const ids = [...accountIds].sort();
+  const cached: (CachedAccount | undefined)[] = [];
   const missing: string[] = [];
-  for (const id of new Set(accountIds)) {
-    const cached = cache?.get(id);
-    if (cached) found.set(id, cached);
-    else missing.push(id);
+  let unique = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (unique > 0 && id === ids[unique - 1]) continue;
+    ids[unique++] = id;
+    const account = cache?.get(id);
+    cached.push(account);
+    if (account === undefined) missing.push(id);
   }
+  ids.length = unique;
+  const read = new Map<string, CachedAccount>();
   if (missing.length > 0) {
     for (const row of await accountsWithStatsByIds(ctx.db, missing)) {
       // Read again after another connection's commit emptied the cache, and the same: the former objects, so
@@ -153,15 +163,15 @@ export async function loadAccountsWithStats(ctx: CoreContext, accountIds: readon
       // again for forty authors a page (issue #19).
       const former = cache?.former(row.id);
       const account = former !== undefined && sameRow(former.row, row) ? former : cachedAccountOf(row);
-      found.set(row.id, account);
+      read.set(row.id, account);
       cache?.keep(since, row.id, account);
     }
   }
-  // In id order, as the query by ids returned them before some came from the cache.
-  for (const id of [...found.keys()].sort()) {
-    const account = found.get(id)!;
-    accounts.set(id, account.row);
-    stats.set(id, account.stats);
+  for (let i = 0; i < ids.length; i++) {
+    const account = cached[i] ?? read.get(ids[i]!);
+    if (account === undefined) continue;
+    accounts.set(ids[i]!, account.row);
+    stats.set(ids[i]!, account.stats);
   }
   return { accounts, stats };
 }
