@@ -62,6 +62,14 @@ describe("notifications: each once, never to those who do not want them", () => 
     expect(created[0]).toMatchObject({ homeAccountIds: [alice.id, bob.id], public: true, local: true });
   });
 
+  it("tells of a new post only the followers who asked to be notified of it (notify=true), not every follower", async () => {
+    await insertFollow(db.core, bob.id, alice.id, { notify: true });
+    await insertFollow(db.core, carol.id, alice.id);
+    const status = await postStatus(db.core, { accountId: alice.id, text: "news", visibility: "public" }, { origin: ORIGIN });
+    expect((await notificationsOf(bob)).map((row) => `${row.type} ${row.status_id}`)).toEqual([`status ${status.id}`]);
+    expect(await notificationsOf(carol)).toEqual([]);
+  });
+
   it("keeps quiet for blocked and muted senders, muted conversations and one's own acts", async () => {
     const status = await postStatus(db.core, { accountId: alice.id, text: "thread", visibility: "public" }, { origin: ORIGIN });
     const now = db.clock.now().toISOString();

@@ -36,26 +36,22 @@ const isLocal = (account: { domain: string | null }) => account.domain === null;
 
 // The fan-out's queries are compiled once (db/compiled-queries.ts): building them with kysely cost more than
 // SQLite's work for them at every status stored (issue #19).
-const localFollowers = compiledQuery((db, { accountId }: { accountId: string }) =>
-  db
+/**
+ * An account's local followers: all of them, those whose follow shows its boosts (a follow made with
+ * reblogs=false keeps them out of the follower's home), or those who asked to be notified of its posts.
+ */
+const localFollowers = compiledQuery((db, { accountId }: { accountId: string }, only: "all" | "showing-boosts" | "notified") => {
+  const followers = db
     .selectFrom("follows")
     .innerJoin("accounts", "accounts.id", "follows.account_id")
     .select("follows.account_id")
     .where("follows.target_account_id", "=", accountId)
     .where("follows.state", "=", "accepted")
-    .where("accounts.domain", "is", null),
-);
-// A follow made with reblogs=false keeps that account's boosts out of the follower's home.
-const localFollowersShowingBoosts = compiledQuery((db, { accountId }: { accountId: string }) =>
-  db
-    .selectFrom("follows")
-    .innerJoin("accounts", "accounts.id", "follows.account_id")
-    .select("follows.account_id")
-    .where("follows.target_account_id", "=", accountId)
-    .where("follows.state", "=", "accepted")
-    .where("accounts.domain", "is", null)
-    .where("follows.show_reblogs", "=", 1),
-);
+    .where("accounts.domain", "is", null);
+  if (only === "showing-boosts") return followers.where("follows.show_reblogs", "=", 1);
+  if (only === "notified") return followers.where("follows.notify", "=", 1);
+  return followers;
+});
 const blockingAny = compiledQuery((db, { others, involvedIds }: { others: readonly string[]; involvedIds: readonly string[] }) =>
   db.selectFrom("blocks").select("account_id as id").where("account_id", "in", others).where("target_account_id", "in", involvedIds),
 );
@@ -91,16 +87,6 @@ const listsHolding = compiledQuery((db, { authorId }: { authorId: string }) =>
     .where("list_accounts.account_id", "=", authorId)
     .where("follows.state", "=", "accepted"),
 );
-const localSubscribers = compiledQuery((db, { accountId }: { accountId: string }) =>
-  db
-    .selectFrom("follows")
-    .innerJoin("accounts", "accounts.id", "follows.account_id")
-    .select("follows.account_id")
-    .where("follows.target_account_id", "=", accountId)
-    .where("follows.state", "=", "accepted")
-    .where("follows.notify", "=", 1)
-    .where("accounts.domain", "is", null),
-);
 const insertHomeFeedRows = compiledQuery((db, { statusId, accountIds }: { statusId: string; accountIds: readonly string[] }) =>
   db
     .insertInto("home_feed")
@@ -114,7 +100,7 @@ async function homeCandidates(trx: Db, subject: FanOutSubject): Promise<Set<stri
   const candidates = new Set<string>();
   if (isLocal(author)) candidates.add(author.id);
   if (status.visibility !== "direct") {
-    const followers = await (status.reblog_of_id ? localFollowersShowingBoosts : localFollowers)(trx, { accountId: author.id });
+    const followers = await localFollowers(trx, { accountId: author.id }, status.reblog_of_id ? "showing-boosts" : "all");
     for (const row of followers) candidates.add(row.account_id);
   }
   if (status.visibility === "private" || status.visibility === "direct") {
@@ -244,7 +230,7 @@ async function notificationsFor(trx: Db, subject: FanOutSubject): Promise<NewNot
   }
   const isReplyToOther = status.in_reply_to_account_id !== null && status.in_reply_to_account_id !== author.id;
   if (status.visibility !== "direct" && !isReplyToOther) {
-    const subscribers = await localSubscribers(trx, { accountId: author.id });
+    const subscribers = await localFollowers(trx, { accountId: author.id }, "notified");
     for (const row of subscribers) {
       if (!loudIds.has(row.account_id)) wanted.push({ accountId: row.account_id, type: "status", fromAccountId: author.id, statusId: status.id });
     }
