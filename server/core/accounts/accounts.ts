@@ -2,6 +2,7 @@ import { webcrypto } from "node:crypto";
 import type { Kysely } from "kysely";
 import { Invalid } from "../errors.ts";
 import type { DatabaseSchema, LocalUserRole } from "../../db/schema.ts";
+import { compiledQuery } from "../../db/compiled-queries.ts";
 import type { CoreContext } from "../context.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import type { AccountRow, LocalUserRow } from "../rows.ts";
@@ -146,8 +147,16 @@ export async function findOwnerAccount(ctx: CoreContext): Promise<AccountRow | u
     .executeTakeFirst();
 }
 
+// Compiled once: read for every status stored, local or arrived, for its author (issue #19).
+const accountById = compiledQuery((db, { id }: { id: string }) => db.selectFrom("accounts").selectAll().where("id", "=", id));
+
+/** An account by id, read through `db`: the database or a write's transaction. */
+export async function accountRowById(db: Kysely<DatabaseSchema>, id: string): Promise<AccountRow | undefined> {
+  return (await accountById(db, { id }))[0];
+}
+
 export async function getAccount(ctx: CoreContext, id: string): Promise<AccountRow | undefined> {
-  return ctx.db.selectFrom("accounts").selectAll().where("id", "=", id).executeTakeFirst();
+  return accountRowById(ctx.db, id);
 }
 
 export async function getLocalUser(ctx: CoreContext, accountId: string): Promise<LocalUserRow | undefined> {

@@ -2,6 +2,8 @@ import { compiledQuery } from "../../db/compiled-queries.ts";
 import type { Kysely } from "kysely";
 import type { DatabaseSchema } from "../../db/schema.ts";
 import type { AccountRow, StatusRow } from "../rows.ts";
+import { accountRowById } from "../accounts/accounts.ts";
+import { statusRowById } from "./status-store.ts";
 
 type Db = Kysely<DatabaseSchema>;
 
@@ -17,9 +19,8 @@ export interface FanOutSubject {
   tagIds: string[];
 }
 
-// Compiled once: read for every status stored, local or arrived (issue #19).
-const statusById = compiledQuery((db, { id }: { id: string }) => db.selectFrom("statuses").selectAll().where("id", "=", id));
-const accountById = compiledQuery((db, { id }: { id: string }) => db.selectFrom("accounts").selectAll().where("id", "=", id));
+// Compiled once: read for every status stored, local or arrived (issue #19); the status and its author by id are
+// status-store.ts's and accounts.ts's.
 const mentionedBy = compiledQuery((db, { statusId }: { statusId: string }) =>
   db
     .selectFrom("mentions")
@@ -30,23 +31,18 @@ const mentionedBy = compiledQuery((db, { statusId }: { statusId: string }) =>
 );
 const tagIdsOf = compiledQuery((db, { statusId }: { statusId: string }) => db.selectFrom("status_tags").select("tag_id").where("status_id", "=", statusId));
 
-/** An account by id, read in the caller's transaction. */
-export async function accountRowById(db: Db, id: string): Promise<AccountRow | undefined> {
-  return (await accountById(db, { id }))[0];
-}
-
 /**
  * `stored` is the status and author its writer has just written and read in this same transaction, so they are
  * not read again (issue #19).
  */
 export async function loadFanOutSubject(trx: Db, statusId: string, stored?: { status: StatusRow; author: AccountRow }): Promise<FanOutSubject | undefined> {
-  const status = stored?.status ?? (await statusById(trx, { id: statusId }))[0];
+  const status = stored?.status ?? (await statusRowById(trx, statusId));
   if (!status) return undefined;
   const author = stored?.author ?? (await accountRowById(trx, status.account_id));
   if (!author) throw new Error(`The author of status ${status.id} is missing.`);
   let original: FanOutSubject["original"] = null;
   if (status.reblog_of_id) {
-    const [boosted] = await statusById(trx, { id: status.reblog_of_id });
+    const boosted = await statusRowById(trx, status.reblog_of_id);
     if (boosted) {
       const boostedAuthor = await accountRowById(trx, boosted.account_id);
       if (!boostedAuthor) throw new Error(`The author of status ${boosted.id} is missing.`);

@@ -10,7 +10,7 @@ import type { StatusRow } from "../rows.ts";
 import { removeStatus } from "./status-removal.ts";
 import { updateStoredStatus } from "./status-edit-store.ts";
 import { emitStatusRemoved, fanOutStatus, fanOutStatusUpdate } from "./fan-out.ts";
-import { accountRowById } from "./fan-out-subject.ts";
+import { accountRowById } from "../accounts/accounts.ts";
 import { write, type AfterCommit } from "../write.ts";
 
 /**
@@ -76,8 +76,6 @@ async function statusIdByUri(trx: Db, uri: string | null): Promise<string | null
   return row?.id ?? null;
 }
 
-const loadAuthor = accountRowById;
-
 /** Finds a remote status by its id, only if it belongs to the account (no one may act on another's status). */
 export async function findRemoteStatus(ctx: CoreContext, accountId: string, uri: string): Promise<StatusRow | undefined> {
   return ctx.db.selectFrom("statuses").selectAll().where("uri", "=", uri).where("account_id", "=", accountId).executeTakeFirst();
@@ -117,7 +115,7 @@ function isUriTaken(error: unknown): boolean {
 
 function storeNewRemoteStatus(ctx: CoreContext, record: RemoteStatusRecord, options: RemoteStatusOptions): Promise<RecordedRemoteStatus | undefined> {
   return write(ctx, async (trx, after) => {
-    const author = await loadAuthor(trx, record.accountId);
+    const author = await accountRowById(trx, record.accountId);
     if (!author || author.domain === null) return undefined;
     await upsertRemoteEmojis(ctx, trx, author.domain, record.emojis);
     const status = await insertStatus(ctx, trx, {
@@ -169,7 +167,7 @@ export async function recordRemoteEdit(ctx: CoreContext, record: RemoteStatusRec
   }
   const editedAt = record.editedAt;
   return write(ctx, async (trx, after) => {
-    const author = await loadAuthor(trx, record.accountId);
+    const author = await accountRowById(trx, record.accountId);
     if (author?.domain) await upsertRemoteEmojis(ctx, trx, author.domain, record.emojis);
     const updated = await updateStoredStatus(ctx, trx, {
       statusId: stored.id,

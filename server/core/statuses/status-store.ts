@@ -360,9 +360,7 @@ export function newStatusRow(input: NewStatusRecord, place: NewStatusPlace): Ins
  * under a remote status as it is stored.
  */
 export async function insertStatus(ctx: CoreContext, trx: Db, input: NewStatusRecord): Promise<StatusRow> {
-  const parent = input.inReplyToId
-    ? await trx.selectFrom("statuses").selectAll().where("id", "=", input.inReplyToId).executeTakeFirst()
-    : undefined;
+  const parent = input.inReplyToId ? await statusRowById(trx, input.inReplyToId) : undefined;
   const conversationId = input.reblogOfId ? null : await findOrCreateConversation(ctx, trx, input, parent);
   const row = newStatusRow(input, { id: input.id ?? ctx.ids.next(new Date(input.createdAt)), parent, conversationId, now: ctx.clock.now().toISOString() });
   // newStatusRow names every column, in one order, with a string, a number or null: the compiled query's shape.
@@ -389,9 +387,17 @@ export async function findStatusByUri(ctx: CoreContext, uri: string): Promise<St
   return (await statusOfUri(ctx.db, { uri }))[0];
 }
 
+// Compiled once: read for every status stored, local or arrived, by its fan-out (issue #19).
+const statusById = compiledQuery((db, { id }: { id: string }) => db.selectFrom("statuses").selectAll().where("id", "=", id));
+
+/** A status by id, read through `db`: the database or a write's transaction. */
+export async function statusRowById(db: Db, id: string): Promise<StatusRow | undefined> {
+  return (await statusById(db, { id }))[0];
+}
+
 /** A status by id, whoever may see it (callers check visibility: status-visibility.ts). */
 export async function getStatusRow(ctx: CoreContext, id: string): Promise<StatusRow | undefined> {
-  return ctx.db.selectFrom("statuses").selectAll().where("id", "=", id).executeTakeFirst();
+  return statusRowById(ctx.db, id);
 }
 
 // What follows the store lives in status-fan-out.ts; re-exported so a writer needs one import.
