@@ -3,6 +3,7 @@ import { searchAccounts } from "../../core/search/account-search.ts";
 import type { CoreContext } from "../../core/context.ts";
 import { hasOperators, parseSearchQuery, plainWords } from "../../core/search/search-query.ts";
 import { findStatusByUrl, searchStatusText } from "../../core/search/status-search.ts";
+import { getStatusRow } from "../../core/statuses/status-store.ts";
 import { canViewStatus } from "../../core/visibility/status-visibility.ts";
 import { searchTags } from "../../core/search/tag-search.ts";
 import { scopeIfToken } from "../auth.ts";
@@ -117,7 +118,7 @@ export function searchV2Routes({ core, origin }: { core: CoreContext; origin(): 
     const resolved = await core.ports.remote.resolveUrl(url).catch(() => null);
     if (resolved?.kind === "account") found.accounts = [resolved.account];
     if (resolved?.kind === "status") {
-      const row = await core.db.selectFrom("statuses").selectAll().where("id", "=", resolved.statusId).executeTakeFirst();
+      const row = await getStatusRow(core, resolved.statusId);
       if (row && (await canViewStatus(core.db, row, viewerId))) found.statuses = [row];
     }
   }

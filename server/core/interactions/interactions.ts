@@ -6,7 +6,7 @@ import { LIMITS } from "../limits.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
 import { notify } from "../notifications/notifications.ts";
 import { canViewStatus, loadViewerExclusions } from "../visibility/status-visibility.ts";
-import { insertStatus } from "../statuses/status-store.ts";
+import { insertStatus, statusRowById } from "../statuses/status-store.ts";
 import type { AccountRow, FavouriteRow, StatusRow } from "../rows.ts";
 import { emitStatusRemoved, fanOutStatus } from "../statuses/fan-out.ts";
 import { write, type AfterCommit, type WriteTransaction } from "../write.ts";
@@ -32,9 +32,9 @@ export interface InteractionOptions {
  * is not there for those who do not follow the booster).
  */
 async function loadTarget(db: Db, accountId: string, statusId: string): Promise<StatusRow> {
-  const named = await db.selectFrom("statuses").selectAll().where("id", "=", statusId).executeTakeFirst();
+  const named = await statusRowById(db, statusId);
   if (!named || !(await canViewStatus(db, named, accountId))) throw new NotFound(`There is no status ${statusId}.`);
-  const status = named.reblog_of_id ? await db.selectFrom("statuses").selectAll().where("id", "=", named.reblog_of_id).executeTakeFirst() : named;
+  const status = named.reblog_of_id ? await statusRowById(db, named.reblog_of_id) : named;
   if (!status) throw new NotFound(`There is no status ${statusId}.`);
   return status;
 }
@@ -219,7 +219,7 @@ export async function unbookmarkStatus(ctx: CoreContext, accountId: string, stat
 /** Pins one of the account's own public or unlisted statuses to its profile (five at most). */
 export async function pinStatus(ctx: CoreContext, accountId: string, statusId: string): Promise<StatusRow> {
   return write(ctx, async (trx) => {
-    const status = await trx.selectFrom("statuses").selectAll().where("id", "=", statusId).executeTakeFirst();
+    const status = await statusRowById(trx, statusId);
     if (!status || !(await canViewStatus(trx, status, accountId))) throw new NotFound(`There is no status ${statusId}.`);
     if (status.account_id !== accountId) throw new Invalid("Only your own statuses can be pinned.");
     if (status.reblog_of_id !== null) throw new Invalid("A boost cannot be pinned.");

@@ -4,7 +4,7 @@ import type { CoreContext } from "../context.ts";
 import { notify } from "../notifications/notifications.ts";
 import { upsertRemoteEmojis } from "../emojis/remote-emojis.ts";
 import type { RemoteEmoji } from "../statuses/remote-status-record.ts";
-import { insertStatus } from "../statuses/status-store.ts";
+import { insertStatus, statusRowById } from "../statuses/status-store.ts";
 import type { StatusRow } from "../rows.ts";
 import { removeStatus } from "../statuses/status-removal.ts";
 import { emitStatusRemoved, fanOutStatus } from "../statuses/fan-out.ts";
@@ -20,7 +20,7 @@ import { write } from "../write.ts";
 type Db = Kysely<DatabaseSchema>;
 
 async function loadStatus(trx: Db, statusId: string): Promise<StatusRow | undefined> {
-  return trx.selectFrom("statuses").selectAll().where("id", "=", statusId).executeTakeFirst();
+  return statusRowById(trx, statusId);
 }
 
 /** The notification a taken-back act made goes with it, as Mastodon's goes with its favourite or boost. */

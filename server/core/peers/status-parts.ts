@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { DatabaseSchema } from "../../db/schema.ts";
 import type { CoreContext } from "../context.ts";
 import { loadPollTallies, pollOptions, type PollTally } from "../statuses/polls.ts";
+import { statusRowById } from "../statuses/status-store.ts";
 import type { AccountRow, CustomEmojiRow, MediaAttachmentRow, PollRow, StatusRow } from "../rows.ts";
 
 /**
@@ -36,7 +37,7 @@ const SHORTCODE_IN_TEXT = /:([a-zA-Z0-9_]{2,}):/g;
 
 async function linked(db: Db, statusId: string | null): Promise<LinkedStatus | null> {
   if (statusId === null) return null;
-  const status = await db.selectFrom("statuses").selectAll().where("id", "=", statusId).executeTakeFirst();
+  const status = await statusRowById(db, statusId);
   if (!status) return null;
   const author = await db.selectFrom("accounts").selectAll().where("id", "=", status.account_id).executeTakeFirstOrThrow();
   return { status, author };
@@ -53,7 +54,7 @@ async function emojisUsed(db: Db, status: StatusRow, author: AccountRow, poll: s
 
 export async function loadStatusParts(ctx: CoreContext, statusId: string): Promise<StatusParts | undefined> {
   const db = ctx.db;
-  const status = await db.selectFrom("statuses").selectAll().where("id", "=", statusId).executeTakeFirst();
+  const status = await statusRowById(db, statusId);
   if (!status) return undefined;
   const author = await db.selectFrom("accounts").selectAll().where("id", "=", status.account_id).executeTakeFirstOrThrow();
   const mentionRows = await db

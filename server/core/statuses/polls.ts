@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { DatabaseSchema } from "../../db/schema.ts";
 import { Invalid, NotFound } from "../errors.ts";
+import { statusRowById } from "./status-store.ts";
 import type { CoreContext } from "../context.ts";
 import { notify } from "../notifications/notifications.ts";
 import { canViewStatus } from "../visibility/status-visibility.ts";
@@ -98,7 +99,7 @@ export async function voteOnPoll(ctx: CoreContext, accountId: string, pollId: st
   await requireNotMoved(ctx.db, accountId);
   return write(ctx, async (trx, after) => {
     const poll = await trx.selectFrom("polls").selectAll().where("id", "=", pollId).executeTakeFirst();
-    const status = poll ? await trx.selectFrom("statuses").selectAll().where("id", "=", poll.status_id).executeTakeFirst() : undefined;
+    const status = poll ? await statusRowById(trx, poll.status_id) : undefined;
     if (!poll || !status || !(await canViewStatus(trx, status, accountId))) throw new NotFound(`There is no poll ${pollId}.`);
     const voter = await trx.selectFrom("accounts").select(["username", "domain"]).where("id", "=", accountId).executeTakeFirstOrThrow();
     if (isPollExpired(poll, ctx.clock.now())) throw new Invalid("This poll has already ended.");

@@ -1,6 +1,7 @@
 import type { CoreContext } from "../context.ts";
 import type { PreviewCardRow, StatusRow } from "../rows.ts";
 import { write } from "../write.ts";
+import { statusRowById } from "./status-store.ts";
 
 /**
  * Link previews as stored: one preview_cards row per linked URL (the link as it appears in statuses, so a
@@ -47,7 +48,7 @@ export interface PreviewSubject {
 }
 
 export async function loadPreviewSubject(ctx: CoreContext, statusId: string): Promise<PreviewSubject | undefined> {
-  const status = await ctx.db.selectFrom("statuses").selectAll().where("id", "=", statusId).executeTakeFirst();
+  const status = await statusRowById(ctx.db, statusId);
   if (!status) return undefined;
   const [mentioned, attached] = await Promise.all([
     ctx.db

@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { DatabaseSchema } from "../../db/schema.ts";
 import type { DeletedStatusSnapshot } from "../ports.ts";
 import type { StatusRow } from "../rows.ts";
-import { deleteStatusSearchRow } from "./status-store.ts";
+import { deleteStatusSearchRow, statusRowById } from "./status-store.ts";
 
 /** Removal of a status and every boost of it, with what the streams and the peers must hear once it is gone. */
 
@@ -59,7 +59,7 @@ async function removeOne(trx: Db, status: StatusRow): Promise<Omit<RemovedStatus
  * such status. Call announceRemovedStatus (core/statuses/status-fan-out.ts) after the commit.
  */
 export async function removeStatus(trx: Db, statusId: string): Promise<RemovedStatus | undefined> {
-  const status = await trx.selectFrom("statuses").selectAll().where("id", "=", statusId).executeTakeFirst();
+  const status = await statusRowById(trx, statusId);
   if (!status) return undefined;
   const boostRows = await trx.selectFrom("statuses").selectAll().where("reblog_of_id", "=", status.id).execute();
   const boosts: RemovedStatus[] = [];

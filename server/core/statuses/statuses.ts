@@ -5,7 +5,7 @@ import { getLocalUser } from "../accounts/accounts.ts";
 import type { CoreContext } from "../context.ts";
 import { canViewStatus, filterVisibleStatuses } from "../visibility/status-visibility.ts";
 import { formatStatusText } from "./status-text.ts";
-import { insertStatus, type MentionRecord, type NewPollRecord } from "./status-store.ts";
+import { insertStatus, statusRowById, type MentionRecord, type NewPollRecord } from "./status-store.ts";
 import { validateDescription } from "../media/media.ts";
 import { loadAttachableMedia, validateContent, type PollInput } from "./status-validation.ts";
 import type { StatusRow } from "../rows.ts";
@@ -74,14 +74,14 @@ async function findIdempotent(ctx: CoreContext, db: Db, accountId: string, key: 
 
 /** The status a reply answers (a boost stands for what it boosts), which its author must be able to see. */
 async function loadParent(db: Db, accountId: string, inReplyToId: string): Promise<StatusRow> {
-  let parent = await db.selectFrom("statuses").selectAll().where("id", "=", inReplyToId).executeTakeFirst();
-  if (parent?.reblog_of_id) parent = await db.selectFrom("statuses").selectAll().where("id", "=", parent.reblog_of_id).executeTakeFirst();
+  let parent = await statusRowById(db, inReplyToId);
+  if (parent?.reblog_of_id) parent = await statusRowById(db, parent.reblog_of_id);
   if (!parent || !(await canViewStatus(db, parent, accountId))) throw new NotFound(`There is no status ${inReplyToId} to reply to.`);
   return parent;
 }
 
 async function loadQuoted(db: Db, accountId: string, quoteId: string): Promise<StatusRow> {
-  const quoted = await db.selectFrom("statuses").selectAll().where("id", "=", quoteId).executeTakeFirst();
+  const quoted = await statusRowById(db, quoteId);
   if (!quoted || quoted.reblog_of_id !== null || !(await canViewStatus(db, quoted, accountId))) throw new Invalid(`There is no status ${quoteId} to quote.`);
   if (quoted.account_id !== accountId && (quoted.visibility === "private" || quoted.visibility === "direct")) {
     throw new Invalid("Only public and unlisted statuses can be quoted.");
@@ -158,7 +158,7 @@ export async function postStatus(ctx: CoreContext, input: NewStatusInput, option
 
 /** The author's own status (not a boost); another's is as absent as one that never was, as on Mastodon. */
 async function loadOwnStatus(db: Db, accountId: string, statusId: string, act: string): Promise<StatusRow> {
-  const status = await db.selectFrom("statuses").selectAll().where("id", "=", statusId).executeTakeFirst();
+  const status = await statusRowById(db, statusId);
   if (!status || (status.account_id !== accountId && !(await canViewStatus(db, status, accountId)))) throw new NotFound(`There is no status ${statusId}.`);
   if (status.account_id !== accountId) throw new NotFound(`Only its author can ${act} a status.`);
   if (status.reblog_of_id !== null) throw new Invalid(`A boost cannot be ${act === "edit" ? "edited" : "changed"}; unboost it instead.`);
@@ -247,7 +247,7 @@ export async function editStatus(ctx: CoreContext, input: EditStatusInput, optio
  */
 export async function deleteStatus(ctx: CoreContext, accountId: string, statusId: string): Promise<RemovedStatus> {
   return write(ctx, async (trx, after) => {
-    const status = await trx.selectFrom("statuses").selectAll().where("id", "=", statusId).executeTakeFirst();
+    const status = await statusRowById(trx, statusId);
     if (!status || (status.account_id !== accountId && !(await canViewStatus(trx, status, accountId)))) throw new NotFound(`There is no status ${statusId}.`);
     if (status.account_id !== accountId) throw new NotFound("Only its author can delete a status.");
     const result = await removeStatus(trx, status.id);
@@ -260,7 +260,7 @@ export async function deleteStatus(ctx: CoreContext, accountId: string, statusId
 
 /** A status if `viewerId` (null: anonymous) may see it. */
 export async function findVisibleStatus(ctx: CoreContext, statusId: string, viewerId: string | null): Promise<StatusRow | undefined> {
-  const status = await ctx.db.selectFrom("statuses").selectAll().where("id", "=", statusId).executeTakeFirst();
+  const status = await statusRowById(ctx.db, statusId);
   if (!status || !(await canViewStatus(ctx.db, status, viewerId))) return undefined;
   return status;
 }
