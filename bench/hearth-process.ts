@@ -78,7 +78,8 @@ export interface HearthProcess {
 /**
  * `hearth serve` on a data directory already set up, once it answers /healthz. BENCH_NODE_ARGS adds Node
  * flags to it, e.g. "--cpu-prof --cpu-prof-dir=/tmp/hearth-profile" to see where its time goes, or
- * "--max-semi-space-size=0" for V8's own young generation size. `asInstalled` runs bin/hearth.js, which runs the
+ * "--max-semi-space-size=0" for V8's own young generation size; BENCH_SERVER_STDOUT=1 shows the server's standard
+ * output, where "--trace-gc" writes. `asInstalled` runs bin/hearth.js, which runs the
  * bundle when it is fresh, rather than server/cli.ts.
  */
 export async function serveHearth(dataDir: string, extraArgs: string[] = [], options: { withMemoryProbe?: boolean; asInstalled?: boolean } = {}): Promise<HearthProcess> {
@@ -91,7 +92,7 @@ export async function serveHearth(dataDir: string, extraArgs: string[] = [], opt
   const probeFile = probeFolder ? join(probeFolder, "probes.jsonl") : undefined;
   if (probeFile) nodeArgs.push("--import", PROBE);
   const child = spawn(process.execPath, [...nodeArgs, options.asInstalled ? HEARTH : CLI, "serve", "--data-dir", dataDir, "--port", String(port), "--log-level", "error", ...extraArgs], {
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", process.env.BENCH_SERVER_STDOUT ? "inherit" : "ignore", "inherit"],
     // With the malloc settings `hearth serve` gives itself, unless the environment chooses its own.
     env: probeFile ? { ...withServerEnvironment(), HEARTH_MEMORY_PROBE_FILE: probeFile } : withServerEnvironment(),
   });
