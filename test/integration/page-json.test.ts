@@ -122,15 +122,6 @@ describe("a page written as JSON with its accounts' JSON kept across pages", () 
     expect(new TextDecoder().decode(await notificationsJsonBytes(core, [], viewer.id, ORIGIN))).toBe("[]");
   });
 
-  it("writes a page longer than the room kept for encoding pages (a megabyte) as the UTF-8 of the entities' JSON", async () => {
-    database = await openCoreDatabase("page-json-long");
-    const { page } = await seed(database, `<p>${"long é ".repeat(60_000)}</p>`);
-    expect(Buffer.byteLength(await page())).toBeGreaterThan(400_000);
-    // And a short page after it, in the kept room again.
-    await database.core.db.updateTable("statuses").set({ content: "<p>short</p>" }).execute();
-    expect(Buffer.byteLength(await page())).toBeLessThan(20_000);
-  });
-
   it("writes a page of notifications that name no status (follows) or a report as the entities are", async () => {
     database = await openCoreDatabase("page-json-follows");
     const { core } = database;
