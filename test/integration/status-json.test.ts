@@ -249,12 +249,15 @@ describe("a page written with each status's JSON kept across pages", () => {
         expect(await notificationsJson(core, rows, cast.viewer.id, ORIGIN)).toBe(expected);
         expect(Buffer.from(await notificationsJsonBytes(core, rows, cast.viewer.id, ORIGIN)).equals(Buffer.from(expected))).toBe(true);
       }
-      return JSON.parse(expected) as Array<{ type: string; status?: { favourites_count: number; content: string } }>;
+      return JSON.parse(expected) as Array<{ type: string; group_key: string; status?: { favourites_count: number; content: string } }>;
     };
     // The mention of a status the viewer may not see is left out.
     expect((await check()).map((notification) => notification.type)).toEqual(["follow", "reblog"]);
     await favouriteStatus(core, cast.cleo.id, cast.ids.plain, { origin: ORIGIN });
     await editStatus(core, { accountId: cast.viewer.id, statusId: cast.ids.plain, text: "Mine, edited" }, { origin: ORIGIN });
     expect((await check()).find((notification) => notification.type === "reblog")?.status).toMatchObject({ favourites_count: 1, content: expect.stringContaining("edited") });
+    // A notification's own row changed: its JSON up to the account is kept by the row.
+    await core.db.updateTable("notifications").set({ group_key: "reblog-2" }).where("id", "=", "600000000000000001").execute();
+    expect((await check()).find((notification) => notification.type === "reblog")).toMatchObject({ group_key: "reblog-2" });
   });
 });
