@@ -16,7 +16,7 @@ import {
   quoteTarget,
   sharedStatusFields,
   viewerFlagBits,
-  viewerFlagsOf,
+  assignViewerFlags,
 } from "./status.ts";
 
 /**
@@ -162,6 +162,12 @@ function make(page: StatusJsonPage, status: StatusRow, author: AccountEntityRow)
 /** The viewer's flags as JSON fields, one text for each combination (status.ts's viewerFlagBits). */
 const flagsJson: string[] = [];
 
+function flagsJsonOf(bits: number): string {
+  const flags = {};
+  assignViewerFlags(flags, bits);
+  return `,${fieldsJson(flags)}`;
+}
+
 /**
  * Writes the JSON of `status` as JSON.stringify(render(...)) in status.ts writes it at `depth`, piece by piece,
  * onto `out`.
@@ -189,7 +195,7 @@ export function writeStatusJson(out: string[], page: StatusJsonPage, status: Sta
     // The viewer's flags on a boost are those of what it boosts, as status.ts's render has them.
     const actionable = boosted ?? status;
     const bits = viewerFlagBits(bundle, actionable);
-    out.push((flagsJson[bits] ??= `,${fieldsJson(viewerFlagsOf(bits))}`));
+    out.push((flagsJson[bits] ??= flagsJsonOf(bits)));
     const filtered = filteredOf(bundle, page.filters, actionable, depth);
     out.push(filtered.length === 0 ? ',"filtered":[]' : `,"filtered":${JSON.stringify(filtered)}`);
   }

@@ -3,7 +3,7 @@ import { loadActiveFilters, matchFilters, type ActiveFilter } from "../../core/f
 import { loadAccountEmojis } from "../../core/emojis/account-emojis.ts";
 import { htmlToPlainText } from "../../core/statuses/plain-text.ts";
 import { statusUri, statusUrl } from "../../core/statuses/status-addresses.ts";
-import { loadStatusBundle, type StatusBundle } from "../../core/statuses/status-bundle.ts";
+import { loadStatusBundle, type StatusBundle, type StatusCounts } from "../../core/statuses/status-bundle.ts";
 import type { Visibility } from "../../db/schema.ts";
 import { toAccount, type MastodonAccount } from "./account.ts";
 import { toCustomEmoji, type MastodonCustomEmoji } from "./custom-emoji.ts";
@@ -116,8 +116,8 @@ export function isShownSensitive(status: StatusRow, author: Pick<AccountRow, "id
 
 /**
  * The fields of a status that are the same for every viewer at every time, in the entity's order, in the groups
- * between those that are not (the account, sensitive, reblog, poll, then the viewer's flags): the entity and its
- * JSON kept across pages (status-json.ts) are both made from them.
+ * between those that are not (the account, sensitive, reblog, poll, then the viewer's flags): what the JSON kept
+ * across pages (status-json.ts) is made from.
  */
 export interface SharedStatusFields {
   head: Pick<MastodonStatus, "id" | "uri" | "url" | "created_at" | "edited_at">;
@@ -139,9 +139,47 @@ export interface SharedStatusFields {
   tail: Pick<MastodonStatus, "card" | "language">;
 }
 
-export function sharedStatusFields(bundle: StatusBundle, status: StatusRow, author: AccountEntityRow, origin: string): SharedStatusFields {
-  const counts = bundle.counts.get(status.id) ?? { replies: 0, reblogs: 0, favourites: 0 };
+// Each field the same for every viewer made by one function, which the entity (render) and its kept JSON
+// (sharedStatusFields) both call: the entity is one object literal, as building it from the groups with spreads
+// made a page of entities a quarter slower.
+function countsOf(bundle: StatusBundle, status: StatusRow): StatusCounts {
+  return bundle.counts.get(status.id) ?? { replies: 0, reblogs: 0, favourites: 0 };
+}
+
+function mediaOf(bundle: StatusBundle, status: StatusRow, origin: string): MastodonMediaAttachment[] {
+  return (bundle.media.get(status.id) ?? []).map((row) => toMediaAttachment(row, origin));
+}
+
+function applicationOf(bundle: StatusBundle, status: StatusRow): MastodonStatus["application"] {
   const application = status.application_id ? bundle.applications.get(status.application_id) : undefined;
+  return application && status.local === 1 ? { name: application.name, website: application.website } : null;
+}
+
+function mentionsOf(bundle: StatusBundle, status: StatusRow, origin: string): MastodonMention[] {
+  return (bundle.mentions.get(status.id) ?? []).flatMap((accountId) => {
+    const account = bundle.accounts.get(accountId);
+    if (!account) return [];
+    return [
+      {
+        id: account.id,
+        username: account.username,
+        url: account.url ?? `${origin}/@${account.username}`,
+        acct: account.domain === null ? account.username : `${account.username}@${account.domain}`,
+      },
+    ];
+  });
+}
+
+function tagsOf(bundle: StatusBundle, status: StatusRow, origin: string): MastodonStatusTag[] {
+  return (bundle.tags.get(status.id) ?? []).map((tag) => ({ name: tag.name, url: `${origin}/tags/${encodeURIComponent(tag.name)}` }));
+}
+
+function emojisOf(bundle: StatusBundle, status: StatusRow, origin: string): MastodonCustomEmoji[] {
+  return (bundle.emojis.get(status.id) ?? []).map((row) => toCustomEmoji(row, origin));
+}
+
+export function sharedStatusFields(bundle: StatusBundle, status: StatusRow, author: AccountEntityRow, origin: string): SharedStatusFields {
+  const counts = countsOf(bundle, status);
   return {
     head: {
       id: status.id,
@@ -153,22 +191,11 @@ export function sharedStatusFields(bundle: StatusBundle, status: StatusRow, auth
     body: { content: status.content, visibility: status.visibility },
     middle: {
       spoiler_text: status.spoiler_text,
-      media_attachments: (bundle.media.get(status.id) ?? []).map((row) => toMediaAttachment(row, origin)),
-      application: application && status.local === 1 ? { name: application.name, website: application.website } : null,
-      mentions: (bundle.mentions.get(status.id) ?? []).flatMap((accountId) => {
-        const account = bundle.accounts.get(accountId);
-        if (!account) return [];
-        return [
-          {
-            id: account.id,
-            username: account.username,
-            url: account.url ?? `${origin}/@${account.username}`,
-            acct: account.domain === null ? account.username : `${account.username}@${account.domain}`,
-          },
-        ];
-      }),
-      tags: (bundle.tags.get(status.id) ?? []).map((tag) => ({ name: tag.name, url: `${origin}/tags/${encodeURIComponent(tag.name)}` })),
-      emojis: (bundle.emojis.get(status.id) ?? []).map((row) => toCustomEmoji(row, origin)),
+      media_attachments: mediaOf(bundle, status, origin),
+      application: applicationOf(bundle, status),
+      mentions: mentionsOf(bundle, status, origin),
+      tags: tagsOf(bundle, status, origin),
+      emojis: emojisOf(bundle, status, origin),
       reblogs_count: counts.reblogs,
       favourites_count: counts.favourites,
       replies_count: counts.replies,
@@ -213,15 +240,15 @@ export function viewerFlagBits(bundle: StatusBundle, actionable: StatusRow): num
   return bits;
 }
 
-export function viewerFlagsOf(bits: number): Pick<MastodonStatus, "favourited" | "reblogged" | "muted" | "bookmarked" | "pinned"> {
-  const flags: Pick<MastodonStatus, "favourited" | "reblogged" | "muted" | "bookmarked" | "pinned"> = {
-    favourited: (bits & FLAG_BITS.favourited) !== 0,
-    reblogged: (bits & FLAG_BITS.reblogged) !== 0,
-    muted: (bits & FLAG_BITS.muted) !== 0,
-    bookmarked: (bits & FLAG_BITS.bookmarked) !== 0,
-  };
-  if ((bits & FLAG_BITS.showsPinned) !== 0) flags.pinned = (bits & FLAG_BITS.pinned) !== 0;
-  return flags;
+type ViewerFlags = Pick<MastodonStatus, "favourited" | "reblogged" | "muted" | "bookmarked" | "pinned">;
+
+/** Sets the flags the bits say on `target`, in the entity's order. */
+export function assignViewerFlags(target: ViewerFlags, bits: number): void {
+  target.favourited = (bits & FLAG_BITS.favourited) !== 0;
+  target.reblogged = (bits & FLAG_BITS.reblogged) !== 0;
+  target.muted = (bits & FLAG_BITS.muted) !== 0;
+  target.bookmarked = (bits & FLAG_BITS.bookmarked) !== 0;
+  if ((bits & FLAG_BITS.showsPinned) !== 0) target.pinned = (bits & FLAG_BITS.pinned) !== 0;
 }
 
 /** The viewer's filters that match a status shown at `depth` (only the outermost is filtered). */
@@ -249,22 +276,38 @@ function render(state: RenderState, status: StatusRow, depth: number): MastodonS
   const author = authorOf(bundle, status);
   const boosted = boostedOf(bundle, status);
   const reblog = boosted ? render(state, boosted, depth + 1) : null;
-  const shared = sharedStatusFields(bundle, status, author, origin);
+  const counts = countsOf(bundle, status);
   const entity: MastodonStatus = {
-    ...shared.head,
+    id: status.id,
+    uri: statusUri(status, author, origin),
+    url: statusUrl(status, author, origin),
+    created_at: status.created_at,
+    edited_at: status.edited_at,
     account: accountOf(state, status.account_id),
-    ...shared.body,
+    content: status.content,
+    visibility: status.visibility,
     sensitive: isShownSensitive(status, author, bundle.media.get(status.id)?.length ?? 0, bundle.viewerId),
-    ...shared.middle,
+    spoiler_text: status.spoiler_text,
+    media_attachments: mediaOf(bundle, status, origin),
+    application: applicationOf(bundle, status),
+    mentions: mentionsOf(bundle, status, origin),
+    tags: tagsOf(bundle, status, origin),
+    emojis: emojisOf(bundle, status, origin),
+    reblogs_count: counts.reblogs,
+    favourites_count: counts.favourites,
+    replies_count: counts.replies,
+    in_reply_to_id: status.in_reply_to_id,
+    in_reply_to_account_id: status.in_reply_to_account_id,
     reblog,
     poll: pollOf(bundle, status, author, origin),
-    ...shared.tail,
+    card: previewCardFromJson(bundle.cards.get(status.id), origin),
+    language: status.language,
   };
   if (state.withSource && depth === 0) entity.text = status.text;
   if (bundle.viewerId !== null) {
     // The viewer's flags on a boost are those of what it boosts: that is what a client's buttons act on.
     const actionable = boosted ?? status;
-    Object.assign(entity, viewerFlagsOf(viewerFlagBits(bundle, actionable)));
+    assignViewerFlags(entity, viewerFlagBits(bundle, actionable));
     entity.filtered = filteredOf(bundle, state.filters, actionable, depth);
   }
   if (isQuote(status)) {
