@@ -2,23 +2,21 @@ import type { CoreContext } from "../../core/context.ts";
 import type { NotificationGroup } from "../../core/notifications/notifications.ts";
 import { findVisibleStatuses } from "../../core/visibility/status-visibility.ts";
 import type { NotificationType } from "../../db/schema.ts";
-import { toAccount, type MastodonAccount } from "./account.ts";
+import type { MastodonAccount } from "./account.ts";
 import { toReport, type MastodonReport } from "./report.ts";
-import { renderStatusPage, type MastodonStatus, type StatusShape } from "./status.ts";
-import type { CustomEmojiRow, NotificationRow, ReportRow } from "../../core/rows.ts";
-import type { AccountEntityRow, AccountStats } from "../../core/accounts/account-stats.ts";
+import { toStatusesWithAccounts, type MastodonStatus } from "./status.ts";
+import type { NotificationRow, ReportRow, StatusRow } from "../../core/rows.ts";
 
-/** Mastodon's Notification entity, its accounts as A (see StatusShape). */
-export interface NotificationShape<A> {
+/** Mastodon's Notification entity. */
+export interface MastodonNotification {
   id: string;
   type: NotificationType;
   group_key: string;
   created_at: string;
-  account: A;
-  status?: StatusShape<A>;
+  account: MastodonAccount;
+  status?: MastodonStatus;
   report?: MastodonReport;
 }
-export type MastodonNotification = NotificationShape<MastodonAccount>;
 
 /** Mastodon's NotificationGroup (v2). */
 export interface MastodonNotificationGroup {
@@ -41,43 +39,45 @@ export interface MastodonGroupedNotifications {
   notification_groups: MastodonNotificationGroup[];
 }
 
-interface Related<A> {
-  accounts: Map<string, A>;
-  statuses: Map<string, StatusShape<A>>;
+interface Related {
+  accounts: Map<string, MastodonAccount>;
+  statuses: Map<string, MastodonStatus>;
   reports: Map<string, MastodonReport>;
 }
 
-/** How a page shapes its accounts: as entities (toAccount), or as their JSON (page-json.ts), and back to an entity for a report. */
-interface AccountShaping<A> {
-  shapeAccount: (row: AccountEntityRow, stats: AccountStats, origin: string, emojis: readonly CustomEmojiRow[]) => A;
-  entityOf: (account: A) => MastodonAccount;
-}
-
-const ENTITIES: AccountShaping<MastodonAccount> = { shapeAccount: toAccount, entityOf: (account) => account };
+/** The statuses of notifications are rendered with the viewer's filters of the notifications context. */
+export const NOTIFICATION_STATUSES = { filterContext: "notifications" } as const;
 
 /**
- * The accounts, statuses (those the recipient may still see) and reports a set of notifications names,
- * batched: the senders are read with the statuses' authors.
+ * What a set of notifications names: the statuses the recipient may still see, the reports, and the accounts to
+ * read beside the statuses' authors (`accountIds` and the reports' targets).
  */
-async function loadRelated<A>(
+export async function loadNotificationTargets(
   core: CoreContext,
   rows: readonly NotificationRow[],
   accountIds: readonly string[],
   viewerId: string,
-  origin: string,
-  shaping: AccountShaping<A>,
-): Promise<Related<A>> {
+): Promise<{ visible: StatusRow[]; reportRows: ReportRow[]; allAccountIds: string[] }> {
   const db = core.db;
   const statusIds = [...new Set(rows.map((row) => row.status_id).filter((id): id is string => id !== null))];
   const reportIds = [...new Set(rows.map((row) => row.report_id).filter((id): id is string => id !== null))];
   const visible = await findVisibleStatuses(db, statusIds, viewerId);
   const reportRows: ReportRow[] = reportIds.length === 0 ? [] : await db.selectFrom("reports").selectAll().where("id", "in", reportIds).execute();
   const allAccountIds = [...new Set([...accountIds, ...reportRows.map((report) => report.target_account_id)])];
-  const { statuses, accounts } = await renderStatusPage(core, visible, viewerId, origin, { filterContext: "notifications" }, allAccountIds, shaping.shapeAccount);
+  return { visible, reportRows, allAccountIds };
+}
+
+/**
+ * The accounts, statuses (those the recipient may still see) and reports a set of notifications names,
+ * batched: the senders are read with the statuses' authors.
+ */
+async function loadRelated(core: CoreContext, rows: readonly NotificationRow[], accountIds: readonly string[], viewerId: string, origin: string): Promise<Related> {
+  const { visible, reportRows, allAccountIds } = await loadNotificationTargets(core, rows, accountIds, viewerId);
+  const { statuses, accounts } = await toStatusesWithAccounts(core, visible, viewerId, origin, NOTIFICATION_STATUSES, allAccountIds);
   const reports = new Map<string, MastodonReport>();
   for (const report of reportRows) {
     const target = accounts.get(report.target_account_id);
-    if (target !== undefined) reports.set(report.id, toReport(report, shaping.entityOf(target)));
+    if (target !== undefined) reports.set(report.id, toReport(report, target));
   }
   return { accounts, statuses: new Map(statuses.map((status) => [status.id, status])), reports };
 }
@@ -87,23 +87,12 @@ async function loadRelated<A>(
  * sender is gone) is left out, as Mastodon leaves it out.
  */
 export async function toNotifications(core: CoreContext, rows: readonly NotificationRow[], viewerId: string, origin: string): Promise<MastodonNotification[]> {
-  return notificationShapes(core, rows, viewerId, origin, ENTITIES);
-}
-
-/** toNotifications with the accounts shaped as `shaping` says (page-json.ts writes them as JSON). */
-export async function notificationShapes<A>(
-  core: CoreContext,
-  rows: readonly NotificationRow[],
-  viewerId: string,
-  origin: string,
-  shaping: AccountShaping<A>,
-): Promise<NotificationShape<A>[]> {
   if (rows.length === 0) return [];
-  const related = await loadRelated(core, rows, rows.map((row) => row.from_account_id), viewerId, origin, shaping);
+  const related = await loadRelated(core, rows, rows.map((row) => row.from_account_id), viewerId, origin);
   return rows.flatMap((row) => {
     const account = related.accounts.get(row.from_account_id);
     if (account === undefined) return [];
-    const entity: NotificationShape<A> = { id: row.id, type: row.type, group_key: row.group_key, created_at: row.created_at, account };
+    const entity: MastodonNotification = { id: row.id, type: row.type, group_key: row.group_key, created_at: row.created_at, account };
     if (row.status_id !== null) {
       const status = related.statuses.get(row.status_id);
       if (!status) return [];
@@ -129,7 +118,6 @@ export async function toGroupedNotifications(core: CoreContext, groups: readonly
     groups.flatMap((group) => group.sampleAccountIds),
     viewerId,
     origin,
-    ENTITIES,
   );
   const notificationGroups = groups.flatMap((group): MastodonNotificationGroup[] => {
     const recent = group.mostRecent;

@@ -1,57 +1,26 @@
-import type { AccountEntityRow, AccountStats } from "../../core/accounts/account-stats.ts";
 import type { CoreContext } from "../../core/context.ts";
-import type { CustomEmojiRow, NotificationRow, StatusRow } from "../../core/rows.ts";
-import { accountJson } from "./account-json.ts";
-import type { MastodonAccount } from "./account.ts";
-import { notificationShapes } from "./notification.ts";
-import { renderStatusPage, type StatusRenderOptions } from "./status.ts";
+import type { NotificationRow, StatusRow } from "../../core/rows.ts";
+import { toAccount } from "./account.ts";
+import { loadNotificationTargets, NOTIFICATION_STATUSES } from "./notification.ts";
+import { toReport } from "./report.ts";
+import { loadStatusPage, type StatusRenderOptions } from "./status.ts";
+import { accountJsonOf, statusJsonPage, writeStatusJson } from "./status-json.ts";
+import { noAccountStats } from "../../core/accounts/account-stats.ts";
 
 /**
  * A page of statuses or notifications as the JSON text JSON.stringify(toStatuses(...)) or
- * JSON.stringify(toNotifications(...)) gives, byte for byte, with each account written as JSON kept across
- * pages (account-json.ts): accounts are over half a page's bytes, and forty of them built and serialised for
- * every page cost more than the rest of the page's serialising (issue #19).
- *
- * The page is rendered with each account as a number, its slot in the page's list of account JSON, and
- * serialised once by JSON.stringify; each `,"account":N` is then replaced by the account's JSON. Only a slot can
- * match: inside a JSON string every `"` is escaped as `\"`, so a comma followed by a bare quote never occurs in
- * one, and no entity has a numeric "account" (a preview card's author has null).
+ * JSON.stringify(toNotifications(...)) gives, byte for byte, written as pieces: each status's JSON kept across
+ * pages (status-json.ts) with each account's (account-json.ts), and what depends on the viewer written between
+ * them. Accounts are over half a page's bytes and the same forty statuses come back page after page: building
+ * and serialising them again for every page cost more than the rest of the page (issue #19).
  */
-const ACCOUNT_SLOT = /,"account":(\d+)/g;
-
-/** A page's accounts: each rendered as its slot, its JSON kept in `json` at that slot. */
-function accountSlots() {
-  const json: string[] = [];
-  return {
-    json,
-    shapeAccount: (row: AccountEntityRow, stats: AccountStats, origin: string, emojis: readonly CustomEmojiRow[]): number =>
-      json.push(accountJson(row, stats, origin, emojis)) - 1,
-    // A report names its target as an entity; reports are rare, so the kept JSON is read back (JSON.parse then
-    // JSON.stringify gives the same text).
-    entityOf: (slot: number): MastodonAccount => JSON.parse(json[slot]!) as MastodonAccount,
-  };
-}
-
-function withAccounts(text: string, json: readonly string[]): string {
-  return text.replace(ACCOUNT_SLOT, (_match, slot: string) => `,"account":${json[Number(slot)]!}`);
-}
 
 /**
- * withAccounts written straight as UTF-8 bytes, for the routes to answer as they are (json-answer.ts): the page
- * with its accounts was a second string of the page's whole length (60-85 KB) built only to be encoded once,
- * a fifth of what a fresh page allocated (issue #19). Each piece, the page's text between slots and each
- * account's JSON, is encoded into one buffer of the page's exact length.
+ * The pieces as UTF-8 bytes, for the routes to answer as they are (json-answer.ts): the page joined into one
+ * string (60-85 KB) only to be encoded once would be a fifth of what a fresh page allocates (issue #19). Each
+ * piece is encoded into one buffer of the page's exact length.
  */
-function withAccountsAsBytes(text: string, json: readonly string[]): Uint8Array<ArrayBuffer> {
-  const pieces: string[] = [];
-  let from = 0;
-  for (const match of text.matchAll(ACCOUNT_SLOT)) {
-    // The piece ends with the slot's `,"account":`, then the account's JSON takes the number's place.
-    const numberAt = match.index + match[0].length - match[1]!.length;
-    pieces.push(text.slice(from, numberAt), json[Number(match[1])]!);
-    from = match.index + match[0].length;
-  }
-  pieces.push(text.slice(from));
+function asBytes(pieces: readonly string[]): Uint8Array<ArrayBuffer> {
   let length = 0;
   for (const piece of pieces) length += Buffer.byteLength(piece);
   // Not from Node's shared pool: recent-responses.ts may keep the bytes, and a pooled slice would keep its pool.
@@ -61,22 +30,75 @@ function withAccountsAsBytes(text: string, json: readonly string[]): Uint8Array<
   return new Uint8Array(bytes.buffer, bytes.byteOffset, length);
 }
 
-async function statusPage(core: CoreContext, rows: readonly StatusRow[], viewerId: string | null, origin: string, options: StatusRenderOptions) {
-  const slots = accountSlots();
-  const { statuses } = await renderStatusPage(core, rows, viewerId, origin, options, [], slots.shapeAccount);
-  return { text: JSON.stringify(statuses), accounts: slots.json };
+async function statusPagePieces(core: CoreContext, rows: readonly StatusRow[], viewerId: string | null, origin: string, options: StatusRenderOptions): Promise<string[]> {
+  if (rows.length === 0) return ["[]"];
+  const { bundle, filters } = await loadStatusPage(core, rows, viewerId, options, []);
+  const page = statusJsonPage(bundle, filters, origin, options.withSource ?? false);
+  const out = ["["];
+  for (let i = 0; i < rows.length; i++) {
+    if (i > 0) out.push(",");
+    writeStatusJson(out, page, rows[i]!, 0);
+  }
+  out.push("]");
+  return out;
 }
 
-async function notificationPage(core: CoreContext, rows: readonly NotificationRow[], viewerId: string, origin: string) {
-  const slots = accountSlots();
-  return { text: JSON.stringify(await notificationShapes(core, rows, viewerId, origin, slots)), accounts: slots.json };
+/**
+ * Each notification's JSON up to its account, by the row object: the notification rows' cache
+ * (db/cached-notification-rows.ts) hands every page the same row until it changes, and a page's forty were
+ * serialised again each time (8% of a fresh notifications page in process). Weak: an entry goes with its row.
+ */
+const notificationHeads = new WeakMap<NotificationRow, string>();
+
+function notificationHead(row: NotificationRow): string {
+  let head = notificationHeads.get(row);
+  if (head === undefined) {
+    const { id, type, group_key, created_at } = row;
+    head = `${JSON.stringify({ id, type, group_key, created_at }).slice(0, -1)},"account":`;
+    notificationHeads.set(row, head);
+  }
+  return head;
+}
+
+async function notificationPagePieces(core: CoreContext, rows: readonly NotificationRow[], viewerId: string, origin: string): Promise<string[]> {
+  if (rows.length === 0) return ["[]"];
+  const { visible, reportRows, allAccountIds } = await loadNotificationTargets(
+    core,
+    rows,
+    rows.map((row) => row.from_account_id),
+    viewerId,
+  );
+  const { bundle, filters } = await loadStatusPage(core, visible, viewerId, NOTIFICATION_STATUSES, allAccountIds);
+  const page = statusJsonPage(bundle, filters, origin, false);
+  const statuses = new Map(visible.map((row) => [row.id, row]));
+  const reports = new Map(reportRows.map((row) => [row.id, row]));
+  const out = ["["];
+  for (const row of rows) {
+    // Left out as toNotifications leaves them out: a sender gone, a status the recipient may no longer see.
+    if (!bundle.accounts.has(row.from_account_id)) continue;
+    const status = row.status_id === null ? undefined : statuses.get(row.status_id);
+    if (row.status_id !== null && status === undefined) continue;
+    if (out.length > 1) out.push(",");
+    out.push(notificationHead(row), accountJsonOf(page, row.from_account_id));
+    if (status !== undefined) {
+      out.push(',"status":');
+      writeStatusJson(out, page, status, 0);
+    }
+    const report = row.report_id === null ? undefined : reports.get(row.report_id);
+    const target = report && bundle.accounts.get(report.target_account_id);
+    if (report && target) {
+      const entity = toAccount(target, bundle.accountStats.get(target.id) ?? noAccountStats(), origin, bundle.accountEmojis.get(target.id) ?? []);
+      out.push(`,"report":${JSON.stringify(toReport(report, entity))}`);
+    }
+    out.push("}");
+  }
+  out.push("]");
+  return out;
 }
 
 /** JSON.stringify(await toStatuses(core, rows, viewerId, origin, options)). */
 export async function statusesJson(core: CoreContext, rows: readonly StatusRow[], viewerId: string | null, origin: string, options: StatusRenderOptions = {}): Promise<string> {
-  if (rows.length === 0) return "[]";
-  const { text, accounts } = await statusPage(core, rows, viewerId, origin, options);
-  return withAccounts(text, accounts);
+  return (await statusPagePieces(core, rows, viewerId, origin, options)).join("");
 }
 
 /** statusesJson as its UTF-8 bytes, as the routes answer it. */
@@ -87,19 +109,15 @@ export async function statusesJsonBytes(
   origin: string,
   options: StatusRenderOptions = {},
 ): Promise<Uint8Array<ArrayBuffer>> {
-  if (rows.length === 0) return withAccountsAsBytes("[]", []);
-  const { text, accounts } = await statusPage(core, rows, viewerId, origin, options);
-  return withAccountsAsBytes(text, accounts);
+  return asBytes(await statusPagePieces(core, rows, viewerId, origin, options));
 }
 
 /** JSON.stringify(await toNotifications(core, rows, viewerId, origin)). */
 export async function notificationsJson(core: CoreContext, rows: readonly NotificationRow[], viewerId: string, origin: string): Promise<string> {
-  const { text, accounts } = await notificationPage(core, rows, viewerId, origin);
-  return withAccounts(text, accounts);
+  return (await notificationPagePieces(core, rows, viewerId, origin)).join("");
 }
 
 /** notificationsJson as its UTF-8 bytes, as the route answers it. */
 export async function notificationsJsonBytes(core: CoreContext, rows: readonly NotificationRow[], viewerId: string, origin: string): Promise<Uint8Array<ArrayBuffer>> {
-  const { text, accounts } = await notificationPage(core, rows, viewerId, origin);
-  return withAccountsAsBytes(text, accounts);
+  return asBytes(await notificationPagePieces(core, rows, viewerId, origin));
 }

@@ -8,7 +8,7 @@ import { conversationMuteKey, markPageReadCaches, statusCountsCacheOf, statusMar
 import { type AccountEntityRow, type AccountStats, loadAccountsWithStats } from "../accounts/account-stats.ts";
 import type { CoreContext } from "../context.ts";
 import { loadOwnVotes, loadPollTallies, pollOptions, type PollTally } from "./polls.ts";
-import { loadStatusParts } from "./status-parts.ts";
+import { loadStatusParts, type StatusParts } from "./status-parts.ts";
 import { filterVisibleStatuses } from "../visibility/status-visibility.ts";
 import type { AccountRow, CustomEmojiRow, MediaAttachmentRow, PollRow, StatusRow } from "../rows.ts";
 import { shortcodesInText } from "../emojis/shortcodes-in-text.ts";
@@ -56,6 +56,8 @@ export interface StatusBundle {
   counts: ReadonlyMap<string, Readonly<StatusCounts>>;
   /** Preview card JSON (Mastodon's PreviewCard) per status, where one was fetched. */
   cards: ReadonlyMap<string, string>;
+  /** Each status's mentions, tags, media, poll and card as the parts' cache holds them (StatusPartRows.byStatus). */
+  parts: ReadonlyMap<string, StatusParts>;
   /** Quoted statuses the viewer may see (others are shown as unavailable). */
   visibleQuotes: ReadonlySet<string>;
   viewerId: string | null;
@@ -285,7 +287,7 @@ export async function loadStatusBundle(
   const all = [...statuses.values()];
   const ids = all.map((row) => row.id);
 
-  const [{ mentions: mentionRows, tags: tagRows, media: mediaRows, polls: pollRows, cards: cardRows }, applicationRows, counts] = await Promise.all([
+  const [{ mentions: mentionRows, tags: tagRows, media: mediaRows, polls: pollRows, cards: cardRows, byStatus: parts }, applicationRows, counts] = await Promise.all([
     loadStatusParts(db, ids, pageMark),
     (async () => {
       const appIds = [...new Set(all.map((row) => row.application_id).filter((id): id is string => id !== null))];
@@ -336,6 +338,7 @@ export async function loadStatusBundle(
     applications: new Map(applicationRows.map((row) => [row.id, row])),
     counts,
     cards: new Map(cardRows.map((row) => [row.status_id, row.card_json])),
+    parts,
     visibleQuotes,
     viewerId,
     viewer,

@@ -27,10 +27,15 @@ export interface StatusPartRows {
   media: MediaAttachmentRow[];
   polls: PollRow[];
   cards: CardPart[];
+  /**
+   * Each status's parts as the parts' cache holds them: the same object page after page until one of them
+   * changes, by which what is made from them is kept (api/entities/status-json.ts).
+   */
+  byStatus: ReadonlyMap<string, StatusParts>;
 }
 
 /** One status's parts, as the parts' cache holds them. */
-interface StatusParts {
+export interface StatusParts {
   mentions: readonly MentionPart[];
   tags: readonly TagPart[];
   media: readonly MediaAttachmentRow[];
@@ -67,11 +72,11 @@ const NONE: readonly never[] = [];
  * The rows are shared by every page that reads them: read them, never change them.
  */
 export async function loadStatusParts(db: Db, ids: readonly string[], pageMark: number | undefined): Promise<StatusPartRows> {
-  const found: StatusPartRows = { mentions: [], tags: [], media: [], polls: [], cards: [] };
+  const byId = new Map<string, StatusParts>();
+  const found: StatusPartRows = { mentions: [], tags: [], media: [], polls: [], cards: [], byStatus: byId };
   if (ids.length === 0) return found;
   const cache = statusPartsCacheOf<StatusParts>(db);
   const since = pageMark ?? cache?.mark() ?? 0;
-  const byId = new Map<string, StatusParts>();
   const missing: string[] = [];
   for (const id of ids) {
     const cached = cache?.get(id);
