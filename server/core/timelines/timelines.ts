@@ -74,7 +74,7 @@ const homePage = compiledQuery(
       .innerJoin("statuses", "statuses.id", "home_feed.status_id")
       .select("home_feed.status_id as id")
       .where("home_feed.account_id", "=", viewerId)
-      .where((eb) => eb.and([visibleTo(eb, viewerId), notExcluded(eb, args, true)]));
+      .where((eb) => eb.and([visibleTo(eb, viewerId, { byIds: true }), notExcluded(eb, args, true)]));
     return pageQuery(query, "home_feed.status_id", { maxId, sinceId, minId, limit });
   },
 );

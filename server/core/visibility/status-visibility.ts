@@ -198,7 +198,8 @@ function notBlockedByAuthor(eb: StatusesEb, viewerId: string | null): Expression
 
 /**
  * The visibility rule as a condition on `statuses` rows (a boost row carries its own visibility). `byIds`: the
- * query names its statuses by id, and the rule must not be read from the visibility or author indexes instead.
+ * query names its statuses by id (a list of ids, a feed's rows), and the rule must not be read from the
+ * visibility or author indexes instead.
  */
 export function visibleTo(eb: StatusesEb, viewerId: string | null, { byIds = false }: { byIds?: boolean } = {}): Expression<SqlBool> {
   return eb.and([authorNotSuspended(eb), visibleByAudience(eb, viewerId, byIds)]);
@@ -231,6 +232,21 @@ function visibleByAudience(eb: StatusesEb, viewerId: string | null, byIds: boole
       .where("follows.account_id", "=", viewerId)
       .where("follows.state", "=", "accepted"),
   );
+  if (byIds) {
+    // The same rule as a CASE, where no index is to be chosen from it anyway: SQLite paid for the OR's
+    // subqueries on every row though the first branch passed, about 1 µs a row, half of the home page's query
+    // on a feed of public statuses (issue #19: 79 against 57 µs for forty rows).
+    return eb
+      .case()
+      .when(eb.or([open, eb(author, "=", viewerId)]))
+      .then(eb.lit(true))
+      .when(visibility, "=", "private")
+      .then(eb.or([follower, mentioned]))
+      .when(visibility, "=", "direct")
+      .then(mentioned)
+      .else(eb.lit(false))
+      .end();
+  }
   return eb.or([
     open,
     eb(author, "=", viewerId),
