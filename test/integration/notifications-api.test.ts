@@ -42,6 +42,17 @@ describe("notifications, polls, conversations, markers and scheduled statuses be
     ]);
     expect((await alice.client.v1.notifications.list({ excludeTypes: ["favourite"] })).map((n) => n.type)).toEqual(["reblog"]);
     expect((await alice.client.v1.notifications.list({ accountId: carol.account.id })).map((n) => n.type)).toEqual(["favourite"]);
+    // Each filter's values are the request's own, whatever was asked before with as many of them.
+    expect((await alice.client.v1.notifications.list({ types: ["reblog"] })).map((n) => n.type)).toEqual(["reblog"]);
+    expect((await alice.client.v1.notifications.list({ types: ["favourite"] })).map((n) => n.account.id)).toEqual([carol.account.id, bob.account.id]);
+    expect((await alice.client.v1.notifications.list({ types: ["favourite", "reblog"], excludeTypes: ["favourite"] })).map((n) => n.type)).toEqual(["reblog"]);
+    expect((await alice.client.v1.notifications.list({ accountId: bob.account.id })).map((n) => n.type)).toEqual(["reblog", "favourite"]);
+    // Paged by id either way, newest first.
+    const [newest, middle, oldest] = forAlice;
+    expect((await alice.client.v1.notifications.list({ maxId: newest!.id })).map((n) => n.id)).toEqual([middle!.id, oldest!.id]);
+    expect((await alice.client.v1.notifications.list({ sinceId: oldest!.id })).map((n) => n.id)).toEqual([newest!.id, middle!.id]);
+    expect((await alice.client.v1.notifications.list({ minId: oldest!.id, limit: 1 })).map((n) => n.id)).toEqual([middle!.id]);
+    expect((await alice.client.v1.notifications.list({ maxId: newest!.id, minId: oldest!.id })).map((n) => n.id)).toEqual([middle!.id]);
 
     // One notification by id; someone else's is not found.
     const first = forAlice[0]!;

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import type { DatabaseSchema, NotificationType } from "../../db/schema.ts";
 import { notificationRowsInOrder } from "../../db/cached-notification-rows.ts";
+import { compiledQuery } from "../../db/compiled-queries.ts";
 import { markPageReadCaches } from "../../db/page-read-caches.ts";
 import type { CoreContext } from "../context.ts";
 import { pageQuery, pageRows, type PageRequest } from "../paging.ts";
@@ -199,13 +200,37 @@ function filtered(db: Db, accountId: string, query: NotificationQuery) {
   return q;
 }
 
+// Every notifications request asks for a page of ids: compiled once per shape of its filters and page
+// (compiled-queries.ts), as building the query was about a tenth of a notifications page rendered fresh (issue #19).
+const notificationPageIds = compiledQuery(
+  (
+    db,
+    args: {
+      accountId: string;
+      types: readonly string[];
+      excludeTypes: readonly string[];
+      fromAccountId: string | null;
+      maxId: string | null;
+      sinceId: string | null;
+      minId: string | null;
+    },
+    limit: number,
+  ) => {
+    const { accountId, types, excludeTypes, fromAccountId, maxId, sinceId, minId } = args;
+    const query = filtered(db, accountId, { types, excludeTypes, fromAccountId: fromAccountId ?? undefined }).select("notifications.id");
+    return pageQuery(query, "notifications.id", { maxId, sinceId, minId, limit });
+  },
+);
+
 /**
  * A page of an account's notifications, newest first: the ids from the recipient's index, the rows from the
  * notification rows' cache (db/cached-notification-rows.ts), which a page mostly shares with the one before.
  */
 export async function listNotifications(ctx: CoreContext, accountId: string, query: NotificationQuery, page: PageRequest): Promise<NotificationRow[]> {
   const since = markPageReadCaches(ctx.db);
-  const ids = await pageQuery(filtered(ctx.db, accountId, query).select("notifications.id"), "notifications.id", page).execute();
+  const { maxId, sinceId, minId } = page;
+  const filters = { types: query.types ?? [], excludeTypes: query.excludeTypes ?? [], fromAccountId: query.fromAccountId ?? null };
+  const ids = await notificationPageIds(ctx.db, { accountId, ...filters, maxId, sinceId, minId }, page.limit);
   const rows = await notificationRowsInOrder(
     ctx.db,
     ids.map((row) => row.id),
