@@ -1,11 +1,9 @@
 import type { CoreContext } from "../../core/context.ts";
 import type { NotificationRow, StatusRow } from "../../core/rows.ts";
-import { toAccount } from "./account.ts";
 import { loadNotificationTargets, NOTIFICATION_STATUSES } from "./notification.ts";
 import { toReport } from "./report.ts";
-import { loadStatusPage, type StatusRenderOptions } from "./status.ts";
+import { bundledAccountEntity, loadStatusPage, type StatusRenderOptions } from "./status.ts";
 import { accountJsonOf, statusJsonPage, writeStatusJson } from "./status-json.ts";
-import { noAccountStats } from "../../core/accounts/account-stats.ts";
 
 /**
  * A page of statuses or notifications as the JSON text JSON.stringify(toStatuses(...)) or
@@ -87,8 +85,7 @@ async function notificationPagePieces(core: CoreContext, rows: readonly Notifica
     const report = row.report_id === null ? undefined : reports.get(row.report_id);
     const target = report && bundle.accounts.get(report.target_account_id);
     if (report && target) {
-      const entity = toAccount(target, bundle.accountStats.get(target.id) ?? noAccountStats(), origin, bundle.accountEmojis.get(target.id) ?? []);
-      out.push(`,"report":${JSON.stringify(toReport(report, entity))}`);
+      out.push(`,"report":${JSON.stringify(toReport(report, bundledAccountEntity(bundle, target, origin)))}`);
     }
     out.push("}");
   }

@@ -88,13 +88,17 @@ interface RenderState {
   accounts: Map<string, MastodonAccount>;
 }
 
+/** An account the bundle holds as Mastodon's Account entity, with the numbers and emoji read beside it. */
+export function bundledAccountEntity(bundle: StatusBundle, row: AccountEntityRow, origin: string): MastodonAccount {
+  return toAccount(row, bundle.accountStats.get(row.id) ?? noAccountStats(), origin, bundle.accountEmojis.get(row.id) ?? []);
+}
+
 function accountOf(state: RenderState, accountId: string): MastodonAccount {
   const rendered = state.accounts.get(accountId);
   if (rendered !== undefined) return rendered;
-  const { bundle, origin } = state;
-  const row = bundle.accounts.get(accountId);
+  const row = state.bundle.accounts.get(accountId);
   if (!row) throw new Error(`Account ${accountId} of a status was not loaded.`);
-  const account = toAccount(row, bundle.accountStats.get(accountId) ?? noAccountStats(), origin, bundle.accountEmojis.get(accountId) ?? []);
+  const account = bundledAccountEntity(state.bundle, row, state.origin);
   state.accounts.set(accountId, account);
   return account;
 }
